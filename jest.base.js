@@ -1,0 +1,17 @@
+// Shared Jest settings: ts-jest without per-file type checking (the whole tree is
+// type-checked once by `tsc` before the tests run) and the @fpms/* path aliases.
+const aliases = ['common', 'contracts', 'database', 'messaging', 'auth', 'testing'];
+const moduleNameMapper = {};
+for (const name of aliases) {
+  moduleNameMapper[`^@fpms/${name}$`] = `<rootDir>/libs/${name}/src`;
+  moduleNameMapper[`^@fpms/${name}/(.*)$`] = `<rootDir>/libs/${name}/src/$1`;
+}
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper,
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['reflect-metadata'],
+};

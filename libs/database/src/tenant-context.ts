@@ -1,0 +1,26 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * The tenant a unit of work runs for. RLS policies read these as transaction-local
+ * settings (`app.account_id`, `app.workspace_id`); an absent value means "no tenant",
+ * which the policies treat as matching nothing.
+ */
+export interface TenantScope {
+  accountId: string;
+  workspaceId?: string;
+}
+
+/**
+ * Sets the tenant for the current transaction only (`set_config(..., true)`, bound
+ * parameters). Must run inside a transaction: outside one the setting would not reset,
+ * and a pooled connection would carry it to the next, unrelated, request.
+ */
+export async function setTenantContext(manager: EntityManager, scope: TenantScope): Promise<void> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('setTenantContext must be called inside a transaction');
+  }
+  await manager.query(
+    `select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true)`,
+    [scope.accountId, scope.workspaceId ?? ''],
+  );
+}
