@@ -1,0 +1,3 @@
+export * from './key-set';
+export * from './access-token';
+export * from './auth-config';

@@ -1,0 +1,28 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RequestContext } from '../logging/request-context';
+import { toAppError } from './to-app-error';
+
+/**
+ * Turns every error on an HTTP route into `{ error: { code, message, details, requestId } }`.
+ * Stack traces go to the log, never to the client.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const error = toAppError(exception);
+    if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
+      this.logger.error({ err: exception, path: request?.url }, 'request failed');
+    }
+    const requestId = RequestContext.requestId() ?? (request?.headers?.['x-request-id'] as string | undefined) ?? null;
+    if (response.headersSent) return;
+    response.status(error.status).json({
+      error: { code: error.code, message: error.message, details: error.details ?? null, requestId },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { HttpException } from '@nestjs/common';
+import { AppError } from './app-error';
+import { CommonErrorCode } from './common-error-code';
+
+const codeByStatus: Record<number, CommonErrorCode> = {
+  400: CommonErrorCode.ValidationFailed,
+  401: CommonErrorCode.Unauthorized,
+  403: CommonErrorCode.Forbidden,
+  404: CommonErrorCode.NotFound,
+  405: CommonErrorCode.MethodNotAllowed,
+  409: CommonErrorCode.Conflict,
+  413: CommonErrorCode.PayloadTooLarge,
+  429: CommonErrorCode.RateLimited,
+  503: CommonErrorCode.ServiceUnavailable,
+  504: CommonErrorCode.GatewayTimeout,
+};
+
+/**
+ * Normalises anything thrown into an AppError. Unknown errors become a 500 whose message
+ * reveals nothing; the caller logs the original.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (AppError.isWireError(error)) return AppError.fromWire(error);
+  // body-parser marks its errors with `type`; they are the client's fault.
+  const bodyError = error as { type?: string; status?: number; limit?: number } | null;
+  if (bodyError?.type === 'entity.parse.failed') {
+    return new AppError(400, CommonErrorCode.InvalidJson, 'Request body is not valid JSON');
+  }
+  if (bodyError?.type === 'entity.too.large') {
+    return new AppError(413, CommonErrorCode.PayloadTooLarge, 'Request body is too large', { limitBytes: bodyError.limit });
+  }
+  if (bodyError?.type && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new AppError(bodyError.status, codeByStatus[bodyError.status] ?? CommonErrorCode.ValidationFailed, 'Malformed request body');
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+    return new AppError(
+      status,
+      codeByStatus[status] ?? (status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.ValidationFailed),
+      Array.isArray(message) ? message.join('; ') : String(message),
+    );
+  }
+  return new AppError(500, CommonErrorCode.Internal, 'Internal error');
+}

@@ -1,0 +1,18 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { setTenantContext, TenantScope } from './tenant-context';
+
+/**
+ * The only way request code touches tenant tables: a transaction on the runtime (RLS)
+ * connection that starts by setting the tenant. There is deliberately no unscoped
+ * variant here; cross-tenant code paths take the system DataSource explicitly.
+ */
+export class TenantTransactions {
+  constructor(private readonly runtime: DataSource) {}
+
+  run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.runtime.transaction(async (manager) => {
+      await setTenantContext(manager, scope);
+      return work(manager);
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Observable } from 'rxjs';
+import { z } from 'zod';
+import { AccessTokenService } from '@fpms/auth/access-token';
+import { AppError } from '@fpms/common/errors/app-error';
+import { RequestContext } from '@fpms/common/logging/request-context';
+import { rpcEnvelopeSchema } from '@fpms/contracts/rpc/rpc-context';
+import { RPC_PATTERN_METADATA } from './rpc-metadata';
+import { VerifiedRpc } from './verified-rpc';
+
+export function zodFieldErrors(error: z.ZodError) {
+  return { fields: error.issues.map((issue) => ({ field: issue.path.join('.') || '(root)', messages: [issue.message] })) };
+}
+
+/**
+ * Runs before every RPC handler: validates the envelope, re-verifies the forwarded
+ * access token with the gateway's public key (a service never trusts `ctx` on its own),
+ * validates the request data against the contract, and runs the handler inside the
+ * request's logging context. The handler receives a VerifiedRpc.
+ */
+@Injectable()
+export class RpcEnvelopeInterceptor implements NestInterceptor {
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rpc = context.switchToRpc();
+    const payload = rpc.getData<Record<string, unknown>>();
+    const envelope = rpcEnvelopeSchema.safeParse(payload);
+    if (!envelope.success) throw AppError.validation('Malformed RPC envelope', zodFieldErrors(envelope.error));
+    const { ctx } = envelope.data;
+    const claims = this.tokens.verify(ctx.token);
+    if (claims.sub !== ctx.userId || (ctx.accountId !== undefined && ctx.accountId !== claims.acc)) {
+      throw AppError.unauthorized('Request context does not match the access token');
+    }
+    const pattern = this.reflector.get<{ request: z.ZodType } | undefined>(RPC_PATTERN_METADATA, context.getHandler());
+    let data: unknown = envelope.data.data;
+    if (pattern) {
+      const parsed = pattern.request.safeParse(data ?? {});
+      if (!parsed.success) throw AppError.validation('Invalid request', zodFieldErrors(parsed.error));
+      data = parsed.data;
+    }
+    const verified: VerifiedRpc<unknown> = {
+      requestId: ctx.requestId,
+      userId: claims.sub,
+      accountId: claims.acc,
+      workspaceId: ctx.workspaceId,
+      email: claims.email,
+      data,
+    };
+    // Handlers take their argument from the payload object: hand them the verified view.
+    for (const key of Object.keys(payload)) delete payload[key];
+    Object.assign(payload, verified);
+    return new Observable((subscriber) =>
+      RequestContext.run({ requestId: ctx.requestId }, () => next.handle().subscribe(subscriber)),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { AckingRmqServer } from './acking-rmq-server';
+
+export interface RpcServerOptions {
+  url: string;
+  queue: string;
+  prefetch?: number;
+}
+
+/** Options for `app.connectMicroservice()`: durable queue, manual ack, bounded prefetch. */
+export function rpcServerStrategy(options: RpcServerOptions): MicroserviceOptions {
+  return {
+    strategy: new AckingRmqServer({
+      urls: [options.url],
+      queue: options.queue,
+      queueOptions: { durable: true },
+      noAck: false,
+      prefetchCount: options.prefetch ?? 20,
+      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+    }),
+  };
+}

@@ -1,0 +1,10 @@
+/** What an RPC handler receives once the envelope, token and data have been checked. */
+export interface VerifiedRpc<TData> {
+  requestId: string;
+  userId: string;
+  /** The account the verified token acts for (absent for a user with no account yet). */
+  accountId?: string;
+  workspaceId?: string;
+  email: string;
+  data: TData;
+}
