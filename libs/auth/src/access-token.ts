@@ -24,7 +24,7 @@ export class AccessTokenService {
 
   constructor(
     private readonly keys: KeySet,
-    private readonly ttlSeconds = 600,
+    readonly ttlSeconds = 600,
   ) {}
 
   sign(claims: AccessTokenClaims): string {

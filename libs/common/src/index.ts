@@ -10,3 +10,6 @@ export * from './logging/logger';
 export * from './logging/request-id.middleware';
 export * from './health/readiness-probe';
 export * from './health/health.module';
+export * from './config/service-env';
+export * from './bootstrap/create-service-app';
+export * from './bootstrap/run-main';

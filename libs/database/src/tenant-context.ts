@@ -8,6 +8,13 @@ import { EntityManager } from 'typeorm';
 export interface TenantScope {
   accountId: string;
   workspaceId?: string;
+  /** The acting user, for policies that let users read their own rows across tenants. */
+  userId?: string;
+}
+
+/** A user acting on their own rows only (e.g. their memberships, before a tenant is chosen). */
+export interface UserScope {
+  userId: string;
 }
 
 /**
@@ -15,12 +22,14 @@ export interface TenantScope {
  * parameters). Must run inside a transaction: outside one the setting would not reset,
  * and a pooled connection would carry it to the next, unrelated, request.
  */
-export async function setTenantContext(manager: EntityManager, scope: TenantScope): Promise<void> {
+
+export async function setTenantContext(manager: EntityManager, scope: TenantScope | UserScope): Promise<void> {
+  const { accountId = '', workspaceId = '', userId = '' } = scope as Partial<TenantScope>;
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('setTenantContext must be called inside a transaction');
   }
   await manager.query(
-    `select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true)`,
-    [scope.accountId, scope.workspaceId ?? ''],
+    `select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true), set_config('app.user_id', $3, true)`,
+    [accountId, workspaceId, userId],
   );
 }

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { setTenantContext, TenantScope } from './tenant-context';
+import { setTenantContext, TenantScope, UserScope } from './tenant-context';
 
 /**
  * The only way request code touches tenant tables: a transaction on the runtime (RLS)
@@ -12,6 +12,14 @@ export class TenantTransactions {
   run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.runtime.transaction(async (manager) => {
       await setTenantContext(manager, scope);
+      return work(manager);
+    });
+  }
+
+  /** A transaction that sees only rows policies grant to this user (no tenant chosen). */
+  runForUser<T>(scope: UserScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.runtime.transaction(async (manager) => {
+      await setTenantContext(manager, { userId: scope.userId });
       return work(manager);
     });
   }

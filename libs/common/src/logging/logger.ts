@@ -3,8 +3,12 @@ import pino, { Logger as PinoLogger } from 'pino';
 import { RequestContext } from './request-context';
 
 /** JSON logs, one object per line, each carrying the service name and the request id. */
-export function createPinoLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
-  return pino({
+export function createPinoLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): PinoLogger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -13,7 +17,8 @@ export function createPinoLogger(service: string, level = process.env.LOG_LEVEL 
       const requestId = RequestContext.requestId();
       return requestId ? { requestId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's LoggerService on top of pino, so framework logs are JSON too. */

@@ -1,6 +1,6 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Observable } from 'rxjs';
+import { Observable, tap } from 'rxjs';
 import { z } from 'zod';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { AppError } from '@fpms/common/errors/app-error';
@@ -21,6 +21,8 @@ export function zodFieldErrors(error: z.ZodError) {
  */
 @Injectable()
 export class RpcEnvelopeInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Rpc');
+
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly reflector: Reflector,
@@ -54,8 +56,17 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     // Handlers take their argument from the payload object: hand them the verified view.
     for (const key of Object.keys(payload)) delete payload[key];
     Object.assign(payload, verified);
+    const started = Date.now();
+    const name = rpc.getContext<{ getPattern?: () => string }>()?.getPattern?.() ?? context.getHandler().name;
+    const log = (outcome: string) =>
+      RequestContext.run({ requestId: ctx.requestId }, () => this.logger.log({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'));
     return new Observable((subscriber) =>
-      RequestContext.run({ requestId: ctx.requestId }, () => next.handle().subscribe(subscriber)),
+      RequestContext.run({ requestId: ctx.requestId }, () =>
+        next
+          .handle()
+          .pipe(tap({ complete: () => log('ok'), error: (e: { code?: string }) => log(e?.code ?? 'error') }))
+          .subscribe(subscriber),
+      ),
     );
   }
 }

@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KeySet } from '@fpms/auth/key-set';
+import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { BillingEnv } from './config';
+
+/** The billing service. Its features arrive with their issues; the platform parts run now. */
+@Module({})
+export class BillingAppModule {
+  static forRoot(env: BillingEnv, keys: KeySet): DynamicModule {
+    return {
+      module: BillingAppModule,
+      imports: [PlatformModule.forRoot({ service: 'billing', env, keys, entities: [] })],
+    };
+  }
+}

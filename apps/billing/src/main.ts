@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { billingEnvSchema } from './config';
+import { createBillingApp } from './billing-app';
+
+platformMain('billing', billingEnvSchema, createBillingApp);

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { filesEnvSchema } from './config';
+import { createFilesApp } from './files-app';
+
+platformMain('files', filesEnvSchema, createFilesApp);

@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KeySet } from '@fpms/auth/key-set';
+import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from './auth/access-token.guard';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { AccountMembershipEntity } from './auth/entities/account-membership.entity';
+import { UserEntity } from './auth/entities/user.entity';
+import { PasswordHasher } from './auth/password-hasher';
+import { UsersRepository } from './auth/users.repository';
+import { GatewayEnv } from './config';
+import { RpcClientLifecycle } from './rpc/rpc-client.provider';
+import { WorkspacesController } from './workspaces/workspaces.controller';
+
+@Module({})
+export class GatewayAppModule {
+  static forRoot(env: GatewayEnv, keys: KeySet): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [PlatformModule.forRoot({ service: 'gateway', env, keys, entities: [UserEntity, AccountMembershipEntity] })],
+      controllers: [AuthController, WorkspacesController],
+      providers: [
+        { provide: RpcClient, useFactory: () => new RpcClient({ url: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }) },
+        RpcClientLifecycle,
+        AccessTokenGuard,
+        AuthService,
+        PasswordHasher,
+        UsersRepository,
+      ],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { AppError } from '@fpms/common/errors/app-error';
+
+export enum AuthErrorCode {
+  EmailTaken = 'email_taken',
+  InvalidCredentials = 'invalid_credentials',
+}
+
+export class AuthError extends AppError {
+  static emailTaken() {
+    return new AuthError(409, AuthErrorCode.EmailTaken, 'An account with this email already exists');
+  }
+  /** Same answer for an unknown email and a wrong password: no account enumeration. */
+  static invalidCredentials() {
+    return new AuthError(401, AuthErrorCode.InvalidCredentials, 'Email or password is incorrect');
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '@fpms/database/postgres-errors';
+import { AuthError } from './auth.errors';
+import { AccountMembershipEntity } from './entities/account-membership.entity';
+import { UserEntity } from './entities/user.entity';
+
+@Injectable()
+export class UsersRepository {
+  async insert(manager: EntityManager, user: Omit<UserEntity, 'createdAt'>): Promise<UserEntity> {
+    try {
+      const repo = manager.getRepository(UserEntity);
+      return await repo.save(repo.create(user));
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) throw AuthError.emailTaken();
+      throw error;
+    }
+  }
+
+  findByEmail(manager: EntityManager, email: string): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOneBy({ email });
+  }
+
+  async addMembership(manager: EntityManager, membership: Omit<AccountMembershipEntity, 'createdAt'>): Promise<void> {
+    await manager.getRepository(AccountMembershipEntity).insert(membership);
+  }
+
+  /** The caller's own memberships: the transaction must be scoped to this user. */
+  listMemberships(manager: EntityManager, userId: string): Promise<AccountMembershipEntity[]> {
+    return manager.getRepository(AccountMembershipEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+}

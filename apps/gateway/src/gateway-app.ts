@@ -1,0 +1,20 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
+import { signerKeySet } from '@fpms/auth/auth-config';
+import { createServiceApp } from '@fpms/common/bootstrap/create-service-app';
+import { GatewayAppModule } from './app.module';
+import { GatewayEnv } from './config';
+
+export const API_PREFIX = 'api/v1';
+
+/** The public REST API. It holds the signing key; services only verify. */
+export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger): Promise<INestApplication> {
+  const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env)), { logger, logRequests: true });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  return app;
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { gatewayEnvSchema } from './config';
+import { createGatewayApp } from './gateway-app';
+
+platformMain('gateway', gatewayEnvSchema, createGatewayApp);

@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KeySet } from '@fpms/auth/key-set';
+import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { MessagingEnv } from './config';
+
+/** The messaging service. Its features arrive with their issues; the platform parts run now. */
+@Module({})
+export class MessagingAppModule {
+  static forRoot(env: MessagingEnv, keys: KeySet): DynamicModule {
+    return {
+      module: MessagingAppModule,
+      imports: [PlatformModule.forRoot({ service: 'messaging', env, keys, entities: [] })],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { messagingEnvSchema } from './config';
+import { createMessagingApp } from './messaging-app';
+
+platformMain('messaging', messagingEnvSchema, createMessagingApp);

@@ -1,0 +1,5 @@
+import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
+import { AccountsAndWorkspaces1732300100000 } from './1732300100000-accounts-and-workspaces';
+
+/** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
+export const workspaceMigrations = [CreateMessagingTables1732300000000, AccountsAndWorkspaces1732300100000];

@@ -1,0 +1,14 @@
+import { Payload } from '@nestjs/microservices';
+import { WorkspaceRpc } from '@fpms/contracts';
+import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { AccountsService } from './accounts.service';
+
+@RpcController()
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @RpcHandler(WorkspaceRpc.createAccount)
+  create(@Payload() rpc: VerifiedRpc<{ accountId: string; name: string }>) {
+    return this.accounts.create(rpc, rpc.data);
+  }
+}

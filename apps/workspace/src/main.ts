@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { workspaceEnvSchema } from './config';
+import { createWorkspaceApp } from './workspace-app';
+
+platformMain('workspace', workspaceEnvSchema, createWorkspaceApp);

@@ -1,0 +1,11 @@
+import { INestApplication } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
+import { verifierKeySet } from '@fpms/auth/auth-config';
+import { createPlatformApp } from '@fpms/messaging/nest/platform-app';
+import { WorkspaceAppModule } from './app.module';
+import { WorkspaceEnv } from './config';
+
+/** Builds the workspace service (HTTP health + RPC server); main.ts and tests start it. */
+export function createWorkspaceApp(env: WorkspaceEnv, logger: PinoLogger): Promise<INestApplication> {
+  return createPlatformApp('workspace', WorkspaceAppModule.forRoot(env, verifierKeySet(env)), env, logger);
+}

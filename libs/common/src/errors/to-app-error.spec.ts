@@ -1,0 +1,26 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { AppError } from './app-error';
+import { toAppError } from './to-app-error';
+
+describe('toAppError', () => {
+  it('keeps AppErrors and revives wire errors from other services', () => {
+    const original = new AppError(409, 'milestone_not_fundable', 'No', { id: 1 });
+    expect(toAppError(original)).toBe(original);
+    expect(toAppError(original.toWire())).toMatchObject({ status: 409, code: 'milestone_not_fundable', details: { id: 1 } });
+  });
+
+  it('maps body-parser failures to client errors', () => {
+    expect(toAppError(Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({ status: 400, code: 'invalid_json' });
+    expect(toAppError({ type: 'entity.too.large', status: 413, limit: 100 })).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  it('maps Nest HTTP exceptions by status', () => {
+    expect(toAppError(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, code: 'not_found' });
+    expect(toAppError(new BadRequestException(['a', 'b']))).toMatchObject({ status: 400, message: 'a; b' });
+  });
+
+  it('hides unknown errors behind a 500 that says nothing', () => {
+    const mapped = toAppError(new Error('password=hunter2 at db.ts:42'));
+    expect(mapped).toMatchObject({ status: 500, code: 'internal_error', message: 'Internal error' });
+  });
+});

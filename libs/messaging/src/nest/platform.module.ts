@@ -1,0 +1,58 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessTokenService } from '@fpms/auth/access-token';
+import { KeySet } from '@fpms/auth/key-set';
+import { HealthModule } from '@fpms/common/health/health.module';
+import { ReadinessProbe } from '@fpms/common/health/readiness-probe';
+import { databaseConfigFromEnv } from '@fpms/database/database-config';
+import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { OutboxRelay, OutboxWriter } from '../events';
+import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
+import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
+import { PlatformServiceEnv } from './platform-env.schema';
+
+export interface PlatformModuleOptions {
+  service: string;
+  env: PlatformServiceEnv;
+  entities: TypeOrmModuleOptions['entities'];
+  keys: KeySet;
+}
+
+/**
+ * What every service stands on: its two database pools, token verification for RPC,
+ * the outbox writer and relay, and /health/{live,ready} probing the database and broker.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    const { env } = options;
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot(databaseConfigFromEnv(env), options.entities, `fpms-${options.service}`),
+        HealthModule.forRoot({
+          inject: [getDataSourceToken(), OutboxRelay],
+          useFactory: (db: DataSource, relay: OutboxRelay): ReadinessProbe[] => [
+            { name: 'database', isReady: async () => (await db.query('select 1 as ok'))[0]?.ok === 1 },
+            { name: 'broker', isReady: () => relay.isConnected() },
+          ],
+        }),
+      ],
+      providers: [
+        { provide: AccessTokenService, useValue: new AccessTokenService(options.keys, env.ACCESS_TOKEN_TTL_SECONDS) },
+        { provide: OutboxWriter, useValue: new OutboxWriter() },
+        {
+          provide: OutboxRelay,
+          inject: [getDataSourceToken(SYSTEM_DATA_SOURCE)],
+          // The relay reads every tenant's outbox rows: it is cross-tenant by nature.
+          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL }),
+        },
+        OutboxRelayLifecycle,
+        RpcEnvelopeInterceptor,
+      ],
+      exports: [AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './env';
+export * from './scratch-database';
+export * from './platform';
+export * from './http';
+export * from './event-tap';

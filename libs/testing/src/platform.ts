@@ -1,0 +1,102 @@
+import { INestApplication } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
+import { loadConfig } from '@fpms/common/config/load-config';
+import { startServiceApp } from '@fpms/common/bootstrap/create-service-app';
+import { createPinoLogger } from '@fpms/common/logging/logger';
+import { ServiceName, SERVICE_NAMES } from '@fpms/database/service-names';
+import { createBillingApp } from '../../../apps/billing/src/billing-app';
+import { billingEnvSchema } from '../../../apps/billing/src/config';
+import { filesEnvSchema } from '../../../apps/files/src/config';
+import { createFilesApp } from '../../../apps/files/src/files-app';
+import { gatewayEnvSchema } from '../../../apps/gateway/src/config';
+import { createGatewayApp } from '../../../apps/gateway/src/gateway-app';
+import { messagingEnvSchema } from '../../../apps/messaging/src/config';
+import { createMessagingApp } from '../../../apps/messaging/src/messaging-app';
+import { workspaceEnvSchema } from '../../../apps/workspace/src/config';
+import { createWorkspaceApp } from '../../../apps/workspace/src/workspace-app';
+import { platformEnv, serviceEnv } from '../../../tools/infra/platform-env';
+import { deleteVhost, ensureVhost } from '../../../tools/infra/rabbitmq-vhost';
+import { testAmqpUrl, uniqueName } from './env';
+
+export interface RunningPlatform {
+  apps: Partial<Record<ServiceName, INestApplication>>;
+  gatewayUrl: string;
+  /** The platform's own broker vhost: tests that tap or fake the broker use this URL. */
+  amqpUrl: string;
+  /** Stops one service (its RPC consumer goes away, as when its pods are down). */
+  stop(service: ServiceName): Promise<void>;
+  close(): Promise<void>;
+}
+
+function envFor(service: ServiceName, amqpUrl: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
+  // Port 0: the OS picks free ports, so parallel test files never collide.
+  return { ...serviceEnv(platformEnv(), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...overrides };
+}
+
+type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger) => Promise<INestApplication>;
+
+const builders: Record<ServiceName, Builder> = {
+  gateway: (env, logger) => createGatewayApp(loadConfig(gatewayEnvSchema, env), logger),
+  workspace: (env, logger) => createWorkspaceApp(loadConfig(workspaceEnvSchema, env), logger),
+  files: (env, logger) => createFilesApp(loadConfig(filesEnvSchema, env), logger),
+  messaging: (env, logger) => createMessagingApp(loadConfig(messagingEnvSchema, env), logger),
+  billing: (env, logger) => createBillingApp(loadConfig(billingEnvSchema, env), logger),
+};
+
+/** Collects a service's JSON log lines (for tests that assert what was logged). */
+export type LogSink = (service: ServiceName, line: Record<string, unknown>) => void;
+
+function loggerFor(service: ServiceName, level: string | undefined, sink?: LogSink): PinoLogger {
+  if (!sink) return createPinoLogger(service, level);
+  return createPinoLogger(service, level, { write: (line: string) => sink(service, JSON.parse(line)) });
+}
+
+/**
+ * Starts the services in this process against the test run's real databases (provisioned
+ * by `npm test`), each as its own Nest application exactly as main.ts builds it. Each
+ * platform gets a vhost of its own: RPC queues have fixed names, and two test files
+ * running at once must not serve (or steal) each other's requests.
+ */
+export async function startPlatform(
+  options: { services?: readonly ServiceName[]; env?: Partial<Record<ServiceName, Record<string, string>>>; logSink?: LogSink } = {},
+): Promise<RunningPlatform> {
+  const services = options.services ?? SERVICE_NAMES;
+  const vhost = uniqueName('fpms_e2e');
+  await ensureVhost(vhost);
+  const base = new URL(testAmqpUrl());
+  base.pathname = `/${vhost}`;
+  const amqpUrl = base.toString();
+  const apps: Partial<Record<ServiceName, INestApplication>> = {};
+  const stop = async (service: ServiceName) => {
+    const app = apps[service];
+    delete apps[service];
+    await app?.close();
+  };
+  try {
+    for (const service of services) {
+      const env = envFor(service, amqpUrl, options.env?.[service] ?? {});
+      const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink));
+      apps[service] = app;
+      await startServiceApp(app, 0, '127.0.0.1');
+    }
+  } catch (error) {
+    for (const service of Object.keys(apps) as ServiceName[]) await stop(service).catch(() => undefined);
+    await deleteVhost(vhost).catch(() => undefined);
+    throw error;
+  }
+  const gateway = apps.gateway;
+  const address = gateway ? (gateway.getHttpServer().address() as { port: number }) : undefined;
+  return {
+    apps,
+    gatewayUrl: address ? `http://127.0.0.1:${address.port}` : '',
+    amqpUrl,
+    stop,
+    async close() {
+      // Gateway first, so no new calls reach services that are shutting down.
+      for (const service of ['gateway', ...SERVICE_NAMES.filter((s) => s !== 'gateway')] as ServiceName[]) {
+        await stop(service).catch(() => undefined);
+      }
+      await deleteVhost(vhost).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { request } from 'node:http';
+import concurrently from 'concurrently';
+import { SERVICE_NAMES } from '@fpms/database/service-names';
+import { platformEnv, serviceEnv, servicePort } from '../infra/platform-env';
+
+/**
+ * Runs the five services as separate processes with prefixed logs, prints the gateway
+ * URL once every service answers /health/ready, and stops them all on Ctrl-C (SIGINT
+ * reaches each service, which drains and exits).
+ */
+const platform = platformEnv();
+const colors = ['cyan', 'green', 'yellow', 'magenta', 'blue'];
+
+const { result } = concurrently(
+  SERVICE_NAMES.map((service, i) => ({
+    name: service.padEnd(9),
+    command: `node dist/apps/${service}/src/main.js`,
+    env: { ...serviceEnv(platform, service), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    prefixColor: colors[i],
+  })),
+  { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
+);
+
+function ready(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/health/ready', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+async function announceWhenReady(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(SERVICE_NAMES.map((s) => ready(servicePort(platform, s))));
+    if (states.every(Boolean)) {
+      const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
+      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)   Ctrl-C stops everything.\n\n`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  process.stdout.write('\n  Not every service became ready within 2 minutes; see the logs above.\n\n');
+}
+
+void announceWhenReady();
+result.then(
+  () => process.exit(0),
+  () => process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 1),
+);

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { serviceDatabaseName, serviceRoles, ServiceName, SERVICE_NAMES } from '@fpms/database';
+
+/**
+ * The settings shared by the whole local platform (one `npm start`, or one test run),
+ * from which each service's own environment is derived.
+ */
+export interface PlatformEnv {
+  pgHost: string;
+  pgPort: number;
+  adminUser: string;
+  adminPassword: string;
+  dbPrefix: string;
+  rolePrefix: string;
+  rolePassword: string;
+  amqpUrl: string;
+  /** RabbitMQ vhost to create (and, for test runs, delete); taken from amqpUrl's path. */
+  vhost: string;
+  portBase: number;
+  keysDir: string;
+  activeKid: string;
+  stripeMode: string;
+}
+
+export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  const amqpUrl = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/fpms';
+  const vhost = decodeURIComponent(new URL(amqpUrl).pathname.replace(/^\//, '')) || '/';
+  return {
+    pgHost: env.PGHOST ?? '127.0.0.1',
+    pgPort: Number(env.PGPORT ?? 5432),
+    adminUser: env.PG_ADMIN_USER ?? 'postgres',
+    adminPassword: env.PG_ADMIN_PASSWORD ?? 'postgres',
+    dbPrefix: env.FPMS_DB_PREFIX ?? 'fpms',
+    rolePrefix: env.FPMS_ROLE_PREFIX ?? 'fpms',
+    rolePassword: env.FPMS_DB_PASSWORD ?? 'fpms-local-only',
+    amqpUrl,
+    vhost,
+    portBase: Number(env.FPMS_PORT_BASE ?? 3000),
+    keysDir: resolve(env.JWT_KEYS_DIR ?? '.local/keys'),
+    activeKid: env.JWT_ACTIVE_KID ?? 'dev-1',
+    stripeMode: env.STRIPE_SECRET_KEY ? 'stripe' : 'emulator',
+  };
+}
+
+export function servicePort(platform: PlatformEnv, service: ServiceName): number {
+  return platform.portBase + SERVICE_NAMES.indexOf(service);
+}
+
+/** The environment variables one service process is started with. */
+export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<string, string> {
+  const roles = serviceRoles(service, platform.rolePrefix);
+  const env: Record<string, string> = {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(servicePort(platform, service)),
+    DB_HOST: platform.pgHost,
+    DB_PORT: String(platform.pgPort),
+    DB_NAME: serviceDatabaseName(service, platform.dbPrefix),
+    DB_USER: roles.app,
+    DB_PASSWORD: platform.rolePassword,
+    DB_SYSTEM_USER: roles.system,
+    DB_SYSTEM_PASSWORD: platform.rolePassword,
+    AMQP_URL: platform.amqpUrl,
+    JWT_KEYS_DIR: platform.keysDir,
+  };
+  if (service === 'gateway') env.JWT_ACTIVE_KID = platform.activeKid;
+  return env;
+}
