@@ -1,0 +1,104 @@
+/**
+ * Names, headers and retry arithmetic shared by the relay and the consumer. Pure code:
+ * no broker or database here, so it is unit-tested on its own.
+ */
+
+/** The durable topic exchange every service publishes its events to (DESIGN §3). */
+export const DEFAULT_EVENTS_EXCHANGE = 'fpms.events';
+
+/** Postgres NOTIFY channel the outbox insert trigger signals, so a relay wakes at once. */
+export const OUTBOX_NOTIFY_CHANNEL = 'fpms_outbox';
+
+export const EventHeaders = {
+  RequestId: 'x-request-id',
+  /** Failed attempts so far; absent on the first delivery. */
+  Attempt: 'x-attempt',
+  LastError: 'x-last-error',
+  DeadLetterReason: 'x-dead-letter-reason',
+  /** The event's routing key, kept because a retry hop re-routes by queue name. */
+  OriginalRoutingKey: 'x-original-routing-key',
+  Consumer: 'x-consumer',
+} as const;
+
+export type DeadLetterReason = 'invalid-envelope' | 'max-attempts' | 'permanent-error';
+
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
+
+export interface RetryPolicy {
+  /** Total handler attempts, the first delivery included. 1 = no retries. */
+  maxAttempts: number;
+  /** Delay before retry n is `retryDelaysMs[n-1]`; the last one repeats if attempts outnumber it. */
+  retryDelaysMs: readonly number[];
+}
+
+export function retryQueueName(queue: string, n: number): string {
+  return `${queue}.retry.${n}`;
+}
+
+export function deadLetterQueueName(queue: string): string {
+  return `${queue}.dlq`;
+}
+
+/** Validates options and fills defaults (maxAttempts defaults to one more than the delays). */
+export function resolveRetryPolicy(options: { maxAttempts?: number; retryDelaysMs?: readonly number[] }): RetryPolicy {
+  const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const maxAttempts = options.maxAttempts ?? retryDelaysMs.length + 1;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
+  }
+  for (const d of retryDelaysMs) {
+    // x-message-ttl must be a non-negative integer; 0 would make retries spin hot.
+    if (!Number.isInteger(d) || d < 1) throw new Error(`retry delays must be positive integers (ms), got ${d}`);
+  }
+  if (maxAttempts > 1 && retryDelaysMs.length === 0) {
+    throw new Error('retryDelaysMs must not be empty when maxAttempts > 1');
+  }
+  return { maxAttempts, retryDelaysMs: [...retryDelaysMs] };
+}
+
+/** How many `<queue>.retry.<n>` queues the policy needs (one per distinct delay slot used). */
+export function retryQueueCount(policy: RetryPolicy): number {
+  return Math.min(policy.maxAttempts - 1, policy.retryDelaysMs.length);
+}
+
+export type FailureStep = { kind: 'retry'; queueIndex: number; delayMs: number } | { kind: 'dead-letter' };
+
+/**
+ * Where a message goes after its `attempt`-th handler attempt (1-based) failed: the next
+ * retry queue, or the DLQ once attempts are used up. Each delay has its own queue because
+ * a queue only expires messages at its head: one shared queue would make short delays wait
+ * behind long ones.
+ */
+export function nextFailureStep(policy: RetryPolicy, attempt: number): FailureStep {
+  if (attempt >= policy.maxAttempts) return { kind: 'dead-letter' };
+  const queueIndex = Math.min(Math.max(attempt, 1), policy.retryDelaysMs.length);
+  return { kind: 'retry', queueIndex, delayMs: policy.retryDelaysMs[queueIndex - 1] };
+}
+
+/**
+ * Failed attempts recorded on a delivery. Headers come off the wire, so anything odd
+ * (missing, negative, a string from another client) counts as "none" rather than throwing.
+ */
+export function attemptsFromHeaders(headers: Record<string, unknown> | undefined): number {
+  const raw = headers?.[EventHeaders.Attempt];
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Buffer.isBuffer(raw) ? Number(raw.toString()) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/** Broker-added headers that describe earlier dead-letter hops; dropped when we republish. */
+const BROKER_DEATH_HEADERS = new Set(['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason']);
+
+/** Headers for a republished copy: the original ones (request id...) minus broker bookkeeping, plus `extra`. */
+export function republishHeaders(original: Record<string, unknown> | undefined, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(original ?? {})) {
+    if (!BROKER_DEATH_HEADERS.has(k)) out[k] = v;
+  }
+  return { ...out, ...extra };
+}
+
+/** Error text bounded so a huge stack or message cannot bloat every header it lands in. */
+export function errorSummary(err: unknown, max = 1000): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

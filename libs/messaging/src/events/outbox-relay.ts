@@ -1,0 +1,306 @@
+import { Logger } from '@nestjs/common';
+import * as amqp from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL } from './event-topology';
+import { OUTBOX_TABLE } from './messaging-tables.migration';
+import { backoffDelay, listenerClientConfig, Waker, withTimeout } from './relay-support';
+
+export interface OutboxRelayOptions {
+  /** Must see every tenant's outbox rows (the system / BYPASSRLS pool in services). */
+  dataSource: DataSource;
+  amqpUrl: string;
+  exchange?: string;
+  /** Rows claimed and published per transaction (default 100). */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** How long to wait for the broker's confirms of a batch before rolling back (default 10 s). */
+  publishTimeoutMs?: number;
+  /** LISTEN for the outbox insert trigger to publish without waiting for the poll (default true). */
+  listen?: boolean;
+}
+
+interface OutboxRow {
+  id: string;
+  routing_key: string;
+  payload: { occurredAt?: string };
+  headers: Record<string, unknown> | null;
+}
+
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MAX_MS = 10_000;
+const LISTENER_RETRY_MS = 5_000;
+const PURGE_CHUNK = 5_000;
+
+/**
+ * Publishes committed outbox rows to the events exchange, at least once and in `seq`
+ * order per relay. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays
+ * can share a database; a row is marked sent in the claiming transaction only after the
+ * broker confirmed every message of the batch, so a crash or broker outage at any point
+ * leads to a republish (consumers dedupe on the message id), never to a loss.
+ *
+ * Note `seq` is assigned at insert, not at commit: a transaction that commits late can
+ * have its row published after a later-numbered one. Consumers order by aggregateVersion.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly dataSource: DataSource;
+  private readonly exchange: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly publishTimeoutMs: number;
+  private readonly listen: boolean;
+
+  private connection?: amqp.AmqpConnectionManager;
+  private channel?: amqp.ChannelWrapper;
+  /** The raw channel whose setup (exchange declaration) completed; undefined while down. */
+  private readyChannel?: ConfirmChannel;
+  private reconnectScheduled = false;
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly waker = new Waker();
+  private listener?: Client;
+  private listenerRetry?: NodeJS.Timeout;
+  private listenerConnecting?: Promise<void>;
+  private readonly counters = { published: 0, failedBatches: 0 };
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.dataSource = options.dataSource;
+    this.exchange = options.exchange ?? DEFAULT_EVENTS_EXCHANGE;
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+    this.listen = options.listen ?? true;
+  }
+
+  /** Starts in the background and returns at once: a broker that is down must not block app start-up. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.connection = amqp.connect([this.options.amqpUrl], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
+    this.connection.on('disconnect', ({ err }) => this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`));
+    this.connection.on('connect', () => this.logger.log('broker connected'));
+    this.channel = this.connection.createChannel({
+      name: 'outbox-relay',
+      confirm: true,
+      json: false,
+      publishTimeout: this.publishTimeoutMs,
+      setup: (ch: ConfirmChannel) => this.setupChannel(ch),
+    });
+    // Without a listener an EventEmitter 'error' would throw and take the process down.
+    this.channel.on('error', (err: Error) => this.logger.error(`relay channel setup failed: ${err.message}`));
+    if (this.listen) this.listenerConnecting = this.connectListener();
+    this.loop = this.runLoop();
+  }
+
+  /** Stops after the batch in flight is published and committed (or rolled back). */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.waker.interrupt();
+    await this.loop;
+    await this.listenerConnecting;
+    if (this.listenerRetry) clearTimeout(this.listenerRetry);
+    this.listenerRetry = undefined;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    await this.channel?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    this.readyChannel = undefined;
+    this.channel = undefined;
+    this.connection = undefined;
+  }
+
+  /** For readiness probes: connected to the broker with the exchange declared. */
+  isConnected(): boolean {
+    return !!this.connection?.isConnected() && !!this.readyChannel;
+  }
+
+  /** Rows this instance published and marked sent, and batches that failed and were rolled back. */
+  stats(): { published: number; failedBatches: number } {
+    return { ...this.counters };
+  }
+
+  /** Resolves once connected (for tests and start-up scripts); rejects after `timeoutMs`. */
+  async waitForConnect(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.isConnected()) {
+      if (Date.now() > deadline) throw new Error(`outbox relay not connected after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Deletes sent rows older than `olderThanMs`, in chunks so no single statement runs long. Returns the count. */
+  async purgeSent(olderThanMs: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, deleted] = (await this.dataSource.query(
+        `delete from ${OUTBOX_TABLE} where id in (
+           select id from ${OUTBOX_TABLE}
+           where sent_at is not null and sent_at < now() - make_interval(secs => $1)
+           limit $2)`,
+        [olderThanMs / 1000, PURGE_CHUNK],
+      )) as [unknown, number];
+      total += deleted;
+      if (deleted < PURGE_CHUNK) return total;
+    }
+  }
+
+  private async setupChannel(ch: ConfirmChannel): Promise<void> {
+    // A server-side channel error (e.g. someone redeclared the exchange as another type)
+    // closes the channel, and amqp-connection-manager only reopens channels on a new
+    // connection; force one so the relay heals instead of stalling forever.
+    ch.on('error', (err: Error) => this.onChannelError(err));
+    ch.on('close', () => {
+      if (this.readyChannel === ch) this.readyChannel = undefined;
+    });
+    await ch.assertExchange(this.exchange, 'topic', { durable: true });
+    this.readyChannel = ch;
+    this.waker.wake();
+  }
+
+  private onChannelError(err: Error): void {
+    this.logger.error(`relay channel closed by broker: ${err.message}`);
+    if (!this.running || this.reconnectScheduled) return;
+    this.reconnectScheduled = true;
+    setTimeout(() => {
+      this.reconnectScheduled = false;
+      if (!this.running) return;
+      try {
+        this.connection?.reconnect();
+      } catch {
+        // closed meanwhile
+      }
+    }, 1000);
+  }
+
+  private async runLoop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      if (!this.readyChannel) {
+        // Holding row locks while waiting for the broker would only block other relays.
+        await this.waker.sleep(this.pollIntervalMs);
+        continue;
+      }
+      let published: number;
+      try {
+        published = await this.relayBatch();
+        this.counters.published += published;
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.counters.failedBatches++;
+        const delay = backoffDelay(failures, BACKOFF_BASE_MS, BACKOFF_MAX_MS);
+        this.logger.warn(`outbox batch failed (${failures} in a row), retrying in ${delay} ms: ${errorSummary(err)}`);
+        // Not interruptible by NOTIFY: new rows must not make a failing relay spin.
+        await this.waker.sleep(delay, false);
+        continue;
+      }
+      // A full batch means there is probably more: go again without sleeping.
+      if (published < this.batchSize) await this.waker.sleep(this.pollIntervalMs);
+    }
+  }
+
+  /** Claims, publishes and marks one batch. Returns how many rows were published. */
+  private async relayBatch(): Promise<number> {
+    const channel = this.channel;
+    if (!channel) return 0;
+    const qr = this.dataSource.createQueryRunner();
+    let ids: string[] = [];
+    try {
+      await qr.connect();
+      await qr.startTransaction();
+      this.waker.clear();
+      const rows = (await qr.query(
+        `select id, routing_key, payload, headers from ${OUTBOX_TABLE}
+         where sent_at is null order by seq limit $1 for update skip locked`,
+        [this.batchSize],
+      )) as OutboxRow[];
+      if (rows.length === 0) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      ids = rows.map((r) => r.id);
+      const confirms = Promise.all(rows.map((row) => this.publish(channel, row)));
+      // The wrapper's own timeout does not cover a message it re-queued after a channel
+      // close, so bound the whole batch here as well.
+      await withTimeout(confirms, this.publishTimeoutMs + 1000, 'timed out waiting for broker confirms');
+      await qr.query(
+        `update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`,
+        [ids],
+      );
+      await qr.commitTransaction();
+      return rows.length;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      if (ids.length > 0) await this.recordFailure(ids, err);
+      throw err;
+    } finally {
+      await qr.release().catch(() => undefined);
+    }
+  }
+
+  private publish(channel: amqp.ChannelWrapper, row: OutboxRow): Promise<boolean> {
+    const occurredAt = row.payload.occurredAt ? Date.parse(row.payload.occurredAt) : NaN;
+    return channel.publish(this.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
+      persistent: true,
+      messageId: row.id,
+      type: row.routing_key,
+      contentType: 'application/json',
+      timestamp: Number.isNaN(occurredAt) ? undefined : Math.floor(occurredAt / 1000),
+      headers: row.headers ?? {},
+      timeout: this.publishTimeoutMs,
+    });
+  }
+
+  /** Best effort, outside the rolled-back transaction, so operators can see stuck rows. */
+  private async recordFailure(ids: string[], err: unknown): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `update ${OUTBOX_TABLE} set attempts = attempts + 1, last_error = $2 where id = any($1::uuid[]) and sent_at is null`,
+        [ids, errorSummary(err)],
+      );
+    } catch (e) {
+      this.logger.debug(`could not record outbox failure: ${errorSummary(e)}`);
+    }
+  }
+
+  private async connectListener(): Promise<void> {
+    const config = listenerClientConfig(this.dataSource, 'fpms-outbox-listener');
+    if (!config || !this.running) return;
+    const client = new Client(config);
+    let dropped = false;
+    const drop = (err?: unknown): void => {
+      if (dropped) return;
+      dropped = true;
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (!this.running) return;
+      // Polling keeps the relay correct meanwhile; LISTEN only makes it faster.
+      if (err) this.logger.warn(`outbox LISTEN connection lost, polling until it is back: ${errorSummary(err)}`);
+      this.listenerRetry = setTimeout(() => {
+        this.listenerRetry = undefined;
+        this.listenerConnecting = this.connectListener();
+      }, LISTENER_RETRY_MS);
+    };
+    client.on('notification', () => this.waker.wake());
+    client.on('error', (err) => drop(err));
+    client.on('end', () => drop());
+    try {
+      await client.connect();
+      await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
+      if (!this.running) {
+        drop();
+        return;
+      }
+      this.listener = client;
+      // Rows may have been committed while we were not listening.
+      this.waker.wake();
+    } catch (err) {
+      drop(err);
+    }
+  }
+}

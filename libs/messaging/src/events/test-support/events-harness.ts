@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import * as amqplib from 'amqplib';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventEnvelope, NewEvent } from '@fpms/contracts/events/event-envelope';
+import { testAmqpUrl, uniqueName } from '@fpms/testing/env';
+import { createScratchDatabase, ScratchDatabase } from '@fpms/testing/scratch-database';
+import { CreateMessagingTables1732300000000 } from '../messaging-tables.migration';
+import { deadLetterQueueName, retryQueueName } from '../event-topology';
+
+/**
+ * Shared set-up for the events integration tests: a scratch database with the messaging
+ * tables plus an `applied_events` table the test handlers write to, and a plain amqplib
+ * connection to publish by hand, inspect queues and clean up what the test declared.
+ */
+
+/**
+ * Deliberately no unique constraint: a double apply must show up as two rows, not be
+ * hidden by a constraint violation (which would just look like a retry).
+ */
+const APPLIED_EVENTS_DDL = `
+  create table applied_events (
+    event_id uuid not null,
+    consumer text not null,
+    type text not null,
+    aggregate_id text not null,
+    tenant_seen text,
+    applied_at timestamptz not null default clock_timestamp()
+  )`;
+
+export interface EventsTestDb {
+  db: ScratchDatabase;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export async function createEventsTestDb(label: string, poolSize = 10): Promise<EventsTestDb> {
+  const db = await createScratchDatabase(label);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.name,
+    migrations: [CreateMessagingTables1732300000000],
+    migrationsRun: true,
+    extra: { max: poolSize },
+  });
+  try {
+    await dataSource.initialize();
+    await dataSource.query(APPLIED_EVENTS_DDL);
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    await db.drop();
+    throw err;
+  }
+  return {
+    db,
+    dataSource,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+/** Handler body used by the tests: record the event, and the tenant the transaction saw. */
+export async function recordApplied(manager: EntityManager, event: EventEnvelope, consumer: string): Promise<void> {
+  await manager.query(
+    `insert into applied_events (event_id, consumer, type, aggregate_id, tenant_seen)
+     values ($1, $2, $3, $4, current_setting('app.account_id', true))`,
+    [event.id, consumer, event.type, event.aggregateId],
+  );
+}
+
+export const TEST_ACCOUNT = '7b0c6f5e-2a51-4a53-9d0e-6a1f7f6f0a01';
+
+export function newTestEvent(overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    type: 'testsvc.widget.changed',
+    tenant: { accountId: TEST_ACCOUNT },
+    aggregateId: randomUUID(),
+    aggregateVersion: 1,
+    data: { note: 'hello' },
+    ...overrides,
+  };
+}
+
+/** A full envelope for publishing by hand, bypassing the outbox. */
+export function handmadeEnvelope(overrides: Partial<EventEnvelope> = {}): EventEnvelope {
+  return {
+    id: randomUUID(),
+    type: 'testsvc.widget.changed',
+    tenant: { accountId: TEST_ACCOUNT },
+    aggregateId: randomUUID(),
+    aggregateVersion: 1,
+    occurredAt: new Date().toISOString(),
+    data: {},
+    ...overrides,
+  };
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Raw broker access for the tests; remembers every queue/exchange to delete in afterAll. */
+export class BrokerProbe {
+  readonly exchange = uniqueName('ex');
+  private readonly queues = new Set<string>();
+  private constructor(
+    private readonly conn: amqplib.ChannelModel,
+    private readonly ch: amqplib.ConfirmChannel,
+  ) {}
+
+  static async open(): Promise<BrokerProbe> {
+    const conn = await amqplib.connect(testAmqpUrl());
+    const ch = await conn.createConfirmChannel();
+    return new BrokerProbe(conn, ch);
+  }
+
+  /** A unique consumer queue name; its retry queues and DLQ are cleaned up with it. */
+  consumerQueue(label: string, retryQueues = 5): string {
+    const q = uniqueName(label);
+    this.queues.add(q);
+    this.queues.add(deadLetterQueueName(q));
+    for (let n = 1; n <= retryQueues; n++) this.queues.add(retryQueueName(q, n));
+    return q;
+  }
+
+  /** A plain queue bound to the exchange that sees every published copy (no inbox in the way). */
+  async tap(pattern = '#'): Promise<string> {
+    const q = uniqueName('tap');
+    this.queues.add(q);
+    await this.ch.assertExchange(this.exchange, 'topic', { durable: true });
+    await this.ch.assertQueue(q, { durable: false });
+    await this.ch.bindQueue(q, this.exchange, pattern);
+    return q;
+  }
+
+  async publish(routingKey: string, body: Buffer | string, options: amqplib.Options.Publish = {}): Promise<void> {
+    this.ch.publish(this.exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options });
+    await this.ch.waitForConfirms();
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.ch.checkQueue(queue)).messageCount;
+  }
+
+  /** Takes every message currently in `queue` (acking them). */
+  async drain(queue: string): Promise<amqplib.GetMessage[]> {
+    const out: amqplib.GetMessage[] = [];
+    for (;;) {
+      const msg = await this.ch.get(queue, { noAck: true });
+      if (!msg) return out;
+      out.push(msg);
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    for (const q of this.queues) await this.ch.deleteQueue(q).catch(() => undefined);
+    await this.ch.deleteExchange(this.exchange).catch(() => undefined);
+    await this.conn.close().catch(() => undefined);
+  }
+}
