@@ -165,6 +165,34 @@ describe('EventConsumer (integration)', () => {
     expect(applied.tenant_seen).toBe(TEST_ACCOUNT);
   });
 
+  it('does not spend attempts while the database fails before the handler runs', async () => {
+    let calls = 0;
+    const { queue, routingKey } = await startConsumer(
+      'dbdown',
+      async (event, manager) => {
+        calls++;
+        await recordApplied(manager, event, 'dbdown');
+      },
+      // No retries at all: if the failure counted as an attempt, it would be dead-lettered at once.
+      { maxAttempts: 1, retryDelaysMs: [] },
+    );
+    const dlq = deadLetterQueueName(queue);
+    const event = handmadeEnvelope({ type: routingKey });
+    // Every inbox insert fails while the table is away, like during a database outage.
+    await env.dataSource.query(`alter table inbox_messages rename to inbox_messages_away`);
+    try {
+      await publishEnvelope(routingKey, event);
+      await sleep(2500); // two or more requeue rounds
+      expect(calls).toBe(0);
+      expect(await broker.messageCount(dlq)).toBe(0);
+    } finally {
+      await env.dataSource.query(`alter table inbox_messages_away rename to inbox_messages`);
+    }
+    await waitFor('applied once the database is back', async () => (await appliedRows(event.id)) === 1, 10_000);
+    expect(calls).toBe(1);
+    expect(await broker.messageCount(dlq)).toBe(0);
+  });
+
   it('stop() lets an in-flight handler commit and ack before closing', async () => {
     let started = false;
     const { consumer, queue, routingKey } = await startConsumer('stopping', async (event, manager) => {

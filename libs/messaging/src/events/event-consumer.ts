@@ -263,22 +263,35 @@ export class EventConsumer {
     }
     const event = parsed.event;
     const attempt = failedBefore + 1;
+    let handlerStarted = false;
     try {
       const applied = await this.options.dataSource.transaction(async (manager) => {
         await setTenantContext(manager, event.tenant);
         // A concurrent duplicate blocks here on the other transaction's uncommitted key
         // and then sees the conflict, so two copies can never both run the handler.
-        const inserted = (await manager.query(
-          `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing returning message_id`,
+        // Row count rather than RETURNING: the runtime role then needs INSERT only.
+        const result = await manager.queryRunner!.query(
+          `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing`,
           [event.id, this.options.consumerName],
-        )) as unknown[];
-        if (inserted.length === 0) return false;
+          true,
+        );
+        if (!result.affected) return false;
+        handlerStarted = true;
         await this.options.handler(event, manager);
         return true;
       });
       if (!applied) this.logger.debug(`duplicate ${event.type} ${event.id} skipped`);
       this.ack(ch, msg);
     } catch (err) {
+      if (!handlerStarted) {
+        // The database failed before the handler ran (outage, pool exhausted): not the
+        // event's fault, so it must not burn its attempts and end up in the DLQ during
+        // an outage. Requeue after a pause and try again as the same attempt.
+        this.logger.warn(`${event.type} ${event.id} not processed, database unavailable? requeueing: ${errorSummary(err)}`);
+        await new Promise((r) => setTimeout(r, REQUEUE_PAUSE_MS));
+        this.nack(ch, msg);
+        return;
+      }
       await this.onHandlerFailure(ch, msg, event, attempt, err);
     }
   }

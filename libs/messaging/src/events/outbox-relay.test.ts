@@ -82,6 +82,18 @@ describe('OutboxRelay (integration)', () => {
     expect(applied.tenant_seen).toBe(TEST_ACCOUNT);
   });
 
+  it('wakes on the outbox NOTIFY instead of waiting for the next poll', async () => {
+    // A poll interval far beyond the wait below: only the LISTEN path can deliver in time.
+    relay = new OutboxRelay({ dataSource: env.dataSource, amqpUrl: testAmqpUrl(), exchange: broker.exchange, pollIntervalMs: 120_000 });
+    await relay.start();
+    await relay.waitForConnect();
+    await sleep(500); // let the start-up batch run and the relay go to sleep
+    const t0 = Date.now();
+    const envelope = await env.dataSource.transaction((m) => writer.add(m, newTestEvent()));
+    await waitFor('event applied', async () => (await appliedCount(envelope.id)) === 1, 10_000, 20);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it('publishes nothing for a rolled-back transaction', async () => {
     relay = new OutboxRelay({ dataSource: env.dataSource, amqpUrl: testAmqpUrl(), exchange: broker.exchange, pollIntervalMs: 200 });
     await relay.start();

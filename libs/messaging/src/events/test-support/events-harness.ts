@@ -122,19 +122,38 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Raw broker access for the tests; remembers every queue/exchange to delete in afterAll. */
+/**
+ * Raw broker access for the tests; remembers every queue/exchange to delete in afterAll.
+ * Reopens its connection on demand, since the disruptive test restarts the broker under it.
+ */
 export class BrokerProbe {
   readonly exchange = uniqueName('ex');
   private readonly queues = new Set<string>();
-  private constructor(
-    private readonly conn: amqplib.ChannelModel,
-    private readonly ch: amqplib.ConfirmChannel,
-  ) {}
+  private conn?: amqplib.ChannelModel;
+  private ch?: amqplib.ConfirmChannel;
 
   static async open(): Promise<BrokerProbe> {
+    const probe = new BrokerProbe();
+    await probe.channel();
+    return probe;
+  }
+
+  private async channel(): Promise<amqplib.ConfirmChannel> {
+    if (this.ch) return this.ch;
     const conn = await amqplib.connect(testAmqpUrl());
+    // A dropped connection just means "reopen next time"; unhandled 'error' would crash jest.
+    conn.on('error', () => undefined);
+    conn.on('close', () => {
+      if (this.conn === conn) this.conn = this.ch = undefined;
+    });
     const ch = await conn.createConfirmChannel();
-    return new BrokerProbe(conn, ch);
+    ch.on('error', () => undefined);
+    ch.on('close', () => {
+      if (this.ch === ch) this.ch = undefined;
+    });
+    this.conn = conn;
+    this.ch = ch;
+    return ch;
   }
 
   /** A unique consumer queue name; its retry queues and DLQ are cleaned up with it. */
@@ -150,34 +169,38 @@ export class BrokerProbe {
   async tap(pattern = '#'): Promise<string> {
     const q = uniqueName('tap');
     this.queues.add(q);
-    await this.ch.assertExchange(this.exchange, 'topic', { durable: true });
-    await this.ch.assertQueue(q, { durable: false });
-    await this.ch.bindQueue(q, this.exchange, pattern);
+    const ch = await this.channel();
+    await ch.assertExchange(this.exchange, 'topic', { durable: true });
+    await ch.assertQueue(q, { durable: false });
+    await ch.bindQueue(q, this.exchange, pattern);
     return q;
   }
 
   async publish(routingKey: string, body: Buffer | string, options: amqplib.Options.Publish = {}): Promise<void> {
-    this.ch.publish(this.exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options });
-    await this.ch.waitForConfirms();
+    const ch = await this.channel();
+    ch.publish(this.exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options });
+    await ch.waitForConfirms();
   }
 
   async messageCount(queue: string): Promise<number> {
-    return (await this.ch.checkQueue(queue)).messageCount;
+    return (await (await this.channel()).checkQueue(queue)).messageCount;
   }
 
   /** Takes every message currently in `queue` (acking them). */
   async drain(queue: string): Promise<amqplib.GetMessage[]> {
+    const ch = await this.channel();
     const out: amqplib.GetMessage[] = [];
     for (;;) {
-      const msg = await this.ch.get(queue, { noAck: true });
+      const msg = await ch.get(queue, { noAck: true });
       if (!msg) return out;
       out.push(msg);
     }
   }
 
   async cleanup(): Promise<void> {
-    for (const q of this.queues) await this.ch.deleteQueue(q).catch(() => undefined);
-    await this.ch.deleteExchange(this.exchange).catch(() => undefined);
-    await this.conn.close().catch(() => undefined);
+    // Deleting a queue that does not exist is a no-op in RabbitMQ, so this is safe to repeat.
+    for (const q of this.queues) await (await this.channel()).deleteQueue(q).catch(() => undefined);
+    await (await this.channel()).deleteExchange(this.exchange).catch(() => undefined);
+    await this.conn?.close().catch(() => undefined);
   }
 }
