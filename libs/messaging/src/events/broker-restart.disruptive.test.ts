@@ -26,6 +26,8 @@ describe('events across a broker restart (disruptive)', () => {
   let consumer: EventConsumer | undefined;
   let relay: OutboxRelay | undefined;
   let queue: string;
+  /** Set before stop_app; afterAll restarts the broker again in case jest abandoned the test mid-outage. */
+  let brokerTouched = false;
 
   beforeAll(async () => {
     // Thousands of "duplicate skipped" debug lines would bury the result.
@@ -37,10 +39,15 @@ describe('events across a broker restart (disruptive)', () => {
   });
 
   afterAll(async () => {
-    await relay?.stop();
-    await consumer?.stop();
-    await broker?.cleanup();
-    await env?.close();
+    // start_app on a running broker is a no-op, so this is safe after a normal run too.
+    if (brokerTouched) await startBroker({ timeoutMs: 60_000 }).catch((err) => log.error(`could not restart the broker: ${String(err)}`));
+    try {
+      await relay?.stop();
+      await consumer?.stop();
+      await broker?.cleanup();
+    } finally {
+      await env?.close();
+    }
   });
 
   it('loses nothing and applies nothing twice when the broker restarts mid-stream', async () => {
@@ -89,6 +96,7 @@ describe('events across a broker restart (disruptive)', () => {
           restart = (async () => {
             timings.stopAt = Date.now() - t0;
             brokerStopped = true;
+            brokerTouched = true;
             await stopBroker();
             timings.stoppedAt = Date.now() - t0;
             await sleep(OUTAGE_MS);

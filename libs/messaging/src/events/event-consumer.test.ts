@@ -44,9 +44,12 @@ describe('EventConsumer (integration)', () => {
   });
 
   afterAll(async () => {
-    for (const c of consumers) await c.stop();
-    await broker?.cleanup();
-    await env?.close();
+    try {
+      for (const c of consumers) await c.stop();
+      await broker?.cleanup();
+    } finally {
+      await env?.close();
+    }
   });
 
   it('applies a message delivered twice with the same messageId only once', async () => {

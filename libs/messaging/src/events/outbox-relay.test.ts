@@ -44,10 +44,13 @@ describe('OutboxRelay (integration)', () => {
   });
 
   afterAll(async () => {
-    await relay?.stop();
-    await consumer?.stop();
-    await broker?.cleanup();
-    await env?.close();
+    try {
+      await relay?.stop();
+      await consumer?.stop();
+      await broker?.cleanup();
+    } finally {
+      await env?.close();
+    }
   });
 
   it('publishes a committed row exactly once, with the envelope and AMQP properties, and marks it sent', async () => {

@@ -197,10 +197,14 @@ export class BrokerProbe {
     }
   }
 
+  /** Deletes what the test declared; throws (failing afterAll) rather than silently leaking. */
   async cleanup(): Promise<void> {
-    // Deleting a queue that does not exist is a no-op in RabbitMQ, so this is safe to repeat.
-    for (const q of this.queues) await (await this.channel()).deleteQueue(q).catch(() => undefined);
-    await (await this.channel()).deleteExchange(this.exchange).catch(() => undefined);
-    await this.conn?.close().catch(() => undefined);
+    try {
+      // Deleting a queue that does not exist is a no-op in RabbitMQ, so this is safe to repeat.
+      for (const q of this.queues) await (await this.channel()).deleteQueue(q);
+      await (await this.channel()).deleteExchange(this.exchange);
+    } finally {
+      await this.conn?.close().catch(() => undefined);
+    }
   }
 }
