@@ -116,7 +116,7 @@ describe('gateway → workspace vertical slice', () => {
       .send('{"name": "oops"');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({
-      error: { code: 'invalid_json', message: expect.any(String), details: null, requestId: 'req-malformed-1' },
+      error: { code: 'invalid_json', message: 'Request body is not valid JSON', details: { reason: expect.any(String) }, requestId: 'req-malformed-1' },
     });
     expect(malformed.headers['x-request-id']).toBe('req-malformed-1');
 

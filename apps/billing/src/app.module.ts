@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { BillingEnv } from './config';
@@ -6,10 +7,10 @@ import { BillingEnv } from './config';
 /** The billing service. Its features arrive with their issues; the platform parts run now. */
 @Module({})
 export class BillingAppModule {
-  static forRoot(env: BillingEnv, keys: KeySet): DynamicModule {
+  static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: BillingAppModule,
-      imports: [PlatformModule.forRoot({ service: 'billing', env, keys, entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [] })],
     };
   }
 }

@@ -6,5 +6,5 @@ import { BillingAppModule } from './app.module';
 import { BillingEnv } from './config';
 
 export function createBillingApp(env: BillingEnv, logger: PinoLogger): Promise<INestApplication> {
-  return createPlatformApp('billing', BillingAppModule.forRoot(env, verifierKeySet(env)), env, logger, { rawBody: true });
+  return createPlatformApp('billing', BillingAppModule.forRoot(env, verifierKeySet(env), logger), env, logger, { rawBody: true });
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { FilesEnv } from './config';
@@ -6,10 +7,10 @@ import { FilesEnv } from './config';
 /** The files service. Its features arrive with their issues; the platform parts run now. */
 @Module({})
 export class FilesAppModule {
-  static forRoot(env: FilesEnv, keys: KeySet): DynamicModule {
+  static forRoot(env: FilesEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: FilesAppModule,
-      imports: [PlatformModule.forRoot({ service: 'files', env, keys, entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [] })],
     };
   }
 }

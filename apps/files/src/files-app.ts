@@ -6,5 +6,5 @@ import { FilesAppModule } from './app.module';
 import { FilesEnv } from './config';
 
 export function createFilesApp(env: FilesEnv, logger: PinoLogger): Promise<INestApplication> {
-  return createPlatformApp('files', FilesAppModule.forRoot(env, verifierKeySet(env)), env, logger);
+  return createPlatformApp('files', FilesAppModule.forRoot(env, verifierKeySet(env), logger), env, logger);
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
@@ -15,10 +16,10 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 
 @Module({})
 export class GatewayAppModule {
-  static forRoot(env: GatewayEnv, keys: KeySet): DynamicModule {
+  static forRoot(env: GatewayEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: GatewayAppModule,
-      imports: [PlatformModule.forRoot({ service: 'gateway', env, keys, entities: [UserEntity, AccountMembershipEntity] })],
+      imports: [PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity] })],
       controllers: [AuthController, WorkspacesController],
       providers: [
         { provide: RpcClient, useFactory: () => new RpcClient({ url: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }) },

@@ -9,7 +9,7 @@ export const API_PREFIX = 'api/v1';
 
 /** The public REST API. It holds the signing key; services only verify. */
 export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger): Promise<INestApplication> {
-  const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env)), { logger, logRequests: true });
+  const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env), logger), { logger, logRequests: true });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

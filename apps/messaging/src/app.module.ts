@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { MessagingEnv } from './config';
@@ -6,10 +7,10 @@ import { MessagingEnv } from './config';
 /** The messaging service. Its features arrive with their issues; the platform parts run now. */
 @Module({})
 export class MessagingAppModule {
-  static forRoot(env: MessagingEnv, keys: KeySet): DynamicModule {
+  static forRoot(env: MessagingEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: MessagingAppModule,
-      imports: [PlatformModule.forRoot({ service: 'messaging', env, keys, entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [] })],
     };
   }
 }

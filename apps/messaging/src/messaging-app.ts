@@ -6,5 +6,5 @@ import { MessagingAppModule } from './app.module';
 import { MessagingEnv } from './config';
 
 export function createMessagingApp(env: MessagingEnv, logger: PinoLogger): Promise<INestApplication> {
-  return createPlatformApp('messaging', MessagingAppModule.forRoot(env, verifierKeySet(env)), env, logger);
+  return createPlatformApp('messaging', MessagingAppModule.forRoot(env, verifierKeySet(env), logger), env, logger);
 }

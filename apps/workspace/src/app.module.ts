@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { AccountsController } from './accounts/accounts.controller';
@@ -13,10 +14,10 @@ import { WorkspacesService } from './workspaces/workspaces.service';
 
 @Module({})
 export class WorkspaceAppModule {
-  static forRoot(env: WorkspaceEnv, keys: KeySet): DynamicModule {
+  static forRoot(env: WorkspaceEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: WorkspaceAppModule,
-      imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, entities: [AccountEntity, WorkspaceEntity] })],
+      imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity] })],
       controllers: [AccountsController, WorkspacesController],
       providers: [AccountsRepository, AccountsService, WorkspacesRepository, WorkspacesService],
     };

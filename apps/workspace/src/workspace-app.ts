@@ -7,5 +7,5 @@ import { WorkspaceEnv } from './config';
 
 /** Builds the workspace service (HTTP health + RPC server); main.ts and tests start it. */
 export function createWorkspaceApp(env: WorkspaceEnv, logger: PinoLogger): Promise<INestApplication> {
-  return createPlatformApp('workspace', WorkspaceAppModule.forRoot(env, verifierKeySet(env)), env, logger);
+  return createPlatformApp('workspace', WorkspaceAppModule.forRoot(env, verifierKeySet(env), logger), env, logger);
 }

@@ -30,7 +30,7 @@ export interface RunningPlatform {
 
 function envFor(service: ServiceName, amqpUrl: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
   // Port 0: the OS picks free ports, so parallel test files never collide.
-  return { ...serviceEnv(platformEnv(), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...overrides };
+  return { ...serviceEnv(platformEnv(), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
 }
 
 type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger) => Promise<INestApplication>;
@@ -49,6 +49,18 @@ export type LogSink = (service: ServiceName, line: Record<string, unknown>) => v
 function loggerFor(service: ServiceName, level: string | undefined, sink?: LogSink): PinoLogger {
   if (!sink) return createPinoLogger(service, level);
   return createPinoLogger(service, level, { write: (line: string) => sink(service, JSON.parse(line)) });
+}
+
+/** Like a Kubernetes readiness gate: a service counts as started once /health/ready says so. */
+async function waitUntilReady(service: ServiceName, app: INestApplication, timeoutMs = 20_000): Promise<void> {
+  const { port } = app.getHttpServer().address() as { port: number };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${service} did not become ready within ${timeoutMs} ms (last status ${status})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
@@ -78,6 +90,7 @@ export async function startPlatform(
       const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink));
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
+      await waitUntilReady(service, app);
     }
   } catch (error) {
     for (const service of Object.keys(apps) as ServiceName[]) await stop(service).catch(() => undefined);

@@ -14,6 +14,11 @@ describe('toAppError', () => {
     expect(toAppError({ type: 'entity.too.large', status: 413, limit: 100 })).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
 
+  it("recognises the JSON parse errors Nest's router rethrows as BadRequestException", () => {
+    const mapped = toAppError(new BadRequestException("Expected ',' or '}' after property value in JSON at position 7"));
+    expect(mapped).toMatchObject({ status: 400, code: 'invalid_json', details: { reason: expect.stringContaining('position 7') } });
+  });
+
   it('maps Nest HTTP exceptions by status', () => {
     expect(toAppError(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, code: 'not_found' });
     expect(toAppError(new BadRequestException(['a', 'b']))).toMatchObject({ status: 400, message: 'a; b' });

@@ -37,6 +37,11 @@ export function toAppError(error: unknown): AppError {
     const status = error.getStatus();
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+    // Nest's router turns body-parser's JSON SyntaxError into a plain BadRequestException
+    // carrying JSON.parse's message; our own code never throws HttpExceptions.
+    if (status === 400 && typeof message === 'string' && /\bJSON\b/.test(message)) {
+      return new AppError(400, CommonErrorCode.InvalidJson, 'Request body is not valid JSON', { reason: message });
+    }
     return new AppError(
       status,
       codeByStatus[status] ?? (status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.ValidationFailed),

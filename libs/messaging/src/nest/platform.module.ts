@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { KeySet } from '@fpms/auth/key-set';
@@ -9,11 +10,13 @@ import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { OutboxRelay, OutboxWriter } from '../events';
 import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
+import { SERVICE_LOGGER } from '../rpc/service-logger';
 import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
 import { PlatformServiceEnv } from './platform-env.schema';
 
 export interface PlatformModuleOptions {
   service: string;
+  logger: PinoLogger;
   env: PlatformServiceEnv;
   entities: TypeOrmModuleOptions['entities'];
   keys: KeySet;
@@ -41,6 +44,7 @@ export class PlatformModule {
         }),
       ],
       providers: [
+        { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: AccessTokenService, useValue: new AccessTokenService(options.keys, env.ACCESS_TOKEN_TTL_SECONDS) },
         { provide: OutboxWriter, useValue: new OutboxWriter() },
         {
@@ -52,7 +56,7 @@ export class PlatformModule {
         OutboxRelayLifecycle,
         RpcEnvelopeInterceptor,
       ],
-      exports: [AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor],
+      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor],
     };
   }
 }

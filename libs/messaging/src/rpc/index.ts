@@ -5,3 +5,4 @@ export * from './verified-rpc';
 export * from './rpc-envelope.interceptor';
 export * from './rpc-handler.decorator';
 export * from './rpc-metadata';
+export * from './service-logger';

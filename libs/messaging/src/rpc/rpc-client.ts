@@ -13,8 +13,6 @@ export interface RpcClientOptions {
   url: string;
   /** Default per-call timeout (DESIGN §3: 5 s → HTTP 504). */
   timeoutMs?: number;
-  /** How long a "service has consumers" answer is trusted before asking the broker again. */
-  consumerCheckTtlMs?: number;
 }
 
 interface PendingCall {
@@ -36,13 +34,10 @@ export class RpcClient {
   private readonly connection: amqp.AmqpConnectionManager;
   private readonly channel: amqp.ChannelWrapper;
   private readonly pending = new Map<string, PendingCall>();
-  private readonly consumersSeen = new Map<string, { count: number; at: number }>();
   private readonly timeoutMs: number;
-  private readonly consumerCheckTtlMs: number;
 
   constructor(options: RpcClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.consumerCheckTtlMs = options.consumerCheckTtlMs ?? 1000;
     this.connection = amqp.connect([options.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
     this.connection.on('disconnect', ({ err }) => this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`));
     this.channel = this.connection.createChannel({
@@ -56,11 +51,6 @@ export class RpcClient {
     return this.connection.isConnected();
   }
 
-  async waitForConnect(timeoutMs = 10000): Promise<void> {
-    await this.channel.waitForConnect();
-    void timeoutMs;
-  }
-
   async call<P extends RpcPattern<any, any>>(
     pattern: P,
     data: RpcRequest<P>,
@@ -68,6 +58,10 @@ export class RpcClient {
     options: { timeoutMs?: number } = {},
   ): Promise<RpcResponse<P>> {
     const service = pattern.queue.replace(/\.rpc$/, '');
+    if (!this.connection.isConnected()) {
+      // Just started or reconnecting: give the connection a moment before answering 503.
+      await Promise.race([this.channel.waitForConnect(), new Promise((r) => setTimeout(r, 1000).unref())]);
+    }
     if (!this.connection.isConnected()) {
       throw new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service });
     }
@@ -108,12 +102,13 @@ export class RpcClient {
     await this.connection.close().catch(() => undefined);
   }
 
+  /**
+   * Asked on every call, not cached: a cached "yes" would send requests to a service
+   * that just went away and make the caller wait out the timeout. Declaring with the
+   * servers' exact options is idempotent and answers the consumer count in one round trip.
+   */
   private async hasConsumers(queue: string): Promise<boolean> {
-    const seen = this.consumersSeen.get(queue);
-    if (seen && seen.count > 0 && Date.now() - seen.at < this.consumerCheckTtlMs) return true;
-    // Declaring with the servers' exact options is idempotent and answers the consumer count.
     const { consumerCount } = await this.channel.assertQueue(queue, { durable: true });
-    this.consumersSeen.set(queue, { count: consumerCount, at: Date.now() });
     return consumerCount > 0;
   }
 

@@ -1,5 +1,6 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Logger as PinoLogger } from 'pino';
 import { Observable, tap } from 'rxjs';
 import { z } from 'zod';
 import { AccessTokenService } from '@fpms/auth/access-token';
@@ -7,6 +8,7 @@ import { AppError } from '@fpms/common/errors/app-error';
 import { RequestContext } from '@fpms/common/logging/request-context';
 import { rpcEnvelopeSchema } from '@fpms/contracts/rpc/rpc-context';
 import { RPC_PATTERN_METADATA } from './rpc-metadata';
+import { SERVICE_LOGGER } from './service-logger';
 import { VerifiedRpc } from './verified-rpc';
 
 export function zodFieldErrors(error: z.ZodError) {
@@ -21,11 +23,10 @@ export function zodFieldErrors(error: z.ZodError) {
  */
 @Injectable()
 export class RpcEnvelopeInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('Rpc');
-
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly reflector: Reflector,
+    @Inject(SERVICE_LOGGER) private readonly logger: PinoLogger,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -59,7 +60,7 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     const started = Date.now();
     const name = rpc.getContext<{ getPattern?: () => string }>()?.getPattern?.() ?? context.getHandler().name;
     const log = (outcome: string) =>
-      RequestContext.run({ requestId: ctx.requestId }, () => this.logger.log({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'));
+      RequestContext.run({ requestId: ctx.requestId }, () => this.logger.info({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'));
     return new Observable((subscriber) =>
       RequestContext.run({ requestId: ctx.requestId }, () =>
         next
