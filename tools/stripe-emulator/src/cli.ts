@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { startStripeEmulator } from './index';
+
+/** `npm run stripe:emulator`: STRIPE_EMULATOR_PORT (12111), STRIPE_EMULATOR_HOST (127.0.0.1), STRIPE_EMULATOR_API_KEY (sk_test_emulator, comma-separated for several). */
+async function main(): Promise<void> {
+  const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid STRIPE_EMULATOR_PORT: ${process.env.STRIPE_EMULATOR_PORT}`);
+  const host = process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1';
+  const apiKeys = (process.env.STRIPE_EMULATOR_API_KEY ?? 'sk_test_emulator').split(',').map((k) => k.trim()).filter(Boolean);
+  const emulator = await startStripeEmulator({ port, host, apiKeys, publicUrl: process.env.STRIPE_EMULATOR_PUBLIC_URL });
+  console.log(`Stripe emulator listening on ${emulator.url} (platform account ${emulator.platformAccountId})`);
+  console.log(`  API key: ${apiKeys.join(', ')}   test controls: ${emulator.url}/_emulator/...`);
+  const shutdown = () => {
+    void emulator.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
