@@ -9,8 +9,13 @@ const ALGORITHM = 'ES256';
 /** What an access token says: who you are and which company (account) you act for. */
 export interface AccessTokenClaims {
   sub: string;
+  /** The freelancer account (tenant) this user owns, if any. */
   acc?: string;
   email: string;
+  /** Platform admin: may read across tenants, but only with an audited override. */
+  adm?: boolean;
+  /** Session (refresh-token family) the token was issued for. */
+  sid?: string;
 }
 
 export interface VerifiedToken extends AccessTokenClaims {
@@ -50,14 +55,22 @@ export class AccessTokenService {
     const publicKey = this.keys.publicKeys[kid];
     if (!publicKey) throw AppError.unauthorized('Access token signed with an unknown key');
     try {
-      const payload = this.jwt.verify<AccessTokenClaims & { exp: number }>(token, {
+      const payload = this.jwt.verify<AccessTokenClaims & { exp: number; adm?: unknown; sid?: unknown }>(token, {
         publicKey,
         algorithms: [ALGORITHM],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
       });
       if (typeof payload.sub !== 'string') throw new Error('no subject');
-      return { sub: payload.sub, acc: payload.acc, email: payload.email, exp: payload.exp, kid };
+      return {
+        sub: payload.sub,
+        acc: payload.acc,
+        email: payload.email,
+        adm: payload.adm === true ? true : undefined,
+        sid: typeof payload.sid === 'string' ? payload.sid : undefined,
+        exp: payload.exp,
+        kid,
+      };
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw AppError.unauthorized(expired ? 'Access token expired' : 'Invalid access token');

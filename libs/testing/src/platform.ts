@@ -74,6 +74,9 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const services = options.services ?? SERVICE_NAMES;
   const vhost = uniqueName('fpms_e2e');
+  // Rate-limit counters in Redis are per platform, so parallel test files (all calling
+  // from 127.0.0.1) do not spend each other's budget.
+  const redisPrefix = `${vhost}:`;
   await ensureVhost(vhost);
   const base = new URL(testAmqpUrl());
   base.pathname = `/${vhost}`;
@@ -86,7 +89,7 @@ export async function startPlatform(
   };
   try {
     for (const service of services) {
-      const env = envFor(service, amqpUrl, options.env?.[service] ?? {});
+      const env = envFor(service, amqpUrl, { RATE_LIMIT_PREFIX: redisPrefix, ...(options.env?.[service] ?? {}) });
       const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink));
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
