@@ -246,7 +246,7 @@ export class Subscriptions {
     const { core } = this;
     const retryDays = core.options.subscriptionRetryDays;
     const attemptsBefore = invoice.attempt_count;
-    if (attemptsBefore < retryDays.length) invoice.next_payment_attempt = core.now() + retryDays[attemptsBefore] * DAY;
+    invoice.next_payment_attempt = attemptsBefore < retryDays.length ? core.now() + retryDays[attemptsBefore] * DAY : null;
     const outcome = attemptInvoicePayment(core, owner, invoice, this.pmFor(owner, sub), this.consumeForcedFailure(sub.id));
     if (outcome === 'paid') {
       this.onInvoicePaid(owner, invoice);
