@@ -66,9 +66,9 @@ describe('stripe emulator: Connect and money', () => {
     expect(after.capabilities).toEqual({ card_payments: 'active', transfers: 'active' });
 
     const updated = await waitFor(() => connectHook.ofType('account.updated').find((e) => e.account === account.id), 3000, 'account.updated');
-    const prev = (updated.data as { previous_attributes?: Partial<Stripe.Account> }).previous_attributes;
+    const prev = (updated!.data as { previous_attributes?: Partial<Stripe.Account> }).previous_attributes;
     expect(prev).toMatchObject({ charges_enabled: false, payouts_enabled: false, details_submitted: false });
-    expect((updated.data.object as Stripe.Account).charges_enabled).toBe(true);
+    expect((updated!.data.object as Stripe.Account).charges_enabled).toBe(true);
     expect(platformHook.ofType('account.updated')).toHaveLength(0);
 
     const dashboard = await h.stripe.accounts.createLoginLink(account.id);
@@ -239,7 +239,7 @@ describe('stripe emulator: Connect and money', () => {
       h.stripe.checkout.sessions.create({
         mode: 'payment',
         success_url: 'https://x.example/ok',
-        payment_method_types: ['card', 'us_bank_account'],
+        allowed_payment_method_types: ['card', 'us_bank_account'],
         line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 7_000, product_data: { name: 'ACH' } } }],
       });
     const good = await make();
@@ -313,9 +313,9 @@ describe('stripe emulator: Connect and money', () => {
     await h.emulator.control.advanceClock(2 * 24 * 3600);
     expect((await h.stripe.payouts.retrieve(p1.id, {}, { stripeAccount: acct.id })).status).toBe('paid');
     const paid = await waitFor(() => connectHook.ofType('payout.paid').find((e) => (e.data.object as Stripe.Payout).id === p1.id), 3000, 'payout.paid');
-    expect(paid.account).toBe(acct.id);
+    expect(paid!.account).toBe(acct.id);
     const failed = await waitFor(() => connectHook.ofType('payout.failed').find((e) => (e.data.object as Stripe.Payout).id === p2.id), 3000, 'payout.failed');
-    expect(failed.account).toBe(acct.id);
+    expect(failed!.account).toBe(acct.id);
     const events = await h.stripe.events.list({ type: 'payout.*' }, { stripeAccount: acct.id });
     expect(events.data.map((e) => e.type)).toEqual(expect.arrayContaining(['payout.created', 'payout.paid', 'payout.failed']));
   });

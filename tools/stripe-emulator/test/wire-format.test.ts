@@ -85,7 +85,7 @@ describe('stripe emulator: wire format through the real SDK', () => {
     expect(e1.statusCode).toBe(402);
     expect(e1.code).toBe('card_declined');
     expect(e1.decline_code).toBe('generic_decline');
-    expect(e2.raw).toMatchObject({ charge: e1.raw.charge });
+    expect(e2.raw).toMatchObject({ charge: (e1.raw as { charge: string }).charge });
     expect((e1.payment_intent as Stripe.PaymentIntent).status).toBe('requires_payment_method');
   });
 

@@ -19,7 +19,8 @@ export interface PaymentIntentInput {
   transferData?: { destination: string; amount?: number } | null;
   transferGroup?: string | null;
   onBehalfOf?: string | null;
-  paymentMethodTypes?: string[];
+  /** `allowed_payment_method_types` (stripe@23 replaced `payment_method_types` in create params). */
+  allowedPaymentMethodTypes?: string[] | null;
   receiptEmail?: string | null;
   statementDescriptor?: string | null;
   paymentMethod?: string | null;
@@ -56,14 +57,14 @@ export function createPaymentIntent(core: Core, input: PaymentIntentInput): Stri
   const pi: Stripe.PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: (input.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null | undefined) ?? null,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
     application_fee_amount: input.applicationFeeAmount ?? null,
-    automatic_payment_methods: input.paymentMethodTypes ? null : { allow_redirects: 'always', enabled: true },
+    automatic_payment_methods: input.allowedPaymentMethodTypes ? null : { enabled: true },
     canceled_at: null,
     cancellation_reason: null,
     capture_method: 'automatic',
@@ -85,7 +86,7 @@ export function createPaymentIntent(core: Core, input: PaymentIntentInput): Stri
     payment_method: null,
     payment_method_configuration_details: null,
     payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
-    payment_method_types: input.paymentMethodTypes ?? ['card'],
+    payment_method_types: input.allowedPaymentMethodTypes ?? ['card'],
     payment_record: null,
     processing: null,
     receipt_email: input.receiptEmail ?? null,

@@ -75,7 +75,7 @@ function buildSession(core: Core, owner: string, p: Params, lineItems: Stripe.Li
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: null,
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: p.strList('allowed_payment_method_types') ?? null,
     amount_subtotal: total,
     amount_total: total,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
@@ -112,7 +112,7 @@ function buildSession(core: Core, owner: string, p: Params, lineItems: Stripe.Li
     payment_method_collection: mode === 'subscription' ? 'always' : null,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: p.strList('payment_method_types') ?? ['card'],
+    payment_method_types: p.strList('allowed_payment_method_types') ?? ['card'],
     payment_status: 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: false },
@@ -258,7 +258,7 @@ export class CheckoutSessions {
         transferData: extras.paymentIntentData.transferData,
         transferGroup: extras.paymentIntentData.transferGroup,
         onBehalfOf: extras.paymentIntentData.onBehalfOf,
-        paymentMethodTypes: session.payment_method_types,
+        allowedPaymentMethodTypes: session.allowed_payment_method_types,
         receiptEmail: email,
       });
       core.state.paymentIntentOrigins.set(pi.id, { session: session.id });
@@ -315,7 +315,7 @@ export class CheckoutSessions {
         const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const);
         if (!mode) throw missingParam('mode');
         if (mode === 'setup') throw invalidParam('mode', 'The emulator does not support setup mode Checkout Sessions.');
-        if (!p.str('success_url') && p.str('ui_mode') !== 'embedded') throw missingParam('success_url');
+        if (!p.str('success_url') && !['embedded_page', 'elements'].includes(p.str('ui_mode') ?? '')) throw missingParam('success_url');
         const lineItems = p.objList('line_items').map((li) => lineItemFrom(core, req.owner, li));
         if (lineItems.length === 0) throw missingParam('line_items');
         const currencies = new Set(lineItems.map((li) => li.currency));
@@ -350,8 +350,9 @@ export class CheckoutSessions {
       },
       {
         allow: ['mode', 'line_items', 'success_url', 'cancel_url', 'customer', 'customer_email', 'customer_creation', 'client_reference_id', 'metadata',
-          'payment_intent_data', 'subscription_data', 'expires_at', 'payment_method_types', 'ui_mode', 'locale', 'allow_promotion_codes',
-          'billing_address_collection', 'submit_type', 'return_url', 'automatic_tax', 'invoice_creation', 'phone_number_collection'],
+          'payment_intent_data', 'subscription_data', 'expires_at', 'allowed_payment_method_types', 'excluded_payment_method_types', 'ui_mode', 'locale',
+          'allow_promotion_codes', 'billing_address_collection', 'submit_type', 'return_url', 'automatic_tax', 'invoice_creation',
+          'phone_number_collection', 'customer_update', 'payment_method_collection', 'consent_collection', 'custom_text', 'currency'],
       },
     );
     api.get('/checkout/sessions/:id', (req) => state.checkoutSessions.get(req.path.id, req.owner));

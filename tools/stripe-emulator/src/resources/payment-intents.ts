@@ -31,7 +31,7 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
         transferData: transferDataOf(p),
         transferGroup: p.str('transfer_group'),
         onBehalfOf: p.str('on_behalf_of'),
-        paymentMethodTypes: p.strList('payment_method_types'),
+        allowedPaymentMethodTypes: p.strList('allowed_payment_method_types'),
         receiptEmail: p.str('receipt_email'),
         statementDescriptor: p.str('statement_descriptor'),
       });
@@ -49,7 +49,7 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
     },
     {
       allow: ['amount', 'currency', 'customer', 'description', 'metadata', 'application_fee_amount', 'transfer_data', 'transfer_group', 'on_behalf_of',
-        'payment_method_types', 'receipt_email', 'statement_descriptor', 'payment_method', 'confirm', 'capture_method', 'automatic_payment_methods',
+        'allowed_payment_method_types', 'excluded_payment_method_types', 'receipt_email', 'statement_descriptor', 'payment_method', 'confirm', 'capture_method', 'automatic_payment_methods',
         'return_url', 'off_session', 'setup_future_usage', 'statement_descriptor_suffix'],
     },
   );
@@ -89,7 +89,7 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       if (result.status === 'declined') throw result.error;
       return pi;
     },
-    { allow: ['payment_method', 'return_url', 'off_session', 'mandate_data', 'payment_method_types'] },
+    { allow: ['payment_method', 'return_url', 'off_session', 'mandate_data', 'allowed_payment_method_types'] },
   );
   api.post(
     '/payment_intents/:id/cancel',
