@@ -8,8 +8,8 @@ async function main(): Promise<void> {
   const host = process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1';
   const apiKeys = (process.env.STRIPE_EMULATOR_API_KEY ?? 'sk_test_emulator').split(',').map((k) => k.trim()).filter(Boolean);
   const emulator = await startStripeEmulator({ port, host, apiKeys, publicUrl: process.env.STRIPE_EMULATOR_PUBLIC_URL });
-  console.log(`Stripe emulator listening on ${emulator.url} (platform account ${emulator.platformAccountId})`);
-  console.log(`  API key: ${apiKeys.join(', ')}   test controls: ${emulator.url}/_emulator/...`);
+  process.stdout.write(`Stripe emulator listening on ${emulator.url} (platform account ${emulator.platformAccountId})\n`);
+  process.stdout.write(`  API key: ${apiKeys.join(', ')}   test controls: ${emulator.url}/_emulator/...\n`);
   const shutdown = () => {
     void emulator.stop().then(() => process.exit(0));
   };
@@ -18,6 +18,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -13,7 +13,6 @@ export interface AccountLinkRecord {
 
 /** Checkout parameters that live on the PaymentIntent/Subscription Stripe creates later. */
 export interface SessionExtras {
-  owner: string;
   paymentIntentData: {
     applicationFeeAmount: number | null;
     transferData: { destination: string; amount?: number } | null;
@@ -21,7 +20,6 @@ export interface SessionExtras {
     onBehalfOf: string | null;
     metadata: Record<string, string>;
     description: string | null;
-    captureMethod: 'automatic' | 'manual';
   };
   subscriptionData: {
     metadata: Record<string, string>;

@@ -250,4 +250,3 @@ export function controlRouter(deps: ControlDeps): express.Router {
   return r;
 }
 
-export { validateFault };

@@ -17,7 +17,7 @@ function snapshot<T>(value: T): T {
 export class EventBus {
   constructor(private readonly core: Core) {}
 
-  emit<T extends Stripe.Event.Type>(
+  publish<T extends Stripe.Event.Type>(
     type: T,
     owner: string,
     object: EventObject<T>,

@@ -49,7 +49,7 @@ function withdrawFunds(core: Core, owner: string, dispute: Stripe.Dispute): void
     feeDetails: [{ amount: core.options.disputeFee, application: null, currency: dispute.currency, description: 'Dispute fee', type: 'stripe_fee' }],
   });
   dispute.balance_transactions.push(bt);
-  core.events.emit('charge.dispute.funds_withdrawn', owner, dispute);
+  core.events.publish('charge.dispute.funds_withdrawn', owner, dispute);
 }
 
 /**
@@ -94,7 +94,7 @@ export function openDispute(core: Core, owner: string, charge: Stripe.Charge, re
   };
   core.state.disputes.insert(owner, dispute);
   charge.disputed = true;
-  core.events.emit('charge.dispute.created', owner, dispute);
+  core.events.publish('charge.dispute.created', owner, dispute);
   if (!inquiry) withdrawFunds(core, owner, dispute);
   return dispute;
 }
@@ -124,14 +124,14 @@ export function closeDispute(core: Core, owner: string, dispute: Stripe.Dispute,
         description: `Chargeback reversal for ${dispute.charge as string}`,
       });
       dispute.balance_transactions.push(bt);
-      core.events.emit('charge.dispute.funds_reinstated', owner, dispute);
+      core.events.publish('charge.dispute.funds_reinstated', owner, dispute);
     }
   } else {
     if (inquiry) withdrawFunds(core, owner, dispute);
     dispute.status = 'lost';
   }
   dispute.is_charge_refundable = false;
-  core.events.emit('charge.dispute.closed', owner, dispute, { status: before });
+  core.events.publish('charge.dispute.closed', owner, dispute, { status: before });
   return dispute;
 }
 
@@ -144,5 +144,5 @@ export function submitEvidence(core: Core, owner: string, dispute: Stripe.Disput
   dispute.evidence_details.submission_count += 1;
   dispute.evidence_details.has_evidence = true;
   dispute.evidence_details.submission_method = 'manual';
-  core.events.emit('charge.dispute.updated', owner, dispute, { status: before });
+  core.events.publish('charge.dispute.updated', owner, dispute, { status: before });
 }

@@ -25,7 +25,7 @@ export function refundApplicationFee(core: Core, fee: Stripe.ApplicationFee, amo
   fee.amount_refunded += amount;
   fee.refunded = fee.amount_refunded >= fee.amount;
   fee.refunds.data.unshift(refund);
-  core.events.emit('application_fee.refunded', core.platformId, fee);
+  core.events.publish('application_fee.refunded', core.platformId, fee);
   return refund;
 }
 
@@ -87,7 +87,7 @@ export function refundCharge(core: Core, owner: string, charge: Stripe.Charge, i
     const share = Math.min(proportional(amount, fee.amount, charge.amount), fee.amount - fee.amount_refunded);
     if (share > 0) refundApplicationFee(core, fee, share);
   }
-  core.events.emit('refund.created', owner, refund);
-  core.events.emit('charge.refunded', owner, charge, before);
+  core.events.publish('refund.created', owner, refund);
+  core.events.publish('charge.refunded', owner, charge, before);
   return refund;
 }

@@ -130,7 +130,7 @@ export function createTransfer(core: Core, t: TransferInput): Stripe.Transfer {
     transfer_group: t.transferGroup,
   };
   core.state.transfers.insert(core.platformId, transfer);
-  core.events.emit('transfer.created', core.platformId, transfer);
+  core.events.publish('transfer.created', core.platformId, transfer);
   return transfer;
 }
 
@@ -178,6 +178,6 @@ export function reverseTransfer(core: Core, transfer: Stripe.Transfer, amount: n
   transfer.amount_reversed += amount;
   transfer.reversed = transfer.amount_reversed >= transfer.amount;
   transfer.reversals.data.unshift(reversal);
-  core.events.emit('transfer.reversed', core.platformId, transfer, { amount_reversed: transfer.amount_reversed - amount, reversed: false });
+  core.events.publish('transfer.reversed', core.platformId, transfer, { amount_reversed: transfer.amount_reversed - amount, reversed: false });
   return reversal;
 }

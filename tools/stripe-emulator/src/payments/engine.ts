@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Core } from '../core';
 import { invalidRequest, StripeApiError } from '../http/errors';
+import { listOf } from '../http/list';
 import { newId, randomBase62 } from '../ids';
 import { processingFee } from '../money/fees';
 import { assertTransferDestination, createTransfer, PLATFORM_APPLICATION } from '../money/transfers';
@@ -101,7 +102,7 @@ export function createPaymentIntent(core: Core, input: PaymentIntentInput): Stri
     transfer_group: input.transferGroup ?? null,
   };
   core.state.paymentIntents.insert(input.owner, pi);
-  core.events.emit('payment_intent.created', input.owner, pi);
+  core.events.publish('payment_intent.created', input.owner, pi);
   return pi;
 }
 
@@ -246,8 +247,8 @@ export function confirmPaymentIntent(core: Core, owner: string, pi: Stripe.Payme
       payment_method: JSON.parse(JSON.stringify(pm)) as Stripe.PaymentMethod,
       type: 'card_error',
     };
-    core.events.emit('charge.failed', owner, charge);
-    core.events.emit('payment_intent.payment_failed', owner, pi);
+    core.events.publish('charge.failed', owner, charge);
+    core.events.publish('payment_intent.payment_failed', owner, pi);
     const error = new StripeApiError(
       402,
       {
@@ -267,8 +268,8 @@ export function confirmPaymentIntent(core: Core, owner: string, pi: Stripe.Payme
   if (card.type === 'us_bank_account') {
     pi.status = 'processing';
     pi.processing = null;
-    core.events.emit('charge.pending', owner, charge);
-    core.events.emit('payment_intent.processing', owner, pi);
+    core.events.publish('charge.pending', owner, charge);
+    core.events.publish('payment_intent.processing', owner, pi);
     return { status: 'processing', charge };
   }
 
@@ -303,8 +304,8 @@ export function settleProcessingPayment(core: Core, owner: string, pi: Stripe.Pa
       type: 'card_error',
       payment_method_type: 'us_bank_account',
     };
-    core.events.emit('charge.failed', owner, charge);
-    core.events.emit('payment_intent.payment_failed', owner, pi);
+    core.events.publish('charge.failed', owner, charge);
+    core.events.publish('payment_intent.payment_failed', owner, pi);
   }
   return charge;
 }
@@ -370,9 +371,9 @@ function succeedCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, char
   }
   if (applicationFee) charge.application_fee = applicationFee.id;
 
-  core.events.emit('charge.succeeded', owner, charge);
-  core.events.emit('payment_intent.succeeded', owner, pi);
-  if (applicationFee) core.events.emit('application_fee.created', core.platformId, applicationFee);
+  core.events.publish('charge.succeeded', owner, charge);
+  core.events.publish('payment_intent.succeeded', owner, pi);
+  if (applicationFee) core.events.publish('application_fee.created', core.platformId, applicationFee);
   if (card.dispute) openDispute(core, owner, charge, card.dispute.reason, card.dispute.inquiry);
 }
 
@@ -395,7 +396,7 @@ function createApplicationFee(core: Core, account: string, amount: number, origi
     livemode: false,
     originating_transaction: originating.id,
     refunded: false,
-    refunds: { object: 'list', data: [], has_more: false, url: `/v1/application_fees/${id}/refunds` },
+    refunds: listOf<Stripe.FeeRefund>([], `/v1/application_fees/${id}/refunds`),
   };
   return core.state.applicationFees.insert(core.platformId, fee);
 }

@@ -260,7 +260,7 @@ export function setOnboarding(core: Core, accountId: string, state: OnboardingSt
 
 function emitAccountUpdated(core: Core, before: Stripe.Account, after: Stripe.Account): void {
   const prev = previousAttributes(before, after);
-  if (Object.keys(prev).length > 0) core.events.emit('account.updated', after.id, after, prev);
+  if (Object.keys(prev).length > 0) core.events.publish('account.updated', after.id, after, prev);
 }
 
 export function registerAccounts(api: ApiRouter, core: Core): void {

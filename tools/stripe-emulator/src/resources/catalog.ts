@@ -32,7 +32,7 @@ export function createProduct(core: Core, owner: string, p: Params): Stripe.Prod
     url: p.str('url') ?? null,
   };
   core.state.products.insert(owner, product);
-  core.events.emit('product.created', owner, product);
+  core.events.publish('product.created', owner, product);
   return product;
 }
 
@@ -111,7 +111,7 @@ export function registerCatalog(api: ApiRouter, core: Core): void {
       if (p.has('metadata')) product.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(product.metadata, p.metadata());
       if (p.has('default_price')) product.default_price = p.nullableStr('default_price') ?? null;
       product.updated = core.now();
-      core.events.emit('product.updated', req.owner, product);
+      core.events.publish('product.updated', req.owner, product);
       return product;
     },
     { allow: ['name', 'active', 'description', 'metadata', 'default_price', 'images', 'url'] },
@@ -138,7 +138,7 @@ export function registerCatalog(api: ApiRouter, core: Core): void {
       });
       if (p.has('active')) price.active = p.bool('active') ?? true;
       state.prices.insert(req.owner, price);
-      core.events.emit('price.created', req.owner, price);
+      core.events.publish('price.created', req.owner, price);
       return price;
     },
     { allow: ['currency', 'unit_amount', 'product', 'product_data', 'recurring', 'metadata', 'nickname', 'lookup_key', 'active', 'tax_behavior'] },
@@ -158,7 +158,7 @@ export function registerCatalog(api: ApiRouter, core: Core): void {
       if (p.has('active')) price.active = p.bool('active') ?? price.active;
       if (p.has('metadata')) price.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(price.metadata, p.metadata());
       if (p.has('nickname')) price.nickname = p.nullableStr('nickname') ?? null;
-      core.events.emit('price.updated', req.owner, price);
+      core.events.publish('price.updated', req.owner, price);
       return price;
     },
     { allow: ['active', 'metadata', 'nickname', 'lookup_key'] },

@@ -32,7 +32,7 @@ export function registerCharges(api: ApiRouter, core: Core): void {
       if (p.has('metadata')) c.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(c.metadata, p.metadata());
       if (p.has('description')) c.description = p.nullableStr('description') ?? null;
       if (p.has('transfer_group')) c.transfer_group = p.nullableStr('transfer_group') ?? null;
-      core.events.emit('charge.updated', req.owner, c);
+      core.events.publish('charge.updated', req.owner, c);
       return c;
     },
     { allow: ['metadata', 'description', 'transfer_group', 'receipt_email', 'fraud_details', 'shipping', 'customer'] },

@@ -133,17 +133,15 @@ function buildSession(core: Core, owner: string, p: Params, lineItems: Stripe.Li
   };
 }
 
-function extrasFrom(core: Core, owner: string, p: Params, lineItems: Stripe.LineItem[]): SessionExtras {
+function extrasFrom(core: Core, p: Params, lineItems: Stripe.LineItem[]): SessionExtras {
   const pid = p.obj('payment_intent_data');
   const td = pid?.obj('transfer_data');
   if (td) assertTransferDestination(core, td.reqStr('destination'), 'payment_intent_data[transfer_data][destination]');
   const sd = p.obj('subscription_data');
   const sdTd = sd?.obj('transfer_data');
   if (sdTd) assertTransferDestination(core, sdTd.reqStr('destination'), 'subscription_data[transfer_data][destination]');
-  const captureMethod = pid?.oneOf('capture_method', ['automatic', 'manual', 'automatic_async'] as const);
-  if (captureMethod === 'manual') throw invalidParam('payment_intent_data[capture_method]', 'The emulator supports only automatic capture.');
+  if (pid?.oneOf('capture_method', ['automatic', 'manual', 'automatic_async'] as const) === 'manual') throw invalidParam('payment_intent_data[capture_method]', 'The emulator supports only automatic capture.');
   return {
-    owner,
     paymentIntentData: {
       applicationFeeAmount: pid?.int('application_fee_amount') ?? null,
       transferData: td ? { destination: td.reqStr('destination'), ...(td.has('amount') ? { amount: td.reqInt('amount') } : {}) } : null,
@@ -151,7 +149,6 @@ function extrasFrom(core: Core, owner: string, p: Params, lineItems: Stripe.Line
       onBehalfOf: pid?.str('on_behalf_of') ?? null,
       metadata: pid?.metadata() ?? {},
       description: pid?.str('description') ?? null,
-      captureMethod: 'automatic',
     },
     subscriptionData: {
       metadata: sd?.metadata() ?? {},
@@ -175,7 +172,7 @@ export class CheckoutSessions {
   ) {}
 
   private emitSession(type: 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed' | 'checkout.session.expired', owner: string, s: Stripe.Checkout.Session): void {
-    this.core.events.emit(type, owner, s);
+    this.core.events.publish(type, owner, s);
   }
 
   expire(owner: string, session: Stripe.Checkout.Session): Stripe.Checkout.Session {
@@ -188,7 +185,7 @@ export class CheckoutSessions {
         pi.status = 'canceled';
         pi.canceled_at = this.core.now();
         pi.cancellation_reason = 'abandoned';
-        this.core.events.emit('payment_intent.canceled', owner, pi);
+        this.core.events.publish('payment_intent.canceled', owner, pi);
       }
     }
     this.emitSession('checkout.session.expired', owner, session);
@@ -329,7 +326,7 @@ export class CheckoutSessions {
         }
         if (mode === 'subscription' && p.has('payment_intent_data')) throw invalidParam('payment_intent_data', 'You can not pass `payment_intent_data` in `subscription` mode.');
         const session = buildSession(core, req.owner, p, lineItems, mode);
-        const extras = extrasFrom(core, req.owner, p, lineItems);
+        const extras = extrasFrom(core, p, lineItems);
         const total = session.amount_total ?? 0;
         if (mode === 'payment' && extras.paymentIntentData.applicationFeeAmount !== null) {
           if (extras.paymentIntentData.applicationFeeAmount > total) {

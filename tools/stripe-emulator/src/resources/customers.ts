@@ -6,7 +6,7 @@ import { mergeMetadata, type Params } from '../http/form';
 import { paginate } from '../http/list';
 import type { ApiRouter } from '../http/router';
 import { newId, randomBase62 } from '../ids';
-import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
+import { assertPaymentMethodExists, attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
 
 export function createCustomer(core: Core, owner: string, fields: { email?: string | null; name?: string | null; metadata?: Record<string, string>; description?: string | null }): Stripe.Customer {
   const customer: Stripe.Customer = {
@@ -35,7 +35,7 @@ export function createCustomer(core: Core, owner: string, fields: { email?: stri
     test_clock: null,
   };
   core.state.customers.insert(owner, customer);
-  core.events.emit('customer.created', owner, customer);
+  core.events.publish('customer.created', owner, customer);
   return customer;
 }
 
@@ -66,6 +66,15 @@ export function registerCustomers(api: ApiRouter, core: Core): void {
     '/customers',
     (req) => {
       const p = req.params;
+      // Validate payment method references first: a failed create must leave nothing behind.
+      const pmRef = p.str('payment_method');
+      if (pmRef) assertPaymentMethodExists(core, req.owner, pmRef);
+      const dpm = p.obj('invoice_settings')?.nullableStr('default_payment_method');
+      if (dpm && dpm !== pmRef) {
+        throw invalidRequest(`The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`, {
+          param: 'invoice_settings[default_payment_method]',
+        });
+      }
       const customer = createCustomer(core, req.owner, {
         email: p.str('email'),
         name: p.str('name'),
@@ -94,7 +103,7 @@ export function registerCustomers(api: ApiRouter, core: Core): void {
       if (p.has('metadata')) c.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(c.metadata, p.metadata());
       applyPaymentMethodParams(core, req.owner, c, p);
       const prev = previousAttributes(before, c);
-      if (Object.keys(prev).length > 0) core.events.emit('customer.updated', req.owner, c, prev);
+      if (Object.keys(prev).length > 0) core.events.publish('customer.updated', req.owner, c, prev);
       return c;
     },
     { allow },
@@ -102,7 +111,7 @@ export function registerCustomers(api: ApiRouter, core: Core): void {
   api.del('/customers/:id', (req) => {
     const c = state.customers.get(req.path.id, req.owner);
     state.customers.delete(c.id);
-    core.events.emit('customer.deleted', req.owner, c);
+    core.events.publish('customer.deleted', req.owner, c);
     const deleted: Stripe.DeletedCustomer = { id: c.id, object: 'customer', deleted: true };
     return deleted;
   });

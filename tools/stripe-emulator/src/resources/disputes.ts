@@ -27,7 +27,7 @@ export function registerDisputes(api: ApiRouter, core: Core): void {
       }
       // Stripe submits evidence immediately unless submit=false.
       if (evidence && p.bool('submit') !== false) submitEvidence(core, req.owner, d);
-      else core.events.emit('charge.dispute.updated', req.owner, d);
+      else core.events.publish('charge.dispute.updated', req.owner, d);
       return d;
     },
     { allow: ['evidence', 'metadata', 'submit'] },

@@ -134,8 +134,8 @@ export function createSubscriptionInvoice(core: Core, owner: string, sub: Stripe
   customer.next_invoice_sequence = (customer.next_invoice_sequence ?? 1) + 1;
   core.state.invoices.insert(owner, invoice);
   const draft = { ...invoice, status: 'draft' as const, number: null, status_transitions: { ...invoice.status_transitions, finalized_at: null } };
-  core.events.emit('invoice.created', owner, draft);
-  core.events.emit('invoice.finalized', owner, invoice);
+  core.events.publish('invoice.created', owner, draft);
+  core.events.publish('invoice.finalized', owner, invoice);
   return invoice;
 }
 
@@ -155,7 +155,7 @@ export function attemptInvoicePayment(core: Core, owner: string, invoice: Stripe
   const before = { attempt_count: invoice.attempt_count - 1, attempted: invoice.attempt_count > 1 };
   if (!pmRef) {
     invoice.next_payment_attempt = null;
-    core.events.emit('invoice.payment_failed', owner, invoice, before);
+    core.events.publish('invoice.payment_failed', owner, invoice, before);
     return 'failed';
   }
   const destination = sub?.transfer_data ? (sub.transfer_data.destination as string) : null;
@@ -194,12 +194,12 @@ export function attemptInvoicePayment(core: Core, owner: string, invoice: Stripe
     invoice.next_payment_attempt = null;
     invoice.status_transitions.paid_at = core.now();
     invoice.default_payment_method = typeof pi.payment_method === 'string' ? pi.payment_method : null;
-    core.events.emit('invoice.paid', owner, invoice);
-    core.events.emit('invoice.payment_succeeded', owner, invoice);
-    core.events.emit('invoice_payment.paid', owner, payment);
+    core.events.publish('invoice.paid', owner, invoice);
+    core.events.publish('invoice.payment_succeeded', owner, invoice);
+    core.events.publish('invoice_payment.paid', owner, payment);
     return 'paid';
   }
-  core.events.emit('invoice.payment_failed', owner, invoice, before);
+  core.events.publish('invoice.payment_failed', owner, invoice, before);
   return 'failed';
 }
 

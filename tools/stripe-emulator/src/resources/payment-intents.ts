@@ -4,6 +4,7 @@ import { mergeMetadata, type Params } from '../http/form';
 import { paginate } from '../http/list';
 import type { ApiRouter } from '../http/router';
 import { confirmPaymentIntent, createPaymentIntent } from '../payments/engine';
+import { resolvePaymentMethod } from './payment-methods';
 
 function transferDataOf(p: Params): { destination: string; amount?: number } | null {
   const td = p.obj('transfer_data');
@@ -20,6 +21,10 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       if (p.str('capture_method') === 'manual') throw invalidRequest('The emulator supports only capture_method=automatic.', { param: 'capture_method' });
       const customer = p.str('customer');
       if (customer) state.customers.get(customer, req.owner, 'customer');
+      // Resolve the payment method before creating anything, so an unknown one leaves no PaymentIntent behind.
+      const pmRef = p.str('payment_method');
+      const pm = pmRef ? resolvePaymentMethod(core, req.owner, pmRef).id : undefined;
+      if (p.bool('confirm') && !pm) throw invalidRequest('You must provide a payment_method when confirm=true.', { param: 'payment_method' });
       const pi = createPaymentIntent(core, {
         owner: req.owner,
         amount: p.reqInt('amount'),
@@ -35,13 +40,11 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
         receiptEmail: p.str('receipt_email'),
         statementDescriptor: p.str('statement_descriptor'),
       });
-      const pm = p.str('payment_method');
       if (pm) {
         pi.payment_method = pm;
         pi.status = 'requires_confirmation';
       }
-      if (p.bool('confirm')) {
-        if (!pm) throw invalidRequest('You must provide a payment_method when confirm=true.', { param: 'payment_method' });
+      if (p.bool('confirm') && pm) {
         const result = confirmPaymentIntent(core, req.owner, pi, pm);
         if (result.status === 'declined') throw result.error;
       }
@@ -101,7 +104,7 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       pi.status = 'canceled';
       pi.canceled_at = core.now();
       pi.cancellation_reason = (req.params.str('cancellation_reason') as 'requested_by_customer') ?? null;
-      core.events.emit('payment_intent.canceled', req.owner, pi);
+      core.events.publish('payment_intent.canceled', req.owner, pi);
       return pi;
     },
     { allow: ['cancellation_reason'] },

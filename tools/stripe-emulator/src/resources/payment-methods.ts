@@ -73,6 +73,11 @@ export function resolvePaymentMethod(core: Core, owner: string, ref: string, par
   return pm;
 }
 
+/** Checks a reference without creating anything (magic test ids resolve later). */
+export function assertPaymentMethodExists(core: Core, owner: string, ref: string, param = 'payment_method'): void {
+  if (!core.state.paymentMethods.find(ref, owner) && !testCardFor(ref)) throw noSuch('PaymentMethod', ref, param);
+}
+
 export function cardOf(core: Core, paymentMethodId: string): TestCard {
   const card = core.state.paymentMethodCards.get(paymentMethodId);
   if (!card) throw invalidRequest(`PaymentMethod ${paymentMethodId} cannot be used.`);
@@ -85,7 +90,7 @@ export function attachPaymentMethod(core: Core, owner: string, pm: Stripe.Paymen
   }
   if (pm.customer === customerId) return;
   pm.customer = customerId;
-  core.events.emit('payment_method.attached', owner, pm);
+  core.events.publish('payment_method.attached', owner, pm);
 }
 
 export function registerPaymentMethods(api: ApiRouter, core: Core): void {
@@ -126,7 +131,7 @@ export function registerPaymentMethods(api: ApiRouter, core: Core): void {
       const pm = state.paymentMethods.get(req.path.id, req.owner);
       if (!pm.customer) throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.');
       pm.customer = null;
-      core.events.emit('payment_method.detached', req.owner, pm);
+      core.events.publish('payment_method.detached', req.owner, pm);
       return pm;
     },
     { allow: [] },

@@ -16,14 +16,14 @@ export function settlePayout(core: Core, owner: string, payout: Stripe.Payout, o
   if (payout.status !== 'pending' && payout.status !== 'in_transit') throw invalidRequest(`Payout ${payout.id} is already ${payout.status}.`);
   if (outcome === 'paid') {
     payout.status = 'paid';
-    core.events.emit('payout.paid', owner, payout);
+    core.events.publish('payout.paid', owner, payout);
   } else {
     const bt = core.ledger.post({ owner, amount: payout.amount, currency: payout.currency, type: 'payout_failure', reportingCategory: 'payout_reversal', source: payout.id });
     payout.status = 'failed';
     payout.failure_code = failureCode;
     payout.failure_message = 'The bank account has been closed.';
     payout.failure_balance_transaction = bt.id;
-    core.events.emit('payout.failed', owner, payout);
+    core.events.publish('payout.failed', owner, payout);
   }
   return payout;
 }
@@ -76,7 +76,7 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
         type: 'bank_account',
       };
       state.payouts.insert(req.owner, payout);
-      core.events.emit('payout.created', req.owner, payout);
+      core.events.publish('payout.created', req.owner, payout);
       // Test-mode payouts arrive on their own unless a test control fails them first.
       const owner = req.owner;
       core.clock.schedule(payout.arrival_date * 1000, `payout ${id} arrival`, () => {
@@ -96,7 +96,7 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
     (req) => {
       const po = state.payouts.get(req.path.id, req.owner);
       if (req.params.has('metadata')) po.metadata = mergeMetadata(po.metadata, req.params.metadata());
-      core.events.emit('payout.updated', req.owner, po);
+      core.events.publish('payout.updated', req.owner, po);
       return po;
     },
     { allow: ['metadata'] },
@@ -108,7 +108,7 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
       if (po.status !== 'pending') throw invalidRequest(`Payout ${po.id} cannot be canceled in status ${po.status}.`);
       core.ledger.post({ owner: req.owner, amount: po.amount, currency: po.currency, type: 'payout_cancel', reportingCategory: 'payout_reversal', source: po.id });
       po.status = 'canceled';
-      core.events.emit('payout.canceled', req.owner, po);
+      core.events.publish('payout.canceled', req.owner, po);
       return po;
     },
     { allow: [] },

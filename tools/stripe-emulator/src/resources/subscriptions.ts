@@ -192,7 +192,7 @@ export class Subscriptions {
     sub.latest_invoice = invoice.id;
     const outcome = attemptInvoicePayment(core, owner, invoice, this.pmFor(owner, sub), this.consumeForcedFailure(sub.id));
     if (outcome === 'paid') sub.status = 'active';
-    core.events.emit('customer.subscription.created', owner, sub);
+    core.events.publish('customer.subscription.created', owner, sub);
     if (outcome === 'paid') this.scheduleRenewal(owner, sub);
     return { subscription: sub, invoice };
   }
@@ -208,7 +208,7 @@ export class Subscriptions {
     const before = JSON.parse(JSON.stringify(sub)) as Stripe.Subscription;
     mutate();
     const prev = previousAttributes(before, sub);
-    if (Object.keys(prev).length > 0) this.core.events.emit('customer.subscription.updated', owner, sub, prev);
+    if (Object.keys(prev).length > 0) this.core.events.publish('customer.subscription.updated', owner, sub, prev);
   }
 
   /** Period end: cancel if asked to, otherwise start the next period and bill it. */
@@ -284,7 +284,7 @@ export class Subscriptions {
     sub.ended_at = now;
     sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason };
     this.control(sub.id).cancelTimer?.();
-    this.core.events.emit('customer.subscription.deleted', owner, sub);
+    this.core.events.publish('customer.subscription.deleted', owner, sub);
     return sub;
   }
 

@@ -66,7 +66,7 @@ export function registerTransfers(api: ApiRouter, core: Core): void {
       const t = state.transfers.get(req.path.id, req.owner);
       if (req.params.has('metadata')) t.metadata = mergeMetadata(t.metadata, req.params.metadata());
       if (req.params.has('description')) t.description = req.params.nullableStr('description') ?? null;
-      core.events.emit('transfer.updated', req.owner, t);
+      core.events.publish('transfer.updated', req.owner, t);
       return t;
     },
     { allow: ['metadata', 'description'] },
