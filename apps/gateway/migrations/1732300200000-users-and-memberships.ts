@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { enableTenantRls } from '@fpms/database/rls';
+import { CURRENT_USER_ID, enableTenantRls } from '@fpms/database/rls';
 
 export class UsersAndMemberships1732300200000 implements MigrationInterface {
   name = 'UsersAndMemberships1732300200000';
@@ -12,6 +12,8 @@ export class UsersAndMemberships1732300200000 implements MigrationInterface {
         email text not null check (email = lower(email) and length(email) between 3 and 254),
         password_hash text not null,
         display_name text not null check (length(display_name) between 1 and 100),
+        -- Platform admins read across tenants only through the audited override.
+        is_platform_admin boolean not null default false,
         created_at timestamptz not null default now(),
         constraint users_email_key unique (email)
       )`);
@@ -24,11 +26,9 @@ export class UsersAndMemberships1732300200000 implements MigrationInterface {
         primary key (user_id, account_id)
       )`);
     await q.query(`create index account_memberships_account_idx on account_memberships (account_id)`);
-    // Visible to the account's transactions, and to the user reading their own memberships.
-    await enableTenantRls(q, 'account_memberships', {
-      accountColumn: 'account_id',
-      orUsing: `user_id = nullif(current_setting('app.user_id', true), '')::uuid`,
-    });
+    // Visible to the account's transactions, and readable by the user they belong to.
+    await enableTenantRls(q, 'account_memberships', { accountColumn: 'account_id', alsoReadableWhen: `user_id = ${CURRENT_USER_ID}` });
+
   }
 
   async down(q: QueryRunner): Promise<void> {

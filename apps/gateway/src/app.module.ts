@@ -13,6 +13,13 @@ import { UsersRepository } from './auth/users.repository';
 import { GatewayEnv } from './config';
 import { RpcClientLifecycle } from './rpc/rpc-client.provider';
 import { WorkspacesController } from './workspaces/workspaces.controller';
+import { ActivityController } from './activity/activity.controller';
+import { AdminController } from './admin/admin.controller';
+import { PlatformAdminGuard } from './admin/platform-admin.guard';
+import { InvitationsController } from './invitations/invitations.controller';
+import { MeController } from './me/me.controller';
+import { MeService } from './me/me.service';
+import { MembersController } from './members/members.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -20,11 +27,21 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity] })],
-      controllers: [AuthController, WorkspacesController],
+      controllers: [
+        AuthController,
+        MeController,
+        WorkspacesController,
+        MembersController,
+        InvitationsController,
+        ActivityController,
+        AdminController,
+      ],
       providers: [
         { provide: RpcClient, useFactory: () => new RpcClient({ url: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }) },
         RpcClientLifecycle,
         AccessTokenGuard,
+        PlatformAdminGuard,
+        MeService,
         AuthService,
         PasswordHasher,
         UsersRepository,

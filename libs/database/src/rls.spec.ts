@@ -7,8 +7,8 @@ describe('tenantPolicyExpression', () => {
     expect(expr).toContain(`workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid`);
   });
 
-  it('ORs an extra condition around the tenant condition, not inside it', () => {
-    const expr = tenantPolicyExpression({ accountColumn: 'account_id', orUsing: 'user_id = 1' });
-    expect(expr).toMatch(/^\(\(account_id = .*\) or \(user_id = 1\)\)$/);
+  it('does not loosen the write policy with read-only conditions', () => {
+    const expr = tenantPolicyExpression({ accountColumn: 'account_id', alsoReadableWhen: 'user_id = 1' });
+    expect(expr).not.toContain('user_id');
   });
 });

@@ -7,6 +7,7 @@ export interface Principal {
   userId: string;
   accountId?: string;
   email: string;
+  isPlatformAdmin: boolean;
   token: string;
 }
 

@@ -7,7 +7,7 @@ import { UserEntity } from './entities/user.entity';
 
 @Injectable()
 export class UsersRepository {
-  async insert(manager: EntityManager, user: Omit<UserEntity, 'createdAt'>): Promise<UserEntity> {
+  async insert(manager: EntityManager, user: Omit<UserEntity, 'createdAt' | 'isPlatformAdmin'>): Promise<UserEntity> {
     try {
       const repo = manager.getRepository(UserEntity);
       return await repo.save(repo.create(user));
@@ -15,6 +15,10 @@ export class UsersRepository {
       if (isUniqueViolation(error, 'users_email_key')) throw AuthError.emailTaken();
       throw error;
     }
+  }
+
+  findById(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOneBy({ id });
   }
 
   findByEmail(manager: EntityManager, email: string): Promise<UserEntity | null> {

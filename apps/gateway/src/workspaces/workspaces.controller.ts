@@ -1,12 +1,11 @@
-import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
-import { AppError } from '@fpms/common/errors/app-error';
+import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
 import { WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { WorkspaceIdParam } from '../common/id-param';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
 @Controller('workspaces')
@@ -25,9 +24,17 @@ export class WorkspacesController {
   }
 
   @Get(':workspaceId')
-  get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Param('workspaceId') workspaceId: string) {
-    // A malformed id names no workspace: same answer as a missing one.
-    if (!UUID.test(workspaceId)) throw new AppError(404, 'workspace_not_found', 'Workspace not found', { workspaceId });
+  get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
     return this.rpc.call(WorkspaceRpc.getWorkspace, { workspaceId }, rpcContextFor(principal, requestId, workspaceId));
+  }
+
+  @Patch(':workspaceId')
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: UpdateWorkspaceDto,
+  ) {
+    return this.rpc.call(WorkspaceRpc.updateWorkspace, { workspaceId, ...body }, rpcContextFor(principal, requestId, workspaceId));
   }
 }

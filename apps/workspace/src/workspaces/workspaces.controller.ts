@@ -21,4 +21,10 @@ export class WorkspacesController {
   get(@Payload() rpc: VerifiedRpc<{ workspaceId: string }>) {
     return this.workspaces.get(rpc, rpc.data.workspaceId);
   }
+
+  @RpcHandler(WorkspaceRpc.updateWorkspace)
+  update(@Payload() rpc: VerifiedRpc<{ workspaceId: string; name?: string; clientName?: string | null }>) {
+    const { workspaceId, ...changes } = rpc.data;
+    return this.workspaces.update(rpc, workspaceId, changes);
+  }
 }

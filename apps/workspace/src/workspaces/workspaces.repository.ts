@@ -1,8 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { MyWorkspaceView } from '@fpms/contracts';
 import { WorkspaceEntity } from './entities/workspace.entity';
 
-/** SQL for workspaces, always inside a tenant transaction (RLS is the second line of defence). */
+interface MyWorkspaceRow {
+  id: string;
+  account_id: string;
+  name: string;
+  client_name: string | null;
+  created_by: string;
+  created_at: Date;
+  role: MyWorkspaceView['role'];
+}
+
+const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  clientName: r.client_name,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at).toISOString(),
+  role: r.role,
+});
+
+/** SQL for workspaces, always inside a tenant- or user-scoped transaction (RLS applies). */
 @Injectable()
 export class WorkspacesRepository {
   insert(manager: EntityManager, workspace: Omit<WorkspaceEntity, 'createdAt'>): Promise<WorkspaceEntity> {
@@ -10,11 +31,34 @@ export class WorkspacesRepository {
     return repo.save(repo.create(workspace));
   }
 
-  listByAccount(manager: EntityManager, accountId: string, limit = 100): Promise<WorkspaceEntity[]> {
-    return manager.getRepository(WorkspaceEntity).find({ where: { accountId }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
+  /** The caller's workspaces across every account; the transaction is scoped to the user. */
+  async listForMember(manager: EntityManager, userId: string, limit = 200): Promise<MyWorkspaceView[]> {
+    const rows: MyWorkspaceRow[] = await manager.query(
+      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, m.role
+         from workspace_members m
+         join workspaces w on w.id = m.workspace_id
+        where m.user_id = $1
+        order by w.created_at desc, w.id
+        limit $2`,
+      [userId, limit],
+    );
+    return rows.map(toView);
   }
 
-  findById(manager: EntityManager, accountId: string, id: string): Promise<WorkspaceEntity | null> {
-    return manager.getRepository(WorkspaceEntity).findOneBy({ accountId, id });
+  async findForMember(manager: EntityManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {
+    const [row]: MyWorkspaceRow[] = await manager.query(
+      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, m.role
+         from workspaces w join workspace_members m on m.workspace_id = w.id and m.user_id = $2
+        where w.id = $1`,
+      [workspaceId, userId],
+    );
+    return row ? toView(row) : null;
+  }
+
+  async update(manager: EntityManager, workspaceId: string, changes: { name?: string; clientName?: string | null }): Promise<void> {
+    await manager.query(
+      `update workspaces set name = coalesce($2, name), client_name = case when $3::boolean then $4 else client_name end where id = $1`,
+      [workspaceId, changes.name ?? null, changes.clientName !== undefined, changes.clientName ?? null],
+    );
   }
 }

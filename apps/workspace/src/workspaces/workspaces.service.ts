@@ -1,71 +1,94 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { WorkspaceCreatedData, WorkspaceEvents, WorkspaceView } from '@fpms/contracts';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { MyWorkspaceView, WorkspaceCreatedData, WorkspaceEvents } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { OutboxWriter } from '@fpms/messaging';
-import { WorkspaceEntity } from './entities/workspace.entity';
-import { WorkspaceError } from './workspace.errors';
+import { AccessError } from '../access/access.errors';
+import { Actor } from '../access/actor';
+import { WorkspaceAccess } from '../access/workspace-access';
+import { ActivityRecorder } from '../activity/activity-recorder';
+import { MembersRepository } from '../members/members.repository';
+import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from './workspaces.repository';
-
-export interface Actor {
-  userId: string;
-  accountId?: string;
-  requestId: string;
-}
-
-function toView(w: WorkspaceEntity): WorkspaceView {
-  return { id: w.id, accountId: w.accountId, name: w.name, clientName: w.clientName, createdBy: w.createdBy, createdAt: w.createdAt.toISOString() };
-}
 
 @Injectable()
 export class WorkspacesService {
   constructor(
     private readonly tx: TenantTransactions,
+    private readonly access: WorkspaceAccess,
     private readonly workspaces: WorkspacesRepository,
+    private readonly members: MembersRepository,
+    private readonly membersService: MembersService,
+    private readonly activity: ActivityRecorder,
     private readonly outbox: OutboxWriter,
   ) {}
 
-  create(actor: Actor, input: { name: string; clientName?: string }): Promise<WorkspaceView> {
-    const accountId = this.requireAccount(actor);
+  /** A freelancer opens a workspace in their own account and becomes its owner. */
+  create(actor: Actor, input: { name: string; clientName?: string }): Promise<MyWorkspaceView> {
+    const accountId = actor.accountId;
+    if (!accountId) throw AccessError.noAccount();
     const id = randomUUID();
-    return this.tx.run({ accountId, workspaceId: id }, async (manager) => {
-      const workspace = await this.workspaces.insert(manager, {
-        id,
-        accountId,
-        name: input.name,
-        clientName: input.clientName ?? null,
-        createdBy: actor.userId,
+    return this.tx.run({ accountId, workspaceId: id, userId: actor.userId }, async (manager) => {
+      await this.workspaces.insert(manager, { id, accountId, name: input.name, clientName: input.clientName ?? null, createdBy: actor.userId });
+      await this.members.add(manager, { workspaceId: id, accountId, userId: actor.userId, role: 'owner', email: actor.email.toLowerCase() });
+      const scope = { accountId, workspaceId: id };
+      await this.activity.record(manager, {
+        ...scope,
+        actorUserId: actor.userId,
+        action: 'workspace.created',
+        targetType: 'workspace',
+        targetId: id,
+        after: { name: input.name, clientName: input.clientName ?? null },
+        requestId: actor.requestId,
       });
+      await this.membersService.recordChange(manager, actor, scope, 'member.joined', WorkspaceEvents.memberAdded, actor.userId, null, 'owner');
       await this.outbox.add<WorkspaceCreatedData>(manager, {
         type: WorkspaceEvents.workspaceCreated,
-        tenant: { accountId, workspaceId: id },
+        tenant: scope,
         aggregateId: id,
         aggregateVersion: 1,
         requestId: actor.requestId,
-        data: { workspaceId: id, accountId, name: workspace.name, createdBy: actor.userId },
+        data: { workspaceId: id, accountId, name: input.name, createdBy: actor.userId },
       });
-      return toView(workspace);
+      const created = await this.workspaces.findForMember(manager, id, actor.userId);
+      return created!;
     });
   }
 
-  list(actor: Actor): Promise<{ items: WorkspaceView[] }> {
-    const accountId = this.requireAccount(actor);
-    return this.tx.run({ accountId }, async (manager) => ({
-      items: (await this.workspaces.listByAccount(manager, accountId)).map(toView),
+  /** Every workspace the caller is a member of, in any account. */
+  list(actor: Actor): Promise<{ items: MyWorkspaceView[] }> {
+    return this.tx.runForUser({ userId: actor.userId }, async (manager) => ({
+      items: await this.workspaces.listForMember(manager, actor.userId),
     }));
   }
 
-  get(actor: Actor, workspaceId: string): Promise<WorkspaceView> {
-    const accountId = this.requireAccount(actor);
-    return this.tx.run({ accountId, workspaceId }, async (manager) => {
-      const workspace = await this.workspaces.findById(manager, accountId, workspaceId);
-      if (!workspace) throw WorkspaceError.workspaceNotFound(workspaceId);
-      return toView(workspace);
+  get(actor: Actor, workspaceId: string): Promise<MyWorkspaceView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadWorkspace, async (manager) => {
+      const workspace = await this.workspaces.findForMember(manager, workspaceId, actor.userId);
+      if (!workspace) throw AccessError.workspaceNotFound(workspaceId);
+      return workspace;
     });
   }
 
-  private requireAccount(actor: Actor): string {
-    if (!actor.accountId) throw WorkspaceError.noAccount();
-    return actor.accountId;
+  update(actor: Actor, workspaceId: string, changes: { name?: string; clientName?: string | null }): Promise<MyWorkspaceView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.UpdateWorkspace, async (manager, scope) => {
+      const before = await this.workspaces.findForMember(manager, workspaceId, actor.userId);
+      await this.workspaces.update(manager, workspaceId, changes);
+      const after = await this.workspaces.findForMember(manager, workspaceId, actor.userId);
+      if (!before || !after) throw AccessError.workspaceNotFound(workspaceId);
+      await this.activity.record(manager, {
+        accountId: scope.accountId,
+        workspaceId,
+        actorUserId: actor.userId,
+        action: 'workspace.updated',
+        targetType: 'workspace',
+        targetId: workspaceId,
+        before: { name: before.name, clientName: before.clientName },
+        after: { name: after.name, clientName: after.clientName },
+        requestId: actor.requestId,
+      });
+      return after;
+    });
   }
 }

@@ -2,6 +2,9 @@
 export const WorkspaceEvents = {
   accountCreated: 'workspace.account.created',
   workspaceCreated: 'workspace.workspace.created',
+  memberAdded: 'workspace.member.added',
+  memberRemoved: 'workspace.member.removed',
+  memberRoleChanged: 'workspace.member.role_changed',
 } as const;
 
 export interface WorkspaceCreatedData {
@@ -15,4 +18,11 @@ export interface AccountCreatedData {
   accountId: string;
   name: string;
   plan: string;
+}
+
+export interface MemberChangedData {
+  workspaceId: string;
+  userId: string;
+  role: string | null;
+  previousRole: string | null;
 }

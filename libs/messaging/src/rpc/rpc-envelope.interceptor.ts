@@ -52,6 +52,7 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
       accountId: claims.acc,
       workspaceId: ctx.workspaceId,
       email: claims.email,
+      isPlatformAdmin: claims.adm === true,
       data,
     };
     // Handlers take their argument from the payload object: hand them the verified view.

@@ -6,5 +6,7 @@ export interface VerifiedRpc<TData> {
   accountId?: string;
   workspaceId?: string;
   email: string;
+  /** Platform admin per the token; still needs an audited override to cross tenants. */
+  isPlatformAdmin: boolean;
   data: TData;
 }

@@ -15,6 +15,9 @@ export class UserEntity {
   @Column('text', { name: 'display_name' })
   displayName: string;
 
+  @Column('boolean', { name: 'is_platform_admin', default: false })
+  isPlatformAdmin: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,0 +1,30 @@
+import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { WorkspaceRpc } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { IdParam } from '../common/id-param';
+import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
+
+@Controller('admin')
+@UseGuards(AccessTokenGuard, PlatformAdminGuard)
+export class AdminController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** Audited cross-tenant read: the workspace service records it before answering. */
+  @Get('accounts/:accountId/workspaces')
+  accountWorkspaces(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @Req() request: AuthenticatedRequest,
+    @IdParam('accountId', 'account_not_found', 'Account') accountId: string,
+  ) {
+    return this.rpc.call(WorkspaceRpc.adminListAccountWorkspaces, { accountId, reason: overrideReason(request) }, rpcContextFor(p, requestId));
+  }
+
+  @Get('audit')
+  audit(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Query('limit') limit?: string) {
+    const parsed = limit === undefined ? 100 : Number(limit);
+    return this.rpc.call(WorkspaceRpc.adminListAudit, { limit: parsed }, rpcContextFor(p, requestId));
+  }
+}

@@ -1,0 +1,25 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AppError } from '@fpms/common/errors/app-error';
+import { AuthenticatedRequest } from '../auth/principal';
+
+export const OVERRIDE_HEADER = 'x-admin-override-reason';
+
+/** Admin routes: a platform-admin token (checked again by the service that serves the data). */
+@Injectable()
+export class PlatformAdminGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.principal?.isPlatformAdmin) throw new AppError(403, 'not_platform_admin', 'Platform admins only');
+    return true;
+  }
+}
+
+/** The stated reason for a cross-tenant read; without it an admin reads nothing across tenants. */
+export function overrideReason(request: AuthenticatedRequest): string {
+  const value = request.headers[OVERRIDE_HEADER];
+  const reason = typeof value === 'string' ? value.trim() : '';
+  if (reason.length < 10 || reason.length > 500) {
+    throw new AppError(403, 'admin_override_required', `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`);
+  }
+  return reason;
+}

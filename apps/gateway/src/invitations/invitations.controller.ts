@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { WorkspaceRpc } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { IdParam, WorkspaceIdParam } from '../common/id-param';
+import { CreateInvitationDto } from './dto/create-invitation.dto';
+
+@Controller()
+@UseGuards(AccessTokenGuard)
+export class InvitationsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post('workspaces/:workspaceId/invitations')
+  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateInvitationDto) {
+    return this.rpc.call(WorkspaceRpc.createInvitation, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Get('workspaces/:workspaceId/invitations')
+  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
+    return this.rpc.call(WorkspaceRpc.listInvitations, { workspaceId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  /** Revoking keeps the record (status `revoked`) for the activity trail. */
+  @Delete('workspaces/:workspaceId/invitations/:invitationId')
+  revoke(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @IdParam('invitationId', 'invitation_not_found', 'Invitation') invitationId: string,
+  ) {
+    return this.rpc.call(WorkspaceRpc.revokeInvitation, { workspaceId, invitationId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  /** A signed-in user joins the invitation's workspace with its role. */
+  @Post('invitations/:token/accept')
+  accept(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Param('token') token: string) {
+    return this.rpc.call(WorkspaceRpc.acceptInvitation, { token }, rpcContextFor(p, requestId));
+  }
+}

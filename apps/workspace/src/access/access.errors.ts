@@ -1,0 +1,25 @@
+import { AppError } from '@fpms/common/errors/app-error';
+
+export enum AccessErrorCode {
+  WorkspaceNotFound = 'workspace_not_found',
+  Forbidden = 'forbidden',
+  NoAccount = 'no_account',
+  OverrideRequired = 'admin_override_required',
+  NotPlatformAdmin = 'not_platform_admin',
+}
+
+export class AccessError extends AppError {
+  /** A workspace that does not exist and one the caller is not a member of look the same. */
+  static workspaceNotFound(workspaceId: string) {
+    return new AccessError(404, AccessErrorCode.WorkspaceNotFound, 'Workspace not found', { workspaceId });
+  }
+  static actionForbidden(action: string, role: string) {
+    return new AccessError(403, AccessErrorCode.Forbidden, `Your role (${role}) may not ${action}`, { action, role });
+  }
+  static noAccount() {
+    return new AccessError(403, AccessErrorCode.NoAccount, 'This user has no freelancer account');
+  }
+  static notPlatformAdmin() {
+    return new AccessError(403, AccessErrorCode.NotPlatformAdmin, 'Platform admins only');
+  }
+}

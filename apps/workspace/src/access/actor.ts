@@ -1,0 +1,9 @@
+/** The verified caller of an RPC, as the workspace service sees it. */
+export interface Actor {
+  userId: string;
+  email: string;
+  /** The freelancer account the user owns, if any. */
+  accountId?: string;
+  requestId: string;
+  isPlatformAdmin: boolean;
+}

@@ -1,0 +1,22 @@
+import { Payload } from '@nestjs/microservices';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { WorkspaceRpc } from '@fpms/contracts';
+import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { WorkspaceAccess } from '../access/workspace-access';
+import { ActivityRecorder } from './activity-recorder';
+
+@RpcController()
+export class ActivityController {
+  constructor(
+    private readonly access: WorkspaceAccess,
+    private readonly activity: ActivityRecorder,
+  ) {}
+
+  @RpcHandler(WorkspaceRpc.listActivity)
+  list(@Payload() rpc: VerifiedRpc<{ workspaceId: string; limit: number; before?: string }>) {
+    const { workspaceId, limit, before } = rpc.data;
+    return this.access.run(rpc, workspaceId, WorkspaceAction.ReadActivity, (manager) =>
+      this.activity.listForWorkspace(manager, workspaceId, limit, before),
+    );
+  }
+}

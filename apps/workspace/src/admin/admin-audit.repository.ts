@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AdminAuditView } from '@fpms/contracts';
+
+/** The append-only record of platform-admin cross-tenant reads (system role only). */
+@Injectable()
+export class AdminAuditRepository {
+  async insert(
+    manager: EntityManager,
+    entry: { adminUserId: string; reason: string; action: string; targetAccountId: string | null; resourceIds: string[]; requestId: string },
+  ): Promise<string> {
+    const [row] = await manager.query(
+      `insert into admin_access_audit (admin_user_id, reason, action, target_account_id, resource_ids, request_id)
+       values ($1, $2, $3, $4, $5, $6) returning id::text`,
+      [entry.adminUserId, entry.reason, entry.action, entry.targetAccountId, JSON.stringify(entry.resourceIds), entry.requestId],
+    );
+    return row.id;
+  }
+
+  async list(manager: EntityManager, limit: number): Promise<AdminAuditView[]> {
+    const rows = await manager.query(
+      `select id::text, admin_user_id, reason, action, target_account_id, resource_ids, request_id, created_at
+         from admin_access_audit order by id desc limit $1`,
+      [limit],
+    );
+    return rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      adminUserId: r.admin_user_id,
+      reason: r.reason,
+      action: r.action,
+      targetAccountId: r.target_account_id,
+      resourceIds: r.resource_ids,
+      requestId: r.request_id,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
+  }
+}

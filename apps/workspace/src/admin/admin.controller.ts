@@ -1,0 +1,19 @@
+import { Payload } from '@nestjs/microservices';
+import { WorkspaceRpc } from '@fpms/contracts';
+import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { AdminAccessService } from './admin-access.service';
+
+@RpcController()
+export class AdminController {
+  constructor(private readonly admin: AdminAccessService) {}
+
+  @RpcHandler(WorkspaceRpc.adminListAccountWorkspaces)
+  accountWorkspaces(@Payload() rpc: VerifiedRpc<{ accountId: string; reason: string }>) {
+    return this.admin.listAccountWorkspaces(rpc, rpc.data.accountId, rpc.data.reason);
+  }
+
+  @RpcHandler(WorkspaceRpc.adminListAudit)
+  audit(@Payload() rpc: VerifiedRpc<{ limit: number }>) {
+    return this.admin.listAudit(rpc, rpc.data.limit);
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { InvitationView } from '@fpms/contracts';
+import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+
+interface InvitationRow {
+  id: string;
+  workspace_id: string;
+  account_id: string;
+  role: InvitationView['role'];
+  email: string | null;
+  max_uses: number;
+  uses: number;
+  expires_at: Date;
+  revoked_at: Date | null;
+  created_by: string;
+  created_at: Date;
+}
+
+export type Invitation = InvitationView & { accountId: string };
+
+const COLUMNS = `id, workspace_id, account_id, role, email, max_uses, uses, expires_at, revoked_at, created_by, created_at`;
+
+function toInvitation(r: InvitationRow, now: Date): Invitation {
+  const status: InvitationView['status'] = r.revoked_at
+    ? 'revoked'
+    : new Date(r.expires_at) <= now
+      ? 'expired'
+      : r.uses >= r.max_uses
+        ? 'used_up'
+        : 'active';
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    accountId: r.account_id,
+    role: r.role,
+    email: r.email,
+    maxUses: r.max_uses,
+    uses: r.uses,
+    expiresAt: new Date(r.expires_at).toISOString(),
+    revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    status,
+    createdBy: r.created_by,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+@Injectable()
+export class InvitationsRepository {
+  constructor(@InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource) {}
+
+  async insert(
+    manager: EntityManager,
+    inv: { id: string; workspaceId: string; accountId: string; tokenHash: Buffer; role: string; email: string | null; maxUses: number; expiresAt: Date; createdBy: string },
+  ): Promise<Invitation> {
+    const [row]: InvitationRow[] = await manager.query(
+      `insert into workspace_invitations (id, workspace_id, account_id, token_hash, role, email, max_uses, expires_at, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
+      [inv.id, inv.workspaceId, inv.accountId, inv.tokenHash, inv.role, inv.email, inv.maxUses, inv.expiresAt, inv.createdBy],
+    );
+    return toInvitation(row, new Date());
+  }
+
+  async list(manager: EntityManager, workspaceId: string): Promise<Invitation[]> {
+    const rows: InvitationRow[] = await manager.query(
+      `select ${COLUMNS} from workspace_invitations where workspace_id = $1 order by created_at desc, id`,
+      [workspaceId],
+    );
+    const now = new Date();
+    return rows.map((r) => toInvitation(r, now));
+  }
+
+  async findForUpdate(manager: EntityManager, workspaceId: string, id: string): Promise<Invitation | null> {
+    const [row]: InvitationRow[] = await manager.query(
+      `select ${COLUMNS} from workspace_invitations where workspace_id = $1 and id = $2 for update`,
+      [workspaceId, id],
+    );
+    return row ? toInvitation(row, new Date()) : null;
+  }
+
+  async revoke(manager: EntityManager, id: string): Promise<Invitation> {
+    const [[row]]: [InvitationRow[]] = await manager.query(
+      `update workspace_invitations set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${COLUMNS}`,
+      [id],
+    );
+    return toInvitation(row, new Date());
+  }
+
+  /**
+   * Which tenant a token belongs to. The token is the credential and arrives before any
+   * tenant is known, so this one lookup is cross-tenant by nature and runs as the system
+   * role; it returns ids only, and the rest happens in a tenant-scoped transaction.
+   */
+  async locateByTokenHash(hash: Buffer): Promise<{ id: string; workspaceId: string; accountId: string } | null> {
+    const [row] = await this.system.query(`select id, workspace_id, account_id from workspace_invitations where token_hash = $1`, [hash]);
+    return row ? { id: row.id, workspaceId: row.workspace_id, accountId: row.account_id } : null;
+  }
+
+  /**
+   * Takes one use, atomically: of two people racing for the last use, the row lock lets
+   * one through and the other sees `uses = max_uses`.
+   */
+  async takeUse(manager: EntityManager, id: string, email: string): Promise<Invitation | null> {
+    const [rows]: [InvitationRow[]] = await manager.query(
+      `update workspace_invitations set uses = uses + 1
+        where id = $1 and revoked_at is null and expires_at > now() and uses < max_uses and (email is null or email = $2)
+        returning ${COLUMNS}`,
+      [id, email],
+    );
+    return rows[0] ? toInvitation(rows[0], new Date()) : null;
+  }
+
+  async findById(manager: EntityManager, id: string): Promise<Invitation | null> {
+    const [row]: InvitationRow[] = await manager.query(`select ${COLUMNS} from workspace_invitations where id = $1`, [id]);
+    return row ? toInvitation(row, new Date()) : null;
+  }
+}

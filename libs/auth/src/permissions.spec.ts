@@ -1,0 +1,28 @@
+import { can, PERMISSION_MATRIX, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
+
+/** Every cell of the matrix, spelled out: a change to the matrix must change this table. */
+const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
+  [WorkspaceAction.ReadWorkspace]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
+  [WorkspaceAction.UpdateWorkspace]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ReadMembers]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
+  [WorkspaceAction.ManageMembers]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ManageInvitations]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ReadActivity]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+};
+
+describe('permission matrix', () => {
+  const cells = Object.values(WorkspaceAction).flatMap((action) => WORKSPACE_ROLES.map((role) => [action, role] as const));
+
+  it.each(cells)('%s for %s', (action, role) => {
+    expect(can(role, action)).toBe(EXPECTED[action][role]);
+  });
+
+  it('covers every action and nothing else', () => {
+    expect(Object.keys(PERMISSION_MATRIX).sort()).toEqual(Object.values(WorkspaceAction).sort());
+    expect(Object.keys(EXPECTED).sort()).toEqual(Object.values(WorkspaceAction).sort());
+  });
+
+  it('lets the owner do everything', () => {
+    for (const action of Object.values(WorkspaceAction)) expect(can('owner', action)).toBe(true);
+  });
+});
