@@ -20,6 +20,8 @@ export interface PlatformEnv {
   keysDir: string;
   activeKid: string;
   stripeMode: string;
+  /** The gateway's rate-limit store (REDIS_URL, or REDIS_HOST/REDIS_PORT as ensure-services.sh uses). */
+  redisUrl: string;
 }
 
 export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
@@ -39,6 +41,7 @@ export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
     keysDir: resolve(env.JWT_KEYS_DIR ?? '.local/keys'),
     activeKid: env.JWT_ACTIVE_KID ?? 'dev-1',
     stripeMode: env.STRIPE_SECRET_KEY ? 'stripe' : 'emulator',
+    redisUrl: env.REDIS_URL ?? `redis://${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? '6379'}`,
   };
 }
 
@@ -62,6 +65,9 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
     AMQP_URL: platform.amqpUrl,
     JWT_KEYS_DIR: platform.keysDir,
   };
-  if (service === 'gateway') env.JWT_ACTIVE_KID = platform.activeKid;
+  if (service === 'gateway') {
+    env.JWT_ACTIVE_KID = platform.activeKid;
+    env.REDIS_URL = platform.redisUrl;
+  }
   return env;
 }

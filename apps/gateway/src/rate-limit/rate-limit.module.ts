@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { GatewayEnv } from '../config';
+import { createRateLimitRedis, RATE_LIMIT_REDIS, RateLimitRedisLifecycle } from './rate-limit-redis';
+import { RATE_LIMIT_SETTINGS, RateLimitService, RateLimitSettings } from './rate-limit.service';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
+
+/** Redis-backed rate limits for the gateway, and `Retry-After` on every 429. */
+@Module({})
+export class RateLimitModule {
+  static forRoot(env: GatewayEnv): DynamicModule {
+    const settings: RateLimitSettings = {
+      prefix: env.RATE_LIMIT_PREFIX,
+      rules: {
+        loginIp: env.RATE_LIMIT_LOGIN_IP,
+        loginAccount: env.RATE_LIMIT_LOGIN_ACCOUNT,
+        refreshIp: env.RATE_LIMIT_REFRESH_IP,
+        refreshSession: env.RATE_LIMIT_REFRESH_SESSION,
+      },
+    };
+    return {
+      module: RateLimitModule,
+      global: true,
+      providers: [
+        { provide: RATE_LIMIT_REDIS, useFactory: () => createRateLimitRedis(env.REDIS_URL) },
+        { provide: RATE_LIMIT_SETTINGS, useValue: settings },
+        RateLimitRedisLifecycle,
+        RateLimitService,
+        { provide: APP_INTERCEPTOR, useClass: RetryAfterInterceptor },
+      ],
+      exports: [RateLimitService],
+    };
+  }
+}
