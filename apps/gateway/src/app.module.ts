@@ -11,7 +11,10 @@ import { UserEntity } from './auth/entities/user.entity';
 import { PasswordHasher } from './auth/password-hasher';
 import { UsersRepository } from './auth/users.repository';
 import { GatewayEnv } from './config';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RpcClientLifecycle } from './rpc/rpc-client.provider';
+import { RefreshTokenEntity } from './sessions/entities/refresh-token.entity';
+import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ActivityController } from './activity/activity.controller';
 import { AdminController } from './admin/admin.controller';
@@ -26,7 +29,11 @@ export class GatewayAppModule {
   static forRoot(env: GatewayEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: GatewayAppModule,
-      imports: [PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity] })],
+      imports: [
+        PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity, RefreshTokenEntity] }),
+        RateLimitModule.forRoot(env),
+        SessionsModule.forRoot(env),
+      ],
       controllers: [
         AuthController,
         MeController,

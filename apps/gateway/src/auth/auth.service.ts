@@ -1,21 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { AccountView, WorkspaceRpc } from '@fpms/contracts';
+import { setTenantContext } from '@fpms/database/tenant-context';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ClientInfo } from '../sessions/client-info';
+import { SessionGrant, SessionsService } from '../sessions/sessions.service';
+import { SessionError } from '../sessions/sessions.errors';
 import { AuthError } from './auth.errors';
 import { SignupDto } from './dto/signup.dto';
 import { LoginDto } from './dto/login.dto';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
+import { UserEntity } from './entities/user.entity';
 
 export interface TokenResponse {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+  /** Opaque, single use: each refresh returns the next one. */
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+/** What an access token says about its user, read fresh at login and at every refresh. */
+interface UserClaims {
+  userId: string;
+  accountId?: string;
+  email: string;
 }
 
 export interface SignupResponse extends TokenResponse {
@@ -34,6 +50,8 @@ export class AuthService {
     private readonly tokens: AccessTokenService,
     private readonly rpc: RpcClient,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
@@ -41,7 +59,7 @@ export class AuthService {
    * service. The account RPC runs inside the user's transaction, so a failed call
    * leaves no user behind, and it is idempotent on the account id we chose.
    */
-  async signup(input: SignupDto, requestId: string): Promise<SignupResponse> {
+  async signup(input: SignupDto, requestId: string, client: ClientInfo): Promise<SignupResponse> {
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
     const accountId = randomUUID();
@@ -49,7 +67,8 @@ export class AuthService {
     return this.tx.run({ accountId, userId }, async (manager) => {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
       await this.users.addMembership(manager, { userId, accountId, role: 'owner' });
-      const token = this.issue(userId, accountId, email);
+      const session = await this.sessions.start(manager, userId, client);
+      const token = this.issue({ userId, accountId, email }, session);
       const account = await this.rpc.call(
         WorkspaceRpc.createAccount,
         { accountId, name: input.accountName?.trim() || `${user.displayName}'s business` },
@@ -59,17 +78,52 @@ export class AuthService {
     });
   }
 
-  async login(input: LoginDto): Promise<TokenResponse> {
+  async login(input: LoginDto, client: ClientInfo): Promise<TokenResponse> {
     const email = normaliseEmail(input.email);
+    // Before argon2: the hash is the expensive part a guesser would make us pay for.
+    await this.limits.consumeLoginAttempt(client.ip, email);
     // Users are global rows (no tenant yet at login), so this read needs no tenant scope.
     const user = await this.users.findByEmail(this.db.manager, email);
     if (!(await this.hasher.verify(user?.passwordHash, input.password)) || !user) throw AuthError.invalidCredentials();
-    const memberships = await this.tx.runForUser({ userId: user.id }, (m) => this.users.listMemberships(m, user.id));
-    return this.issue(user.id, memberships[0]?.accountId, user.email);
+    await this.limits.loginSucceeded(email);
+    return this.tx.runForUser({ userId: user.id }, async (m) => {
+      const claims = await this.claimsFor(m, user);
+      return this.issue(claims, await this.sessions.start(m, user.id, client));
+    });
   }
 
-  private issue(userId: string, accountId: string | undefined, email: string): TokenResponse {
-    const accessToken = this.tokens.sign({ sub: userId, acc: accountId, email });
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
+  /** Spends a refresh token for a new access token and the next refresh token. */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponse> {
+    await this.limits.consumeRefreshAttempt(client.ip);
+    const { session, claims } = await this.sessions.rotate(refreshToken, client, async (m, userId) => {
+      // Memberships are read as the user (RLS), inside the rotation's transaction.
+      await setTenantContext(m, { userId });
+      const user = await this.users.findById(m, userId);
+      if (!user) throw SessionError.invalidRefreshToken();
+      return this.claimsFor(m, user);
+    });
+    return this.issue(claims, session);
+  }
+
+  /** Ends the session the refresh token belongs to (idempotent; unknown tokens are ignored). */
+  logout(refreshToken: string): Promise<void> {
+    return this.sessions.revoke(refreshToken);
+  }
+
+  /** The manager's transaction must be scoped to this user (memberships are RLS-protected). */
+  private async claimsFor(manager: EntityManager, user: UserEntity): Promise<UserClaims> {
+    const memberships = await this.users.listMemberships(manager, user.id);
+    return { userId: user.id, accountId: memberships[0]?.accountId, email: user.email };
+  }
+
+  private issue(claims: UserClaims, session: SessionGrant): TokenResponse {
+    const accessToken = this.tokens.sign({ sub: claims.userId, acc: claims.accountId, email: claims.email, sid: session.familyId });
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.ttlSeconds,
+      refreshToken: session.refreshToken,
+      refreshExpiresIn: session.refreshExpiresIn,
+    };
   }
 }

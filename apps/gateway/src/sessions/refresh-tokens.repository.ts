@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { RefreshTokenEntity, RevokedReason } from './entities/refresh-token.entity';
+
+/** Keeps session locks apart from any other advisory lock (two-int form, own key space). */
+const SESSION_LOCK_NAMESPACE = 0x5e55;
+
+export interface RefreshTokenInsert {
+  id: string;
+  familyId: string;
+  userId: string;
+  tokenHash: Buffer;
+  ttlSeconds: number;
+  createdIp?: string;
+  userAgent?: string;
+}
+
+type Row = Record<string, unknown>;
+
+const toEntity = (row: Row): RefreshTokenEntity =>
+  Object.assign(new RefreshTokenEntity(), {
+    id: row.id,
+    familyId: row.family_id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+    replacedBy: row.replaced_by,
+    createdIp: row.created_ip,
+    userAgent: row.user_agent,
+  });
+
+/**
+ * SQL for refresh tokens. Times come from the database clock (`now()`), so replicas with
+ * skewed clocks agree on expiry.
+ */
+@Injectable()
+export class RefreshTokensRepository {
+  async insert(manager: EntityManager, token: RefreshTokenInsert): Promise<void> {
+    await manager.query(
+      `insert into refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent)
+       values ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)`,
+      [token.id, token.familyId, token.userId, token.tokenHash, token.ttlSeconds, token.createdIp ?? null, token.userAgent ?? null],
+    );
+  }
+
+  /** The family a token belongs to, read without locking (to know which family lock to take). */
+  async familyOf(manager: EntityManager, id: string): Promise<string | null> {
+    const rows: Row[] = await manager.query(`select family_id from refresh_tokens where id = $1`, [id]);
+    return (rows[0]?.family_id as string | undefined) ?? null;
+  }
+
+  /**
+   * Serialises every change to one family for the rest of the transaction. Row locks
+   * alone are not enough: a revocation running next to a rotation would not see the
+   * successor the rotation has inserted but not yet committed, and would leave it alive.
+   * Callers take this lock first and row locks after it, always in that order (no deadlock).
+   */
+  async lockFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await manager.query(`select pg_advisory_xact_lock($1, hashtext($2))`, [SESSION_LOCK_NAMESPACE, familyId]);
+  }
+
+  /** The token with its row locked, and whether it has expired by the database's clock. */
+  async findForUpdate(manager: EntityManager, id: string): Promise<(RefreshTokenEntity & { expired: boolean }) | null> {
+    const rows: Row[] = await manager.query(`select *, expires_at <= now() as expired from refresh_tokens where id = $1 for update`, [id]);
+    return rows[0] ? Object.assign(toEntity(rows[0]), { expired: rows[0].expired === true }) : null;
+  }
+
+  async markUsed(manager: EntityManager, id: string, replacedBy: string): Promise<void> {
+    await manager.query(`update refresh_tokens set used_at = now(), replaced_by = $2 where id = $1`, [id, replacedBy]);
+  }
+
+  /** Revokes every token of the family that is not revoked yet; returns how many. */
+  async revokeFamily(manager: EntityManager, familyId: string, reason: RevokedReason): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [, affected]: [Row[], number] = await manager.query(
+      `update refresh_tokens set revoked_at = now(), revoked_reason = $2 where family_id = $1 and revoked_at is null`,
+      [familyId, reason],
+    );
+    return affected;
+  }
+}
