@@ -25,7 +25,7 @@ describe('invitations', () => {
     api = request(platform.gatewayUrl);
     owner = await signUp(platform.gatewayUrl, 'Owner');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    db = await connectServiceDb('workspace', 'system');
+    db = await connectServiceDb('workspace', 'system', platform.dbPrefix);
   });
 
   afterAll(async () => {
@@ -134,7 +134,8 @@ describe('invitations', () => {
     const inv = await invite({ role: 'collaborator' });
     const joiner = await signUp(platform.gatewayUrl, 'Joiner');
     const requestId = `join-${Date.now()}`;
-    await api.post(`/api/v1/invitations/${inv.token}/accept`).set(bearer(joiner.token)).set('X-Request-Id', requestId).send();
+    const joined = await api.post(`/api/v1/invitations/${inv.token}/accept`).set(bearer(joiner.token)).set('X-Request-Id', requestId).send();
+    expect(joined.body).toMatchObject({ id: workspaceId, role: 'collaborator' });
     const activity = await api.get(`/api/v1/workspaces/${workspaceId}/activity?limit=3`).set(bearer(owner.token));
     expect(activity.status).toBe(200);
     expect(activity.body.items.map((a: { action: string }) => a.action)).toEqual(['member.joined', 'invitation.accepted', 'invitation.created']);

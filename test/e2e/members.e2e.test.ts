@@ -58,7 +58,7 @@ describe('workspace members', () => {
 
   it('keeps the activity log append-only, even for the service’s own roles', async () => {
     for (const role of ['app', 'system'] as const) {
-      const db: DataSource = await connectServiceDb('workspace', role);
+      const db: DataSource = await connectServiceDb('workspace', role, platform.dbPrefix);
       try {
         await expect(db.query(`update activity_log set action = 'forged'`)).rejects.toThrow(/permission denied|append-only/);
         await expect(db.query(`delete from activity_log`)).rejects.toThrow(/permission denied|append-only/);

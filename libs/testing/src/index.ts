@@ -5,3 +5,4 @@ export * from './http';
 export * from './event-tap';
 export * from './service-db';
 export * from './workspace-fixtures';
+export * from './database-clones';

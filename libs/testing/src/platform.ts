@@ -16,6 +16,7 @@ import { workspaceEnvSchema } from '../../../apps/workspace/src/config';
 import { createWorkspaceApp } from '../../../apps/workspace/src/workspace-app';
 import { platformEnv, serviceEnv } from '../../../tools/infra/platform-env';
 import { deleteVhost, ensureVhost } from '../../../tools/infra/rabbitmq-vhost';
+import { cloneServiceDatabases } from './database-clones';
 import { testAmqpUrl, uniqueName } from './env';
 
 export interface RunningPlatform {
@@ -23,14 +24,17 @@ export interface RunningPlatform {
   gatewayUrl: string;
   /** The platform's own broker vhost: tests that tap or fake the broker use this URL. */
   amqpUrl: string;
+  /** Prefix of the platform's own databases (for connectServiceDb). */
+  dbPrefix: string;
+  vhost: string;
   /** Stops one service (its RPC consumer goes away, as when its pods are down). */
   stop(service: ServiceName): Promise<void>;
   close(): Promise<void>;
 }
 
-function envFor(service: ServiceName, amqpUrl: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
+function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
   // Port 0: the OS picks free ports, so parallel test files never collide.
-  return { ...serviceEnv(platformEnv(), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
+  return { ...serviceEnv(platformEnv({ ...process.env, FPMS_DB_PREFIX: dbPrefix }), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
 }
 
 type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger) => Promise<INestApplication>;
@@ -70,17 +74,26 @@ async function waitUntilReady(service: ServiceName, app: INestApplication, timeo
  * running at once must not serve (or steal) each other's requests.
  */
 export async function startPlatform(
-  options: { services?: readonly ServiceName[]; env?: Partial<Record<ServiceName, Record<string, string>>>; logSink?: LogSink } = {},
+  options: {
+    services?: readonly ServiceName[];
+    env?: Partial<Record<ServiceName, Record<string, string>>>;
+    logSink?: LogSink;
+    /** Run more replicas of another platform: same databases, vhost and Redis prefix. */
+    shareWith?: RunningPlatform;
+  } = {},
 ): Promise<RunningPlatform> {
   const services = options.services ?? SERVICE_NAMES;
-  const vhost = uniqueName('fpms_e2e');
+  const shared = options.shareWith;
+  const vhost = shared ? shared.vhost : uniqueName('fpms_e2e');
   // Rate-limit counters in Redis are per platform, so parallel test files (all calling
   // from 127.0.0.1) do not spend each other's budget.
   const redisPrefix = `${vhost}:`;
-  await ensureVhost(vhost);
+  if (!shared) await ensureVhost(vhost);
   const base = new URL(testAmqpUrl());
   base.pathname = `/${vhost}`;
   const amqpUrl = base.toString();
+  const databases = shared ? { prefix: shared.dbPrefix, drop: async () => undefined } : await cloneServiceDatabases(services);
+  const ownsInfra = !shared;
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   const stop = async (service: ServiceName) => {
     const app = apps[service];
@@ -89,7 +102,7 @@ export async function startPlatform(
   };
   try {
     for (const service of services) {
-      const env = envFor(service, amqpUrl, { RATE_LIMIT_PREFIX: redisPrefix, ...(options.env?.[service] ?? {}) });
+      const env = envFor(service, amqpUrl, databases.prefix, { RATE_LIMIT_PREFIX: redisPrefix, ...(options.env?.[service] ?? {}) });
       const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink));
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
@@ -97,7 +110,8 @@ export async function startPlatform(
     }
   } catch (error) {
     for (const service of Object.keys(apps) as ServiceName[]) await stop(service).catch(() => undefined);
-    await deleteVhost(vhost).catch(() => undefined);
+    if (ownsInfra) await deleteVhost(vhost).catch(() => undefined);
+    await databases.drop().catch(() => undefined);
     throw error;
   }
   const gateway = apps.gateway;
@@ -106,13 +120,16 @@ export async function startPlatform(
     apps,
     gatewayUrl: address ? `http://127.0.0.1:${address.port}` : '',
     amqpUrl,
+    vhost,
+    dbPrefix: databases.prefix,
     stop,
     async close() {
       // Gateway first, so no new calls reach services that are shutting down.
       for (const service of ['gateway', ...SERVICE_NAMES.filter((s) => s !== 'gateway')] as ServiceName[]) {
         await stop(service).catch(() => undefined);
       }
-      await deleteVhost(vhost).catch(() => undefined);
+      if (ownsInfra) await deleteVhost(vhost).catch(() => undefined);
+      await databases.drop().catch(() => undefined);
     },
   };
 }

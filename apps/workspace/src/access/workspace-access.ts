@@ -26,14 +26,21 @@ export class WorkspaceAccess {
   run<T>(actor: Actor, workspaceId: string, action: WorkspaceAction, work: (manager: EntityManager, scope: WorkspaceScope) => Promise<T>): Promise<T> {
     return this.runtime.transaction(async (manager) => {
       await setTenantContext(manager, { userId: actor.userId });
-      const [membership] = await manager.query(
-        `select account_id, role from workspace_members where workspace_id = $1 and user_id = $2 for share`,
-        [workspaceId, actor.userId],
-      );
+      const [found] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
+        workspaceId,
+        actor.userId,
+      ]);
+      if (!found) throw AccessError.workspaceNotFound(workspaceId);
+      await setTenantContext(manager, { accountId: found.account_id, workspaceId, userId: actor.userId });
+      // Re-read under the tenant with a share lock: a concurrent removal or role change
+      // waits for this unit of work, or this one sees its result.
+      const [membership] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
+        workspaceId,
+        actor.userId,
+      ]);
       if (!membership) throw AccessError.workspaceNotFound(workspaceId);
-      const scope: WorkspaceScope = { accountId: membership.account_id, workspaceId, role: membership.role };
+      const scope: WorkspaceScope = { accountId: found.account_id, workspaceId, role: membership.role };
       if (!can(scope.role, action)) throw AccessError.actionForbidden(action, scope.role);
-      await setTenantContext(manager, { accountId: scope.accountId, workspaceId, userId: actor.userId });
       return work(manager, scope);
     });
   }

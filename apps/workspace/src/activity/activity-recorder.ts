@@ -57,7 +57,7 @@ export class ActivityRecorder {
       `select id::text, workspace_id, actor_user_id, action, target_type, target_id, before, after, request_id, created_at
          from activity_log
         where workspace_id = $1 and ($2::bigint is null or id < $2::bigint)
-        order by id desc
+        order by activity_log.id desc -- the table's bigint, not the text alias
         limit $3`,
       [workspaceId, before ?? null, limit + 1],
     );

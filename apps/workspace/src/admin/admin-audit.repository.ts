@@ -20,7 +20,7 @@ export class AdminAuditRepository {
   async list(manager: EntityManager, limit: number): Promise<AdminAuditView[]> {
     const rows = await manager.query(
       `select id::text, admin_user_id, reason, action, target_account_id, resource_ids, request_id, created_at
-         from admin_access_audit order by id desc limit $1`,
+         from admin_access_audit order by admin_access_audit.id desc limit $1`,
       [limit],
     );
     return rows.map((r: Record<string, any>) => ({
