@@ -32,6 +32,7 @@ interface UserClaims {
   userId: string;
   accountId?: string;
   email: string;
+  isPlatformAdmin?: boolean;
 }
 
 export interface SignupResponse extends TokenResponse {
@@ -113,11 +114,18 @@ export class AuthService {
   /** The manager's transaction must be scoped to this user (memberships are RLS-protected). */
   private async claimsFor(manager: EntityManager, user: UserEntity): Promise<UserClaims> {
     const memberships = await this.users.listMemberships(manager, user.id);
-    return { userId: user.id, accountId: memberships[0]?.accountId, email: user.email };
+    return { userId: user.id, accountId: memberships[0]?.accountId, email: user.email, isPlatformAdmin: user.isPlatformAdmin };
   }
 
   private issue(claims: UserClaims, session: SessionGrant): TokenResponse {
-    const accessToken = this.tokens.sign({ sub: claims.userId, acc: claims.accountId, email: claims.email, sid: session.familyId });
+    const accessToken = this.tokens.sign({
+      sub: claims.userId,
+      acc: claims.accountId,
+      email: claims.email,
+      // Re-read at every refresh: granting or withdrawing admin takes effect within one access-token lifetime.
+      adm: claims.isPlatformAdmin ? true : undefined,
+      sid: session.familyId,
+    });
     return {
       accessToken,
       tokenType: 'Bearer',

@@ -39,7 +39,7 @@ export class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutd
     });
     this.redis.on('error', (error: Error) => {
       if (this.available !== false) {
-        this.logger.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-replica memory until it answers');
+        this.logger.warn(`Redis unavailable (${error.message}): rate limits fall back to per-replica memory until it answers`);
       }
       this.available = false;
     });

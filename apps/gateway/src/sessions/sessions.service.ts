@@ -81,6 +81,7 @@ export class SessionsService {
       const current = await this.tokens.findForUpdate(manager, parsed.id);
       // A wrong secret proves nothing about the holder: it must not revoke anything.
       if (!current || !refreshSecretMatches(current.tokenHash, parsed.secret) || current.revokedAt) return { kind: 'invalid' };
+      // Checked before expiry: a spent token resurfacing is a leak even after it has expired.
       if (current.usedAt) {
         await this.tokens.revokeFamily(manager, familyId, 'reuse_detected');
         return { kind: 'reused', userId: current.userId, familyId };
@@ -95,7 +96,8 @@ export class SessionsService {
     });
     if (outcome.kind === 'rotated') return outcome;
     if (outcome.kind === 'reused') {
-      this.logger.warn({ userId: outcome.userId, sessionId: outcome.familyId, ip: client.ip }, 'refresh token reuse detected; session revoked');
+      // A security event: structured, so it can be alerted on (never the token itself).
+      this.logger.warn({ msg: 'refresh token reuse detected; session revoked', userId: outcome.userId, sessionId: outcome.familyId, ip: client.ip });
       throw SessionError.refreshTokenReused();
     }
     throw SessionError.invalidRefreshToken();
