@@ -85,6 +85,15 @@ const CASES: Record<string, Case> = {
     kind: 'admin',
     probe: (w) => ({ method: 'GET', path: `/api/v1/admin/accounts/${w.accountA}/workspaces` }),
   },
+  'POST /api/v1/invitations/:token/signup': {
+    kind: 'capability',
+    why: 'public by design: the token lets its holder create a client user for that workspace (tested in invited-signup.e2e); a guessed token creates nothing',
+    probe: () => ({
+      method: 'POST',
+      path: `/api/v1/invitations/inv_${randomUUID().replace(/-/g, '')}/signup`,
+      body: { email: `guess-${randomUUID()}@example.test`, password: 'a perfectly fine password', name: 'Guesser' },
+    }),
+  },
   'POST /api/v1/invitations/:token/accept': {
     kind: 'capability',
     why: 'the token is the permission: whoever holds it may join (tested in invitations.e2e); a guessed token must find nothing',

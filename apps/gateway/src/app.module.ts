@@ -5,6 +5,7 @@ import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { AuthController } from './auth/auth.controller';
+import { InvitedSignupController } from './auth/invited-signup.controller';
 import { AuthService } from './auth/auth.service';
 import { AccountMembershipEntity } from './auth/entities/account-membership.entity';
 import { UserEntity } from './auth/entities/user.entity';
@@ -36,6 +37,7 @@ export class GatewayAppModule {
       ],
       controllers: [
         AuthController,
+        InvitedSignupController,
         MeController,
         WorkspacesController,
         MembersController,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService } from '@fpms/auth/access-token';
-import { AccountView, WorkspaceRpc } from '@fpms/contracts';
+import { AccountView, MyWorkspaceView, WorkspaceRpc } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
@@ -13,6 +13,7 @@ import { SessionGrant, SessionsService } from '../sessions/sessions.service';
 import { SessionError } from '../sessions/sessions.errors';
 import { AuthError } from './auth.errors';
 import { SignupDto } from './dto/signup.dto';
+import { InvitedSignupDto } from './dto/invited-signup.dto';
 import { LoginDto } from './dto/login.dto';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
@@ -38,6 +39,11 @@ interface UserClaims {
 export interface SignupResponse extends TokenResponse {
   user: { id: string; email: string; name: string };
   account: AccountView;
+}
+
+export interface InvitedSignupResponse extends TokenResponse {
+  user: { id: string; email: string; name: string };
+  workspace: MyWorkspaceView;
 }
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -76,6 +82,24 @@ export class AuthService {
         { requestId, userId, accountId, token: token.accessToken },
       );
       return { ...token, user: { id: user.id, email: user.email, name: user.displayName }, account };
+    });
+  }
+
+  /**
+   * A client signs up through an invitation: a user with no account of their own, who
+   * joins the invitation's workspace. Accepting runs inside the user's transaction, so an
+   * expired, revoked or used-up invitation leaves no user behind.
+   */
+  async signupWithInvitation(invitationToken: string, input: InvitedSignupDto, requestId: string, client: ClientInfo): Promise<InvitedSignupResponse> {
+    const email = normaliseEmail(input.email);
+    const userId = randomUUID();
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.tx.runForUser({ userId }, async (manager) => {
+      const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
+      const session = await this.sessions.start(manager, userId, client);
+      const token = this.issue({ userId, email }, session);
+      const workspace = await this.rpc.call(WorkspaceRpc.acceptInvitation, { token: invitationToken }, { requestId, userId, token: token.accessToken });
+      return { ...token, user: { id: user.id, email: user.email, name: user.displayName }, workspace };
     });
   }
 

@@ -1,4 +1,5 @@
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsAcceptablePassword } from '../password-policy';
 
 export class SignupDto {
   @IsEmail({}, { message: 'email must be a valid email address' })
@@ -6,7 +7,7 @@ export class SignupDto {
   email: string;
 
   @IsString()
-  @Length(10, 200, { message: 'password must be between 10 and 200 characters' })
+  @IsAcceptablePassword()
   password: string;
 
   @IsString()

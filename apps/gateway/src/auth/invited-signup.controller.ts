@@ -1,0 +1,16 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ClientInfo, CurrentClient } from '../sessions/client-info';
+import { AuthService } from './auth.service';
+import { InvitedSignupDto } from './dto/invited-signup.dto';
+import { RequestId } from './principal';
+
+/** Public: the invitation token is the permission to create a client user for its workspace. */
+@Controller('invitations/:token/signup')
+export class InvitedSignupController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post()
+  signup(@Param('token') token: string, @Body() body: InvitedSignupDto, @RequestId() requestId: string, @CurrentClient() client: ClientInfo) {
+    return this.auth.signupWithInvitation(token, body, requestId, client);
+  }
+}
