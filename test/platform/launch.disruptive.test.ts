@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SERVICE_NAMES } from '@fpms/database';
-import { platformEnv, servicePort } from '../../tools/infra/platform-env';
+import { platformEnv, servicePort, stripeEmulatorPort } from '../../tools/infra/platform-env';
 
 const root = join(__dirname, '..', '..');
 
@@ -30,6 +30,10 @@ describe('local launcher (npm start)', () => {
         const res = await request(`http://127.0.0.1:${servicePort(platform, service)}`).get('/health/ready');
         expect({ service, status: res.status }).toEqual({ service, status: 200 });
       }
+      // Without Stripe keys, the Stripe emulator runs beside them.
+      const stripe = await request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/v1/balance').set('Authorization', 'Bearer sk_test_emulator');
+      expect(stripe.status).toBe(200);
+      expect(stripe.body.object).toBe('balance');
       // Each service logs with its prefix, as JSON.
       for (const service of SERVICE_NAMES) expect(output).toMatch(new RegExp(`\\[${service}\\s*\\] \\{"level":"info"`));
 
@@ -46,6 +50,7 @@ describe('local launcher (npm start)', () => {
       for (const service of SERVICE_NAMES) {
         await expect(request(`http://127.0.0.1:${servicePort(platform, service)}`).get('/health/live').timeout(2000)).rejects.toThrow();
       }
+      await expect(request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/_emulator/health').timeout(2000)).rejects.toThrow();
     } finally {
       if (child.exitCode === null) {
         try {

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import concurrently from 'concurrently';
 import { SERVICE_NAMES } from '@fpms/database/service-names';
-import { platformEnv, serviceEnv, servicePort } from '../infra/platform-env';
+import { EMULATOR_API_KEY, platformEnv, serviceEnv, servicePort, stripeEmulatorPort } from '../infra/platform-env';
 
 /**
  * Runs the five services as separate processes with prefixed logs, prints the gateway
@@ -11,19 +11,31 @@ import { platformEnv, serviceEnv, servicePort } from '../infra/platform-env';
 const platform = platformEnv();
 const colors = ['cyan', 'green', 'yellow', 'magenta', 'blue'];
 
+const useEmulator = platform.stripeMode === 'emulator';
+const emulator = {
+  name: 'stripe   ',
+  command: 'node dist/tools/stripe-emulator/src/cli.js',
+  env: { STRIPE_EMULATOR_PORT: String(stripeEmulatorPort(platform)), STRIPE_EMULATOR_API_KEY: EMULATOR_API_KEY },
+  prefixColor: 'gray',
+};
+
 const { result } = concurrently(
-  SERVICE_NAMES.map((service, i) => ({
-    name: service.padEnd(9),
-    command: `node dist/apps/${service}/src/main.js`,
-    env: { ...serviceEnv(platform, service), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    prefixColor: colors[i],
-  })),
+  [
+    // Without STRIPE_SECRET_KEY, billing talks to the local Stripe emulator.
+    ...(useEmulator ? [emulator] : []),
+    ...SERVICE_NAMES.map((service, i) => ({
+      name: service.padEnd(9),
+      command: `node dist/apps/${service}/src/main.js`,
+      env: { ...serviceEnv(platform, service), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+      prefixColor: colors[i],
+    })),
+  ],
   { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
 );
 
-function ready(port: number): Promise<boolean> {
+function ready(port: number, path = '/health/ready'): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/health/ready', timeout: 2000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -36,10 +48,14 @@ function ready(port: number): Promise<boolean> {
 async function announceWhenReady(): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const states = await Promise.all(SERVICE_NAMES.map((s) => ready(servicePort(platform, s))));
+    const states = await Promise.all([
+      ...SERVICE_NAMES.map((s) => ready(servicePort(platform, s))),
+      ...(useEmulator ? [ready(stripeEmulatorPort(platform), '/_emulator/health')] : []),
+    ]);
     if (states.every(Boolean)) {
       const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
-      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)   Ctrl-C stops everything.\n\n`);
+      const stripe = useEmulator ? `   Stripe emulator: http://127.0.0.1:${stripeEmulatorPort(platform)}` : '';
+      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}   Ctrl-C stops everything.\n\n`);
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -19,7 +19,7 @@ export interface PlatformEnv {
   portBase: number;
   keysDir: string;
   activeKid: string;
-  stripeMode: string;
+  stripeMode: 'stripe' | 'emulator';
   /** The gateway's rate-limit store (REDIS_URL, or REDIS_HOST/REDIS_PORT as ensure-services.sh uses). */
   redisUrl: string;
 }
@@ -69,5 +69,24 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
     env.JWT_ACTIVE_KID = platform.activeKid;
     env.REDIS_URL = platform.redisUrl;
   }
+  if (service === 'billing') Object.assign(env, stripeEnv(platform));
   return env;
+}
+
+/** Where the local Stripe emulator listens when no real Stripe key is configured. */
+export function stripeEmulatorPort(platform: PlatformEnv): number {
+  return platform.portBase + 111;
+}
+
+export const EMULATOR_API_KEY = 'sk_test_emulator';
+
+/** Billing talks to real Stripe when STRIPE_SECRET_KEY is set, otherwise to the emulator. */
+function stripeEnv(platform: PlatformEnv): Record<string, string> {
+  if (platform.stripeMode === 'stripe') return { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? '' };
+  return {
+    STRIPE_SECRET_KEY: EMULATOR_API_KEY,
+    STRIPE_API_HOST: '127.0.0.1',
+    STRIPE_API_PORT: String(stripeEmulatorPort(platform)),
+    STRIPE_API_PROTOCOL: 'http',
+  };
 }
