@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { AccessController } from './access/access.controller';
 import { WorkspaceAccess } from './access/workspace-access';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
@@ -31,7 +32,7 @@ export class WorkspaceAppModule {
     return {
       module: WorkspaceAppModule,
       imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity] })],
-      controllers: [AccountsController, WorkspacesController, MembersController, InvitationsController, ActivityController, AdminController],
+      controllers: [AccessController, AccountsController, WorkspacesController, MembersController, InvitationsController, ActivityController, AdminController],
       providers: [
         { provide: CLOCK, useValue: systemClock },
         WorkspaceAccess,

@@ -66,6 +66,12 @@ export interface ActivityView {
   createdAt: string;
 }
 
+export interface WorkspaceGrant {
+  accountId: string;
+  workspaceId: string;
+  role: (typeof WORKSPACE_ROLE_VALUES)[number];
+}
+
 export interface AdminAuditView {
   id: string;
   adminUserId: string;
@@ -130,6 +136,12 @@ export const WorkspaceRpc = {
     'workspace.activity.list',
     z.object({ workspaceId, limit: z.number().int().min(1).max(200).default(50), before: z.string().regex(/^\d{1,19}$/).optional() }),
   ),
+  /**
+   * For other services: may the caller (the forwarded token's user) do `action` in this
+   * workspace? Answers the tenant and role, 404 for non-members, 403 for a role without
+   * the action. Membership is read live, so removals take effect at once everywhere.
+   */
+  authorize: rpcPattern<WorkspaceGrant>()(queue, 'workspace.access.authorize', z.object({ workspaceId, action: z.string().min(1).max(64) })),
   adminListAccountWorkspaces: rpcPattern<{ items: WorkspaceView[]; auditId: string }>()(
     queue,
     'workspace.admin.account-workspaces',

@@ -11,6 +11,7 @@ import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.modu
 import { OutboxRelay, OutboxWriter } from '../events';
 import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
 import { SERVICE_LOGGER } from '../rpc/service-logger';
+import { BrokerConnections } from './broker-connections';
 import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
 import { PlatformServiceEnv } from './platform-env.schema';
 
@@ -36,10 +37,10 @@ export class PlatformModule {
       imports: [
         DatabaseModule.forRoot(databaseConfigFromEnv(env), options.entities, `fpms-${options.service}`),
         HealthModule.forRoot({
-          inject: [getDataSourceToken(), OutboxRelay],
-          useFactory: (db: DataSource, relay: OutboxRelay): ReadinessProbe[] => [
+          inject: [getDataSourceToken(), BrokerConnections],
+          useFactory: (db: DataSource, broker: BrokerConnections): ReadinessProbe[] => [
             { name: 'database', isReady: async () => (await db.query('select 1 as ok'))[0]?.ok === 1 },
-            { name: 'broker', isReady: () => relay.isConnected() },
+            { name: 'broker', isReady: () => broker.allConnected() },
           ],
         }),
       ],
@@ -55,8 +56,14 @@ export class PlatformModule {
         },
         OutboxRelayLifecycle,
         RpcEnvelopeInterceptor,
+        {
+          provide: BrokerConnections,
+          inject: [OutboxRelay],
+          useFactory: (relay: OutboxRelay) => new BrokerConnections().register(relay),
+        },
       ],
-      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor],
+      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections],
     };
   }
 }
+

@@ -1,0 +1,21 @@
+import { Payload } from '@nestjs/microservices';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { AppError } from '@fpms/common/errors/app-error';
+import { WorkspaceGrant, WorkspaceRpc } from '@fpms/contracts';
+import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { WorkspaceAccess } from './workspace-access';
+
+const ACTIONS = new Set<string>(Object.values(WorkspaceAction));
+
+/** Lets other services (files, messaging, billing) check a caller against the one permission matrix. */
+@RpcController()
+export class AccessController {
+  constructor(private readonly access: WorkspaceAccess) {}
+
+  @RpcHandler(WorkspaceRpc.authorize)
+  authorize(@Payload() rpc: VerifiedRpc<{ workspaceId: string; action: string }>): Promise<WorkspaceGrant> {
+    const { workspaceId, action } = rpc.data;
+    if (!ACTIONS.has(action)) throw AppError.validation(`Unknown action ${action}`, { action });
+    return this.access.run(rpc, workspaceId, action as WorkspaceAction, async (_manager, scope) => scope);
+  }
+}

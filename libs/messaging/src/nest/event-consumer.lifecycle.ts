@@ -1,0 +1,54 @@
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EventConsumer } from '../events';
+import { BrokerConnections } from './broker-connections';
+import { EventSubscriber, EventSubscriptions, eventsQueue } from './event-subscriptions';
+
+/**
+ * Starts the service's event consumer with the app; on shutdown stops taking messages
+ * and lets in-flight handlers commit and ack before the database pools close.
+ */
+@Injectable()
+export class EventConsumerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly consumer: EventConsumer,
+    broker: BrokerConnections,
+  ) {
+    broker.register(consumer);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}
+
+/**
+ * Providers for a service's app module: its subscriber (with the module's own
+ * repositories injected), the consumer of `<service>.events` on the runtime (RLS) pool —
+ * the consumer scopes each event's transaction to the event's tenant — and its lifecycle.
+ */
+export function eventConsumerProviders(service: string, amqpUrl: string, events: EventSubscriptions): Provider[] {
+  return [
+    events.subscriber,
+    {
+      provide: EventConsumer,
+      inject: [getDataSourceToken(), events.subscriber],
+      useFactory: (runtime: DataSource, subscriber: EventSubscriber) =>
+        new EventConsumer({
+          dataSource: runtime,
+          amqpUrl,
+          queue: eventsQueue(service),
+          bindings: events.bindings,
+          consumerName: service,
+          retryDelaysMs: events.retryDelaysMs,
+          handler: (event, manager) => subscriber.handle(event, manager),
+        }),
+    },
+    EventConsumerLifecycle,
+  ];
+}
