@@ -13,7 +13,7 @@ import { SessionGrant, SessionsService } from '../sessions/sessions.service';
 import { SessionError } from '../sessions/sessions.errors';
 import { AuthError } from './auth.errors';
 import { SignupDto } from './dto/signup.dto';
-import { InvitedSignupDto } from './dto/invited-signup.dto';
+import { NewUserDto } from './dto/new-user.dto';
 import { LoginDto } from './dto/login.dto';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
@@ -90,7 +90,7 @@ export class AuthService {
    * joins the invitation's workspace. Accepting runs inside the user's transaction, so an
    * expired, revoked or used-up invitation leaves no user behind.
    */
-  async signupWithInvitation(invitationToken: string, input: InvitedSignupDto, requestId: string, client: ClientInfo): Promise<InvitedSignupResponse> {
+  async signupWithInvitation(invitationToken: string, input: NewUserDto, requestId: string, client: ClientInfo): Promise<InvitedSignupResponse> {
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
     const passwordHash = await this.hasher.hash(input.password);

@@ -5,6 +5,7 @@ import { AdminAuditView, WorkspaceView } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { AccessError } from '../access/access.errors';
 import { Actor } from '../access/actor';
+import { WorkspacesRepository } from '../workspaces/workspaces.repository';
 import { AdminAuditRepository } from './admin-audit.repository';
 
 /**
@@ -18,23 +19,13 @@ export class AdminAccessService {
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly audit: AdminAuditRepository,
+    private readonly workspaces: WorkspacesRepository,
   ) {}
 
   listAccountWorkspaces(actor: Actor, accountId: string, reason: string): Promise<{ items: WorkspaceView[]; auditId: string }> {
     if (!actor.isPlatformAdmin) throw AccessError.notPlatformAdmin();
     return this.system.transaction(async (manager) => {
-      const rows = await manager.query(
-        `select id, account_id, name, client_name, created_by, created_at from workspaces where account_id = $1 order by created_at desc, id`,
-        [accountId],
-      );
-      const items: WorkspaceView[] = rows.map((r: Record<string, any>) => ({
-        id: r.id,
-        accountId: r.account_id,
-        name: r.name,
-        clientName: r.client_name,
-        createdBy: r.created_by,
-        createdAt: new Date(r.created_at).toISOString(),
-      }));
+      const items = await this.workspaces.listByAccount(manager, accountId);
       const auditId = await this.audit.insert(manager, {
         adminUserId: actor.userId,
         reason,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MyWorkspaceView } from '@fpms/contracts';
+import { MyWorkspaceView, WorkspaceView } from '@fpms/contracts';
 import { WorkspaceEntity } from './entities/workspace.entity';
 
 interface MyWorkspaceRow {
@@ -13,15 +13,16 @@ interface MyWorkspaceRow {
   role: MyWorkspaceView['role'];
 }
 
-const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({
+const toWorkspaceView = (r: Omit<MyWorkspaceRow, 'role'>): WorkspaceView => ({
   id: r.id,
   accountId: r.account_id,
   name: r.name,
   clientName: r.client_name,
   createdBy: r.created_by,
   createdAt: new Date(r.created_at).toISOString(),
-  role: r.role,
 });
+
+const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({ ...toWorkspaceView(r), role: r.role });
 
 /** SQL for workspaces, always inside a tenant- or user-scoped transaction (RLS applies). */
 @Injectable()
@@ -43,6 +44,15 @@ export class WorkspacesRepository {
       [userId, limit],
     );
     return rows.map(toView);
+  }
+
+  /** Every workspace of one account; for the audited admin path on the system connection. */
+  async listByAccount(manager: EntityManager, accountId: string): Promise<WorkspaceView[]> {
+    const rows: Omit<MyWorkspaceRow, 'role'>[] = await manager.query(
+      `select id, account_id, name, client_name, created_by, created_at from workspaces where account_id = $1 order by created_at desc, id`,
+      [accountId],
+    );
+    return rows.map(toWorkspaceView);
   }
 
   async findForMember(manager: EntityManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {

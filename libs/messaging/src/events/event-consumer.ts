@@ -19,7 +19,7 @@ import {
   retryQueueName,
 } from './event-topology';
 import { INBOX_TABLE } from './messaging-tables.migration';
-import { withTimeout } from './relay-support';
+import { deleteInChunks, withTimeout } from './relay-support';
 
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
 
@@ -56,7 +56,6 @@ export interface EventConsumerOptions {
 
 type Parsed = { ok: true; event: EventEnvelope } | { ok: false; error: string };
 
-const PURGE_CHUNK = 5_000;
 /** Pause before requeueing a message we failed to move, so a sick broker is not hammered. */
 const REQUEUE_PAUSE_MS = 1_000;
 
@@ -169,18 +168,14 @@ export class EventConsumer {
    * longer recognized as a duplicate.
    */
   async purgeInbox(olderThanMs: number): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, deleted] = (await this.options.dataSource.query(
-        `delete from ${INBOX_TABLE} where (consumer, message_id) in (
-           select consumer, message_id from ${INBOX_TABLE}
-           where consumer = $1 and received_at < now() - make_interval(secs => $2)
-           limit $3)`,
-        [this.options.consumerName, olderThanMs / 1000, PURGE_CHUNK],
-      )) as [unknown, number];
-      total += deleted;
-      if (deleted < PURGE_CHUNK) return total;
-    }
+    return deleteInChunks(
+      this.options.dataSource,
+      `delete from ${INBOX_TABLE} where (consumer, message_id) in (
+         select consumer, message_id from ${INBOX_TABLE}
+         where consumer = $1 and received_at < now() - make_interval(secs => $2)
+         limit $3)`,
+      [this.options.consumerName, olderThanMs / 1000],
+    );
   }
 
   /** Runs on every (re)connect: declare everything we use, then consume. Idempotent. */

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL } from './event-topology';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
-import { backoffDelay, listenerClientConfig, Waker, withTimeout } from './relay-support';
+import { backoffDelay, deleteInChunks, listenerClientConfig, Waker, withTimeout } from './relay-support';
 
 export interface OutboxRelayOptions {
   /** Must see every tenant's outbox rows (the system / BYPASSRLS pool in services). */
@@ -32,7 +32,6 @@ interface OutboxRow {
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 10_000;
 const LISTENER_RETRY_MS = 5_000;
-const PURGE_CHUNK = 5_000;
 
 /**
  * Publishes committed outbox rows to the events exchange, at least once and in `seq`
@@ -135,18 +134,14 @@ export class OutboxRelay {
 
   /** Deletes sent rows older than `olderThanMs`, in chunks so no single statement runs long. Returns the count. */
   async purgeSent(olderThanMs: number): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, deleted] = (await this.dataSource.query(
-        `delete from ${OUTBOX_TABLE} where id in (
-           select id from ${OUTBOX_TABLE}
-           where sent_at is not null and sent_at < now() - make_interval(secs => $1)
-           limit $2)`,
-        [olderThanMs / 1000, PURGE_CHUNK],
-      )) as [unknown, number];
-      total += deleted;
-      if (deleted < PURGE_CHUNK) return total;
-    }
+    return deleteInChunks(
+      this.dataSource,
+      `delete from ${OUTBOX_TABLE} where id in (
+         select id from ${OUTBOX_TABLE}
+         where sent_at is not null and sent_at < now() - make_interval(secs => $1)
+         limit $2)`,
+      [olderThanMs / 1000],
+    );
   }
 
   private async setupChannel(ch: ConfirmChannel): Promise<void> {

@@ -75,3 +75,19 @@ export function listenerClientConfig(dataSource: DataSource, applicationName: st
     keepAlive: true,
   };
 }
+
+const PURGE_CHUNK = 5_000;
+
+/**
+ * Runs a `delete ... where key in (select ... limit $n)` until fewer than a chunk's rows
+ * go, so no single statement holds locks for long. `sql` takes the chunk size as its last
+ * parameter. Returns how many rows were deleted in all.
+ */
+export async function deleteInChunks(dataSource: DataSource, sql: string, params: unknown[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [, deleted] = (await dataSource.query(sql, [...params, PURGE_CHUNK])) as [unknown, number];
+    total += deleted;
+    if (deleted < PURGE_CHUNK) return total;
+  }
+}

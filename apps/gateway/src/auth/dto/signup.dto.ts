@@ -1,19 +1,8 @@
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsAcceptablePassword } from '../password-policy';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { NewUserDto } from './new-user.dto';
 
-export class SignupDto {
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
-  email: string;
-
-  @IsString()
-  @IsAcceptablePassword()
-  password: string;
-
-  @IsString()
-  @Length(1, 100)
-  name: string;
-
+/** A freelancer signing up: a user and their own account (the tenant). */
+export class SignupDto extends NewUserDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)

@@ -1,8 +1,8 @@
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from '../password-policy';
 
-/** A client signing up through an invitation: a user, and no freelancer account. */
-export class InvitedSignupDto {
+/** Who a new user is; a client signing up through an invitation gives only this. */
+export class NewUserDto {
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email: string;
