@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
-import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { AuthController } from './auth/auth.controller';
 import { InvitedSignupController } from './auth/invited-signup.controller';
@@ -13,7 +13,6 @@ import { PasswordHasher } from './auth/password-hasher';
 import { UsersRepository } from './auth/users.repository';
 import { GatewayEnv } from './config';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { RpcClientLifecycle } from './rpc/rpc-client.provider';
 import { RefreshTokenEntity } from './sessions/entities/refresh-token.entity';
 import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesController } from './workspaces/workspaces.controller';
@@ -46,8 +45,7 @@ export class GatewayAppModule {
         AdminController,
       ],
       providers: [
-        { provide: RpcClient, useFactory: () => new RpcClient({ url: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }) },
-        RpcClientLifecycle,
+        ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         AccessTokenGuard,
         PlatformAdminGuard,
         MeService,

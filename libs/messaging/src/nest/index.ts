@@ -5,3 +5,4 @@ export * from './platform-app';
 export * from './event-subscriptions';
 export * from './event-consumer.lifecycle';
 export * from './broker-connections';
+export * from './rpc-client.lifecycle';
