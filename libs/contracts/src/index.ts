@@ -3,3 +3,7 @@ export * from './events/workspace.events';
 export * from './rpc/rpc-context';
 export * from './rpc/rpc-pattern';
 export * from './rpc/workspace.rpc';
+export * from './plans';
+export * from './events/files.events';
+export * from './events/billing-account.events';
+export * from './rpc/files.rpc';

@@ -53,6 +53,7 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
       workspaceId: ctx.workspaceId,
       email: claims.email,
       isPlatformAdmin: claims.adm === true,
+      token: ctx.token,
       data,
     };
     // Handlers take their argument from the payload object: hand them the verified view.

@@ -8,5 +8,7 @@ export interface VerifiedRpc<TData> {
   email: string;
   /** Platform admin per the token; still needs an audited override to cross tenants. */
   isPlatformAdmin: boolean;
+  /** The verified access token, to forward when this service calls another on the caller's behalf. */
+  token: string;
   data: TData;
 }
