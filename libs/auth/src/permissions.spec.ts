@@ -8,6 +8,10 @@ const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
   [WorkspaceAction.ManageMembers]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ManageInvitations]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadActivity]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ReadFiles]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
+  [WorkspaceAction.UploadFiles]: { owner: true, collaborator: true, client_admin: true, client_viewer: false },
+  [WorkspaceAction.DeleteFiles]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
+  [WorkspaceAction.PinFiles]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
 };
 
 describe('permission matrix', () => {

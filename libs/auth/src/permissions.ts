@@ -16,6 +16,14 @@ export enum WorkspaceAction {
   ManageMembers = 'members.manage',
   ManageInvitations = 'invitations.manage',
   ReadActivity = 'activity.read',
+  /** See files and their versions, download them. */
+  ReadFiles = 'files.read',
+  /** Upload new files and new versions. */
+  UploadFiles = 'files.upload',
+  /** Delete (and restore) files, delete versions. */
+  DeleteFiles = 'files.delete',
+  /** Pin a version as a deliverable (milestone submission). */
+  PinFiles = 'files.pin',
 }
 
 const ALL: readonly WorkspaceRole[] = WORKSPACE_ROLES;
@@ -27,6 +35,12 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.ManageMembers]: ['owner'],
   [WorkspaceAction.ManageInvitations]: ['owner'],
   [WorkspaceAction.ReadActivity]: ['owner'],
+  // Clients see and download every file (their deliverables included) and client admins
+  // may send files in; deleting and pinning deliverables is the freelancer side's.
+  [WorkspaceAction.ReadFiles]: ALL,
+  [WorkspaceAction.UploadFiles]: ['owner', 'collaborator', 'client_admin'],
+  [WorkspaceAction.DeleteFiles]: ['owner', 'collaborator'],
+  [WorkspaceAction.PinFiles]: ['owner', 'collaborator'],
 };
 
 export function can(role: WorkspaceRole, action: WorkspaceAction): boolean {
