@@ -1,4 +1,5 @@
 import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
+import { FilesVersionsQuotas1732300500000 } from './1732300500000-files-versions-quotas';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const filesMigrations = [CreateMessagingTables1732300000000];
+export const filesMigrations = [CreateMessagingTables1732300000000, FilesVersionsQuotas1732300500000];

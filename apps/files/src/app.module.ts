@@ -1,16 +1,44 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
-import { FilesEnv } from './config';
+import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
+import { FilesAccess } from './access/files-access';
+import { FilesJanitor } from './cleanup/files-janitor';
+import { CLOCK, systemClock } from './clock';
+import { FILES_ENV, FilesEnv } from './config';
+import { FilesController } from './files/files.controller';
+import { FilesRepository } from './files/files.repository';
+import { FilesService } from './files/files.service';
+import { AccountPlansRepository } from './plans/account-plans.repository';
+import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
+import { StorageUsageRepository } from './quota/storage-usage.repository';
+import { ObjectStorage } from './storage/object-storage';
+import { UploadsService } from './uploads/uploads.service';
 
-/** The files service. Its features arrive with their issues; the platform parts run now. */
+/** The files service: tenant-scoped object storage with presigned URLs, versions, quotas. */
 @Module({})
 export class FilesAppModule {
   static forRoot(env: FilesEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
     return {
       module: FilesAppModule,
       imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [] })],
+      controllers: [FilesController],
+      providers: [
+        { provide: FILES_ENV, useValue: env },
+        { provide: CLOCK, useFactory: systemClock },
+        { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
+        ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
+        ...eventConsumerProviders('files', env.AMQP_URL, { bindings: PlanEventsSubscriber.bindings, subscriber: PlanEventsSubscriber }),
+        AccountPlansRepository,
+        StorageUsageRepository,
+        FilesRepository,
+        FilesAccess,
+        FilesService,
+        UploadsService,
+        FilesJanitor,
+      ],
     };
   }
 }

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { FilePurgedData, FilesEvents } from '@fpms/contracts';
+import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { OutboxWriter } from '@fpms/messaging';
+import { Clock, CLOCK } from '../clock';
+import { FilesEnv, FILES_ENV } from '../config';
+import { VersionRow } from '../files/file-rows';
+import { queryReturning } from '../sql/query-returning';
+import { StorageUsageRepository } from '../quota/storage-usage.repository';
+import { ObjectStorage } from '../storage/object-storage';
+
+const BATCH = 20;
+
+/**
+ * Periodic cleanup, cross-tenant by nature (system pool): pending uploads past their
+ * expiry give their reservation back, and deleted files past the restore window are
+ * purged (objects, rows, usage). Safe with any number of replicas: each file is taken
+ * with FOR UPDATE SKIP LOCKED, so two replicas never work on the same one and requests
+ * holding a file's lock are simply skipped until the next round.
+ */
+@Injectable()
+export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FilesJanitor.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
+    private readonly usage: StorageUsageRepository,
+    private readonly storage: ObjectStorage,
+    private readonly outbox: OutboxWriter,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(FILES_ENV) private readonly env: FilesEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.env.FILES_CLEANUP_INTERVAL_SECONDS;
+    if (seconds <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.runOnce()
+        .catch((error: Error) => this.logger.error(`cleanup failed: ${error.message}`))
+        .finally(() => (this.running = undefined));
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One full round; returns what it did (tests call it after moving the clock). */
+  async runOnce(): Promise<{ expiredUploads: number; purgedFiles: number }> {
+    let expiredUploads = 0;
+    let purgedFiles = 0;
+    for (;;) {
+      const n = await this.expireBatch();
+      expiredUploads += n;
+      if (n === 0) break;
+    }
+    for (;;) {
+      const n = await this.purgeBatch();
+      purgedFiles += n;
+      if (n < BATCH) break;
+    }
+    return { expiredUploads, purgedFiles };
+  }
+
+  /** Abandoned uploads: file lock first (as requests take it), then its expired versions. */
+  private expireBatch(): Promise<number> {
+    const now = this.clock.now();
+    return this.system.transaction(async (manager) => {
+      const files: Array<{ id: string }> = await manager.query(
+        `select f.id from files f
+          where exists (select 1 from file_versions v where v.file_id = f.id and v.status = 'pending' and v.upload_expires_at <= $1)
+          limit $2 for update of f skip locked`,
+        [now, BATCH],
+      );
+      let expired = 0;
+      for (const { id } of files) {
+        const versions = await queryReturning<VersionRow>(
+          manager,
+          `delete from file_versions where file_id = $1 and status = 'pending' and upload_expires_at <= $2 returning *`,
+          [id, now],
+        );
+        for (const v of versions) {
+          await this.removeObject(v);
+          await this.usage.release(manager, v.account_id, { reserved: Number(v.size_bytes) });
+        }
+        // A file whose only (first) upload was abandoned never existed for anyone.
+        await manager.query(`delete from files where id = $1 and not exists (select 1 from file_versions where file_id = $1)`, [id]);
+        expired += versions.length;
+      }
+      return expired;
+    });
+  }
+
+  private purgeBatch(): Promise<number> {
+    const now = this.clock.now();
+    return this.system.transaction(async (manager) => {
+      const files: Array<{ id: string; account_id: string; workspace_id: string; revision: number }> = await manager.query(
+        `select id, account_id, workspace_id, revision from files where purge_after <= $1 order by purge_after limit $2 for update skip locked`,
+        [now, BATCH],
+      );
+      for (const file of files) await this.purge(manager, file);
+      return files.length;
+    });
+  }
+
+  private async purge(manager: EntityManager, file: { id: string; account_id: string; workspace_id: string; revision: number }): Promise<void> {
+    const versions = await queryReturning<VersionRow>(manager, `delete from file_versions where file_id = $1 returning *`, [file.id]);
+    let used = 0;
+    let reserved = 0;
+    for (const v of versions) {
+      await this.removeObject(v);
+      if (v.status === 'ready') used += Number(v.size_bytes);
+      else reserved += Number(v.size_bytes);
+    }
+    await manager.query(`delete from files where id = $1`, [file.id]);
+    await this.usage.release(manager, file.account_id, { used, reserved });
+    await this.outbox.add<FilePurgedData>(manager, {
+      type: FilesEvents.filePurged,
+      tenant: { accountId: file.account_id, workspaceId: file.workspace_id },
+      aggregateId: file.id,
+      aggregateVersion: file.revision + 1,
+      data: { fileId: file.id, workspaceId: file.workspace_id, versionIds: versions.map((v) => v.id) },
+    });
+  }
+
+  /** Before the rows go: if the store fails, the transaction rolls back and the next round retries. */
+  private async removeObject(v: VersionRow): Promise<void> {
+    if (v.multipart_upload_id) await this.storage.abortMultipartUpload(v.storage_key, v.multipart_upload_id);
+    await this.storage.delete(v.storage_key);
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { queryReturning } from '../sql/query-returning';
+
+export interface StorageUsage {
+  usedBytes: number;
+  reservedBytes: number;
+}
+
+/**
+ * Per-account storage accounting, always inside the caller's transaction. A reservation
+ * is one conditional UPDATE of the account's row: concurrent uploads queue on its row
+ * lock and each re-checks the condition against the committed total, so together they
+ * can never exceed the quota.
+ */
+@Injectable()
+export class StorageUsageRepository {
+  /** Reserves `bytes` for a pending upload if it fits in `quotaBytes`; false if it does not. */
+  async reserve(manager: EntityManager, accountId: string, bytes: number, quotaBytes: number): Promise<boolean> {
+    await manager.query(`insert into storage_usage (account_id) values ($1) on conflict (account_id) do nothing`, [accountId]);
+    const rows = await queryReturning(
+      manager,
+      `update storage_usage set reserved_bytes = reserved_bytes + $2, updated_at = now()
+        where account_id = $1 and used_bytes + reserved_bytes + $2 <= $3
+        returning account_id`,
+      [accountId, bytes, quotaBytes],
+    );
+    return rows.length === 1;
+  }
+
+  /** A pending upload became a stored version: its reservation turns into usage. */
+  async commitReservation(manager: EntityManager, accountId: string, bytes: number): Promise<void> {
+    await manager.query(
+      `update storage_usage set reserved_bytes = greatest(reserved_bytes - $2, 0), used_bytes = used_bytes + $2, updated_at = now() where account_id = $1`,
+      [accountId, bytes],
+    );
+  }
+
+  /**
+   * Gives back reserved (pending) and used (stored) bytes. Clamped at zero so that a
+   * drift can never make cleanup fail forever on the check constraint.
+   */
+  async release(manager: EntityManager, accountId: string, bytes: { reserved?: number; used?: number }): Promise<void> {
+    await manager.query(
+      `update storage_usage set reserved_bytes = greatest(reserved_bytes - $2, 0), used_bytes = greatest(used_bytes - $3, 0), updated_at = now()
+        where account_id = $1`,
+      [accountId, bytes.reserved ?? 0, bytes.used ?? 0],
+    );
+  }
+
+  async find(manager: EntityManager, accountId: string): Promise<StorageUsage> {
+    const [row] = await manager.query(`select used_bytes, reserved_bytes from storage_usage where account_id = $1`, [accountId]);
+    return { usedBytes: Number(row?.used_bytes ?? 0), reservedBytes: Number(row?.reserved_bytes ?? 0) };
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { FilesEnv } from '../config';
+import { attachmentDisposition } from './content-disposition';
+
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+}
+
+/**
+ * The object store (AWS S3 or any S3-compatible one; s3rver locally and in tests), the
+ * only class that talks to it. Bytes never pass through our services: clients PUT and
+ * GET with presigned URLs, we only sign, check (HEAD) and delete.
+ */
+export class ObjectStorage {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  static fromEnv(env: FilesEnv): ObjectStorage {
+    const credentials =
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined;
+    const client = new S3Client({
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      credentials,
+      // Checksums only where S3 requires them: S3-compatible stores reject the newer
+      // default CRC headers, and presigned URLs must not demand a checksum from clients.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    return new ObjectStorage(client, env.S3_BUCKET);
+  }
+
+  /** A URL for one PUT of exactly `size` bytes of `contentType` (both are signed). */
+  presignPut(key: string, input: { size: number; contentType: string; expiresInSeconds: number }): Promise<string> {
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: input.contentType, ContentLength: input.size });
+    return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) });
+  }
+
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }));
+    if (!out.UploadId) throw new Error('object store returned no UploadId');
+    return out.UploadId;
+  }
+
+  presignUploadPart(key: string, input: { uploadId: string; partNumber: number; size: number; expiresInSeconds: number }): Promise<string> {
+    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: input.uploadId, PartNumber: input.partNumber, ContentLength: input.size });
+    return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-length']) });
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<void> {
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    await this.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+    );
+  }
+
+  /** Best effort: an upload that is already gone (or a store without abort) is fine. */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+  }
+
+  /** The object's size and type, or null if there is no such object. */
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: Number(out.ContentLength ?? 0), contentType: out.ContentType };
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  /** A URL for GETting the object, served as an attachment under its (sanitised) file name. */
+  presignGet(key: string, input: { fileName: string; contentType: string; expiresInSeconds: number }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: attachmentDisposition(input.fileName),
+      ResponseContentType: input.contentType,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds });
+  }
+
+  /** Idempotent: deleting a missing key succeeds. */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
