@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import concurrently from 'concurrently';
 import { SERVICE_NAMES } from '@fpms/database/service-names';
-import { EMULATOR_API_KEY, platformEnv, serviceEnv, servicePort, stripeEmulatorPort } from '../infra/platform-env';
+import { EMULATOR_API_KEY, LOCAL_S3_BUCKET, localS3Port, platformEnv, serviceEnv, servicePort, stripeEmulatorPort } from '../infra/platform-env';
 
 /**
  * Runs the five services as separate processes with prefixed logs, prints the gateway
@@ -19,10 +19,20 @@ const emulator = {
   prefixColor: 'gray',
 };
 
+// Without S3_BUCKET, the files service stores objects in a local s3rver (data in .local/s3).
+const useLocalS3 = platform.s3Mode === 'local';
+const s3 = {
+  name: 's3       ',
+  command: 'node dist/tools/s3-local/cli.js',
+  env: { S3_LOCAL_PORT: String(localS3Port(platform)), S3_LOCAL_DIR: '.local/s3', S3_BUCKET: LOCAL_S3_BUCKET },
+  prefixColor: 'gray',
+};
+
 const { result } = concurrently(
   [
     // Without STRIPE_SECRET_KEY, billing talks to the local Stripe emulator.
     ...(useEmulator ? [emulator] : []),
+    ...(useLocalS3 ? [s3] : []),
     ...SERVICE_NAMES.map((service, i) => ({
       name: service.padEnd(9),
       command: `node dist/apps/${service}/src/main.js`,
@@ -51,11 +61,13 @@ async function announceWhenReady(): Promise<void> {
     const states = await Promise.all([
       ...SERVICE_NAMES.map((s) => ready(servicePort(platform, s))),
       ...(useEmulator ? [ready(stripeEmulatorPort(platform), '/_emulator/health')] : []),
+      ...(useLocalS3 ? [ready(localS3Port(platform), `/${LOCAL_S3_BUCKET}`)] : []),
     ]);
     if (states.every(Boolean)) {
       const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
       const stripe = useEmulator ? `   Stripe emulator: http://127.0.0.1:${stripeEmulatorPort(platform)}` : '';
-      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}   Ctrl-C stops everything.\n\n`);
+      const s3Url = useLocalS3 ? `   Local S3: http://127.0.0.1:${localS3Port(platform)}/${LOCAL_S3_BUCKET}` : '';
+      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}${s3Url}   Ctrl-C stops everything.\n\n`);
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -20,6 +20,10 @@ export interface PlatformEnv {
   keysDir: string;
   activeKid: string;
   stripeMode: 'stripe' | 'emulator';
+  /** `external` when S3_BUCKET is set (AWS S3 or MinIO, S3_* passed through), otherwise the local s3rver. */
+  s3Mode: 'external' | 'local';
+  /** The S3_* variables of an external store, passed to the files service as they are. */
+  s3External: Record<string, string>;
   /** The gateway's rate-limit store (REDIS_URL, or REDIS_HOST/REDIS_PORT as ensure-services.sh uses). */
   redisUrl: string;
 }
@@ -41,6 +45,8 @@ export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
     keysDir: resolve(env.JWT_KEYS_DIR ?? '.local/keys'),
     activeKid: env.JWT_ACTIVE_KID ?? 'dev-1',
     stripeMode: env.STRIPE_SECRET_KEY ? 'stripe' : 'emulator',
+    s3Mode: env.S3_BUCKET ? 'external' : 'local',
+    s3External: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('S3_') && e[1] !== undefined)),
     redisUrl: env.REDIS_URL ?? `redis://${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? '6379'}`,
   };
 }
@@ -70,6 +76,7 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
     env.REDIS_URL = platform.redisUrl;
   }
   if (service === 'billing') Object.assign(env, stripeEnv(platform));
+  if (service === 'files') Object.assign(env, s3Env(platform));
   return env;
 }
 
@@ -88,5 +95,26 @@ function stripeEnv(platform: PlatformEnv): Record<string, string> {
     STRIPE_API_HOST: '127.0.0.1',
     STRIPE_API_PORT: String(stripeEmulatorPort(platform)),
     STRIPE_API_PROTOCOL: 'http',
+  };
+}
+
+/** Where the local S3 stand-in (s3rver) listens when no external store is configured. */
+export function localS3Port(platform: PlatformEnv): number {
+  return platform.portBase + 112;
+}
+
+export const LOCAL_S3_BUCKET = 'fpms-files';
+
+/** The files service uses an external S3 store when S3_BUCKET is set, otherwise the local s3rver. */
+function s3Env(platform: PlatformEnv): Record<string, string> {
+  if (platform.s3Mode === 'external') return platform.s3External;
+  return {
+    S3_ENDPOINT: `http://127.0.0.1:${localS3Port(platform)}`,
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: LOCAL_S3_BUCKET,
+    // s3rver's one built-in key pair.
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_FORCE_PATH_STYLE: 'true',
   };
 }

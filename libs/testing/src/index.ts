@@ -6,3 +6,4 @@ export * from './event-tap';
 export * from './service-db';
 export * from './workspace-fixtures';
 export * from './database-clones';
+export * from './local-s3';
