@@ -12,6 +12,7 @@ import { UserEntity } from './auth/entities/user.entity';
 import { PasswordHasher } from './auth/password-hasher';
 import { UsersRepository } from './auth/users.repository';
 import { GatewayEnv } from './config';
+import { FilesController } from './files/files.controller';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefreshTokenEntity } from './sessions/entities/refresh-token.entity';
 import { SessionsModule } from './sessions/sessions.module';
@@ -43,6 +44,7 @@ export class GatewayAppModule {
         InvitationsController,
         ActivityController,
         AdminController,
+        FilesController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),

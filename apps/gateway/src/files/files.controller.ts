@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { FilesRpc } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { IdParam, WorkspaceIdParam } from '../common/id-param';
+import { CompleteUploadDto } from './dto/complete-upload.dto';
+import { CreateUploadDto } from './dto/create-upload.dto';
+import { CreateVersionDto } from './dto/create-version.dto';
+import { DownloadQueryDto } from './dto/download-query.dto';
+import { ListFilesQueryDto } from './dto/list-files-query.dto';
+import { PinVersionDto } from './dto/pin-version.dto';
+
+const FileIdParam = () => IdParam('fileId', 'file_not_found', 'File');
+const VersionIdParam = () => IdParam('versionId', 'file_version_not_found', 'File version');
+
+/** Thin: authenticate, then forward to the files service, which authorizes with the workspace service. */
+@Controller('workspaces/:workspaceId/files')
+@UseGuards(AccessTokenGuard)
+export class FilesController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  createUpload(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateUploadDto) {
+    return this.rpc.call(FilesRpc.createUpload, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Get()
+  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Query() query: ListFilesQueryDto) {
+    return this.rpc.call(FilesRpc.listFiles, { workspaceId, deleted: query.deleted ?? false, limit: query.limit ?? 100 }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Get(':fileId')
+  get(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+    return this.rpc.call(FilesRpc.getFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Get(':fileId/download')
+  download(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @Query() query: DownloadQueryDto,
+  ) {
+    return this.rpc.call(FilesRpc.downloadUrl, { workspaceId, fileId, versionId: query.versionId?.toLowerCase() }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Delete(':fileId')
+  delete(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+    return this.rpc.call(FilesRpc.deleteFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Post(':fileId/restore')
+  @HttpCode(200)
+  restore(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+    return this.rpc.call(FilesRpc.restoreFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Post(':fileId/versions')
+  createVersion(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @Body() body: CreateVersionDto,
+  ) {
+    return this.rpc.call(FilesRpc.createVersion, { workspaceId, fileId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Post(':fileId/versions/:versionId/complete')
+  @HttpCode(200)
+  complete(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @VersionIdParam() versionId: string,
+    @Body() body: CompleteUploadDto,
+  ) {
+    return this.rpc.call(FilesRpc.completeUpload, { workspaceId, fileId, versionId, parts: body.parts }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Post(':fileId/versions/:versionId/pin')
+  @HttpCode(200)
+  pin(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @VersionIdParam() versionId: string,
+    @Body() body: PinVersionDto,
+  ) {
+    return this.rpc.call(FilesRpc.pinVersion, { workspaceId, fileId, versionId, pinnedFor: body.pinnedFor }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  @Delete(':fileId/versions/:versionId')
+  @HttpCode(204)
+  async deleteVersion(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @VersionIdParam() versionId: string,
+  ) {
+    await this.rpc.call(FilesRpc.deleteVersion, { workspaceId, fileId, versionId }, rpcContextFor(p, requestId, workspaceId));
+  }
+}
