@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { can, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from '@fpms/auth';
-import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { uploadFile } from '../files/files-fixtures';
 import { discoverRoutes } from './route-catalog';
 
 /**
@@ -17,12 +18,23 @@ interface World {
   accountA: string;
   victimMember: string;
   invitationA: string;
+  /** A ready file in the snapshot: probes may read it, never change it. */
+  fileA: { fileId: string; versionId: string };
+  /** Files made for the probes that the matrix lets weaker roles change (not in the snapshot). */
+  scratch: Record<'upload' | 'delete' | 'pin' | 'versions', { fileId: string; versionId: string }>;
 }
 
 type Probe = { method: string; path: string; body?: object };
 
 type Case =
-  | { kind: 'workspace'; action: WorkspaceAction; mutates: boolean; probe: (w: World) => Probe }
+  | {
+      kind: 'workspace';
+      action: WorkspaceAction;
+      mutates: boolean;
+      probe: (w: World) => Probe;
+      /** Set when roles the matrix allows may run this mutating probe: it acts on a scratch target, idempotently. */
+      disposable?: string;
+    }
   | { kind: 'admin'; probe: (w: World) => Probe }
   | { kind: 'capability'; probe: (w: World) => Probe; why: string };
 
@@ -81,6 +93,73 @@ const CASES: Record<string, Case> = {
     mutates: false,
     probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/activity` }),
   },
+  'POST /api/v1/workspaces/:workspaceId/files': {
+    kind: 'workspace',
+    action: WorkspaceAction.UploadFiles,
+    mutates: true,
+    disposable: 'each probe registers a new pending upload of its own',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files`, body: { name: 'probe.txt', size: 3, contentType: 'text/plain' } }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/files': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadFiles,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/files` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/files/:fileId': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadFiles,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.fileA.fileId}` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/files/:fileId/download': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadFiles,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.fileA.fileId}/download` }),
+  },
+  'DELETE /api/v1/workspaces/:workspaceId/files/:fileId': {
+    kind: 'workspace',
+    action: WorkspaceAction.DeleteFiles,
+    mutates: true,
+    disposable: 'soft-deletes a scratch file (idempotent)',
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.delete.fileId}` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/files/:fileId/restore': {
+    kind: 'workspace',
+    action: WorkspaceAction.DeleteFiles,
+    mutates: true,
+    disposable: 'restores the same scratch file (idempotent)',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.delete.fileId}/restore` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions': {
+    kind: 'workspace',
+    action: WorkspaceAction.UploadFiles,
+    mutates: true,
+    disposable: 'adds a pending version to a scratch file',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions`, body: { size: 3, contentType: 'text/plain' } }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/complete': {
+    kind: 'workspace',
+    action: WorkspaceAction.UploadFiles,
+    mutates: true,
+    disposable: 'completes a scratch version that is already ready (idempotent)',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions/${w.scratch.upload.versionId}/complete` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/pin': {
+    kind: 'workspace',
+    action: WorkspaceAction.PinFiles,
+    mutates: true,
+    disposable: 'pins a scratch version (idempotent)',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin` }),
+  },
+  'DELETE /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId': {
+    kind: 'workspace',
+    action: WorkspaceAction.DeleteFiles,
+    mutates: true,
+    disposable: 'deletes the older of two scratch versions; only the collaborator may, once',
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.versions.fileId}/versions/${w.scratch.versions.versionId}` }),
+  },
   'GET /api/v1/admin/accounts/:accountId/workspaces': {
     kind: 'admin',
     probe: (w) => ({ method: 'GET', path: `/api/v1/admin/accounts/${w.accountA}/workspaces` }),
@@ -105,6 +184,7 @@ const WEAKER_ROLES = WORKSPACE_ROLES.filter((r) => r !== 'owner') as Exclude<Wor
 
 describe('tenant isolation across every gateway route that takes an id', () => {
   let platform: RunningPlatform;
+  let s3: TestS3;
   let owner: SignedUpUser;
   let outsider: SignedUpUser;
   const members = {} as Record<Exclude<WorkspaceRole, 'owner'>, SignedUpUser>;
@@ -130,12 +210,14 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       members: await get(`/api/v1/workspaces/${world.workspaceA}/members`, owner.token),
       invitations: await get(`/api/v1/workspaces/${world.workspaceA}/invitations`, owner.token),
       activity: await get(`/api/v1/workspaces/${world.workspaceA}/activity?limit=200`, owner.token),
+      file: await get(`/api/v1/workspaces/${world.workspaceA}/files/${world.fileA.fileId}`, owner.token),
       outsiderWorkspace: await get(`/api/v1/workspaces/${outsiderWorkspace}/members`, outsider.token),
     };
   }
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'] });
+    s3 = await startTestS3();
+    platform = await startPlatform({ services: ['gateway', 'workspace', 'files'], env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) } });
     owner = await signUp(platform.gatewayUrl, 'Owner A');
     outsider = await signUp(platform.gatewayUrl, 'Owner B');
     const a = await createWorkspace(platform.gatewayUrl, owner, 'Tenant A engagement');
@@ -148,11 +230,27 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       .post(`/api/v1/workspaces/${a.id}/invitations`)
       .set(bearer(owner.token))
       .send({ role: 'client_viewer', maxUses: 3 });
-    world = { workspaceA: a.id, accountA: a.accountId, victimMember: victim.userId, invitationA: invitation.body.id };
+    const upload = (name: string) => uploadFile(platform.gatewayUrl, owner, a.id, name, 'abc');
+    const versions = await upload('versions.txt');
+    const second = await request(platform.gatewayUrl)
+      .post(`/api/v1/workspaces/${a.id}/files/${versions.fileId}/versions`)
+      .set(bearer(owner.token))
+      .send({ size: 3, contentType: 'text/plain' });
+    await fetch(second.body.upload.url, { method: 'PUT', body: 'def', headers: { 'Content-Type': 'text/plain' } });
+    await request(platform.gatewayUrl).post(`/api/v1/workspaces/${a.id}/files/${versions.fileId}/versions/${second.body.version.id}/complete`).set(bearer(owner.token)).send({});
+    world = {
+      workspaceA: a.id,
+      accountA: a.accountId,
+      victimMember: victim.userId,
+      invitationA: invitation.body.id,
+      fileA: await upload('in-snapshot.txt'),
+      scratch: { upload: await upload('upload.txt'), delete: await upload('delete.txt'), pin: await upload('pin.txt'), versions },
+    };
   });
 
   afterAll(async () => {
     await platform?.close();
+    await s3?.close();
   });
 
   it('has a case for every route that takes an id (add one when you add a route)', () => {
@@ -179,7 +277,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
         expectations.push(`${route} as other tenant → 404 workspace_not_found`);
         for (const role of WEAKER_ROLES) {
           const allowed = can(role, c.action);
-          if (allowed && c.mutates) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
+          if (allowed && c.mutates && !c.disposable) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
           const res = await send(probe, members[role].token);
           outcomes.push(`${route} as ${role} → ${allowed ? (res.status < 300 ? 'ok' : res.status) : res.status}`);
           expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
