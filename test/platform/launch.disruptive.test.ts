@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SERVICE_NAMES } from '@fpms/database';
-import { platformEnv, servicePort, stripeEmulatorPort } from '../../tools/infra/platform-env';
+import { LOCAL_S3_BUCKET, localS3Port, platformEnv, servicePort, stripeEmulatorPort } from '../../tools/infra/platform-env';
 
 const root = join(__dirname, '..', '..');
 
@@ -34,6 +34,9 @@ describe('local launcher (npm start)', () => {
       const stripe = await request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/v1/balance').set('Authorization', 'Bearer sk_test_emulator');
       expect(stripe.status).toBe(200);
       expect(stripe.body.object).toBe('balance');
+      // Without S3 settings, the local S3 (s3rver) runs too, its bucket already created.
+      const s3 = await request(`http://127.0.0.1:${localS3Port(platform)}`).get(`/${LOCAL_S3_BUCKET}`);
+      expect(s3.status).toBe(200);
       // Each service logs with its prefix, as JSON.
       for (const service of SERVICE_NAMES) expect(output).toMatch(new RegExp(`\\[${service}\\s*\\] \\{"level":"info"`));
 
@@ -51,6 +54,7 @@ describe('local launcher (npm start)', () => {
         await expect(request(`http://127.0.0.1:${servicePort(platform, service)}`).get('/health/live').timeout(2000)).rejects.toThrow();
       }
       await expect(request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/_emulator/health').timeout(2000)).rejects.toThrow();
+      await expect(request(`http://127.0.0.1:${localS3Port(platform)}`).get(`/${LOCAL_S3_BUCKET}`).timeout(2000)).rejects.toThrow();
     } finally {
       if (child.exitCode === null) {
         try {
