@@ -1,4 +1,4 @@
-import { can, PERMISSION_MATRIX, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
+import { can, CLIENT_ONLY_ACTIONS, PERMISSION_MATRIX, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
 
 /** Every cell of the matrix, spelled out: a change to the matrix must change this table. */
 const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
@@ -8,6 +8,13 @@ const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
   [WorkspaceAction.ManageMembers]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ManageInvitations]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadActivity]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ReadMilestones]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
+  [WorkspaceAction.ManageMilestones]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
+  [WorkspaceAction.DecideMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
+  [WorkspaceAction.FundMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
+  [WorkspaceAction.ReadTasks]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
+  [WorkspaceAction.ManageTasks]: { owner: true, collaborator: true, client_admin: true, client_viewer: false },
+  [WorkspaceAction.ConfigureTaskBoard]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadFiles]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
   [WorkspaceAction.UploadFiles]: { owner: true, collaborator: true, client_admin: true, client_viewer: false },
   [WorkspaceAction.DeleteFiles]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
@@ -26,7 +33,14 @@ describe('permission matrix', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(Object.values(WorkspaceAction).sort());
   });
 
-  it('lets the owner do everything', () => {
-    for (const action of Object.values(WorkspaceAction)) expect(can('owner', action)).toBe(true);
+  it('lets the owner do everything except the client-only decisions on their own work', () => {
+    for (const action of Object.values(WorkspaceAction)) expect(can('owner', action)).toBe(!CLIENT_ONLY_ACTIONS.includes(action));
+  });
+
+  it('never lets the freelancer side approve or fund, nor the client side manage milestones', () => {
+    for (const action of CLIENT_ONLY_ACTIONS) {
+      expect(can('owner', action) || can('collaborator', action)).toBe(false);
+    }
+    expect(can('client_admin', WorkspaceAction.ManageMilestones)).toBe(false);
   });
 });

@@ -16,6 +16,19 @@ export enum WorkspaceAction {
   ManageMembers = 'members.manage',
   ManageInvitations = 'invitations.manage',
   ReadActivity = 'activity.read',
+  /** Milestones, their timeline and the workspace dashboard. */
+  ReadMilestones = 'milestones.read',
+  /** Freelancer side: create, edit, propose, submit, cancel before funding. */
+  ManageMilestones = 'milestones.manage',
+  /** Client side: accept, approve, request changes, request a refund, open or withdraw a dispute. */
+  DecideMilestones = 'milestones.decide',
+  /** Client side: start paying a milestone into escrow (billing confirms it). */
+  FundMilestones = 'milestones.fund',
+  ReadTasks = 'tasks.read',
+  /** Create, edit, move and delete tasks. */
+  ManageTasks = 'tasks.manage',
+  /** Customise the workspace's task board (its statuses). */
+  ConfigureTaskBoard = 'tasks.configure',
   /** See files and their versions, download them. */
   ReadFiles = 'files.read',
   /** Upload new files and new versions. */
@@ -26,6 +39,12 @@ export enum WorkspaceAction {
   PinFiles = 'files.pin',
 }
 
+/**
+ * Actions only the client side may take: the freelancer (owner) must not approve or fund
+ * their own work, so these are the one exception to "the owner may do everything".
+ */
+export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [WorkspaceAction.DecideMilestones, WorkspaceAction.FundMilestones];
+
 const ALL: readonly WorkspaceRole[] = WORKSPACE_ROLES;
 
 export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly WorkspaceRole[]>> = {
@@ -35,6 +54,13 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.ManageMembers]: ['owner'],
   [WorkspaceAction.ManageInvitations]: ['owner'],
   [WorkspaceAction.ReadActivity]: ['owner'],
+  [WorkspaceAction.ReadMilestones]: ALL,
+  [WorkspaceAction.ManageMilestones]: ['owner', 'collaborator'],
+  [WorkspaceAction.DecideMilestones]: ['client_admin'],
+  [WorkspaceAction.FundMilestones]: ['client_admin'],
+  [WorkspaceAction.ReadTasks]: ALL,
+  [WorkspaceAction.ManageTasks]: ['owner', 'collaborator', 'client_admin'],
+  [WorkspaceAction.ConfigureTaskBoard]: ['owner'],
   // Clients see and download every file (their deliverables included) and client admins
   // may send files in; deleting and pinning deliverables is the freelancer side's.
   [WorkspaceAction.ReadFiles]: ALL,

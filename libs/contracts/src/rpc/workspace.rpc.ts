@@ -24,6 +24,8 @@ export interface WorkspaceView {
 
 /** A workspace as seen by one member: with that member's role. */
 export interface MyWorkspaceView extends WorkspaceView {
+  /** Days the client has to review a submission before it is approved automatically (1–30). */
+  reviewWindowDays: number;
   role: (typeof WORKSPACE_ROLE_VALUES)[number];
 }
 
@@ -56,7 +58,8 @@ export interface CreatedInvitationView extends InvitationView {
 export interface ActivityView {
   id: string;
   workspaceId: string | null;
-  actorUserId: string;
+  /** Null when the system acted (billing, the review timer); `after.by` says which. */
+  actorUserId: string | null;
   action: string;
   targetType: string;
   targetId: string;
@@ -100,7 +103,12 @@ export const WorkspaceRpc = {
   updateWorkspace: rpcPattern<MyWorkspaceView>()(
     queue,
     'workspace.workspaces.update',
-    z.object({ workspaceId, name: name.optional(), clientName: z.string().trim().min(1).max(200).nullable().optional() }),
+    z.object({
+      workspaceId,
+      name: name.optional(),
+      clientName: z.string().trim().min(1).max(200).nullable().optional(),
+      reviewWindowDays: z.number().int().min(1).max(30).optional(),
+    }),
   ),
   listMembers: rpcPattern<{ items: MemberView[] }>()(queue, 'workspace.members.list', z.object({ workspaceId })),
   changeMemberRole: rpcPattern<MemberView>()(
