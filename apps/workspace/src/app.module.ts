@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { AccessController } from './access/access.controller';
 import { WorkspaceAccess } from './access/workspace-access';
@@ -13,7 +14,23 @@ import { ActivityRecorder } from './activity/activity-recorder';
 import { AdminAccessService } from './admin/admin-access.service';
 import { AdminAuditRepository } from './admin/admin-audit.repository';
 import { AdminController } from './admin/admin.controller';
-import { CLOCK, systemClock } from './clock';
+import { Clock, CLOCK, systemClock } from './clock';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardProjector } from './dashboard/dashboard-projector';
+import { DashboardRepository } from './dashboard/dashboard.repository';
+import { DashboardService } from './dashboard/dashboard.service';
+import { WorkspaceEventsSubscriber } from './events/workspace-events.subscriber';
+import { DeliverablePinner } from './milestones/deliverable-pinner';
+import { MilestoneLifecycle } from './milestones/milestone-lifecycle';
+import { MilestonesController } from './milestones/milestones.controller';
+import { MilestonesRepository } from './milestones/milestones.repository';
+import { MilestonesService } from './milestones/milestones.service';
+import { MoneyEventsRepository } from './milestones/money-events.repository';
+import { REVIEW_TIMER_OPTIONS, ReviewTimerOptions, ReviewTimerPoller } from './review-timers/review-timer.poller';
+import { ReviewTimersRepository } from './review-timers/review-timers.repository';
+import { TasksController } from './tasks/tasks.controller';
+import { TasksRepository } from './tasks/tasks.repository';
+import { TasksService } from './tasks/tasks.service';
 import { WorkspaceEnv } from './config';
 import { InvitationsController } from './invitations/invitations.controller';
 import { InvitationsRepository } from './invitations/invitations.repository';
@@ -28,13 +45,25 @@ import { WorkspacesService } from './workspaces/workspaces.service';
 
 @Module({})
 export class WorkspaceAppModule {
-  static forRoot(env: WorkspaceEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
+  static forRoot(env: WorkspaceEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
+    const timerOptions: ReviewTimerOptions = { pollIntervalMs: env.REVIEW_TIMER_POLL_MS, leaseMs: env.REVIEW_TIMER_LEASE_MS, batchSize: 100 };
     return {
       module: WorkspaceAppModule,
       imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity] })],
-      controllers: [AccessController, AccountsController, WorkspacesController, MembersController, InvitationsController, ActivityController, AdminController],
+      controllers: [
+        AccessController,
+        AccountsController,
+        WorkspacesController,
+        MembersController,
+        InvitationsController,
+        ActivityController,
+        AdminController,
+        MilestonesController,
+        TasksController,
+        DashboardController,
+      ],
       providers: [
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
         WorkspaceAccess,
         ActivityRecorder,
         AccountsRepository,
@@ -47,6 +76,21 @@ export class WorkspaceAppModule {
         InvitationsService,
         AdminAuditRepository,
         AdminAccessService,
+        MilestonesRepository,
+        MoneyEventsRepository,
+        MilestoneLifecycle,
+        MilestonesService,
+        DeliverablePinner,
+        ReviewTimersRepository,
+        { provide: REVIEW_TIMER_OPTIONS, useValue: timerOptions },
+        ReviewTimerPoller,
+        TasksRepository,
+        TasksService,
+        DashboardProjector,
+        DashboardRepository,
+        DashboardService,
+        // Billing's money facts, through the inbox (DESIGN §3): see WorkspaceEventsSubscriber.
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { bindings: ['billing.#'], subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

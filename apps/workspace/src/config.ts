@@ -3,5 +3,9 @@ import { platformServiceEnvSchema } from '@fpms/messaging/nest/platform-env.sche
 
 export const workspaceEnvSchema = platformServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** How often each replica looks for lapsed review windows and due reminders; 0 disables the loop. */
+  REVIEW_TIMER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** How long a claimed timer stays away from other replicas. */
+  REVIEW_TIMER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 export type WorkspaceEnv = z.infer<typeof workspaceEnvSchema>;

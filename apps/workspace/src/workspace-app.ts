@@ -3,9 +3,10 @@ import type { Logger as PinoLogger } from 'pino';
 import { verifierKeySet } from '@fpms/auth/auth-config';
 import { createPlatformApp } from '@fpms/messaging/nest/platform-app';
 import { WorkspaceAppModule } from './app.module';
+import { Clock } from './clock';
 import { WorkspaceEnv } from './config';
 
 /** Builds the workspace service (HTTP health + RPC server); main.ts and tests start it. */
-export function createWorkspaceApp(env: WorkspaceEnv, logger: PinoLogger): Promise<INestApplication> {
-  return createPlatformApp('workspace', WorkspaceAppModule.forRoot(env, verifierKeySet(env), logger), env, logger);
+export function createWorkspaceApp(env: WorkspaceEnv, logger: PinoLogger, options: { clock?: Clock } = {}): Promise<INestApplication> {
+  return createPlatformApp('workspace', WorkspaceAppModule.forRoot(env, verifierKeySet(env), logger, options), env, logger);
 }

@@ -5,7 +5,8 @@ import { ActivityView } from '@fpms/contracts';
 export interface ActivityEntry {
   accountId: string;
   workspaceId: string | null;
-  actorUserId: string;
+  /** Null when the system acted (a billing event, the review timer). */
+  actorUserId: string | null;
   action: string;
   targetType: string;
   targetId: string;
@@ -17,7 +18,7 @@ export interface ActivityEntry {
 interface ActivityRow {
   id: string;
   workspace_id: string | null;
-  actor_user_id: string;
+  actor_user_id: string | null;
   action: string;
   target_type: string;
   target_id: string;

@@ -23,7 +23,7 @@ export class WorkspacesController {
   }
 
   @RpcHandler(WorkspaceRpc.updateWorkspace)
-  update(@Payload() rpc: VerifiedRpc<{ workspaceId: string; name?: string; clientName?: string | null }>) {
+  update(@Payload() rpc: VerifiedRpc<{ workspaceId: string; name?: string; clientName?: string | null; reviewWindowDays?: number }>) {
     const { workspaceId, ...changes } = rpc.data;
     return this.workspaces.update(rpc, workspaceId, changes);
   }

@@ -10,6 +10,7 @@ interface MyWorkspaceRow {
   client_name: string | null;
   created_by: string;
   created_at: Date;
+  review_window_days: number;
   role: MyWorkspaceView['role'];
 }
 
@@ -22,7 +23,7 @@ const toWorkspaceView = (r: Omit<MyWorkspaceRow, 'role'>): WorkspaceView => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({ ...toWorkspaceView(r), role: r.role });
+const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({ ...toWorkspaceView(r), reviewWindowDays: r.review_window_days, role: r.role });
 
 /** SQL for workspaces, always inside a tenant- or user-scoped transaction (RLS applies). */
 @Injectable()
@@ -35,7 +36,7 @@ export class WorkspacesRepository {
   /** The caller's workspaces across every account; the transaction is scoped to the user. */
   async listForMember(manager: EntityManager, userId: string, limit = 200): Promise<MyWorkspaceView[]> {
     const rows: MyWorkspaceRow[] = await manager.query(
-      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, m.role
+      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, w.review_window_days, m.role
          from workspace_members m
          join workspaces w on w.id = m.workspace_id
         where m.user_id = $1
@@ -57,7 +58,7 @@ export class WorkspacesRepository {
 
   async findForMember(manager: EntityManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {
     const [row]: MyWorkspaceRow[] = await manager.query(
-      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, m.role
+      `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, w.review_window_days, m.role
          from workspaces w join workspace_members m on m.workspace_id = w.id and m.user_id = $2
         where w.id = $1`,
       [workspaceId, userId],
@@ -65,10 +66,11 @@ export class WorkspacesRepository {
     return row ? toView(row) : null;
   }
 
-  async update(manager: EntityManager, workspaceId: string, changes: { name?: string; clientName?: string | null }): Promise<void> {
+  async update(manager: EntityManager, workspaceId: string, changes: { name?: string; clientName?: string | null; reviewWindowDays?: number }): Promise<void> {
     await manager.query(
-      `update workspaces set name = coalesce($2, name), client_name = case when $3::boolean then $4 else client_name end where id = $1`,
-      [workspaceId, changes.name ?? null, changes.clientName !== undefined, changes.clientName ?? null],
+      `update workspaces set name = coalesce($2, name), client_name = case when $3::boolean then $4 else client_name end,
+              review_window_days = coalesce($5, review_window_days) where id = $1`,
+      [workspaceId, changes.name ?? null, changes.clientName !== undefined, changes.clientName ?? null, changes.reviewWindowDays ?? null],
     );
   }
 }

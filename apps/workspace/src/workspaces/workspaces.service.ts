@@ -8,6 +8,7 @@ import { AccessError } from '../access/access.errors';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
+import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from './workspaces.repository';
@@ -22,6 +23,7 @@ export class WorkspacesService {
     private readonly membersService: MembersService,
     private readonly activity: ActivityRecorder,
     private readonly outbox: OutboxWriter,
+    private readonly dashboards: DashboardProjector,
   ) {}
 
   /** A freelancer opens a workspace in their own account and becomes its owner. */
@@ -42,6 +44,7 @@ export class WorkspacesService {
         after: { name: input.name, clientName: input.clientName ?? null },
         requestId: actor.requestId,
       });
+      await this.dashboards.workspaceCreated(manager, scope);
       await this.membersService.recordChange(manager, actor, scope, 'member.joined', WorkspaceEvents.memberAdded, actor.userId, null, 'owner');
       await this.outbox.add<WorkspaceCreatedData>(manager, {
         type: WorkspaceEvents.workspaceCreated,
@@ -71,7 +74,7 @@ export class WorkspacesService {
     });
   }
 
-  update(actor: Actor, workspaceId: string, changes: { name?: string; clientName?: string | null }): Promise<MyWorkspaceView> {
+  update(actor: Actor, workspaceId: string, changes: { name?: string; clientName?: string | null; reviewWindowDays?: number }): Promise<MyWorkspaceView> {
     return this.access.run(actor, workspaceId, WorkspaceAction.UpdateWorkspace, async (manager, scope) => {
       const before = await this.workspaces.findForMember(manager, workspaceId, actor.userId);
       await this.workspaces.update(manager, workspaceId, changes);
@@ -84,8 +87,8 @@ export class WorkspacesService {
         action: 'workspace.updated',
         targetType: 'workspace',
         targetId: workspaceId,
-        before: { name: before.name, clientName: before.clientName },
-        after: { name: after.name, clientName: after.clientName },
+        before: { name: before.name, clientName: before.clientName, reviewWindowDays: before.reviewWindowDays },
+        after: { name: after.name, clientName: after.clientName, reviewWindowDays: after.reviewWindowDays },
         requestId: actor.requestId,
       });
       return after;

@@ -1,0 +1,19 @@
+import { Payload } from '@nestjs/microservices';
+import { DashboardRpc } from '@fpms/contracts';
+import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { DashboardService } from './dashboard.service';
+
+@RpcController()
+export class DashboardController {
+  constructor(private readonly dashboards: DashboardService) {}
+
+  @RpcHandler(DashboardRpc.workspace)
+  workspace(@Payload() rpc: VerifiedRpc<{ workspaceId: string }>) {
+    return this.dashboards.workspace(rpc, rpc.data.workspaceId);
+  }
+
+  @RpcHandler(DashboardRpc.account)
+  account(@Payload() rpc: VerifiedRpc<{ accountId: string }>) {
+    return this.dashboards.account(rpc, rpc.data.accountId);
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { AccountDashboardView, WorkspaceDashboardView } from '@fpms/contracts';
+import { TenantTransactions } from '@fpms/database/tenant-transactions';
+import { Actor } from '../access/actor';
+import { AccountError } from '../accounts/account.errors';
+import { WorkspaceAccess } from '../access/workspace-access';
+import { Clock, CLOCK } from '../clock';
+import { DashboardRepository } from './dashboard.repository';
+
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly access: WorkspaceAccess,
+    private readonly tx: TenantTransactions,
+    private readonly dashboards: DashboardRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Every member reads it; clients see what they paid (`paid`, `refunded`) next to the freelancer's figures. */
+  workspace(actor: Actor, workspaceId: string): Promise<WorkspaceDashboardView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, (manager, scope) =>
+      this.dashboards.workspace(manager, workspaceId, scope.accountId, this.today()),
+    );
+  }
+
+  /** The account's own freelancer only; anyone else gets the same 404 as a missing account. */
+  account(actor: Actor, accountId: string): Promise<AccountDashboardView> {
+    if (actor.accountId !== accountId) throw AccountError.accountNotFound();
+    return this.tx.run({ accountId, userId: actor.userId }, (manager) => this.dashboards.account(manager, accountId, this.today()));
+  }
+
+  /** Overdue means due before today (UTC), by the injectable clock. */
+  private today(): string {
+    return this.clock.now().toISOString().slice(0, 10);
+  }
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
+import { OutboxWriter } from '@fpms/messaging';
+import { ActivityRecorder } from '../activity/activity-recorder';
+import { Clock, CLOCK } from '../clock';
+import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { MilestoneFacts } from '../dashboard/dashboard-contributions';
+import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
+import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
+import { MilestoneCommand, Transition } from './milestone-state-machine';
+import { MilestoneRow, MilestonesRepository } from './milestones.repository';
+
+/** Who caused a transition: a member, the review timer, or billing (money). */
+export type TransitionCause =
+  | { kind: 'user'; userId: string; requestId: string }
+  | { kind: 'review_timer' }
+  | { kind: 'billing'; eventId: string; eventType: string; requestId?: string; billingVersion: number };
+
+const EVENT_OF: Partial<Record<MilestoneCommand, string>> = {
+  propose: WorkspaceEvents.milestoneProposed,
+  decline: WorkspaceEvents.milestoneDeclined,
+  accept: WorkspaceEvents.milestoneAccepted,
+  start_funding: WorkspaceEvents.milestoneFundingRequested,
+  submit: WorkspaceEvents.milestoneSubmitted,
+  request_changes: WorkspaceEvents.milestoneChangesRequested,
+  approve: WorkspaceEvents.milestoneApproved,
+  auto_approve: WorkspaceEvents.milestoneApproved,
+  cancel: WorkspaceEvents.milestoneCancelled,
+  request_refund: WorkspaceEvents.milestoneRefundRequested,
+  open_dispute: WorkspaceEvents.milestoneDisputeOpened,
+  withdraw_dispute: WorkspaceEvents.milestoneDisputeWithdrawn,
+};
+
+export const factsOf = (r: MilestoneRow): MilestoneFacts => ({ status: r.status, amount: Number(r.amount), currency: r.currency, dueDate: r.due_date });
+
+/**
+ * Applies a transition the state machine allowed, with everything that must commit with
+ * it: the row, the review timer, the activity entry, the outbox event and the dashboard
+ * delta. One place, whoever caused it (member, timer, billing event).
+ */
+@Injectable()
+export class MilestoneLifecycle {
+  constructor(
+    private readonly milestones: MilestonesRepository,
+    private readonly timers: ReviewTimersRepository,
+    private readonly activity: ActivityRecorder,
+    private readonly outbox: OutboxWriter,
+    private readonly dashboards: DashboardProjector,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async apply(
+    manager: EntityManager,
+    row: MilestoneRow,
+    command: MilestoneCommand,
+    t: Transition,
+    cause: TransitionCause,
+    extra: { deliverableFileVersionId?: string; note?: string } = {},
+  ): Promise<MilestoneRow> {
+    const now = this.clock.now();
+    const approving = t.to === 'approved';
+    await this.milestones.changeStatus(manager, row.id, {
+      status: t.to,
+      resumeStatus: t.resumeStatus,
+      deliverableFileVersionId: command === 'submit' ? extra.deliverableFileVersionId : undefined,
+      submittedAt: command === 'submit' ? now : undefined,
+      approvedAt: approving ? now : undefined,
+      approvedBy: approving ? (cause.kind === 'review_timer' ? 'auto' : 'client') : undefined,
+      billingVersion: cause.kind === 'billing' ? cause.billingVersion : undefined,
+      now,
+    });
+    await this.moveTimer(manager, row, t, now);
+
+    const scope = { accountId: row.account_id, workspaceId: row.workspace_id };
+    const by = cause.kind === 'user' ? 'member' : cause.kind;
+    await this.activity.record(manager, {
+      ...scope,
+      actorUserId: cause.kind === 'user' ? cause.userId : null,
+      action: 'milestone.status_changed',
+      targetType: 'milestone',
+      targetId: row.id,
+      before: { status: t.from },
+      after: {
+        status: t.to,
+        command,
+        by,
+        ...(cause.kind === 'billing' ? { event: cause.eventType, eventId: cause.eventId } : {}),
+        ...(command === 'submit' ? { deliverableFileVersionId: extra.deliverableFileVersionId } : {}),
+        ...(extra.note ? { note: extra.note } : {}),
+      },
+      requestId: cause.kind === 'user' ? cause.requestId : cause.kind === 'billing' ? (cause.requestId ?? cause.eventId) : undefined,
+    });
+    await this.dashboards.milestoneChanged(manager, scope, factsOf(row), { ...factsOf(row), status: t.to });
+
+    const updated = (await this.milestones.find(manager, row.workspace_id, row.id))!;
+    const eventType = EVENT_OF[command];
+    if (eventType) await this.publish(manager, updated, eventType, t.from, cause, extra.note);
+    return updated;
+  }
+
+  /** The review reminder: an event for messaging to notify the client; no state change. */
+  async remind(manager: EntityManager, row: MilestoneRow): Promise<void> {
+    await this.publish(manager, row, WorkspaceEvents.milestoneReviewReminder, null, { kind: 'review_timer' });
+  }
+
+  private async moveTimer(manager: EntityManager, row: MilestoneRow, t: Transition, now: Date): Promise<void> {
+    if (t.to === 'submitted' && t.from === 'disputed') {
+      await this.timers.resume(manager, row.id, now);
+    } else if (t.to === 'submitted') {
+      // A (re)submission starts a full review window.
+      const dueAt = reviewDueAt(now, row.review_window_days);
+      await this.timers.start(manager, { milestoneId: row.id, accountId: row.account_id, workspaceId: row.workspace_id, dueAt, nextReminderAt: nextReminderAt(dueAt, now) });
+    } else if (t.to === 'disputed' && t.from === 'submitted') {
+      await this.timers.pause(manager, row.id, now);
+    } else {
+      await this.timers.remove(manager, row.id);
+    }
+  }
+
+  private async publish(manager: EntityManager, m: MilestoneRow, type: string, previousStatus: string | null, cause: TransitionCause, note?: string): Promise<void> {
+    const data: MilestoneEventData = {
+      milestoneId: m.id,
+      workspaceId: m.workspace_id,
+      accountId: m.account_id,
+      title: m.title,
+      amount: Number(m.amount),
+      currency: m.currency,
+      status: m.status,
+      previousStatus,
+      actorUserId: cause.kind === 'user' ? cause.userId : null,
+      deliverableFileVersionId: m.deliverable_file_version_id,
+      ...(m.status === 'approved' ? { approvedBy: m.approved_by ?? undefined } : {}),
+      ...(m.status === 'submitted' ? { reviewDueAt: m.review_due_at ? new Date(m.review_due_at).toISOString() : null } : {}),
+      ...(note ? { note } : {}),
+    };
+    await this.outbox.add<MilestoneEventData>(manager, {
+      type,
+      tenant: { accountId: m.account_id, workspaceId: m.workspace_id },
+      aggregateId: m.id,
+      aggregateVersion: m.version,
+      requestId: cause.kind === 'user' ? cause.requestId : undefined,
+      occurredAt: this.clock.now().toISOString(),
+      data,
+    });
+  }
+}

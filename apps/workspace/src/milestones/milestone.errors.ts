@@ -1,0 +1,35 @@
+import { AppError } from '@fpms/common/errors/app-error';
+
+export enum MilestoneErrorCode {
+  MilestoneNotFound = 'milestone_not_found',
+  InvalidTransition = 'invalid_milestone_transition',
+  NotEditable = 'milestone_not_editable',
+  DeliverableRequired = 'deliverable_required',
+  DeliverableRejected = 'deliverable_rejected',
+  StaleVersion = 'milestone_version_conflict',
+}
+
+export class MilestoneError extends AppError {
+  static milestoneNotFound(milestoneId: string) {
+    return new MilestoneError(404, MilestoneErrorCode.MilestoneNotFound, 'Milestone not found', { milestoneId });
+  }
+  /** The one answer to every forbidden transition: what was asked, from where, and what is possible. */
+  static invalidTransition(status: string, command: string) {
+    return new MilestoneError(409, MilestoneErrorCode.InvalidTransition, `Cannot ${command.replace(/_/g, ' ')} a milestone that is ${status.replace(/_/g, ' ')}`, {
+      status,
+      command,
+    });
+  }
+  static notEditable(status: string) {
+    return new MilestoneError(409, MilestoneErrorCode.NotEditable, `A ${status.replace(/_/g, ' ')} milestone cannot be edited; only drafts can`, { status });
+  }
+  static deliverableRequired() {
+    return new MilestoneError(400, MilestoneErrorCode.DeliverableRequired, 'Submitting needs the deliverable: deliverableFileVersionId');
+  }
+  static deliverableRejected(fileVersionId: string, reason: string) {
+    return new MilestoneError(422, MilestoneErrorCode.DeliverableRejected, `The deliverable cannot be pinned: ${reason}`, { fileVersionId });
+  }
+  static staleVersion(expected: number, actual: number) {
+    return new MilestoneError(409, MilestoneErrorCode.StaleVersion, 'The milestone changed since you read it', { expected, actual });
+  }
+}

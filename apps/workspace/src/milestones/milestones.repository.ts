@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MilestoneView } from '@fpms/contracts';
+import { MilestoneStatus } from './milestone-state-machine';
+
+export interface MilestoneRow {
+  id: string;
+  seq: string;
+  account_id: string;
+  workspace_id: string;
+  title: string;
+  description: string | null;
+  amount: string;
+  currency: string;
+  due_date: string | null;
+  review_window_days: number;
+  status: MilestoneStatus;
+  resume_status: MilestoneStatus | null;
+  deliverable_file_version_id: string | null;
+  submitted_at: Date | null;
+  approved_at: Date | null;
+  approved_by: 'client' | 'auto' | null;
+  billing_version: string;
+  version: number;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  review_due_at: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function toMilestoneView(r: MilestoneRow): MilestoneView {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    title: r.title,
+    description: r.description,
+    amount: Number(r.amount),
+    currency: r.currency,
+    dueDate: r.due_date,
+    reviewWindowDays: r.review_window_days,
+    status: r.status,
+    deliverableFileVersionId: r.deliverable_file_version_id,
+    submittedAt: iso(r.submitted_at),
+    reviewDueAt: iso(r.review_due_at),
+    approvedAt: iso(r.approved_at),
+    approvedBy: r.approved_by,
+    version: r.version,
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+// due_date as text: a calendar date must not travel through a JS Date and a time zone.
+const COLUMNS = `m.id, m.seq::text, m.account_id, m.workspace_id, m.title, m.description, m.amount::text, m.currency, m.due_date::text,
+  m.review_window_days, m.status, m.resume_status, m.deliverable_file_version_id, m.submitted_at, m.approved_at, m.approved_by,
+  m.billing_version::text, m.version, m.created_by, m.created_at, m.updated_at,
+  case when t.paused_at is null then t.due_at end as review_due_at`;
+const FROM = `milestones m left join milestone_review_timers t on t.milestone_id = m.id`;
+
+export interface NewMilestone {
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  title: string;
+  description: string | null;
+  amount: number;
+  currency: string;
+  dueDate: string | null;
+  reviewWindowDays: number;
+  createdBy: string;
+  now: Date;
+}
+
+export interface MilestoneEdits {
+  title?: string;
+  description?: string | null;
+  amount?: number;
+  currency?: string;
+  dueDate?: string | null;
+  reviewWindowDays?: number;
+}
+
+export interface StatusChange {
+  status: MilestoneStatus;
+  resumeStatus: MilestoneStatus | null;
+  deliverableFileVersionId?: string;
+  submittedAt?: Date;
+  approvedAt?: Date;
+  approvedBy?: 'client' | 'auto';
+  billingVersion?: number;
+  now: Date;
+}
+
+/** SQL for milestones; callers hold a tenant-scoped transaction (RLS applies). */
+@Injectable()
+export class MilestonesRepository {
+  async insert(manager: EntityManager, m: NewMilestone): Promise<void> {
+    await manager.query(
+      `insert into milestones (id, account_id, workspace_id, title, description, amount, currency, due_date, review_window_days, created_by, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+      [m.id, m.accountId, m.workspaceId, m.title, m.description, m.amount, m.currency, m.dueDate, m.reviewWindowDays, m.createdBy, m.now],
+    );
+  }
+
+  async find(manager: EntityManager, workspaceId: string, milestoneId: string, lock = false): Promise<MilestoneRow | null> {
+    const [row] = await manager.query(
+      `select ${COLUMNS} from ${FROM} where m.workspace_id = $1 and m.id = $2 ${lock ? 'for update of m' : ''}`,
+      [workspaceId, milestoneId],
+    );
+    return row ?? null;
+  }
+
+  async list(manager: EntityManager, workspaceId: string, limit: number, before?: string, status?: string): Promise<{ rows: MilestoneRow[]; nextBefore: string | null }> {
+    const rows: MilestoneRow[] = await manager.query(
+      `select ${COLUMNS} from ${FROM}
+        where m.workspace_id = $1 and ($2::bigint is null or m.seq < $2::bigint) and ($3::text is null or m.status = $3)
+        order by m.seq desc limit $4`,
+      [workspaceId, before ?? null, status ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return { rows: page, nextBefore: rows.length > limit ? page[page.length - 1].seq : null };
+  }
+
+  async edit(manager: EntityManager, milestoneId: string, e: MilestoneEdits, now: Date): Promise<void> {
+    await manager.query(
+      `update milestones set
+         title = coalesce($2, title),
+         description = case when $3::boolean then $4 else description end,
+         amount = coalesce($5, amount),
+         currency = coalesce($6, currency),
+         due_date = case when $7::boolean then $8::date else due_date end,
+         review_window_days = coalesce($9, review_window_days),
+         version = version + 1, updated_at = $10
+       where id = $1`,
+      [
+        milestoneId,
+        e.title ?? null,
+        e.description !== undefined,
+        e.description ?? null,
+        e.amount ?? null,
+        e.currency ?? null,
+        e.dueDate !== undefined,
+        e.dueDate ?? null,
+        e.reviewWindowDays ?? null,
+        now,
+      ],
+    );
+  }
+
+  async changeStatus(manager: EntityManager, milestoneId: string, c: StatusChange): Promise<void> {
+    await manager.query(
+      `update milestones set
+         status = $2, resume_status = $3,
+         deliverable_file_version_id = coalesce($4, deliverable_file_version_id),
+         submitted_at = coalesce($5, submitted_at),
+         approved_at = coalesce($6, approved_at),
+         approved_by = coalesce($7, approved_by),
+         billing_version = greatest(billing_version, coalesce($8, 0)),
+         version = version + 1, updated_at = $9
+       where id = $1`,
+      [milestoneId, c.status, c.resumeStatus, c.deliverableFileVersionId ?? null, c.submittedAt ?? null, c.approvedAt ?? null, c.approvedBy ?? null, c.billingVersion ?? null, c.now],
+    );
+  }
+
+  async recordBillingVersion(manager: EntityManager, milestoneId: string, version: number): Promise<void> {
+    await manager.query(`update milestones set billing_version = greatest(billing_version, $2) where id = $1`, [milestoneId, version]);
+  }
+
+  /** The workspace's default review window, for new milestones. */
+  async workspaceReviewWindow(manager: EntityManager, workspaceId: string): Promise<number> {
+    const [row] = await manager.query(`select review_window_days from workspaces where id = $1`, [workspaceId]);
+    return row?.review_window_days ?? 14;
+  }
+}

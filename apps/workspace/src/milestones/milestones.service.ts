@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { MilestoneView } from '@fpms/contracts';
+import { Actor } from '../access/actor';
+import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
+import { ActivityRecorder } from '../activity/activity-recorder';
+import { Clock, CLOCK } from '../clock';
+import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { DeliverablePinner } from './deliverable-pinner';
+import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
+import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
+import { MilestoneError } from './milestone.errors';
+import { MilestoneEdits, MilestoneRow, MilestonesRepository, toMilestoneView } from './milestones.repository';
+
+export interface CreateMilestoneInput {
+  title: string;
+  description?: string;
+  amount: number;
+  currency: string;
+  dueDate?: string;
+  reviewWindowDays?: number;
+}
+
+export interface CommandInput {
+  note?: string;
+  expectedVersion?: number;
+  deliverableFileVersionId?: string;
+}
+
+@Injectable()
+export class MilestonesService {
+  constructor(
+    private readonly access: WorkspaceAccess,
+    private readonly milestones: MilestonesRepository,
+    private readonly lifecycle: MilestoneLifecycle,
+    private readonly activity: ActivityRecorder,
+    private readonly dashboards: DashboardProjector,
+    private readonly pinner: DeliverablePinner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  create(actor: Actor, workspaceId: string, input: CreateMilestoneInput): Promise<MilestoneView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, async (manager, scope) => {
+      const id = randomUUID();
+      const reviewWindowDays = input.reviewWindowDays ?? (await this.milestones.workspaceReviewWindow(manager, workspaceId));
+      await this.milestones.insert(manager, {
+        id,
+        accountId: scope.accountId,
+        workspaceId,
+        title: input.title,
+        description: input.description ?? null,
+        amount: input.amount,
+        currency: input.currency,
+        dueDate: input.dueDate ?? null,
+        reviewWindowDays,
+        createdBy: actor.userId,
+        now: this.clock.now(),
+      });
+      const row = (await this.milestones.find(manager, workspaceId, id))!;
+      await this.activity.record(manager, {
+        ...scope,
+        actorUserId: actor.userId,
+        action: 'milestone.created',
+        targetType: 'milestone',
+        targetId: id,
+        after: { status: row.status, title: row.title, amount: Number(row.amount), currency: row.currency, dueDate: row.due_date },
+        requestId: actor.requestId,
+      });
+      await this.dashboards.milestoneChanged(manager, scope, null, factsOf(row));
+      return toMilestoneView(row);
+    });
+  }
+
+  list(actor: Actor, workspaceId: string, q: { limit: number; before?: string; status?: string }): Promise<{ items: MilestoneView[]; nextBefore: string | null }> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, async (manager) => {
+      const { rows, nextBefore } = await this.milestones.list(manager, workspaceId, q.limit, q.before, q.status);
+      return { items: rows.map(toMilestoneView), nextBefore };
+    });
+  }
+
+  get(actor: Actor, workspaceId: string, milestoneId: string): Promise<MilestoneView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, async (manager) =>
+      toMilestoneView(await this.require(manager, workspaceId, milestoneId, false)),
+    );
+  }
+
+  /** Terms can change only while the milestone is a draft: after that both sides agreed to them. */
+  update(actor: Actor, workspaceId: string, milestoneId: string, edits: MilestoneEdits & { expectedVersion?: number }): Promise<MilestoneView> {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, async (manager, scope) => {
+      const before = await this.require(manager, workspaceId, milestoneId, true, edits.expectedVersion);
+      if (before.status !== 'draft') throw MilestoneError.notEditable(before.status);
+      const { expectedVersion: _ignored, ...changes } = edits;
+      await this.milestones.edit(manager, milestoneId, changes, this.clock.now());
+      const after = (await this.milestones.find(manager, workspaceId, milestoneId))!;
+      await this.activity.record(manager, {
+        ...scope,
+        actorUserId: actor.userId,
+        action: 'milestone.updated',
+        targetType: 'milestone',
+        targetId: milestoneId,
+        before: terms(before),
+        after: terms(after),
+        requestId: actor.requestId,
+      });
+      await this.dashboards.milestoneChanged(manager, scope, factsOf(before), factsOf(after));
+      return toMilestoneView(after);
+    });
+  }
+
+  /** A member's command: permission (403) first, then the state machine (409). */
+  command(actor: Actor, workspaceId: string, milestoneId: string, command: UserCommand, input: CommandInput): Promise<MilestoneView> {
+    return this.access.run(actor, workspaceId, USER_RULES[command].action, async (manager, scope) => {
+      const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
+      const transition = userTransition(row.status, command, row.resume_status);
+      if (command === 'submit') await this.pin(actor, scope, row, input.deliverableFileVersionId);
+      const updated = await this.lifecycle.apply(
+        manager,
+        row,
+        command,
+        transition,
+        { kind: 'user', userId: actor.userId, requestId: actor.requestId },
+        { deliverableFileVersionId: input.deliverableFileVersionId, note: input.note },
+      );
+      return toMilestoneView(updated);
+    });
+  }
+
+  private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<void> {
+    if (!fileVersionId) throw MilestoneError.deliverableRequired();
+    const result = await this.pinner.pin({ actor, accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId: row.id, fileVersionId });
+    if (!result.ok) throw MilestoneError.deliverableRejected(fileVersionId, result.reason);
+  }
+
+  private async require(manager: EntityManager, workspaceId: string, milestoneId: string, lock: boolean, expectedVersion?: number): Promise<MilestoneRow> {
+    const row = await this.milestones.find(manager, workspaceId, milestoneId, lock);
+    if (!row) throw MilestoneError.milestoneNotFound(milestoneId);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) throw MilestoneError.staleVersion(expectedVersion, row.version);
+    return row;
+  }
+}
+
+const terms = (r: MilestoneRow) => ({
+  title: r.title,
+  description: r.description,
+  amount: Number(r.amount),
+  currency: r.currency,
+  dueDate: r.due_date,
+  reviewWindowDays: r.review_window_days,
+});

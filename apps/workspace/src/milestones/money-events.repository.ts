@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface MoneyEventRecord {
+  eventId: string;
+  accountId: string;
+  workspaceId: string;
+  milestoneId: string;
+  type: string;
+  amount: number | null;
+  currency: string | null;
+  billingVersion: number;
+  outcome: 'applied' | 'already' | 'stale';
+  occurredAt: string;
+}
+
+/** The append-only record of every billing money fact the workspace received, and what it did with it. */
+@Injectable()
+export class MoneyEventsRepository {
+  async record(manager: EntityManager, e: MoneyEventRecord): Promise<void> {
+    await manager.query(
+      `insert into milestone_money_events (event_id, account_id, workspace_id, milestone_id, type, amount, currency, billing_version, outcome, occurred_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [e.eventId, e.accountId, e.workspaceId, e.milestoneId, e.type, e.amount, e.currency, e.billingVersion, e.outcome, e.occurredAt],
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { TenantTransactions } from '@fpms/database/tenant-transactions';
+import { Clock, CLOCK } from '../clock';
+import { MilestoneLifecycle } from '../milestones/milestone-lifecycle';
+import { timerTransition } from '../milestones/milestone-state-machine';
+import { MilestonesRepository } from '../milestones/milestones.repository';
+import { nextReminderAt } from './review-schedule';
+import { ReviewTimersRepository, TimerRow } from './review-timers.repository';
+
+export const REVIEW_TIMER_OPTIONS = Symbol('REVIEW_TIMER_OPTIONS');
+
+export interface ReviewTimerOptions {
+  /** Poll interval; 0 disables the background loop (tests call pollOnce). */
+  pollIntervalMs: number;
+  /** How long a claim keeps other replicas away from a timer. */
+  leaseMs: number;
+  batchSize: number;
+}
+
+export interface PollResult {
+  approved: number;
+  reminded: number;
+  skipped: number;
+}
+
+/**
+ * Approves submissions whose review window lapsed and sends reminders before that. Runs in
+ * every replica: claims are leased under FOR UPDATE SKIP LOCKED on the system pool (timers
+ * are cross-tenant by nature), then each timer is applied in its tenant's own transaction
+ * on the runtime pool, re-checked under the milestone's row lock, so it runs once even if
+ * a lease expired mid-work. Timers live in the database, so they survive restarts.
+ */
+@Injectable()
+export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReviewTimerPoller.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<PollResult>;
+
+  constructor(
+    @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
+    private readonly tx: TenantTransactions,
+    private readonly timers: ReviewTimersRepository,
+    private readonly milestones: MilestonesRepository,
+    private readonly lifecycle: MilestoneLifecycle,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REVIEW_TIMER_OPTIONS) private readonly options: ReviewTimerOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.pollIntervalMs <= 0) return;
+    const tick = () => {
+      this.pollOnce()
+        .catch((err) => this.logger.error(`review timer poll failed: ${(err as Error).message}`))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
+        });
+    };
+    this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over everything due now (by the injected clock). Overlapping calls share the pass. */
+  pollOnce(): Promise<PollResult> {
+    if (!this.running) {
+      this.running = this.drain().finally(() => (this.running = undefined));
+    }
+    return this.running;
+  }
+
+  private async drain(): Promise<PollResult> {
+    const total: PollResult = { approved: 0, reminded: 0, skipped: 0 };
+    for (;;) {
+      const now = this.clock.now();
+      const claimed = await this.timers.claimDue(this.system, now, this.options.leaseMs, this.options.batchSize);
+      for (const timer of claimed) {
+        try {
+          const outcome = await this.handle(timer);
+          total[outcome]++;
+        } catch (err) {
+          // The lease expires and a later pass retries; one bad timer does not stop the rest.
+          this.logger.error(`review timer ${timer.milestone_id} failed: ${(err as Error).message}`);
+          total.skipped++;
+        }
+      }
+      if (claimed.length < this.options.batchSize) return total;
+    }
+  }
+
+  private handle(claimed: TimerRow): Promise<keyof PollResult> {
+    return this.tx.run({ accountId: claimed.account_id, workspaceId: claimed.workspace_id }, async (manager) => {
+      const now = this.clock.now();
+      const milestone = await this.milestones.find(manager, claimed.workspace_id, claimed.milestone_id, true);
+      const timer = await this.timers.find(manager, claimed.milestone_id, true);
+      if (!milestone || !timer) return 'skipped';
+      if (milestone.status !== 'submitted') {
+        // Left review without the timer being cleared (should not happen): never act on it.
+        if (milestone.status === 'disputed') await this.timers.pause(manager, timer.milestone_id, now);
+        else await this.timers.remove(manager, timer.milestone_id);
+        return 'skipped';
+      }
+      if (new Date(timer.due_at) <= now) {
+        await this.lifecycle.apply(manager, milestone, 'auto_approve', timerTransition(milestone.status, 'auto_approve'), { kind: 'review_timer' });
+        return 'approved';
+      }
+      if (timer.next_reminder_at && new Date(timer.next_reminder_at) <= now) {
+        await this.lifecycle.remind(manager, milestone);
+        await this.timers.reminded(manager, timer.milestone_id, nextReminderAt(new Date(timer.due_at), now));
+        return 'reminded';
+      }
+      await this.timers.release(manager, timer.milestone_id);
+      return 'skipped';
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface TimerRow {
+  milestone_id: string;
+  account_id: string;
+  workspace_id: string;
+  due_at: Date;
+  next_reminder_at: Date | null;
+  paused_at: Date | null;
+}
+
+/** SQL for review timers. Tenant-scoped methods take the caller's manager; `claimDue` is cross-tenant. */
+@Injectable()
+export class ReviewTimersRepository {
+  /** Starts (or, on resubmission, restarts) the review window. */
+  async start(manager: EntityManager, t: { milestoneId: string; accountId: string; workspaceId: string; dueAt: Date; nextReminderAt: Date | null }): Promise<void> {
+    await manager.query(
+      `insert into milestone_review_timers (milestone_id, account_id, workspace_id, due_at, next_reminder_at)
+       values ($1, $2, $3, $4, $5)
+       on conflict (milestone_id) do update set due_at = excluded.due_at, next_reminder_at = excluded.next_reminder_at, paused_at = null, claimed_until = null`,
+      [t.milestoneId, t.accountId, t.workspaceId, t.dueAt, t.nextReminderAt],
+    );
+  }
+
+  async find(manager: EntityManager, milestoneId: string, lock = false): Promise<TimerRow | null> {
+    const [row] = await manager.query(
+      `select milestone_id, account_id, workspace_id, due_at, next_reminder_at, paused_at from milestone_review_timers where milestone_id = $1 ${lock ? 'for update' : ''}`,
+      [milestoneId],
+    );
+    return row ?? null;
+  }
+
+  async pause(manager: EntityManager, milestoneId: string, now: Date): Promise<void> {
+    await manager.query(`update milestone_review_timers set paused_at = $2 where milestone_id = $1 and paused_at is null`, [milestoneId, now]);
+  }
+
+  /** Resumes a paused timer with the time it had left: the dispute's duration does not count. */
+  async resume(manager: EntityManager, milestoneId: string, now: Date): Promise<void> {
+    await manager.query(
+      `update milestone_review_timers
+          set due_at = due_at + ($2::timestamptz - paused_at),
+              next_reminder_at = next_reminder_at + ($2::timestamptz - paused_at),
+              paused_at = null, claimed_until = null
+        where milestone_id = $1 and paused_at is not null`,
+      [milestoneId, now],
+    );
+  }
+
+  async reminded(manager: EntityManager, milestoneId: string, nextReminderAt: Date | null): Promise<void> {
+    await manager.query(`update milestone_review_timers set next_reminder_at = $2, claimed_until = null where milestone_id = $1`, [milestoneId, nextReminderAt]);
+  }
+
+  async release(manager: EntityManager, milestoneId: string): Promise<void> {
+    await manager.query(`update milestone_review_timers set claimed_until = null where milestone_id = $1`, [milestoneId]);
+  }
+
+  async remove(manager: EntityManager, milestoneId: string): Promise<void> {
+    await manager.query(`delete from milestone_review_timers where milestone_id = $1`, [milestoneId]);
+  }
+
+  /**
+   * Claims timers with work due, across every tenant, on the system (BYPASSRLS) pool: a
+   * short lease (`claimed_until`) taken under FOR UPDATE SKIP LOCKED, so with several
+   * replicas each timer is handled by one of them; a replica that dies mid-work leaves a
+   * lease that simply expires.
+   */
+  async claimDue(system: DataSource, now: Date, leaseMs: number, limit: number): Promise<TimerRow[]> {
+    return system.query(
+      `update milestone_review_timers t
+          set claimed_until = $2
+        where t.milestone_id in (
+              select milestone_id from milestone_review_timers
+               where paused_at is null and wake_at <= $1 and (claimed_until is null or claimed_until < $1)
+               order by wake_at
+               limit $3
+               for update skip locked)
+      returning t.milestone_id, t.account_id, t.workspace_id, t.due_at, t.next_reminder_at, t.paused_at`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    ).then((result: [TimerRow[], number] | TimerRow[]) => (Array.isArray(result[0]) ? (result[0] as TimerRow[]) : (result as TimerRow[])));
+  }
+}
