@@ -24,6 +24,9 @@ import { InvitationsController } from './invitations/invitations.controller';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
 import { MembersController } from './members/members.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { MilestonesController } from './milestones/milestones.controller';
+import { TasksController } from './tasks/tasks.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -45,6 +48,9 @@ export class GatewayAppModule {
         ActivityController,
         AdminController,
         FilesController,
+        MilestonesController,
+        TasksController,
+        DashboardController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 
 export class UpdateWorkspaceDto {
   @IsOptional()
@@ -11,4 +11,11 @@ export class UpdateWorkspaceDto {
   @IsString()
   @Length(1, 200)
   clientName?: string | null;
+
+  /** Days the client has to review a submission before it is approved automatically. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  reviewWindowDays?: number;
 }

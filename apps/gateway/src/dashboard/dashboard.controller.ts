@@ -1,0 +1,24 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { DashboardRpc } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { IdParam, WorkspaceIdParam } from '../common/id-param';
+
+/** Dashboards come from the workspace service's read models: one primary-key lookup each. */
+@Controller()
+@UseGuards(AccessTokenGuard)
+export class DashboardController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get('workspaces/:workspaceId/dashboard')
+  workspace(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
+    return this.rpc.call(DashboardRpc.workspace, { workspaceId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  /** The account's own freelancer only (404 for anyone else). */
+  @Get('accounts/:accountId/dashboard')
+  account(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @IdParam('accountId', 'account_not_found', 'Account') accountId: string) {
+    return this.rpc.call(DashboardRpc.account, { accountId }, rpcContextFor(p, requestId));
+  }
+}
