@@ -3,6 +3,7 @@ import request from 'supertest';
 import { can, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from '@fpms/auth';
 import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
 import { uploadFile } from '../files/files-fixtures';
+import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
 import { discoverRoutes } from './route-catalog';
 
 /**
@@ -22,6 +23,8 @@ interface World {
   fileA: { fileId: string; versionId: string };
   /** Files made for the probes that the matrix lets weaker roles change (not in the snapshot). */
   scratch: Record<'upload' | 'delete' | 'pin' | 'versions', { fileId: string; versionId: string }>;
+  /** Milestones, tasks and their scratch targets (milestone-cases.ts). */
+  ms: MilestoneWorld;
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -31,14 +34,19 @@ type Case =
       kind: 'workspace';
       action: WorkspaceAction;
       mutates: boolean;
-      probe: (w: World) => Probe;
+      /** `role`: the weaker role about to send it (probes with a target per role use it). */
+      probe: (w: World, role?: Exclude<WorkspaceRole, 'owner'>) => Probe;
       /** Set when roles the matrix allows may run this mutating probe: it acts on a scratch target, idempotently. */
       disposable?: string;
     }
   | { kind: 'admin'; probe: (w: World) => Probe }
+  /** The account's own freelancer only: everyone else, members included, gets 404. */
+  | { kind: 'account'; probe: (w: World) => Probe }
   | { kind: 'capability'; probe: (w: World) => Probe; why: string };
 
 const CASES: Record<string, Case> = {
+  ...MILESTONE_CASES,
+  [ACCOUNT_DASHBOARD_ROUTE]: { kind: 'account', probe: (w) => ({ method: 'GET', path: `/api/v1/accounts/${w.accountA}/dashboard` }) },
   'GET /api/v1/workspaces/:workspaceId': {
     kind: 'workspace',
     action: WorkspaceAction.ReadWorkspace,
@@ -194,7 +202,15 @@ describe('tenant isolation across every gateway route that takes an id', () => {
   const send = (probe: Probe, token: string) => {
     const agent = request(platform.gatewayUrl);
     const req =
-      probe.method === 'GET' ? agent.get(probe.path) : probe.method === 'POST' ? agent.post(probe.path) : probe.method === 'PATCH' ? agent.patch(probe.path) : agent.delete(probe.path);
+      probe.method === 'GET'
+        ? agent.get(probe.path)
+        : probe.method === 'POST'
+          ? agent.post(probe.path)
+          : probe.method === 'PATCH'
+            ? agent.patch(probe.path)
+            : probe.method === 'PUT'
+              ? agent.put(probe.path)
+              : agent.delete(probe.path);
     return req.set(bearer(token)).send(probe.body ?? {});
   };
 
@@ -211,6 +227,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       invitations: await get(`/api/v1/workspaces/${world.workspaceA}/invitations`, owner.token),
       activity: await get(`/api/v1/workspaces/${world.workspaceA}/activity?limit=200`, owner.token),
       file: await get(`/api/v1/workspaces/${world.workspaceA}/files/${world.fileA.fileId}`, owner.token),
+      milestones: await get(`/api/v1/workspaces/${world.workspaceA}/milestones`, owner.token),
+      tasks: await get(`/api/v1/workspaces/${world.workspaceA}/tasks`, owner.token),
+      taskStatuses: await get(`/api/v1/workspaces/${world.workspaceA}/task-statuses`, owner.token),
+      dashboard: await get(`/api/v1/workspaces/${world.workspaceA}/dashboard`, owner.token),
       outsiderWorkspace: await get(`/api/v1/workspaces/${outsiderWorkspace}/members`, outsider.token),
     };
   }
@@ -245,6 +265,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       invitationA: invitation.body.id,
       fileA: await upload('in-snapshot.txt'),
       scratch: { upload: await upload('upload.txt'), delete: await upload('delete.txt'), pin: await upload('pin.txt'), versions },
+      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members),
     };
   });
 
@@ -278,9 +299,15 @@ describe('tenant isolation across every gateway route that takes an id', () => {
         for (const role of WEAKER_ROLES) {
           const allowed = can(role, c.action);
           if (allowed && c.mutates && !c.disposable) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
-          const res = await send(probe, members[role].token);
+          const res = await send(c.probe(world, role), members[role].token);
           outcomes.push(`${route} as ${role} → ${allowed ? (res.status < 300 ? 'ok' : res.status) : res.status}`);
           expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
+        }
+      } else if (c.kind === 'account') {
+        for (const user of [outsider, ...WEAKER_ROLES.map((r) => members[r])]) {
+          const res = await send(probe, user.token);
+          outcomes.push(`${route} → ${res.status} ${res.body?.error?.code ?? ''}`.trim());
+          expectations.push(`${route} → 404 account_not_found`);
         }
       } else if (c.kind === 'admin') {
         for (const user of [outsider, owner, ...WEAKER_ROLES.map((r) => members[r])]) {
@@ -303,6 +330,9 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     const ownList = await api.get('/api/v1/workspaces').set(bearer(outsider.token));
     expect(ownList.body.items.map((w: { id: string }) => w.id)).toEqual([outsiderWorkspace]);
     const memberList = await api.get('/api/v1/workspaces').set(bearer(members.client_viewer.token));
-    expect(memberList.body.items.map((w: { id: string; role: string }) => [w.id, w.role])).toEqual([[world.workspaceA, 'client_viewer']]);
+    // Tenant A's two workspaces (the second holds the milestone probes' scratch targets), nothing of tenant B.
+    expect(memberList.body.items.map((w: { id: string; role: string }) => [w.id, w.role]).sort()).toEqual(
+      [[world.workspaceA, 'client_viewer'], [world.ms.scratch, 'client_viewer']].sort(),
+    );
   });
 });

@@ -7,3 +7,4 @@ export * from './service-db';
 export * from './workspace-fixtures';
 export * from './database-clones';
 export * from './local-s3';
+export * from './mutable-clock';

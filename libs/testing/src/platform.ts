@@ -37,11 +37,17 @@ function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrid
   return { ...serviceEnv(platformEnv({ ...process.env, FPMS_DB_PREFIX: dbPrefix }), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
 }
 
-type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger) => Promise<INestApplication>;
+/** Test-only overrides handed to the app factories. */
+export interface PlatformOverrides {
+  /** The clock the services read (today: the workspace's review timers and overdue dates); a test moves it instead of sleeping. */
+  clock?: { now(): Date };
+}
+
+type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger, overrides: PlatformOverrides) => Promise<INestApplication>;
 
 const builders: Record<ServiceName, Builder> = {
   gateway: (env, logger) => createGatewayApp(loadConfig(gatewayEnvSchema, env), logger),
-  workspace: (env, logger) => createWorkspaceApp(loadConfig(workspaceEnvSchema, env), logger),
+  workspace: (env, logger, overrides) => createWorkspaceApp(loadConfig(workspaceEnvSchema, env), logger, { clock: overrides.clock }),
   files: (env, logger) => createFilesApp(loadConfig(filesEnvSchema, env), logger),
   messaging: (env, logger) => createMessagingApp(loadConfig(messagingEnvSchema, env), logger),
   billing: (env, logger) => createBillingApp(loadConfig(billingEnvSchema, env), logger),
@@ -80,7 +86,7 @@ export async function startPlatform(
     logSink?: LogSink;
     /** Run more replicas of another platform: same databases, vhost and Redis prefix. */
     shareWith?: RunningPlatform;
-  } = {},
+  } & PlatformOverrides = {},
 ): Promise<RunningPlatform> {
   const services = options.services ?? SERVICE_NAMES;
   const shared = options.shareWith;
@@ -103,7 +109,7 @@ export async function startPlatform(
   try {
     for (const service of services) {
       const env = envFor(service, amqpUrl, databases.prefix, { RATE_LIMIT_PREFIX: redisPrefix, ...(options.env?.[service] ?? {}) });
-      const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink));
+      const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink), { clock: options.clock });
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
       await waitUntilReady(service, app);

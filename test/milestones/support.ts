@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import * as amqplib from 'amqplib';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { BillingEvents, EventEnvelope } from '@fpms/contracts';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser } from '@fpms/testing';
+
+/**
+ * Publishes billing events exactly as billing's outbox relay will: a valid envelope on the
+ * durable `fpms.events` topic exchange of the platform's vhost, persistent, on a confirm
+ * channel, with messageId = the event id.
+ */
+export class BillingPublisher {
+  private constructor(
+    private readonly connection: amqplib.ChannelModel,
+    private readonly channel: amqplib.ConfirmChannel,
+  ) {}
+
+  static async connect(amqpUrl: string): Promise<BillingPublisher> {
+    const connection = await amqplib.connect(amqpUrl);
+    const channel = await connection.createConfirmChannel();
+    await channel.assertExchange('fpms.events', 'topic', { durable: true });
+    return new BillingPublisher(connection, channel);
+  }
+
+  /** Builds and publishes one billing milestone event; returns the envelope (to re-publish as a duplicate). */
+  async milestone(
+    type: (typeof BillingEvents)[keyof typeof BillingEvents],
+    m: { id: string; workspaceId: string; accountId: string; amount: number; currency: string },
+    version: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<EventEnvelope> {
+    const base = { milestoneId: m.id, workspaceId: m.workspaceId, orderId: `ord_${m.id.slice(0, 8)}` };
+    const money = { amount: m.amount, currency: m.currency };
+    const data: Record<string, unknown> =
+      type === BillingEvents.milestonePaymentFailed
+        ? { ...base, failureCode: 'card_declined' }
+        : type === BillingEvents.milestoneFunded
+          ? { ...base, ...money, chargeId: `ch_${version}` }
+          : type === BillingEvents.milestoneReleased
+            ? { ...base, ...money, transferId: `tr_${version}`, platformFee: Math.floor(m.amount / 10) }
+            : type === BillingEvents.milestoneRefunded
+              ? { ...base, ...money, refundId: `re_${version}`, afterRelease: false }
+              : type === BillingEvents.milestoneDisputed
+                ? { ...base, ...money, disputeId: 'dp_1', reason: 'fraudulent' }
+                : { ...base, ...money, disputeId: 'dp_1', outcome: 'won' };
+    const envelope: EventEnvelope = {
+      id: randomUUID(),
+      type,
+      tenant: { accountId: m.accountId, workspaceId: m.workspaceId },
+      aggregateId: m.id,
+      aggregateVersion: version,
+      occurredAt: new Date().toISOString(),
+      data: { ...data, ...extra },
+    };
+    await this.publish(envelope);
+    return envelope;
+  }
+
+  async publish(envelope: EventEnvelope): Promise<void> {
+    this.channel.publish('fpms.events', envelope.type, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      messageId: envelope.id,
+      contentType: 'application/json',
+    });
+    await this.channel.waitForConfirms();
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+/** Waits until the workspace service's inbox has taken (committed) these event ids. */
+export async function waitForInbox(system: DataSource, ids: string[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n }] = await system.query(`select count(*)::int as n from inbox_messages where message_id = any($1::uuid[])`, [ids]);
+    if (n === new Set(ids).size) return;
+    if (Date.now() > deadline) throw new Error(`inbox has ${n}/${ids.length} of the events after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface Engagement {
+  workspaceId: string;
+  accountId: string;
+  freelancer: SignedUpUser;
+  collaborator: SignedUpUser;
+  client: SignedUpUser;
+  viewer: SignedUpUser;
+}
+
+/** A freelancer's workspace with a collaborator, a client admin and a client viewer. */
+export async function engagement(platform: RunningPlatform): Promise<Engagement> {
+  const freelancer = await signUp(platform.gatewayUrl, 'Freelancer');
+  const ws = await createWorkspace(platform.gatewayUrl, freelancer, 'Website redesign');
+  const collaborator = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'collaborator');
+  const client = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'client_admin');
+  const viewer = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'client_viewer');
+  return { workspaceId: ws.id, accountId: ws.accountId, freelancer, collaborator, client, viewer };
+}
+
+/** A thin HTTP client over the gateway for milestone tests. */
+export function milestoneApi(platform: RunningPlatform, e: Engagement) {
+  const api = () => request(platform.gatewayUrl);
+  const base = `/api/v1/workspaces/${e.workspaceId}/milestones`;
+  return {
+    create: (who: SignedUpUser, body: object) => api().post(base).set(bearer(who.token)).send(body),
+    get: (who: SignedUpUser, id: string) => api().get(`${base}/${id}`).set(bearer(who.token)),
+    list: (who: SignedUpUser, query = '') => api().get(`${base}${query}`).set(bearer(who.token)),
+    patch: (who: SignedUpUser, id: string, body: object) => api().patch(`${base}/${id}`).set(bearer(who.token)).send(body),
+    act: (who: SignedUpUser, id: string, route: string, body: object = {}) => api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body),
+    dashboard: (who: SignedUpUser) => api().get(`/api/v1/workspaces/${e.workspaceId}/dashboard`).set(bearer(who.token)),
+    accountDashboard: (who: SignedUpUser, accountId = e.accountId) => api().get(`/api/v1/accounts/${accountId}/dashboard`).set(bearer(who.token)),
+    activity: (who: SignedUpUser) => api().get(`/api/v1/workspaces/${e.workspaceId}/activity?limit=200`).set(bearer(who.token)),
+  };
+}
+
+/** Drives a fresh milestone to `funded` through the API and a billing event. */
+export async function fundedMilestone(
+  platform: RunningPlatform,
+  e: Engagement,
+  billing: BillingPublisher,
+  system: DataSource,
+  body: object = { title: 'Design', amount: 150_000, currency: 'EUR' },
+): Promise<{ id: string; amount: number; currency: string; workspaceId: string; accountId: string }> {
+  const ms = milestoneApi(platform, e);
+  const created = await ms.create(e.freelancer, body);
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.id;
+  for (const [who, route] of [
+    [e.freelancer, 'propose'],
+    [e.client, 'accept'],
+    [e.client, 'fund'],
+  ] as const) {
+    const res = await ms.act(who, id, route);
+    if (res.status !== 200) throw new Error(`${route} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const m = { id, amount: created.body.amount, currency: created.body.currency, workspaceId: e.workspaceId, accountId: e.accountId };
+  const funded = await billing.milestone(BillingEvents.milestoneFunded, m, 1);
+  await waitForInbox(system, [funded.id]);
+  return m;
+}
+
+export const systemDb = (platform: RunningPlatform) => connectServiceDb('workspace', 'system', platform.dbPrefix);
+export const FILE_VERSION = () => randomUUID();
