@@ -10,6 +10,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { OnApplicationShutdown } from '@nestjs/common';
 import { FilesEnv } from '../config';
 import { attachmentDisposition } from './content-disposition';
 
@@ -23,7 +24,7 @@ export interface StoredObject {
  * only class that talks to it. Bytes never pass through our services: clients PUT and
  * GET with presigned URLs, we only sign, check (HEAD) and delete.
  */
-export class ObjectStorage {
+export class ObjectStorage implements OnApplicationShutdown {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -107,7 +108,8 @@ export class ObjectStorage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  destroy(): void {
+  /** Nest calls this on shutdown: close the SDK's keep-alive sockets. */
+  onApplicationShutdown(): void {
     this.client.destroy();
   }
 }
