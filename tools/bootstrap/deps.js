@@ -8,12 +8,13 @@ const { run } = require('./process');
 const root = join(__dirname, '..', '..');
 const stampFile = join(root, 'node_modules', '.fpms-deps-stamp');
 
+/** What decides the contents of node_modules: the dependency fields and the lockfile (not scripts). */
 function manifestHash() {
   const hash = createHash('sha256');
-  for (const file of ['package.json', 'package-lock.json']) {
-    const path = join(root, file);
-    if (existsSync(path)) hash.update(readFileSync(path));
-  }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  hash.update(JSON.stringify([manifest.dependencies, manifest.devDependencies, manifest.overrides, manifest.engines]));
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest('hex');
 }
 
