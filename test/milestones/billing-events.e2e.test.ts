@@ -140,18 +140,37 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
       await api.post(`/api/v1/workspaces/${e.workspaceId}/tasks`).set(bearer(e.freelancer.token)).send({ title: `T${i}`, milestoneId: created.body.id, ...(dueDate ? { dueDate } : {}) });
     }
     const actors = { propose: e.freelancer, accept: e.client, fund: e.client, submit: e.freelancer, approve: e.client, 'request-changes': e.client, cancel: e.freelancer, 'request-refund': e.client, dispute: e.client, 'withdraw-dispute': e.client, decline: e.client };
+    // Mostly plausible next steps (so money really moves), with random noise: any command, any event, stale versions, duplicates.
+    const plausibleCommands: Record<string, Array<keyof typeof actors>> = {
+      draft: ['propose', 'propose', 'propose', 'cancel'],
+      proposed: ['accept', 'accept', 'accept', 'decline'],
+      accepted: ['fund', 'fund', 'fund', 'cancel'],
+      funded: ['submit', 'submit', 'request-refund', 'dispute'],
+      submitted: ['approve', 'request-changes', 'dispute', 'request-refund'],
+      changes_requested: ['submit'],
+      disputed: ['withdraw-dispute'],
+    };
+    const plausibleEvents: Record<string, Array<(typeof BillingEvents)[keyof typeof BillingEvents]>> = {
+      funding: [BillingEvents.milestoneFunded, BillingEvents.milestoneFunded, BillingEvents.milestonePaymentFailed],
+      approved: [BillingEvents.milestoneReleased, BillingEvents.milestoneDisputed],
+      refund_requested: [BillingEvents.milestoneRefunded],
+      disputed: [BillingEvents.milestoneDisputeClosed],
+      released: [BillingEvents.milestoneDisputed],
+    };
     const billingTypes = Object.values(BillingEvents);
-    for (let step = 0; step < 160; step++) {
+    for (let step = 0; step < 260; step++) {
       const m = pick(tracked);
+      const [{ status }] = await system.query(`select status from milestones where id = $1`, [m.id]);
       const roll = rng();
-      if (roll < 0.5) {
-        const route = pick(Object.keys(actors)) as keyof typeof actors;
+      if (roll < 0.45) {
+        const route = plausibleCommands[status] && rng() < 0.85 ? pick(plausibleCommands[status]) : (pick(Object.keys(actors)) as keyof typeof actors);
         await ms.act(actors[route], m.id, route, route === 'submit' ? { deliverableFileVersionId: FILE_VERSION() } : {});
       } else if (roll < 0.8) {
         // Mostly the next version, sometimes a stale one; outcome 'won'/'lost' at random.
-        const version = rng() < 0.8 ? ++m.version : Math.max(1, m.version - Math.floor(rng() * 3));
-        const type = pick(billingTypes);
+        const version = rng() < 0.9 ? ++m.version : Math.max(1, m.version - Math.floor(rng() * 3));
+        const type = plausibleEvents[status] && rng() < 0.9 ? pick(plausibleEvents[status]) : pick(billingTypes);
         sent.push(await billing.milestone(type, m, version, type === BillingEvents.milestoneDisputeClosed ? { outcome: rng() < 0.5 ? 'won' : 'lost' } : {}));
+        if (rng() < 0.5) await new Promise((r) => setTimeout(r, 30));
       } else if (roll < 0.9 && sent.length) {
         const dup = pick(sent);
         await billing.publish(dup);
@@ -172,6 +191,11 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
       expect(rebuilt).toEqual(incremental);
       expect((incremental.workspace_dashboards as unknown[]).length).toBeGreaterThan(0);
     });
+    // The sequence really moved money around (not just drafts being refused).
+    const reached = await system.query(`select distinct status from milestones where id = any($1::uuid[])`, [tracked.map((t) => t.id)]);
+    expect(reached.length).toBeGreaterThanOrEqual(4);
+    const [{ n: applied }] = await system.query(`select count(*)::int as n from milestone_money_events where milestone_id = any($1::uuid[]) and outcome = 'applied'`, [tracked.map((t) => t.id)]);
+    expect(applied).toBeGreaterThan(3);
     const dash = (await ms.dashboard(e.freelancer)).body;
     expect(dash.milestones.total).toBeGreaterThanOrEqual(14);
   });
