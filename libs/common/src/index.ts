@@ -13,3 +13,4 @@ export * from './health/health.module';
 export * from './config/service-env';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/run-main';
+export * from './scheduling/periodic-task';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FilePurgedData, FilesEvents } from '@fpms/contracts';
@@ -23,8 +24,7 @@ const BATCH = 20;
 @Injectable()
 export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FilesJanitor.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule: PeriodicTask<{ expiredUploads: number; purgedFiles: number }>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -32,28 +32,25 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(FILES_ENV) private readonly env: FilesEnv,
-  ) {}
+    @Inject(FILES_ENV) env: FilesEnv,
+  ) {
+    this.schedule = new PeriodicTask(FilesJanitor.name, env.FILES_CLEANUP_INTERVAL_SECONDS * 1000, () => this.round());
+  }
 
   onApplicationBootstrap(): void {
-    const seconds = this.env.FILES_CLEANUP_INTERVAL_SECONDS;
-    if (seconds <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((error: Error) => this.logger.error(`cleanup failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, seconds * 1000);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One full round; returns what it did (tests call it after moving the clock). */
-  async runOnce(): Promise<{ expiredUploads: number; purgedFiles: number }> {
+  runOnce(): Promise<{ expiredUploads: number; purgedFiles: number }> {
+    return this.schedule.runNow();
+  }
+
+  private async round(): Promise<{ expiredUploads: number; purgedFiles: number }> {
     let expiredUploads = 0;
     let purgedFiles = 0;
     for (;;) {

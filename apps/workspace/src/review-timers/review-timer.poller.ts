@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
@@ -36,8 +37,7 @@ export interface PollResult {
 @Injectable()
 export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReviewTimerPoller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PollResult>;
+  private readonly schedule: PeriodicTask<PollResult>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -47,32 +47,21 @@ export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationS
     private readonly lifecycle: MilestoneLifecycle,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REVIEW_TIMER_OPTIONS) private readonly options: ReviewTimerOptions,
-  ) {}
+  ) {
+    this.schedule = new PeriodicTask(ReviewTimerPoller.name, options.pollIntervalMs, () => this.drain());
+  }
 
   onApplicationBootstrap(): void {
-    if (this.options.pollIntervalMs <= 0) return;
-    const tick = () => {
-      this.pollOnce()
-        .catch((err) => this.logger.error(`review timer poll failed: ${(err as Error).message}`))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    await this.schedule.stop();
   }
 
   /** One pass over everything due now (by the injected clock). Overlapping calls share the pass. */
   pollOnce(): Promise<PollResult> {
-    if (!this.running) {
-      this.running = this.drain().finally(() => (this.running = undefined));
-    }
-    return this.running;
+    return this.schedule.runNow();
   }
 
   private async drain(): Promise<PollResult> {

@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MILESTONE_STATUS_VALUES } from '@fpms/contracts';
 
@@ -96,18 +97,7 @@ export class SubmitMilestoneDto extends MilestoneCommandDto {
   deliverableFileVersionId: string;
 }
 
-export class ListMilestonesQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'before must be a cursor returned as nextBefore' })
-  before?: string;
-
+export class ListMilestonesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(MILESTONE_STATUS_VALUES)
   status?: (typeof MILESTONE_STATUS_VALUES)[number];

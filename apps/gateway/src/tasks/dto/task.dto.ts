@@ -1,4 +1,5 @@
 import { Transform, Type } from 'class-transformer';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { TASK_STATUS_CATEGORY_VALUES } from '@fpms/contracts';
 
@@ -66,18 +67,7 @@ export class UpdateTaskDto {
   dueDate?: string | null;
 }
 
-export class ListTasksQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'before must be a cursor returned as nextBefore' })
-  before?: string;
-
+export class ListTasksQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(KEY, { message: KEY_MESSAGE })
   status?: string;

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-export class ActivityQueryDto {
+/** `?limit=&before=` keyset paging, newest first; list queries extend it with their filters. */
+export class PageQueryDto {
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,43 @@
+import { PeriodicTask } from './periodic-task';
+
+describe('PeriodicTask', () => {
+  it('shares a run in progress instead of starting a second one', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const task = new PeriodicTask('t', 0, () => {
+      runs++;
+      return new Promise<number>((resolve) => (release = () => resolve(runs)));
+    });
+    const a = task.runNow();
+    const b = task.runNow();
+    release();
+    expect(await Promise.all([a, b])).toEqual([1, 1]);
+    expect(await (async () => { const c = task.runNow(); release(); return c; })()).toBe(2);
+  });
+
+  it('runs on its interval, keeps going after a failure, and stop() waits for the run in flight', async () => {
+    let runs = 0;
+    const task = new PeriodicTask('t', 10, async () => {
+      runs++;
+      if (runs === 1) throw new Error('first run fails');
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    task.start();
+    const deadline = Date.now() + 2000;
+    while (runs < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await task.stop();
+    const after = runs;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(after).toBeGreaterThanOrEqual(3);
+    expect(runs).toBe(after);
+  });
+
+  it('does not schedule with a non-positive interval', async () => {
+    let runs = 0;
+    const task = new PeriodicTask('t', 0, async () => void runs++);
+    task.start();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(runs).toBe(0);
+    await task.stop();
+  });
+});
