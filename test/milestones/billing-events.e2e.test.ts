@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
 import { bearer, MutableClock, RunningPlatform, startPlatform } from '@fpms/testing';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox } from './support';
+import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
 
 describe('billing events drive milestone money (inbox, versions, dashboards)', () => {
   const clock = new MutableClock('2030-06-01T12:00:00Z');
@@ -16,7 +16,7 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
 
   beforeAll(async () => {
     // Short retries so an out-of-order event is retried within the test's time.
-    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
     e = await engagement(platform);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES } from '@fpms/contracts';
 import { bearer, RunningPlatform, signUp, startPlatform, tapEvents } from '@fpms/testing';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox } from './support';
+import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
 
 const ROUTE: Record<(typeof MILESTONE_COMMAND_VALUES)[number], string> = {
   propose: 'propose',
@@ -27,7 +27,7 @@ describe('milestone lifecycle through the gateway', () => {
   let ms: ReturnType<typeof milestoneApi>;
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    platform = await startPlatform({ services: ['gateway', 'workspace'], env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
     e = await engagement(platform);

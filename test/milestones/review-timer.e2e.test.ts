@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { BillingEvents } from '@fpms/contracts';
 import { MutableClock, RunningPlatform, startPlatform, tapEvents } from '@fpms/testing';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox } from './support';
+import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -21,7 +21,7 @@ describe('review timers', () => {
   const poller = (p: RunningPlatform = platform) => p.apps.workspace!.get(ReviewTimerPoller);
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
     e = await engagement(platform);
@@ -129,7 +129,7 @@ describe('review timers', () => {
   });
 
   it('runs each timer once with several replicas polling at the same moment', async () => {
-    const replica = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    const replica = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     const tap = await tapEvents(['workspace.milestone.approved'], { amqpUrl: platform.amqpUrl });
     try {
       const ids: string[] = [];
@@ -155,7 +155,7 @@ describe('review timers', () => {
   it('survives a restart: timers live in the database', async () => {
     const m = await submitted(3);
     await platform.stop('workspace');
-    const restarted = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    const restarted = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     try {
       clock.advance(3 * DAY);
       expect((await poller(restarted).pollOnce()).approved).toBe(1);

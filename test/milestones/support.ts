@@ -144,5 +144,12 @@ export async function fundedMilestone(
   return m;
 }
 
+/**
+ * The workspace service as these tests run it: no timer loop (tests poll with a moved
+ * clock) and no files service, so deliverable ids are stored unchecked. Pinning through
+ * the files service is covered by deliverable-pinning.e2e.test.ts.
+ */
+export const MILESTONE_ONLY_WORKSPACE_ENV = { REVIEW_TIMER_POLL_MS: '0', DELIVERABLE_PINNING: 'off' };
+
 export const systemDb = (platform: RunningPlatform) => connectServiceDb('workspace', 'system', platform.dbPrefix);
 export const FILE_VERSION = () => randomUUID();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { bearer, MutableClock, RunningPlatform, startPlatform } from '@fpms/testing';
-import { engagement, Engagement, milestoneApi } from './support';
+import { engagement, Engagement, milestoneApi, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
 
 describe('tasks on a customisable board', () => {
   const clock = new MutableClock('2030-04-10T08:00:00Z');
@@ -11,7 +11,7 @@ describe('tasks on a customisable board', () => {
   const tasks = () => `/api/v1/workspaces/${e.workspaceId}/tasks`;
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: { REVIEW_TIMER_POLL_MS: '0' } } });
+    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     e = await engagement(platform);
     ms = milestoneApi(platform, e);
   });

@@ -20,7 +20,8 @@ import { DashboardProjector } from './dashboard/dashboard-projector';
 import { DashboardRepository } from './dashboard/dashboard.repository';
 import { DashboardService } from './dashboard/dashboard.service';
 import { WorkspaceEventsSubscriber } from './events/workspace-events.subscriber';
-import { DeliverablePinner } from './milestones/deliverable-pinner';
+import { DeliverablePinner, FilesDeliverablePinner, UncheckedDeliverablePinner } from './milestones/deliverable-pinner';
+import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { MilestoneLifecycle } from './milestones/milestone-lifecycle';
 import { MilestonesController } from './milestones/milestones.controller';
 import { MilestonesRepository } from './milestones/milestones.repository';
@@ -80,7 +81,8 @@ export class WorkspaceAppModule {
         MoneyEventsRepository,
         MilestoneLifecycle,
         MilestonesService,
-        DeliverablePinner,
+        { provide: DeliverablePinner, useClass: env.DELIVERABLE_PINNING === 'files' ? FilesDeliverablePinner : UncheckedDeliverablePinner },
+        ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         ReviewTimersRepository,
         { provide: REVIEW_TIMER_OPTIONS, useValue: timerOptions },
         ReviewTimerPoller,

@@ -7,5 +7,13 @@ export const workspaceEnvSchema = platformServiceEnvSchema.extend({
   REVIEW_TIMER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** How long a claimed timer stays away from other replicas. */
   REVIEW_TIMER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** Calls to other services (the files service, to pin deliverables) give up after this long. */
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /**
+   * `files`: a submission pins its deliverable in the files service (a missing, foreign or
+   * unfinished version is refused). `off` stores the id unchecked — for running the
+   * workspace service without a files service (milestone-only tests); never in production.
+   */
+  DELIVERABLE_PINNING: z.enum(['files', 'off']).default('files'),
 });
 export type WorkspaceEnv = z.infer<typeof workspaceEnvSchema>;

@@ -73,6 +73,11 @@ export class FilesRepository {
     return manager.query(`select * from file_versions where file_id = $1 and workspace_id = $2 order by number desc`, [fileId, workspaceId]);
   }
 
+  async fileIdOfVersion(manager: EntityManager, workspaceId: string, versionId: string): Promise<string | null> {
+    const [row] = await manager.query(`select file_id from file_versions where id = $1 and workspace_id = $2`, [versionId, workspaceId]);
+    return row?.file_id ?? null;
+  }
+
   async findVersion(manager: EntityManager, workspaceId: string, fileId: string, versionId: string, options: { lock?: boolean } = {}): Promise<VersionRow | null> {
     const [row] = await manager.query(
       `select * from file_versions where id = $1 and file_id = $2 and workspace_id = $3 ${options.lock ? 'for update' : ''}`,

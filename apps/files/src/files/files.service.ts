@@ -135,15 +135,17 @@ export class FilesService {
   }
 
   /** Pins a ready version as a deliverable (milestone submission). Idempotent; the first pin's details stay. */
-  pin(caller: VerifiedRpc<unknown>, input: Scoped & { versionId: string; pinnedFor?: string }): Promise<FileVersionView> {
+  pin(caller: VerifiedRpc<unknown>, input: { workspaceId: string; fileId?: string; versionId: string; pinnedFor?: string }): Promise<FileVersionView> {
     return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager) => {
-      const file = await this.files.findFile(manager, input.workspaceId, input.fileId, { lock: true });
-      if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
-      const version = await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId, { lock: true });
+      const fileId = input.fileId ?? (await this.files.fileIdOfVersion(manager, input.workspaceId, input.versionId));
+      if (!fileId) throw FilesError.versionNotFound(input.versionId);
+      const file = await this.files.findFile(manager, input.workspaceId, fileId, { lock: true });
+      if (!file || file.deleted_at) throw FilesError.fileNotFound(fileId);
+      const version = await this.files.findVersion(manager, input.workspaceId, fileId, input.versionId, { lock: true });
       if (!version) throw FilesError.versionNotFound(input.versionId);
       if (version.status !== 'ready') throw FilesError.versionNotReady();
       if (!version.pinned_at) await this.files.pin(manager, version.id, caller.userId, this.clock.now(), input.pinnedFor ?? null);
-      return toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!);
+      return toVersionView((await this.files.findVersion(manager, input.workspaceId, fileId, input.versionId))!);
     });
   }
 }

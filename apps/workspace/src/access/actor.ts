@@ -6,4 +6,6 @@ export interface Actor {
   accountId?: string;
   requestId: string;
   isPlatformAdmin: boolean;
+  /** The caller's verified access token, forwarded when this service calls another for them. */
+  token: string;
 }

@@ -133,6 +133,7 @@ export const FilesRpc = {
   pinVersion: rpcPattern<FileVersionView>()(
     queue,
     'files.versions.pin',
-    z.object({ workspaceId, fileId, versionId, pinnedFor: z.string().trim().min(1).max(200).optional() }),
+    // The file is implied by the version; milestones know only the deliverable's version id.
+    z.object({ workspaceId, fileId: fileId.optional(), versionId, pinnedFor: z.string().trim().min(1).max(200).optional() }),
   ),
 } as const;
