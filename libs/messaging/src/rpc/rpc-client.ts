@@ -43,6 +43,8 @@ export class RpcClient {
     this.channel = this.connection.createChannel({
       json: false,
       confirm: false,
+      // Direct reply-to only works with noAck (RabbitMQ refuses acks on it). A lost reply
+      // is a timed-out call (504), never a lost request: requests are acked by the server.
       setup: (ch: ConfirmChannel) => ch.consume(REPLY_QUEUE, (msg) => this.onReply(msg), { noAck: true }),
     });
   }
