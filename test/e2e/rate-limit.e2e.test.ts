@@ -141,6 +141,27 @@ describe('rate limits on login and refresh', () => {
     expect(row).toEqual({ used_at: null, revoked_at: null });
   });
 
+  it('limits signups per IP (they run argon2 too), for freelancers and invited clients alike', async () => {
+    const limited = await startPlatform({
+      services: ['gateway'],
+      env: { gateway: { RATE_LIMIT_SIGNUP_IP: '2/600', RATE_LIMIT_PREFIX: `${uniqueName('rl')}:` } },
+      shareWith: a,
+    });
+    try {
+      const signup = () =>
+        request(limited.gatewayUrl).post('/api/v1/auth/signup').send({ email: `${uniqueName('s')}@example.test`, password: 'a long enough password', name: 'S' });
+      expect((await signup()).status).toBe(201);
+      expect((await signup()).status).toBe(201);
+      expect429(await signup(), 600);
+      const invited = await request(limited.gatewayUrl)
+        .post(`/api/v1/invitations/inv_${'x'.repeat(43)}/signup`)
+        .send({ email: `${uniqueName('s')}@example.test`, password: 'a long enough password', name: 'S' });
+      expect429(invited, 600);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('ignores X-Forwarded-For from clients when TRUST_PROXY is off (the default)', async () => {
     const plain = await startPlatform({
       services: ['gateway'],

@@ -20,5 +20,7 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   RATE_LIMIT_LOGIN_ACCOUNT: rateLimitRule('10/900'),
   RATE_LIMIT_REFRESH_IP: rateLimitRule('60/60'),
   RATE_LIMIT_REFRESH_SESSION: rateLimitRule('30/60'),
+  /** Signups (freelancer or through an invitation) per client IP. */
+  RATE_LIMIT_SIGNUP_IP: rateLimitRule('20/600'),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -67,6 +67,7 @@ export class AuthService {
    * leaves no user behind, and it is idempotent on the account id we chose.
    */
   async signup(input: SignupDto, requestId: string, client: ClientInfo): Promise<SignupResponse> {
+    await this.limits.consumeSignupAttempt(client.ip);
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
     const accountId = randomUUID();
@@ -91,6 +92,7 @@ export class AuthService {
    * expired, revoked or used-up invitation leaves no user behind.
    */
   async signupWithInvitation(invitationToken: string, input: NewUserDto, requestId: string, client: ClientInfo): Promise<InvitedSignupResponse> {
+    await this.limits.consumeSignupAttempt(client.ip);
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
     const passwordHash = await this.hasher.hash(input.password);

@@ -16,6 +16,7 @@ export class RateLimitModule {
         loginAccount: env.RATE_LIMIT_LOGIN_ACCOUNT,
         refreshIp: env.RATE_LIMIT_REFRESH_IP,
         refreshSession: env.RATE_LIMIT_REFRESH_SESSION,
+        signupIp: env.RATE_LIMIT_SIGNUP_IP,
       },
     };
     return {

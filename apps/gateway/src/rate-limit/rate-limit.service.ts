@@ -8,7 +8,7 @@ import { RATE_LIMIT_REDIS } from './rate-limit-redis';
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');
 
-export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession';
+export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession' | 'signupIp';
 
 export interface RateLimitSettings {
   /** Prefix of every Redis key (one per deployment; one per platform in tests). */
@@ -21,6 +21,7 @@ const KEY_NAMES: Record<RateLimitName, string> = {
   loginAccount: 'login_account',
   refreshIp: 'refresh_ip',
   refreshSession: 'refresh_session',
+  signupIp: 'signup_ip',
 };
 
 /** Emails are personal data: Redis sees only a hash of the normalised address. */
@@ -55,7 +56,13 @@ export class RateLimitService {
         insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds }),
       });
     };
-    this.limiters = { loginIp: build('loginIp'), loginAccount: build('loginAccount'), refreshIp: build('refreshIp'), refreshSession: build('refreshSession') };
+    this.limiters = {
+      loginIp: build('loginIp'),
+      loginAccount: build('loginAccount'),
+      refreshIp: build('refreshIp'),
+      refreshSession: build('refreshSession'),
+      signupIp: build('signupIp'),
+    };
   }
 
   /**
@@ -71,6 +78,11 @@ export class RateLimitService {
 
   async loginSucceeded(normalisedEmail: string): Promise<void> {
     await this.limiters.loginAccount.delete(accountKey(normalisedEmail));
+  }
+
+  /** Signups run argon2 too: without a limit they are a cheap way to burn the gateway's CPU. */
+  consumeSignupAttempt(ip: string): Promise<void> {
+    return this.consume('signupIp', ip);
   }
 
   consumeRefreshAttempt(ip: string): Promise<void> {
