@@ -2,9 +2,9 @@ import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
-import { bearer, MutableClock, RunningPlatform, startPlatform } from '@fpms/testing';
+import { bearer, MutableClock, RunningPlatform } from '@fpms/testing';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
+import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MilestoneWorld, startMilestoneWorld } from './support';
 
 describe('billing events drive milestone money (inbox, versions, dashboards)', () => {
   const clock = new MutableClock('2030-06-01T12:00:00Z');
@@ -14,19 +14,15 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
   let e: Engagement;
   let ms: ReturnType<typeof milestoneApi>;
 
+  let world: MilestoneWorld;
+
   beforeAll(async () => {
-    // Short retries so an out-of-order event is retried within the test's time.
-    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
-    billing = await BillingPublisher.connect(platform.amqpUrl);
-    system = await systemDb(platform);
-    e = await engagement(platform);
-    ms = milestoneApi(platform, e);
+    world = await startMilestoneWorld(clock);
+    ({ platform, billing, system, e, ms } = world);
   });
 
   afterAll(async () => {
-    await billing?.close();
-    await system?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   const money = async () => (await ms.dashboard(e.client)).body.money as Array<Record<string, number | string>>;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES } from '@fpms/contracts';
-import { bearer, RunningPlatform, signUp, startPlatform, tapEvents } from '@fpms/testing';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
+import { bearer, RunningPlatform, signUp, tapEvents } from '@fpms/testing';
+import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MilestoneWorld, startMilestoneWorld } from './support';
 
 const ROUTE: Record<(typeof MILESTONE_COMMAND_VALUES)[number], string> = {
   propose: 'propose',
@@ -26,18 +26,15 @@ describe('milestone lifecycle through the gateway', () => {
   let e: Engagement;
   let ms: ReturnType<typeof milestoneApi>;
 
+  let world: MilestoneWorld;
+
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
-    billing = await BillingPublisher.connect(platform.amqpUrl);
-    system = await systemDb(platform);
-    e = await engagement(platform);
-    ms = milestoneApi(platform, e);
+    world = await startMilestoneWorld();
+    ({ platform, billing, system, e, ms } = world);
   });
 
   afterAll(async () => {
-    await billing?.close();
-    await system?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   it('runs draft → proposed → accepted → funding → funded → submitted → approved → released, money following billing', async () => {

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { BillingEvents } from '@fpms/contracts';
 import { MutableClock, RunningPlatform, startPlatform, tapEvents } from '@fpms/testing';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, systemDb, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
+import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV, MilestoneWorld, startMilestoneWorld } from './support';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -20,18 +20,15 @@ describe('review timers', () => {
   let ms: ReturnType<typeof milestoneApi>;
   const poller = (p: RunningPlatform = platform) => p.apps.workspace!.get(ReviewTimerPoller);
 
+  let world: MilestoneWorld;
+
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
-    billing = await BillingPublisher.connect(platform.amqpUrl);
-    system = await systemDb(platform);
-    e = await engagement(platform);
-    ms = milestoneApi(platform, e);
+    world = await startMilestoneWorld(clock);
+    ({ platform, billing, system, e, ms } = world);
   });
 
   afterAll(async () => {
-    await billing?.close();
-    await system?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   async function submitted(window = 14) {

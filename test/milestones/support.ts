@@ -3,7 +3,7 @@ import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 
 /**
  * Publishes billing events exactly as billing's outbox relay will: a valid envelope on the
@@ -153,3 +153,32 @@ export const MILESTONE_ONLY_WORKSPACE_ENV = { REVIEW_TIMER_POLL_MS: '0', DELIVER
 
 export const systemDb = (platform: RunningPlatform) => connectServiceDb('workspace', 'system', platform.dbPrefix);
 export const FILE_VERSION = () => randomUUID();
+
+/** What every milestone suite starts with: the platform, a billing publisher, the workspace DB and an engagement. */
+export interface MilestoneWorld {
+  platform: RunningPlatform;
+  billing: BillingPublisher;
+  system: DataSource;
+  e: Engagement;
+  ms: ReturnType<typeof milestoneApi>;
+  close(): Promise<void>;
+}
+
+export async function startMilestoneWorld(clock?: { now(): Date }): Promise<MilestoneWorld> {
+  const platform = await startPlatform({ services: ['gateway', 'workspace'], clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
+  const billing = await BillingPublisher.connect(platform.amqpUrl);
+  const system = await systemDb(platform);
+  const e = await engagement(platform);
+  return {
+    platform,
+    billing,
+    system,
+    e,
+    ms: milestoneApi(platform, e),
+    async close() {
+      await billing.close();
+      await system.destroy();
+      await platform.close();
+    },
+  };
+}
