@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { PageQueryDto } from '../../common/page-query.dto';
+import { VersionedEditDto } from '../../common/versioned-edit.dto';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MILESTONE_STATUS_VALUES } from '@fpms/contracts';
 
@@ -38,23 +39,7 @@ export class CreateMilestoneDto {
   reviewWindowDays?: number;
 }
 
-export class UpdateMilestoneDto {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
-
-  /** null clears it. */
-  @ValidateIf((_, v) => v !== null && v !== undefined)
-  @IsString()
-  @MaxLength(10_000)
-  description?: string | null;
-
+export class UpdateMilestoneDto extends VersionedEditDto {
   @IsOptional()
   @IsInt({ message: 'amount must be an integer number of minor units (e.g. cents)' })
   @Min(1)

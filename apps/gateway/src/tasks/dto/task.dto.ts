@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { PageQueryDto } from '../../common/page-query.dto';
+import { VersionedEditDto } from '../../common/versioned-edit.dto';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { TASK_STATUS_CATEGORY_VALUES } from '@fpms/contracts';
 
@@ -34,22 +35,7 @@ export class CreateTaskDto {
   dueDate?: string;
 }
 
-export class UpdateTaskDto {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
-
-  @ValidateIf((_, v) => v !== null && v !== undefined)
-  @IsString()
-  @MaxLength(10_000)
-  description?: string | null;
-
+export class UpdateTaskDto extends VersionedEditDto {
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsUUID('all')
   milestoneId?: string | null;
