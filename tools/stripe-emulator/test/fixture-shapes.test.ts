@@ -3,9 +3,10 @@ import path from 'path';
 import Stripe from 'stripe';
 import { onboardedAccount, startHarness, type Harness } from './helpers';
 
-const SHARED = path.resolve(__dirname, '../../../../shared/stripe');
-const fixtures = (JSON.parse(fs.readFileSync(path.join(SHARED, 'fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> }).resources;
-const connectFixture = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(SHARED, 'fixtures', name), 'utf8')) as Record<string, unknown>;
+/** Real Stripe example objects kept in the repository (origin and licence: fixtures/README.md). */
+const FIXTURES = path.resolve(__dirname, '../fixtures');
+const fixtures = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> }).resources;
+const connectFixture = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 
 /** Maps whose keys are data, not schema: their key sets are not compared. */
 const FREE_FORM = new Set(['metadata', 'capabilities', 'fraud_details', 'payment_method_options', 'source_types', 'previous_attributes', 'enhanced_eligibility', 'enhanced_evidence', 'sepa_debit_payments', 'wallet_options', 'amount_details', 'tip']);
