@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
+import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
@@ -6,6 +7,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { WorkspaceIdParam } from '../common/id-param';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
+import { Idempotency } from '../common/idempotency-key';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
 @Controller('workspaces')
@@ -14,8 +16,8 @@ export class WorkspacesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Body() body: CreateWorkspaceDto) {
-    return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId));
+  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Body() body: CreateWorkspaceDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId, undefined, idem));
   }
 
   @Get()
