@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { MilestonesRpc, RpcContext } from '@fpms/contracts';
+import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3 } from '@fpms/testing';
 
@@ -121,6 +122,25 @@ describe('idempotent creating requests', () => {
     expect(later.status).toBe(201);
     expect(later.body.id).not.toBe(first.body.id);
     expect((await post(owner, path, { title: 'Today' }, key)).body.id).toBe(later.body.id);
+  });
+
+  it('the hourly purge deletes keys past 24 h (with their stored answers) in every service that keeps them', async () => {
+    for (const service of ['workspace', 'files'] as const) {
+      const db = service === 'workspace' ? workspaceDb : await connectServiceDb('files', 'system', platform.dbPrefix);
+      try {
+        const [oldKey, freshKey] = [randomUUID(), randomUUID()];
+        await db.query(
+          `insert into idempotency_keys (user_id, key, request_hash, response, created_at)
+           values ($1, $2, 'h', '{"token":"secret"}', now() - interval '25 hours'), ($1, $3, 'h', '{}', now() - interval '23 hours')`,
+          [owner.userId, oldKey, freshKey],
+        );
+        expect(await platform.apps[service]!.get(IdempotencyKeysPurge).runNow()).toBeGreaterThanOrEqual(1);
+        const left = await db.query(`select key from idempotency_keys where key = any($1)`, [[oldKey, freshKey]]);
+        expect({ service, left: left.map((r: { key: string }) => r.key) }).toEqual({ service, left: [freshKey] });
+      } finally {
+        if (db !== workspaceDb) await db.destroy();
+      }
+    }
   });
 
   it('file uploads and new versions: a retry answers the same file and version', async () => {

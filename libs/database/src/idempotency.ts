@@ -109,6 +109,7 @@ export class CreateIdempotencyKeys1733000000000 implements MigrationInterface {
         created_at timestamptz not null default now(),
         primary key (user_id, key)
       )`);
+    await queryRunner.query(`create index ${IDEMPOTENCY_TABLE}_created_at_idx on ${IDEMPOTENCY_TABLE} (created_at)`);
     const policy = `(user_id = ${CURRENT_USER_ID})`;
     await queryRunner.query(`alter table ${IDEMPOTENCY_TABLE} enable row level security`);
     await queryRunner.query(`alter table ${IDEMPOTENCY_TABLE} force row level security`);

@@ -7,3 +7,4 @@ export * from './rls';
 export * from './database.module';
 export * from './postgres-errors';
 export * from './idempotency';
+export * from './idempotency-purge';
