@@ -3,6 +3,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { IdempotencyError, IdempotencyRequest } from '@fpms/database/idempotency';
 
+export type { IdempotencyRequest };
+
 /** Stripe's rule: up to 255 printable ASCII characters. */
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 

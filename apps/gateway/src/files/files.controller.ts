@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { FilesRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
@@ -11,7 +10,7 @@ import { CreateVersionDto } from './dto/create-version.dto';
 import { DownloadQueryDto } from './dto/download-query.dto';
 import { ListFilesQueryDto } from './dto/list-files-query.dto';
 import { PinVersionDto } from './dto/pin-version.dto';
-import { Idempotency } from '../common/idempotency-key';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const FileIdParam = () => IdParam('fileId', 'file_not_found', 'File');
 const VersionIdParam = () => IdParam('versionId', 'file_version_not_found', 'File version');

@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
-import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateInvitationDto } from './dto/create-invitation.dto';
-import { Idempotency } from '../common/idempotency-key';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 @Controller()
 @UseGuards(AccessTokenGuard)

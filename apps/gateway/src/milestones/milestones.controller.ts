@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import type { z } from 'zod';
-import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { MilestonesRpc, MilestoneView, RpcPattern } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateMilestoneDto, ListMilestonesQueryDto, MilestoneCommandDto, SubmitMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
-import { Idempotency } from '../common/idempotency-key';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const MilestoneIdParam = () => IdParam('milestoneId', 'milestone_not_found', 'Milestone');
 

@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { TasksRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateTaskDto, ListTasksQueryDto, ReplaceTaskStatusesDto, UpdateTaskDto } from './dto/task.dto';
-import { Idempotency } from '../common/idempotency-key';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const TaskIdParam = () => IdParam('taskId', 'task_not_found', 'Task');
 

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
-import type { IdempotencyRequest } from '@fpms/database/idempotency';
 import { WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
@@ -7,7 +6,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { WorkspaceIdParam } from '../common/id-param';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
-import { Idempotency } from '../common/idempotency-key';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
 @Controller('workspaces')
