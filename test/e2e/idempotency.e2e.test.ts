@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { MilestonesRpc, RpcContext } from '@fpms/contracts';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3 } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3 } from '@fpms/testing';
 
 /**
  * Idempotency-Key on every creating POST (README "Idempotent requests"): a retry with the
@@ -101,6 +101,16 @@ describe('idempotent creating requests', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(await count('milestones', `workspace_id = $1 and title = 'Concurrent'`, [workspaceId])).toBe(1);
+  });
+
+  it('a replay is authorized like a new request: a removed member gets 404, not the stored answer', async () => {
+    const collaborator = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'collaborator');
+    const key = randomUUID();
+    const path = `/workspaces/${workspaceId}/tasks`;
+    expect((await post(collaborator, path, { title: 'Before removal' }, key)).status).toBe(201);
+    const removed = await api().delete(`/api/v1/workspaces/${workspaceId}/members/${collaborator.userId}`).set(bearer(owner.token));
+    expect(removed.status).toBe(204);
+    expect((await post(collaborator, path, { title: 'Before removal' }, key)).status).toBe(404);
   });
 
   it('a malformed key is 400 with the error body, and nothing is created', async () => {
