@@ -1,5 +1,6 @@
 import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
+import { CreateIdempotencyKeys1733000000000 } from '@fpms/database/idempotency';
 import { FilesVersionsQuotas1732300500000 } from './1732300500000-files-versions-quotas';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const filesMigrations = [CreateMessagingTables1732300000000, FilesVersionsQuotas1732300500000];
+export const filesMigrations = [CreateMessagingTables1732300000000, FilesVersionsQuotas1732300500000, CreateIdempotencyKeys1733000000000];

@@ -16,6 +16,7 @@ import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
 import { StorageUsageRepository } from './quota/storage-usage.repository';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadsService } from './uploads/uploads.service';
+import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 
 /** The files service: tenant-scoped object storage with presigned URLs, versions, quotas. */
 @Module({})
@@ -38,6 +39,7 @@ export class FilesAppModule {
         FilesService,
         UploadsService,
         FilesJanitor,
+        IdempotencyKeysPurge,
       ],
     };
   }

@@ -43,6 +43,7 @@ import { WorkspaceEntity } from './workspaces/entities/workspace.entity';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { WorkspacesRepository } from './workspaces/workspaces.repository';
 import { WorkspacesService } from './workspaces/workspaces.service';
+import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -86,6 +87,7 @@ export class WorkspaceAppModule {
         ReviewTimersRepository,
         { provide: REVIEW_TIMER_OPTIONS, useValue: timerOptions },
         ReviewTimerPoller,
+        IdempotencyKeysPurge,
         TasksRepository,
         TasksService,
         DashboardProjector,

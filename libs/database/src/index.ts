@@ -6,3 +6,5 @@ export * from './tenant-transactions';
 export * from './rls';
 export * from './database.module';
 export * from './postgres-errors';
+export * from './idempotency';
+export * from './idempotency-purge';

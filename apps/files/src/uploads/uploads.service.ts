@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedUploadView, FileDetailView, FilesEvents, FileVersionReadyData, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
+import { idempotent } from '@fpms/database/idempotency';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
 import { Clock, CLOCK } from '../clock';
@@ -80,7 +81,7 @@ export class UploadsService {
     const now = this.clock.now();
     const uploadExpiresAt = new Date(now.getTime() + this.env.FILES_UPLOAD_EXPIRY_MINUTES * 60_000);
     try {
-      const created = await this.access.inTenant(caller, grant, async (manager) => {
+      const created = await this.access.inTenant(caller, grant, idempotent(caller, async (manager) => {
         const plan = await this.plans.find(manager, grant.accountId);
         const maxBytes = maxFileSize(plan, this.env.FILES_MAX_SIZE_BYTES);
         if (input.size > maxBytes) throw FilesError.fileTooLarge(input.size, maxBytes);
@@ -110,8 +111,12 @@ export class UploadsService {
         const version = (await this.files.findVersion(manager, grant.workspaceId, fileId, versionId))!;
         const latest = await this.files.latestReadyVersion(manager, grant.workspaceId, fileId);
         return { file: toFileView(file, latest), version };
-      });
-      return { file: created.file, version: toVersionView(created.version), upload: await this.instructions(created.version, uploadExpiresAt) };
+      }));
+      // A replayed request answers the version its first attempt created: this attempt's multipart upload is not needed.
+      const replayed = created.version.id !== versionId;
+      if (replayed && uploadId) await this.storage.abortMultipartUpload(key, uploadId);
+      const expiresAt = replayed ? new Date(created.version.upload_expires_at) : uploadExpiresAt;
+      return { file: created.file, version: toVersionView(created.version), upload: await this.instructions(created.version, expiresAt) };
     } catch (error) {
       if (uploadId) await this.storage.abortMultipartUpload(key, uploadId);
       throw error;

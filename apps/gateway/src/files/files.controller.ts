@@ -10,6 +10,7 @@ import { CreateVersionDto } from './dto/create-version.dto';
 import { DownloadQueryDto } from './dto/download-query.dto';
 import { ListFilesQueryDto } from './dto/list-files-query.dto';
 import { PinVersionDto } from './dto/pin-version.dto';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const FileIdParam = () => IdParam('fileId', 'file_not_found', 'File');
 const VersionIdParam = () => IdParam('versionId', 'file_version_not_found', 'File version');
@@ -21,8 +22,8 @@ export class FilesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  createUpload(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateUploadDto) {
-    return this.rpc.call(FilesRpc.createUpload, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  createUpload(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateUploadDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(FilesRpc.createUpload, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get()
@@ -64,8 +65,9 @@ export class FilesController {
     @WorkspaceIdParam() workspaceId: string,
     @FileIdParam() fileId: string,
     @Body() body: CreateVersionDto,
+    @Idempotency() idem: IdempotencyRequest,
   ) {
-    return this.rpc.call(FilesRpc.createVersion, { workspaceId, fileId, ...body }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call(FilesRpc.createVersion, { workspaceId, fileId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Post(':fileId/versions/:versionId/complete')

@@ -5,6 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateInvitationDto } from './dto/create-invitation.dto';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -12,8 +13,8 @@ export class InvitationsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post('workspaces/:workspaceId/invitations')
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateInvitationDto) {
-    return this.rpc.call(WorkspaceRpc.createInvitation, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateInvitationDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(WorkspaceRpc.createInvitation, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get('workspaces/:workspaceId/invitations')

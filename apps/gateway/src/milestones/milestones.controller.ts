@@ -6,6 +6,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateMilestoneDto, ListMilestonesQueryDto, MilestoneCommandDto, SubmitMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const MilestoneIdParam = () => IdParam('milestoneId', 'milestone_not_found', 'Milestone');
 
@@ -17,8 +18,8 @@ export class MilestonesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateMilestoneDto) {
-    return this.rpc.call(MilestonesRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateMilestoneDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(MilestonesRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get()

@@ -5,6 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateTaskDto, ListTasksQueryDto, ReplaceTaskStatusesDto, UpdateTaskDto } from './dto/task.dto';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const TaskIdParam = () => IdParam('taskId', 'task_not_found', 'Task');
 
@@ -24,8 +25,8 @@ export class TasksController {
   }
 
   @Post('tasks')
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateTaskDto) {
-    return this.rpc.call(TasksRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId));
+  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateTaskDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(TasksRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get('tasks')

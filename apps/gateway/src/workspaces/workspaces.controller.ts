@@ -6,6 +6,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { WorkspaceIdParam } from '../common/id-param';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
+import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
 @Controller('workspaces')
@@ -14,8 +15,8 @@ export class WorkspacesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Body() body: CreateWorkspaceDto) {
-    return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId));
+  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Body() body: CreateWorkspaceDto, @Idempotency() idem: IdempotencyRequest) {
+    return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId, undefined, idem));
   }
 
   @Get()

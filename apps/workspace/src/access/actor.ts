@@ -8,4 +8,6 @@ export interface Actor {
   isPlatformAdmin: boolean;
   /** The caller's verified access token, forwarded when this service calls another for them. */
   token: string;
+  /** Set on creating requests: the create runs at most once per (user, key). */
+  idempotency?: { key: string; requestHash: string };
 }

@@ -15,6 +15,7 @@ import { WorkspacesRepository } from '../workspaces/workspaces.repository';
 import { InvitationError } from './invitation.errors';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from './invitation-token';
 import { Invitation, InvitationsRepository } from './invitations.repository';
+import { idempotent } from '@fpms/database/idempotency';
 
 export interface CreateInvitationInput {
   workspaceId: string;
@@ -40,7 +41,7 @@ export class InvitationsService {
   ) {}
 
   create(actor: Actor, input: CreateInvitationInput): Promise<CreatedInvitationView> {
-    return this.access.run(actor, input.workspaceId, WorkspaceAction.ManageInvitations, async (manager, scope) => {
+    return this.access.run(actor, input.workspaceId, WorkspaceAction.ManageInvitations, idempotent(actor, async (manager, scope) => {
       const { token, hash } = newInvitationToken();
       const invitation = await this.invitations.insert(manager, {
         id: randomUUID(),
@@ -64,7 +65,7 @@ export class InvitationsService {
         requestId: actor.requestId,
       });
       return { ...view(invitation), token };
-    });
+    }));
   }
 
   list(actor: Actor, workspaceId: string): Promise<{ items: InvitationView[] }> {

@@ -13,6 +13,7 @@ import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
 import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
 import { MilestoneError } from './milestone.errors';
 import { MilestoneEdits, MilestoneRow, MilestonesRepository, toMilestoneView } from './milestones.repository';
+import { idempotent } from '@fpms/database/idempotency';
 
 export interface CreateMilestoneInput {
   title: string;
@@ -42,7 +43,7 @@ export class MilestonesService {
   ) {}
 
   create(actor: Actor, workspaceId: string, input: CreateMilestoneInput): Promise<MilestoneView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, async (manager, scope) => {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, idempotent(actor, async (manager, scope) => {
       const id = randomUUID();
       const reviewWindowDays = input.reviewWindowDays ?? (await this.milestones.workspaceReviewWindow(manager, workspaceId));
       await this.milestones.insert(manager, {
@@ -70,7 +71,7 @@ export class MilestonesService {
       });
       await this.dashboards.milestoneChanged(manager, scope, null, factsOf(row));
       return toMilestoneView(row);
-    });
+    }));
   }
 
   list(actor: Actor, workspaceId: string, q: { limit: number; before?: string; status?: string }): Promise<{ items: MilestoneView[]; nextBefore: string | null }> {

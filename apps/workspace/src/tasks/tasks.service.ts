@@ -11,6 +11,7 @@ import { TaskFacts } from '../dashboard/dashboard-contributions';
 import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { TaskError } from './task.errors';
 import { TaskFields, TaskRow, TasksRepository, toTaskView } from './tasks.repository';
+import { idempotent } from '@fpms/database/idempotency';
 
 const factsOf = (r: Pick<TaskRow, 'category' | 'due_date'>): TaskFacts => ({ open: r.category !== 'done', dueDate: r.due_date });
 
@@ -56,7 +57,7 @@ export class TasksService {
   }
 
   create(actor: Actor, workspaceId: string, input: { title: string; description?: string; milestoneId?: string; status?: string; assigneeUserId?: string; dueDate?: string }): Promise<TaskView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ManageTasks, async (manager, scope) => {
+    return this.access.run(actor, workspaceId, WorkspaceAction.ManageTasks, idempotent(actor, async (manager, scope) => {
       const board = await this.tasks.board(manager, scope);
       const status = input.status ?? board.find((s) => s.category === 'todo')?.key ?? board[0].key;
       await this.checkReferences(manager, scope, board, { ...input, status });
@@ -86,7 +87,7 @@ export class TasksService {
       });
       await this.dashboards.taskChanged(manager, scope, null, factsOf(row));
       return toTaskView(row, this.today());
-    });
+    }));
   }
 
   list(actor: Actor, workspaceId: string, q: { limit: number; before?: string; status?: string; milestoneId?: string; assigneeUserId?: string; overdue?: boolean }) {

@@ -12,6 +12,7 @@ import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from './workspaces.repository';
+import { idempotent } from '@fpms/database/idempotency';
 
 @Injectable()
 export class WorkspacesService {
@@ -31,7 +32,7 @@ export class WorkspacesService {
     const accountId = actor.accountId;
     if (!accountId) throw AccessError.noAccount();
     const id = randomUUID();
-    return this.tx.run({ accountId, workspaceId: id, userId: actor.userId }, async (manager) => {
+    return this.tx.run({ accountId, workspaceId: id, userId: actor.userId }, idempotent(actor, async (manager) => {
       await this.workspaces.insert(manager, { id, accountId, name: input.name, clientName: input.clientName ?? null, createdBy: actor.userId });
       await this.members.add(manager, { workspaceId: id, accountId, userId: actor.userId, role: 'owner', email: actor.email.toLowerCase() });
       const scope = { accountId, workspaceId: id };
@@ -56,7 +57,7 @@ export class WorkspacesService {
       });
       const created = await this.workspaces.findForMember(manager, id, actor.userId);
       return created!;
-    });
+    }));
   }
 
   /** Every workspace the caller is a member of, in any account. */

@@ -54,6 +54,7 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
       email: claims.email,
       isPlatformAdmin: claims.adm === true,
       token: ctx.token,
+      idempotency: ctx.idempotency,
       data,
     };
     // Handlers take their argument from the payload object: hand them the verified view.

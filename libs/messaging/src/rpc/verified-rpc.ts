@@ -10,5 +10,7 @@ export interface VerifiedRpc<TData> {
   isPlatformAdmin: boolean;
   /** The verified access token, to forward when this service calls another on the caller's behalf. */
   token: string;
+  /** Idempotency key and request hash of a creating request (see rpc-context). */
+  idempotency?: { key: string; requestHash: string };
   data: TData;
 }
