@@ -92,7 +92,7 @@ export class WorkspaceAppModule {
         DashboardRepository,
         DashboardService,
         // Billing's money facts, through the inbox (DESIGN §3): see WorkspaceEventsSubscriber.
-        ...eventConsumerProviders('workspace', env.AMQP_URL, { bindings: ['billing.#'], subscriber: WorkspaceEventsSubscriber }),
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

@@ -6,6 +6,8 @@ import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event
 import { setTenantContext } from '@fpms/database/tenant-context';
 import {
   attemptsFromHeaders,
+  consumerDeclarations,
+  declareTopology,
   DEFAULT_EVENTS_EXCHANGE,
   deadLetterQueueName,
   DeadLetterReason,
@@ -15,7 +17,6 @@ import {
   republishHeaders,
   resolveRetryPolicy,
   RetryPolicy,
-  retryQueueCount,
   retryQueueName,
 } from './event-topology';
 import { INBOX_TABLE } from './messaging-tables.migration';
@@ -186,22 +187,8 @@ export class EventConsumer {
       if (this.active?.ch === ch) this.active = undefined;
     });
     const { queue, bindings } = this.options;
-    await ch.assertExchange(this.exchange, 'topic', { durable: true });
-    await ch.assertQueue(queue, { durable: true });
-    for (const pattern of bindings) await ch.bindQueue(queue, this.exchange, pattern);
-    for (let n = 1; n <= retryQueueCount(this.policy); n++) {
-      await ch.assertQueue(retryQueueName(queue, n), {
-        durable: true,
-        arguments: {
-          // Expired messages dead-letter through the default exchange straight back to
-          // the main queue; nothing consumes the retry queues themselves.
-          'x-message-ttl': this.policy.retryDelaysMs[n - 1],
-          'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': queue,
-        },
-      });
-    }
-    await ch.assertQueue(this.dlq, { durable: true });
+    // The same declarations provisioning and the relays make (see event-topology.ts).
+    await declareTopology(ch, consumerDeclarations(this.exchange, queue, bindings, this.policy));
     if (this.stopping) return;
     await ch.prefetch(this.prefetch);
     const { consumerTag } = await ch.consume(queue, (msg) => this.onDelivery(ch, msg), { noAck: false });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
+import { EVENT_TOPOLOGY } from '@fpms/contracts/events/event-topology';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { KeySet } from '@fpms/auth/key-set';
 import { HealthModule } from '@fpms/common/health/health.module';
@@ -51,8 +52,9 @@ export class PlatformModule {
         {
           provide: OutboxRelay,
           inject: [getDataSourceToken(SYSTEM_DATA_SOURCE)],
-          // The relay reads every tenant's outbox rows: it is cross-tenant by nature.
-          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL }),
+          // The relay reads every tenant's outbox rows: it is cross-tenant by nature. It
+          // declares the whole topology before its first publish (see event-topology.ts).
+          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY }),
         },
         OutboxRelayLifecycle,
         RpcEnvelopeInterceptor,
