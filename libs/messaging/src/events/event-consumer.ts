@@ -20,7 +20,8 @@ import {
   retryQueueName,
 } from './event-topology';
 import { INBOX_TABLE } from './messaging-tables.migration';
-import { deleteInChunks, withTimeout } from './relay-support';
+import { purgeInbox } from './housekeeping';
+import { withTimeout } from './relay-support';
 
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
 
@@ -169,14 +170,7 @@ export class EventConsumer {
    * longer recognized as a duplicate.
    */
   async purgeInbox(olderThanMs: number): Promise<number> {
-    return deleteInChunks(
-      this.options.dataSource,
-      `delete from ${INBOX_TABLE} where (consumer, message_id) in (
-         select consumer, message_id from ${INBOX_TABLE}
-         where consumer = $1 and received_at < now() - make_interval(secs => $2)
-         limit $3)`,
-      [this.options.consumerName, olderThanMs / 1000],
-    );
+    return purgeInbox(this.options.dataSource, new Date(Date.now() - olderThanMs), this.options.consumerName);
   }
 
   /** Runs on every (re)connect: declare everything we use, then consume. Idempotent. */

@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import type { EventTopology } from '@fpms/contracts/events/event-topology';
 import { declareTopology, DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL, topologyDeclarations } from './event-topology';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
-import { backoffDelay, deleteInChunks, listenerClientConfig, Waker, withTimeout } from './relay-support';
+import { purgeSentOutbox } from './housekeeping';
+import { backoffDelay, listenerClientConfig, Waker, withTimeout } from './relay-support';
 
 export interface OutboxRelayOptions {
   /** Must see every tenant's outbox rows (the system / BYPASSRLS pool in services). */
@@ -154,14 +155,7 @@ export class OutboxRelay {
 
   /** Deletes sent rows older than `olderThanMs`, in chunks so no single statement runs long. Returns the count. */
   async purgeSent(olderThanMs: number): Promise<number> {
-    return deleteInChunks(
-      this.dataSource,
-      `delete from ${OUTBOX_TABLE} where id in (
-         select id from ${OUTBOX_TABLE}
-         where sent_at is not null and sent_at < now() - make_interval(secs => $1)
-         limit $2)`,
-      [olderThanMs / 1000],
-    );
+    return purgeSentOutbox(this.dataSource, new Date(Date.now() - olderThanMs));
   }
 
   private async setupChannel(ch: ConfirmChannel): Promise<void> {
