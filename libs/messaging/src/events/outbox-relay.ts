@@ -241,13 +241,14 @@ export class OutboxRelay {
         return { claimed: 0, published: 0 };
       }
       ids = rows.map((r) => r.id);
-      for (const id of ids) this.returned.delete(id);
+      // Batches run one at a time per relay: any return seen from now on is for this batch.
+      this.returned.clear();
       const confirms = Promise.all(rows.map((row) => this.publish(channel, row)));
       // The wrapper's own timeout does not cover a message it re-queued after a channel
       // close, so bound the whole batch here as well.
       await withTimeout(confirms, this.publishTimeoutMs + 1000, 'timed out waiting for broker confirms');
       const unroutable = rows.filter((r) => this.returned.has(r.id));
-      for (const id of ids) this.returned.delete(id);
+      this.returned.clear();
       const routed = rows.filter((r) => !unroutable.includes(r)).map((r) => r.id);
       await qr.query(
         `update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`,
