@@ -2,6 +2,7 @@ import request from 'supertest';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { MessagingHousekeeping } from '@fpms/messaging/nest/messaging-housekeeping';
 import { bearer, connectServiceDb, createWorkspace, MutableClock, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 import { InvitationPurgeRepository } from '../../apps/workspace/src/housekeeping/invitation-purge.repository';
 import { InvitationPurger } from '../../apps/workspace/src/housekeeping/invitation-purger';
@@ -81,5 +82,13 @@ describe('invitation purge', () => {
     const [a, b] = await Promise.all([purger.runOnce(), second.runOnce()]);
     expect(a + b).toBe(2);
     expect(await remaining()).toEqual([]);
+
+    // The service's own outbox housekeeping reads the same clock: a month on, the events
+    // this test caused (workspace created, members added…) were sent long ago and go.
+    const sent = Number((await db.query(`select count(*)::int as n from outbox_messages where sent_at is not null`))[0].n);
+    expect(sent).toBeGreaterThan(0);
+    const swept = await app.get(MessagingHousekeeping, { strict: false }).runOnce();
+    expect(swept.outbox).toBeGreaterThanOrEqual(sent);
+    expect(Number((await db.query(`select count(*)::int as n from outbox_messages where sent_at is not null`))[0].n)).toBe(0);
   });
 });
