@@ -1,10 +1,10 @@
 import { ensureDevKeyPair } from '@fpms/auth/key-set';
 import { platformEnv } from './platform-env';
-import { dropDatabases, provisionDatabases } from './provision';
+import { dropDatabases, provisionDatabases, provisionTopology } from './provision';
 import { deleteVhost, ensureVhost } from './rabbitmq-vhost';
 
 /**
- * `provision-cli up`   creates the vhost, databases, roles, grants, runs migrations and
+ * `provision-cli up`   creates the vhost and its event topology, databases, roles, grants, runs migrations and
  *                      makes a local JWT key pair if there is none.
  * `provision-cli down` drops the databases and the vhost (used by test runs).
  */
@@ -13,6 +13,7 @@ async function main() {
   const platform = platformEnv();
   if (command === 'up') {
     await ensureVhost(platform.vhost);
+    await provisionTopology(platform.amqpUrl);
     await provisionDatabases(platform);
     ensureDevKeyPair(platform.keysDir, platform.activeKid);
     process.stdout.write(`[provision] databases ${platform.dbPrefix}_* migrated, vhost ${platform.vhost} ready\n`);

@@ -1,6 +1,9 @@
+import * as amqplib from 'amqplib';
 import { Client } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
+import { EVENT_TOPOLOGY, EventTopology } from '@fpms/contracts/events/event-topology';
 import { serviceDatabaseName, serviceRoles, ServiceName, SERVICE_NAMES } from '@fpms/database';
+import { declareTopology, topologyDeclarations } from '@fpms/messaging/events/event-topology';
 import { PlatformEnv } from './platform-env';
 import { serviceMigrations } from './service-migrations';
 
@@ -112,4 +115,21 @@ export async function dropDatabases(platform: PlatformEnv, services: readonly Se
       await client.query(`drop database if exists ${quoteIdent(serviceDatabaseName(service, platform.dbPrefix))} with (force)`);
     }
   });
+}
+
+/**
+ * Declares the event topology (exchange, every consumer's queue, bindings, retry queues
+ * and DLQ) on the vhost `amqpUrl` points at, from the same definition every service
+ * declares at start. Idempotent. A queue that exists with other arguments (a changed
+ * retry delay) fails here with the broker's PRECONDITION_FAILED, before any service starts.
+ */
+export async function provisionTopology(amqpUrl: string, topology: EventTopology = EVENT_TOPOLOGY): Promise<void> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    await declareTopology(channel, topologyDeclarations(topology));
+    await channel.close();
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }

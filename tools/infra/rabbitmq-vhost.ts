@@ -38,3 +38,11 @@ export async function deleteVhost(vhost: string): Promise<void> {
     if (!/does not exist|not_found/i.test(error.message)) throw error;
   });
 }
+
+/** Queues (name, durable, arguments) and bindings of a vhost, one sorted line each (tests compare vhosts). */
+export async function describeVhostTopology(vhost: string): Promise<{ queues: string[]; bindings: string[] }> {
+  const lines = (out: string) => out.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+  const queues = lines(await rabbitmqctl('list_queues', '-p', vhost, '--no-table-headers', 'name', 'durable', 'arguments'));
+  const bindings = lines(await rabbitmqctl('list_bindings', '-p', vhost, '--no-table-headers', 'source_name', 'destination_name', 'destination_kind', 'routing_key'));
+  return { queues, bindings };
+}

@@ -31,7 +31,7 @@ export class FilesAppModule {
         { provide: CLOCK, useFactory: systemClock },
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
-        ...eventConsumerProviders('files', env.AMQP_URL, { bindings: PlanEventsSubscriber.bindings, subscriber: PlanEventsSubscriber }),
+        ...eventConsumerProviders('files', env.AMQP_URL, { subscriber: PlanEventsSubscriber }),
         AccountPlansRepository,
         StorageUsageRepository,
         FilesRepository,

@@ -10,6 +10,8 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /** Idle lifetime of a session: each refresh issues a token valid this long again. */
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** An ended session (every token expired or revoked) is deleted this long after it ended. */
+  REFRESH_TOKEN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(7),
   /** Rate-limit counters live here, shared by every gateway replica. */
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   RATE_LIMIT_PREFIX: env.string('fpms:'),

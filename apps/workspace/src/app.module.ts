@@ -27,6 +27,8 @@ import { MilestonesController } from './milestones/milestones.controller';
 import { MilestonesRepository } from './milestones/milestones.repository';
 import { MilestonesService } from './milestones/milestones.service';
 import { MoneyEventsRepository } from './milestones/money-events.repository';
+import { InvitationPurgeRepository } from './housekeeping/invitation-purge.repository';
+import { INVITATION_PURGE_OPTIONS, InvitationPurger, invitationPurgeOptions } from './housekeeping/invitation-purger';
 import { REVIEW_TIMER_OPTIONS, ReviewTimerOptions, ReviewTimerPoller } from './review-timers/review-timer.poller';
 import { ReviewTimersRepository } from './review-timers/review-timers.repository';
 import { TasksController } from './tasks/tasks.controller';
@@ -51,7 +53,7 @@ export class WorkspaceAppModule {
     const timerOptions: ReviewTimerOptions = { pollIntervalMs: env.REVIEW_TIMER_POLL_MS, leaseMs: env.REVIEW_TIMER_LEASE_MS, batchSize: 100 };
     return {
       module: WorkspaceAppModule,
-      imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity] })],
+      imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity], clock: options.clock })],
       controllers: [
         AccessController,
         AccountsController,
@@ -88,13 +90,16 @@ export class WorkspaceAppModule {
         { provide: REVIEW_TIMER_OPTIONS, useValue: timerOptions },
         ReviewTimerPoller,
         IdempotencyKeysPurge,
+        InvitationPurgeRepository,
+        { provide: INVITATION_PURGE_OPTIONS, useValue: invitationPurgeOptions(env) },
+        InvitationPurger,
         TasksRepository,
         TasksService,
         DashboardProjector,
         DashboardRepository,
         DashboardService,
         // Billing's money facts, through the inbox (DESIGN §3): see WorkspaceEventsSubscriber.
-        ...eventConsumerProviders('workspace', env.AMQP_URL, { bindings: ['billing.#'], subscriber: WorkspaceEventsSubscriber }),
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

@@ -15,5 +15,7 @@ export const workspaceEnvSchema = platformServiceEnvSchema.extend({
    * workspace service without a files service (milestone-only tests); never in production.
    */
   DELIVERABLE_PINNING: z.enum(['files', 'off']).default('files'),
+  /** An invitation that can no longer be used (expired or revoked) is deleted this long after that. */
+  INVITATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });
 export type WorkspaceEnv = z.infer<typeof workspaceEnvSchema>;

@@ -11,3 +11,4 @@ export * from './plans';
 export * from './events/files.events';
 export * from './events/billing-account.events';
 export * from './rpc/files.rpc';
+export * from './events/event-topology';

@@ -15,6 +15,7 @@ import { createMessagingApp } from '../../../apps/messaging/src/messaging-app';
 import { workspaceEnvSchema } from '../../../apps/workspace/src/config';
 import { createWorkspaceApp } from '../../../apps/workspace/src/workspace-app';
 import { platformEnv, serviceEnv } from '../../../tools/infra/platform-env';
+import { provisionTopology } from '../../../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../../../tools/infra/rabbitmq-vhost';
 import { cloneServiceDatabases } from './database-clones';
 import { testAmqpUrl, uniqueName } from './env';
@@ -98,6 +99,8 @@ export async function startPlatform(
   const base = new URL(testAmqpUrl());
   base.pathname = `/${vhost}`;
   const amqpUrl = base.toString();
+  // As provisioning does for a real vhost: queues exist before any service publishes.
+  if (!shared) await provisionTopology(amqpUrl);
   const databases = shared ? { prefix: shared.dbPrefix, drop: async () => undefined } : await cloneServiceDatabases(services);
   const ownsInfra = !shared;
   const apps: Partial<Record<ServiceName, INestApplication>> = {};

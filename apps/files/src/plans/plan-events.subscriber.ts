@@ -15,8 +15,6 @@ import { AccountPlansRepository } from './account-plans.repository';
 /** Keeps `account_plans` in step with the workspace service (new accounts) and billing (plan changes). */
 @Injectable()
 export class PlanEventsSubscriber implements EventSubscriber {
-  static readonly bindings = [WorkspaceEvents.accountCreated, BillingAccountEvents.accountPlanChanged];
-
   constructor(private readonly plans: AccountPlansRepository) {}
 
   async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {

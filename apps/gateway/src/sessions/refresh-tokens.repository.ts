@@ -4,6 +4,8 @@ import { RefreshTokenEntity, RevokedReason } from './entities/refresh-token.enti
 
 /** Keeps session locks apart from any other advisory lock (two-int form, own key space). */
 const SESSION_LOCK_NAMESPACE = 0x5e55;
+/** Key (in the session namespace) of the purge: one replica purges at a time. */
+const PURGE_LOCK_KEY = 0;
 
 export interface RefreshTokenInsert {
   id: string;
@@ -79,6 +81,28 @@ export class RefreshTokensRepository {
     const [, affected]: [Row[], number] = await manager.query(
       `update refresh_tokens set revoked_at = now(), revoked_reason = $2 where family_id = $1 and revoked_at is null`,
       [familyId, reason],
+    );
+    return affected;
+  }
+
+  /**
+   * Deletes up to `limit` ended families: every token expired or revoked, the last of
+   * them before `before`. A family with any live token keeps all its rows, spent ones
+   * included: a spent token presented again is how reuse is detected, and it must still
+   * revoke the live one. Returns the rows deleted, or null if another replica is purging
+   * (transaction-level advisory lock, so it never outlives the statement's transaction).
+   */
+  async purgeEndedFamilies(manager: EntityManager, before: Date, limit: number): Promise<number | null> {
+    const [{ locked }]: Row[] = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [SESSION_LOCK_NAMESPACE, PURGE_LOCK_KEY]);
+    if (!locked) return null;
+    // least() ignores nulls: a token ends when it is revoked or when it expires, whichever is first.
+    const [, affected]: [Row[], number] = await manager.query(
+      `delete from refresh_tokens where family_id in (
+         select family_id from refresh_tokens
+          group by family_id
+         having max(least(revoked_at, expires_at)) < $1
+          limit $2)`,
+      [before, limit],
     );
     return affected;
   }

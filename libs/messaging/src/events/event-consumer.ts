@@ -6,6 +6,8 @@ import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event
 import { setTenantContext } from '@fpms/database/tenant-context';
 import {
   attemptsFromHeaders,
+  consumerDeclarations,
+  declareTopology,
   DEFAULT_EVENTS_EXCHANGE,
   deadLetterQueueName,
   DeadLetterReason,
@@ -15,11 +17,11 @@ import {
   republishHeaders,
   resolveRetryPolicy,
   RetryPolicy,
-  retryQueueCount,
   retryQueueName,
 } from './event-topology';
 import { INBOX_TABLE } from './messaging-tables.migration';
-import { deleteInChunks, withTimeout } from './relay-support';
+import { purgeInbox } from './housekeeping';
+import { withTimeout } from './relay-support';
 
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
 
@@ -168,14 +170,7 @@ export class EventConsumer {
    * longer recognized as a duplicate.
    */
   async purgeInbox(olderThanMs: number): Promise<number> {
-    return deleteInChunks(
-      this.options.dataSource,
-      `delete from ${INBOX_TABLE} where (consumer, message_id) in (
-         select consumer, message_id from ${INBOX_TABLE}
-         where consumer = $1 and received_at < now() - make_interval(secs => $2)
-         limit $3)`,
-      [this.options.consumerName, olderThanMs / 1000],
-    );
+    return purgeInbox(this.options.dataSource, new Date(Date.now() - olderThanMs), this.options.consumerName);
   }
 
   /** Runs on every (re)connect: declare everything we use, then consume. Idempotent. */
@@ -186,22 +181,8 @@ export class EventConsumer {
       if (this.active?.ch === ch) this.active = undefined;
     });
     const { queue, bindings } = this.options;
-    await ch.assertExchange(this.exchange, 'topic', { durable: true });
-    await ch.assertQueue(queue, { durable: true });
-    for (const pattern of bindings) await ch.bindQueue(queue, this.exchange, pattern);
-    for (let n = 1; n <= retryQueueCount(this.policy); n++) {
-      await ch.assertQueue(retryQueueName(queue, n), {
-        durable: true,
-        arguments: {
-          // Expired messages dead-letter through the default exchange straight back to
-          // the main queue; nothing consumes the retry queues themselves.
-          'x-message-ttl': this.policy.retryDelaysMs[n - 1],
-          'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': queue,
-        },
-      });
-    }
-    await ch.assertQueue(this.dlq, { durable: true });
+    // The same declarations provisioning and the relays make (see event-topology.ts).
+    await declareTopology(ch, consumerDeclarations(this.exchange, queue, bindings, this.policy));
     if (this.stopping) return;
     await ch.prefetch(this.prefetch);
     const { consumerTag } = await ch.consume(queue, (msg) => this.onDelivery(ch, msg), { noAck: false });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_TOPOLOGY } from '@fpms/contracts/events/event-topology';
 import { parseEnvelope } from './event-consumer';
 import {
   attemptsFromHeaders,
+  consumerDeclarations,
   errorSummary,
   nextFailureStep,
   republishHeaders,
@@ -9,6 +11,7 @@ import {
   retryQueueCount,
   retryQueueName,
   deadLetterQueueName,
+  topologyDeclarations,
 } from './event-topology';
 import { toEnvelope } from './outbox-writer';
 import { backoffDelay, Waker } from './relay-support';
@@ -138,5 +141,40 @@ describe('relay helpers', () => {
     w.interrupt();
     await sleeping;
     expect(done).toBe(true);
+  });
+});
+
+describe('topology declarations', () => {
+  it('derive every queue, with its arguments, and every binding from the one definition', () => {
+    const d = topologyDeclarations({
+      exchange: 'ex',
+      consumers: {
+        a: { queue: 'a.events', bindings: ['x.*', 'y.#'], retryDelaysMs: [100, 200] },
+        b: { queue: 'b.events', bindings: ['#'], retryDelaysMs: [] },
+      },
+    });
+    expect(d.exchange).toBe('ex');
+    expect(d.queues).toEqual([
+      { queue: 'a.events' },
+      { queue: 'a.events.retry.1', arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' } },
+      { queue: 'a.events.retry.2', arguments: { 'x-message-ttl': 200, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' } },
+      { queue: 'a.events.dlq' },
+      { queue: 'b.events' },
+      { queue: 'b.events.dlq' },
+    ]);
+    expect(d.bindings).toEqual([
+      { queue: 'a.events', pattern: 'x.*' },
+      { queue: 'a.events', pattern: 'y.#' },
+      { queue: 'b.events', pattern: '#' },
+    ]);
+  });
+
+  it('give a consumer exactly its part of the whole topology', () => {
+    const whole = topologyDeclarations(EVENT_TOPOLOGY);
+    for (const def of Object.values(EVENT_TOPOLOGY.consumers)) {
+      const part = consumerDeclarations(EVENT_TOPOLOGY.exchange, def.queue, def.bindings, resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs }));
+      expect(whole.queues).toEqual(expect.arrayContaining(part.queues));
+      expect(whole.bindings).toEqual(expect.arrayContaining(part.bindings));
+    }
   });
 });

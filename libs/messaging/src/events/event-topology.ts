@@ -1,10 +1,13 @@
+import { DEFAULT_EVENT_RETRY_DELAYS_MS, EVENTS_EXCHANGE, EventTopology } from '@fpms/contracts/events/event-topology';
+
 /**
- * Names, headers and retry arithmetic shared by the relay and the consumer. Pure code:
- * no broker or database here, so it is unit-tested on its own.
+ * Names, headers and retry arithmetic shared by the relay and the consumer, and the
+ * queue declarations derived from the topology in libs/contracts. Pure code: no broker
+ * or database here, so it is unit-tested on its own.
  */
 
 /** The durable topic exchange every service publishes its events to (DESIGN §3). */
-export const DEFAULT_EVENTS_EXCHANGE = 'fpms.events';
+export const DEFAULT_EVENTS_EXCHANGE = EVENTS_EXCHANGE;
 
 /** Postgres NOTIFY channel the outbox insert trigger signals, so a relay wakes at once. */
 export const OUTBOX_NOTIFY_CHANNEL = 'fpms_outbox';
@@ -22,7 +25,7 @@ export const EventHeaders = {
 
 export type DeadLetterReason = 'invalid-envelope' | 'max-attempts' | 'permanent-error';
 
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = DEFAULT_EVENT_RETRY_DELAYS_MS;
 
 export interface RetryPolicy {
   /** Total handler attempts, the first delivery included. 1 = no retries. */
@@ -101,4 +104,53 @@ export function republishHeaders(original: Record<string, unknown> | undefined, 
 export function errorSummary(err: unknown, max = 1000): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Everything to declare on the broker: the exchange, queues with their arguments, bindings. */
+export interface TopologyDeclarations {
+  exchange: string;
+  queues: Array<{ queue: string; arguments?: Record<string, unknown> }>;
+  bindings: Array<{ queue: string; pattern: string }>;
+}
+
+/**
+ * One consumer's queues: the main queue bound to its patterns, one retry queue per delay
+ * (expired messages dead-letter through the default exchange straight back to the main
+ * queue; nothing consumes the retry queues themselves), and the DLQ.
+ */
+export function consumerDeclarations(exchange: string, queue: string, bindings: readonly string[], policy: RetryPolicy): TopologyDeclarations {
+  const queues: TopologyDeclarations['queues'] = [{ queue }];
+  for (let n = 1; n <= retryQueueCount(policy); n++) {
+    queues.push({
+      queue: retryQueueName(queue, n),
+      arguments: { 'x-message-ttl': policy.retryDelaysMs[n - 1], 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+    });
+  }
+  queues.push({ queue: deadLetterQueueName(queue) });
+  return { exchange, queues, bindings: bindings.map((pattern) => ({ queue, pattern })) };
+}
+
+/** The whole topology: what provisioning declares per vhost and every service at start. */
+export function topologyDeclarations(topology: EventTopology): TopologyDeclarations {
+  const out: TopologyDeclarations = { exchange: topology.exchange, queues: [], bindings: [] };
+  for (const def of Object.values(topology.consumers)) {
+    const part = consumerDeclarations(topology.exchange, def.queue, def.bindings, resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs }));
+    out.queues.push(...part.queues);
+    out.bindings.push(...part.bindings);
+  }
+  return out;
+}
+
+/** The subset of an amqplib channel the declarations need (a raw or a confirm channel). */
+export interface DeclaringChannel {
+  assertExchange(exchange: string, type: string, options: { durable: boolean }): Promise<unknown>;
+  assertQueue(queue: string, options: { durable: boolean; arguments?: Record<string, unknown> }): Promise<unknown>;
+  bindQueue(queue: string, exchange: string, pattern: string): Promise<unknown>;
+}
+
+/** Declares everything (idempotent: re-declaring with the same arguments is a no-op). */
+export async function declareTopology(ch: DeclaringChannel, d: TopologyDeclarations): Promise<void> {
+  await ch.assertExchange(d.exchange, 'topic', { durable: true });
+  for (const q of d.queues) await ch.assertQueue(q.queue, { durable: true, ...(q.arguments ? { arguments: q.arguments } : {}) });
+  for (const b of d.bindings) await ch.bindQueue(b.queue, d.exchange, b.pattern);
 }

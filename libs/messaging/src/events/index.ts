@@ -3,3 +3,4 @@ export * from './messaging-tables.migration';
 export * from './outbox-writer';
 export * from './outbox-relay';
 export * from './event-consumer';
+export * from './housekeeping';

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Message } from 'amqplib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL } from './event-topology';
+import type { EventTopology } from '@fpms/contracts/events/event-topology';
+import { declareTopology, DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL, topologyDeclarations } from './event-topology';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
-import { backoffDelay, deleteInChunks, listenerClientConfig, Waker, withTimeout } from './relay-support';
+import { purgeSentOutbox } from './housekeeping';
+import { backoffDelay, listenerClientConfig, Waker, withTimeout } from './relay-support';
 
 export interface OutboxRelayOptions {
   /** Must see every tenant's outbox rows (the system / BYPASSRLS pool in services). */
@@ -20,6 +22,14 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
   /** LISTEN for the outbox insert trigger to publish without waiting for the poll (default true). */
   listen?: boolean;
+  /**
+   * Declared (exchange, every consumer's queues and bindings) on every (re)connect before
+   * anything is published, so no event is dropped for want of a queue. Without it only
+   * the exchange is declared (library tests that bring their own queues).
+   */
+  topology?: EventTopology;
+  /** Back-off before an event the broker returned as unroutable is tried again (default 5 s doubling to 5 min). */
+  unroutableRetry?: { baseMs: number; maxMs: number };
 }
 
 interface OutboxRow {
@@ -32,13 +42,18 @@ interface OutboxRow {
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 10_000;
 const LISTENER_RETRY_MS = 5_000;
+/** Unroutable rows remembered for back-off; beyond this the oldest are simply retried sooner. */
+const MAX_DEFERRED = 10_000;
 
 /**
  * Publishes committed outbox rows to the events exchange, at least once and in `seq`
  * order per relay. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays
  * can share a database; a row is marked sent in the claiming transaction only after the
  * broker confirmed every message of the batch, so a crash or broker outage at any point
- * leads to a republish (consumers dedupe on the message id), never to a loss.
+ * leads to a republish (consumers dedupe on the message id), never to a loss. Messages
+ * are `mandatory`: one the broker returns (no queue bound for its routing key) is not
+ * marked sent but logged as an error and retried with back-off, so an event is never
+ * published into the void.
  *
  * Note `seq` is assigned at insert, not at commit: a transaction that commits late can
  * have its row published after a later-numbered one. Consumers order by aggregateVersion.
@@ -63,7 +78,12 @@ export class OutboxRelay {
   private listener?: Client;
   private listenerRetry?: NodeJS.Timeout;
   private listenerConnecting?: Promise<void>;
-  private readonly counters = { published: 0, failedBatches: 0 };
+  private readonly counters = { published: 0, failedBatches: 0, unroutable: 0 };
+  private readonly unroutableRetry: { baseMs: number; maxMs: number };
+  /** Message ids the broker returned (mandatory, no queue bound), collected per batch. */
+  private readonly returned = new Set<string>();
+  /** Unroutable rows waiting out their back-off: not claimed again before `until`. */
+  private readonly deferred = new Map<string, { until: number; failures: number }>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.dataSource = options.dataSource;
@@ -72,6 +92,7 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.listen = options.listen ?? true;
+    this.unroutableRetry = options.unroutableRetry ?? { baseMs: 5_000, maxMs: 300_000 };
   }
 
   /** Starts in the background and returns at once: a broker that is down must not block app start-up. */
@@ -118,8 +139,8 @@ export class OutboxRelay {
     return !!this.connection?.isConnected() && !!this.readyChannel;
   }
 
-  /** Rows this instance published and marked sent, and batches that failed and were rolled back. */
-  stats(): { published: number; failedBatches: number } {
+  /** Rows this instance published and marked sent, batches that failed and were rolled back, returned (unroutable) publishes. */
+  stats(): { published: number; failedBatches: number; unroutable: number } {
     return { ...this.counters };
   }
 
@@ -134,14 +155,7 @@ export class OutboxRelay {
 
   /** Deletes sent rows older than `olderThanMs`, in chunks so no single statement runs long. Returns the count. */
   async purgeSent(olderThanMs: number): Promise<number> {
-    return deleteInChunks(
-      this.dataSource,
-      `delete from ${OUTBOX_TABLE} where id in (
-         select id from ${OUTBOX_TABLE}
-         where sent_at is not null and sent_at < now() - make_interval(secs => $1)
-         limit $2)`,
-      [olderThanMs / 1000],
-    );
+    return purgeSentOutbox(this.dataSource, new Date(Date.now() - olderThanMs));
   }
 
   private async setupChannel(ch: ConfirmChannel): Promise<void> {
@@ -152,7 +166,14 @@ export class OutboxRelay {
     ch.on('close', () => {
       if (this.readyChannel === ch) this.readyChannel = undefined;
     });
-    await ch.assertExchange(this.exchange, 'topic', { durable: true });
+    // With `mandatory`, a message no queue is bound for comes back as basic.return, which
+    // the broker sends before its ack: by the time a confirm resolves, a return is known.
+    ch.on('return', (msg: Message) => {
+      const id = msg.properties.messageId as unknown;
+      if (id !== undefined && id !== null) this.returned.add(String(id));
+    });
+    if (this.options.topology) await declareTopology(ch, topologyDeclarations({ ...this.options.topology, exchange: this.exchange }));
+    else await ch.assertExchange(this.exchange, 'topic', { durable: true });
     this.readyChannel = ch;
     this.waker.wake();
   }
@@ -180,10 +201,11 @@ export class OutboxRelay {
         await this.waker.sleep(this.pollIntervalMs);
         continue;
       }
-      let published: number;
+      let claimed: number;
       try {
-        published = await this.relayBatch();
-        this.counters.published += published;
+        const batch = await this.relayBatch();
+        claimed = batch.claimed;
+        this.counters.published += batch.published;
         failures = 0;
       } catch (err) {
         failures++;
@@ -195,14 +217,14 @@ export class OutboxRelay {
         continue;
       }
       // A full batch means there is probably more: go again without sleeping.
-      if (published < this.batchSize) await this.waker.sleep(this.pollIntervalMs);
+      if (claimed < this.batchSize) await this.waker.sleep(this.pollIntervalMs);
     }
   }
 
-  /** Claims, publishes and marks one batch. Returns how many rows were published. */
-  private async relayBatch(): Promise<number> {
+  /** Claims, publishes and marks one batch. Returns how many rows were claimed and how many marked sent. */
+  private async relayBatch(): Promise<{ claimed: number; published: number }> {
     const channel = this.channel;
-    if (!channel) return 0;
+    if (!channel) return { claimed: 0, published: 0 };
     const qr = this.dataSource.createQueryRunner();
     let ids: string[] = [];
     try {
@@ -211,24 +233,39 @@ export class OutboxRelay {
       this.waker.clear();
       const rows = (await qr.query(
         `select id, routing_key, payload, headers from ${OUTBOX_TABLE}
-         where sent_at is null order by seq limit $1 for update skip locked`,
-        [this.batchSize],
+         where sent_at is null and not (id = any($2::uuid[])) order by seq limit $1 for update skip locked`,
+        [this.batchSize, this.backingOff()],
       )) as OutboxRow[];
       if (rows.length === 0) {
         await qr.commitTransaction();
-        return 0;
+        return { claimed: 0, published: 0 };
       }
       ids = rows.map((r) => r.id);
+      // Batches run one at a time per relay: any return seen from now on is for this batch.
+      this.returned.clear();
       const confirms = Promise.all(rows.map((row) => this.publish(channel, row)));
       // The wrapper's own timeout does not cover a message it re-queued after a channel
       // close, so bound the whole batch here as well.
       await withTimeout(confirms, this.publishTimeoutMs + 1000, 'timed out waiting for broker confirms');
+      const unroutable = rows.filter((r) => this.returned.has(r.id));
+      this.returned.clear();
+      const routed = rows.filter((r) => !unroutable.includes(r)).map((r) => r.id);
       await qr.query(
         `update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`,
-        [ids],
+        [routed],
       );
+      if (unroutable.length > 0) {
+        // Confirmed but delivered to no queue: not sent. The row stays for a later try
+        // (a binding may be added by a deploy) and says why for operators.
+        await qr.query(
+          `update ${OUTBOX_TABLE} set attempts = attempts + 1, last_error = 'unroutable: no queue is bound for ' || routing_key where id = any($1::uuid[])`,
+          [unroutable.map((r) => r.id)],
+        );
+      }
       await qr.commitTransaction();
-      return rows.length;
+      for (const id of routed) this.deferred.delete(id);
+      for (const row of unroutable) this.deferUnroutable(row);
+      return { claimed: rows.length, published: routed.length };
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       if (ids.length > 0) await this.recordFailure(ids, err);
@@ -238,10 +275,32 @@ export class OutboxRelay {
     }
   }
 
+  /** Ids of unroutable rows still inside their back-off window (excluded from claims). */
+  private backingOff(): string[] {
+    const now = Date.now();
+    const out: string[] = [];
+    for (const [id, d] of this.deferred) if (d.until > now) out.push(id);
+    return out;
+  }
+
+  private deferUnroutable(row: OutboxRow): void {
+    const failures = (this.deferred.get(row.id)?.failures ?? 0) + 1;
+    const delay = backoffDelay(failures, this.unroutableRetry.baseMs, this.unroutableRetry.maxMs);
+    this.deferred.delete(row.id);
+    this.deferred.set(row.id, { until: Date.now() + delay, failures });
+    if (this.deferred.size > MAX_DEFERRED) this.deferred.delete(this.deferred.keys().next().value as string);
+    this.counters.unroutable++;
+    this.logger.error(
+      `event ${row.id} (${row.routing_key}) is unroutable: no queue is bound for it; kept unsent, retrying in ${delay} ms (attempt ${failures})`,
+    );
+  }
+
   private publish(channel: amqp.ChannelWrapper, row: OutboxRow): Promise<boolean> {
     const occurredAt = row.payload.occurredAt ? Date.parse(row.payload.occurredAt) : NaN;
     return channel.publish(this.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
       persistent: true,
+      // Returned instead of silently dropped when no queue is bound (see setupChannel).
+      mandatory: true,
       messageId: row.id,
       type: row.routing_key,
       contentType: 'application/json',

@@ -3,7 +3,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventConsumer } from '../events';
 import { BrokerConnections } from './broker-connections';
-import { EventSubscriber, EventSubscriptions, eventsQueue } from './event-subscriptions';
+import { EVENT_TOPOLOGY, eventConsumerDefinition, EventTopology } from '@fpms/contracts/events/event-topology';
+import { EventSubscriber, EventSubscriptions } from './event-subscriptions';
 
 /**
  * Starts the service's event consumer with the app; on shutdown stops taking messages
@@ -29,10 +30,11 @@ export class EventConsumerLifecycle implements OnApplicationBootstrap, BeforeApp
 
 /**
  * Providers for a service's app module: its subscriber (with the module's own
- * repositories injected), the consumer of `<service>.events` on the runtime (RLS) pool —
+ * repositories injected), the consumer of its queue in the topology on the runtime (RLS) pool —
  * the consumer scopes each event's transaction to the event's tenant — and its lifecycle.
  */
-export function eventConsumerProviders(service: string, amqpUrl: string, events: EventSubscriptions): Provider[] {
+export function eventConsumerProviders(service: string, amqpUrl: string, events: EventSubscriptions, topology: EventTopology = EVENT_TOPOLOGY): Provider[] {
+  const definition = eventConsumerDefinition(service, topology);
   return [
     events.subscriber,
     {
@@ -42,10 +44,11 @@ export function eventConsumerProviders(service: string, amqpUrl: string, events:
         new EventConsumer({
           dataSource: runtime,
           amqpUrl,
-          queue: eventsQueue(service),
-          bindings: events.bindings,
+          exchange: topology.exchange,
+          queue: definition.queue,
+          bindings: [...definition.bindings],
           consumerName: service,
-          retryDelaysMs: events.retryDelaysMs,
+          retryDelaysMs: [...definition.retryDelaysMs],
           handler: (event, manager) => subscriber.handle(event, manager),
         }),
     },

@@ -2,16 +2,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
+import { EVENT_TOPOLOGY } from '@fpms/contracts/events/event-topology';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { KeySet } from '@fpms/auth/key-set';
 import { HealthModule } from '@fpms/common/health/health.module';
 import { ReadinessProbe } from '@fpms/common/health/readiness-probe';
 import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { OutboxRelay, OutboxWriter } from '../events';
+import { Clock, PLATFORM_CLOCK, systemClock } from '@fpms/common/scheduling/clock';
+import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '../events';
 import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
 import { SERVICE_LOGGER } from '../rpc/service-logger';
 import { BrokerConnections } from './broker-connections';
+import { MESSAGING_HOUSEKEEPING_OPTIONS, MessagingHousekeeping, MessagingHousekeepingOptions } from './messaging-housekeeping';
 import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
 import { PlatformServiceEnv } from './platform-env.schema';
 
@@ -21,11 +24,14 @@ export interface PlatformModuleOptions {
   env: PlatformServiceEnv;
   entities: TypeOrmModuleOptions['entities'];
   keys: KeySet;
+  /** The clock scheduled housekeeping reads (tests pass one they move). */
+  clock?: Clock;
 }
 
 /**
  * What every service stands on: its two database pools, token verification for RPC,
- * the outbox writer and relay, and /health/{live,ready} probing the database and broker.
+ * the outbox writer and relay, outbox/inbox housekeeping, and /health/{live,ready}
+ * probing the database and broker.
  */
 @Module({})
 export class PlatformModule {
@@ -51,10 +57,17 @@ export class PlatformModule {
         {
           provide: OutboxRelay,
           inject: [getDataSourceToken(SYSTEM_DATA_SOURCE)],
-          // The relay reads every tenant's outbox rows: it is cross-tenant by nature.
-          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL }),
+          // The relay reads every tenant's outbox rows: it is cross-tenant by nature. It
+          // declares the whole topology before its first publish (see event-topology.ts).
+          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY }),
         },
         OutboxRelayLifecycle,
+        { provide: PLATFORM_CLOCK, useValue: options.clock ?? systemClock() },
+        {
+          provide: MESSAGING_HOUSEKEEPING_OPTIONS,
+          useValue: { intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000, retention: messagingRetentionFromEnv(env) } satisfies MessagingHousekeepingOptions,
+        },
+        MessagingHousekeeping,
         RpcEnvelopeInterceptor,
         {
           provide: BrokerConnections,
@@ -62,7 +75,7 @@ export class PlatformModule {
           useFactory: (relay: OutboxRelay) => new BrokerConnections().register(relay),
         },
       ],
-      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections],
+      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections, PLATFORM_CLOCK, MessagingHousekeeping],
     };
   }
 }

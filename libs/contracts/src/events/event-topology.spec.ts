@@ -1,0 +1,45 @@
+import { BillingAccountEvents } from './billing-account.events';
+import { BillingEvents } from './billing.events';
+import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
+import { FilesEvents } from './files.events';
+import { WorkspaceEvents } from './workspace.events';
+
+describe('event topology', () => {
+  it('matches topic patterns as RabbitMQ does', () => {
+    expect(topicMatches('billing.milestone.*', 'billing.milestone.funded')).toBe(true);
+    expect(topicMatches('billing.milestone.*', 'billing.milestone')).toBe(false);
+    expect(topicMatches('billing.milestone.*', 'billing.milestone.funded.extra')).toBe(false);
+    expect(topicMatches('billing.#', 'billing')).toBe(true);
+    expect(topicMatches('billing.#', 'billing.account.plan_changed')).toBe(true);
+    expect(topicMatches('#', 'anything.at.all')).toBe(true);
+    expect(topicMatches('*.account.*', 'workspace.account.created')).toBe(true);
+    expect(topicMatches('workspace.account.*', 'files.account.created')).toBe(false);
+  });
+
+  it('routes every event a service publishes today to at least one queue (nothing would come back unroutable)', () => {
+    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents].flatMap((events) => Object.values(events));
+    const orphans = published.filter((key) => consumersOf(key).length === 0);
+    expect(orphans).toEqual([]);
+  });
+
+  it('states who consumes what', () => {
+    expect(consumersOf(BillingEvents.milestoneReleased)).toEqual(expect.arrayContaining(['workspace', 'messaging']));
+    expect(consumersOf(WorkspaceEvents.milestoneApproved)).toEqual(expect.arrayContaining(['billing', 'messaging']));
+    expect(consumersOf(WorkspaceEvents.milestoneFundingRequested)).toContain('billing');
+    expect(consumersOf(WorkspaceEvents.accountCreated)).toEqual(expect.arrayContaining(['files', 'billing', 'messaging']));
+    expect(consumersOf(BillingAccountEvents.accountPlanChanged)).toEqual(expect.arrayContaining(['files', 'messaging']));
+    // The workspace service takes only billing's milestone facts, not its own events.
+    expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
+    expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');
+    expect(consumersOf('nobody.binds.this')).toEqual([]);
+  });
+
+  it('names one durable queue per consuming service', () => {
+    expect(Object.keys(EVENT_TOPOLOGY.consumers).sort()).toEqual(['billing', 'files', 'messaging', 'workspace']);
+    for (const [service, def] of Object.entries(EVENT_TOPOLOGY.consumers)) {
+      expect(def.queue).toBe(`${service}.events`);
+      expect(def.bindings.length).toBeGreaterThan(0);
+    }
+    expect(() => eventConsumerDefinition('gateway')).toThrow(/no consumer 'gateway'/);
+  });
+});

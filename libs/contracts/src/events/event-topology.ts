@@ -1,0 +1,91 @@
+import { BillingAccountEvents } from './billing-account.events';
+import { WorkspaceEvents } from './workspace.events';
+
+/**
+ * The one definition of the event topology (DESIGN §3): the exchange, and which service
+ * consumes which routing-key patterns. Provisioning declares it per vhost and every
+ * service declares it again at start, before its relay publishes anything, so an event is
+ * queued for every consumer even if that consumer has never run. The relay publishes with
+ * `mandatory`, so an event no pattern here matches is returned and stays unsent.
+ *
+ * Each consumer gets a durable `<service>.events` queue, one `<queue>.retry.<n>` queue
+ * per delay and a `<queue>.dlq` (the queue arguments are derived in libs/messaging).
+ * Changing a delay changes a queue's arguments: RabbitMQ refuses to redeclare a queue
+ * with other arguments, so delete the old retry queues when you change them.
+ */
+
+/** The durable topic exchange every service publishes its events to. */
+export const EVENTS_EXCHANGE = 'fpms.events';
+
+/** Delay before each retry of a failed event, then the DLQ: 1 s, 5 s, 30 s, 2 min. */
+export const DEFAULT_EVENT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
+
+export interface EventConsumerDefinition {
+  /** Durable queue of the consuming service. */
+  queue: string;
+  /** Topic patterns bound to the exchange (`*` one word, `#` zero or more). */
+  bindings: readonly string[];
+  /** Delay before each retry; handler attempts = delays + 1. */
+  retryDelaysMs: readonly number[];
+}
+
+export interface EventTopology {
+  exchange: string;
+  /** Keyed by consuming service. */
+  consumers: Readonly<Record<string, EventConsumerDefinition>>;
+}
+
+const consumer = (service: string, bindings: readonly string[]): EventConsumerDefinition => ({
+  queue: `${service}.events`,
+  bindings,
+  retryDelaysMs: DEFAULT_EVENT_RETRY_DELAYS_MS,
+});
+
+export const EVENT_TOPOLOGY: EventTopology = {
+  exchange: EVENTS_EXCHANGE,
+  consumers: {
+    // Billing's money facts move milestones and dashboards.
+    workspace: consumer('workspace', ['billing.milestone.*']),
+    // Plan limits: new accounts start on their plan, billing changes it.
+    files: consumer('files', ['workspace.account.*', BillingAccountEvents.accountPlanChanged]),
+    // What billing acts on: new accounts (Connect, subscriptions) and the milestone steps
+    // that move money. Queued from the start, so none is lost before billing consumes.
+    billing: consumer('billing', [
+      'workspace.account.*',
+      WorkspaceEvents.milestoneFundingRequested,
+      WorkspaceEvents.milestoneApproved,
+      WorkspaceEvents.milestoneCancelled,
+      WorkspaceEvents.milestoneRefundRequested,
+      WorkspaceEvents.milestoneDisputeOpened,
+      WorkspaceEvents.milestoneDisputeWithdrawn,
+    ]),
+    // Notifications and activity feeds: everything the other services publish.
+    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#']),
+  },
+};
+
+/** The consumer definition of `service`; throws for a service that consumes nothing. */
+export function eventConsumerDefinition(service: string, topology: EventTopology = EVENT_TOPOLOGY): EventConsumerDefinition {
+  const def = topology.consumers[service];
+  if (!def) throw new Error(`the event topology has no consumer '${service}'`);
+  return def;
+}
+
+/** Whether a topic pattern matches a routing key (AMQP topic rules), for tests and tooling. */
+export function topicMatches(pattern: string, routingKey: string): boolean {
+  const match = (p: string[], k: string[]): boolean => {
+    if (p.length === 0) return k.length === 0;
+    const [head, ...rest] = p;
+    if (head === '#') return match(rest, k) || (k.length > 0 && match(p, k.slice(1)));
+    if (k.length === 0) return false;
+    return (head === '*' || head === k[0]) && match(rest, k.slice(1));
+  };
+  return match(pattern.split('.'), routingKey.split('.'));
+}
+
+/** Consumers whose bindings route `routingKey` to them. */
+export function consumersOf(routingKey: string, topology: EventTopology = EVENT_TOPOLOGY): string[] {
+  return Object.entries(topology.consumers)
+    .filter(([, def]) => def.bindings.some((p) => topicMatches(p, routingKey)))
+    .map(([service]) => service);
+}
