@@ -8,3 +8,4 @@ export * from './workspace-fixtures';
 export * from './database-clones';
 export * from './local-s3';
 export * from './mutable-clock';
+export * from './private-postgres';

@@ -33,6 +33,9 @@ export function outageDependency(error: unknown, depth = 0): OutageDependency | 
   const name = typeof e.name === 'string' ? e.name : '';
   if (code && (PG_OUTAGE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return 'database';
   if (PG_OUTAGE_MESSAGE.test(message)) return 'database';
+  // TypeORM releases a query runner whose connection died; the next query or the COMMIT
+  // of that transaction then fails with this (the transaction did not commit).
+  if (/^QueryRunner(Provider)?AlreadyReleasedError$/.test(name)) return 'database';
   if (name === 'IllegalOperationError' || BROKER_OUTAGE_MESSAGE.test(message)) return 'broker';
   // TypeORM wraps the driver's error (QueryFailedError.driverError); others set `cause`.
   const inner = outageDependency(e.driverError, depth + 1) ?? outageDependency(e.cause, depth + 1);

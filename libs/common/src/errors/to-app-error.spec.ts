@@ -42,6 +42,8 @@ describe('toAppError', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       Object.assign(new Error('Channel closed'), { name: 'IllegalOperationError' }),
       new Error('Channel ended, no reply will be forthcoming'),
+      Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+      Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
     ]) {
       expect(toAppError(error)).toMatchObject({ status: 503, code: 'service_unavailable', details: { retryable: true } });
     }
