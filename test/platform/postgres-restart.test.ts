@@ -68,6 +68,11 @@ describe('a PostgreSQL restart under load', () => {
     while (created.length < 5) await new Promise((r) => setTimeout(r, 20));
     const beforeRestart = outcomes.length;
     await pg.stop('fast');
+    // The public readiness endpoint names the dependency that is down, not the driver's message.
+    const health = await request(platform.gatewayUrl).get('/health/ready');
+    expect(health.status).toBe(503);
+    expect(health.body.error.details.error).toEqual({ database: { status: 'down', reason: expect.stringMatching(/^(unreachable|timeout)$/) } });
+    expect(health.text).not.toContain(String(pg.port));
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await pg.start();
     const duringOutage = outcomes.length - beforeRestart;

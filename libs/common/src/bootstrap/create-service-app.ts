@@ -7,7 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { PinoNestLogger } from '../logging/logger';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
-import { BODY_LIMIT_BYTES, inputGuardMiddleware, MAX_HEADER_BYTES } from '../validation/input-guard';
+import { BODY_LIMIT_BYTES, inputGuardMiddleware, MAX_HEADER_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../validation/input-guard';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { answerClientErrorsWithJson } from './client-error';
 
@@ -41,8 +41,10 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   app.use(requestIdMiddleware(options.logRequests ? options.logger : undefined));
   const express = app as NestExpressApplication;
   // strict: false so that `null` or `"x"` reach the guard and get a precise message.
-  express.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
-  express.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: true });
+  // Raw bodies are kept for webhooks (Stripe), whose events we do not size: a larger limit.
+  const limit = options.rawBody ? WEBHOOK_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
+  express.useBodyParser('json', { limit, strict: false });
+  express.useBodyParser('urlencoded', { limit, extended: true });
   app.use(inputGuardMiddleware());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -3,6 +3,8 @@ import { AppError } from '../errors/app-error';
 
 /** Largest JSON body accepted (express.json `limit`); uploads go straight to S3, never through us. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
+/** Services that keep raw bodies for webhook signatures (billing's Stripe endpoint): events are Stripe's size, not ours. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deepest nesting of a JSON body: our DTOs go three levels deep; validators recurse per level. */
 export const BODY_MAX_DEPTH = 32;
 /** Largest request head Node's parser accepts (431 beyond); a bearer token is about 1 KiB. */
