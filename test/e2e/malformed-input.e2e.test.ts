@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { bearer, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 import { discoverRoutes, DiscoveredRoute } from '../isolation/route-catalog';
@@ -117,6 +118,20 @@ describe('malformed input on every route', () => {
       expectErrorBody(res, 431);
       expect(res.body.error.code).toBe('headers_too_large');
     }
+  });
+
+  it("answers a request Node's HTTP parser rejects with a JSON 400", async () => {
+    const { port } = new URL(platform.gatewayUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'));
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    expect(body.error).toMatchObject({ code: 'validation_failed', message: 'Malformed HTTP request', requestId: expect.any(String) });
   });
 
   it('never answers 500 to a cursor beyond bigint, on any route that reads one', async () => {
