@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
-import { maskUrl, redactLogObject } from './redact';
+import { maskInvitationTokens, redactLogObject } from './redact';
 import { RequestContext } from './request-context';
 
 /** JSON logs, one object per line, each carrying the service name and the request id. */
@@ -19,10 +19,8 @@ export function createPinoLogger(
     serializers: { err: (err: Error) => redactLogObject(pino.stdSerializers.err(err)) },
     hooks: {
       logMethod(args, method) {
-        const [first, ...rest] = args;
-        const masked = rest.map((arg) => (typeof arg === 'string' && arg.includes('/invitations/') ? maskUrl(arg) : arg));
-        const head = typeof first === 'string' && first.includes('/invitations/') ? maskUrl(first) : first;
-        return method.apply(this, [head, ...masked] as Parameters<typeof method>);
+        const masked = args.map((arg) => (typeof arg === 'string' ? maskInvitationTokens(arg) : arg));
+        return method.apply(this, masked as Parameters<typeof method>);
       },
     },
     mixin: () => {

@@ -17,9 +17,15 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
+/** Any text (a message, a URL) with the invitation token after `/invitations/` replaced. */
+export function maskInvitationTokens(text: string): string {
+  if (!text.includes('/invitations/')) return text;
+  return text.replace(INVITATION_SEGMENT, (all, head: string, segment: string) => (UUID.test(segment) ? all : `${head}${REDACTED}`));
+}
+
 /** The URL with invitation tokens and sensitive query parameter values replaced. */
 export function maskUrl(url: string): string {
-  const masked = url.replace(INVITATION_SEGMENT, (all, head: string, segment: string) => (UUID.test(segment) ? all : `${head}${REDACTED}`));
+  const masked = maskInvitationTokens(url);
   const q = masked.indexOf('?');
   if (q < 0) return masked;
   const query = masked
@@ -50,7 +56,7 @@ export function redactLogObject<T>(value: T): T {
 }
 
 function redact(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return value.includes('/invitations/') ? maskUrl(value) : value;
+  if (typeof value === 'string') return maskInvitationTokens(value);
   if (typeof value !== 'object' || value === null || value instanceof Error || Buffer.isBuffer(value)) return value;
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
