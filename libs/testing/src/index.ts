@@ -9,3 +9,4 @@ export * from './database-clones';
 export * from './local-s3';
 export * from './mutable-clock';
 export * from './service-process';
+export * from './private-postgres';

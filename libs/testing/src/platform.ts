@@ -28,14 +28,17 @@ export interface RunningPlatform {
   /** Prefix of the platform's own databases (for connectServiceDb). */
   dbPrefix: string;
   vhost: string;
+  /** Set when the platform runs on a private PostgreSQL (startPlatform's `postgres`). */
+  postgres?: { host: string; port: number; dbPrefix: string };
   /** Stops one service (its RPC consumer goes away, as when its pods are down). */
   stop(service: ServiceName): Promise<void>;
   close(): Promise<void>;
 }
 
-function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
+function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrides: Record<string, string>, pg?: { host: string; port: number }): NodeJS.ProcessEnv {
+  const server = pg ? { PGHOST: pg.host, PGPORT: String(pg.port) } : {};
   // Port 0: the OS picks free ports, so parallel test files never collide.
-  return { ...serviceEnv(platformEnv({ ...process.env, FPMS_DB_PREFIX: dbPrefix }), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
+  return { ...serviceEnv(platformEnv({ ...process.env, ...server, FPMS_DB_PREFIX: dbPrefix }), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
 }
 
 /** Test-only overrides handed to the app factories. */
@@ -87,6 +90,8 @@ export async function startPlatform(
     logSink?: LogSink;
     /** Run more replicas of another platform: same databases, vhost and Redis prefix. */
     shareWith?: RunningPlatform;
+    /** Use databases already provisioned on another server (a private PostgreSQL) instead of clones. */
+    postgres?: { host: string; port: number; dbPrefix: string };
   } & PlatformOverrides = {},
 ): Promise<RunningPlatform> {
   const services = options.services ?? SERVICE_NAMES;
@@ -101,7 +106,11 @@ export async function startPlatform(
   const amqpUrl = base.toString();
   // As provisioning does for a real vhost: queues exist before any service publishes.
   if (!shared) await provisionTopology(amqpUrl);
-  const databases = shared ? { prefix: shared.dbPrefix, drop: async () => undefined } : await cloneServiceDatabases(services);
+  const databases = shared
+    ? { prefix: shared.dbPrefix, drop: async () => undefined }
+    : options.postgres
+      ? { prefix: options.postgres.dbPrefix, drop: async () => undefined }
+      : await cloneServiceDatabases(services);
   const ownsInfra = !shared;
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   const stop = async (service: ServiceName) => {
@@ -116,7 +125,7 @@ export async function startPlatform(
         // Test files sign up dozens of users from 127.0.0.1; rate-limit.e2e sets its own.
         RATE_LIMIT_SIGNUP_IP: '1000/60',
         ...(options.env?.[service] ?? {}),
-      });
+      }, options.postgres ?? shared?.postgres);
       const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink), { clock: options.clock });
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
@@ -136,6 +145,7 @@ export async function startPlatform(
     amqpUrl,
     vhost,
     dbPrefix: databases.prefix,
+    postgres: options.postgres ?? shared?.postgres,
     stop,
     async close() {
       // Gateway first, so no new calls reach services that are shutting down.

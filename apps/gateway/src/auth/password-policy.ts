@@ -21,6 +21,15 @@ export function passwordProblem(password: string, context: { email?: string; nam
   return null;
 }
 
+/**
+ * The DTO's email and name as context, only where they are strings: this validator may
+ * run before (or beside) the ones that reject `"email": 123`.
+ */
+function stringContext(object: object): { email?: string; name?: string } {
+  const { email, name } = object as { email?: unknown; name?: unknown };
+  return { email: typeof email === 'string' ? email : undefined, name: typeof name === 'string' ? name : undefined };
+}
+
 /** class-validator decorator: the password policy, with the DTO's `email` and `name` as context. */
 export function IsAcceptablePassword(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -31,12 +40,10 @@ export function IsAcceptablePassword(options?: ValidationOptions): PropertyDecor
       options,
       validator: {
         validate(value: unknown, args: ValidationArguments) {
-          const dto = args.object as { email?: string; name?: string };
-          return typeof value === 'string' && passwordProblem(value, dto) === null;
+          return typeof value === 'string' && passwordProblem(value, stringContext(args.object)) === null;
         },
         defaultMessage(args: ValidationArguments) {
-          const dto = args.object as { email?: string; name?: string };
-          return typeof args.value === 'string' ? (passwordProblem(args.value, dto) ?? 'invalid password') : 'password must be a string';
+          return typeof args.value === 'string' ? (passwordProblem(args.value, stringContext(args.object)) ?? 'invalid password') : 'password must be a string';
         },
       },
     });

@@ -1,11 +1,15 @@
 import { INestApplication, Type, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { PinoNestLogger } from '../logging/logger';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { BODY_LIMIT_BYTES, inputGuardMiddleware, MAX_HEADER_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../validation/input-guard';
 import { createValidationPipe } from '../validation/validation.pipe';
+import { answerClientErrorsWithJson } from './client-error';
 
 export interface ServiceAppOptions {
   logger: PinoLogger;
@@ -26,8 +30,22 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
     logger: new PinoNestLogger(options.logger),
     rawBody: options.rawBody ?? false,
     abortOnError: false,
+    // Registered below, so the limits are ours and the input guard runs right after them.
+    bodyParser: false,
   });
+  const server = app.getHttpServer() as Server;
+  // Node's parser answers an oversized head (431) or a malformed request (400) itself,
+  // before Express; make those answers carry the error body too.
+  (server as Server & { maxHeaderSize?: number }).maxHeaderSize = MAX_HEADER_BYTES; // read per connection by Node
+  answerClientErrorsWithJson(server, options.logger);
   app.use(requestIdMiddleware(options.logRequests ? options.logger : undefined));
+  const express = app as NestExpressApplication;
+  // strict: false so that `null` or `"x"` reach the guard and get a precise message.
+  // Raw bodies are kept for webhooks (Stripe), whose events we do not size: a larger limit.
+  const limit = options.rawBody ? WEBHOOK_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
+  express.useBodyParser('json', { limit, strict: false });
+  express.useBodyParser('urlencoded', { limit, extended: true });
+  app.use(inputGuardMiddleware());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -3,6 +3,7 @@ export enum CommonErrorCode {
   ValidationFailed = 'validation_failed',
   InvalidJson = 'invalid_json',
   PayloadTooLarge = 'payload_too_large',
+  HeadersTooLarge = 'headers_too_large',
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   NotFound = 'not_found',

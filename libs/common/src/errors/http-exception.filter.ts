@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RequestContext } from '../logging/request-context';
-import { toAppError } from './to-app-error';
+import { RETRY_AFTER_SECONDS, toAppError } from './to-app-error';
 
 /**
  * Turns every error on an HTTP route into `{ error: { code, message, details, requestId } }`.
@@ -18,9 +18,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const error = toAppError(exception);
     if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
       this.logger.error({ err: exception, path: request?.url }, 'request failed');
+    } else if (error.status === 503) {
+      this.logger.warn({ err: exception, path: request?.url }, 'dependency unavailable');
     }
     const requestId = RequestContext.requestId() ?? (request?.headers?.['x-request-id'] as string | undefined) ?? null;
     if (response.headersSent) return;
+    // 503 is retryable (a restart, a lost broker connection); say when to try again.
+    if (error.status === 503 && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(error.status).json({
       error: { code: error.code, message: error.message, details: error.details ?? null, requestId },
     });

@@ -12,7 +12,8 @@ export class RpcExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown): Observable<never> {
     const error = toAppError(exception);
-    if (error.status >= 500) this.logger.error({ err: exception }, 'rpc handler failed');
+    if (error.status === 503) this.logger.warn({ err: exception }, 'rpc handler: dependency unavailable');
+    else if (error.status >= 500) this.logger.error({ err: exception }, 'rpc handler failed');
     return throwError(() => error.toWire());
   }
 }

@@ -28,4 +28,26 @@ describe('toAppError', () => {
     const mapped = toAppError(new Error('password=hunter2 at db.ts:42'));
     expect(mapped).toMatchObject({ status: 500, code: 'internal_error', message: 'Internal error' });
   });
+
+  it('maps a dependency outage (PostgreSQL restarting, broker channel closing) to a retryable 503', () => {
+    const pg = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+    const typeorm = (driverError: Error) => Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError });
+    for (const error of [
+      pg('57P01', 'terminating connection due to administrator command'),
+      pg('57P03', 'the database system is starting up'),
+      pg('08006'),
+      typeorm(pg('57P01')),
+      new Error('Connection terminated unexpectedly'),
+      typeorm(new Error('Connection terminated')),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('Channel closed'), { name: 'IllegalOperationError' }),
+      new Error('Channel ended, no reply will be forthcoming'),
+      Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+      Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+    ]) {
+      expect(toAppError(error)).toMatchObject({ status: 503, code: 'service_unavailable', details: { retryable: true } });
+    }
+    // A constraint violation is the request's problem or a bug, not an outage.
+    expect(toAppError(pg('23505', 'duplicate key'))).toMatchObject({ status: 500 });
+  });
 });

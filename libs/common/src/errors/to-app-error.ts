@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AppError } from './app-error';
 import { CommonErrorCode } from './common-error-code';
+import { outageDependency } from './outage';
 
 const codeByStatus: Record<number, CommonErrorCode> = {
   400: CommonErrorCode.ValidationFailed,
@@ -48,5 +49,13 @@ export function toAppError(error: unknown): AppError {
       Array.isArray(message) ? message.join('; ') : String(message),
     );
   }
+  // PostgreSQL restarting, the broker connection dropping under a request: retryable.
+  const dependency = outageDependency(error);
+  if (dependency) {
+    return new AppError(503, CommonErrorCode.ServiceUnavailable, 'A dependency is temporarily unavailable; retry shortly', { dependency, retryable: true });
+  }
   return new AppError(500, CommonErrorCode.Internal, 'Internal error');
 }
+
+/** Seconds a client should wait before retrying a 503 (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 1;

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { AppError } from '../errors/app-error';
 import { CommonErrorCode } from '../errors/common-error-code';
@@ -15,6 +15,8 @@ function withTimeout<T>(work: Promise<T> | T, ms: number): Promise<T> {
 
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('HealthController');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -45,7 +47,10 @@ export class HealthController {
     try {
       return (await withTimeout(probe.isReady(), PROBE_TIMEOUT_MS)) ? session.up() : session.down();
     } catch (error) {
-      return session.down({ message: (error as Error).message });
+      // The endpoint is public: it names the dependency that is down, never the driver's
+      // message (host names, ports, user names). The log keeps the message.
+      this.logger.warn({ dependency: probe.name, err: error }, 'readiness probe failed');
+      return session.down({ reason: /no answer within/.test((error as Error)?.message ?? '') ? 'timeout' : 'unreachable' });
     }
   }
 }

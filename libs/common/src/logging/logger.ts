@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
+import { maskInvitationTokens, redactLogObject } from './redact';
 import { RequestContext } from './request-context';
 
 /** JSON logs, one object per line, each carrying the service name and the request id. */
@@ -12,7 +13,16 @@ export function createPinoLogger(
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    // Redaction at any depth (pino's `redact` paths are fixed paths, so they cannot say
+    // "every `password` wherever it is"): the merged object, serialized errors and the message.
+    formatters: { level: (label) => ({ level: label }), log: (object) => redactLogObject(object) },
+    serializers: { err: (err: Error) => redactLogObject(pino.stdSerializers.err(err)) },
+    hooks: {
+      logMethod(args, method) {
+        const masked = args.map((arg) => (typeof arg === 'string' ? maskInvitationTokens(arg) : arg));
+        return method.apply(this, masked as Parameters<typeof method>);
+      },
+    },
     mixin: () => {
       const requestId = RequestContext.requestId();
       return requestId ? { requestId } : {};

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger as PinoLogger } from 'pino';
+import { maskUrl } from './redact';
 import { RequestContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -22,7 +23,7 @@ export function requestIdMiddleware(logger?: PinoLogger) {
         res.on('finish', () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           RequestContext.run({ requestId }, () =>
-            logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request'),
+            logger.info({ method: req.method, url: maskUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request'),
           );
         });
       }

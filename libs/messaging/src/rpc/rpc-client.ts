@@ -39,7 +39,14 @@ export class RpcClient {
   constructor(options: RpcClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.connection = amqp.connect([options.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
-    this.connection.on('disconnect', ({ err }) => this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`));
+    this.connection.on('disconnect', ({ err }) => {
+      this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`);
+      // Replies come back on this connection's channel: calls in flight can no longer be
+      // answered. Fail them now as retryable instead of letting them run into the timeout.
+      for (const id of [...this.pending.keys()]) {
+        this.settle(id, undefined, new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker connection lost', { dependency: 'broker', retryable: true }));
+      }
+    });
     this.channel = this.connection.createChannel({
       json: false,
       confirm: false,
