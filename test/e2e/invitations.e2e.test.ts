@@ -1,16 +1,19 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 
 describe('invitations', () => {
   let platform: RunningPlatform;
   let api: ReturnType<typeof request>;
   let owner: SignedUpUser;
+  /** The workspace's first client admin: client-side invitations are theirs to issue. */
+  let clientAdmin: SignedUpUser;
   let workspaceId: string;
   let db: DataSource;
 
-  const invite = async (body: object) => {
-    const res = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(owner.token)).send(body);
+  const invite = async (body: { role: string; [field: string]: unknown }) => {
+    const inviter = body.role === 'collaborator' ? owner : clientAdmin;
+    const res = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(inviter.token)).send(body);
     expect(res.status).toBe(201);
     return res.body as { id: string; token: string; role: string; status: string };
   };
@@ -25,6 +28,7 @@ describe('invitations', () => {
     api = request(platform.gatewayUrl);
     owner = await signUp(platform.gatewayUrl, 'Owner');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
+    clientAdmin = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
     db = await connectServiceDb('workspace', 'system', platform.dbPrefix);
   });
 

@@ -25,6 +25,8 @@ interface World {
   scratch: Record<'upload' | 'delete' | 'pin' | 'versions', { fileId: string; versionId: string }>;
   /** Milestones, tasks and their scratch targets (milestone-cases.ts). */
   ms: MilestoneWorld;
+  /** Client viewers of the scratch workspace the client admin may re-role or remove (one probe each). */
+  scratchMembers: { promote: string; remove: string };
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -65,21 +67,25 @@ const CASES: Record<string, Case> = {
     mutates: false,
     probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/members` }),
   },
+  // Client-side members are the client admin's to manage: these act on scratch viewers.
   'PATCH /api/v1/workspaces/:workspaceId/members/:userId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageMembers,
+    action: WorkspaceAction.ManageClientSide,
     mutates: true,
-    probe: (w) => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.workspaceA}/members/${w.victimMember}`, body: { role: 'client_admin' } }),
+    disposable: 'promotes a scratch viewer (idempotent)',
+    probe: (w) => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.promote}`, body: { role: 'client_admin' } }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/members/:userId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageMembers,
+    action: WorkspaceAction.ManageClientSide,
     mutates: true,
-    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/members/${w.victimMember}` }),
+    disposable: 'removes a scratch viewer (only the client admin may, once)',
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.remove}` }),
   },
+  // A collaborator invitation: the freelancer side's, so the client admin may neither create nor revoke one.
   'POST /api/v1/workspaces/:workspaceId/invitations': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageInvitations,
+    action: WorkspaceAction.ManageFreelancerSide,
     mutates: true,
     probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/invitations`, body: { role: 'collaborator' } }),
   },
@@ -91,7 +97,7 @@ const CASES: Record<string, Case> = {
   },
   'DELETE /api/v1/workspaces/:workspaceId/invitations/:invitationId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageInvitations,
+    action: WorkspaceAction.ManageFreelancerSide,
     mutates: true,
     probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/invitations/${w.invitationA}` }),
   },
@@ -195,6 +201,8 @@ describe('tenant isolation across every gateway route that takes an id', () => {
   let s3: TestS3;
   let owner: SignedUpUser;
   let outsider: SignedUpUser;
+  /** Tenant B's client admin: probes as the other tenant go out as both of B's sides. */
+  let outsiderClient: SignedUpUser;
   const members = {} as Record<Exclude<WorkspaceRole, 'owner'>, SignedUpUser>;
   let world: World;
   let outsiderWorkspace: string;
@@ -239,21 +247,22 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files'],
-      // Deliverable ids in the milestone probes are made up: this suite is about who may call what.
-      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }), workspace: { DELIVERABLE_PINNING: 'off' } },
+      // Deliverables are pinned for real: a foreign version as a deliverable must be refused.
+      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
     });
     owner = await signUp(platform.gatewayUrl, 'Owner A');
     outsider = await signUp(platform.gatewayUrl, 'Owner B');
     const a = await createWorkspace(platform.gatewayUrl, owner, 'Tenant A engagement');
     outsiderWorkspace = (await createWorkspace(platform.gatewayUrl, outsider, 'Tenant B engagement')).id;
     // Tenant B has a client too, so "member of the other tenant" covers both sides.
-    await inviteAndJoin(platform.gatewayUrl, outsider, outsiderWorkspace, 'client_admin');
-    for (const role of WEAKER_ROLES) members[role] = await inviteAndJoin(platform.gatewayUrl, owner, a.id, role);
-    const victim = await inviteAndJoin(platform.gatewayUrl, owner, a.id, 'client_viewer');
+    outsiderClient = await inviteAndJoin(platform.gatewayUrl, outsider, outsiderWorkspace, 'client_admin');
+    // Each side invites its own: the owner the collaborator and the first client admin, who invites the viewers.
+    for (const role of WEAKER_ROLES) members[role] = await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, a.id, role);
+    const victim = await inviteAndJoin(platform.gatewayUrl, members.client_admin, a.id, 'client_viewer');
     const invitation = await request(platform.gatewayUrl)
       .post(`/api/v1/workspaces/${a.id}/invitations`)
       .set(bearer(owner.token))
-      .send({ role: 'client_viewer', maxUses: 3 });
+      .send({ role: 'collaborator', maxUses: 3 });
     const upload = (name: string) => uploadFile(platform.gatewayUrl, owner, a.id, name, 'abc');
     const versions = await upload('versions.txt');
     const second = await request(platform.gatewayUrl)
@@ -269,7 +278,14 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       invitationA: invitation.body.id,
       fileA: await upload('in-snapshot.txt'),
       scratch: { upload: await upload('upload.txt'), delete: await upload('delete.txt'), pin: await upload('pin.txt'), versions },
-      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members),
+      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members, async (ws, name) =>
+        (await uploadFile(platform.gatewayUrl, owner, ws, name, 'abc')).versionId,
+      ),
+      scratchMembers: { promote: '', remove: '' },
+    };
+    world.scratchMembers = {
+      promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
+      remove: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
     };
   });
 
@@ -297,9 +313,11 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     for (const [route, c] of Object.entries(CASES)) {
       const probe = c.probe(world);
       if (c.kind === 'workspace') {
-        const foreign = await send(probe, outsider.token);
-        outcomes.push(`${route} as other tenant → ${foreign.status} ${foreign.body?.error?.code ?? ''}`.trim());
-        expectations.push(`${route} as other tenant → 404 workspace_not_found`);
+        for (const [who, user] of [['owner', outsider], ['client admin', outsiderClient]] as const) {
+          const foreign = await send(probe, user.token);
+          outcomes.push(`${route} as other tenant's ${who} → ${foreign.status} ${foreign.body?.error?.code ?? ''}`.trim());
+          expectations.push(`${route} as other tenant's ${who} → 404 workspace_not_found`);
+        }
         for (const role of WEAKER_ROLES) {
           const allowed = can(role, c.action);
           if (allowed && c.mutates && !c.disposable) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
@@ -308,13 +326,13 @@ describe('tenant isolation across every gateway route that takes an id', () => {
           expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
         }
       } else if (c.kind === 'account') {
-        for (const user of [outsider, ...WEAKER_ROLES.map((r) => members[r])]) {
+        for (const user of [outsider, outsiderClient, ...WEAKER_ROLES.map((r) => members[r])]) {
           const res = await send(probe, user.token);
           outcomes.push(`${route} → ${res.status} ${res.body?.error?.code ?? ''}`.trim());
           expectations.push(`${route} → 404 account_not_found`);
         }
       } else if (c.kind === 'admin') {
-        for (const user of [outsider, owner, ...WEAKER_ROLES.map((r) => members[r])]) {
+        for (const user of [outsider, outsiderClient, owner, ...WEAKER_ROLES.map((r) => members[r])]) {
           const res = await send(probe, user.token);
           outcomes.push(`${route} → ${res.status}`);
           expectations.push(`${route} → 403`);
