@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { can, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from '@fpms/auth';
 import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { BillingEvents } from '@fpms/contracts';
 import { uploadFile } from '../files/files-fixtures';
+import { BillingPublisher } from '../milestones/support';
 import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
 import { discoverRoutes } from './route-catalog';
 
@@ -344,6 +346,93 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       }
     }
     expect(outcomes).toEqual(expectations);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 404 for tenant A's ids under tenant B's own workspace path, as B's owner and client admin, and changes nothing", async () => {
+    const before = await snapshot();
+    const outcomes: string[] = [];
+    const expectations: string[] = [];
+    const own = (path: string) => [world.workspaceA, world.ms.scratch].reduce((p, id) => p.replace(`/workspaces/${id}/`, `/workspaces/${outsiderWorkspace}/`), path);
+    for (const [route, c] of Object.entries(CASES)) {
+      // Only routes naming something besides the workspace: the rest would address B's own data.
+      if (c.kind !== 'workspace' || (route.match(/:/g) ?? []).length < 2) continue;
+      const probe = c.probe(world, 'client_admin');
+      const path = own(probe.path);
+      if (path === probe.path) throw new Error(`${route}: probe path has no workspace of tenant A to swap`);
+      for (const [role, user] of [['owner', outsider], ['client_admin', outsiderClient]] as const) {
+        const res = await send({ ...probe, path }, user.token);
+        // A role without the action is refused before any id is looked at (403, the same for every id): no leak either.
+        const refused = res.status === 404 || (res.status === 403 && !can(role, c.action));
+        outcomes.push(`${route} under B's path as B's ${role} → ${refused ? 'refused' : `${res.status} ${res.body?.error?.code ?? ''}`}`);
+        expectations.push(`${route} under B's path as B's ${role} → refused`);
+      }
+    }
+    expect(outcomes).toEqual(expectations);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses tenant A's ids in tenant B's own bodies and queries (deliverable, version, assignee, milestone), and changes nothing", async () => {
+    const api = () => request(platform.gatewayUrl);
+    const b = `/api/v1/workspaces/${outsiderWorkspace}`;
+    const ok = async (res: request.Test) => {
+      const r = await res;
+      if (r.status >= 300) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    // Tenant B's own funded milestone, file and task.
+    const milestone = (await ok(api().post(`${b}/milestones`).set(bearer(outsider.token)).send({ title: 'B', amount: 1000, currency: 'EUR' }))).id as string;
+    await ok(api().post(`${b}/milestones/${milestone}/propose`).set(bearer(outsider.token)).send({}));
+    await ok(api().post(`${b}/milestones/${milestone}/accept`).set(bearer(outsiderClient.token)).send({}));
+    await ok(api().post(`${b}/milestones/${milestone}/fund`).set(bearer(outsiderClient.token)).send({}));
+    const billing = await BillingPublisher.connect(platform.amqpUrl);
+    try {
+      const accountB = (await ok(api().get(b).set(bearer(outsider.token)))).accountId;
+      await billing.milestone(BillingEvents.milestoneFunded, { id: milestone, workspaceId: outsiderWorkspace, accountId: accountB, amount: 1000, currency: 'EUR' }, 1);
+    } finally {
+      await billing.close();
+    }
+    for (const deadline = Date.now() + 10_000; (await ok(api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token)))).status !== 'funded'; ) {
+      if (Date.now() > deadline) throw new Error('B milestone was not funded');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const fileB = await uploadFile(platform.gatewayUrl, outsider, outsiderWorkspace, 'b.txt', 'bbb');
+    const taskB = (await ok(api().post(`${b}/tasks`).set(bearer(outsider.token)).send({ title: 'B task' }))).id as string;
+    const before = await snapshot();
+    const aVersion = world.fileA.versionId;
+    const aUser = members.collaborator.userId;
+
+    const probes: Array<[string, SignedUpUser, Probe]> = [
+      ["A's version as B's deliverable", outsider, { method: 'POST', path: `${b}/milestones/${milestone}/submit`, body: { deliverableFileVersionId: aVersion } }],
+      ["A's version as versionId of B's download (owner)", outsider, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
+      ["A's version as versionId of B's download (client admin)", outsiderClient, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
+      ["A's version pinned under B's file", outsider, { method: 'POST', path: `${b}/files/${fileB.fileId}/versions/${aVersion}/pin` }],
+      ["A's user as a new task's assignee", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', assigneeUserId: aUser } }],
+      ["A's user as assignee of B's task (client admin)", outsiderClient, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { assigneeUserId: aUser } }],
+      ["A's milestone as a new task's milestone", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', milestoneId: world.ms.milestoneA } }],
+      ["A's milestone on B's task", outsider, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { milestoneId: world.ms.milestoneA } }],
+      ["A's user as B's member", outsiderClient, { method: 'PATCH', path: `${b}/members/${world.victimMember}`, body: { role: 'client_admin' } }],
+    ];
+    const outcomes = Object.fromEntries(
+      await Promise.all(probes.map(async ([name, user, probe]) => [name, await send(probe, user.token).then((r) => `${r.status} ${r.body?.error?.code ?? ''}`.trim())] as const)),
+    );
+    expect(outcomes).toEqual({
+      "A's version as B's deliverable": '422 deliverable_rejected',
+      "A's version as versionId of B's download (owner)": '404 file_version_not_found',
+      "A's version as versionId of B's download (client admin)": '404 file_version_not_found',
+      "A's version pinned under B's file": '404 file_version_not_found',
+      "A's user as a new task's assignee": '400 assignee_not_member',
+      "A's user as assignee of B's task (client admin)": '400 assignee_not_member',
+      "A's milestone as a new task's milestone": '400 unknown_milestone',
+      "A's milestone on B's task": '400 unknown_milestone',
+      "A's user as B's member": '404 member_not_found',
+    });
+    // Filters with A's ids find nothing of A's.
+    for (const query of [`milestoneId=${world.ms.milestoneA}`, `assigneeUserId=${aUser}`]) {
+      const list = await api().get(`${b}/tasks?${query}`).set(bearer(outsider.token));
+      expect([list.status, list.body.items]).toEqual([200, []]);
+    }
+    expect((await api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token))).body.status).toBe('funded');
     expect(await snapshot()).toEqual(before);
   });
 
