@@ -209,6 +209,19 @@ describe('two sides: who grants client roles', () => {
     expect(outcome(await remove(successor, ws, e.viewer.userId))).toEqual([204, 'ok']);
   });
 
+  it('lets only one of two client admins removing each other at once go through while money is in escrow', async () => {
+    const e = await engagement(platform);
+    const ws = e.workspaceId;
+    await fundedMilestone(platform, e, billing, system);
+    const second = await inviteAndJoin(platform.gatewayUrl, e.client, ws, 'client_admin');
+    const [a, b] = await Promise.all([remove(e.client, ws, second.userId), remove(second, ws, e.client.userId)]);
+    // Membership changes queue on the workspace's sequence row: the second sees the first's result
+    // (its caller is gone: 404), never "both removed" and never a deadlock's 500.
+    expect([a.status, b.status].sort()).toEqual([204, 404]);
+    const admins = Object.entries(await roles(e.freelancer, ws)).filter(([, role]) => role === 'client_admin');
+    expect(admins).toHaveLength(1);
+  });
+
   it('lets a removed client admin read and download the deliverable of a milestone they paid for, and nothing else', async () => {
     const e = await engagement(platform);
     const ws = e.workspaceId;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { can, FORMER_CLIENT_ACTIONS, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
+import { can, FORMER_CLIENT_ACTIONS, sideOf, WorkspaceAction, WorkspaceRole, WorkspaceSide } from '@fpms/auth/permissions';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { AccessError } from './access.errors';
 import { Actor } from './actor';
@@ -101,4 +101,9 @@ export class WorkspaceAccess {
 /** May this scope do the action? A former client's scope never may anything beyond the reads it was let in for. */
 export function scopeCan(scope: WorkspaceScope, action: WorkspaceAction): boolean {
   return scope.role !== FORMER_CLIENT && can(scope.role, action);
+}
+
+/** The caller's side; a former client is on the client side (though they may change nothing). */
+export function scopeSide(scope: WorkspaceScope): WorkspaceSide {
+  return scope.role === FORMER_CLIENT ? 'client' : sideOf(scope.role);
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { manageSideAction, sideOf, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
+import { manageSideAction, sideOf, WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedInvitationView, InvitationView, MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { Actor } from '../access/actor';
-import { scopeCan, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
+import { scopeCan, scopeSide, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
 import { Clock, CLOCK } from '../clock';
 import { MemberError } from '../members/member.errors';
@@ -59,7 +59,7 @@ export class InvitationsService {
         maxUses: input.maxUses,
         expiresAt: new Date(this.clock.now().getTime() + input.expiresInHours * 3600_000),
         createdBy: actor.userId,
-        issuerSide: sideOf(scope.role as WorkspaceRole),
+        issuerSide: scopeSide(scope),
       });
       await this.activity.record(manager, {
         accountId: scope.accountId,
@@ -87,7 +87,7 @@ export class InvitationsService {
       if (!invitation) throw InvitationError.invitationNotFound();
       // The side an invitation is for may revoke it, and so may the side that issued it.
       const side = sideOf(invitation.role);
-      if (!scopeCan(scope, manageSideAction(side)) && invitation.issuerSide !== sideOf(scope.role as WorkspaceRole)) {
+      if (!scopeCan(scope, manageSideAction(side)) && invitation.issuerSide !== scopeSide(scope)) {
         throw MemberError.otherSidesRole(invitation.role, side);
       }
       if (invitation.revokedAt) return view(invitation);
