@@ -120,6 +120,17 @@ describe('invitations', () => {
     expect((await db.query(`select uses from workspace_invitations where id = $1`, [inv.id]))[0].uses).toBe(1);
   });
 
+  it("seats exactly one first client admin when two of the owner's client-admin invitations are accepted at once", async () => {
+    const ws = (await createWorkspace(platform.gatewayUrl, owner, 'Race for the client seat')).id;
+    const issue = async () => (await api.post(`/api/v1/workspaces/${ws}/invitations`).set(bearer(owner.token)).send({ role: 'client_admin' })).body.token as string;
+    const [first, second] = [await issue(), await issue()];
+    const [x, y] = await Promise.all([signUp(platform.gatewayUrl, 'X'), signUp(platform.gatewayUrl, 'Y')]);
+    const results = await Promise.all([accept(first, x), accept(second, y)]);
+    expect(results.map((r) => `${r.status} ${r.body.error?.code ?? ''}`.trim()).sort()).toEqual(['201', '409 workspace_has_client_admin']);
+    const members = await api.get(`/api/v1/workspaces/${ws}/members`).set(bearer(owner.token));
+    expect(members.body.items.filter((m: { role: string }) => m.role === 'client_admin')).toHaveLength(1);
+  });
+
   it('answers 404 for an unknown or malformed token', async () => {
     const user = await signUp(platform.gatewayUrl);
     expect((await accept('inv_' + 'A'.repeat(43), user)).status).toBe(404);
