@@ -1,16 +1,19 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 
 describe('invitations', () => {
   let platform: RunningPlatform;
   let api: ReturnType<typeof request>;
   let owner: SignedUpUser;
+  /** The workspace's first client admin: client-side invitations are theirs to issue. */
+  let clientAdmin: SignedUpUser;
   let workspaceId: string;
   let db: DataSource;
 
-  const invite = async (body: object) => {
-    const res = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(owner.token)).send(body);
+  const invite = async (body: { role: string; [field: string]: unknown }) => {
+    const inviter = body.role === 'collaborator' ? owner : clientAdmin;
+    const res = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(inviter.token)).send(body);
     expect(res.status).toBe(201);
     return res.body as { id: string; token: string; role: string; status: string };
   };
@@ -25,6 +28,7 @@ describe('invitations', () => {
     api = request(platform.gatewayUrl);
     owner = await signUp(platform.gatewayUrl, 'Owner');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
+    clientAdmin = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
     db = await connectServiceDb('workspace', 'system', platform.dbPrefix);
   });
 
@@ -114,6 +118,17 @@ describe('invitations', () => {
     const results = await Promise.all([accept(inv.token, user), accept(inv.token, user), accept(inv.token, user)]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     expect((await db.query(`select uses from workspace_invitations where id = $1`, [inv.id]))[0].uses).toBe(1);
+  });
+
+  it("seats exactly one first client admin when two of the owner's client-admin invitations are accepted at once", async () => {
+    const ws = (await createWorkspace(platform.gatewayUrl, owner, 'Race for the client seat')).id;
+    const issue = async () => (await api.post(`/api/v1/workspaces/${ws}/invitations`).set(bearer(owner.token)).send({ role: 'client_admin' })).body.token as string;
+    const [first, second] = [await issue(), await issue()];
+    const [x, y] = await Promise.all([signUp(platform.gatewayUrl, 'X'), signUp(platform.gatewayUrl, 'Y')]);
+    const results = await Promise.all([accept(first, x), accept(second, y)]);
+    expect(results.map((r) => `${r.status} ${r.body.error?.code ?? ''}`.trim()).sort()).toEqual(['201', '409 workspace_has_client_admin']);
+    const members = await api.get(`/api/v1/workspaces/${ws}/members`).set(bearer(owner.token));
+    expect(members.body.items.filter((m: { role: string }) => m.role === 'client_admin')).toHaveLength(1);
   });
 
   it('answers 404 for an unknown or malformed token', async () => {

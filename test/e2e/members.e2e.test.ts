@@ -18,14 +18,21 @@ describe('workspace members', () => {
   it('changes a role and records before/after', async () => {
     const owner = await signUp(platform.gatewayUrl);
     const { id } = await createWorkspace(platform.gatewayUrl, owner);
-    const viewer = await inviteAndJoin(platform.gatewayUrl, owner, id, 'client_viewer');
+    const client = await inviteAndJoin(platform.gatewayUrl, owner, id, 'client_admin');
+    const viewer = await inviteAndJoin(platform.gatewayUrl, client, id, 'client_viewer');
     expect((await api.get(`/api/v1/workspaces/${id}/invitations`).set(bearer(viewer.token))).status).toBe(403);
 
-    const changed = await api.patch(`/api/v1/workspaces/${id}/members/${viewer.userId}`).set(bearer(owner.token)).send({ role: 'client_admin' });
+    const changed = await api.patch(`/api/v1/workspaces/${id}/members/${viewer.userId}`).set(bearer(client.token)).send({ role: 'client_admin' });
     expect(changed.status).toBe(200);
     expect(changed.body.role).toBe('client_admin');
     const [latest] = (await api.get(`/api/v1/workspaces/${id}/activity?limit=1`).set(bearer(owner.token))).body.items;
-    expect(latest).toMatchObject({ action: 'member.role_changed', targetId: viewer.userId, before: { role: 'client_viewer' }, after: { role: 'client_admin' } });
+    expect(latest).toMatchObject({
+      action: 'member.role_changed',
+      actorUserId: client.userId,
+      targetId: viewer.userId,
+      before: { role: 'client_viewer' },
+      after: { role: 'client_admin' },
+    });
   });
 
   it('removal takes effect at once for reads and writes, with the same token', async () => {

@@ -64,7 +64,9 @@ describe('files: uploads, downloads, versions, deletion', () => {
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner, 'Files engagement')).id;
     outsiderWorkspaceId = (await createWorkspace(platform.gatewayUrl, outsider, 'Other engagement')).id;
     collaborator = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'collaborator');
-    viewer = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_viewer');
+    // Client-side roles are the client's to grant: the owner brings in the client admin, who invites the viewer.
+    const clientAdmin = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
+    viewer = await inviteAndJoin(platform.gatewayUrl, clientAdmin, workspaceId, 'client_viewer');
   });
 
   afterEach(() => {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { can, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from '@fpms/auth';
 import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { BillingEvents } from '@fpms/contracts';
 import { uploadFile } from '../files/files-fixtures';
+import { BillingPublisher } from '../milestones/support';
 import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
 import { discoverRoutes } from './route-catalog';
 
@@ -25,6 +27,8 @@ interface World {
   scratch: Record<'upload' | 'delete' | 'pin' | 'versions', { fileId: string; versionId: string }>;
   /** Milestones, tasks and their scratch targets (milestone-cases.ts). */
   ms: MilestoneWorld;
+  /** Client viewers of the scratch workspace the client admin may re-role or remove (one probe each). */
+  scratchMembers: { promote: string; remove: string };
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -65,21 +69,25 @@ const CASES: Record<string, Case> = {
     mutates: false,
     probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/members` }),
   },
+  // Client-side members are the client admin's to manage: these act on scratch viewers.
   'PATCH /api/v1/workspaces/:workspaceId/members/:userId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageMembers,
+    action: WorkspaceAction.ManageClientSide,
     mutates: true,
-    probe: (w) => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.workspaceA}/members/${w.victimMember}`, body: { role: 'client_admin' } }),
+    disposable: 'promotes a scratch viewer (idempotent)',
+    probe: (w) => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.promote}`, body: { role: 'client_admin' } }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/members/:userId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageMembers,
+    action: WorkspaceAction.ManageClientSide,
     mutates: true,
-    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/members/${w.victimMember}` }),
+    disposable: 'removes a scratch viewer (only the client admin may, once)',
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.remove}` }),
   },
+  // A collaborator invitation: the freelancer side's, so the client admin may neither create nor revoke one.
   'POST /api/v1/workspaces/:workspaceId/invitations': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageInvitations,
+    action: WorkspaceAction.ManageFreelancerSide,
     mutates: true,
     probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/invitations`, body: { role: 'collaborator' } }),
   },
@@ -91,7 +99,7 @@ const CASES: Record<string, Case> = {
   },
   'DELETE /api/v1/workspaces/:workspaceId/invitations/:invitationId': {
     kind: 'workspace',
-    action: WorkspaceAction.ManageInvitations,
+    action: WorkspaceAction.ManageFreelancerSide,
     mutates: true,
     probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/invitations/${w.invitationA}` }),
   },
@@ -195,6 +203,8 @@ describe('tenant isolation across every gateway route that takes an id', () => {
   let s3: TestS3;
   let owner: SignedUpUser;
   let outsider: SignedUpUser;
+  /** Tenant B's client admin: probes as the other tenant go out as both of B's sides. */
+  let outsiderClient: SignedUpUser;
   const members = {} as Record<Exclude<WorkspaceRole, 'owner'>, SignedUpUser>;
   let world: World;
   let outsiderWorkspace: string;
@@ -239,21 +249,22 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files'],
-      // Deliverable ids in the milestone probes are made up: this suite is about who may call what.
-      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }), workspace: { DELIVERABLE_PINNING: 'off' } },
+      // Deliverables are pinned for real: a foreign version as a deliverable must be refused.
+      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
     });
     owner = await signUp(platform.gatewayUrl, 'Owner A');
     outsider = await signUp(platform.gatewayUrl, 'Owner B');
     const a = await createWorkspace(platform.gatewayUrl, owner, 'Tenant A engagement');
     outsiderWorkspace = (await createWorkspace(platform.gatewayUrl, outsider, 'Tenant B engagement')).id;
     // Tenant B has a client too, so "member of the other tenant" covers both sides.
-    await inviteAndJoin(platform.gatewayUrl, outsider, outsiderWorkspace, 'client_admin');
-    for (const role of WEAKER_ROLES) members[role] = await inviteAndJoin(platform.gatewayUrl, owner, a.id, role);
-    const victim = await inviteAndJoin(platform.gatewayUrl, owner, a.id, 'client_viewer');
+    outsiderClient = await inviteAndJoin(platform.gatewayUrl, outsider, outsiderWorkspace, 'client_admin');
+    // Each side invites its own: the owner the collaborator and the first client admin, who invites the viewers.
+    for (const role of WEAKER_ROLES) members[role] = await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, a.id, role);
+    const victim = await inviteAndJoin(platform.gatewayUrl, members.client_admin, a.id, 'client_viewer');
     const invitation = await request(platform.gatewayUrl)
       .post(`/api/v1/workspaces/${a.id}/invitations`)
       .set(bearer(owner.token))
-      .send({ role: 'client_viewer', maxUses: 3 });
+      .send({ role: 'collaborator', maxUses: 3 });
     const upload = (name: string) => uploadFile(platform.gatewayUrl, owner, a.id, name, 'abc');
     const versions = await upload('versions.txt');
     const second = await request(platform.gatewayUrl)
@@ -269,7 +280,14 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       invitationA: invitation.body.id,
       fileA: await upload('in-snapshot.txt'),
       scratch: { upload: await upload('upload.txt'), delete: await upload('delete.txt'), pin: await upload('pin.txt'), versions },
-      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members),
+      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members, async (ws, name) =>
+        (await uploadFile(platform.gatewayUrl, owner, ws, name, 'abc')).versionId,
+      ),
+      scratchMembers: { promote: '', remove: '' },
+    };
+    world.scratchMembers = {
+      promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
+      remove: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
     };
   });
 
@@ -297,9 +315,11 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     for (const [route, c] of Object.entries(CASES)) {
       const probe = c.probe(world);
       if (c.kind === 'workspace') {
-        const foreign = await send(probe, outsider.token);
-        outcomes.push(`${route} as other tenant → ${foreign.status} ${foreign.body?.error?.code ?? ''}`.trim());
-        expectations.push(`${route} as other tenant → 404 workspace_not_found`);
+        for (const [who, user] of [['owner', outsider], ['client admin', outsiderClient]] as const) {
+          const foreign = await send(probe, user.token);
+          outcomes.push(`${route} as other tenant's ${who} → ${foreign.status} ${foreign.body?.error?.code ?? ''}`.trim());
+          expectations.push(`${route} as other tenant's ${who} → 404 workspace_not_found`);
+        }
         for (const role of WEAKER_ROLES) {
           const allowed = can(role, c.action);
           if (allowed && c.mutates && !c.disposable) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
@@ -308,13 +328,13 @@ describe('tenant isolation across every gateway route that takes an id', () => {
           expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
         }
       } else if (c.kind === 'account') {
-        for (const user of [outsider, ...WEAKER_ROLES.map((r) => members[r])]) {
+        for (const user of [outsider, outsiderClient, ...WEAKER_ROLES.map((r) => members[r])]) {
           const res = await send(probe, user.token);
           outcomes.push(`${route} → ${res.status} ${res.body?.error?.code ?? ''}`.trim());
           expectations.push(`${route} → 404 account_not_found`);
         }
       } else if (c.kind === 'admin') {
-        for (const user of [outsider, owner, ...WEAKER_ROLES.map((r) => members[r])]) {
+        for (const user of [outsider, outsiderClient, owner, ...WEAKER_ROLES.map((r) => members[r])]) {
           const res = await send(probe, user.token);
           outcomes.push(`${route} → ${res.status}`);
           expectations.push(`${route} → 403`);
@@ -326,6 +346,93 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       }
     }
     expect(outcomes).toEqual(expectations);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 404 for tenant A's ids under tenant B's own workspace path, as B's owner and client admin, and changes nothing", async () => {
+    const before = await snapshot();
+    const outcomes: string[] = [];
+    const expectations: string[] = [];
+    const own = (path: string) => [world.workspaceA, world.ms.scratch].reduce((p, id) => p.replace(`/workspaces/${id}/`, `/workspaces/${outsiderWorkspace}/`), path);
+    for (const [route, c] of Object.entries(CASES)) {
+      // Only routes naming something besides the workspace: the rest would address B's own data.
+      if (c.kind !== 'workspace' || (route.match(/:/g) ?? []).length < 2) continue;
+      const probe = c.probe(world, 'client_admin');
+      const path = own(probe.path);
+      if (path === probe.path) throw new Error(`${route}: probe path has no workspace of tenant A to swap`);
+      for (const [role, user] of [['owner', outsider], ['client_admin', outsiderClient]] as const) {
+        const res = await send({ ...probe, path }, user.token);
+        // A role without the action is refused before any id is looked at (403, the same for every id): no leak either.
+        const refused = res.status === 404 || (res.status === 403 && !can(role, c.action));
+        outcomes.push(`${route} under B's path as B's ${role} → ${refused ? 'refused' : `${res.status} ${res.body?.error?.code ?? ''}`}`);
+        expectations.push(`${route} under B's path as B's ${role} → refused`);
+      }
+    }
+    expect(outcomes).toEqual(expectations);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses tenant A's ids in tenant B's own bodies and queries (deliverable, version, assignee, milestone), and changes nothing", async () => {
+    const api = () => request(platform.gatewayUrl);
+    const b = `/api/v1/workspaces/${outsiderWorkspace}`;
+    const ok = async (res: request.Test) => {
+      const r = await res;
+      if (r.status >= 300) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    // Tenant B's own funded milestone, file and task.
+    const milestone = (await ok(api().post(`${b}/milestones`).set(bearer(outsider.token)).send({ title: 'B', amount: 1000, currency: 'EUR' }))).id as string;
+    await ok(api().post(`${b}/milestones/${milestone}/propose`).set(bearer(outsider.token)).send({}));
+    await ok(api().post(`${b}/milestones/${milestone}/accept`).set(bearer(outsiderClient.token)).send({}));
+    await ok(api().post(`${b}/milestones/${milestone}/fund`).set(bearer(outsiderClient.token)).send({}));
+    const billing = await BillingPublisher.connect(platform.amqpUrl);
+    try {
+      const accountB = (await ok(api().get(b).set(bearer(outsider.token)))).accountId;
+      await billing.milestone(BillingEvents.milestoneFunded, { id: milestone, workspaceId: outsiderWorkspace, accountId: accountB, amount: 1000, currency: 'EUR' }, 1);
+    } finally {
+      await billing.close();
+    }
+    for (const deadline = Date.now() + 10_000; (await ok(api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token)))).status !== 'funded'; ) {
+      if (Date.now() > deadline) throw new Error('B milestone was not funded');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const fileB = await uploadFile(platform.gatewayUrl, outsider, outsiderWorkspace, 'b.txt', 'bbb');
+    const taskB = (await ok(api().post(`${b}/tasks`).set(bearer(outsider.token)).send({ title: 'B task' }))).id as string;
+    const before = await snapshot();
+    const aVersion = world.fileA.versionId;
+    const aUser = members.collaborator.userId;
+
+    const probes: Array<[string, SignedUpUser, Probe]> = [
+      ["A's version as B's deliverable", outsider, { method: 'POST', path: `${b}/milestones/${milestone}/submit`, body: { deliverableFileVersionId: aVersion } }],
+      ["A's version as versionId of B's download (owner)", outsider, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
+      ["A's version as versionId of B's download (client admin)", outsiderClient, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
+      ["A's version pinned under B's file", outsider, { method: 'POST', path: `${b}/files/${fileB.fileId}/versions/${aVersion}/pin` }],
+      ["A's user as a new task's assignee", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', assigneeUserId: aUser } }],
+      ["A's user as assignee of B's task (client admin)", outsiderClient, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { assigneeUserId: aUser } }],
+      ["A's milestone as a new task's milestone", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', milestoneId: world.ms.milestoneA } }],
+      ["A's milestone on B's task", outsider, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { milestoneId: world.ms.milestoneA } }],
+      ["A's user as B's member", outsiderClient, { method: 'PATCH', path: `${b}/members/${world.victimMember}`, body: { role: 'client_admin' } }],
+    ];
+    const outcomes = Object.fromEntries(
+      await Promise.all(probes.map(async ([name, user, probe]) => [name, await send(probe, user.token).then((r) => `${r.status} ${r.body?.error?.code ?? ''}`.trim())] as const)),
+    );
+    expect(outcomes).toEqual({
+      "A's version as B's deliverable": '422 deliverable_rejected',
+      "A's version as versionId of B's download (owner)": '404 file_version_not_found',
+      "A's version as versionId of B's download (client admin)": '404 file_version_not_found',
+      "A's version pinned under B's file": '404 file_version_not_found',
+      "A's user as a new task's assignee": '400 assignee_not_member',
+      "A's user as assignee of B's task (client admin)": '400 assignee_not_member',
+      "A's milestone as a new task's milestone": '400 unknown_milestone',
+      "A's milestone on B's task": '400 unknown_milestone',
+      "A's user as B's member": '404 member_not_found',
+    });
+    // Filters with A's ids find nothing of A's.
+    for (const query of [`milestoneId=${world.ms.milestoneA}`, `assigneeUserId=${aUser}`]) {
+      const list = await api().get(`${b}/tasks?${query}`).set(bearer(outsider.token));
+      expect([list.status, list.body.items]).toEqual([200, []]);
+    }
+    expect((await api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token))).body.status).toBe('funded');
     expect(await snapshot()).toEqual(before);
   });
 

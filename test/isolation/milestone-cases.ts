@@ -22,6 +22,8 @@ export interface MilestoneWorld {
   m: Record<'edit' | 'propose' | 'cancel' | 'decline' | 'accept' | 'fund' | 'submit' | 'refund' | 'dispute' | 'approve' | 'changes' | 'withdraw', string>;
   /** Scratch tasks per role (PATCH and DELETE are allowed to two roles). */
   tasks: Record<WeakerRole, string>;
+  /** A ready file version of the scratch workspace, for the submit probe (deliverables are pinned for real). */
+  deliverable: string;
 }
 
 type W = { ms: MilestoneWorld };
@@ -69,9 +71,10 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/decline': command('decline', 'decline', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/accept': command('accept', 'accept', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/fund': command('fund', 'fund', WorkspaceAction.FundMilestones),
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/submit': command('submit', 'submit', WorkspaceAction.ManageMilestones, {
-    deliverableFileVersionId: '5f0c7a52-8d0e-4f6e-9a8e-2f1f4b1c9d3e',
-  }),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/submit': {
+    ...command('submit', 'submit', WorkspaceAction.ManageMilestones),
+    probe: (w) => ({ method: 'POST', path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/submit'), body: { deliverableFileVersionId: w.ms.deliverable } }),
+  },
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund': command('request-refund', 'refund', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': command('dispute', 'dispute', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve': command('approve', 'approve', WorkspaceAction.DecideMilestones),
@@ -144,6 +147,8 @@ export async function prepareMilestoneWorld(
   workspaceA: string,
   accountA: string,
   members: Record<WeakerRole, SignedUpUser>,
+  /** Uploads a small ready file to the workspace; returns its version id. */
+  upload: (workspaceId: string, name: string) => Promise<string>,
 ): Promise<MilestoneWorld> {
   const api = () => request(platform.gatewayUrl);
   const ok = async (res: request.Response | Promise<request.Response>) => {
@@ -156,7 +161,10 @@ export async function prepareMilestoneWorld(
   const taskA = (await ok(api().post(`/api/v1/workspaces/${workspaceA}/tasks`).set(bearer(owner.token)).send({ title: 'A task', milestoneId: milestoneA }))).id;
 
   const scratch = (await createWorkspace(platform.gatewayUrl, owner, 'Tenant A scratch')).id;
-  for (const role of ['collaborator', 'client_admin', 'client_viewer'] as const) await inviteAndJoin(platform.gatewayUrl, owner, scratch, role, members[role]);
+  // Each side invites its own: the owner the collaborator and the first client admin, who invites the viewer.
+  for (const role of ['collaborator', 'client_admin', 'client_viewer'] as const) {
+    await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, scratch, role, members[role]);
+  }
   const base = `/api/v1/workspaces/${scratch}/milestones`;
   const make = async () => (await ok(api().post(base).set(bearer(owner.token)).send({ title: 'scratch', amount: 1000, currency: 'EUR' }))).id as string;
   const act = (id: string, who: SignedUpUser, route: string, body: object = {}) => ok(api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body));
@@ -180,7 +188,7 @@ export async function prepareMilestoneWorld(
   };
   const submitted = async () => {
     const id = await funded();
-    await act(id, owner, 'submit', { deliverableFileVersionId: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' });
+    await act(id, owner, 'submit', { deliverableFileVersionId: await upload(scratch, `deliverable-${id}.txt`) });
     return id;
   };
   try {
@@ -207,7 +215,7 @@ export async function prepareMilestoneWorld(
     };
     const task = async () => (await ok(api().post(`/api/v1/workspaces/${scratch}/tasks`).set(bearer(owner.token)).send({ title: 'scratch task' }))).id as string;
     const tasks = { collaborator: await task(), client_admin: await task(), client_viewer: await task() };
-    return { workspaceA, milestoneA, taskA, scratch, m, tasks };
+    return { workspaceA, milestoneA, taskA, scratch, m, tasks, deliverable: await upload(scratch, 'probe-deliverable.txt') };
   } finally {
     await billing.close();
   }

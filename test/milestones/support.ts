@@ -98,7 +98,7 @@ export async function engagement(platform: RunningPlatform): Promise<Engagement>
   const ws = await createWorkspace(platform.gatewayUrl, freelancer, 'Website redesign');
   const collaborator = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'collaborator');
   const client = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'client_admin');
-  const viewer = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'client_viewer');
+  const viewer = await inviteAndJoin(platform.gatewayUrl, client, ws.id, 'client_viewer');
   return { workspaceId: ws.id, accountId: ws.accountId, freelancer, collaborator, client, viewer };
 }
 

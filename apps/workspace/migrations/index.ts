@@ -3,6 +3,14 @@ import { CreateIdempotencyKeys1733000000000 } from '@fpms/database/idempotency';
 import { AccountsAndWorkspaces1732300100000 } from './1732300100000-accounts-and-workspaces';
 import { MembersInvitationsActivity1732300400000 } from './1732300400000-members-invitations-activity';
 import { MilestonesTasksDashboards1732300500000 } from './1732300500000-milestones-tasks-dashboards';
+import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const workspaceMigrations = [CreateMessagingTables1732300000000, AccountsAndWorkspaces1732300100000, MembersInvitationsActivity1732300400000, MilestonesTasksDashboards1732300500000, CreateIdempotencyKeys1733000000000];
+export const workspaceMigrations = [
+  CreateMessagingTables1732300000000,
+  AccountsAndWorkspaces1732300100000,
+  MembersInvitationsActivity1732300400000,
+  MilestonesTasksDashboards1732300500000,
+  TwoSidedRoles1732300610000,
+  CreateIdempotencyKeys1733000000000,
+];

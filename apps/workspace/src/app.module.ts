@@ -4,6 +4,7 @@ import { KeySet } from '@fpms/auth/key-set';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { AccessController } from './access/access.controller';
+import { FormerClientsRepository } from './access/former-clients.repository';
 import { WorkspaceAccess } from './access/workspace-access';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
@@ -69,6 +70,7 @@ export class WorkspaceAppModule {
       providers: [
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         WorkspaceAccess,
+        FormerClientsRepository,
         ActivityRecorder,
         AccountsRepository,
         AccountsService,

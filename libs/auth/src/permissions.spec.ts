@@ -1,12 +1,15 @@
-import { can, CLIENT_ONLY_ACTIONS, PERMISSION_MATRIX, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
+import { can, CLIENT_ONLY_ACTIONS, FORMER_CLIENT_ACTIONS, manageSideAction, PERMISSION_MATRIX, sideOf, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
 
 /** Every cell of the matrix, spelled out: a change to the matrix must change this table. */
 const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
   [WorkspaceAction.ReadWorkspace]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
   [WorkspaceAction.UpdateWorkspace]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadMembers]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
-  [WorkspaceAction.ManageMembers]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
-  [WorkspaceAction.ManageInvitations]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ManageMembers]: { owner: true, collaborator: false, client_admin: true, client_viewer: false },
+  [WorkspaceAction.ManageFreelancerSide]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ManageClientSide]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
+  [WorkspaceAction.InviteFirstClientAdmin]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
+  [WorkspaceAction.ManageInvitations]: { owner: true, collaborator: false, client_admin: true, client_viewer: false },
   [WorkspaceAction.ReadActivity]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadMilestones]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
   [WorkspaceAction.ManageMilestones]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
@@ -42,5 +45,24 @@ describe('permission matrix', () => {
       expect(can('owner', action) || can('collaborator', action)).toBe(false);
     }
     expect(can('client_admin', WorkspaceAction.ManageMilestones)).toBe(false);
+  });
+
+  it('splits the roles into two sides, each managing only its own', () => {
+    expect(WORKSPACE_ROLES.map((r) => [r, sideOf(r)])).toEqual([
+      ['owner', 'freelancer'],
+      ['collaborator', 'freelancer'],
+      ['client_admin', 'client'],
+      ['client_viewer', 'client'],
+    ]);
+    for (const role of WORKSPACE_ROLES) {
+      for (const side of ['freelancer', 'client'] as const) {
+        // Only the owner manages the freelancer side, only a client admin the client side.
+        expect(can(role, manageSideAction(side))).toBe(side === 'freelancer' ? role === 'owner' : role === 'client_admin');
+      }
+    }
+  });
+
+  it('gives a former client nothing but reading milestones and files (narrowed to what they paid for)', () => {
+    expect([...FORMER_CLIENT_ACTIONS].sort()).toEqual([WorkspaceAction.ReadFiles, WorkspaceAction.ReadMilestones].sort());
   });
 });

@@ -13,7 +13,15 @@ export enum WorkspaceAction {
   ReadWorkspace = 'workspace.read',
   UpdateWorkspace = 'workspace.update',
   ReadMembers = 'members.read',
+  /** The gate of member and invitation changes; what a role may change is decided by side (below). */
   ManageMembers = 'members.manage',
+  /** Invite, re-role and remove freelancer-side members (collaborators). */
+  ManageFreelancerSide = 'members.manage_freelancer_side',
+  /** Invite, re-role and remove client-side members: the client's own business. */
+  ManageClientSide = 'members.manage_client_side',
+  /** Invite the *first* client admin of a workspace that has none (how a client gets in at all). */
+  InviteFirstClientAdmin = 'invitations.invite_first_client_admin',
+  /** See the workspace's invitations; create and revoke them as the side rules allow. */
   ManageInvitations = 'invitations.manage',
   ReadActivity = 'activity.read',
   /** Milestones, their timeline and the workspace dashboard. */
@@ -43,7 +51,32 @@ export enum WorkspaceAction {
  * Actions only the client side may take: the freelancer (owner) must not approve or fund
  * their own work, so these are the one exception to "the owner may do everything".
  */
-export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [WorkspaceAction.DecideMilestones, WorkspaceAction.FundMilestones];
+export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [WorkspaceAction.DecideMilestones, WorkspaceAction.FundMilestones, WorkspaceAction.ManageClientSide];
+
+/**
+ * Two sides, and no one plays both: the freelancer's (owner, collaborators) and the
+ * client's. A membership never moves across sides, and each side manages its own roles
+ * (the owner only ever brings in the first client admin).
+ */
+export type WorkspaceSide = 'freelancer' | 'client';
+export const FREELANCER_SIDE_ROLES = ['owner', 'collaborator'] as const satisfies readonly WorkspaceRole[];
+export const CLIENT_SIDE_ROLES = ['client_admin', 'client_viewer'] as const satisfies readonly WorkspaceRole[];
+
+export function sideOf(role: WorkspaceRole): WorkspaceSide {
+  return (FREELANCER_SIDE_ROLES as readonly WorkspaceRole[]).includes(role) ? 'freelancer' : 'client';
+}
+
+/** The action that grants, changes or removes roles of `side`. */
+export function manageSideAction(side: WorkspaceSide): WorkspaceAction {
+  return side === 'freelancer' ? WorkspaceAction.ManageFreelancerSide : WorkspaceAction.ManageClientSide;
+}
+
+/**
+ * A removed client keeps a read-only view of what they paid for: the milestones funded
+ * while they were a client admin, and those milestones' deliverable versions. These are
+ * the only actions that view answers, and only for those resources.
+ */
+export const FORMER_CLIENT_ACTIONS: readonly WorkspaceAction[] = [WorkspaceAction.ReadMilestones, WorkspaceAction.ReadFiles];
 
 const ALL: readonly WorkspaceRole[] = WORKSPACE_ROLES;
 
@@ -51,8 +84,11 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.ReadWorkspace]: ALL,
   [WorkspaceAction.UpdateWorkspace]: ['owner'],
   [WorkspaceAction.ReadMembers]: ALL,
-  [WorkspaceAction.ManageMembers]: ['owner'],
-  [WorkspaceAction.ManageInvitations]: ['owner'],
+  [WorkspaceAction.ManageMembers]: ['owner', 'client_admin'],
+  [WorkspaceAction.ManageFreelancerSide]: ['owner'],
+  [WorkspaceAction.ManageClientSide]: ['client_admin'],
+  [WorkspaceAction.InviteFirstClientAdmin]: ['owner'],
+  [WorkspaceAction.ManageInvitations]: ['owner', 'client_admin'],
   [WorkspaceAction.ReadActivity]: ['owner'],
   [WorkspaceAction.ReadMilestones]: ALL,
   [WorkspaceAction.ManageMilestones]: ['owner', 'collaborator'],

@@ -10,10 +10,14 @@ export async function createWorkspace(gatewayUrl: string, owner: SignedUpUser, n
   return res.body;
 }
 
-/** The owner invites; a user accepts. Returns the accepting user. */
-export async function inviteAndJoin(gatewayUrl: string, owner: SignedUpUser, workspaceId: string, role: Role, joiner?: SignedUpUser): Promise<SignedUpUser> {
+/**
+ * `inviter` invites; a user accepts. Returns the accepting user. Each side invites to its
+ * own roles: the owner collaborators and the first client admin, a client admin the rest
+ * of the client side.
+ */
+export async function inviteAndJoin(gatewayUrl: string, inviter: SignedUpUser, workspaceId: string, role: Role, joiner?: SignedUpUser): Promise<SignedUpUser> {
   const api = request(gatewayUrl);
-  const invitation = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(owner.token)).send({ role });
+  const invitation = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(inviter.token)).send({ role });
   if (invitation.status !== 201) throw new Error(`invite failed: ${invitation.status} ${JSON.stringify(invitation.body)}`);
   const user = joiner ?? (await signUp(gatewayUrl, `${role} user`));
   const accepted = await api.post(`/api/v1/invitations/${invitation.body.token}/accept`).set(bearer(user.token)).send();

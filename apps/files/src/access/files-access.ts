@@ -19,10 +19,11 @@ export class FilesAccess {
     private readonly tx: TenantTransactions,
   ) {}
 
-  authorize(caller: VerifiedRpc<unknown>, workspaceId: string, action: WorkspaceAction): Promise<WorkspaceGrant> {
+  /** `fileVersionId`: the version being read, so a former client can get the deliverable they paid for. */
+  authorize(caller: VerifiedRpc<unknown>, workspaceId: string, action: WorkspaceAction, fileVersionId?: string): Promise<WorkspaceGrant> {
     return this.rpc.call(
       WorkspaceRpc.authorize,
-      { workspaceId, action },
+      { workspaceId, action, fileVersionId },
       { requestId: caller.requestId, userId: caller.userId, accountId: caller.accountId, workspaceId, token: caller.token },
     );
   }
@@ -37,8 +38,9 @@ export class FilesAccess {
     workspaceId: string,
     action: WorkspaceAction,
     work: (manager: EntityManager, grant: WorkspaceGrant) => Promise<T>,
+    fileVersionId?: string,
   ): Promise<T> {
-    const grant = await this.authorize(caller, workspaceId, action);
+    const grant = await this.authorize(caller, workspaceId, action, fileVersionId);
     return this.inTenant(caller, grant, (manager) => work(manager, grant));
   }
 }

@@ -48,6 +48,7 @@ export class FilesService {
    * clients keep access to deliverables they paid for whatever the account's standing.
    */
   download(caller: VerifiedRpc<unknown>, input: Scoped & { versionId?: string }): Promise<DownloadView> {
+    // The version id also lets a former client in, for exactly a deliverable they paid for.
     return this.access.run(caller, input.workspaceId, WorkspaceAction.ReadFiles, async (manager) => {
       const file = await this.files.findFile(manager, input.workspaceId, input.fileId);
       if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
@@ -59,7 +60,7 @@ export class FilesService {
       const ttl = this.env.S3_PRESIGN_GET_TTL_SECONDS;
       const url = await this.storage.presignGet(version.storage_key, { fileName: version.name, contentType: version.content_type, expiresInSeconds: ttl });
       return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), version: toVersionView(version) };
-    });
+    }, input.versionId);
   }
 
   /** Soft delete, restorable for FILES_RESTORE_WINDOW_HOURS. Refused while a version is pinned. Idempotent. */

@@ -13,9 +13,10 @@ export class AccessController {
   constructor(private readonly access: WorkspaceAccess) {}
 
   @RpcHandler(WorkspaceRpc.authorize)
-  authorize(@Payload() rpc: VerifiedRpc<{ workspaceId: string; action: string }>): Promise<WorkspaceGrant> {
-    const { workspaceId, action } = rpc.data;
+  authorize(@Payload() rpc: VerifiedRpc<{ workspaceId: string; action: string; fileVersionId?: string }>): Promise<WorkspaceGrant> {
+    const { workspaceId, action, fileVersionId } = rpc.data;
     if (!ACTIONS.has(action)) throw AppError.validation(`Unknown action ${action}`, { action });
-    return this.access.run(rpc, workspaceId, action as WorkspaceAction, async (_manager, scope) => scope);
+    const formerClientResource = fileVersionId ? { fileVersionId } : undefined;
+    return this.access.run(rpc, workspaceId, action as WorkspaceAction, async (_manager, scope) => scope, { formerClientResource });
   }
 }

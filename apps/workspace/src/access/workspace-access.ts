@@ -1,15 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { can, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
+import { can, FORMER_CLIENT_ACTIONS, sideOf, WorkspaceAction, WorkspaceRole, WorkspaceSide } from '@fpms/auth/permissions';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { AccessError } from './access.errors';
 import { Actor } from './actor';
+import { MembersRepository } from '../members/members.repository';
+import { FormerClientsRepository } from './former-clients.repository';
+
+/** A client admin who left, reading what the client paid for (never a member's role). */
+export const FORMER_CLIENT = 'former_client' as const;
 
 export interface WorkspaceScope {
   accountId: string;
   workspaceId: string;
-  role: WorkspaceRole;
+  role: WorkspaceRole | typeof FORMER_CLIENT;
+}
+
+/** The one resource a former client may ask about; anything else stays 404 for them. */
+export type FormerClientResource = { milestoneId: string } | { fileVersionId: string };
+
+export interface AccessOptions {
+  /**
+   * Membership changes: lock the workspace's membership sequence row before the caller's
+   * own membership, so two concurrent changes (two client admins removing each other)
+   * run one after the other instead of deadlocking or both succeeding.
+   */
+  serializeMembership?: boolean;
+  formerClientResource?: FormerClientResource;
 }
 
 /**
@@ -21,17 +39,28 @@ export interface WorkspaceScope {
  */
 @Injectable()
 export class WorkspaceAccess {
-  constructor(@InjectDataSource() private readonly runtime: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly runtime: DataSource,
+    private readonly formerClients: FormerClientsRepository,
+    private readonly members: MembersRepository,
+  ) {}
 
-  run<T>(actor: Actor, workspaceId: string, action: WorkspaceAction, work: (manager: EntityManager, scope: WorkspaceScope) => Promise<T>): Promise<T> {
+  run<T>(
+    actor: Actor,
+    workspaceId: string,
+    action: WorkspaceAction,
+    work: (manager: EntityManager, scope: WorkspaceScope) => Promise<T>,
+    options: AccessOptions = {},
+  ): Promise<T> {
     return this.runtime.transaction(async (manager) => {
       await setTenantContext(manager, { userId: actor.userId });
       const [found] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
         workspaceId,
         actor.userId,
       ]);
-      if (!found) throw AccessError.workspaceNotFound(workspaceId);
+      if (!found) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
       await setTenantContext(manager, { accountId: found.account_id, workspaceId, userId: actor.userId });
+      if (options.serializeMembership) await this.members.lockSequence(manager, { accountId: found.account_id, workspaceId });
       // Re-read under the tenant with a share lock: a concurrent removal or role change
       // waits for this unit of work, or this one sees its result.
       const [membership] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
@@ -40,8 +69,41 @@ export class WorkspaceAccess {
       ]);
       if (!membership) throw AccessError.workspaceNotFound(workspaceId);
       const scope: WorkspaceScope = { accountId: found.account_id, workspaceId, role: membership.role };
-      if (!can(scope.role, action)) throw AccessError.actionForbidden(action, scope.role);
+      if (!can(membership.role, action)) throw AccessError.actionForbidden(action, membership.role);
       return work(manager, scope);
     });
   }
+
+  /**
+   * Not a member: a former client admin may still read one milestone the client paid
+   * for, or download its deliverable version. Everything else, and everyone else, 404.
+   */
+  private async asFormerClient(
+    manager: EntityManager,
+    actor: Actor,
+    workspaceId: string,
+    action: WorkspaceAction,
+    resource: FormerClientResource | undefined,
+  ): Promise<WorkspaceScope> {
+    if (!resource || !FORMER_CLIENT_ACTIONS.includes(action)) throw AccessError.workspaceNotFound(workspaceId);
+    const accountId = await this.formerClients.accountOf(manager, workspaceId, actor.userId);
+    if (!accountId) throw AccessError.workspaceNotFound(workspaceId);
+    await setTenantContext(manager, { accountId, workspaceId, userId: actor.userId });
+    const covered =
+      'milestoneId' in resource
+        ? action === WorkspaceAction.ReadMilestones && (await this.formerClients.coversMilestone(manager, workspaceId, actor.userId, resource.milestoneId))
+        : action === WorkspaceAction.ReadFiles && (await this.formerClients.coversFileVersion(manager, workspaceId, actor.userId, resource.fileVersionId));
+    if (!covered) throw AccessError.workspaceNotFound(workspaceId);
+    return { accountId, workspaceId, role: FORMER_CLIENT };
+  }
+}
+
+/** May this scope do the action? A former client's scope never may anything beyond the reads it was let in for. */
+export function scopeCan(scope: WorkspaceScope, action: WorkspaceAction): boolean {
+  return scope.role !== FORMER_CLIENT && can(scope.role, action);
+}
+
+/** The caller's side; a former client is on the client side (though they may change nothing). */
+export function scopeSide(scope: WorkspaceScope): WorkspaceSide {
+  return scope.role === FORMER_CLIENT ? 'client' : sideOf(scope.role);
 }

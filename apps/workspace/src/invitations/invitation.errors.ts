@@ -7,6 +7,10 @@ export enum InvitationErrorCode {
   UsedUp = 'invitation_used_up',
   EmailMismatch = 'invitation_email_mismatch',
   AlreadyMember = 'already_member',
+  ClientAdminExists = 'workspace_has_client_admin',
+  FreelancerSideMember = 'freelancer_side_member',
+  ClientSideMember = 'client_side_member',
+  ClientRoleNeedsClientAdmin = 'client_role_needs_client_admin',
 }
 
 export class InvitationError extends AppError {
@@ -27,5 +31,23 @@ export class InvitationError extends AppError {
   }
   static alreadyMember() {
     return new InvitationError(409, InvitationErrorCode.AlreadyMember, 'You are already a member of this workspace');
+  }
+  /** The freelancer side brings in only the first client admin; after that, client roles are the client's. */
+  static clientAdminExists() {
+    return new InvitationError(409, InvitationErrorCode.ClientAdminExists, 'This workspace already has a client admin: only a client admin can invite to the client side now');
+  }
+  static freelancerSideMember() {
+    return new InvitationError(
+      409,
+      InvitationErrorCode.FreelancerSideMember,
+      "You work on the freelancer's side of this account (owner or collaborator), so you cannot join its workspaces as a client",
+    );
+  }
+  static clientSideMember() {
+    return new InvitationError(409, InvitationErrorCode.ClientSideMember, "You are a client in this freelancer's workspaces, so you cannot join them as a collaborator");
+  }
+  /** An old freelancer-issued invitation to a client role other than the first client admin. */
+  static clientRoleNeedsClientAdmin() {
+    return new InvitationError(409, InvitationErrorCode.ClientRoleNeedsClientAdmin, 'Only a client admin can invite to this client-side role');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { WorkspaceSide } from '@fpms/auth/permissions';
 import { InvitationView } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 
@@ -16,11 +17,13 @@ interface InvitationRow {
   revoked_at: Date | null;
   created_by: string;
   created_at: Date;
+  issuer_side: WorkspaceSide;
 }
 
-export type Invitation = InvitationView & { accountId: string };
+/** `issuerSide`: which side created it; the freelancer side may only bring in the first client admin. */
+export type Invitation = InvitationView & { accountId: string; issuerSide: WorkspaceSide };
 
-const COLUMNS = `id, workspace_id, account_id, role, email, max_uses, uses, expires_at, revoked_at, created_by, created_at`;
+const COLUMNS = `id, workspace_id, account_id, role, email, max_uses, uses, expires_at, revoked_at, created_by, created_at, issuer_side`;
 
 function toInvitation(r: InvitationRow, now: Date): Invitation {
   const status: InvitationView['status'] = r.revoked_at
@@ -43,6 +46,7 @@ function toInvitation(r: InvitationRow, now: Date): Invitation {
     status,
     createdBy: r.created_by,
     createdAt: new Date(r.created_at).toISOString(),
+    issuerSide: r.issuer_side,
   };
 }
 
@@ -52,12 +56,23 @@ export class InvitationsRepository {
 
   async insert(
     manager: EntityManager,
-    inv: { id: string; workspaceId: string; accountId: string; tokenHash: Buffer; role: string; email: string | null; maxUses: number; expiresAt: Date; createdBy: string },
+    inv: {
+      id: string;
+      workspaceId: string;
+      accountId: string;
+      tokenHash: Buffer;
+      role: string;
+      email: string | null;
+      maxUses: number;
+      expiresAt: Date;
+      createdBy: string;
+      issuerSide: WorkspaceSide;
+    },
   ): Promise<Invitation> {
     const [row]: InvitationRow[] = await manager.query(
-      `insert into workspace_invitations (id, workspace_id, account_id, token_hash, role, email, max_uses, expires_at, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
-      [inv.id, inv.workspaceId, inv.accountId, inv.tokenHash, inv.role, inv.email, inv.maxUses, inv.expiresAt, inv.createdBy],
+      `insert into workspace_invitations (id, workspace_id, account_id, token_hash, role, email, max_uses, expires_at, created_by, issuer_side)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
+      [inv.id, inv.workspaceId, inv.accountId, inv.tokenHash, inv.role, inv.email, inv.maxUses, inv.expiresAt, inv.createdBy, inv.issuerSide],
     );
     return toInvitation(row, new Date());
   }

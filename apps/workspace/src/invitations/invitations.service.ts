@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { WorkspaceAction } from '@fpms/auth/permissions';
+import { DataSource, EntityManager } from 'typeorm';
+import { manageSideAction, sideOf, WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedInvitationView, InvitationView, MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { Actor } from '../access/actor';
-import { WorkspaceAccess } from '../access/workspace-access';
+import { scopeCan, scopeSide, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
 import { Clock, CLOCK } from '../clock';
+import { MemberError } from '../members/member.errors';
 import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository';
@@ -25,7 +26,7 @@ export interface CreateInvitationInput {
   expiresInHours: number;
 }
 
-const view = ({ accountId: _accountId, ...rest }: Invitation): InvitationView => rest;
+const view = ({ accountId: _accountId, issuerSide: _issuerSide, ...rest }: Invitation): InvitationView => rest;
 
 @Injectable()
 export class InvitationsService {
@@ -40,8 +41,14 @@ export class InvitationsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * Each side invites to its own roles: the owner collaborators, a client admin client
+   * admins and viewers. The one crossing: the owner may invite a client admin while the
+   * workspace has none (how the client gets in); acceptance checks that again.
+   */
   create(actor: Actor, input: CreateInvitationInput): Promise<CreatedInvitationView> {
     return this.access.run(actor, input.workspaceId, WorkspaceAction.ManageInvitations, idempotent(actor, async (manager, scope) => {
+      await this.requireMayInvite(manager, scope, input.role);
       const { token, hash } = newInvitationToken();
       const invitation = await this.invitations.insert(manager, {
         id: randomUUID(),
@@ -53,6 +60,7 @@ export class InvitationsService {
         maxUses: input.maxUses,
         expiresAt: new Date(this.clock.now().getTime() + input.expiresInHours * 3600_000),
         createdBy: actor.userId,
+        issuerSide: scopeSide(scope),
       });
       await this.activity.record(manager, {
         accountId: scope.accountId,
@@ -78,6 +86,11 @@ export class InvitationsService {
     return this.access.run(actor, workspaceId, WorkspaceAction.ManageInvitations, async (manager, scope) => {
       const invitation = await this.invitations.findForUpdate(manager, workspaceId, invitationId);
       if (!invitation) throw InvitationError.invitationNotFound();
+      // The side an invitation is for may revoke it, and so may the side that issued it.
+      const side = sideOf(invitation.role);
+      if (!scopeCan(scope, manageSideAction(side)) && invitation.issuerSide !== scopeSide(scope)) {
+        throw MemberError.otherSidesRole(invitation.role, side);
+      }
       if (invitation.revokedAt) return view(invitation);
       const revoked = await this.invitations.revoke(manager, invitationId);
       await this.activity.record(manager, {
@@ -107,9 +120,13 @@ export class InvitationsService {
     const email = actor.email.trim().toLowerCase();
     return this.runtime.transaction(async (manager) => {
       await setTenantContext(manager, { accountId: located.accountId, workspaceId: located.workspaceId, userId: actor.userId });
+      const scope = { accountId: located.accountId, workspaceId: located.workspaceId };
+      // Serialises with every other membership change of the workspace (the client-admin check below).
+      await this.members.lockSequence(manager, scope);
       if (await this.members.find(manager, located.workspaceId, actor.userId)) throw InvitationError.alreadyMember();
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
+      await this.requireMayJoin(manager, actor, taken);
       const added = await this.members.add(manager, {
         workspaceId: located.workspaceId,
         accountId: located.accountId,
@@ -118,7 +135,6 @@ export class InvitationsService {
         email,
       });
       if (!added) throw InvitationError.alreadyMember();
-      const scope = { accountId: located.accountId, workspaceId: located.workspaceId };
       await this.activity.record(manager, {
         ...scope,
         actorUserId: actor.userId,
@@ -133,6 +149,35 @@ export class InvitationsService {
       if (!workspace) throw InvitationError.invitationNotFound();
       return workspace;
     });
+  }
+
+  private async requireMayInvite(manager: EntityManager, scope: WorkspaceScope, role: Invitation['role']): Promise<void> {
+    const side = sideOf(role);
+    if (scopeCan(scope, manageSideAction(side))) return;
+    if (role === 'client_admin' && scopeCan(scope, WorkspaceAction.InviteFirstClientAdmin)) {
+      if ((await this.members.countClientAdmins(manager, scope.workspaceId)) > 0) throw InvitationError.clientAdminExists();
+      return;
+    }
+    throw MemberError.otherSidesRole(role, side);
+  }
+
+  /**
+   * No one plays both sides of a freelancer's account: its owner and collaborators cannot
+   * join its workspaces as clients, nor its clients as collaborators (whatever the token, an
+   * email-bound one included). A client-side invitation the freelancer side issued is
+   * honoured only as the workspace's first client admin.
+   */
+  private async requireMayJoin(manager: EntityManager, actor: Actor, invitation: Invitation): Promise<void> {
+    const sides = await this.members.sidesInAccount(manager, invitation.accountId, actor.userId);
+    if (sideOf(invitation.role) === 'client') {
+      if (actor.accountId === invitation.accountId || sides.freelancer) throw InvitationError.freelancerSideMember();
+      if (invitation.issuerSide === 'freelancer') {
+        if (invitation.role !== 'client_admin') throw InvitationError.clientRoleNeedsClientAdmin();
+        if ((await this.members.countClientAdmins(manager, invitation.workspaceId)) > 0) throw InvitationError.clientAdminExists();
+      }
+    } else if (sides.client) {
+      throw InvitationError.clientSideMember();
+    }
   }
 
   private whyNotUsable(invitation: Invitation | null, email: string): InvitationError {

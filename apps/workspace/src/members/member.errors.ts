@@ -3,6 +3,9 @@ import { AppError } from '@fpms/common/errors/app-error';
 export enum MemberErrorCode {
   MemberNotFound = 'member_not_found',
   OwnerIsPermanent = 'owner_is_permanent',
+  OtherSidesRole = 'role_belongs_to_other_side',
+  CrossesSides = 'role_change_crosses_sides',
+  LastClientAdminWithEscrow = 'last_client_admin_with_escrow',
 }
 
 export class MemberError extends AppError {
@@ -11,5 +14,20 @@ export class MemberError extends AppError {
   }
   static ownerIsPermanent() {
     return new MemberError(409, MemberErrorCode.OwnerIsPermanent, "The workspace owner's membership cannot be changed or removed");
+  }
+  /** Client-side roles are the client's to grant, change and remove; freelancer-side roles the owner's. */
+  static otherSidesRole(role: string, side: 'freelancer' | 'client') {
+    const who = side === 'client' ? 'Only a client admin' : 'Only the workspace owner';
+    return new MemberError(403, MemberErrorCode.OtherSidesRole, `${who} grants, changes or removes ${side}-side roles such as ${role}`, { role, side });
+  }
+  static crossesSides(from: string, to: string) {
+    return new MemberError(409, MemberErrorCode.CrossesSides, `A member cannot move between the freelancer and the client side (${from} → ${to})`, { from, to });
+  }
+  static lastClientAdminWithEscrow() {
+    return new MemberError(
+      409,
+      MemberErrorCode.LastClientAdminWithEscrow,
+      'The last client admin cannot leave or be demoted while a milestone holds money awaiting a client decision; name another client admin first',
+    );
   }
 }

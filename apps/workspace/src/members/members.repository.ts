@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { WorkspaceRole } from '@fpms/auth/permissions';
+import { CLIENT_SIDE_ROLES, FREELANCER_SIDE_ROLES, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberView } from '@fpms/contracts';
 import { isUniqueViolation } from '@fpms/database/postgres-errors';
+import { AWAITING_CLIENT_DECISION } from './escrow-statuses';
 
 interface MemberRow {
   user_id: string;
@@ -55,5 +56,55 @@ export class MembersRepository {
 
   async remove(manager: EntityManager, workspaceId: string, userId: string): Promise<void> {
     await manager.query(`delete from workspace_members where workspace_id = $1 and user_id = $2`, [workspaceId, userId]);
+  }
+
+  /**
+   * Creates (if need be) and locks the workspace's membership sequence row. Every
+   * membership change takes this lock first, so changes to one workspace's members run
+   * one at a time and each check ("is there still a client admin?") sees the last one.
+   */
+  async lockSequence(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<void> {
+    await manager.query(`insert into workspace_membership_versions (workspace_id, account_id) values ($1, $2) on conflict (workspace_id) do nothing`, [
+      scope.workspaceId,
+      scope.accountId,
+    ]);
+    await manager.query(`select version from workspace_membership_versions where workspace_id = $1 for update`, [scope.workspaceId]);
+  }
+
+  /** The next membership event version of the workspace: strictly increasing, whoever joins or leaves. */
+  async nextVersion(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<number> {
+    const [row] = await manager.query(
+      `insert into workspace_membership_versions as v (workspace_id, account_id, version) values ($1, $2, 1)
+       on conflict (workspace_id) do update set version = v.version + 1 returning version`,
+      [scope.workspaceId, scope.accountId],
+    );
+    return Number(row.version);
+  }
+
+  async countClientAdmins(manager: EntityManager, workspaceId: string, exceptUserId?: string): Promise<number> {
+    const [row] = await manager.query(
+      `select count(*)::int as n from workspace_members where workspace_id = $1 and role = 'client_admin' and user_id is distinct from $2`,
+      [workspaceId, exceptUserId ?? null],
+    );
+    return row.n;
+  }
+
+  /**
+   * The user's roles on each side across the account's workspaces. A user reads their own
+   * memberships in every tenant (RLS), so this sees beyond the current workspace.
+   */
+  async sidesInAccount(manager: EntityManager, accountId: string, userId: string): Promise<{ freelancer: boolean; client: boolean }> {
+    const [row] = await manager.query(
+      `select bool_or(role = any($3::text[])) as freelancer, bool_or(role = any($4::text[])) as client
+         from workspace_members where account_id = $1 and user_id = $2`,
+      [accountId, userId, FREELANCER_SIDE_ROLES, CLIENT_SIDE_ROLES],
+    );
+    return { freelancer: row?.freelancer === true, client: row?.client === true };
+  }
+
+  /** Does the workspace hold money that only a client admin's decision (or a dispute's end) moves on? */
+  async hasMoneyAwaitingClient(manager: EntityManager, workspaceId: string): Promise<boolean> {
+    const rows = await manager.query(`select 1 from milestones where workspace_id = $1 and status = any($2::text[]) limit 1`, [workspaceId, AWAITING_CLIENT_DECISION]);
+    return rows.length > 0;
   }
 }

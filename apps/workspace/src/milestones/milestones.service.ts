@@ -81,9 +81,14 @@ export class MilestonesService {
     });
   }
 
+  /** Also answers a former client admin, for a milestone the client paid for (read-only). */
   get(actor: Actor, workspaceId: string, milestoneId: string): Promise<MilestoneView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, async (manager) =>
-      toMilestoneView(await this.require(manager, workspaceId, milestoneId, false)),
+    return this.access.run(
+      actor,
+      workspaceId,
+      WorkspaceAction.ReadMilestones,
+      async (manager) => toMilestoneView(await this.require(manager, workspaceId, milestoneId, false)),
+      { formerClientResource: { milestoneId } },
     );
   }
 

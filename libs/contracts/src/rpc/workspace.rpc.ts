@@ -72,7 +72,8 @@ export interface ActivityView {
 export interface WorkspaceGrant {
   accountId: string;
   workspaceId: string;
-  role: (typeof WORKSPACE_ROLE_VALUES)[number];
+  /** `former_client`: a client admin who left, let in only for the one paid-for resource asked about. */
+  role: (typeof WORKSPACE_ROLE_VALUES)[number] | 'former_client';
 }
 
 export interface AdminAuditView {
@@ -148,8 +149,14 @@ export const WorkspaceRpc = {
    * For other services: may the caller (the forwarded token's user) do `action` in this
    * workspace? Answers the tenant and role, 404 for non-members, 403 for a role without
    * the action. Membership is read live, so removals take effect at once everywhere.
+   * `fileVersionId`: the version about to be read; it lets a former client download the
+   * deliverable of a milestone they paid for (and nothing else).
    */
-  authorize: rpcPattern<WorkspaceGrant>()(queue, 'workspace.access.authorize', z.object({ workspaceId, action: z.string().min(1).max(64) })),
+  authorize: rpcPattern<WorkspaceGrant>()(
+    queue,
+    'workspace.access.authorize',
+    z.object({ workspaceId, action: z.string().min(1).max(64), fileVersionId: z.uuid().optional() }),
+  ),
   adminListAccountWorkspaces: rpcPattern<{ items: WorkspaceView[]; auditId: string }>()(
     queue,
     'workspace.admin.account-workspaces',
