@@ -2,6 +2,7 @@ import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { AccountsAndWorkspaces1732300100000 } from './1732300100000-accounts-and-workspaces';
 import { MembersInvitationsActivity1732300400000 } from './1732300400000-members-invitations-activity';
 import { MilestonesTasksDashboards1732300500000 } from './1732300500000-milestones-tasks-dashboards';
+import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const workspaceMigrations = [CreateMessagingTables1732300000000, AccountsAndWorkspaces1732300100000, MembersInvitationsActivity1732300400000, MilestonesTasksDashboards1732300500000];
+export const workspaceMigrations = [CreateMessagingTables1732300000000, AccountsAndWorkspaces1732300100000, MembersInvitationsActivity1732300400000, MilestonesTasksDashboards1732300500000, MilestoneMoneyState1732300650000];
