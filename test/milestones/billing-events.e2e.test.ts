@@ -87,13 +87,16 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     await ms.act(e.freelancer, d.id, 'submit', { deliverableFileVersionId: FILE_VERSION() });
     await ms.act(e.client, d.id, 'approve');
     const released = await billing.milestone(BillingEvents.milestoneReleased, d, 2);
-    const disputed = await billing.milestone(BillingEvents.milestoneDisputed, d, 3);
+    const disputed = await billing.milestone(BillingEvents.milestoneDisputed, d, 3, { money: { status: 'released', released: 2_000, platformFee: 200, disputed: 2_000 } });
     await waitForInbox(system, [released.id, disputed.id]);
-    expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ released: 0, disputed: 2_000, contracted: 2_000 });
+    // The release happened and stays visible; the chargeback is counted next to it.
+    expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ released: 2_000, disputed: 2_000, contracted: 2_000 });
+    expect((await ms.get(e.client, d.id)).body).toMatchObject({ status: 'disputed', money: { released: 2_000, disputed: 2_000 }, freezes: { dispute: null, chargeback: true } });
+    // Lost: billing reversed the transfer and the bank gave the money back to the client.
     const lost = await billing.milestone(BillingEvents.milestoneDisputeClosed, d, 4, { outcome: 'lost' });
     await waitForInbox(system, [lost.id]);
     expect((await ms.get(e.client, d.id)).body.status).toBe('refunded');
-    expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ refunded: 3_000, disputed: 0, paid: 3_000 });
+    expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ refunded: 3_000, disputed: 0, paid: 3_000, released: 0 });
   });
 
   it('sends an event that contradicts the agreed money to the dead-letter queue, applying nothing', async () => {
