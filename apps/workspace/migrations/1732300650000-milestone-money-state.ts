@@ -27,6 +27,10 @@ export class MilestoneMoneyState1732300650000 implements MigrationInterface {
         add column money_disputed bigint not null default 0 check (money_disputed >= 0),
         add check (money_released + money_refunded <= money_charged and money_disputed <= money_charged)`);
 
+    // The backfill must see every tenant's rows: RLS is forced on the owner too, so lift the
+    // force for this transaction only (ALTER holds its lock until commit; restored below).
+    await q.query(`alter table milestones no force row level security`);
+    await q.query(`alter table activity_log no force row level security`);
     // Existing rows: the money their status implied, and which freeze a `disputed` one had
     // (a member's dispute has its opener in the activity log; billing's has no actor).
     await q.query(`
@@ -60,12 +64,15 @@ export class MilestoneMoneyState1732300650000 implements MigrationInterface {
 
     await q.query(`alter table milestones alter column billing_version drop not null, alter column billing_version drop default`);
     await q.query(`update milestones set billing_version = null where billing_version = 0`);
+    await q.query(`alter table milestones force row level security`);
+    await q.query(`alter table activity_log force row level security`);
     // The money state each billing event carried, for the record (null for events before this migration).
     await q.query(`alter table milestone_money_events add column money jsonb`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`alter table milestone_money_events drop column money`);
+    await q.query(`alter table milestones no force row level security`);
     await q.query(`update milestones set billing_version = 0 where billing_version is null`);
     await q.query(`alter table milestones alter column billing_version set not null, alter column billing_version set default 0`);
     await q.query(`alter table milestones drop constraint milestones_deliverable_check`);
@@ -76,5 +83,6 @@ export class MilestoneMoneyState1732300650000 implements MigrationInterface {
     await q.query(`
       alter table milestones drop column work_status, drop column dispute_opened_by, drop column money_status, drop column money_charged,
         drop column money_released, drop column money_platform_fee, drop column money_refunded, drop column money_disputed`);
+    await q.query(`alter table milestones force row level security`);
   }
 }
