@@ -108,6 +108,14 @@ export function billingEvent(
   };
 }
 
+/**
+ * One account's rows of a dashboards snapshot: the run's template database may hold rows
+ * other test files wrote into it directly (no dashboards), which a rebuild would count.
+ */
+export function accountRows(snapshot: Record<string, unknown[]>, accountId: string): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.filter((r) => (r as { account_id: string }).account_id === accountId)]));
+}
+
 /** Waits until the workspace service's inbox has taken (committed) these event ids. */
 export async function waitForInbox(system: DataSource, ids: string[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
