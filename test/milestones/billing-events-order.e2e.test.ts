@@ -113,6 +113,35 @@ describe('billing events in any order', () => {
     ]);
   });
 
+  it('through RabbitMQ with everything in flight at once: shuffled events of many milestones, duplicates included', async () => {
+    const rng = mulberry32(17_2030);
+    const expected: Record<string, Awaited<ReturnType<typeof finalState>>> = {};
+    for (const name of names) {
+      const baseline = await funding(currency('I', name));
+      for (const ev of scenarioEvents(name, baseline)) {
+        await billing.publish(ev);
+        await waitForInbox(system, [ev.id]);
+      }
+      expected[name] = await finalState(baseline.id);
+    }
+    const milestones: Array<{ name: string; id: string }> = [];
+    const all: EventEnvelope[] = [];
+    for (let i = 0; i < 3 * names.length; i++) {
+      const name = names[i % names.length];
+      const m = await funding(currency('P', name));
+      milestones.push({ name, id: m.id });
+      const events = scenarioEvents(name, m);
+      all.push(...events, events[Math.floor(rng() * events.length)]);
+    }
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [all[i], all[j]] = [all[j], all[i]];
+    }
+    await Promise.all(all.map((ev) => billing.publish(ev)));
+    await waitForInbox(system, all.map((ev) => ev.id), 30_000);
+    for (const { name, id } of milestones) expect({ name, state: await finalState(id) }).toEqual({ name, state: expected[name] });
+  });
+
   it('through the subscriber against the real database: thousands of seeded random orderings with re-emissions', async () => {
     const app = platform.apps.workspace!;
     const tx = app.get(TenantTransactions);
