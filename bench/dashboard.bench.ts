@@ -27,7 +27,7 @@ import { generateDataset } from '../tools/dataset/generate-dataset';
 import { platformEnv, serviceEnv } from '../tools/infra/platform-env';
 import { dropDatabases, provisionDatabases } from '../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../tools/infra/rabbitmq-vhost';
-import { BUCKET_STATUSES } from '../apps/workspace/src/dashboard/dashboard-contributions';
+import { BUCKETS, MONEY_BUCKETS } from '../apps/workspace/src/dashboard/dashboard-contributions';
 import { DUE_TRACKED_STATUSES } from '../apps/workspace/src/milestones/milestone-state-machine';
 
 const WORKSPACES = 10_000;
@@ -66,29 +66,20 @@ const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})
 
 /**
  * The same numbers as the dashboard, from the normalised source tables, written to be
- * fast: one pass over the scope's milestones (materialised once), money facts by index,
+ * fast: one pass over the scope's milestones (materialised once, money state on the row),
  * open tasks, the activity log. `scope` selects the workspaces (one, or an account's).
  */
 function joinQuery(scope: 'workspace' | 'account'): string {
   const ws = scope === 'workspace' ? `select $1::uuid as id` : `select id from workspaces where account_id = $1`;
   return `
   with ws as materialized (${ws}),
-       ms as materialized (select m.status, m.amount, m.currency, m.due_date from milestones m where m.workspace_id in (select id from ws)),
-       agg as (select currency,
-                      sum(amount) filter (where status in ${list(BUCKET_STATUSES.contracted)}) as contracted,
-                      sum(amount) filter (where status in ${list(BUCKET_STATUSES.in_escrow)}) as in_escrow,
-                      sum(amount) filter (where status = 'disputed') as disputed
-                 from ms group by currency),
-       paid as (select e.currency,
-                       sum(e.amount) filter (where e.type = 'billing.milestone.released') as released,
-                       sum(e.amount) filter (where e.type = 'billing.milestone.refunded') as refunded,
-                       sum(e.amount) filter (where e.type = 'billing.milestone.funded') as paid
-                  from milestone_money_events e where e.workspace_id in (select id from ws) and e.outcome = 'applied' group by e.currency),
+       ms as materialized (select m.* from milestones m where m.workspace_id in (select id from ws)),
+       agg as (select currency, ${MONEY_BUCKETS.map((b) => `sum(${BUCKETS[b].sql}) as ${b}`).join(', ')} from ms group by currency),
        open_tasks as (select t.due_date from tasks t join task_statuses s on s.workspace_id = t.workspace_id and s.key = t.status
                        where t.workspace_id in (select id from ws) and s.category <> 'done' and t.due_date is not null)
   select
     (select json_object_agg(status, n) from (select status, count(*) as n from ms group by status) s) as by_status,
-    (select json_agg(x) from (select * from agg full join paid using (currency)) x) as money,
+    (select json_agg(x) from (select * from agg) x) as money,
     (select count(*) from ms where due_date < $2 and status in ${list(DUE_TRACKED_STATUSES)}) as overdue_milestones,
     (select count(*) from open_tasks where due_date < $2) as overdue_tasks,
     (select min(d) from (select due_date as d from ms where due_date >= $2 and status in ${list(DUE_TRACKED_STATUSES)}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingEvents, EventEnvelope } from '@fpms/contracts';
+import { BillingEvents, EventEnvelope, MilestoneMoneyState } from '@fpms/contracts';
 import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
 
 /**
@@ -23,36 +23,18 @@ export class BillingPublisher {
     return new BillingPublisher(connection, channel);
   }
 
-  /** Builds and publishes one billing milestone event; returns the envelope (to re-publish as a duplicate). */
+  /**
+   * Builds and publishes one billing milestone event; returns the envelope (to re-publish
+   * as a duplicate). `money` (the order's state after the fact) defaults to what the event
+   * type means for an order that was never released (defaultMoney); pass it for anything else.
+   */
   async milestone(
     type: (typeof BillingEvents)[keyof typeof BillingEvents],
     m: { id: string; workspaceId: string; accountId: string; amount: number; currency: string },
     version: number,
-    extra: Record<string, unknown> = {},
+    extra: Record<string, unknown> & { money?: Partial<MilestoneMoneyState> } = {},
   ): Promise<EventEnvelope> {
-    const base = { milestoneId: m.id, workspaceId: m.workspaceId, orderId: `ord_${m.id.slice(0, 8)}` };
-    const money = { amount: m.amount, currency: m.currency };
-    const data: Record<string, unknown> =
-      type === BillingEvents.milestonePaymentFailed
-        ? { ...base, failureCode: 'card_declined' }
-        : type === BillingEvents.milestoneFunded
-          ? { ...base, ...money, chargeId: `ch_${version}` }
-          : type === BillingEvents.milestoneReleased
-            ? { ...base, ...money, transferId: `tr_${version}`, platformFee: Math.floor(m.amount / 10) }
-            : type === BillingEvents.milestoneRefunded
-              ? { ...base, ...money, refundId: `re_${version}`, afterRelease: false }
-              : type === BillingEvents.milestoneDisputed
-                ? { ...base, ...money, disputeId: 'dp_1', reason: 'fraudulent' }
-                : { ...base, ...money, disputeId: 'dp_1', outcome: 'won' };
-    const envelope: EventEnvelope = {
-      id: randomUUID(),
-      type,
-      tenant: { accountId: m.accountId, workspaceId: m.workspaceId },
-      aggregateId: m.id,
-      aggregateVersion: version,
-      occurredAt: new Date().toISOString(),
-      data: { ...data, ...extra },
-    };
+    const envelope = billingEvent(type, m, version, extra);
     await this.publish(envelope);
     return envelope;
   }
@@ -70,6 +52,68 @@ export class BillingPublisher {
     await this.channel.close().catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }
+}
+
+/** The money state a billing event type means for an order of `amount` that was never released. */
+export function defaultMoney(type: string, amount: number, currency: string, extra: Record<string, unknown> = {}): MilestoneMoneyState {
+  const none = { currency, charged: 0, released: 0, platformFee: 0, refunded: 0, disputed: 0 };
+  const held = { ...none, status: 'held' as const, charged: amount };
+  switch (type) {
+    case BillingEvents.milestonePaymentFailed:
+      return { ...none, status: 'payment_failed' };
+    case BillingEvents.milestoneFunded:
+      return held;
+    case BillingEvents.milestoneReleased:
+      return { ...held, status: 'released', released: amount, platformFee: Math.floor(amount / 10) };
+    case BillingEvents.milestoneRefunded:
+      return { ...held, status: 'refunded', refunded: amount };
+    case BillingEvents.milestoneDisputed:
+      return { ...held, disputed: amount };
+    default:
+      return extra.outcome === 'lost' ? { ...held, status: 'refunded', refunded: amount } : held;
+  }
+}
+
+/** A billing milestone event as billing's outbox will publish it (see libs/contracts billing.events.ts). */
+export function billingEvent(
+  type: (typeof BillingEvents)[keyof typeof BillingEvents],
+  m: { id: string; workspaceId: string; accountId: string; amount: number; currency: string },
+  version: number,
+  extra: Record<string, unknown> & { money?: Partial<MilestoneMoneyState> } = {},
+): EventEnvelope {
+  const { money: moneyOverride, ...rest } = extra;
+  const state = { ...defaultMoney(type, m.amount, m.currency, rest), ...moneyOverride };
+  const base = { milestoneId: m.id, workspaceId: m.workspaceId, orderId: `ord_${m.id.slice(0, 8)}`, money: state };
+  const money = { amount: m.amount, currency: m.currency };
+  const data: Record<string, unknown> =
+    type === BillingEvents.milestonePaymentFailed
+      ? { ...base, failureCode: 'card_declined' }
+      : type === BillingEvents.milestoneFunded
+        ? { ...base, ...money, chargeId: `ch_${version}` }
+        : type === BillingEvents.milestoneReleased
+          ? { ...base, ...money, transferId: `tr_${version}`, platformFee: Math.floor(m.amount / 10) }
+          : type === BillingEvents.milestoneRefunded
+            ? { ...base, ...money, refundId: `re_${version}`, afterRelease: false }
+            : type === BillingEvents.milestoneDisputed
+              ? { ...base, ...money, disputeId: 'dp_1', reason: 'fraudulent' }
+              : { ...base, ...money, disputeId: 'dp_1', outcome: 'won' };
+  return {
+    id: randomUUID(),
+    type,
+    tenant: { accountId: m.accountId, workspaceId: m.workspaceId },
+    aggregateId: m.id,
+    aggregateVersion: version,
+    occurredAt: new Date().toISOString(),
+    data: { ...data, ...rest },
+  };
+}
+
+/**
+ * One account's rows of a dashboards snapshot: the run's template database may hold rows
+ * other test files wrote into it directly (no dashboards), which a rebuild would count.
+ */
+export function accountRows(snapshot: Record<string, unknown[]>, accountId: string): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.filter((r) => (r as { account_id: string }).account_id === accountId)]));
 }
 
 /** Waits until the workspace service's inbox has taken (committed) these event ids. */

@@ -122,15 +122,24 @@ export async function generateDataset(db: DataSource, o: DatasetOptions): Promis
   const h = `((g::bigint * 2654435761) % 1000)`;
   await step(
     'milestones',
-    `insert into milestones (id, account_id, workspace_id, title, amount, currency, due_date, review_window_days, status, resume_status,
+    `insert into milestones (id, account_id, workspace_id, title, amount, currency, due_date, review_window_days, status, work_status,
+                             money_status, money_charged, money_released, money_platform_fee, money_refunded, money_disputed,
                              deliverable_file_version_id, submitted_at, approved_at, approved_by, billing_version, version, created_by, created_at, updated_at)
      select gen_random_uuid(), w.account_id, w.id, 'Milestone ' || g, x.amount, x.currency, x.due_date, 14, x.status,
-            case when x.status = 'disputed' then 'submitted' end,
+            -- disputed ones are chargebacks during review; released ones were approved first
+            case x.status when 'disputed' then 'submitted' when 'released' then 'approved' when 'refunded' then 'refund_requested' else x.status end,
+            case when x.status in ('draft', 'proposed', 'accepted', 'funding', 'cancelled') then null
+                 when x.status in ('released', 'refunded') then x.status else 'held' end,
+            case when x.status in ('draft', 'proposed', 'accepted', 'funding', 'cancelled') then 0 else x.amount end,
+            case when x.status = 'released' then x.amount else 0 end,
+            case when x.status = 'released' then x.amount / 10 else 0 end,
+            case when x.status = 'refunded' then x.amount else 0 end,
+            case when x.status = 'disputed' then x.amount else 0 end,
             case when x.status in ('submitted', 'approved', 'released', 'disputed') then gen_random_uuid() end,
             case when x.status in ('submitted', 'approved', 'released', 'disputed') then now() - make_interval(days => (g % 20)) end,
             case when x.status in ('approved', 'released') then now() - make_interval(days => (g % 10)) end,
             case when x.status in ('approved', 'released') then (case when g % 5 = 0 then 'auto' else 'client' end) end,
-            case when x.status in ('draft', 'proposed', 'accepted', 'funding', 'cancelled') then 0 else 2 end,
+            case when x.status in ('draft', 'proposed', 'accepted', 'funding', 'cancelled') then null else 2 end,
             3, w.owner, now() - make_interval(days => (g % 400)), now() - make_interval(days => (g % 30))
        from generate_series(1, $1::int) g
        join gen_ws w on w.n = (g % $2::int) + 1

@@ -4,6 +4,7 @@ import { AccountsAndWorkspaces1732300100000 } from './1732300100000-accounts-and
 import { MembersInvitationsActivity1732300400000 } from './1732300400000-members-invitations-activity';
 import { MilestonesTasksDashboards1732300500000 } from './1732300500000-milestones-tasks-dashboards';
 import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
+import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -12,5 +13,6 @@ export const workspaceMigrations = [
   MembersInvitationsActivity1732300400000,
   MilestonesTasksDashboards1732300500000,
   TwoSidedRoles1732300610000,
+  MilestoneMoneyState1732300650000,
   CreateIdempotencyKeys1733000000000,
 ];

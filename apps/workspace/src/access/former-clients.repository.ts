@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { PAID_FOR } from '../members/escrow-statuses';
+import { PAID_FOR_SQL } from '../members/client-money-predicates';
 
 /**
  * A client admin who leaves keeps a read-only view of the milestones the client paid for
@@ -13,9 +13,9 @@ export class FormerClientsRepository {
   async record(manager: EntityManager, scope: { accountId: string; workspaceId: string }, userId: string): Promise<void> {
     await manager.query(
       `insert into former_client_grants (workspace_id, account_id, milestone_id, user_id)
-       select workspace_id, account_id, id, $3 from milestones where workspace_id = $1 and account_id = $2 and status = any($4::text[])
+       select m.workspace_id, m.account_id, m.id, $3 from milestones m where m.workspace_id = $1 and m.account_id = $2 and ${PAID_FOR_SQL}
        on conflict (milestone_id, user_id) do nothing`,
-      [scope.workspaceId, scope.accountId, userId, PAID_FOR],
+      [scope.workspaceId, scope.accountId, userId],
     );
   }
 
@@ -29,8 +29,8 @@ export class FormerClientsRepository {
   async coversMilestone(manager: EntityManager, workspaceId: string, userId: string, milestoneId: string): Promise<boolean> {
     const rows = await manager.query(
       `select 1 from former_client_grants g join milestones m on m.id = g.milestone_id
-        where g.workspace_id = $1 and g.user_id = $2 and g.milestone_id = $3 and m.status = any($4::text[])`,
-      [workspaceId, userId, milestoneId, PAID_FOR],
+        where g.workspace_id = $1 and g.user_id = $2 and g.milestone_id = $3 and ${PAID_FOR_SQL}`,
+      [workspaceId, userId, milestoneId],
     );
     return rows.length > 0;
   }
@@ -39,8 +39,8 @@ export class FormerClientsRepository {
   async coversFileVersion(manager: EntityManager, workspaceId: string, userId: string, fileVersionId: string): Promise<boolean> {
     const rows = await manager.query(
       `select 1 from former_client_grants g join milestones m on m.id = g.milestone_id
-        where g.workspace_id = $1 and g.user_id = $2 and m.deliverable_file_version_id = $3 and m.status = any($4::text[])`,
-      [workspaceId, userId, fileVersionId, PAID_FOR],
+        where g.workspace_id = $1 and g.user_id = $2 and m.deliverable_file_version_id = $3 and ${PAID_FOR_SQL}`,
+      [workspaceId, userId, fileVersionId],
     );
     return rows.length > 0;
   }

@@ -1,22 +1,42 @@
-import { MilestoneStatus, CLOSED_STATUSES, DUE_TRACKED_STATUSES, MILESTONE_STATUSES } from '../milestones/milestone-state-machine';
+import { MilestoneStatus, CLOSED_STATUSES, DUE_TRACKED_STATUSES, MILESTONE_STATUSES, MoneyAmounts } from '../milestones/milestone-state-machine';
 
 /**
  * What one milestone or task adds to the dashboards, as a pure function of its current
  * facts. Incremental updates apply (after − before) on every change; the rebuild sums the
  * same function over the source tables, so the two agree by construction (and a test
- * checks it). Money buckets are the milestone's amount, per status.
+ * checks it). Money buckets come from billing's money amounts, so a partial refund or a
+ * partial chargeback moves only its own amount.
  */
 export const MONEY_BUCKETS = ['contracted', 'in_escrow', 'released', 'refunded', 'disputed', 'paid'] as const;
 export type MoneyBucket = (typeof MONEY_BUCKETS)[number];
 
-/** For each bucket, the statuses whose milestones count in it. Also used to generate the rebuild SQL. */
-export const BUCKET_STATUSES: Readonly<Record<MoneyBucket, readonly MilestoneStatus[]>> = {
-  contracted: ['accepted', 'funding', 'funded', 'submitted', 'changes_requested', 'approved', 'released', 'refund_requested', 'disputed'],
-  in_escrow: ['funded', 'submitted', 'changes_requested', 'approved', 'refund_requested'],
-  released: ['released'],
-  refunded: ['refunded'],
-  disputed: ['disputed'],
-  paid: ['funded', 'submitted', 'changes_requested', 'approved', 'released', 'refund_requested', 'refunded', 'disputed'],
+/** Statuses in which the client has agreed to pay (contracted counts amount − refunded). */
+const CONTRACTED: readonly MilestoneStatus[] = MILESTONE_STATUSES.filter((s) => !['draft', 'proposed', 'cancelled'].includes(s));
+
+/**
+ * Each bucket twice, side by side, so they cannot drift: `ts` for the incremental
+ * projector, `sql` over a milestones row for the rebuild.
+ *   paid = charged; released; refunded = as billing reports them;
+ *   disputed = under a chargeback, or all still held while an in-app dispute is open;
+ *   in_escrow = held (charged − released − refunded) and not disputed;
+ *   contracted = amount − refunded once accepted.
+ */
+const held = (m: MilestoneFacts) => m.money.charged - m.money.released - m.money.refunded;
+const disputed = (m: MilestoneFacts) => Math.max(m.money.disputed, m.inAppDispute ? held(m) : 0);
+const HELD_SQL = `(money_charged - money_released - money_refunded)`;
+const DISPUTED_SQL = `greatest(money_disputed, case when dispute_opened_by is not null then ${HELD_SQL} else 0 end)`;
+const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
+
+export const BUCKETS: Readonly<Record<MoneyBucket, { ts: (m: MilestoneFacts) => number; sql: string }>> = {
+  contracted: {
+    ts: (m) => (CONTRACTED.includes(m.status) ? m.amount - m.money.refunded : 0),
+    sql: `case when status in ${sqlList(CONTRACTED)} then amount - money_refunded else 0 end`,
+  },
+  in_escrow: { ts: (m) => Math.max(held(m) - disputed(m), 0), sql: `greatest(${HELD_SQL} - ${DISPUTED_SQL}, 0)` },
+  released: { ts: (m) => m.money.released, sql: `money_released` },
+  refunded: { ts: (m) => m.money.refunded, sql: `money_refunded` },
+  disputed: { ts: disputed, sql: DISPUTED_SQL },
+  paid: { ts: (m) => m.money.charged, sql: `money_charged` },
 };
 
 export const OPEN_MILESTONE_STATUSES: readonly MilestoneStatus[] = MILESTONE_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
@@ -26,6 +46,9 @@ export interface MilestoneFacts {
   amount: number;
   currency: string;
   dueDate: string | null;
+  money: MoneyAmounts;
+  /** An in-app dispute is open (its money counts as disputed). */
+  inAppDispute: boolean;
 }
 
 export interface TaskFacts {
@@ -49,7 +72,7 @@ const noMoney = (): Record<MoneyBucket, number> => ({ contracted: 0, in_escrow: 
 
 export function milestoneContribution(m: MilestoneFacts): Contribution {
   const money = noMoney();
-  for (const bucket of MONEY_BUCKETS) if (BUCKET_STATUSES[bucket].includes(m.status)) money[bucket] = m.amount;
+  for (const bucket of MONEY_BUCKETS) money[bucket] = BUCKETS[bucket].ts(m);
   return {
     milestones: 1,
     milestonesOpen: OPEN_MILESTONE_STATUSES.includes(m.status) ? 1 : 0,

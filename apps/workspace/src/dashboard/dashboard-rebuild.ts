@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DUE_TRACKED_STATUSES, MILESTONE_STATUSES } from '../milestones/milestone-state-machine';
-import { BUCKET_STATUSES, MONEY_BUCKETS, OPEN_MILESTONE_STATUSES } from './dashboard-contributions';
+import { BUCKETS, MONEY_BUCKETS, OPEN_MILESTONE_STATUSES } from './dashboard-contributions';
 
 const list = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
 const DASHBOARD_TABLES = [
@@ -21,7 +21,7 @@ export interface RebuildResult {
 /**
  * Recomputes every dashboard row from the source tables (milestones, tasks, task board,
  * workspaces, activity log) with the same per-status rules the incremental projector
- * applies (dashboard-contributions.ts). Cross-tenant by nature: run it on the system
+ * applies (dashboard-contributions.ts: the same bucket definitions, in SQL). Cross-tenant by nature: run it on the system
  * (BYPASSRLS) connection. Writers are held off by a table lock for the duration, so a
  * change committed during the rebuild is either in its snapshot or applied on top of it.
  */
@@ -46,7 +46,7 @@ export async function rebuildDashboards(db: DataSource | EntityManager): Promise
                     where workspace_id is not null and (action = 'workspace.created' or target_type in ('milestone', 'task'))
                     group by workspace_id) a on a.workspace_id = w.id`);
 
-    const sums = MONEY_BUCKETS.map((b) => `coalesce(sum(amount) filter (where status in ${list(BUCKET_STATUSES[b])}), 0) as ${b}`).join(', ');
+    const sums = MONEY_BUCKETS.map((b) => `coalesce(sum(${BUCKETS[b].sql}), 0) as ${b}`).join(', ');
     const nonZero = MONEY_BUCKETS.map((b) => `sum(${b}) <> 0`).join(' or ');
     await m.query(`
       insert into workspace_dashboard_money (workspace_id, currency, account_id, ${MONEY_BUCKETS.join(', ')})

@@ -1,19 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BillingEvents, BillingMilestoneEvent, EventEnvelope, parseBillingMilestoneEvent } from '@fpms/contracts';
+import { BillingMilestoneEvent, EventEnvelope, MilestoneMoneyState, parseBillingMilestoneEvent } from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging/nest/event-subscriptions';
 import { PermanentEventError } from '@fpms/messaging/events/event-consumer';
 import { MilestoneLifecycle } from '../milestones/milestone-lifecycle';
-import { BillingCommand, billingTransition } from '../milestones/milestone-state-machine';
-import { MilestonesRepository } from '../milestones/milestones.repository';
+import { billingTransition, MoneyAmounts } from '../milestones/milestone-state-machine';
+import { MilestoneRow, MilestonesRepository, stateOf } from '../milestones/milestones.repository';
 import { MoneyEventsRepository } from '../milestones/money-events.repository';
 
 /**
- * Applies billing's money facts to milestones, inside the consumer's transaction: the
+ * Applies billing's money state to milestones, inside the consumer's transaction: the
  * inbox row is already written (a duplicate never gets here) and the tenant is set from
- * the event. Milestone state follows money, never ahead of it: only these events move a
- * milestone into funded, released or refunded. Versions billing has already passed for a
- * milestone are recorded as stale and change nothing, so nothing is counted twice.
+ * the event. Every billing milestone event carries the order's whole money state at its
+ * version, so the newest one seen is applied as it is, whatever arrived before or arrives
+ * later: versions at or below the last applied one are recorded as stale and change
+ * nothing, so the final state does not depend on arrival order and nothing counts twice.
+ * Milestone state follows money, never ahead of it: only this moves money into a milestone.
  */
 @Injectable()
 export class WorkspaceEventsSubscriber implements EventSubscriber {
@@ -36,12 +38,12 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     } catch (err) {
       throw new PermanentEventError(`invalid ${envelope.type}: ${(err as Error).message}`);
     }
-    const { milestoneId, workspaceId } = event.data;
+    const { milestoneId, workspaceId, money } = event.data;
     const row = await this.milestones.find(manager, workspaceId, milestoneId, true);
     // Under the event's tenant: a milestone of another tenant is invisible, like a missing one.
     if (!row) throw new PermanentEventError(`${event.type} for unknown milestone ${milestoneId}`);
 
-    const money = 'amount' in event.data ? { amount: event.data.amount, currency: event.data.currency } : { amount: null, currency: null };
+    const own = 'amount' in event.data ? { amount: event.data.amount, currency: event.data.currency } : { amount: null, currency: money.currency };
     const record = (outcome: 'applied' | 'already' | 'stale') =>
       this.moneyEvents.record(manager, {
         eventId: event.id,
@@ -49,33 +51,38 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
         workspaceId,
         milestoneId,
         type: event.type,
-        ...money,
+        ...own,
+        money,
         billingVersion: event.aggregateVersion,
         outcome,
         occurredAt: event.occurredAt,
       });
 
-    if (event.aggregateVersion <= Number(row.billing_version)) {
+    // null = nothing applied yet: any version, 0 included, is newer.
+    if (row.billing_version !== null && event.aggregateVersion <= Number(row.billing_version)) {
       this.logger.log(`stale ${event.type} v${event.aggregateVersion} for milestone ${milestoneId} (at v${row.billing_version}) ignored`);
       await record('stale');
       return;
     }
-    if (money.currency !== null) this.checkMoney(event, row.currency, Number(row.amount));
+    checkMoney(event, money, row);
 
-    const command = commandOf(event);
-    const outcome = billingTransition(row.status, command, row.resume_status);
+    const amounts: MoneyAmounts = { charged: money.charged, released: money.released, platformFee: money.platformFee, refunded: money.refunded, disputed: money.disputed };
+    const outcome = billingTransition(stateOf(row), amounts, money.status);
     if (outcome.kind === 'impossible') {
-      // Out of order (a later fact overtook an earlier one) or money moved in a way the
-      // lifecycle does not allow: retry with delays (the earlier fact may still arrive), then
-      // the DLQ for a human. Never guess.
-      throw new Error(`${event.type} cannot apply to milestone ${milestoneId} in status ${row.status}`);
+      // Money moved in a way the lifecycle does not allow (a charge for a milestone nobody
+      // accepted): retry with delays, then the DLQ for a human. Never guess.
+      throw new Error(`${event.type} cannot apply to milestone ${milestoneId}: ${outcome.reason}`);
     }
-    if (outcome.kind === 'already') {
+    const t = outcome.transition;
+    if (sameState(row, t.after, t.to)) {
       await this.milestones.recordBillingVersion(manager, milestoneId, event.aggregateVersion);
       await record('already');
       return;
     }
-    await this.lifecycle.apply(manager, row, command, outcome.transition, {
+    if (amounts.released > 0 && t.before.work !== 'approved' && Number(row.money_released) === 0) {
+      this.logger.warn(`billing reports a release of milestone ${milestoneId} in work status ${t.before.work}: recorded as the money fact it is`);
+    }
+    await this.lifecycle.apply(manager, row, 'money', t, {
       kind: 'billing',
       eventId: event.id,
       eventType: event.type,
@@ -84,30 +91,22 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     });
     await record('applied');
   }
-
-  private checkMoney(event: BillingMilestoneEvent, currency: string, amount: number): void {
-    const data = event.data as { amount: number; currency: string };
-    if (data.currency !== currency) throw new PermanentEventError(`${event.type}: currency ${data.currency} differs from the milestone's ${currency}`);
-    const exact = event.type === BillingEvents.milestoneFunded || event.type === BillingEvents.milestoneReleased;
-    if (exact ? data.amount !== amount : data.amount > amount) {
-      throw new PermanentEventError(`${event.type}: amount ${data.amount} does not match the milestone's ${amount}`);
-    }
-  }
 }
 
-function commandOf(event: BillingMilestoneEvent): BillingCommand {
-  switch (event.type) {
-    case BillingEvents.milestoneFunded:
-      return 'funded';
-    case BillingEvents.milestonePaymentFailed:
-      return 'payment_failed';
-    case BillingEvents.milestoneReleased:
-      return 'released';
-    case BillingEvents.milestoneRefunded:
-      return 'refunded';
-    case BillingEvents.milestoneDisputed:
-      return 'disputed';
-    case BillingEvents.milestoneDisputeClosed:
-      return event.data.outcome === 'won' ? 'dispute_won' : 'dispute_lost';
-  }
+/** The state must be about this milestone's agreed money: same currency, a charge of exactly its amount. */
+function checkMoney(event: BillingMilestoneEvent, money: MilestoneMoneyState, row: MilestoneRow): void {
+  const amount = Number(row.amount);
+  if (money.currency !== row.currency) throw new PermanentEventError(`${event.type}: currency ${money.currency} differs from the milestone's ${row.currency}`);
+  if (money.charged !== 0 && money.charged !== amount) throw new PermanentEventError(`${event.type}: charged ${money.charged} does not match the milestone's ${amount}`);
+  if ('amount' in event.data && event.data.amount > amount) throw new PermanentEventError(`${event.type}: amount ${event.data.amount} exceeds the milestone's ${amount}`);
+}
+
+function sameState(row: MilestoneRow, after: ReturnType<typeof stateOf>, status: string): boolean {
+  const before = stateOf(row);
+  return (
+    row.status === status &&
+    before.work === after.work &&
+    before.orderStatus === after.orderStatus &&
+    (Object.keys(before.money) as Array<keyof MoneyAmounts>).every((k) => before.money[k] === after.money[k])
+  );
 }

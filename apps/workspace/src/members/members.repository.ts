@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CLIENT_SIDE_ROLES, FREELANCER_SIDE_ROLES, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberView } from '@fpms/contracts';
 import { isUniqueViolation } from '@fpms/database/postgres-errors';
-import { AWAITING_CLIENT_DECISION } from './escrow-statuses';
+import { AWAITING_CLIENT_DECISION_SQL } from './client-money-predicates';
 
 interface MemberRow {
   user_id: string;
@@ -104,7 +104,7 @@ export class MembersRepository {
 
   /** Does the workspace hold money that only a client admin's decision (or a dispute's end) moves on? */
   async hasMoneyAwaitingClient(manager: EntityManager, workspaceId: string): Promise<boolean> {
-    const rows = await manager.query(`select 1 from milestones where workspace_id = $1 and status = any($2::text[]) limit 1`, [workspaceId, AWAITING_CLIENT_DECISION]);
+    const rows = await manager.query(`select 1 from milestones m where m.workspace_id = $1 and ${AWAITING_CLIENT_DECISION_SQL} limit 1`, [workspaceId]);
     return rows.length > 0;
   }
 }

@@ -8,8 +8,8 @@ import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { MilestoneFacts } from '../dashboard/dashboard-contributions';
 import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
 import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
-import { MilestoneCommand, Transition } from './milestone-state-machine';
-import { MilestoneRow, MilestonesRepository } from './milestones.repository';
+import { CLOSED_STATUSES, frozen, MilestoneCommand, Transition } from './milestone-state-machine';
+import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
 
 /** Who caused a transition: a member, the review timer, or billing (money). */
 export type TransitionCause =
@@ -32,7 +32,10 @@ const EVENT_OF: Partial<Record<MilestoneCommand, string>> = {
   withdraw_dispute: WorkspaceEvents.milestoneDisputeWithdrawn,
 };
 
-export const factsOf = (r: MilestoneRow): MilestoneFacts => ({ status: r.status, amount: Number(r.amount), currency: r.currency, dueDate: r.due_date });
+export const factsOf = (r: MilestoneRow): MilestoneFacts => {
+  const state = stateOf(r);
+  return { status: r.status, amount: Number(r.amount), currency: r.currency, dueDate: r.due_date, money: state.money, inAppDispute: state.disputeOpenedBy !== null };
+};
 
 /**
  * Applies a transition the state machine allowed, with everything that must commit with
@@ -59,10 +62,10 @@ export class MilestoneLifecycle {
     extra: { deliverableFileVersionId?: string; note?: string } = {},
   ): Promise<MilestoneRow> {
     const now = this.clock.now();
-    const approving = t.to === 'approved';
+    const approving = t.after.work === 'approved' && t.before.work !== 'approved';
     await this.milestones.changeStatus(manager, row.id, {
       status: t.to,
-      resumeStatus: t.resumeStatus,
+      state: t.after,
       deliverableFileVersionId: command === 'submit' ? extra.deliverableFileVersionId : undefined,
       submittedAt: command === 'submit' ? now : undefined,
       approvedAt: approving ? now : undefined,
@@ -70,7 +73,7 @@ export class MilestoneLifecycle {
       billingVersion: cause.kind === 'billing' ? cause.billingVersion : undefined,
       now,
     });
-    await this.moveTimer(manager, row, t, now);
+    await this.moveTimer(manager, row, command, t, now);
 
     const scope = { accountId: row.account_id, workspaceId: row.workspace_id };
     const by = cause.kind === 'user' ? 'member' : cause.kind;
@@ -80,9 +83,10 @@ export class MilestoneLifecycle {
       action: 'milestone.status_changed',
       targetType: 'milestone',
       targetId: row.id,
-      before: { status: t.from },
+      before: { status: t.from, ...(cause.kind === 'billing' ? { money: t.before.money } : {}) },
       after: {
         status: t.to,
+        ...(cause.kind === 'billing' ? { money: t.after.money } : {}),
         command,
         by,
         ...(cause.kind === 'billing' ? { event: cause.eventType, eventId: cause.eventId } : {}),
@@ -91,7 +95,12 @@ export class MilestoneLifecycle {
       },
       requestId: cause.kind === 'user' ? cause.requestId : cause.kind === 'billing' ? (cause.requestId ?? cause.eventId) : undefined,
     });
-    await this.dashboards.milestoneChanged(manager, scope, factsOf(row), { ...factsOf(row), status: t.to });
+    await this.dashboards.milestoneChanged(manager, scope, factsOf(row), {
+      ...factsOf(row),
+      status: t.to,
+      money: t.after.money,
+      inAppDispute: t.after.disputeOpenedBy !== null,
+    });
 
     const updated = (await this.milestones.find(manager, row.workspace_id, row.id))!;
     const eventType = EVENT_OF[command];
@@ -104,17 +113,21 @@ export class MilestoneLifecycle {
     await this.publish(manager, row, WorkspaceEvents.milestoneReviewReminder, null, { kind: 'review_timer' });
   }
 
-  private async moveTimer(manager: EntityManager, row: MilestoneRow, t: Transition, now: Date): Promise<void> {
-    if (t.to === 'submitted' && t.from === 'disputed') {
-      await this.timers.resume(manager, row.id, now);
-    } else if (t.to === 'submitted') {
-      // A (re)submission starts a full review window.
+  /**
+   * The review window runs only while the work is submitted and nothing freezes it: a
+   * (re)submission starts a full window, any freeze pauses it, lifting the last freeze
+   * resumes it with the time it had left; anything else ends it.
+   */
+  private async moveTimer(manager: EntityManager, row: MilestoneRow, command: MilestoneCommand, t: Transition, now: Date): Promise<void> {
+    if (t.after.work !== 'submitted' || CLOSED_STATUSES.includes(t.to)) {
+      await this.timers.remove(manager, row.id);
+    } else if (command === 'submit') {
       const dueAt = reviewDueAt(now, row.review_window_days);
       await this.timers.start(manager, { milestoneId: row.id, accountId: row.account_id, workspaceId: row.workspace_id, dueAt, nextReminderAt: nextReminderAt(dueAt, now) });
-    } else if (t.to === 'disputed' && t.from === 'submitted') {
+    } else if (frozen(t.after)) {
       await this.timers.pause(manager, row.id, now);
-    } else {
-      await this.timers.remove(manager, row.id);
+    } else if (frozen(t.before)) {
+      await this.timers.resume(manager, row.id, now);
     }
   }
 

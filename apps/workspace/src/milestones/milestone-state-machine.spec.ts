@@ -1,21 +1,37 @@
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { MilestoneError, MilestoneErrorCode } from './milestone.errors';
 import {
-  BillingCommand,
   billingTransition,
-  MILESTONE_STATUSES,
-  MilestoneStatus,
+  MilestoneState,
+  MoneyAmounts,
+  NO_MONEY,
   timerTransition,
   USER_RULES,
   UserCommand,
   userTransition,
+  visibleStatus,
+  WORK_STATUSES,
+  WorkStatus,
 } from './milestone-state-machine';
 
+const AMOUNT = 1_000;
+const PAID: readonly WorkStatus[] = ['funded', 'submitted', 'changes_requested', 'approved', 'refund_requested'];
+const state = (work: WorkStatus, extra: Partial<MilestoneState> = {}): MilestoneState => ({
+  work,
+  disputeOpenedBy: null,
+  orderStatus: PAID.includes(work) ? 'held' : null,
+  money: PAID.includes(work) ? { ...NO_MONEY, charged: AMOUNT } : NO_MONEY,
+  ...extra,
+});
+const money = (m: Partial<MoneyAmounts>): MoneyAmounts => ({ ...NO_MONEY, charged: AMOUNT, ...m });
+const ALICE = 'alice';
+const BOB = 'bob';
+
 /**
- * Every (status, command) cell, spelled out: the target status, or '409' for a forbidden
- * transition. A change to the lifecycle must change this table.
+ * Every (work status, command) cell with no freeze, spelled out: the target work status,
+ * 'freeze' (the in-app dispute opens) or nothing for a 409. A change to the lifecycle must change this table.
  */
-const USER: Record<UserCommand, Partial<Record<MilestoneStatus, MilestoneStatus>>> = {
+const USER: Record<UserCommand, Partial<Record<WorkStatus, WorkStatus | 'freeze'>>> = {
   propose: { draft: 'proposed' },
   decline: { proposed: 'draft' },
   accept: { proposed: 'accepted' },
@@ -25,51 +41,11 @@ const USER: Record<UserCommand, Partial<Record<MilestoneStatus, MilestoneStatus>
   approve: { submitted: 'approved' },
   cancel: { draft: 'cancelled', proposed: 'cancelled', accepted: 'cancelled' },
   request_refund: { funded: 'refund_requested', submitted: 'refund_requested', changes_requested: 'refund_requested' },
-  open_dispute: { funded: 'disputed', submitted: 'disputed', changes_requested: 'disputed', refund_requested: 'disputed' },
-  // resumes to the status before the dispute (given as resumeStatus below)
-  withdraw_dispute: { disputed: 'submitted' },
+  open_dispute: { funded: 'freeze', submitted: 'freeze', changes_requested: 'freeze', refund_requested: 'freeze' },
+  withdraw_dispute: {},
 };
 
-type Outcome = MilestoneStatus | 'already' | 'impossible';
-const BILLING: Record<BillingCommand, Record<MilestoneStatus, Outcome>> = {
-  funded: {
-    draft: 'impossible', proposed: 'impossible', accepted: 'funded', funding: 'funded', funded: 'already', submitted: 'already',
-    changes_requested: 'already', approved: 'already', released: 'already', cancelled: 'impossible', refund_requested: 'already',
-    refunded: 'already', disputed: 'already',
-  },
-  payment_failed: {
-    draft: 'already', proposed: 'already', accepted: 'already', funding: 'accepted', funded: 'already', submitted: 'already',
-    changes_requested: 'already', approved: 'already', released: 'already', cancelled: 'already', refund_requested: 'already',
-    refunded: 'already', disputed: 'already',
-  },
-  released: {
-    draft: 'impossible', proposed: 'impossible', accepted: 'impossible', funding: 'impossible', funded: 'impossible', submitted: 'impossible',
-    changes_requested: 'impossible', approved: 'released', released: 'already', cancelled: 'impossible', refund_requested: 'impossible',
-    refunded: 'impossible', disputed: 'released',
-  },
-  refunded: {
-    draft: 'impossible', proposed: 'impossible', accepted: 'impossible', funding: 'impossible', funded: 'refunded', submitted: 'refunded',
-    changes_requested: 'refunded', approved: 'refunded', released: 'refunded', cancelled: 'impossible', refund_requested: 'refunded',
-    refunded: 'already', disputed: 'refunded',
-  },
-  disputed: {
-    draft: 'impossible', proposed: 'impossible', accepted: 'impossible', funding: 'impossible', funded: 'disputed', submitted: 'disputed',
-    changes_requested: 'disputed', approved: 'disputed', released: 'disputed', cancelled: 'impossible', refund_requested: 'disputed',
-    refunded: 'already', disputed: 'already',
-  },
-  dispute_won: {
-    draft: 'already', proposed: 'already', accepted: 'already', funding: 'already', funded: 'already', submitted: 'already',
-    changes_requested: 'already', approved: 'already', released: 'already', cancelled: 'already', refund_requested: 'already',
-    refunded: 'already', disputed: 'approved',
-  },
-  dispute_lost: {
-    draft: 'impossible', proposed: 'impossible', accepted: 'impossible', funding: 'impossible', funded: 'impossible', submitted: 'impossible',
-    changes_requested: 'impossible', approved: 'impossible', released: 'impossible', cancelled: 'impossible', refund_requested: 'impossible',
-    refunded: 'already', disputed: 'refunded',
-  },
-};
-
-function expectConflict(fn: () => unknown, status: string, command: string) {
+function expectRefused(fn: () => unknown, status: string, command: string) {
   try {
     fn();
   } catch (error) {
@@ -82,17 +58,15 @@ function expectConflict(fn: () => unknown, status: string, command: string) {
 
 describe('milestone state machine', () => {
   describe('member commands', () => {
-    const cells = (Object.keys(USER) as UserCommand[]).flatMap((command) => MILESTONE_STATUSES.map((status) => [command, status] as const));
+    const cells = (Object.keys(USER) as UserCommand[]).flatMap((command) => WORK_STATUSES.map((work) => [command, work] as const));
 
-    it.each(cells)('%s from %s', (command, status) => {
-      const expected = USER[command][status];
-      const resume = status === 'disputed' ? 'submitted' : null;
-      if (expected) {
-        const t = userTransition(status, command, resume);
-        expect(t).toEqual({ from: status, to: expected, resumeStatus: expected === 'disputed' ? status : null });
-      } else {
-        expectConflict(() => userTransition(status, command, resume), status, command);
-      }
+    it.each(cells)('%s from %s', (command, work) => {
+      const expected = USER[command][work];
+      const before = state(work);
+      if (!expected) return expectRefused(() => userTransition(before, command, ALICE), visibleStatus(before), command);
+      const t = userTransition(before, command, ALICE);
+      if (expected === 'freeze') expect(t).toMatchObject({ from: work, to: 'disputed', after: { work, disputeOpenedBy: ALICE } });
+      else expect(t).toMatchObject({ from: work, to: expected, after: { work: expected, disputeOpenedBy: null } });
     });
 
     it('names who may do each command (freelancer proposes and submits, client decides and funds)', () => {
@@ -112,34 +86,68 @@ describe('milestone state machine', () => {
       });
     });
 
-    it('withdrawing a dispute returns to where it was opened from', () => {
-      for (const resume of ['funded', 'changes_requested', 'refund_requested', 'submitted'] as const) {
-        expect(userTransition('disputed', 'withdraw_dispute', resume)).toEqual({ from: 'disputed', to: resume, resumeStatus: null });
+    it('an in-app dispute freezes everything but its withdrawal, by the member who opened it', () => {
+      const disputed = state('submitted', { disputeOpenedBy: ALICE });
+      expect(visibleStatus(disputed)).toBe('disputed');
+      for (const command of Object.keys(USER) as UserCommand[]) {
+        if (command !== 'withdraw_dispute') expectRefused(() => userTransition(disputed, command, ALICE), 'disputed', command);
       }
-      expectConflict(() => userTransition('disputed', 'withdraw_dispute', null), 'disputed', 'withdraw_dispute');
-      expectConflict(() => userTransition('disputed', 'withdraw_dispute', 'draft'), 'disputed', 'withdraw_dispute');
+      expect(() => userTransition(disputed, 'withdraw_dispute', BOB)).toThrow(expect.objectContaining({ status: 403, code: MilestoneErrorCode.NotDisputeOpener }));
+      expect(userTransition(disputed, 'withdraw_dispute', ALICE)).toMatchObject({ from: 'disputed', to: 'submitted', after: { work: 'submitted', disputeOpenedBy: null } });
     });
 
-    it('never lets a member move money states (funded, released, refunded)', () => {
-      for (const rule of Object.values(USER_RULES)) expect(['funded', 'released', 'refunded']).not.toContain(rule.to);
+    it('withdrawing the in-app dispute does not lift a chargeback; an in-app dispute can be opened during one', () => {
+      const both = state('submitted', { disputeOpenedBy: ALICE, money: money({ disputed: AMOUNT }) });
+      const withdrawn = userTransition(both, 'withdraw_dispute', ALICE);
+      expect(withdrawn.to).toBe('disputed');
+      expectRefused(() => userTransition(withdrawn.after, 'approve', ALICE), 'disputed', 'approve');
+      expectRefused(() => userTransition(withdrawn.after, 'withdraw_dispute', ALICE), 'disputed', 'withdraw_dispute');
+      expect(userTransition(withdrawn.after, 'open_dispute', ALICE).after.disputeOpenedBy).toBe(ALICE);
+    });
+
+    it('refuses everything once the money is released or refunded', () => {
+      for (const s of [state('approved', { money: money({ released: 900, platformFee: 100 }) }), state('funded', { money: money({ refunded: AMOUNT }) })]) {
+        for (const command of Object.keys(USER) as UserCommand[]) expectRefused(() => userTransition(s, command, ALICE), visibleStatus(s), command);
+      }
     });
   });
 
   describe('review timer', () => {
-    it.each(MILESTONE_STATUSES.map((s) => [s]))('auto-approves only a submitted milestone (from %s)', (status) => {
-      if (status === 'submitted') expect(timerTransition(status, 'auto_approve')).toEqual({ from: 'submitted', to: 'approved', resumeStatus: null });
-      else expectConflict(() => timerTransition(status, 'auto_approve'), status, 'auto_approve');
+    it.each(WORK_STATUSES.map((s) => [s]))('auto-approves only an unfrozen submitted milestone (from %s)', (work) => {
+      if (work === 'submitted') expect(timerTransition(state(work), 'auto_approve')).toMatchObject({ from: 'submitted', to: 'approved' });
+      else expectRefused(() => timerTransition(state(work), 'auto_approve'), visibleStatus(state(work)), 'auto_approve');
+    });
+
+    it('never auto-approves while an in-app dispute or a chargeback is open', () => {
+      expectRefused(() => timerTransition(state('submitted', { disputeOpenedBy: ALICE }), 'auto_approve'), 'disputed', 'auto_approve');
+      expectRefused(() => timerTransition(state('submitted', { money: money({ disputed: 300 }) }), 'auto_approve'), 'disputed', 'auto_approve');
     });
   });
 
-  describe('billing facts', () => {
-    const cells = (Object.keys(BILLING) as BillingCommand[]).flatMap((command) => MILESTONE_STATUSES.map((status) => [command, status] as const));
+  describe('billing money state', () => {
+    it('money arriving funds an accepted or funding milestone; a failed checkout returns it to accepted', () => {
+      for (const work of ['accepted', 'funding'] as const) {
+        expect(billingTransition(state(work), money({}), 'held')).toMatchObject({ kind: 'apply', transition: { to: 'funded', after: { work: 'funded' } } });
+      }
+      expect(billingTransition(state('funding'), NO_MONEY, 'payment_failed')).toMatchObject({ kind: 'apply', transition: { to: 'accepted' } });
+      expect(billingTransition(state('submitted'), NO_MONEY, 'payment_failed')).toMatchObject({ kind: 'apply', transition: { to: 'submitted' } });
+      for (const work of ['draft', 'proposed', 'cancelled'] as const) expect(billingTransition(state(work), money({}), 'held')).toMatchObject({ kind: 'impossible' });
+    });
 
-    it.each(cells)('%s while %s', (command, status) => {
-      const expected = BILLING[command][status];
-      const outcome = billingTransition(status, command, status === 'disputed' ? 'approved' : null);
-      if (expected === 'already' || expected === 'impossible') expect(outcome).toEqual({ kind: expected });
-      else expect(outcome).toEqual({ kind: 'apply', transition: { from: status, to: expected, resumeStatus: expected === 'disputed' ? status : null } });
+    it('derives the status from the amounts, whatever came before', () => {
+      const cases: Array<[WorkStatus, Partial<MoneyAmounts>, string]> = [
+        ['approved', { released: 900, platformFee: 100 }, 'released'],
+        ['funding', { released: 900, platformFee: 100 }, 'released'],
+        ['approved', { released: 900, disputed: AMOUNT }, 'disputed'],
+        ['funded', { refunded: 300 }, 'funded'],
+        ['refund_requested', { refunded: AMOUNT }, 'refunded'],
+        ['submitted', { disputed: 400 }, 'disputed'],
+        ['submitted', { refunded: AMOUNT, disputed: 0 }, 'refunded'],
+      ];
+      for (const [work, m, expected] of cases) {
+        const outcome = billingTransition(state(work), money(m), 'held');
+        expect(outcome.kind === 'apply' && outcome.transition.to).toBe(expected);
+      }
     });
   });
 });

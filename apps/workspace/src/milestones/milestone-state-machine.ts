@@ -5,6 +5,13 @@ import { MilestoneError } from './milestone.errors';
 export type MilestoneStatus = MilestoneStatusValue;
 export const MILESTONE_STATUSES = MILESTONE_STATUS_VALUES;
 
+/**
+ * The member-driven lifecycle, without money outcomes or freezes: `released`, `refunded`
+ * and `disputed` are never work statuses, they are derived (visibleStatus).
+ */
+export const WORK_STATUSES = ['draft', 'proposed', 'accepted', 'funding', 'funded', 'submitted', 'changes_requested', 'approved', 'refund_requested', 'cancelled'] as const;
+export type WorkStatus = (typeof WORK_STATUSES)[number];
+
 /** What a member asks for through the API. */
 export type UserCommand =
   | 'propose'
@@ -22,34 +29,71 @@ export type UserCommand =
 /** What the review timer does when the client lets the review window lapse. */
 export type TimerCommand = 'auto_approve';
 
-/** Facts about money reported by billing: the only way into funded, released, refunded. */
-export type BillingCommand = 'funded' | 'payment_failed' | 'released' | 'refunded' | 'disputed' | 'dispute_won' | 'dispute_lost';
+/** A newer money state from billing (the only way money enters a milestone). */
+export type BillingCommand = 'money';
 
 export type MilestoneCommand = UserCommand | TimerCommand | BillingCommand;
 
-/** Leave a dispute: back to the status the milestone had when the dispute opened. */
-const RESUME = 'resume' as const;
-
-interface Rule {
-  from: readonly MilestoneStatus[];
-  to: MilestoneStatus | typeof RESUME;
+/** billing's newest money state for the milestone, integer minor units; null until billing reports. */
+export interface MoneyAmounts {
+  charged: number;
+  released: number;
+  platformFee: number;
+  refunded: number;
+  disputed: number;
 }
-
-/** Statuses in which money sits in escrow (funded and not yet released or refunded). */
-const HOLDING: readonly MilestoneStatus[] = ['funded', 'submitted', 'changes_requested', 'approved', 'refund_requested'];
+export const NO_MONEY: MoneyAmounts = { charged: 0, released: 0, platformFee: 0, refunded: 0, disputed: 0 };
 
 /**
- * The whole lifecycle, in one table:
- *
- *   draft → proposed → accepted → funding → funded → submitted → approved → released
- *                 ↘ draft (declined)                    ↘ changes_requested → submitted (resubmitted)
- *   cancelled: before any money moves (draft, proposed, accepted)
- *   refund_requested → refunded;  disputed ⇄ (status before the dispute) or → refunded
- *
- * User commands need the listed permission (checked by WorkspaceAccess before the state);
- * money states are entered only by billing events.
+ * Everything the lifecycle decides on. Two independent freezes: the in-app dispute
+ * (`disputeOpenedBy`, set and cleared by members) and the chargeback (`money.disputed` > 0,
+ * set and cleared only by billing's state). Neither remembers the other or a status to
+ * return to: the work status simply stays where it was while frozen.
  */
-export const USER_RULES: Readonly<Record<UserCommand, Rule & { action: WorkspaceAction }>> = {
+export interface MilestoneState {
+  work: WorkStatus;
+  disputeOpenedBy: string | null;
+  money: MoneyAmounts;
+  /** billing's order status label (null until billing reports). */
+  orderStatus: string | null;
+}
+
+export const chargebackOpen = (s: MilestoneState): boolean => s.money.disputed > 0;
+export const frozen = (s: MilestoneState): boolean => s.disputeOpenedBy !== null || chargebackOpen(s);
+
+/**
+ * The status users and dashboards see, derived from work status, money and freezes:
+ * money outcomes first (a full refund, whatever else), then freezes, then a release that
+ * happened, then the work status. A release under a later chargeback shows `disputed`
+ * with `money.released` still telling what was transferred.
+ */
+export function visibleStatus(s: MilestoneState): MilestoneStatus {
+  if (s.work === 'cancelled') return 'cancelled';
+  if (s.money.charged > 0 && s.money.refunded >= s.money.charged) return 'refunded';
+  if (frozen(s)) return 'disputed';
+  if (s.money.released > 0) return 'released';
+  return s.work;
+}
+
+/** Visible statuses nothing but money can leave. */
+const CLOSED: readonly MilestoneStatus[] = ['released', 'refunded', 'cancelled'];
+
+interface Rule {
+  from: readonly WorkStatus[];
+}
+
+/**
+ * The member lifecycle, in one table (work statuses):
+ *
+ *   draft → proposed → accepted → funding → funded → submitted → approved
+ *                 ↘ draft (declined)                    ↘ changes_requested → submitted (resubmitted)
+ *   cancelled: before any money moves (draft, proposed, accepted);  refund_requested
+ *   open_dispute / withdraw_dispute set and clear the in-app freeze; the work status stays.
+ *
+ * `funded`, `released` and `refunded` come from billing's money state only. No command but
+ * withdraw_dispute (and opening an in-app dispute during a chargeback) runs while frozen.
+ */
+export const USER_RULES: Readonly<Record<UserCommand, Rule & { to: WorkStatus | 'freeze' | 'unfreeze'; action: WorkspaceAction }>> = {
   propose: { from: ['draft'], to: 'proposed', action: WorkspaceAction.ManageMilestones },
   decline: { from: ['proposed'], to: 'draft', action: WorkspaceAction.DecideMilestones },
   accept: { from: ['proposed'], to: 'accepted', action: WorkspaceAction.DecideMilestones },
@@ -59,71 +103,66 @@ export const USER_RULES: Readonly<Record<UserCommand, Rule & { action: Workspace
   approve: { from: ['submitted'], to: 'approved', action: WorkspaceAction.DecideMilestones },
   cancel: { from: ['draft', 'proposed', 'accepted'], to: 'cancelled', action: WorkspaceAction.ManageMilestones },
   request_refund: { from: ['funded', 'submitted', 'changes_requested'], to: 'refund_requested', action: WorkspaceAction.DecideMilestones },
-  open_dispute: { from: ['funded', 'submitted', 'changes_requested', 'refund_requested'], to: 'disputed', action: WorkspaceAction.DecideMilestones },
-  withdraw_dispute: { from: ['disputed'], to: RESUME, action: WorkspaceAction.DecideMilestones },
+  open_dispute: { from: ['funded', 'submitted', 'changes_requested', 'refund_requested'], to: 'freeze', action: WorkspaceAction.DecideMilestones },
+  withdraw_dispute: { from: WORK_STATUSES, to: 'unfreeze', action: WorkspaceAction.DecideMilestones },
 };
-
-export const TIMER_RULES: Readonly<Record<TimerCommand, Rule>> = {
-  auto_approve: { from: ['submitted'], to: 'approved' },
-};
-
-export const BILLING_RULES: Readonly<Record<BillingCommand, Rule & { alreadyIn: readonly MilestoneStatus[] }>> = {
-  // `accepted` too: a retried checkout may succeed after an earlier attempt failed.
-  funded: { from: ['funding', 'accepted'], to: 'funded', alreadyIn: [...HOLDING, 'released', 'refunded', 'disputed'] },
-  payment_failed: { from: ['funding'], to: 'accepted', alreadyIn: MILESTONE_STATUS_VALUES.filter((s) => s !== 'funding') },
-  released: { from: ['approved', 'disputed'], to: 'released', alreadyIn: ['released'] },
-  refunded: { from: [...HOLDING, 'released', 'disputed'], to: 'refunded', alreadyIn: ['refunded'] },
-  disputed: { from: [...HOLDING, 'released'], to: 'disputed', alreadyIn: ['disputed', 'refunded'] },
-  dispute_won: { from: ['disputed'], to: RESUME, alreadyIn: MILESTONE_STATUS_VALUES.filter((s) => s !== 'disputed') },
-  dispute_lost: { from: ['disputed'], to: 'refunded', alreadyIn: ['refunded'] },
-};
-
-/** Where a dispute may resume to: the statuses it can be opened from. */
-const RESUMABLE: readonly MilestoneStatus[] = [...HOLDING, 'released'];
-
-function target(rule: Rule, status: MilestoneStatus, resumeStatus: MilestoneStatus | null, command: string): MilestoneStatus {
-  if (rule.to !== RESUME) return rule.to;
-  if (!resumeStatus || !RESUMABLE.includes(resumeStatus)) throw MilestoneError.invalidTransition(status, command);
-  return resumeStatus;
-}
 
 export interface Transition {
   from: MilestoneStatus;
   to: MilestoneStatus;
-  /** Set when entering `disputed`: where leaving the dispute returns to. */
-  resumeStatus: MilestoneStatus | null;
+  before: MilestoneState;
+  after: MilestoneState;
 }
 
-function apply(rule: Rule, status: MilestoneStatus, resumeStatus: MilestoneStatus | null, command: string): Transition {
-  if (!rule.from.includes(status)) throw MilestoneError.invalidTransition(status, command);
-  const to = target(rule, status, resumeStatus, command);
-  return { from: status, to, resumeStatus: to === 'disputed' ? status : null };
+const transition = (before: MilestoneState, after: MilestoneState): Transition => ({ from: visibleStatus(before), to: visibleStatus(after), before, after });
+
+/** A member's command: the transition, or 409 `invalid_milestone_transition` (403 for someone else's dispute). */
+export function userTransition(state: MilestoneState, command: UserCommand, userId: string): Transition {
+  const rule = USER_RULES[command];
+  const status = visibleStatus(state);
+  const refuse = () => MilestoneError.invalidTransition(status, command);
+  if (CLOSED.includes(status)) throw refuse();
+  if (rule.to === 'unfreeze') {
+    if (state.disputeOpenedBy === null) throw refuse();
+    // Only its opener withdraws an in-app dispute; a chargeback is not theirs to lift.
+    if (state.disputeOpenedBy !== userId) throw MilestoneError.notDisputeOpener();
+    return transition(state, { ...state, disputeOpenedBy: null });
+  }
+  if (rule.to === 'freeze') {
+    // Allowed during a chargeback: the client's own objection must outlive the bank's.
+    if (state.disputeOpenedBy !== null || !rule.from.includes(state.work)) throw refuse();
+    return transition(state, { ...state, disputeOpenedBy: userId });
+  }
+  if (frozen(state) || !rule.from.includes(state.work)) throw refuse();
+  return transition(state, { ...state, work: rule.to });
 }
 
-/** A member's command: the transition, or 409 `invalid_milestone_transition`. */
-export function userTransition(status: MilestoneStatus, command: UserCommand, resumeStatus: MilestoneStatus | null = null): Transition {
-  return apply(USER_RULES[command], status, resumeStatus, command);
+/** The review timer's approval: only an unfrozen submission. */
+export function timerTransition(state: MilestoneState, command: TimerCommand): Transition {
+  if (command !== 'auto_approve' || frozen(state) || visibleStatus(state) !== 'submitted') throw MilestoneError.invalidTransition(visibleStatus(state), command);
+  return transition(state, { ...state, work: 'approved' });
 }
 
-export function timerTransition(status: MilestoneStatus, command: TimerCommand): Transition {
-  return apply(TIMER_RULES[command], status, null, command);
-}
-
-export type BillingOutcome = { kind: 'apply'; transition: Transition } | { kind: 'already' } | { kind: 'impossible' };
+export type BillingOutcome = { kind: 'apply'; transition: Transition } | { kind: 'impossible'; reason: string };
 
 /**
- * A money fact from billing. `already`: the milestone has reached (or passed) what the
- * event says, e.g. a replayed `funded` after submission; `impossible`: the fact contradicts
- * the lifecycle (a release of a milestone nobody approved) and needs a human.
+ * billing's newest money state replaces the milestone's, whatever arrived before: the
+ * only work-status effects are money arriving (accepted/funding → funded) and a failed
+ * checkout (funding → accepted); released, refunded and disputed are derived from the
+ * amounts. `impossible`: money for a milestone nobody agreed to fund (needs a human).
  */
-export function billingTransition(status: MilestoneStatus, command: BillingCommand, resumeStatus: MilestoneStatus | null = null): BillingOutcome {
-  const rule = BILLING_RULES[command];
-  if (rule.from.includes(status)) return { kind: 'apply', transition: apply(rule, status, resumeStatus, command) };
-  if (rule.alreadyIn.includes(status)) return { kind: 'already' };
-  return { kind: 'impossible' };
+export function billingTransition(state: MilestoneState, money: MoneyAmounts, orderStatus: string): BillingOutcome {
+  let work = state.work;
+  if (money.charged > 0) {
+    if (work === 'draft' || work === 'proposed' || work === 'cancelled') return { kind: 'impossible', reason: `money charged for a ${work} milestone` };
+    if (work === 'accepted' || work === 'funding') work = 'funded';
+  } else if (orderStatus === 'payment_failed' && work === 'funding') {
+    work = 'accepted';
+  }
+  return { kind: 'apply', transition: transition(state, { ...state, work, money: { ...money }, orderStatus }) };
 }
 
 /** Statuses a milestone can no longer leave except through money events (for "open" counts). */
-export const CLOSED_STATUSES: readonly MilestoneStatus[] = ['released', 'cancelled', 'refunded'];
+export const CLOSED_STATUSES: readonly MilestoneStatus[] = CLOSED;
 /** Statuses whose due date still matters (overdue detection): work not yet delivered and accepted. */
 export const DUE_TRACKED_STATUSES: readonly MilestoneStatus[] = ['draft', 'proposed', 'accepted', 'funding', 'funded', 'changes_requested'];

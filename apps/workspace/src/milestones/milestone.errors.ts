@@ -7,6 +7,7 @@ export enum MilestoneErrorCode {
   DeliverableRequired = 'deliverable_required',
   DeliverableRejected = 'deliverable_rejected',
   StaleVersion = 'milestone_version_conflict',
+  NotDisputeOpener = 'dispute_not_yours',
 }
 
 export class MilestoneError extends AppError {
@@ -28,6 +29,10 @@ export class MilestoneError extends AppError {
   }
   static deliverableRejected(fileVersionId: string, reason: string) {
     return new MilestoneError(422, MilestoneErrorCode.DeliverableRejected, `The deliverable cannot be pinned: ${reason}`, { fileVersionId });
+  }
+  /** An in-app dispute is withdrawn by the member who opened it, no one else. */
+  static notDisputeOpener() {
+    return new MilestoneError(403, MilestoneErrorCode.NotDisputeOpener, 'Only the member who opened this dispute can withdraw it');
   }
   static staleVersion(expected: number, actual: number) {
     return new MilestoneError(409, MilestoneErrorCode.StaleVersion, 'The milestone changed since you read it', { expected, actual });

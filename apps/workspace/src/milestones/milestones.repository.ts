@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MilestoneView } from '@fpms/contracts';
-import { MilestoneStatus } from './milestone-state-machine';
+import { MilestoneState, MilestoneStatus, WorkStatus } from './milestone-state-machine';
 
 export interface MilestoneRow {
   id: string;
@@ -14,13 +14,22 @@ export interface MilestoneRow {
   currency: string;
   due_date: string | null;
   review_window_days: number;
+  /** What users see: derived from the fields below (visibleStatus), stored for lists, filters and dashboards. */
   status: MilestoneStatus;
-  resume_status: MilestoneStatus | null;
+  work_status: WorkStatus;
+  dispute_opened_by: string | null;
+  money_status: string | null;
+  money_charged: string;
+  money_released: string;
+  money_platform_fee: string;
+  money_refunded: string;
+  money_disputed: string;
   deliverable_file_version_id: string | null;
   submitted_at: Date | null;
   approved_at: Date | null;
   approved_by: 'client' | 'auto' | null;
-  billing_version: string;
+  /** The last billing aggregateVersion applied (null: none yet); older events are stale. */
+  billing_version: string | null;
   version: number;
   created_by: string;
   created_at: Date;
@@ -46,6 +55,8 @@ export function toMilestoneView(r: MilestoneRow): MilestoneView {
     reviewDueAt: iso(r.review_due_at),
     approvedAt: iso(r.approved_at),
     approvedBy: r.approved_by,
+    money: stateOf(r).money,
+    freezes: { dispute: r.dispute_opened_by ? { openedBy: r.dispute_opened_by } : null, chargeback: Number(r.money_disputed) > 0 },
     version: r.version,
     createdBy: r.created_by,
     createdAt: iso(r.created_at)!,
@@ -53,9 +64,25 @@ export function toMilestoneView(r: MilestoneRow): MilestoneView {
   };
 }
 
+export function stateOf(r: MilestoneRow): MilestoneState {
+  return {
+    work: r.work_status,
+    disputeOpenedBy: r.dispute_opened_by,
+    orderStatus: r.money_status,
+    money: {
+      charged: Number(r.money_charged),
+      released: Number(r.money_released),
+      platformFee: Number(r.money_platform_fee),
+      refunded: Number(r.money_refunded),
+      disputed: Number(r.money_disputed),
+    },
+  };
+}
+
 // due_date as text: a calendar date must not travel through a JS Date and a time zone.
 const COLUMNS = `m.id, m.seq::text, m.account_id, m.workspace_id, m.title, m.description, m.amount::text, m.currency, m.due_date::text,
-  m.review_window_days, m.status, m.resume_status, m.deliverable_file_version_id, m.submitted_at, m.approved_at, m.approved_by,
+  m.review_window_days, m.status, m.work_status, m.dispute_opened_by, m.money_status, m.money_charged::text, m.money_released::text,
+  m.money_platform_fee::text, m.money_refunded::text, m.money_disputed::text, m.deliverable_file_version_id, m.submitted_at, m.approved_at, m.approved_by,
   m.billing_version::text, m.version, m.created_by, m.created_at, m.updated_at,
   case when t.paused_at is null then t.due_at end as review_due_at`;
 const FROM = `milestones m left join milestone_review_timers t on t.milestone_id = m.id`;
@@ -85,7 +112,7 @@ export interface MilestoneEdits {
 
 export interface StatusChange {
   status: MilestoneStatus;
-  resumeStatus: MilestoneStatus | null;
+  state: MilestoneState;
   deliverableFileVersionId?: string;
   submittedAt?: Date;
   approvedAt?: Date;
@@ -151,22 +178,42 @@ export class MilestonesRepository {
   }
 
   async changeStatus(manager: EntityManager, milestoneId: string, c: StatusChange): Promise<void> {
+    const m = c.state.money;
     await manager.query(
       `update milestones set
-         status = $2, resume_status = $3,
-         deliverable_file_version_id = coalesce($4, deliverable_file_version_id),
-         submitted_at = coalesce($5, submitted_at),
-         approved_at = coalesce($6, approved_at),
-         approved_by = coalesce($7, approved_by),
-         billing_version = greatest(billing_version, coalesce($8, 0)),
-         version = version + 1, updated_at = $9
+         status = $2, work_status = $3, dispute_opened_by = $4,
+         deliverable_file_version_id = coalesce($5, deliverable_file_version_id),
+         submitted_at = coalesce($6, submitted_at),
+         approved_at = coalesce($7, approved_at),
+         approved_by = coalesce($8, approved_by),
+         billing_version = case when $9::bigint is null then billing_version else greatest(billing_version, $9::bigint) end,
+         money_status = $10, money_charged = $11, money_released = $12, money_platform_fee = $13, money_refunded = $14, money_disputed = $15,
+         version = version + 1, updated_at = $16
        where id = $1`,
-      [milestoneId, c.status, c.resumeStatus, c.deliverableFileVersionId ?? null, c.submittedAt ?? null, c.approvedAt ?? null, c.approvedBy ?? null, c.billingVersion ?? null, c.now],
+      [
+        milestoneId,
+        c.status,
+        c.state.work,
+        c.state.disputeOpenedBy,
+        c.deliverableFileVersionId ?? null,
+        c.submittedAt ?? null,
+        c.approvedAt ?? null,
+        c.approvedBy ?? null,
+        c.billingVersion ?? null,
+        c.state.orderStatus,
+        m.charged,
+        m.released,
+        m.platformFee,
+        m.refunded,
+        m.disputed,
+        c.now,
+      ],
     );
   }
 
+  /** A billing version seen that changed nothing: later older ones are still stale. */
   async recordBillingVersion(manager: EntityManager, milestoneId: string, version: number): Promise<void> {
-    await manager.query(`update milestones set billing_version = greatest(billing_version, $2) where id = $1`, [milestoneId, version]);
+    await manager.query(`update milestones set billing_version = greatest(coalesce(billing_version, $2), $2) where id = $1`, [milestoneId, version]);
   }
 
   /** The workspace's default review window, for new milestones. */

@@ -12,7 +12,7 @@ import { DeliverablePinner } from './deliverable-pinner';
 import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
 import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
 import { MilestoneError } from './milestone.errors';
-import { MilestoneEdits, MilestoneRow, MilestonesRepository, toMilestoneView } from './milestones.repository';
+import { MilestoneEdits, MilestoneRow, MilestonesRepository, stateOf, toMilestoneView } from './milestones.repository';
 import { idempotent } from '@fpms/database/idempotency';
 
 export interface CreateMilestoneInput {
@@ -119,7 +119,7 @@ export class MilestonesService {
   command(actor: Actor, workspaceId: string, milestoneId: string, command: UserCommand, input: CommandInput): Promise<MilestoneView> {
     return this.access.run(actor, workspaceId, USER_RULES[command].action, async (manager, scope) => {
       const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
-      const transition = userTransition(row.status, command, row.resume_status);
+      const transition = userTransition(stateOf(row), command, actor.userId);
       if (command === 'submit') await this.pin(actor, scope, row, input.deliverableFileVersionId);
       const updated = await this.lifecycle.apply(
         manager,

@@ -9,6 +9,8 @@ export interface MoneyEventRecord {
   type: string;
   amount: number | null;
   currency: string | null;
+  /** The order's money state the event carried. */
+  money: unknown;
   billingVersion: number;
   outcome: 'applied' | 'already' | 'stale';
   occurredAt: string;
@@ -19,9 +21,9 @@ export interface MoneyEventRecord {
 export class MoneyEventsRepository {
   async record(manager: EntityManager, e: MoneyEventRecord): Promise<void> {
     await manager.query(
-      `insert into milestone_money_events (event_id, account_id, workspace_id, milestone_id, type, amount, currency, billing_version, outcome, occurred_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.eventId, e.accountId, e.workspaceId, e.milestoneId, e.type, e.amount, e.currency, e.billingVersion, e.outcome, e.occurredAt],
+      `insert into milestone_money_events (event_id, account_id, workspace_id, milestone_id, type, amount, currency, billing_version, outcome, occurred_at, money)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [e.eventId, e.accountId, e.workspaceId, e.milestoneId, e.type, e.amount, e.currency, e.billingVersion, e.outcome, e.occurredAt, JSON.stringify(e.money)],
     );
   }
 }

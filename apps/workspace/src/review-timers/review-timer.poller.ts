@@ -6,8 +6,8 @@ import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { Clock, CLOCK } from '../clock';
 import { MilestoneLifecycle } from '../milestones/milestone-lifecycle';
-import { timerTransition } from '../milestones/milestone-state-machine';
-import { MilestonesRepository } from '../milestones/milestones.repository';
+import { frozen, timerTransition } from '../milestones/milestone-state-machine';
+import { MilestonesRepository, stateOf } from '../milestones/milestones.repository';
 import { nextReminderAt } from './review-schedule';
 import { ReviewTimersRepository, TimerRow } from './review-timers.repository';
 
@@ -89,14 +89,15 @@ export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationS
       const milestone = await this.milestones.find(manager, claimed.workspace_id, claimed.milestone_id, true);
       const timer = await this.timers.find(manager, claimed.milestone_id, true);
       if (!milestone || !timer) return 'skipped';
-      if (milestone.status !== 'submitted') {
-        // Left review without the timer being cleared (should not happen): never act on it.
-        if (milestone.status === 'disputed') await this.timers.pause(manager, timer.milestone_id, now);
+      const state = stateOf(milestone);
+      if (milestone.status !== 'submitted' || frozen(state)) {
+        // Frozen (in-app dispute or chargeback) or out of review without the timer being cleared: never approve.
+        if (state.work === 'submitted' && frozen(state)) await this.timers.pause(manager, timer.milestone_id, now);
         else await this.timers.remove(manager, timer.milestone_id);
         return 'skipped';
       }
       if (new Date(timer.due_at) <= now) {
-        await this.lifecycle.apply(manager, milestone, 'auto_approve', timerTransition(milestone.status, 'auto_approve'), { kind: 'review_timer' });
+        await this.lifecycle.apply(manager, milestone, 'auto_approve', timerTransition(state, 'auto_approve'), { kind: 'review_timer' });
         return 'approved';
       }
       if (timer.next_reminder_at && new Date(timer.next_reminder_at) <= now) {

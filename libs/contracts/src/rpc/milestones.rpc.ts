@@ -57,6 +57,14 @@ export interface MilestoneView {
   approvedAt: string | null;
   /** `client` or `auto` (the review window lapsed). */
   approvedBy: 'client' | 'auto' | null;
+  /** billing's newest money state for this milestone (integer minor units of `currency`); zeros until billing reports. */
+  money: { charged: number; released: number; platformFee: number; refunded: number; disputed: number };
+  /**
+   * What holds the milestone still (status `disputed` while either is on): an in-app dispute,
+   * withdrawn by the member who opened it, and a bank chargeback, lifted only by billing.
+   * No approval, auto-approval or release while any is on.
+   */
+  freezes: { dispute: { openedBy: string } | null; chargeback: boolean };
   version: number;
   createdBy: string;
   createdAt: string;
