@@ -85,8 +85,8 @@ describe('files: uploads, downloads, versions, deletion', () => {
       expect(started.version).toMatchObject({ status: 'pending', size: bytes.length, number: 1 });
       expect(started.upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(bytes.length) } });
       const url = new URL((started.upload as { url: string }).url);
-      // The key is ours, tenant-prefixed; the name is nowhere in it. Size and type are signed.
-      expect(url.pathname).toBe(`/${s3.bucket}/accounts/${owner.accountId}/workspaces/${workspaceId}/files/${started.file.id}/${started.version.id}`);
+      // The key is ours, tenant-prefixed (a staging key: completion copies it); the name is nowhere in it. Size and type are signed.
+      expect(url.pathname).toBe(`/${s3.bucket}/accounts/${owner.accountId}/workspaces/${workspaceId}/staging/${started.file.id}/${started.version.id}`);
       expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
       expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(900);
 

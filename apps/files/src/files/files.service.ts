@@ -125,8 +125,13 @@ export class FilesService {
       return version;
     });
     // After commit: a failure here leaves an orphaned object, never a version without bytes.
+    // A pending version's upload dies with it: the multipart upload is aborted, the staged
+    // object removed, and completion answers 404 (a PUT through a still-valid URL lands on
+    // the staging key only, which the janitor sweeps once the URL has expired).
     try {
-      if (removed.multipart_upload_id) await this.storage.abortMultipartUpload(removed.storage_key, removed.multipart_upload_id);
+      const uploadKey = removed.staging_key ?? removed.storage_key;
+      if (removed.multipart_upload_id) await this.storage.abortMultipartUpload(uploadKey, removed.multipart_upload_id);
+      if (removed.staging_key) await this.storage.delete(removed.staging_key);
       await this.storage.delete(removed.storage_key);
     } catch (error) {
       this.logger.warn(`version ${removed.id} deleted but its object ${removed.storage_key} was not: ${(error as Error).message}`);
