@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { EventEnvelope, WorkspaceEvents } from '@fpms/contracts';
+import { bearer, connectServiceDb, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
 import { Clock, CLOCK } from '../../apps/files/src/clock';
 import { DeliverablePinner } from '../../apps/workspace/src/milestones/deliverable-pinner';
 import { MilestoneLifecycle } from '../../apps/workspace/src/milestones/milestone-lifecycle';
-import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi, systemDb } from '../milestones/support';
+import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi, systemDb, waitForInbox } from '../milestones/support';
 import { uploadFile } from './files-fixtures';
 
 /**
@@ -19,6 +21,7 @@ describe('files: deliverable pins follow the milestones that need them', () => {
   let billing: BillingPublisher;
   let system: DataSource;
   let filesClock: Clock;
+  let filesDb: DataSource;
   const api = () => request(platform.gatewayUrl);
   const filesBase = () => `/api/v1/workspaces/${e.workspaceId}/files`;
 
@@ -32,6 +35,7 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
     filesClock = platform.apps.files!.get(CLOCK);
+    filesDb = await connectServiceDb('files', 'system', platform.dbPrefix);
   });
 
   afterEach(() => {
@@ -41,6 +45,7 @@ describe('files: deliverable pins follow the milestones that need them', () => {
   afterAll(async () => {
     await billing?.close();
     await system?.destroy();
+    await filesDb?.destroy();
     await platform?.close();
     await s3?.close();
   });
@@ -158,5 +163,28 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     expect(res.body).toMatchObject({ id: file.versionId, pinnedAt: null, pinnedFor: null });
     expect((await unpin(file.fileId, file.versionId)).status).toBe(200); // idempotent
     expect((await api().delete(`${filesBase()}/${file.fileId}`).set(bearer(e.freelancer.token))).status).toBe(200);
+  });
+
+  it('the newest milestone state decides, whatever order its events arrive in (duplicates included)', async () => {
+    const v1 = await uploadFile(platform.gatewayUrl, e.freelancer, e.workspaceId, 'order-1.txt', 'first');
+    const v2 = await uploadFile(platform.gatewayUrl, e.freelancer, e.workspaceId, 'order-2.txt', 'second');
+    const milestoneId = randomUUID();
+    const event = (version: number, deliverable: string | null, type: string = WorkspaceEvents.milestoneSubmitted): EventEnvelope => ({
+      id: randomUUID(),
+      type,
+      tenant: { accountId: e.accountId, workspaceId: e.workspaceId },
+      aggregateId: milestoneId,
+      aggregateVersion: version,
+      occurredAt: new Date().toISOString(),
+      data: { milestoneId, workspaceId: e.workspaceId, accountId: e.accountId, title: 'm', amount: 100, currency: 'EUR', status: 'submitted', previousStatus: null, actorUserId: e.freelancer.userId, deliverableFileVersionId: deliverable },
+    });
+    // In order this was: v4 submitted with v1, v6 resubmitted with v2, v7 approved (still v2).
+    const sent = [event(7, v2.versionId, WorkspaceEvents.milestoneApproved), event(4, v1.versionId), event(6, v2.versionId)];
+    for (const env of [...sent, sent[1]]) await billing.publish(env);
+    await waitForInbox(filesDb, sent.map((x) => x.id));
+    expect((await versionOf(v1.fileId, v1.versionId)).pinnedAt).toBeNull();
+    expect(await versionOf(v2.fileId, v2.versionId)).toMatchObject({ pinnedFor: `milestone:${milestoneId}` });
+    expect((await unpin(v2.fileId, v2.versionId)).status).toBe(409);
+    expect((await api().delete(`${filesBase()}/${v1.fileId}`).set(bearer(e.freelancer.token))).status).toBe(200);
   });
 });

@@ -49,6 +49,7 @@ export class PinsRepository {
     manager: EntityManager,
     pin: { accountId: string; workspaceId: string; versionId: string; milestoneId: string; milestoneVersion: number; by: string; at: Date },
   ): Promise<void> {
+    await this.lockMilestone(manager, pin.milestoneId);
     await manager.query(
       `insert into file_version_pins (id, account_id, workspace_id, version_id, kind, milestone_id, milestone_version, pinned_by, pinned_at)
        select $1, $2, $3, $4, 'submission', $5, $6, $7, $8
@@ -89,8 +90,9 @@ export class PinsRepository {
    * Returns the versions whose pins may have changed.
    */
   async applyMilestoneState(manager: EntityManager, s: MilestoneState): Promise<string[]> {
+    await this.lockMilestone(manager, s.milestoneId);
     const [current]: Array<{ version_id: string | null; milestone_version: number }> = await manager.query(
-      `select version_id, milestone_version from milestone_deliverables where milestone_id = $1 for update`,
+      `select version_id, milestone_version from milestone_deliverables where milestone_id = $1`,
       [s.milestoneId],
     );
     if (current && current.milestone_version >= s.milestoneVersion) return [];
@@ -102,7 +104,8 @@ export class PinsRepository {
              submitted_by = case when milestone_deliverables.version_id is distinct from excluded.version_id
                                  then excluded.submitted_by else milestone_deliverables.submitted_by end,
              updated_at = case when milestone_deliverables.version_id is distinct from excluded.version_id
-                               then now() else milestone_deliverables.updated_at end`,
+                               then now() else milestone_deliverables.updated_at end
+       where milestone_deliverables.milestone_version < excluded.milestone_version`,
       [s.milestoneId, s.accountId, s.workspaceId, s.versionId, s.milestoneVersion, s.actorUserId],
     );
     const released = await queryReturning<{ version_id: string }>(
@@ -111,6 +114,15 @@ export class PinsRepository {
       [s.milestoneId, s.milestoneVersion],
     );
     return [current?.version_id, s.versionId, ...released.map((r) => r.version_id)].filter((v): v is string => !!v);
+  }
+
+  /**
+   * Serialises everything that changes one milestone's pins (events handled concurrently,
+   * a submission's pin), until the transaction ends: without it, two states of the same
+   * milestone applied at once could each miss the other's row. Keyed by the milestone id.
+   */
+  private async lockMilestone(manager: EntityManager, milestoneId: string): Promise<void> {
+    await manager.query(`select pg_advisory_xact_lock(hashtext('files.milestone_pins'), hashtext($1))`, [milestoneId]);
   }
 
   /** Recomputes `file_versions.pinned_*`: a milestone's need first, then the oldest other pin; nulls when nothing pins it. */
