@@ -188,50 +188,40 @@ export class FilesService {
   async unpin(caller: VerifiedRpc<unknown>, input: Scoped & { versionId: string }): Promise<FileVersionView> {
     const grant = await this.access.authorize(caller, input.workspaceId, WorkspaceAction.PinFiles);
     const pending = await this.access.inTenant(caller, grant, async (manager) => {
-      await this.requireReadyVersion(manager, input);
+      await this.requireVersion(manager, input);
       return this.pins.unresolvedSubmissions(manager, input.versionId);
     });
     // Asked outside any transaction of ours; each answer is a snapshot with its version, applied like an event.
     const answers = await Promise.all(pending.map(async (p) => ({ pin: p, milestone: await this.access.milestone(caller, input.workspaceId, p.milestone_id) })));
-    return this.access.inTenant(caller, grant, async (manager) => {
-      await this.requireReadyVersion(manager, input, { lock: true });
+    // Settling commits even when the answer is 409: what was learned stays learned.
+    const outcome = await this.access.inTenant(caller, grant, async (manager): Promise<{ refused: FilesError } | { view: FileVersionView }> => {
+      await this.requireVersion(manager, input, { lock: true });
       const graceMs = this.env.FILES_SUBMISSION_PIN_GRACE_SECONDS * 1000;
       const changed: string[] = [input.versionId];
       for (const { pin, milestone } of answers) {
+        const settled = { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version };
         if (milestone && milestone.version > pin.milestone_version) {
-          changed.push(
-            ...(await this.pins.applyMilestoneState(manager, {
-              milestoneId: milestone.id,
-              accountId: grant.accountId,
-              workspaceId: grant.workspaceId,
-              versionId: milestone.deliverableFileVersionId,
-              milestoneVersion: milestone.version,
-              actorUserId: null,
-            })),
-          );
+          const state = { milestoneId: milestone.id, accountId: grant.accountId, workspaceId: grant.workspaceId, actorUserId: null };
+          changed.push(...(await this.pins.applyMilestoneState(manager, { ...state, versionId: milestone.deliverableFileVersionId, milestoneVersion: milestone.version })));
           // The milestone moved past the submission's start: its state (now applied) decides, not this pin.
-          await this.pins.releaseSubmission(manager, { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version });
+          await this.pins.releaseSubmission(manager, settled);
         } else if (!milestone || this.clock.now().getTime() - new Date(pin.pinned_at).getTime() >= graceMs) {
-          await this.pins.releaseSubmission(manager, { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version });
+          await this.pins.releaseSubmission(manager, settled);
         }
       }
       const needing = await this.pins.milestonesNeeding(manager, input.versionId);
-      if (needing.length) {
-        await this.pins.refreshSummary(manager, changed);
-        throw FilesError.versionNeeded('milestone', needing);
-      }
       const unsettled = await this.pins.unresolvedSubmissions(manager, input.versionId);
-      if (unsettled.length) {
-        await this.pins.refreshSummary(manager, changed);
-        throw FilesError.versionNeeded('submission', [...new Set(unsettled.map((p) => p.milestone_id))]);
-      }
-      await this.pins.removeManual(manager, input.versionId);
+      if (!needing.length && !unsettled.length) await this.pins.removeManual(manager, input.versionId);
       await this.pins.refreshSummary(manager, changed);
-      return toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!);
+      if (needing.length) return { refused: FilesError.versionNeeded('milestone', needing) };
+      if (unsettled.length) return { refused: FilesError.versionNeeded('submission', [...new Set(unsettled.map((p) => p.milestone_id))]) };
+      return { view: toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!) };
     });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.view;
   }
 
-  private async requireReadyVersion(manager: EntityManager, input: Scoped & { versionId: string }, options: { lock?: boolean } = {}) {
+  private async requireVersion(manager: EntityManager, input: Scoped & { versionId: string }, options: { lock?: boolean } = {}) {
     const file = await this.files.findFile(manager, input.workspaceId, input.fileId, options);
     if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
     const version = await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId, options);

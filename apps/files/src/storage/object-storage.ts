@@ -24,8 +24,8 @@ export interface StoredObject {
 
 /**
  * The object store (AWS S3 or any S3-compatible one; s3rver locally and in tests), the
- * only class that talks to it. Bytes never pass through our services: clients PUT and
- * GET with presigned URLs, we only sign, check (HEAD) and delete.
+ * only class that talks to it. Clients PUT and GET with presigned URLs; we sign, check
+ * (HEAD), copy server-side and delete, and read an object only once, to hash it at completion.
  */
 export class ObjectStorage implements OnApplicationShutdown {
   constructor(
