@@ -152,6 +152,7 @@ export class FilesService {
     input: { workspaceId: string; fileId?: string; versionId: string; pinnedFor?: string; submission?: { milestoneId: string; milestoneVersion: number } },
   ): Promise<FileVersionView> {
     return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager, grant) => {
+      if (input.submission) await this.pins.lockMilestone(manager, input.submission.milestoneId);
       const fileId = input.fileId ?? (await this.files.fileIdOfVersion(manager, input.workspaceId, input.versionId));
       if (!fileId) throw FilesError.versionNotFound(input.versionId);
       const file = await this.files.findFile(manager, input.workspaceId, fileId, { lock: true });
@@ -195,6 +196,7 @@ export class FilesService {
     const answers = await Promise.all(pending.map(async (p) => ({ pin: p, milestone: await this.access.milestone(caller, input.workspaceId, p.milestone_id) })));
     // Settling commits even when the answer is 409: what was learned stays learned.
     const outcome = await this.access.inTenant(caller, grant, async (manager): Promise<{ refused: FilesError } | { view: FileVersionView }> => {
+      for (const id of [...new Set(answers.map((a) => a.pin.milestone_id))].sort()) await this.pins.lockMilestone(manager, id);
       await this.requireVersion(manager, input, { lock: true });
       const graceMs = this.env.FILES_SUBMISSION_PIN_GRACE_SECONDS * 1000;
       const changed: string[] = [input.versionId];

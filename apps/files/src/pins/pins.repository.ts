@@ -120,15 +120,20 @@ export class PinsRepository {
    * Serialises everything that changes one milestone's pins (events handled concurrently,
    * a submission's pin), until the transaction ends: without it, two states of the same
    * milestone applied at once could each miss the other's row. Keyed by the milestone id.
+   * Lock order everywhere: milestone lock, then file, then version rows.
    */
-  private async lockMilestone(manager: EntityManager, milestoneId: string): Promise<void> {
+  async lockMilestone(manager: EntityManager, milestoneId: string): Promise<void> {
     await manager.query(`select pg_advisory_xact_lock(hashtext('files.milestone_pins'), hashtext($1))`, [milestoneId]);
   }
 
   /** Recomputes `file_versions.pinned_*`: a milestone's need first, then the oldest other pin; nulls when nothing pins it. */
   async refreshSummary(manager: EntityManager, versionIds: string[]): Promise<void> {
-    const ids = [...new Set(versionIds)];
+    const ids = [...new Set(versionIds)].sort();
     if (ids.length === 0) return;
+    // Row locks first, in a statement of their own: the UPDATE below then reads (READ
+    // COMMITTED) every pin committed by whoever held a row before us, so a concurrent pin
+    // change can never leave a stale summary (e.g. "unpinned" over a fresh pin).
+    await manager.query(`select id from file_versions where id = any($1::uuid[]) order by id for update`, [ids]);
     await manager.query(
       `update file_versions v
           set (pinned_at, pinned_by, pinned_for) = (
