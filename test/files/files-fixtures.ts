@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { bearer, SignedUpUser } from '@fpms/testing';
 
@@ -8,16 +9,24 @@ export interface StartedUpload {
 }
 
 /** Announces an upload through the gateway; fails the test unless it is accepted. */
-export async function startUpload(gatewayUrl: string, user: SignedUpUser, workspaceId: string, body: { name: string; size: number; contentType: string }): Promise<StartedUpload> {
+export async function startUpload(
+  gatewayUrl: string,
+  user: SignedUpUser,
+  workspaceId: string,
+  body: { name: string; size: number; contentType: string; sha256?: string },
+): Promise<StartedUpload> {
   const res = await request(gatewayUrl).post(`/api/v1/workspaces/${workspaceId}/files`).set(bearer(user.token)).send(body);
   if (res.status !== 201) throw new Error(`create upload failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-/** PUTs bytes to a presigned URL the way a browser would. */
+export const sha256Hex = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** PUTs bytes to a presigned URL the way a browser would, with the headers it was told to send (fetch sets the length). */
 export async function putBytes(upload: StartedUpload['upload'], bytes: Buffer): Promise<number> {
   if (upload.method !== 'PUT') throw new Error('not a single-PUT upload');
-  const res = await fetch(upload.url, { method: 'PUT', body: bytes, headers: { 'Content-Type': upload.headers['Content-Type'] } });
+  const headers = Object.fromEntries(Object.entries(upload.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
+  const res = await fetch(upload.url, { method: 'PUT', body: bytes, headers });
   await res.arrayBuffer();
   return res.status;
 }
@@ -32,7 +41,7 @@ export async function uploadFile(
   contentType = 'text/plain',
 ): Promise<{ fileId: string; versionId: string }> {
   const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
-  const started = await startUpload(gatewayUrl, user, workspaceId, { name, size: bytes.length, contentType });
+  const started = await startUpload(gatewayUrl, user, workspaceId, { name, size: bytes.length, contentType, sha256: sha256Hex(bytes) });
   const put = await putBytes(started.upload, bytes);
   if (put !== 200) throw new Error(`PUT failed: ${put}`);
   const done = await request(gatewayUrl)

@@ -169,6 +169,13 @@ const CASES: Record<string, Case> = {
     disposable: 'pins a scratch version (idempotent)',
     probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin` }),
   },
+  'DELETE /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/pin': {
+    kind: 'workspace',
+    action: WorkspaceAction.PinFiles,
+    mutates: true,
+    disposable: 'unpins the same scratch version (no milestone needs it; idempotent)',
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin` }),
+  },
   'DELETE /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId': {
     kind: 'workspace',
     action: WorkspaceAction.DeleteFiles,

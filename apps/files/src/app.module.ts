@@ -11,6 +11,9 @@ import { FILES_ENV, FilesEnv } from './config';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
+import { FilesEventsSubscriber } from './files-events.subscriber';
+import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.subscriber';
+import { PinsRepository } from './pins/pins.repository';
 import { AccountPlansRepository } from './plans/account-plans.repository';
 import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
 import { StorageUsageRepository } from './quota/storage-usage.repository';
@@ -31,7 +34,10 @@ export class FilesAppModule {
         { provide: CLOCK, useFactory: systemClock },
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
-        ...eventConsumerProviders('files', env.AMQP_URL, { subscriber: PlanEventsSubscriber }),
+        ...eventConsumerProviders('files', env.AMQP_URL, { subscriber: FilesEventsSubscriber }),
+        PlanEventsSubscriber,
+        MilestoneDeliverablesSubscriber,
+        PinsRepository,
         AccountPlansRepository,
         StorageUsageRepository,
         FilesRepository,

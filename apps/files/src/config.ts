@@ -49,6 +49,12 @@ export const filesEnvSchema = platformServiceEnvSchema.extend({
   FILES_UPLOAD_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   /** How long a deleted file can be restored before it is purged. */
   FILES_RESTORE_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24 * 30),
+  /**
+   * A milestone submission's provisional pin whose milestone is still at the version the
+   * submission started from after this long belongs to a submission that never committed
+   * (the workspace's transaction is long over): an unpin may then release it.
+   */
+  FILES_SUBMISSION_PIN_GRACE_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
   /** How often each replica runs the cleanup (abandoned uploads, purges); 0 disables the timer. */
   FILES_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(60),
 });

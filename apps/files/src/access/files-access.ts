@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { WorkspaceGrant, WorkspaceRpc } from '@fpms/contracts';
+import { MilestonesRpc, MilestoneView, WorkspaceGrant, WorkspaceRpc } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient, VerifiedRpc } from '@fpms/messaging';
 
@@ -26,6 +26,23 @@ export class FilesAccess {
       { workspaceId, action, fileVersionId },
       { requestId: caller.requestId, userId: caller.userId, accountId: caller.accountId, workspaceId, token: caller.token },
     );
+  }
+
+  /**
+   * A milestone as the workspace service has it now (committed), asked with the caller's
+   * token; null if it is not there for them. Used to settle a submission's provisional pin.
+   */
+  async milestone(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<MilestoneView | null> {
+    try {
+      return await this.rpc.call(
+        MilestonesRpc.get,
+        { workspaceId, milestoneId },
+        { requestId: caller.requestId, userId: caller.userId, accountId: caller.accountId, workspaceId, token: caller.token },
+      );
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
   }
 
   /** A transaction on the files database for a grant already obtained. */

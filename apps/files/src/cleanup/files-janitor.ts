@@ -17,14 +17,14 @@ const BATCH = 20;
 /**
  * Periodic cleanup, cross-tenant by nature (system pool): pending uploads past their
  * expiry give their reservation back, and deleted files past the restore window are
- * purged (objects, rows, usage). Safe with any number of replicas: each file is taken
+ * purged (objects, rows, usage), and staging objects go once their upload URLs expired. Safe with any number of replicas: each file is taken
  * with FOR UPDATE SKIP LOCKED, so two replicas never work on the same one and requests
  * holding a file's lock are simply skipped until the next round.
  */
 @Injectable()
 export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FilesJanitor.name);
-  private readonly schedule: PeriodicTask<{ expiredUploads: number; purgedFiles: number }>;
+  private readonly schedule: PeriodicTask<JanitorRound>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -46,13 +46,14 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** One full round; returns what it did (tests call it after moving the clock). */
-  runOnce(): Promise<{ expiredUploads: number; purgedFiles: number }> {
+  runOnce(): Promise<JanitorRound> {
     return this.schedule.runNow();
   }
 
-  private async round(): Promise<{ expiredUploads: number; purgedFiles: number }> {
+  private async round(): Promise<JanitorRound> {
     let expiredUploads = 0;
     let purgedFiles = 0;
+    let sweptStaging = 0;
     for (;;) {
       const n = await this.expireBatch();
       expiredUploads += n;
@@ -63,7 +64,31 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
       purgedFiles += n;
       if (n < BATCH) break;
     }
-    return { expiredUploads, purgedFiles };
+    for (;;) {
+      const n = await this.sweepStagingBatch();
+      sweptStaging += n;
+      if (n < BATCH) break;
+    }
+    return { expiredUploads, purgedFiles, sweptStaging };
+  }
+
+  /**
+   * Staging objects whose upload URLs have all expired: completed, abandoned or deleted
+   * versions alike. Nothing can be PUT there any more, so removing the object is final.
+   */
+  private sweepStagingBatch(): Promise<number> {
+    const now = this.clock.now();
+    return this.system.transaction(async (manager) => {
+      const rows: Array<{ staging_key: string }> = await manager.query(
+        `select staging_key from upload_staging where urls_expire_at <= $1 order by urls_expire_at limit $2 for update skip locked`,
+        [now, BATCH],
+      );
+      for (const { staging_key } of rows) {
+        await this.storage.delete(staging_key);
+        await manager.query(`delete from upload_staging where staging_key = $1`, [staging_key]);
+      }
+      return rows.length;
+    });
   }
 
   /** Abandoned uploads: file lock first (as requests take it), then its expired versions. */
@@ -129,7 +154,16 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Before the rows go: if the store fails, the transaction rolls back and the next round retries. */
   private async removeObject(v: VersionRow): Promise<void> {
-    if (v.multipart_upload_id) await this.storage.abortMultipartUpload(v.storage_key, v.multipart_upload_id);
+    const uploadKey = v.staging_key ?? v.storage_key;
+    if (v.multipart_upload_id) await this.storage.abortMultipartUpload(uploadKey, v.multipart_upload_id);
+    if (v.staging_key) await this.storage.delete(v.staging_key);
     await this.storage.delete(v.storage_key);
   }
+}
+
+export interface JanitorRound {
+  expiredUploads: number;
+  purgedFiles: number;
+  /** Staging objects removed after their upload URLs expired. */
+  sweptStaging: number;
 }

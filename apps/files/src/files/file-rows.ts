@@ -21,7 +21,12 @@ export interface VersionRow {
   name: string;
   size_bytes: string;
   content_type: string;
+  /** The version's own key (once ready: the completion's copy, which downloads read). */
   storage_key: string;
+  /** Where the client uploads; null for versions from before staging. */
+  staging_key: string | null;
+  sha256: string | null;
+  expected_sha256: string | null;
   status: 'pending' | 'ready';
   multipart_upload_id: string | null;
   upload_expires_at: Date;
@@ -47,6 +52,7 @@ export function toVersionView(v: VersionRow): FileVersionView {
     pinnedAt: iso(v.pinned_at),
     pinnedBy: v.pinned_by,
     pinnedFor: v.pinned_for,
+    sha256: v.sha256,
     createdBy: v.created_by,
     createdAt: iso(v.created_at)!,
     readyAt: iso(v.ready_at),

@@ -64,4 +64,14 @@ export class FilesController {
   pin(@Payload() rpc: Input<'pinVersion'>) {
     return this.files.pin(rpc, rpc.data);
   }
+
+  @RpcHandler(FilesRpc.releaseSubmissionPin)
+  releaseSubmissionPin(@Payload() rpc: Input<'releaseSubmissionPin'>) {
+    return this.files.releaseSubmissionPin(rpc, rpc.data);
+  }
+
+  @RpcHandler(FilesRpc.unpinVersion)
+  unpin(@Payload() rpc: Input<'unpinVersion'>) {
+    return this.files.unpin(rpc, rpc.data);
+  }
 }

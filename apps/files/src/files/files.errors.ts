@@ -10,6 +10,8 @@ export enum FilesErrorCode {
   UploadSizeMismatch = 'upload_size_mismatch',
   UploadContentTypeMismatch = 'upload_content_type_mismatch',
   UploadIncomplete = 'upload_incomplete',
+  UploadChecksumMismatch = 'upload_checksum_mismatch',
+  VersionNeeded = 'file_version_needed',
   UploadExpired = 'upload_expired',
   VersionNotReady = 'file_version_not_ready',
   VersionPinned = 'file_version_pinned',
@@ -49,6 +51,19 @@ export class FilesError extends AppError {
   }
   static uploadIncomplete(reason: string) {
     return new FilesError(409, FilesErrorCode.UploadIncomplete, `The multipart upload could not be completed: ${reason}`);
+  }
+  static checksumMismatch(expected: string, actual: string) {
+    return new FilesError(422, FilesErrorCode.UploadChecksumMismatch, 'The uploaded bytes do not match the declared SHA-256; upload them again', {
+      expected,
+      actual,
+    });
+  }
+  static versionNeeded(reason: 'milestone' | 'submission', milestoneIds: string[]) {
+    const message =
+      reason === 'milestone'
+        ? 'A milestone needs this version as its deliverable; it stays pinned'
+        : 'A milestone submission with this version is not settled yet; retry shortly';
+    return new FilesError(409, FilesErrorCode.VersionNeeded, message, { reason, milestoneIds });
   }
   static uploadExpired() {
     return new FilesError(410, FilesErrorCode.UploadExpired, 'This upload expired; start a new one');

@@ -14,6 +14,8 @@ export interface NewVersion {
   size: number;
   contentType: string;
   storageKey: string;
+  stagingKey: string;
+  expectedSha256: string | null;
   multipartUploadId: string | null;
   uploadExpiresAt: Date;
   createdBy: string;
@@ -54,10 +56,37 @@ export class FilesRepository {
   async insertVersion(manager: EntityManager, v: NewVersion & { number: number }): Promise<void> {
     await manager.query(
       `insert into file_versions (id, file_id, account_id, workspace_id, number, name, size_bytes, content_type, storage_key, status,
-                                  multipart_upload_id, upload_expires_at, created_by, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13)`,
-      [v.id, v.fileId, v.accountId, v.workspaceId, v.number, v.name, v.size, v.contentType, v.storageKey, v.multipartUploadId, v.uploadExpiresAt, v.createdBy, v.createdAt],
+                                  multipart_upload_id, upload_expires_at, created_by, created_at, staging_key, expected_sha256)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13, $14, $15)`,
+      [
+        v.id,
+        v.fileId,
+        v.accountId,
+        v.workspaceId,
+        v.number,
+        v.name,
+        v.size,
+        v.contentType,
+        v.storageKey,
+        v.multipartUploadId,
+        v.uploadExpiresAt,
+        v.createdBy,
+        v.createdAt,
+        v.stagingKey,
+        v.expectedSha256,
+      ],
     );
+  }
+
+  /** Remembers a staging key until its upload URLs expire, whatever becomes of the version: the janitor then removes the object. */
+  async recordStaging(manager: EntityManager, s: { stagingKey: string; accountId: string; workspaceId: string; versionId: string; urlsExpireAt: Date }): Promise<void> {
+    await manager.query(`insert into upload_staging (staging_key, account_id, workspace_id, version_id, urls_expire_at) values ($1, $2, $3, $4, $5)`, [
+      s.stagingKey,
+      s.accountId,
+      s.workspaceId,
+      s.versionId,
+      s.urlsExpireAt,
+    ]);
   }
 
   /** The file, deleted or not; `lock` takes its row lock for a change. */
@@ -108,8 +137,14 @@ export class FilesRepository {
     return rows.map(({ latest, ...file }) => ({ file, latest }));
   }
 
-  async markReady(manager: EntityManager, versionId: string, at: Date): Promise<void> {
-    await manager.query(`update file_versions set status = 'ready', ready_at = $2, multipart_upload_id = null where id = $1`, [versionId, at]);
+  /** The version becomes the completion's copy: `storage_key` is that copy's key from now on, for good. */
+  async markReady(manager: EntityManager, versionId: string, ready: { at: Date; storageKey: string; sha256: string }): Promise<void> {
+    await manager.query(`update file_versions set status = 'ready', ready_at = $2, multipart_upload_id = null, storage_key = $3, sha256 = $4 where id = $1`, [
+      versionId,
+      ready.at,
+      ready.storageKey,
+      ready.sha256,
+    ]);
   }
 
   /** Bumps and returns the file's revision: the aggregateVersion of the event about to be written. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { DownloadView, FileDeletedData, FileDetailView, FileRestoredData, FilesEvents, FileVersionView, FileView } from '@fpms/contracts';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
@@ -10,6 +11,7 @@ import { ObjectStorage } from '../storage/object-storage';
 import { toFileDetailView, toFileView, toVersionView } from './file-rows';
 import { FilesError } from './files.errors';
 import { FilesRepository } from './files.repository';
+import { PinsRepository } from '../pins/pins.repository';
 
 type Scoped = { workspaceId: string; fileId: string };
 
@@ -20,6 +22,7 @@ export class FilesService {
   constructor(
     private readonly access: FilesAccess,
     private readonly files: FilesRepository,
+    private readonly pins: PinsRepository,
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
@@ -126,8 +129,13 @@ export class FilesService {
       return version;
     });
     // After commit: a failure here leaves an orphaned object, never a version without bytes.
+    // A pending version's upload dies with it: the multipart upload is aborted, the staged
+    // object removed, and completion answers 404 (a PUT through a still-valid URL lands on
+    // the staging key only, which the janitor sweeps once the URL has expired).
     try {
-      if (removed.multipart_upload_id) await this.storage.abortMultipartUpload(removed.storage_key, removed.multipart_upload_id);
+      const uploadKey = removed.staging_key ?? removed.storage_key;
+      if (removed.multipart_upload_id) await this.storage.abortMultipartUpload(uploadKey, removed.multipart_upload_id);
+      if (removed.staging_key) await this.storage.delete(removed.staging_key);
       await this.storage.delete(removed.storage_key);
     } catch (error) {
       this.logger.warn(`version ${removed.id} deleted but its object ${removed.storage_key} was not: ${(error as Error).message}`);
@@ -135,9 +143,17 @@ export class FilesService {
     return { deleted: true };
   }
 
-  /** Pins a ready version as a deliverable (milestone submission). Idempotent; the first pin's details stay. */
-  pin(caller: VerifiedRpc<unknown>, input: { workspaceId: string; fileId?: string; versionId: string; pinnedFor?: string }): Promise<FileVersionView> {
-    return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager) => {
+  /**
+   * Pins a ready version. Idempotent; the first pin's details stay. With `submission`, the
+   * provisional pin of a milestone submission (taken inside the workspace's transaction):
+   * the milestone's next event settles it, `releaseSubmissionPin` undoes it.
+   */
+  pin(
+    caller: VerifiedRpc<unknown>,
+    input: { workspaceId: string; fileId?: string; versionId: string; pinnedFor?: string; submission?: { milestoneId: string; milestoneVersion: number } },
+  ): Promise<FileVersionView> {
+    return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager, grant) => {
+      if (input.submission) await this.pins.lockMilestone(manager, input.submission.milestoneId);
       const fileId = input.fileId ?? (await this.files.fileIdOfVersion(manager, input.workspaceId, input.versionId));
       if (!fileId) throw FilesError.versionNotFound(input.versionId);
       const file = await this.files.findFile(manager, input.workspaceId, fileId, { lock: true });
@@ -145,8 +161,74 @@ export class FilesService {
       const version = await this.files.findVersion(manager, input.workspaceId, fileId, input.versionId, { lock: true });
       if (!version) throw FilesError.versionNotFound(input.versionId);
       if (version.status !== 'ready') throw FilesError.versionNotReady();
-      if (!version.pinned_at) await this.files.pin(manager, version.id, caller.userId, this.clock.now(), input.pinnedFor ?? null);
+      const common = { accountId: grant.accountId, workspaceId: grant.workspaceId, versionId: version.id, by: caller.userId, at: this.clock.now() };
+      if (input.submission) await this.pins.addSubmission(manager, { ...common, ...input.submission });
+      else await this.pins.addManual(manager, { ...common, pinnedFor: input.pinnedFor ?? null });
+      await this.pins.refreshSummary(manager, [version.id]);
       return toVersionView((await this.files.findVersion(manager, input.workspaceId, fileId, input.versionId))!);
     });
+  }
+
+  /** The workspace's compensation when the submission's transaction failed: that provisional pin goes. Idempotent. */
+  releaseSubmissionPin(caller: VerifiedRpc<unknown>, input: { workspaceId: string; versionId: string; milestoneId: string; milestoneVersion: number }): Promise<{ released: boolean }> {
+    return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager) => {
+      const fileId = await this.files.fileIdOfVersion(manager, input.workspaceId, input.versionId);
+      if (!fileId) return { released: false };
+      await this.files.findFile(manager, input.workspaceId, fileId, { lock: true });
+      const released = await this.pins.releaseSubmission(manager, input);
+      await this.pins.refreshSummary(manager, [input.versionId]);
+      return { released };
+    });
+  }
+
+  /**
+   * Removes the manual pin of a version no milestone needs. 409 while a milestone's
+   * committed state references it. A submission's provisional pin is settled here if it
+   * can be: the workspace service says what the milestone references now; a submission
+   * still at its starting version after the grace period never committed.
+   */
+  async unpin(caller: VerifiedRpc<unknown>, input: Scoped & { versionId: string }): Promise<FileVersionView> {
+    const grant = await this.access.authorize(caller, input.workspaceId, WorkspaceAction.PinFiles);
+    const pending = await this.access.inTenant(caller, grant, async (manager) => {
+      await this.requireVersion(manager, input);
+      return this.pins.unresolvedSubmissions(manager, input.versionId);
+    });
+    // Asked outside any transaction of ours; each answer is a snapshot with its version, applied like an event.
+    const answers = await Promise.all(pending.map(async (p) => ({ pin: p, milestone: await this.access.milestone(caller, input.workspaceId, p.milestone_id) })));
+    // Settling commits even when the answer is 409: what was learned stays learned.
+    const outcome = await this.access.inTenant(caller, grant, async (manager): Promise<{ refused: FilesError } | { view: FileVersionView }> => {
+      for (const id of [...new Set(answers.map((a) => a.pin.milestone_id))].sort()) await this.pins.lockMilestone(manager, id);
+      await this.requireVersion(manager, input, { lock: true });
+      const graceMs = this.env.FILES_SUBMISSION_PIN_GRACE_SECONDS * 1000;
+      const changed: string[] = [input.versionId];
+      for (const { pin, milestone } of answers) {
+        const settled = { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version };
+        if (milestone && milestone.version > pin.milestone_version) {
+          const state = { milestoneId: milestone.id, accountId: grant.accountId, workspaceId: grant.workspaceId, actorUserId: null };
+          changed.push(...(await this.pins.applyMilestoneState(manager, { ...state, versionId: milestone.deliverableFileVersionId, milestoneVersion: milestone.version })));
+          // The milestone moved past the submission's start: its state (now applied) decides, not this pin.
+          await this.pins.releaseSubmission(manager, settled);
+        } else if (!milestone || this.clock.now().getTime() - new Date(pin.pinned_at).getTime() >= graceMs) {
+          await this.pins.releaseSubmission(manager, settled);
+        }
+      }
+      const needing = await this.pins.milestonesNeeding(manager, input.versionId);
+      const unsettled = await this.pins.unresolvedSubmissions(manager, input.versionId);
+      if (!needing.length && !unsettled.length) await this.pins.removeManual(manager, input.versionId);
+      await this.pins.refreshSummary(manager, changed);
+      if (needing.length) return { refused: FilesError.versionNeeded('milestone', needing) };
+      if (unsettled.length) return { refused: FilesError.versionNeeded('submission', [...new Set(unsettled.map((p) => p.milestone_id))]) };
+      return { view: toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!) };
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.view;
+  }
+
+  private async requireVersion(manager: EntityManager, input: Scoped & { versionId: string }, options: { lock?: boolean } = {}) {
+    const file = await this.files.findFile(manager, input.workspaceId, input.fileId, options);
+    if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
+    const version = await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId, options);
+    if (!version) throw FilesError.versionNotFound(input.versionId);
+    return version;
   }
 }

@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -10,6 +11,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { FilesEnv } from '../config';
 import { attachmentDisposition } from './content-disposition';
@@ -21,8 +24,8 @@ export interface StoredObject {
 
 /**
  * The object store (AWS S3 or any S3-compatible one; s3rver locally and in tests), the
- * only class that talks to it. Bytes never pass through our services: clients PUT and
- * GET with presigned URLs, we only sign, check (HEAD) and delete.
+ * only class that talks to it. Clients PUT and GET with presigned URLs; we sign, check
+ * (HEAD), copy server-side and delete, and read an object only once, to hash it at completion.
  */
 export class ObjectStorage implements OnApplicationShutdown {
   constructor(
@@ -46,10 +49,27 @@ export class ObjectStorage implements OnApplicationShutdown {
     return new ObjectStorage(client, env.S3_BUCKET);
   }
 
-  /** A URL for one PUT of exactly `size` bytes of `contentType` (both are signed). */
-  presignPut(key: string, input: { size: number; contentType: string; expiresInSeconds: number }): Promise<string> {
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: input.contentType, ContentLength: input.size });
-    return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) });
+  /**
+   * A URL for one PUT of exactly `size` bytes of `contentType` whose SHA-256 is `sha256`
+   * (hex): all three are signed headers, so a store that checks signatures (S3, MinIO)
+   * refuses any other length, type or checksum, and S3 refuses bytes that do not hash to it.
+   */
+  presignPut(key: string, input: { size: number; contentType: string; sha256?: string; expiresInSeconds: number }): Promise<string> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: input.contentType,
+      ContentLength: input.size,
+      ...(input.sha256 ? { ChecksumSHA256: hexToBase64(input.sha256) } : {}),
+    });
+    const signed = ['content-type', 'content-length', ...(input.sha256 ? ['x-amz-checksum-sha256'] : [])];
+    // The presigner would move x-amz-* headers into the query string, where S3 does not
+    // check them against the body: kept a header, the client must send it and it is signed.
+    return getSignedUrl(this.client, command, {
+      expiresIn: input.expiresInSeconds,
+      signableHeaders: new Set(signed),
+      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+    });
   }
 
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
@@ -103,6 +123,22 @@ export class ObjectStorage implements OnApplicationShutdown {
     return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds });
   }
 
+  /**
+   * Server-side copy (the bytes never pass through us), metadata included. One CopyObject
+   * handles objects up to S3's 5 GiB limit, which is also FILES_MAX_SIZE_BYTES' ceiling.
+   */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeKey(fromKey)}`, MetadataDirective: 'COPY' }));
+  }
+
+  /** SHA-256 (hex) of the object's bytes, streamed: the one check that works alike on every S3-compatible store. */
+  async sha256(key: string): Promise<string> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const hash = createHash('sha256');
+    for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+
   /** Idempotent: deleting a missing key succeeds. */
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -113,3 +149,8 @@ export class ObjectStorage implements OnApplicationShutdown {
     this.client.destroy();
   }
 }
+
+const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+
+/** CopySource is a URL path: each segment encoded (our keys are ids and slashes, but stay correct). */
+const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');

@@ -1,4 +1,4 @@
-import { storageKey } from './storage-key';
+import { deliveredKey, stagingKey, storageKey } from './storage-key';
 
 describe('storageKey', () => {
   const ids = {
@@ -20,4 +20,16 @@ describe('storageKey', () => {
       for (const field of Object.keys(ids)) expect(() => storageKey({ ...ids, [field]: bad })).toThrow(/must be a lowercase UUID/);
     },
   );
+
+  it('uploads go to a staging key that never equals or prefixes a version’s own key', () => {
+    const staging = stagingKey(ids);
+    const attempt = '55555555-5555-4555-8555-555555555555';
+    expect(staging).toBe(
+      'accounts/11111111-1111-4111-8111-111111111111/workspaces/22222222-2222-4222-8222-222222222222/staging/33333333-3333-4333-8333-333333333333/44444444-4444-4444-8444-444444444444',
+    );
+    expect(deliveredKey(ids, attempt)).toBe(`${storageKey(ids)}/${attempt}`);
+    expect(deliveredKey(ids, attempt).startsWith(staging)).toBe(false);
+    expect(() => stagingKey({ ...ids, fileId: '../x' })).toThrow(/must be a lowercase UUID/);
+    expect(() => deliveredKey(ids, 'a/../b')).toThrow(/must be a lowercase UUID/);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedUploadView, FileDetailView, FilesEvents, FileVersionReadyData, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
@@ -9,18 +9,20 @@ import { FilesAccess } from '../access/files-access';
 import { Clock, CLOCK } from '../clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { toFileDetailView, toFileView, toVersionView, VersionRow } from '../files/file-rows';
-import { FilesError } from '../files/files.errors';
+import { FilesError, FilesErrorCode } from '../files/files.errors';
 import { FilesRepository } from '../files/files.repository';
 import { AccountPlansRepository } from '../plans/account-plans.repository';
 import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
-import { storageKey } from '../storage/storage-key';
+import { deliveredKey, stagingKey, storageKey } from '../storage/storage-key';
 import { assertContentTypeAllowed, maxFileSize, multipartLayout } from './upload-policy';
 
 interface UploadRequest {
   name: string;
   size: number;
   contentType: string;
+  /** Hex SHA-256 the client declares (optional; recommended). */
+  sha256?: string;
 }
 
 /**
@@ -30,6 +32,8 @@ interface UploadRequest {
  */
 @Injectable()
 export class UploadsService {
+  private readonly logger = new Logger(UploadsService.name);
+
   constructor(
     private readonly access: FilesAccess,
     private readonly files: FilesRepository,
@@ -75,7 +79,9 @@ export class UploadsService {
     assertContentTypeAllowed(input.contentType, this.env.FILES_ALLOWED_CONTENT_TYPES);
     if (input.size > this.env.FILES_MAX_SIZE_BYTES) throw FilesError.fileTooLarge(input.size, this.env.FILES_MAX_SIZE_BYTES);
     const versionId = randomUUID();
-    const key = storageKey({ accountId: grant.accountId, workspaceId: grant.workspaceId, fileId, versionId });
+    const parts = { accountId: grant.accountId, workspaceId: grant.workspaceId, fileId, versionId };
+    // The client uploads to the staging key only; the version's own bytes are completion's copy.
+    const key = stagingKey(parts);
     const multipart = input.size >= this.env.FILES_MULTIPART_THRESHOLD_BYTES;
     const uploadId = multipart ? await this.storage.createMultipartUpload(key, input.contentType) : null;
     const now = this.clock.now();
@@ -101,12 +107,17 @@ export class UploadsService {
           name: input.name,
           size: input.size,
           contentType: input.contentType,
-          storageKey: key,
+          // Never written (completion copies to a key of its own); unique and tenant-prefixed.
+          storageKey: storageKey(parts),
+          stagingKey: key,
+          expectedSha256: input.sha256 ?? null,
           multipartUploadId: uploadId,
           uploadExpiresAt,
           createdBy: caller.userId,
           createdAt: now,
         });
+        // Upload URLs never outlive the pending upload (see instructions()).
+        await this.files.recordStaging(manager, { stagingKey: key, accountId: grant.accountId, workspaceId: grant.workspaceId, versionId, urlsExpireAt: uploadExpiresAt });
         const file = (await this.files.findFile(manager, grant.workspaceId, fileId))!;
         const version = (await this.files.findVersion(manager, grant.workspaceId, fileId, versionId))!;
         const latest = await this.files.latestReadyVersion(manager, grant.workspaceId, fileId);
@@ -129,15 +140,19 @@ export class UploadsService {
     const ttl = Math.max(1, Math.min(this.env.S3_PRESIGN_PUT_TTL_SECONDS, Math.floor((uploadExpiresAt.getTime() - now) / 1000)));
     const expiresAt = new Date(now + ttl * 1000).toISOString();
     const size = Number(version.size_bytes);
+    const key = version.staging_key!;
     if (!version.multipart_upload_id) {
-      const url = await this.storage.presignPut(version.storage_key, { size, contentType: version.content_type, expiresInSeconds: ttl });
-      return { method: 'PUT', url, headers: { 'Content-Type': version.content_type, 'Content-Length': String(size) }, expiresAt };
+      const sha256 = version.expected_sha256;
+      const url = await this.storage.presignPut(key, { size, contentType: version.content_type, sha256: sha256 ?? undefined, expiresInSeconds: ttl });
+      const headers: Record<string, string> = { 'Content-Type': version.content_type, 'Content-Length': String(size) };
+      if (sha256) headers['x-amz-checksum-sha256'] = Buffer.from(sha256, 'hex').toString('base64');
+      return { method: 'PUT', url, headers, expiresAt };
     }
     const layout = multipartLayout(size, this.env.FILES_MULTIPART_PART_SIZE_BYTES);
     const parts = await Promise.all(
       layout.map(async (part) => ({
         ...part,
-        url: await this.storage.presignUploadPart(version.storage_key, {
+        url: await this.storage.presignUploadPart(key, {
           uploadId: version.multipart_upload_id!,
           partNumber: part.partNumber,
           size: part.size,
@@ -150,8 +165,11 @@ export class UploadsService {
 
   /**
    * Verifies the upload and marks the version ready. Idempotent: completing a ready
-   * version answers the file again. The object store is asked outside any transaction;
-   * the state change then re-checks the version under its row lock.
+   * version answers the file again. The object store is worked outside any transaction:
+   * this attempt copies the staged bytes server-side to a key of its own (no upload URL
+   * names it), checks that copy — size, type and SHA-256 (against the declared one, 422 on
+   * a mismatch) — and the state change then re-checks the version under its row lock.
+   * Whatever is PUT to the staging key afterwards never reaches what downloads read.
    */
   async complete(
     caller: VerifiedRpc<unknown>,
@@ -159,53 +177,100 @@ export class UploadsService {
   ): Promise<FileDetailView> {
     const grant = await this.access.authorize(caller, input.workspaceId, WorkspaceAction.UploadFiles);
     const version = await this.access.inTenant(caller, grant, (manager) => this.liveVersion(manager, input));
+    let copy: { key: string; sha256: string } | null = null;
     if (version.status === 'pending') {
       if (version.upload_expires_at.getTime() <= this.clock.now().getTime()) throw FilesError.uploadExpired();
-      if (version.multipart_upload_id) {
-        if (!input.parts?.length) throw FilesError.uploadIncomplete('send the ETag of every part');
-        await this.storage.completeMultipartUpload(version.storage_key, version.multipart_upload_id, input.parts).catch((error: Error) => {
-          throw FilesError.uploadIncomplete(error.name === 'NoSuchUpload' ? 'unknown or already completed upload' : error.name || 'rejected by storage');
-        });
-      }
-      const stored = await this.storage.head(version.storage_key);
-      if (!stored) throw FilesError.uploadNotFound();
-      const expectedSize = Number(version.size_bytes);
-      if (stored.size !== expectedSize || !sameContentType(stored.contentType, version.content_type)) {
-        // Remove the wrong object: the client may PUT again while the URL is valid.
-        await this.storage.delete(version.storage_key);
-        if (stored.size !== expectedSize) throw FilesError.sizeMismatch(expectedSize, stored.size);
-        throw FilesError.contentTypeMismatch(version.content_type, stored.contentType);
+      try {
+        copy = await this.verifiedCopy(grant, version, input.parts);
+      } catch (error) {
+        // A concurrent completion may have won meanwhile (and removed the staged object): answer as for a ready version.
+        const current = await this.access.inTenant(caller, grant, (manager) => this.liveVersion(manager, input));
+        if (current.status !== 'ready') throw error;
       }
     }
-    return this.access.inTenant(caller, grant, async (manager) => {
-      const locked = await this.liveVersion(manager, input, { lock: true });
-      if (locked.status === 'pending') {
-        const now = this.clock.now();
-        if (locked.upload_expires_at.getTime() <= now.getTime()) throw FilesError.uploadExpired();
-        await this.files.markReady(manager, locked.id, now);
-        await this.usage.commitReservation(manager, grant.accountId, Number(locked.size_bytes));
-        const revision = await this.files.bumpRevision(manager, input.fileId);
-        await this.outbox.add<FileVersionReadyData>(manager, {
-          type: FilesEvents.versionReady,
-          tenant: { accountId: grant.accountId, workspaceId: grant.workspaceId },
-          aggregateId: input.fileId,
-          aggregateVersion: revision,
-          requestId: caller.requestId,
-          data: {
-            fileId: input.fileId,
-            versionId: locked.id,
-            workspaceId: grant.workspaceId,
-            number: locked.number,
-            name: locked.name,
-            size: Number(locked.size_bytes),
-            contentType: locked.content_type,
-            uploadedBy: locked.created_by,
-          },
-        });
+    try {
+      const done = await this.access.inTenant(caller, grant, async (manager) => {
+        const locked = await this.liveVersion(manager, input, { lock: true });
+        let won = false;
+        if (locked.status === 'pending' && copy) {
+          const now = this.clock.now();
+          if (locked.upload_expires_at.getTime() <= now.getTime()) throw FilesError.uploadExpired();
+          await this.files.markReady(manager, locked.id, { at: now, storageKey: copy.key, sha256: copy.sha256 });
+          won = true;
+          await this.usage.commitReservation(manager, grant.accountId, Number(locked.size_bytes));
+          const revision = await this.files.bumpRevision(manager, input.fileId);
+          await this.outbox.add<FileVersionReadyData>(manager, {
+            type: FilesEvents.versionReady,
+            tenant: { accountId: grant.accountId, workspaceId: grant.workspaceId },
+            aggregateId: input.fileId,
+            aggregateVersion: revision,
+            requestId: caller.requestId,
+            data: {
+              fileId: input.fileId,
+              versionId: locked.id,
+              workspaceId: grant.workspaceId,
+              number: locked.number,
+              name: locked.name,
+              size: Number(locked.size_bytes),
+              contentType: locked.content_type,
+              uploadedBy: locked.created_by,
+            },
+          });
+        }
+        const file = (await this.files.findFile(manager, input.workspaceId, input.fileId))!;
+        return { won, view: toFileDetailView(file, await this.files.listVersions(manager, input.workspaceId, input.fileId)) };
+      });
+      // A concurrent attempt won: its copy is the version; ours is garbage.
+      if (copy && !done.won) await this.removeQuietly(copy.key);
+      // The staged bytes are no longer needed (a late PUT is swept by the janitor once the URL expires).
+      if (done.won && version.staging_key) await this.removeQuietly(version.staging_key);
+      return done.view;
+    } catch (error) {
+      if (copy) {
+        // Unless the failure hid a commit (then the copy is the version): check before removing.
+        const current = await this.access.inTenant(caller, grant, (manager) => this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId)).catch(() => undefined);
+        if (current !== undefined && current?.storage_key !== copy.key) await this.removeQuietly(copy.key);
       }
-      const file = (await this.files.findFile(manager, input.workspaceId, input.fileId))!;
-      return toFileDetailView(file, await this.files.listVersions(manager, input.workspaceId, input.fileId));
+      throw error;
+    }
+  }
+
+  /** This attempt's checked copy of the staged bytes, or the error to answer (the wrong bytes removed, so the client may PUT again). */
+  private async verifiedCopy(grant: WorkspaceGrant, version: VersionRow, parts?: Array<{ partNumber: number; etag: string }>): Promise<{ key: string; sha256: string }> {
+    // Versions created before staging uploaded straight to their storage key.
+    const source = version.staging_key ?? version.storage_key;
+    if (version.multipart_upload_id) {
+      if (!parts?.length) throw FilesError.uploadIncomplete('send the ETag of every part');
+      await this.storage.completeMultipartUpload(source, version.multipart_upload_id, parts).catch((error: Error) => {
+        throw FilesError.uploadIncomplete(error.name === 'NoSuchUpload' ? 'unknown or already completed upload' : error.name || 'rejected by storage');
+      });
+    }
+    if (!(await this.storage.head(source))) throw FilesError.uploadNotFound();
+    const key = deliveredKey({ accountId: grant.accountId, workspaceId: grant.workspaceId, fileId: version.file_id, versionId: version.id }, randomUUID());
+    await this.storage.copy(source, key).catch((error: Error) => {
+      throw error.name === 'NoSuchKey' ? FilesError.uploadNotFound() : error;
     });
+    try {
+      // Checked on the copy, not the staging object: nobody can change it between check and use.
+      const stored = await this.storage.head(key);
+      if (!stored) throw FilesError.uploadNotFound();
+      const expectedSize = Number(version.size_bytes);
+      if (stored.size !== expectedSize) throw FilesError.sizeMismatch(expectedSize, stored.size);
+      if (!sameContentType(stored.contentType, version.content_type)) throw FilesError.contentTypeMismatch(version.content_type, stored.contentType);
+      const sha256 = await this.storage.sha256(key);
+      if (version.expected_sha256 && sha256 !== version.expected_sha256) throw FilesError.checksumMismatch(version.expected_sha256, sha256);
+      return { key, sha256 };
+    } catch (error) {
+      await this.removeQuietly(key);
+      // Wrong bytes: remove them, so that the client may PUT again while the URL is valid.
+      if (error instanceof FilesError && error.code !== FilesErrorCode.UploadNotFound) await this.removeQuietly(source);
+      throw error;
+    }
+  }
+
+  /** Best effort: a leftover copy costs storage, never correctness (no row points at it). */
+  private async removeQuietly(key: string): Promise<void> {
+    await this.storage.delete(key).catch((error: Error) => this.logger.warn(`could not remove object ${key}: ${error.message}`));
   }
 
   /** The version, if its file is live; 404 otherwise. */

@@ -96,6 +96,18 @@ export class FilesController {
     return this.rpc.call(FilesRpc.pinVersion, { workspaceId, fileId, versionId, pinnedFor: body.pinnedFor }, rpcContextFor(p, requestId, workspaceId));
   }
 
+  /** Releases a member's pin; 409 `file_version_needed` while a milestone needs the version. */
+  @Delete(':fileId/versions/:versionId/pin')
+  unpin(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+    @VersionIdParam() versionId: string,
+  ) {
+    return this.rpc.call(FilesRpc.unpinVersion, { workspaceId, fileId, versionId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
   @Delete(':fileId/versions/:versionId')
   @HttpCode(204)
   async deleteVersion(

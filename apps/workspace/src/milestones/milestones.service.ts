@@ -8,7 +8,7 @@ import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
 import { Clock, CLOCK } from '../clock';
 import { DashboardProjector } from '../dashboard/dashboard-projector';
-import { DeliverablePinner } from './deliverable-pinner';
+import { DeliverablePinner, PinRequest } from './deliverable-pinner';
 import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
 import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
 import { MilestoneError } from './milestone.errors';
@@ -116,27 +116,53 @@ export class MilestonesService {
   }
 
   /** A member's command: permission (403) first, then the state machine (409). */
-  command(actor: Actor, workspaceId: string, milestoneId: string, command: UserCommand, input: CommandInput): Promise<MilestoneView> {
-    return this.access.run(actor, workspaceId, USER_RULES[command].action, async (manager, scope) => {
-      const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
-      const transition = userTransition(stateOf(row), command, actor.userId);
-      if (command === 'submit') await this.pin(actor, scope, row, input.deliverableFileVersionId);
-      const updated = await this.lifecycle.apply(
-        manager,
-        row,
-        command,
-        transition,
-        { kind: 'user', userId: actor.userId, requestId: actor.requestId },
-        { deliverableFileVersionId: input.deliverableFileVersionId, note: input.note },
-      );
-      return toMilestoneView(updated);
-    });
+  async command(actor: Actor, workspaceId: string, milestoneId: string, command: UserCommand, input: CommandInput): Promise<MilestoneView> {
+    // A pin taken for a submission whose transaction then fails is released (not when the
+    // commit itself failed: it may have committed; the milestone's next event settles that).
+    let pinned: PinRequest | null = null;
+    let workDone = false;
+    try {
+      return await this.access.run(actor, workspaceId, USER_RULES[command].action, async (manager, scope) => {
+        const result = await this.runCommand(manager, scope, actor, workspaceId, milestoneId, command, input, (request) => (pinned = request));
+        workDone = true;
+        return result;
+      });
+    } catch (error) {
+      if (pinned && !workDone) await this.pinner.release(pinned);
+      throw error;
+    }
   }
 
-  private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<void> {
+  private async runCommand(
+    manager: EntityManager,
+    scope: WorkspaceScope,
+    actor: Actor,
+    workspaceId: string,
+    milestoneId: string,
+    command: UserCommand,
+    input: CommandInput,
+    onPinned: (request: PinRequest) => void,
+  ): Promise<MilestoneView> {
+    const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
+    const transition = userTransition(stateOf(row), command, actor.userId);
+    if (command === 'submit') onPinned(await this.pin(actor, scope, row, input.deliverableFileVersionId));
+    const updated = await this.lifecycle.apply(
+      manager,
+      row,
+      command,
+      transition,
+      { kind: 'user', userId: actor.userId, requestId: actor.requestId },
+      { deliverableFileVersionId: input.deliverableFileVersionId, note: input.note },
+    );
+    return toMilestoneView(updated);
+  }
+
+  private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<PinRequest> {
     if (!fileVersionId) throw MilestoneError.deliverableRequired();
-    const result = await this.pinner.pin({ actor, accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId: row.id, fileVersionId });
+    const request = { actor, accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId: row.id, milestoneVersion: row.version, fileVersionId };
+    const result = await this.pinner.pin(request);
     if (!result.ok) throw MilestoneError.deliverableRejected(fileVersionId, result.reason);
+    return request;
   }
 
   private async require(manager: EntityManager, workspaceId: string, milestoneId: string, lock: boolean, expectedVersion?: number): Promise<MilestoneRow> {

@@ -26,6 +26,8 @@ describe('event topology', () => {
     expect(consumersOf(BillingEvents.milestoneReleased)).toEqual(expect.arrayContaining(['workspace', 'messaging']));
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).toEqual(expect.arrayContaining(['billing', 'messaging']));
     expect(consumersOf(WorkspaceEvents.milestoneFundingRequested)).toContain('billing');
+    // The files service follows each milestone's deliverable to keep exactly its pin.
+    expect(consumersOf(WorkspaceEvents.milestoneSubmitted)).toEqual(expect.arrayContaining(['files', 'messaging']));
     expect(consumersOf(WorkspaceEvents.accountCreated)).toEqual(expect.arrayContaining(['files', 'billing', 'messaging']));
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).toEqual(expect.arrayContaining(['files', 'messaging']));
     // The workspace service takes only billing's milestone facts, not its own events.

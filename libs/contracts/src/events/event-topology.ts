@@ -46,8 +46,9 @@ export const EVENT_TOPOLOGY: EventTopology = {
   consumers: {
     // Billing's money facts move milestones and dashboards.
     workspace: consumer('workspace', ['billing.milestone.*']),
-    // Plan limits: new accounts start on their plan, billing changes it.
-    files: consumer('files', ['workspace.account.*', BillingAccountEvents.accountPlanChanged]),
+    // Plan limits (new accounts start on their plan, billing changes it) and milestones'
+    // deliverables (each milestone event carries the one its pin must follow).
+    files: consumer('files', ['workspace.account.*', BillingAccountEvents.accountPlanChanged, 'workspace.milestone.*']),
     // What billing acts on: new accounts (Connect, subscriptions) and the milestone steps
     // that move money. Queued from the start, so none is lost before billing consumes.
     billing: consumer('billing', [

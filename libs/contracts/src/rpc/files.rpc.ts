@@ -19,6 +19,8 @@ export interface FileVersionView {
   pinnedBy: string | null;
   /** What the pin is for, e.g. the milestone id the version was submitted with. */
   pinnedFor: string | null;
+  /** Hex SHA-256 of the delivered bytes, recorded at completion (null while pending). */
+  sha256: string | null;
   createdBy: string;
   createdAt: string;
   readyAt: string | null;
@@ -85,18 +87,23 @@ const contentType = z
   .max(127)
   .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, 'must be a MIME type such as application/pdf');
 const size = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** Hex SHA-256 the client declares for the bytes it will upload (signed into the PUT; checked at completion). */
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the bytes')
+  .transform((v) => v.toLowerCase());
 const workspaceId = z.uuid();
 const fileId = z.uuid();
 const versionId = z.uuid();
 
 export const FilesRpc = {
   /** Registers a file and its first version (pending) and answers where to PUT the bytes. */
-  createUpload: rpcPattern<CreatedUploadView>()(queue, 'files.uploads.create', z.object({ workspaceId, name: fileName, size, contentType })),
+  createUpload: rpcPattern<CreatedUploadView>()(queue, 'files.uploads.create', z.object({ workspaceId, name: fileName, size, contentType, sha256: sha256.optional() })),
   /** A new pending version of an existing file. */
   createVersion: rpcPattern<CreatedUploadView>()(
     queue,
     'files.versions.create',
-    z.object({ workspaceId, fileId, name: fileName.optional(), size, contentType }),
+    z.object({ workspaceId, fileId, name: fileName.optional(), size, contentType, sha256: sha256.optional() }),
   ),
   /** Checks the object really is in storage with the announced size, then marks the version ready. */
   completeUpload: rpcPattern<FileDetailView>()(
@@ -127,13 +134,31 @@ export const FilesRpc = {
   /** Removes one version and its object for good; 409 if pinned or the file's last version. */
   deleteVersion: rpcPattern<{ deleted: true }>()(queue, 'files.versions.delete', z.object({ workspaceId, fileId, versionId })),
   /**
-   * Pins a ready version as a deliverable (the workspace service calls this at milestone
-   * submission, with the caller's token). Pinned versions cannot be deleted. Idempotent.
+   * Pins a ready version. Pinned versions cannot be deleted. Idempotent. Without
+   * `submission`, a manual pin (a member's, released by `unpinVersion`). With it, the
+   * workspace service's provisional pin, taken inside a milestone submission's transaction
+   * (with the caller's token): the milestone's next event resolves it (its committed state
+   * then decides what stays pinned), and `releaseSubmissionPin` undoes it if that
+   * transaction fails.
    */
   pinVersion: rpcPattern<FileVersionView>()(
     queue,
     'files.versions.pin',
     // The file is implied by the version; milestones know only the deliverable's version id.
-    z.object({ workspaceId, fileId: fileId.optional(), versionId, pinnedFor: z.string().trim().min(1).max(200).optional() }),
+    z.object({
+      workspaceId,
+      fileId: fileId.optional(),
+      versionId,
+      pinnedFor: z.string().trim().min(1).max(200).optional(),
+      submission: z.object({ milestoneId: z.uuid(), milestoneVersion: z.number().int().min(0) }).optional(),
+    }),
   ),
+  /** Undoes one submission's provisional pin (its transaction failed). Idempotent. */
+  releaseSubmissionPin: rpcPattern<{ released: boolean }>()(
+    queue,
+    'files.versions.release_submission_pin',
+    z.object({ workspaceId, versionId, milestoneId: z.uuid(), milestoneVersion: z.number().int().min(0) }),
+  ),
+  /** Removes the manual pin; 409 while a milestone needs the version (or a submission with it is unresolved). */
+  unpinVersion: rpcPattern<FileVersionView>()(queue, 'files.versions.unpin', z.object({ workspaceId, fileId, versionId })),
 } as const;

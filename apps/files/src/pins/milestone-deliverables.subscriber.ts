@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { EventEnvelope } from '@fpms/contracts';
+import { EventSubscriber, PermanentEventError } from '@fpms/messaging';
+import { PinsRepository } from './pins.repository';
+
+/** What this projection reads of a `workspace.milestone.*` event: every one carries the milestone's current deliverable. */
+const milestoneStateSchema = z.object({
+  milestoneId: z.uuid(),
+  workspaceId: z.uuid(),
+  deliverableFileVersionId: z.uuid().nullable(),
+  actorUserId: z.uuid().nullable().optional(),
+});
+
+/**
+ * Keeps `milestone_deliverables` at the newest state the workspace service published for
+ * each milestone (any order, duplicates included: older versions are ignored), which pins
+ * exactly the version each milestone references now: a resubmission moves the pin, and a
+ * submission that rolled back leaves none behind once the milestone's next state is known.
+ */
+@Injectable()
+export class MilestoneDeliverablesSubscriber implements EventSubscriber {
+  constructor(private readonly pins: PinsRepository) {}
+
+  async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
+    const parsed = milestoneStateSchema.safeParse(event.data);
+    if (!parsed.success || parsed.data.milestoneId !== event.aggregateId || (event.tenant.workspaceId && event.tenant.workspaceId !== parsed.data.workspaceId)) {
+      throw new PermanentEventError(`invalid ${event.type} payload`);
+    }
+    const changed = await this.pins.applyMilestoneState(manager, {
+      milestoneId: parsed.data.milestoneId,
+      accountId: event.tenant.accountId,
+      workspaceId: parsed.data.workspaceId,
+      versionId: parsed.data.deliverableFileVersionId,
+      milestoneVersion: event.aggregateVersion,
+      actorUserId: parsed.data.actorUserId ?? null,
+    });
+    await this.pins.refreshSummary(manager, changed);
+  }
+}
