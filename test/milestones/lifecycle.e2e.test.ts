@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES } from '@fpms/contracts';
+import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES, type MilestoneCommandValue } from '@fpms/contracts';
 import { bearer, RunningPlatform, signUp, tapEvents } from '@fpms/testing';
 import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MilestoneWorld, startMilestoneWorld } from './support';
 
-const ROUTE: Record<(typeof MILESTONE_COMMAND_VALUES)[number], string> = {
+const ROUTE: Record<MilestoneCommandValue, string> = {
   propose: 'propose',
   decline: 'decline',
   accept: 'accept',

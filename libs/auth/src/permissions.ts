@@ -6,9 +6,6 @@
 export const WORKSPACE_ROLES = ['owner', 'collaborator', 'client_admin', 'client_viewer'] as const;
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
 
-/** Roles an invitation may grant: every workspace has exactly one owner, its account's. */
-export const INVITABLE_ROLES = ['collaborator', 'client_admin', 'client_viewer'] as const satisfies readonly WorkspaceRole[];
-
 export enum WorkspaceAction {
   ReadWorkspace = 'workspace.read',
   UpdateWorkspace = 'workspace.update',
@@ -107,8 +104,4 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
 
 export function can(role: WorkspaceRole, action: WorkspaceAction): boolean {
   return PERMISSION_MATRIX[action].includes(role);
-}
-
-export function isWorkspaceRole(value: unknown): value is WorkspaceRole {
-  return typeof value === 'string' && (WORKSPACE_ROLES as readonly string[]).includes(value);
 }

@@ -46,13 +46,3 @@ export async function waitForBroker(options: { url?: string; timeoutMs?: number 
   }
   throw new Error(`broker not accepting connections at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${String(lastError)}`);
 }
-
-/** stop_app, a pause, start_app; the broker is always restarted even if stopping failed half-way. */
-export async function restartBroker(options: { pauseMs?: number; url?: string; timeoutMs?: number } = {}): Promise<void> {
-  try {
-    await stopBroker();
-    await new Promise((r) => setTimeout(r, options.pauseMs ?? 3000));
-  } finally {
-    await startBroker(options);
-  }
-}

@@ -12,4 +12,3 @@ export const serviceEnvSchema = z.object({
   RPC_PREFETCH: env.positiveInt(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
-export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

@@ -144,18 +144,3 @@ export const MilestonesRpc = {
   openDispute: command('open-dispute'),
   withdrawDispute: command('withdraw-dispute'),
 } as const;
-
-/** Which RPC pattern carries which member command. */
-export const MILESTONE_COMMAND_RPC: Record<MilestoneCommandValue, (typeof MilestonesRpc)[keyof typeof MilestonesRpc]> = {
-  propose: MilestonesRpc.propose,
-  decline: MilestonesRpc.decline,
-  accept: MilestonesRpc.accept,
-  start_funding: MilestonesRpc.startFunding,
-  submit: MilestonesRpc.submit,
-  request_changes: MilestonesRpc.requestChanges,
-  approve: MilestonesRpc.approve,
-  cancel: MilestonesRpc.cancel,
-  request_refund: MilestonesRpc.requestRefund,
-  open_dispute: MilestonesRpc.openDispute,
-  withdraw_dispute: MilestonesRpc.withdrawDispute,
-};

@@ -21,7 +21,3 @@ export const rpcContextSchema = z.object({
 export type RpcContext = z.infer<typeof rpcContextSchema>;
 
 export const rpcEnvelopeSchema = z.object({ ctx: rpcContextSchema, data: z.unknown() });
-export interface RpcEnvelope<TData = unknown> {
-  ctx: RpcContext;
-  data: TData;
-}

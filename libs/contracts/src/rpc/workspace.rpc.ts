@@ -168,5 +168,3 @@ export const WorkspaceRpc = {
     z.object({ limit: z.number().int().min(1).max(500).default(100) }),
   ),
 } as const;
-
-export type WorkspaceRoleValue = z.infer<typeof role>;

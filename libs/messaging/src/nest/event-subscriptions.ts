@@ -14,5 +14,3 @@ export interface EventSubscriber {
 export interface EventSubscriptions {
   subscriber: new (...args: any[]) => EventSubscriber;
 }
-
-export const eventsQueue = (service: string) => `${service}.events`;
