@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventEnvelope, WorkspaceEvents } from '@fpms/contracts';
 import { bearer, connectServiceDb, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
-import { Clock, CLOCK } from '../../apps/files/src/clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { DeliverablePinner } from '../../apps/workspace/src/milestones/deliverable-pinner';
 import { MilestoneLifecycle } from '../../apps/workspace/src/milestones/milestone-lifecycle';
 import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi, systemDb, waitForInbox } from '../milestones/support';
@@ -34,7 +34,7 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     e = await engagement(platform);
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
-    filesClock = platform.apps.files!.get(CLOCK);
+    filesClock = platform.apps.files!.get(Clock);
     filesDb = await connectServiceDb('files', 'system', platform.dbPrefix);
   });
 

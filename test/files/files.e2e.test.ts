@@ -16,7 +16,7 @@ import {
   TestS3,
 } from '@fpms/testing';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
-import { Clock, CLOCK } from '../../apps/files/src/clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { LOCAL_S3_CREDENTIALS } from '../../tools/s3-local/server';
 import { putBytes, startUpload, uploadFile } from './files-fixtures';
 
@@ -72,7 +72,7 @@ describe('files: uploads, downloads, versions, deletion', () => {
       },
     });
     db = await connectServiceDb('files', 'system', platform.dbPrefix);
-    clock = platform.apps.files!.get(CLOCK);
+    clock = platform.apps.files!.get(Clock);
     owner = await signUp(platform.gatewayUrl, 'Owner');
     outsider = await signUp(platform.gatewayUrl, 'Outsider');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner, 'Files engagement')).id;

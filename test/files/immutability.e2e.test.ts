@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
-import { Clock, CLOCK } from '../../apps/files/src/clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { LOCAL_S3_CREDENTIALS } from '../../tools/s3-local/server';
 import { putBytes, sha256Hex, startUpload, StartedUpload, uploadFile } from './files-fixtures';
 import { presignedRequestVerifies } from './sigv4-verify';
@@ -70,7 +70,7 @@ describe('files: a delivered version cannot change', () => {
       env: { files: s3.filesEnv({ FILES_ALLOWED_CONTENT_TYPES: 'text/plain,application/pdf', FILES_UPLOAD_EXPIRY_MINUTES: '30', FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
     });
     db = await connectServiceDb('files', 'system', platform.dbPrefix);
-    clock = platform.apps.files!.get(CLOCK);
+    clock = platform.apps.files!.get(Clock);
     owner = await signUp(platform.gatewayUrl, 'Immutable Owner');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner, 'Immutable engagement')).id;
   });

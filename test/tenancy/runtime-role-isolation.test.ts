@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { serviceDatabaseName, serviceRoles, setTenantContext, TenantTransactions } from '@fpms/database';
+import { serviceDatabaseName, serviceRoles, setTenantContext, TenantTransactions, writeQuery } from '@fpms/database';
 import { adminPgConfig, testDbPrefix } from '@fpms/testing';
 
 /**
@@ -76,7 +76,7 @@ describe('runtime role under RLS', () => {
       tx.run({ accountId: accountA }, (m) => m.query(`update workspaces set account_id = $1 where id = $2`, [accountB, workspaceA])),
     ).rejects.toThrow(/row-level security/);
     // Updating another tenant's row matches nothing.
-    const [, affected] = await tx.run({ accountId: accountA }, (m) => m.query(`update workspaces set name = 'x' where id = $1`, [workspaceB]));
+    const { affected } = await tx.run({ accountId: accountA }, (m) => writeQuery(m, `update workspaces set name = 'x' where id = $1`, [workspaceB]));
     expect(affected).toBe(0);
     const [row] = await system.query(`select account_id, name from workspaces where id = $1`, [workspaceB]);
     expect(row).toEqual({ account_id: accountB, name: 'wb' });

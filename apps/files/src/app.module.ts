@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { FilesAccess } from './access/files-access';
 import { FilesJanitor } from './cleanup/files-janitor';
-import { CLOCK, systemClock } from './clock';
 import { FILES_ENV, FilesEnv } from './config';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
@@ -24,14 +24,13 @@ import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 /** The files service: tenant-scoped object storage with presigned URLs, versions, quotas. */
 @Module({})
 export class FilesAppModule {
-  static forRoot(env: FilesEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
+  static forRoot(env: FilesEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: FilesAppModule,
-      imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [], clock: options.clock })],
       controllers: [FilesController],
       providers: [
         { provide: FILES_ENV, useValue: env },
-        { provide: CLOCK, useFactory: systemClock },
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         ...eventConsumerProviders('files', env.AMQP_URL, { subscriber: FilesEventsSubscriber }),

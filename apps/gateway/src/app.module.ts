@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { AccessTokenGuard } from './auth/access-token.guard';
@@ -30,11 +31,11 @@ import { TasksController } from './tasks/tasks.controller';
 
 @Module({})
 export class GatewayAppModule {
-  static forRoot(env: GatewayEnv, keys: KeySet, logger: PinoLogger): DynamicModule {
+  static forRoot(env: GatewayEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: GatewayAppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity, RefreshTokenEntity] }),
+        PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity, RefreshTokenEntity], clock: options.clock }),
         RateLimitModule.forRoot(env),
         SessionsModule.forRoot(env),
       ],

@@ -3,14 +3,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger as PinoLogger } from 'pino';
 import { signerKeySet } from '@fpms/auth/auth-config';
 import { createServiceApp } from '@fpms/common/bootstrap/create-service-app';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { GatewayAppModule } from './app.module';
 import { GatewayEnv } from './config';
 
 export const API_PREFIX = 'api/v1';
 
 /** The public REST API. It holds the signing key; services only verify. */
-export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger): Promise<INestApplication> {
-  const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env), logger), { logger, logRequests: true });
+export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger, options: { clock?: Clock } = {}): Promise<INestApplication> {
+  const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env), logger, options), { logger, logRequests: true });
   // req.ip (the key of the per-IP rate limits) honours X-Forwarded-For only from these proxies.
   (app as NestExpressApplication).set('trust proxy', env.TRUST_PROXY);
   app.setGlobalPrefix(API_PREFIX, {

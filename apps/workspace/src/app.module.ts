@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { PlatformModule } from '@fpms/messaging/nest/platform.module';
 import { AccessController } from './access/access.controller';
@@ -15,7 +16,6 @@ import { ActivityRecorder } from './activity/activity-recorder';
 import { AdminAccessService } from './admin/admin-access.service';
 import { AdminAuditRepository } from './admin/admin-audit.repository';
 import { AdminController } from './admin/admin.controller';
-import { Clock, CLOCK, systemClock } from './clock';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DashboardProjector } from './dashboard/dashboard-projector';
 import { DashboardRepository } from './dashboard/dashboard.repository';
@@ -68,7 +68,6 @@ export class WorkspaceAppModule {
         DashboardController,
       ],
       providers: [
-        { provide: CLOCK, useValue: options.clock ?? systemClock },
         WorkspaceAccess,
         FormerClientsRepository,
         ActivityRecorder,

@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { verifierKeySet } from '@fpms/auth/auth-config';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { createPlatformApp } from '@fpms/messaging/nest/platform-app';
 import { WorkspaceAppModule } from './app.module';
-import { Clock } from './clock';
 import { WorkspaceEnv } from './config';
 
 /** Builds the workspace service (HTTP health + RPC server); main.ts and tests start it. */

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { SYSTEM_DATA_SOURCE } from './database.module';
 import { IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL_HOURS } from './idempotency';
+import { writeQuery } from './write-query';
 
 const INTERVAL_MS = 3600_000;
 const BATCH = 1000;
@@ -37,13 +38,14 @@ export class IdempotencyKeysPurge implements OnApplicationBootstrap, OnApplicati
   private async purge(): Promise<number> {
     let total = 0;
     for (;;) {
-      const [, deleted] = await this.system.query(
+      const { affected: deleted } = await writeQuery(
+        this.system,
         `delete from ${IDEMPOTENCY_TABLE} where ctid = any(array(
            select ctid from ${IDEMPOTENCY_TABLE} where created_at <= now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
            limit ${BATCH} for update skip locked))`,
       );
-      total += Number(deleted ?? 0);
-      if (Number(deleted ?? 0) < BATCH) break;
+      total += deleted;
+      if (deleted < BATCH) break;
     }
     if (total > 0) this.logger.log(`purged ${total} expired idempotency keys`);
     return total;

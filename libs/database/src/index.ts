@@ -8,3 +8,4 @@ export * from './database.module';
 export * from './postgres-errors';
 export * from './idempotency';
 export * from './idempotency-purge';
+export * from './write-query';

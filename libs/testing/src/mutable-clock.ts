@@ -1,5 +1,7 @@
+import { Clock } from '@fpms/common/scheduling/clock';
+
 /** A clock a test moves by hand (pass it to startPlatform({ clock })). */
-export class MutableClock {
+export class MutableClock implements Clock {
   private current: number;
 
   constructor(start: Date | string = new Date()) {

@@ -3,6 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { loadConfig } from '@fpms/common/config/load-config';
 import { startServiceApp } from '@fpms/common/bootstrap/create-service-app';
 import { createPinoLogger } from '@fpms/common/logging/logger';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { ServiceName, SERVICE_NAMES } from '@fpms/database/service-names';
 import { createBillingApp } from '../../../apps/billing/src/billing-app';
 import { billingEnvSchema } from '../../../apps/billing/src/config';
@@ -43,18 +44,18 @@ function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrid
 
 /** Test-only overrides handed to the app factories. */
 export interface PlatformOverrides {
-  /** The clock the services read (today: the workspace's review timers and overdue dates); a test moves it instead of sleeping. */
-  clock?: { now(): Date };
+  /** The clock every service reads (review timers, expiries, purges, ...); a test moves it instead of sleeping. */
+  clock?: Clock;
 }
 
 type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger, overrides: PlatformOverrides) => Promise<INestApplication>;
 
 const builders: Record<ServiceName, Builder> = {
-  gateway: (env, logger) => createGatewayApp(loadConfig(gatewayEnvSchema, env), logger),
-  workspace: (env, logger, overrides) => createWorkspaceApp(loadConfig(workspaceEnvSchema, env), logger, { clock: overrides.clock }),
-  files: (env, logger) => createFilesApp(loadConfig(filesEnvSchema, env), logger),
-  messaging: (env, logger) => createMessagingApp(loadConfig(messagingEnvSchema, env), logger),
-  billing: (env, logger) => createBillingApp(loadConfig(billingEnvSchema, env), logger),
+  gateway: (env, logger, overrides) => createGatewayApp(loadConfig(gatewayEnvSchema, env), logger, overrides),
+  workspace: (env, logger, overrides) => createWorkspaceApp(loadConfig(workspaceEnvSchema, env), logger, overrides),
+  files: (env, logger, overrides) => createFilesApp(loadConfig(filesEnvSchema, env), logger, overrides),
+  messaging: (env, logger, overrides) => createMessagingApp(loadConfig(messagingEnvSchema, env), logger, overrides),
+  billing: (env, logger, overrides) => createBillingApp(loadConfig(billingEnvSchema, env), logger, overrides),
 };
 
 /** Collects a service's JSON log lines (for tests that assert what was logged). */

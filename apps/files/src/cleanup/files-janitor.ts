@@ -4,11 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FilePurgedData, FilesEvents } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { writeQuery } from '@fpms/database';
 import { OutboxWriter } from '@fpms/messaging';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { VersionRow } from '../files/file-rows';
-import { queryReturning } from '../sql/query-returning';
 import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
 
@@ -31,7 +31,7 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) env: FilesEnv,
   ) {
     this.schedule = new PeriodicTask(FilesJanitor.name, env.FILES_CLEANUP_INTERVAL_SECONDS * 1000, () => this.round());
@@ -103,7 +103,7 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
       );
       let expired = 0;
       for (const { id } of files) {
-        const versions = await queryReturning<VersionRow>(
+        const { rows: versions } = await writeQuery<VersionRow>(
           manager,
           `delete from file_versions where file_id = $1 and status = 'pending' and upload_expires_at <= $2 returning *`,
           [id, now],
@@ -133,7 +133,7 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async purge(manager: EntityManager, file: { id: string; account_id: string; workspace_id: string; revision: number }): Promise<void> {
-    const versions = await queryReturning<VersionRow>(manager, `delete from file_versions where file_id = $1 returning *`, [file.id]);
+    const { rows: versions } = await writeQuery<VersionRow>(manager, `delete from file_versions where file_id = $1 returning *`, [file.id]);
     let used = 0;
     let reserved = 0;
     for (const v of versions) {

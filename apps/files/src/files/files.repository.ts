@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { queryReturning } from '../sql/query-returning';
+import { writeQuery } from '@fpms/database';
 import { FileRow, VersionRow } from './file-rows';
 
 const FILE_COLUMNS = `f.id, f.account_id, f.workspace_id, f.name, f.created_by, f.created_at, f.revision, f.deleted_at, f.purge_after`;
@@ -45,7 +45,7 @@ export class FilesRepository {
 
   /** Takes the next version number of the file (under the file's row lock). */
   async nextVersionNumber(manager: EntityManager, workspaceId: string, fileId: string): Promise<number> {
-    const [row] = await queryReturning<{ number: number }>(
+    const { rows: [row] } = await writeQuery<{ number: number }>(
       manager,
       `update files set next_version_number = next_version_number + 1 where id = $1 and workspace_id = $2 returning next_version_number - 1 as number`,
       [fileId, workspaceId],
@@ -149,7 +149,7 @@ export class FilesRepository {
 
   /** Bumps and returns the file's revision: the aggregateVersion of the event about to be written. */
   async bumpRevision(manager: EntityManager, fileId: string): Promise<number> {
-    const [row] = await queryReturning<{ revision: number }>(manager, `update files set revision = revision + 1 where id = $1 returning revision`, [fileId]);
+    const { rows: [row] } = await writeQuery<{ revision: number }>(manager, `update files set revision = revision + 1 where id = $1 returning revision`, [fileId]);
     return row.revision;
   }
 

@@ -4,7 +4,7 @@ import { WorkspaceAction } from '@fpms/auth/permissions';
 import { DownloadView, FileDeletedData, FileDetailView, FileRestoredData, FilesEvents, FileVersionView, FileView } from '@fpms/contracts';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
@@ -26,7 +26,7 @@ export class FilesService {
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) private readonly env: FilesEnv,
   ) {}
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { queryReturning } from '../sql/query-returning';
+import { writeQuery } from '@fpms/database';
 
 export interface MilestoneState {
   milestoneId: string;
@@ -60,12 +60,12 @@ export class PinsRepository {
   }
 
   async releaseSubmission(manager: EntityManager, pin: { versionId: string; milestoneId: string; milestoneVersion: number }): Promise<boolean> {
-    const rows = await queryReturning(
+    const { affected } = await writeQuery(
       manager,
-      `delete from file_version_pins where kind = 'submission' and version_id = $1 and milestone_id = $2 and milestone_version = $3 returning id`,
+      `delete from file_version_pins where kind = 'submission' and version_id = $1 and milestone_id = $2 and milestone_version = $3`,
       [pin.versionId, pin.milestoneId, pin.milestoneVersion],
     );
-    return rows.length > 0;
+    return affected > 0;
   }
 
   async unresolvedSubmissions(manager: EntityManager, versionId: string): Promise<SubmissionPin[]> {
@@ -108,7 +108,7 @@ export class PinsRepository {
        where milestone_deliverables.milestone_version < excluded.milestone_version`,
       [s.milestoneId, s.accountId, s.workspaceId, s.versionId, s.milestoneVersion, s.actorUserId],
     );
-    const released = await queryReturning<{ version_id: string }>(
+    const { rows: released } = await writeQuery<{ version_id: string }>(
       manager,
       `delete from file_version_pins where kind = 'submission' and milestone_id = $1 and milestone_version < $2 returning version_id`,
       [s.milestoneId, s.milestoneVersion],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { queryReturning } from '../sql/query-returning';
+import { writeQuery } from '@fpms/database';
 
 export interface StorageUsage {
   usedBytes: number;
@@ -18,14 +18,13 @@ export class StorageUsageRepository {
   /** Reserves `bytes` for a pending upload if it fits in `quotaBytes`; false if it does not. */
   async reserve(manager: EntityManager, accountId: string, bytes: number, quotaBytes: number): Promise<boolean> {
     await manager.query(`insert into storage_usage (account_id) values ($1) on conflict (account_id) do nothing`, [accountId]);
-    const rows = await queryReturning(
+    const { affected } = await writeQuery(
       manager,
       `update storage_usage set reserved_bytes = reserved_bytes + $2, updated_at = now()
-        where account_id = $1 and used_bytes + reserved_bytes + $2 <= $3
-        returning account_id`,
+        where account_id = $1 and used_bytes + reserved_bytes + $2 <= $3`,
       [accountId, bytes, quotaBytes],
     );
-    return rows.length === 1;
+    return affected === 1;
   }
 
   /** A pending upload became a stored version: its reservation turns into usage. */

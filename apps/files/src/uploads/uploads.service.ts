@@ -6,7 +6,7 @@ import { CreatedUploadView, FileDetailView, FilesEvents, FileVersionReadyData, p
 import { idempotent } from '@fpms/database/idempotency';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { toFileDetailView, toFileView, toVersionView, VersionRow } from '../files/file-rows';
 import { FilesError, FilesErrorCode } from '../files/files.errors';
@@ -41,7 +41,7 @@ export class UploadsService {
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) private readonly env: FilesEnv,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock, PLATFORM_CLOCK } from '@fpms/common/scheduling/clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -30,7 +30,7 @@ export class RefreshTokenPurger implements OnApplicationBootstrap, OnApplication
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: RefreshTokensRepository,
-    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(REFRESH_TOKEN_PURGE_OPTIONS) private readonly options: RefreshTokenPurgeOptions,
   ) {
     this.schedule = new PeriodicTask(RefreshTokenPurger.name, options.intervalMs, () => this.round());

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { writeQuery } from '@fpms/database';
 import { RefreshTokenEntity, RevokedReason } from './entities/refresh-token.entity';
 
 /** Keeps session locks apart from any other advisory lock (two-int form, own key space). */
@@ -77,8 +78,8 @@ export class RefreshTokensRepository {
 
   /** Revokes every token of the family that is not revoked yet; returns how many. */
   async revokeFamily(manager: EntityManager, familyId: string, reason: RevokedReason): Promise<number> {
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [, affected]: [Row[], number] = await manager.query(
+    const { affected } = await writeQuery(
+      manager,
       `update refresh_tokens set revoked_at = now(), revoked_reason = $2 where family_id = $1 and revoked_at is null`,
       [familyId, reason],
     );
@@ -96,7 +97,8 @@ export class RefreshTokensRepository {
     const [{ locked }]: Row[] = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [SESSION_LOCK_NAMESPACE, PURGE_LOCK_KEY]);
     if (!locked) return null;
     // least() ignores nulls: a token ends when it is revoked or when it expires, whichever is first.
-    const [, affected]: [Row[], number] = await manager.query(
+    const { affected } = await writeQuery(
+      manager,
       `delete from refresh_tokens where family_id in (
          select family_id from refresh_tokens
           group by family_id

@@ -5,7 +5,7 @@ import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { Actor } from '../access/actor';
 import { AccountError } from '../accounts/account.errors';
 import { WorkspaceAccess } from '../access/workspace-access';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { DashboardRepository } from './dashboard.repository';
 
 @Injectable()
@@ -14,7 +14,7 @@ export class DashboardService {
     private readonly access: WorkspaceAccess,
     private readonly tx: TenantTransactions,
     private readonly dashboards: DashboardRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** Every member reads it; clients see what they paid (`paid`, `refunded`) next to the freelancer's figures. */

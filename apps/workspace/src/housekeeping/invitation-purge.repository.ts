@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { writeQuery } from '@fpms/database';
 
 /** Purge key (two-int advisory lock form) so one replica purges invitations at a time. */
 const PURGE_LOCK = [0x1a71, 1] as const;
@@ -15,7 +16,8 @@ export class InvitationPurgeRepository {
   async purgeEnded(manager: EntityManager, before: Date, limit: number): Promise<number | null> {
     const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [...PURGE_LOCK]);
     if (!locked) return null;
-    const [, affected]: [unknown, number] = await manager.query(
+    const { affected } = await writeQuery(
+      manager,
       `delete from workspace_invitations where id in (
          select id from workspace_invitations where least(revoked_at, expires_at) < $1 limit $2)`,
       [before, limit],

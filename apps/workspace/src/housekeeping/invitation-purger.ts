@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { WorkspaceEnv } from '../config';
 import { InvitationPurgeRepository } from './invitation-purge.repository';
 
@@ -34,7 +34,7 @@ export class InvitationPurger implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly invitations: InvitationPurgeRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(INVITATION_PURGE_OPTIONS) private readonly options: InvitationPurgeOptions,
   ) {
     this.schedule = new PeriodicTask(InvitationPurger.name, options.intervalMs, () => this.round());

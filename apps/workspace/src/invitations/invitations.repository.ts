@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { WorkspaceSide } from '@fpms/auth/permissions';
 import { InvitationView } from '@fpms/contracts';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { writeQuery } from '@fpms/database';
 
 interface InvitationRow {
   id: string;
@@ -50,9 +52,13 @@ function toInvitation(r: InvitationRow, now: Date): Invitation {
   };
 }
 
+/** Expiry (status, whether a use may still be taken) and revocation times read the injected clock. */
 @Injectable()
 export class InvitationsRepository {
-  constructor(@InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource) {}
+  constructor(
+    @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
 
   async insert(
     manager: EntityManager,
@@ -74,7 +80,7 @@ export class InvitationsRepository {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
       [inv.id, inv.workspaceId, inv.accountId, inv.tokenHash, inv.role, inv.email, inv.maxUses, inv.expiresAt, inv.createdBy, inv.issuerSide],
     );
-    return toInvitation(row, new Date());
+    return toInvitation(row, this.clock.now());
   }
 
   async list(manager: EntityManager, workspaceId: string): Promise<Invitation[]> {
@@ -82,7 +88,7 @@ export class InvitationsRepository {
       `select ${COLUMNS} from workspace_invitations where workspace_id = $1 order by created_at desc, id`,
       [workspaceId],
     );
-    const now = new Date();
+    const now = this.clock.now();
     return rows.map((r) => toInvitation(r, now));
   }
 
@@ -91,15 +97,17 @@ export class InvitationsRepository {
       `select ${COLUMNS} from workspace_invitations where workspace_id = $1 and id = $2 for update`,
       [workspaceId, id],
     );
-    return row ? toInvitation(row, new Date()) : null;
+    return row ? toInvitation(row, this.clock.now()) : null;
   }
 
   async revoke(manager: EntityManager, id: string): Promise<Invitation> {
-    const [[row]]: [InvitationRow[]] = await manager.query(
-      `update workspace_invitations set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${COLUMNS}`,
-      [id],
+    const now = this.clock.now();
+    const { rows: [row] } = await writeQuery<InvitationRow>(
+      manager,
+      `update workspace_invitations set revoked_at = coalesce(revoked_at, $2) where id = $1 returning ${COLUMNS}`,
+      [id, now],
     );
-    return toInvitation(row, new Date());
+    return toInvitation(row, now);
   }
 
   /**
@@ -117,17 +125,19 @@ export class InvitationsRepository {
    * one through and the other sees `uses = max_uses`.
    */
   async takeUse(manager: EntityManager, id: string, email: string): Promise<Invitation | null> {
-    const [rows]: [InvitationRow[]] = await manager.query(
+    const now = this.clock.now();
+    const { rows } = await writeQuery<InvitationRow>(
+      manager,
       `update workspace_invitations set uses = uses + 1
-        where id = $1 and revoked_at is null and expires_at > now() and uses < max_uses and (email is null or email = $2)
+        where id = $1 and revoked_at is null and expires_at > $3 and uses < max_uses and (email is null or email = $2)
         returning ${COLUMNS}`,
-      [id, email],
+      [id, email, now],
     );
-    return rows[0] ? toInvitation(rows[0], new Date()) : null;
+    return rows[0] ? toInvitation(rows[0], now) : null;
   }
 
   async findById(manager: EntityManager, id: string): Promise<Invitation | null> {
     const [row]: InvitationRow[] = await manager.query(`select ${COLUMNS} from workspace_invitations where id = $1`, [id]);
-    return row ? toInvitation(row, new Date()) : null;
+    return row ? toInvitation(row, this.clock.now()) : null;
   }
 }

@@ -8,7 +8,7 @@ import { setTenantContext } from '@fpms/database/tenant-context';
 import { Actor } from '../access/actor';
 import { scopeCan, scopeSide, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { MemberError } from '../members/member.errors';
 import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
@@ -38,7 +38,7 @@ export class InvitationsService {
     private readonly workspaces: WorkspacesRepository,
     private readonly activity: ActivityRecorder,
     @InjectDataSource() private readonly runtime: DataSource,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /**

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
 import { ActivityRecorder } from '../activity/activity-recorder';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { MilestoneFacts } from '../dashboard/dashboard-contributions';
 import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
@@ -50,7 +50,7 @@ export class MilestoneLifecycle {
     private readonly activity: ActivityRecorder,
     private readonly outbox: OutboxWriter,
     private readonly dashboards: DashboardProjector,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async apply(

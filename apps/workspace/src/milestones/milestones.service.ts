@@ -6,7 +6,7 @@ import { MilestoneView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { DeliverablePinner, PinRequest } from './deliverable-pinner';
 import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
@@ -39,7 +39,7 @@ export class MilestonesService {
     private readonly activity: ActivityRecorder,
     private readonly dashboards: DashboardProjector,
     private readonly pinner: DeliverablePinner,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   create(actor: Actor, workspaceId: string, input: CreateMilestoneInput): Promise<MilestoneView> {

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { MilestoneLifecycle } from '../milestones/milestone-lifecycle';
 import { frozen, timerTransition } from '../milestones/milestone-state-machine';
 import { MilestonesRepository, stateOf } from '../milestones/milestones.repository';
@@ -45,7 +45,7 @@ export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationS
     private readonly timers: ReviewTimersRepository,
     private readonly milestones: MilestonesRepository,
     private readonly lifecycle: MilestoneLifecycle,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(REVIEW_TIMER_OPTIONS) private readonly options: ReviewTimerOptions,
   ) {
     this.schedule = new PeriodicTask(ReviewTimerPoller.name, options.pollIntervalMs, () => this.drain());

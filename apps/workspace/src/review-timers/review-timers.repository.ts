@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { writeQuery } from '@fpms/database';
 
 export interface TimerRow {
   milestone_id: string;
@@ -66,7 +67,8 @@ export class ReviewTimersRepository {
    * lease that simply expires.
    */
   async claimDue(system: DataSource, now: Date, leaseMs: number, limit: number): Promise<TimerRow[]> {
-    return system.query(
+    const { rows } = await writeQuery<TimerRow>(
+      system,
       `update milestone_review_timers t
           set claimed_until = $2
         where t.milestone_id in (
@@ -77,6 +79,7 @@ export class ReviewTimersRepository {
                for update skip locked)
       returning t.milestone_id, t.account_id, t.workspace_id, t.due_at, t.next_reminder_at, t.paused_at`,
       [now, new Date(now.getTime() + leaseMs), limit],
-    ).then((result: [TimerRow[], number] | TimerRow[]) => (Array.isArray(result[0]) ? (result[0] as TimerRow[]) : (result as TimerRow[])));
+    );
+    return rows;
   }
 }

@@ -6,7 +6,7 @@ import { TaskStatusView, TaskView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityRecorder } from '../activity/activity-recorder';
-import { Clock, CLOCK } from '../clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { TaskFacts } from '../dashboard/dashboard-contributions';
 import { DashboardProjector } from '../dashboard/dashboard-projector';
 import { TaskError } from './task.errors';
@@ -22,7 +22,7 @@ export class TasksService {
     private readonly tasks: TasksRepository,
     private readonly activity: ActivityRecorder,
     private readonly dashboards: DashboardProjector,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   listStatuses(actor: Actor, workspaceId: string): Promise<{ items: TaskStatusView[] }> {

@@ -1,9 +1,16 @@
-/** The time source of library code that runs on a schedule, injectable so tests move it instead of sleeping. */
-export interface Clock {
-  now(): Date;
+/**
+ * The platform's one time source. Every service reads "now" through the `Clock` its
+ * PlatformModule provides (the abstract class is also the Nest token), so tests move time
+ * instead of sleeping or editing rows: `startPlatform({ clock })` hands every service the
+ * test's clock (MutableClock in libs/testing implements it).
+ */
+export abstract class Clock {
+  abstract now(): Date;
 }
 
-/** Nest token for the platform's clock (PlatformModule provides it; a test passes its own). */
-export const PLATFORM_CLOCK = Symbol('PLATFORM_CLOCK');
-
-export const systemClock = (): Clock => ({ now: () => new Date() });
+/** Wall-clock time; each app gets its own instance, so a test can move one service's without another's. */
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -4,6 +4,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event-envelope';
 import { setTenantContext } from '@fpms/database/tenant-context';
+import { writeQuery } from '@fpms/database/write-query';
 import {
   attemptsFromHeaders,
   consumerDeclarations,
@@ -246,12 +247,11 @@ export class EventConsumer {
         // A concurrent duplicate blocks here on the other transaction's uncommitted key
         // and then sees the conflict, so two copies can never both run the handler.
         // Row count rather than RETURNING: the runtime role then needs INSERT only.
-        const result = await manager.queryRunner!.query(
-          `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing`,
-          [event.id, this.options.consumerName],
-          true,
-        );
-        if (!result.affected) return false;
+        const { affected } = await writeQuery(manager, `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing`, [
+          event.id,
+          this.options.consumerName,
+        ]);
+        if (!affected) return false;
         handlerStarted = true;
         await this.options.handler(event, manager);
         return true;

@@ -1,6 +1,7 @@
 import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { writeQuery } from '@fpms/database/write-query';
 
 /** Rejects with `message` if `promise` has not settled within `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -86,7 +87,7 @@ const PURGE_CHUNK = 5_000;
 export async function deleteInChunks(dataSource: DataSource, sql: string, params: unknown[]): Promise<number> {
   let total = 0;
   for (;;) {
-    const [, deleted] = (await dataSource.query(sql, [...params, PURGE_CHUNK])) as [unknown, number];
+    const { affected: deleted } = await writeQuery(dataSource, sql, [...params, PURGE_CHUNK]);
     total += deleted;
     if (deleted < PURGE_CHUNK) return total;
   }

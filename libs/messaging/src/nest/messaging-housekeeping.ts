@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock, PLATFORM_CLOCK } from '@fpms/common/scheduling/clock';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { MessagingRetention, purgeMessagingTables } from '../events/housekeeping';
@@ -26,7 +26,7 @@ export class MessagingHousekeeping implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
-    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(MESSAGING_HOUSEKEEPING_OPTIONS) private readonly options: MessagingHousekeepingOptions,
   ) {
     this.schedule = new PeriodicTask(MessagingHousekeeping.name, options.intervalMs, () => this.round());

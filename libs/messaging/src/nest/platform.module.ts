@@ -9,7 +9,7 @@ import { HealthModule } from '@fpms/common/health/health.module';
 import { ReadinessProbe } from '@fpms/common/health/readiness-probe';
 import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { Clock, PLATFORM_CLOCK, systemClock } from '@fpms/common/scheduling/clock';
+import { Clock, SystemClock } from '@fpms/common/scheduling/clock';
 import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '../events';
 import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
 import { SERVICE_LOGGER } from '../rpc/service-logger';
@@ -24,7 +24,7 @@ export interface PlatformModuleOptions {
   env: PlatformServiceEnv;
   entities: TypeOrmModuleOptions['entities'];
   keys: KeySet;
-  /** The clock scheduled housekeeping reads (tests pass one they move). */
+  /** The service's one clock (default: the system's); tests pass one they move. */
   clock?: Clock;
 }
 
@@ -62,7 +62,7 @@ export class PlatformModule {
           useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY }),
         },
         OutboxRelayLifecycle,
-        { provide: PLATFORM_CLOCK, useValue: options.clock ?? systemClock() },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
         {
           provide: MESSAGING_HOUSEKEEPING_OPTIONS,
           useValue: { intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000, retention: messagingRetentionFromEnv(env) } satisfies MessagingHousekeepingOptions,
@@ -75,7 +75,7 @@ export class PlatformModule {
           useFactory: (relay: OutboxRelay) => new BrokerConnections().register(relay),
         },
       ],
-      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections, PLATFORM_CLOCK, MessagingHousekeeping],
+      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections, Clock, MessagingHousekeeping],
     };
   }
 }
