@@ -1,5 +1,4 @@
 export * from './errors/app-error';
-export * from './errors/common-error-code';
 export * from './errors/to-app-error';
 export * from './errors/outage';
 export * from './errors/http-exception.filter';

@@ -12,3 +12,4 @@ export * from './events/files.events';
 export * from './events/billing-account.events';
 export * from './rpc/files.rpc';
 export * from './events/event-topology';
+export * from './errors';

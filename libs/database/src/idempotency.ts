@@ -1,6 +1,7 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { AppError } from '@fpms/common/errors/app-error';
 import { CURRENT_USER_ID } from './rls';
+import { IdempotencyErrorCode } from '@fpms/contracts/errors/idempotency.errors';
 
 export const IDEMPOTENCY_TABLE = 'idempotency_keys';
 /** How long a key answers with its first result (Stripe's window); older rows are ignored. */
@@ -20,12 +21,7 @@ export interface IdempotentCaller {
   idempotency?: IdempotencyRequest;
 }
 
-export enum IdempotencyErrorCode {
-  KeyReused = 'idempotency_key_reused',
-  KeyInvalid = 'idempotency_key_invalid',
-}
-
-export class IdempotencyError extends AppError {
+export class IdempotencyError extends AppError<IdempotencyErrorCode> {
   static keyInvalid(): IdempotencyError {
     return new IdempotencyError(400, IdempotencyErrorCode.KeyInvalid, 'Idempotency-Key must be 1 to 255 printable ASCII characters', {
       header: 'Idempotency-Key',

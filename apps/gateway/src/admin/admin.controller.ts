@@ -5,6 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
+import { AccountErrorCode } from '@fpms/contracts/errors';
 
 @Controller('admin')
 @UseGuards(AccessTokenGuard, PlatformAdminGuard)
@@ -17,7 +18,7 @@ export class AdminController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @Req() request: AuthenticatedRequest,
-    @IdParam('accountId', 'account_not_found', 'Account') accountId: string,
+    @IdParam('accountId', AccountErrorCode.AccountNotFound, 'Account') accountId: string,
   ) {
     return this.rpc.call(WorkspaceRpc.adminListAccountWorkspaces, { accountId, reason: overrideReason(request) }, rpcContextFor(p, requestId));
   }

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AppError } from '@fpms/common/errors/app-error';
 import { AuthenticatedRequest } from '../auth/principal';
+import { AccessErrorCode } from '@fpms/contracts/errors';
 
 export const OVERRIDE_HEADER = 'x-admin-override-reason';
 
@@ -9,7 +10,7 @@ export const OVERRIDE_HEADER = 'x-admin-override-reason';
 export class PlatformAdminGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!request.principal?.isPlatformAdmin) throw new AppError(403, 'not_platform_admin', 'Platform admins only');
+    if (!request.principal?.isPlatformAdmin) throw new AppError(403, AccessErrorCode.NotPlatformAdmin, 'Platform admins only');
     return true;
   }
 }
@@ -19,7 +20,7 @@ export function overrideReason(request: AuthenticatedRequest): string {
   const value = request.headers[OVERRIDE_HEADER];
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason.length < 10 || reason.length > 500) {
-    throw new AppError(403, 'admin_override_required', `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`);
+    throw new AppError(403, AccessErrorCode.OverrideRequired, `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`);
   }
   return reason;
 }

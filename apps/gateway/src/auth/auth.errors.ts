@@ -1,11 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { AuthErrorCode } from '@fpms/contracts/errors/auth.errors';
 
-export enum AuthErrorCode {
-  EmailTaken = 'email_taken',
-  InvalidCredentials = 'invalid_credentials',
-}
-
-export class AuthError extends AppError {
+export class AuthError extends AppError<AuthErrorCode> {
   static emailTaken() {
     return new AuthError(409, AuthErrorCode.EmailTaken, 'An account with this email already exists');
   }

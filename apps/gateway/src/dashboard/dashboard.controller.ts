@@ -4,6 +4,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
+import { AccountErrorCode } from '@fpms/contracts/errors';
 
 /** Dashboards come from the workspace service's read models: one primary-key lookup each. */
 @Controller()
@@ -18,7 +19,7 @@ export class DashboardController {
 
   /** The account's own freelancer only (404 for anyone else). */
   @Get('accounts/:accountId/dashboard')
-  account(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @IdParam('accountId', 'account_not_found', 'Account') accountId: string) {
+  account(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @IdParam('accountId', AccountErrorCode.AccountNotFound, 'Account') accountId: string) {
     return this.rpc.call(DashboardRpc.account, { accountId }, rpcContextFor(p, requestId));
   }
 }

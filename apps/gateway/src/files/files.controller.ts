@@ -11,9 +11,10 @@ import { DownloadQueryDto } from './dto/download-query.dto';
 import { ListFilesQueryDto } from './dto/list-files-query.dto';
 import { PinVersionDto } from './dto/pin-version.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { FilesErrorCode } from '@fpms/contracts/errors';
 
-const FileIdParam = () => IdParam('fileId', 'file_not_found', 'File');
-const VersionIdParam = () => IdParam('versionId', 'file_version_not_found', 'File version');
+const FileIdParam = () => IdParam('fileId', FilesErrorCode.FileNotFound, 'File');
+const VersionIdParam = () => IdParam('versionId', FilesErrorCode.VersionNotFound, 'File version');
 
 /** Thin: authenticate, then forward to the files service, which authorizes with the workspace service. */
 @Controller('workspaces/:workspaceId/files')

@@ -6,6 +6,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateInvitationDto } from './dto/create-invitation.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { InvitationErrorCode } from '@fpms/contracts/errors';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -28,7 +29,7 @@ export class InvitationsController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @IdParam('invitationId', 'invitation_not_found', 'Invitation') invitationId: string,
+    @IdParam('invitationId', InvitationErrorCode.NotFound, 'Invitation') invitationId: string,
   ) {
     return this.rpc.call(WorkspaceRpc.revokeInvitation, { workspaceId, invitationId }, rpcContextFor(p, requestId, workspaceId));
   }

@@ -5,8 +5,9 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { ChangeRoleDto } from './dto/change-role.dto';
+import { MemberErrorCode } from '@fpms/contracts/errors';
 
-const MemberIdParam = () => IdParam('userId', 'member_not_found', 'Member');
+const MemberIdParam = () => IdParam('userId', MemberErrorCode.MemberNotFound, 'Member');
 
 @Controller('workspaces/:workspaceId/members')
 @UseGuards(AccessTokenGuard)

@@ -7,8 +7,9 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateMilestoneDto, ListMilestonesQueryDto, MilestoneCommandDto, SubmitMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { MilestoneErrorCode } from '@fpms/contracts/errors';
 
-const MilestoneIdParam = () => IdParam('milestoneId', 'milestone_not_found', 'Milestone');
+const MilestoneIdParam = () => IdParam('milestoneId', MilestoneErrorCode.MilestoneNotFound, 'Milestone');
 
 
 /** Thin: authenticate, then forward to the workspace service, which owns the rules. */

@@ -1,11 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { SessionErrorCode } from '@fpms/contracts/errors/sessions.errors';
 
-export enum SessionErrorCode {
-  InvalidRefreshToken = 'invalid_refresh_token',
-  RefreshTokenReused = 'refresh_token_reused',
-}
-
-export class SessionError extends AppError {
+export class SessionError extends AppError<SessionErrorCode> {
   /** Unknown, malformed, expired or revoked: one answer, so nothing is learnt by probing. */
   static invalidRefreshToken() {
     return new SessionError(401, SessionErrorCode.InvalidRefreshToken, 'Refresh token is invalid or expired');

@@ -6,8 +6,9 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { CreateTaskDto, ListTasksQueryDto, ReplaceTaskStatusesDto, UpdateTaskDto } from './dto/task.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { TaskErrorCode } from '@fpms/contracts/errors';
 
-const TaskIdParam = () => IdParam('taskId', 'task_not_found', 'Task');
+const TaskIdParam = () => IdParam('taskId', TaskErrorCode.TaskNotFound, 'Task');
 
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)

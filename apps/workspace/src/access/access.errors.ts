@@ -1,14 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { AccessErrorCode } from '@fpms/contracts/errors/access.errors';
 
-export enum AccessErrorCode {
-  WorkspaceNotFound = 'workspace_not_found',
-  Forbidden = 'forbidden',
-  NoAccount = 'no_account',
-  OverrideRequired = 'admin_override_required',
-  NotPlatformAdmin = 'not_platform_admin',
-}
-
-export class AccessError extends AppError {
+export class AccessError extends AppError<AccessErrorCode> {
   /** A workspace that does not exist and one the caller is not a member of look the same. */
   static workspaceNotFound(workspaceId: string) {
     return new AccessError(404, AccessErrorCode.WorkspaceNotFound, 'Workspace not found', { workspaceId });

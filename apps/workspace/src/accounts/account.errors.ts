@@ -1,11 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { AccountErrorCode } from '@fpms/contracts/errors/accounts.errors';
 
-export enum AccountErrorCode {
-  AccountNotFound = 'account_not_found',
-  AccountMismatch = 'account_mismatch',
-}
-
-export class AccountError extends AppError {
+export class AccountError extends AppError<AccountErrorCode> {
   static accountNotFound() {
     return new AccountError(404, AccountErrorCode.AccountNotFound, 'Account not found');
   }

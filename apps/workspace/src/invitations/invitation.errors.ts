@@ -1,19 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { InvitationErrorCode } from '@fpms/contracts/errors/invitations.errors';
 
-export enum InvitationErrorCode {
-  NotFound = 'invitation_not_found',
-  Expired = 'invitation_expired',
-  Revoked = 'invitation_revoked',
-  UsedUp = 'invitation_used_up',
-  EmailMismatch = 'invitation_email_mismatch',
-  AlreadyMember = 'already_member',
-  ClientAdminExists = 'workspace_has_client_admin',
-  FreelancerSideMember = 'freelancer_side_member',
-  ClientSideMember = 'client_side_member',
-  ClientRoleNeedsClientAdmin = 'client_role_needs_client_admin',
-}
-
-export class InvitationError extends AppError {
+export class InvitationError extends AppError<InvitationErrorCode> {
   static invitationNotFound() {
     return new InvitationError(404, InvitationErrorCode.NotFound, 'Invitation not found');
   }

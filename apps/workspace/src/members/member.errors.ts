@@ -1,14 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { MemberErrorCode } from '@fpms/contracts/errors/members.errors';
 
-export enum MemberErrorCode {
-  MemberNotFound = 'member_not_found',
-  OwnerIsPermanent = 'owner_is_permanent',
-  OtherSidesRole = 'role_belongs_to_other_side',
-  CrossesSides = 'role_change_crosses_sides',
-  LastClientAdminWithEscrow = 'last_client_admin_with_escrow',
-}
-
-export class MemberError extends AppError {
+export class MemberError extends AppError<MemberErrorCode> {
   static memberNotFound(userId: string) {
     return new MemberError(404, MemberErrorCode.MemberNotFound, 'No such member in this workspace', { userId });
   }

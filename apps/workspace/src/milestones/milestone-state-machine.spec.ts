@@ -1,5 +1,6 @@
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { MilestoneError, MilestoneErrorCode } from './milestone.errors';
+import { MilestoneErrorCode } from '@fpms/contracts/errors';
+import { MilestoneError } from './milestone.errors';
 import {
   billingTransition,
   MilestoneState,

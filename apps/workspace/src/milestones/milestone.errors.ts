@@ -1,16 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { MilestoneErrorCode } from '@fpms/contracts/errors/milestones.errors';
 
-export enum MilestoneErrorCode {
-  MilestoneNotFound = 'milestone_not_found',
-  InvalidTransition = 'invalid_milestone_transition',
-  NotEditable = 'milestone_not_editable',
-  DeliverableRequired = 'deliverable_required',
-  DeliverableRejected = 'deliverable_rejected',
-  StaleVersion = 'milestone_version_conflict',
-  NotDisputeOpener = 'dispute_not_yours',
-}
-
-export class MilestoneError extends AppError {
+export class MilestoneError extends AppError<MilestoneErrorCode> {
   static milestoneNotFound(milestoneId: string) {
     return new MilestoneError(404, MilestoneErrorCode.MilestoneNotFound, 'Milestone not found', { milestoneId });
   }

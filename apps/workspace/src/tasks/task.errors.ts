@@ -1,15 +1,7 @@
 import { AppError } from '@fpms/common/errors/app-error';
+import { TaskErrorCode } from '@fpms/contracts/errors/tasks.errors';
 
-export enum TaskErrorCode {
-  TaskNotFound = 'task_not_found',
-  UnknownStatus = 'unknown_task_status',
-  AssigneeNotMember = 'assignee_not_member',
-  UnknownMilestone = 'unknown_milestone',
-  StatusInUse = 'task_status_in_use',
-  StaleVersion = 'task_version_conflict',
-}
-
-export class TaskError extends AppError {
+export class TaskError extends AppError<TaskErrorCode> {
   static taskNotFound(taskId: string) {
     return new TaskError(404, TaskErrorCode.TaskNotFound, 'Task not found', { taskId });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger as PinoLogger } from 'pino';
-import { CommonErrorCode } from '../errors/common-error-code';
+import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { MAX_HEADER_BYTES } from '../validation/input-guard';
 
 /**

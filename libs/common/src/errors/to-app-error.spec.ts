@@ -1,12 +1,24 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { MilestoneErrorCode, TaskErrorCode } from '@fpms/contracts/errors';
 import { AppError } from './app-error';
 import { toAppError } from './to-app-error';
 
 describe('toAppError', () => {
   it('keeps AppErrors and revives wire errors from other services', () => {
-    const original = new AppError(409, 'milestone_not_fundable', 'No', { id: 1 });
+    const original = new AppError(409, MilestoneErrorCode.InvalidTransition, 'No', { id: 1 });
     expect(toAppError(original)).toBe(original);
-    expect(toAppError(original.toWire())).toMatchObject({ status: 409, code: 'milestone_not_fundable', details: { id: 1 } });
+    expect(toAppError(original.toWire())).toMatchObject({ status: 409, code: 'invalid_milestone_transition', details: { id: 1 } });
+  });
+
+  it('is typed by its code enum: a feature error carries only its own codes, never a string', () => {
+    class TaskError extends AppError<TaskErrorCode> {}
+    expect(new TaskError(404, TaskErrorCode.TaskNotFound, 'x').code).toBe('task_not_found');
+    // @ts-expect-error another feature's code
+    new TaskError(404, MilestoneErrorCode.MilestoneNotFound, 'x');
+    // @ts-expect-error a string literal, even one that is a task code
+    new TaskError(404, 'task_not_found', 'x');
+    // @ts-expect-error not a code at all
+    new AppError(409, 'milestone_not_fundable', 'x');
   });
 
   it('maps body-parser failures to client errors', () => {

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError } from './app-error';
-import { CommonErrorCode } from './common-error-code';
+import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { outageDependency } from './outage';
 
 const codeByStatus: Record<number, CommonErrorCode> = {

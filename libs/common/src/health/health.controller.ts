@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { AppError } from '../errors/app-error';
-import { CommonErrorCode } from '../errors/common-error-code';
+import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { READINESS_PROBES, ReadinessProbe } from './readiness-probe';
 
 const PROBE_TIMEOUT_MS = 2000;

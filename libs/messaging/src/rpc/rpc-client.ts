@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AppError } from '@fpms/common/errors/app-error';
-import { CommonErrorCode } from '@fpms/common/errors/common-error-code';
+import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
 import { RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
 

@@ -1,0 +1,42 @@
+/**
+ * Error codes, one enum per feature: the services that raise them and the gateway that
+ * answers with them use these, never string literals. `AppError<C>` (libs/common) is typed
+ * by its feature's enum.
+ */
+export * from './auth.errors';
+export * from './sessions.errors';
+export * from './access.errors';
+export * from './accounts.errors';
+export * from './members.errors';
+export * from './invitations.errors';
+export * from './milestones.errors';
+export * from './tasks.errors';
+export * from './files.errors';
+export * from './idempotency.errors';
+export * from './common.errors';
+
+import type { AuthErrorCode } from './auth.errors';
+import type { SessionErrorCode } from './sessions.errors';
+import type { AccessErrorCode } from './access.errors';
+import type { AccountErrorCode } from './accounts.errors';
+import type { MemberErrorCode } from './members.errors';
+import type { InvitationErrorCode } from './invitations.errors';
+import type { MilestoneErrorCode } from './milestones.errors';
+import type { TaskErrorCode } from './tasks.errors';
+import type { FilesErrorCode } from './files.errors';
+import type { IdempotencyErrorCode } from './idempotency.errors';
+import type { CommonErrorCode } from './common.errors';
+
+/** Every code the platform answers with. */
+export type ErrorCode =
+  | AuthErrorCode
+  | SessionErrorCode
+  | AccessErrorCode
+  | AccountErrorCode
+  | MemberErrorCode
+  | InvitationErrorCode
+  | MilestoneErrorCode
+  | TaskErrorCode
+  | FilesErrorCode
+  | IdempotencyErrorCode
+  | CommonErrorCode;
