@@ -13,3 +13,4 @@ export * from './events/billing-account.events';
 export * from './rpc/files.rpc';
 export * from './events/event-topology';
 export * from './errors';
+export * from './events/event-schemas';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { FilePurgedData, FilesEvents } from '@fpms/contracts';
+import { FilesEvents } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { writeQuery } from '@fpms/database';
 import { OutboxWriter } from '@fpms/messaging';
@@ -143,7 +143,7 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
     }
     await manager.query(`delete from files where id = $1`, [file.id]);
     await this.usage.release(manager, file.account_id, { used, reserved });
-    await this.outbox.add<FilePurgedData>(manager, {
+    await this.outbox.add(manager, {
       type: FilesEvents.filePurged,
       tenant: { accountId: file.account_id, workspaceId: file.workspace_id },
       aggregateId: file.id,

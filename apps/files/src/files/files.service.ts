@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { DownloadView, FileDeletedData, FileDetailView, FileRestoredData, FilesEvents, FileVersionView, FileView } from '@fpms/contracts';
+import { DownloadView, FileDetailView, FilesEvents, FileVersionView, FileView } from '@fpms/contracts';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
 import { Clock } from '@fpms/common/scheduling/clock';
@@ -77,7 +77,7 @@ export class FilesService {
         const purgeAfter = new Date(now.getTime() + this.env.FILES_RESTORE_WINDOW_HOURS * 3_600_000);
         await this.files.markDeleted(manager, input.fileId, caller.userId, now, purgeAfter);
         const revision = await this.files.bumpRevision(manager, input.fileId);
-        await this.outbox.add<FileDeletedData>(manager, {
+        await this.outbox.add(manager, {
           type: FilesEvents.fileDeleted,
           tenant: { accountId: grant.accountId, workspaceId: grant.workspaceId },
           aggregateId: input.fileId,
@@ -100,7 +100,7 @@ export class FilesService {
         if (file.purge_after!.getTime() <= this.clock.now().getTime()) throw FilesError.restoreWindowExpired();
         await this.files.markRestored(manager, input.fileId);
         const revision = await this.files.bumpRevision(manager, input.fileId);
-        await this.outbox.add<FileRestoredData>(manager, {
+        await this.outbox.add(manager, {
           type: FilesEvents.fileRestored,
           tenant: { accountId: grant.accountId, workspaceId: grant.workspaceId },
           aggregateId: input.fileId,

@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { z } from 'zod';
-import { EventEnvelope } from '@fpms/contracts';
+import { EventEnvelope, milestoneEventDataSchema } from '@fpms/contracts';
 import { EventSubscriber, PermanentEventError } from '@fpms/messaging';
 import { PinsRepository } from './pins.repository';
-
-/** What this projection reads of a `workspace.milestone.*` event: every one carries the milestone's current deliverable. */
-const milestoneStateSchema = z.object({
-  milestoneId: z.uuid(),
-  workspaceId: z.uuid(),
-  deliverableFileVersionId: z.uuid().nullable(),
-  actorUserId: z.uuid().nullable().optional(),
-});
 
 /**
  * Keeps `milestone_deliverables` at the newest state the workspace service published for
@@ -24,7 +15,9 @@ export class MilestoneDeliverablesSubscriber implements EventSubscriber {
   constructor(private readonly pins: PinsRepository) {}
 
   async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
-    const parsed = milestoneStateSchema.safeParse(event.data);
+    // Every `workspace.milestone.*` event carries the milestone's current deliverable (the contract's schema;
+    // the consumer already checked it, this projection also checks that it names its own aggregate).
+    const parsed = milestoneEventDataSchema.safeParse(event.data);
     if (!parsed.success || parsed.data.milestoneId !== event.aggregateId || (event.tenant.workspaceId && event.tenant.workspaceId !== parsed.data.workspaceId)) {
       throw new PermanentEventError(`invalid ${event.type} payload`);
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { CreatedUploadView, FileDetailView, FilesEvents, FileVersionReadyData, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
+import { CreatedUploadView, FileDetailView, FilesEvents, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
 import { idempotent } from '@fpms/database/idempotency';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
@@ -200,7 +200,7 @@ export class UploadsService {
           won = true;
           await this.usage.commitReservation(manager, grant.accountId, Number(locked.size_bytes));
           const revision = await this.files.bumpRevision(manager, input.fileId);
-          await this.outbox.add<FileVersionReadyData>(manager, {
+          await this.outbox.add(manager, {
             type: FilesEvents.versionReady,
             tenant: { accountId: grant.accountId, workspaceId: grant.workspaceId },
             aggregateId: input.fileId,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountCreatedData, AccountView, WorkspaceEvents } from '@fpms/contracts';
+import { AccountView, WorkspaceEvents } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { OutboxWriter } from '@fpms/messaging';
 import { Actor } from '../access/actor';
@@ -42,7 +42,7 @@ export class AccountsService {
           after: { name: account.name, plan: account.plan },
           requestId: actor.requestId,
         });
-        await this.outbox.add<AccountCreatedData>(manager, {
+        await this.outbox.add(manager, {
           type: WorkspaceEvents.accountCreated,
           tenant: { accountId: account.id },
           aggregateId: account.id,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { manageSideAction, sideOf, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
-import { MemberChangedData, MemberView, WorkspaceEvents } from '@fpms/contracts';
+import { MemberEventType, MemberView, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
 import { Actor } from '../access/actor';
 import { FormerClientsRepository } from '../access/former-clients.repository';
@@ -71,7 +71,7 @@ export class MembersService {
     actor: Actor,
     scope: Pick<WorkspaceScope, 'accountId' | 'workspaceId'>,
     action: string,
-    eventType: string,
+    eventType: MemberEventType,
     userId: string,
     previousRole: WorkspaceRole | null,
     role: WorkspaceRole | null,
@@ -87,7 +87,7 @@ export class MembersService {
       after: role ? { role } : undefined,
       requestId: actor.requestId,
     });
-    await this.outbox.add<MemberChangedData>(manager, {
+    await this.outbox.add(manager, {
       type: eventType,
       tenant: { accountId: scope.accountId, workspaceId: scope.workspaceId },
       aggregateId: `${scope.workspaceId}:${userId}`,

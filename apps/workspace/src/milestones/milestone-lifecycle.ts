@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
+import { MilestoneEventData, MilestoneEventType, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
 import { ActivityRecorder } from '../activity/activity-recorder';
 import { Clock } from '@fpms/common/scheduling/clock';
@@ -17,7 +17,7 @@ export type TransitionCause =
   | { kind: 'review_timer' }
   | { kind: 'billing'; eventId: string; eventType: string; requestId?: string; billingVersion: number };
 
-const EVENT_OF: Partial<Record<MilestoneCommand, string>> = {
+const EVENT_OF: Partial<Record<MilestoneCommand, MilestoneEventType>> = {
   propose: WorkspaceEvents.milestoneProposed,
   decline: WorkspaceEvents.milestoneDeclined,
   accept: WorkspaceEvents.milestoneAccepted,
@@ -131,7 +131,14 @@ export class MilestoneLifecycle {
     }
   }
 
-  private async publish(manager: EntityManager, m: MilestoneRow, type: string, previousStatus: string | null, cause: TransitionCause, note?: string): Promise<void> {
+  private async publish(
+    manager: EntityManager,
+    m: MilestoneRow,
+    type: MilestoneEventType,
+    previousStatus: MilestoneEventData['previousStatus'],
+    cause: TransitionCause,
+    note?: string,
+  ): Promise<void> {
     const data: MilestoneEventData = {
       milestoneId: m.id,
       workspaceId: m.workspace_id,
@@ -147,7 +154,7 @@ export class MilestoneLifecycle {
       ...(m.status === 'submitted' ? { reviewDueAt: m.review_due_at ? new Date(m.review_due_at).toISOString() : null } : {}),
       ...(note ? { note } : {}),
     };
-    await this.outbox.add<MilestoneEventData>(manager, {
+    await this.outbox.add(manager, {
       type,
       tenant: { accountId: m.account_id, workspaceId: m.workspace_id },
       aggregateId: m.id,

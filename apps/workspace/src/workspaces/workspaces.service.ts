@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { MyWorkspaceView, WorkspaceCreatedData, WorkspaceEvents } from '@fpms/contracts';
+import { MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { OutboxWriter } from '@fpms/messaging';
 import { AccessError } from '../access/access.errors';
@@ -47,7 +47,7 @@ export class WorkspacesService {
       });
       await this.dashboards.workspaceCreated(manager, scope);
       await this.membersService.recordChange(manager, actor, scope, 'member.joined', WorkspaceEvents.memberAdded, actor.userId, null, 'owner');
-      await this.outbox.add<WorkspaceCreatedData>(manager, {
+      await this.outbox.add(manager, {
         type: WorkspaceEvents.workspaceCreated,
         tenant: scope,
         aggregateId: id,

@@ -17,3 +17,8 @@ export const accountPlanChangedDataSchema = z.object({
   previousPlan: planIdSchema.nullable().optional(),
 });
 export type AccountPlanChangedData = z.infer<typeof accountPlanChangedDataSchema>;
+
+/** The data schema of each account-level billing event type. */
+export const billingAccountEventDataSchemas = {
+  [BillingAccountEvents.accountPlanChanged]: accountPlanChangedDataSchema,
+} as const;

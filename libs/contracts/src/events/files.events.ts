@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Events the files service publishes through its outbox. Envelope: `tenant = { accountId,
  * workspaceId }`, `aggregateId` = the file id, `aggregateVersion` = the file's version
@@ -14,32 +16,44 @@ export const FilesEvents = {
   filePurged: 'files.file.purged',
 } as const;
 
-export interface FileVersionReadyData {
-  fileId: string;
-  versionId: string;
-  workspaceId: string;
-  number: number;
-  name: string;
-  size: number;
-  contentType: string;
-  uploadedBy: string;
-}
+export const fileVersionReadyDataSchema = z.object({
+  fileId: z.uuid(),
+  versionId: z.uuid(),
+  workspaceId: z.uuid(),
+  number: z.number().int().positive(),
+  name: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  contentType: z.string().min(1),
+  uploadedBy: z.uuid(),
+});
+export type FileVersionReadyData = z.infer<typeof fileVersionReadyDataSchema>;
 
-export interface FileDeletedData {
-  fileId: string;
-  workspaceId: string;
-  deletedBy: string;
-  restorableUntil: string;
-}
+export const fileDeletedDataSchema = z.object({
+  fileId: z.uuid(),
+  workspaceId: z.uuid(),
+  deletedBy: z.uuid(),
+  restorableUntil: z.iso.datetime({ offset: true }),
+});
+export type FileDeletedData = z.infer<typeof fileDeletedDataSchema>;
 
-export interface FileRestoredData {
-  fileId: string;
-  workspaceId: string;
-  restoredBy: string;
-}
+export const fileRestoredDataSchema = z.object({
+  fileId: z.uuid(),
+  workspaceId: z.uuid(),
+  restoredBy: z.uuid(),
+});
+export type FileRestoredData = z.infer<typeof fileRestoredDataSchema>;
 
-export interface FilePurgedData {
-  fileId: string;
-  workspaceId: string;
-  versionIds: string[];
-}
+export const filePurgedDataSchema = z.object({
+  fileId: z.uuid(),
+  workspaceId: z.uuid(),
+  versionIds: z.array(z.uuid()),
+});
+export type FilePurgedData = z.infer<typeof filePurgedDataSchema>;
+
+/** The data schema of each files event type: one definition for producer and consumers. */
+export const filesEventDataSchemas = {
+  [FilesEvents.versionReady]: fileVersionReadyDataSchema,
+  [FilesEvents.fileDeleted]: fileDeletedDataSchema,
+  [FilesEvents.fileRestored]: fileRestoredDataSchema,
+  [FilesEvents.filePurged]: filePurgedDataSchema,
+} as const;

@@ -1,3 +1,8 @@
+import { z } from 'zod';
+import { MILESTONE_STATUS_VALUES } from '../rpc/milestones.rpc';
+import { WORKSPACE_ROLE_VALUES } from '../rpc/workspace.rpc';
+import { currencySchema } from './billing.events';
+
 /** Events the workspace service publishes through its outbox. */
 export const WorkspaceEvents = {
   accountCreated: 'workspace.account.created',
@@ -22,46 +27,75 @@ export const WorkspaceEvents = {
   milestoneReviewReminder: 'workspace.milestone.review_reminder',
 } as const;
 
+const milestoneStatus = z.enum(MILESTONE_STATUS_VALUES);
+const role = z.enum(WORKSPACE_ROLE_VALUES);
+
 /**
  * Data of every `workspace.milestone.*` event. The envelope's aggregateId is the milestone
  * id and aggregateVersion the milestone's version after the change.
  */
-export interface MilestoneEventData {
-  milestoneId: string;
-  workspaceId: string;
-  accountId: string;
-  title: string;
+export const milestoneEventDataSchema = z.object({
+  milestoneId: z.uuid(),
+  workspaceId: z.uuid(),
+  accountId: z.uuid(),
+  title: z.string().min(1),
   /** Integer minor units. */
-  amount: number;
-  currency: string;
-  status: string;
-  previousStatus: string | null;
+  amount: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  currency: currencySchema,
+  status: milestoneStatus,
+  previousStatus: milestoneStatus.nullable(),
   /** Null when the system acted (auto-approval, reminders). */
-  actorUserId: string | null;
-  deliverableFileVersionId: string | null;
+  actorUserId: z.uuid().nullable(),
+  /** The version the milestone references now (null before its first submission). */
+  deliverableFileVersionId: z.uuid().nullable(),
   /** On approval: who approved. */
-  approvedBy?: 'client' | 'auto';
+  approvedBy: z.enum(['client', 'auto']).optional(),
   /** While submitted: when silence becomes approval. */
-  reviewDueAt?: string | null;
-  note?: string;
-}
+  reviewDueAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  note: z.string().optional(),
+});
+export type MilestoneEventData = z.infer<typeof milestoneEventDataSchema>;
 
-export interface WorkspaceCreatedData {
-  workspaceId: string;
-  accountId: string;
-  name: string;
-  createdBy: string;
-}
+export const workspaceCreatedDataSchema = z.object({
+  workspaceId: z.uuid(),
+  accountId: z.uuid(),
+  name: z.string().min(1),
+  createdBy: z.uuid(),
+});
+export type WorkspaceCreatedData = z.infer<typeof workspaceCreatedDataSchema>;
 
-export interface AccountCreatedData {
-  accountId: string;
-  name: string;
-  plan: string;
-}
+export const accountCreatedDataSchema = z.object({
+  accountId: z.uuid(),
+  name: z.string().min(1),
+  /** The plan the account starts on (consumers fall back to the default for a plan they do not know). */
+  plan: z.string().min(1),
+});
+export type AccountCreatedData = z.infer<typeof accountCreatedDataSchema>;
 
-export interface MemberChangedData {
-  workspaceId: string;
-  userId: string;
-  role: string | null;
-  previousRole: string | null;
-}
+/** `workspace.member.added|removed|role_changed`: `role` is null once removed, `previousRole` null on joining. */
+export const memberChangedDataSchema = z.object({
+  workspaceId: z.uuid(),
+  userId: z.uuid(),
+  role: role.nullable(),
+  previousRole: role.nullable(),
+});
+export type MemberChangedData = z.infer<typeof memberChangedDataSchema>;
+
+type Values<T> = T[keyof T];
+type WorkspaceEventType = Values<typeof WorkspaceEvents>;
+/** The `workspace.milestone.*` types. */
+export type MilestoneEventType = Extract<WorkspaceEventType, `workspace.milestone.${string}`>;
+/** The `workspace.member.*` types. */
+export type MemberEventType = Extract<WorkspaceEventType, `workspace.member.${string}`>;
+
+const milestoneEventTypes = Object.values(WorkspaceEvents).filter((t): t is MilestoneEventType => t.startsWith('workspace.milestone.'));
+
+/** The data schema of each workspace event type: one definition for producer and consumers. */
+export const workspaceEventDataSchemas = {
+  [WorkspaceEvents.accountCreated]: accountCreatedDataSchema,
+  [WorkspaceEvents.workspaceCreated]: workspaceCreatedDataSchema,
+  [WorkspaceEvents.memberAdded]: memberChangedDataSchema,
+  [WorkspaceEvents.memberRemoved]: memberChangedDataSchema,
+  [WorkspaceEvents.memberRoleChanged]: memberChangedDataSchema,
+  ...(Object.fromEntries(milestoneEventTypes.map((t) => [t, milestoneEventDataSchema])) as Record<MilestoneEventType, typeof milestoneEventDataSchema>),
+};

@@ -4,8 +4,7 @@ import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { deadLetterQueueName } from './event-topology';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox-writer';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, recordApplied, sleep, waitFor } from './test-support/events-harness';
+import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, sleep, waitFor } from './test-support/events-harness';
 
 /**
  * Phase 2 (serial): a real broker restart in the middle of a 5,000-event stream. Nothing
@@ -74,7 +73,7 @@ describe('events across a broker restart (disruptive)', () => {
       if (!consumer?.isConnected()) seenDown.consumer = true;
     }, 50);
 
-    const writer = new OutboxWriter();
+    const writer = testOutboxWriter();
     const t0 = Date.now();
     let written = 0;
     let restart: Promise<void> | undefined;

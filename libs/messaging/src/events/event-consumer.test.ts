@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventEnvelope } from '@fpms/contracts/events/event-envelope';
-import { EventConsumer, EventHandler, PermanentEventError } from './event-consumer';
+import { EventConsumer, EventConsumerOptions, EventHandler, PermanentEventError } from './event-consumer';
 import { deadLetterQueueName } from './event-topology';
 import { BrokerProbe, createEventsTestDb, EventsTestDb, handmadeEnvelope, recordApplied, sleep, TEST_ACCOUNT, waitFor } from './test-support/events-harness';
 
@@ -16,7 +17,7 @@ describe('EventConsumer (integration)', () => {
   const appliedRows = async (eventId: string): Promise<number> =>
     Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
 
-  async function startConsumer(label: string, handler: EventHandler, extra: { maxAttempts?: number; retryDelaysMs?: number[] } = {}) {
+  async function startConsumer(label: string, handler: EventHandler, extra: Pick<EventConsumerOptions, 'maxAttempts' | 'retryDelaysMs' | 'dataSchemaFor'> = {}) {
     const queue = broker.consumerQueue(label);
     const consumer = new EventConsumer({
       dataSource: env.dataSource,
@@ -136,6 +137,40 @@ describe('EventConsumer (integration)', () => {
     expect(JSON.parse(dead.content.toString())).toEqual(poison);
     expect(await appliedRows(poison.id)).toBe(0);
     for (const id of goodIds) expect(attempts.get(id)).toBe(1);
+  });
+
+  it("parses data with its type's schema: the handler gets the parsed data, an invalid payload or a type without a schema is dead-lettered", async () => {
+    const seen: unknown[] = [];
+    const schema = z.object({ note: z.string().min(1), count: z.number().int().default(1) });
+    const { queue, routingKey } = await startConsumer(
+      'payload',
+      async (event, manager) => {
+        seen.push(event.data);
+        await recordApplied(manager, event, 'payload');
+      },
+      { dataSchemaFor: (type) => (type === 'testsvc.payload.happened' ? schema : undefined) },
+    );
+    const dlq = deadLetterQueueName(queue);
+    const invalid = handmadeEnvelope({ type: routingKey, data: { note: 42 } });
+    const unknownType = handmadeEnvelope({ type: 'testsvc.payload.unheard_of', data: { note: 'x' } });
+    const valid = handmadeEnvelope({ type: routingKey, data: { note: 'fine' } });
+    await publishEnvelope(routingKey, invalid);
+    await publishEnvelope(unknownType.type, unknownType);
+    await publishEnvelope(routingKey, valid);
+
+    await waitFor('valid applied', async () => (await appliedRows(valid.id)) === 1);
+    await waitFor('two in the DLQ', async () => (await broker.messageCount(dlq)) === 2);
+    const dead = await broker.drain(dlq);
+    const byId = new Map(dead.map((m) => [m.properties.messageId, m.properties.headers ?? {}]));
+    expect(byId.get(invalid.id)?.['x-dead-letter-reason']).toBe('invalid-payload');
+    expect(String(byId.get(invalid.id)?.['x-last-error'])).toMatch(/note/);
+    expect(byId.get(unknownType.id)?.['x-dead-letter-reason']).toBe('invalid-payload');
+    expect(String(byId.get(unknownType.id)?.['x-last-error'])).toMatch(/no data schema/);
+    // Neither reached the handler, nor the inbox: a redelivery would be refused the same way.
+    expect(seen).toEqual([{ note: 'fine', count: 1 }]);
+    expect(await appliedRows(invalid.id)).toBe(0);
+    const inbox = await env.dataSource.query(`select message_id from inbox_messages where message_id = any($1::uuid[])`, [[invalid.id, unknownType.id]]);
+    expect(inbox).toEqual([]);
   });
 
   it('sends invalid messages and permanent errors straight to the DLQ and keeps consuming', async () => {

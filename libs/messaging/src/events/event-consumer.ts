@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
+import type { z } from 'zod';
 import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event-envelope';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { writeQuery } from '@fpms/database/write-query';
@@ -49,6 +50,13 @@ export interface EventConsumerOptions {
   /** Delay before each retry (default 1 s, 5 s, 30 s, 2 min). */
   retryDelaysMs?: number[];
   handler: EventHandler;
+  /**
+   * The schema of each type's `data` (the platform's consumers: EVENT_DATA_SCHEMAS in
+   * libs/contracts). Given, the consumer parses `data` with it before the handler sees the
+   * event (the handler gets the parsed data); a type without a schema or data that fails
+   * goes straight to the DLQ (`invalid-payload`: retrying cannot fix it).
+   */
+  dataSchemaFor?: (type: string) => z.ZodType | undefined;
   /** Confirm timeout for moving a message to a retry queue or the DLQ (default 10 s). */
   publishTimeoutMs?: number;
   /** How long start() waits for the broker before returning and retrying in the background (default 10 s). */
@@ -238,7 +246,17 @@ export class EventConsumer {
       });
       return;
     }
-    const event = parsed.event;
+    const payload = this.parseData(parsed.event);
+    if (!payload.ok) {
+      this.logger.error(`invalid ${parsed.event.type} ${parsed.event.id} moved to ${this.dlq}: ${payload.error}`);
+      await this.divert(ch, msg, this.dlq, {
+        [EventHeaders.DeadLetterReason]: 'invalid-payload' satisfies DeadLetterReason,
+        [EventHeaders.LastError]: payload.error,
+        [EventHeaders.Attempt]: failedBefore,
+      });
+      return;
+    }
+    const event = payload.event;
     const attempt = failedBefore + 1;
     let handlerStarted = false;
     try {
@@ -270,6 +288,19 @@ export class EventConsumer {
       }
       await this.onHandlerFailure(ch, msg, event, attempt, err);
     }
+  }
+
+  /** `data` checked against its type's schema (when the consumer has schemas). */
+  private parseData(event: EventEnvelope): Parsed {
+    if (!this.options.dataSchemaFor) return { ok: true, event };
+    const schema = this.options.dataSchemaFor(event.type);
+    if (!schema) return { ok: false, error: `no data schema for event type ${event.type}` };
+    const result = schema.safeParse(event.data);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return { ok: false, error: `invalid data: ${issues}`.slice(0, 1000) };
+    }
+    return { ok: true, event: { ...event, data: result.data } };
   }
 
   private async onHandlerFailure(ch: ConfirmChannel, msg: ConsumeMessage, event: EventEnvelope, attempt: number, err: unknown): Promise<void> {

@@ -23,7 +23,7 @@ export const EventHeaders = {
   Consumer: 'x-consumer',
 } as const;
 
-export type DeadLetterReason = 'invalid-envelope' | 'max-attempts' | 'permanent-error';
+export type DeadLetterReason = 'invalid-envelope' | 'invalid-payload' | 'max-attempts' | 'permanent-error';
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = DEFAULT_EVENT_RETRY_DELAYS_MS;
 

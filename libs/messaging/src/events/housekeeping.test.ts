@@ -3,8 +3,7 @@ import { testAmqpUrl } from '@fpms/testing/env';
 import { MutableClock } from '@fpms/testing/mutable-clock';
 import { MessagingHousekeeping } from '../nest/messaging-housekeeping';
 import { EventConsumer } from './event-consumer';
-import { OutboxWriter } from './outbox-writer';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, handmadeEnvelope, newTestEvent, recordApplied, waitFor } from './test-support/events-harness';
+import { BrokerProbe, createEventsTestDb, EventsTestDb, handmadeEnvelope, newTestEvent, testOutboxWriter, recordApplied, waitFor } from './test-support/events-harness';
 
 const DAY = 86_400_000;
 
@@ -13,7 +12,7 @@ const DAY = 86_400_000;
  * clock moved instead of waiting days. Retention as the defaults: 7 days sent, 30 days inbox.
  */
 describe('messaging housekeeping (integration)', () => {
-  const writer = new OutboxWriter();
+  const writer = testOutboxWriter();
   const retention = { sentOutboxMs: 7 * DAY, inboxMs: 30 * DAY };
   let env: EventsTestDb;
   const housekeeper = (ds: DataSource, clock: MutableClock) => new MessagingHousekeeping(ds, clock, { intervalMs: 0, retention });

@@ -3,8 +3,7 @@ import { EventTopology } from '@fpms/contracts/events/event-topology';
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox-writer';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, recordApplied, waitFor } from './test-support/events-harness';
+import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, waitFor } from './test-support/events-harness';
 
 /**
  * The relay declares the whole topology before it publishes, and publishes `mandatory`:
@@ -12,7 +11,7 @@ import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, recordAppl
  * neither dropped nor marked sent. Real PostgreSQL and RabbitMQ.
  */
 describe('OutboxRelay with a declared topology (integration)', () => {
-  const writer = new OutboxWriter();
+  const writer = testOutboxWriter();
   let env: EventsTestDb;
   let broker: BrokerProbe;
   let topology: EventTopology;

@@ -1,8 +1,7 @@
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox-writer';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, recordApplied, sleep, TEST_ACCOUNT, waitFor } from './test-support/events-harness';
+import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, sleep, TEST_ACCOUNT, waitFor } from './test-support/events-harness';
 
 /**
  * Outbox → relay → broker → consumer against the real PostgreSQL and RabbitMQ.
@@ -10,7 +9,7 @@ import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, recordAppl
  * to the exchange counts published copies without any dedupe in the way.
  */
 describe('OutboxRelay (integration)', () => {
-  const writer = new OutboxWriter();
+  const writer = testOutboxWriter();
   let env: EventsTestDb;
   let broker: BrokerProbe;
   let consumer: EventConsumer;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { EventConsumer } from '../events';
 import { BrokerConnections } from './broker-connections';
 import { EVENT_TOPOLOGY, eventConsumerDefinition, EventTopology } from '@fpms/contracts/events/event-topology';
+import { eventDataSchema } from '@fpms/contracts/events/event-schemas';
 import { EventSubscriber, EventSubscriptions } from './event-subscriptions';
 
 /**
@@ -49,6 +50,8 @@ export function eventConsumerProviders(service: string, amqpUrl: string, events:
           bindings: [...definition.bindings],
           consumerName: service,
           retryDelaysMs: [...definition.retryDelaysMs],
+          // Every subscriber gets data parsed with the one schema its producer wrote against.
+          dataSchemaFor: eventDataSchema,
           handler: (event, manager) => subscriber.handle(event, manager),
         }),
     },

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { EventEnvelope, NewEvent } from '@fpms/contracts/events/event-envelope';
 import { testAmqpUrl, uniqueName } from '@fpms/testing/env';
 import { createScratchDatabase, ScratchDatabase } from '@fpms/testing/scratch-database';
 import { CreateMessagingTables1732300000000 } from '../messaging-tables.migration';
 import { deadLetterQueueName, retryQueueName } from '../event-topology';
+import { OutboxWriter } from '../outbox-writer';
 
 /**
  * Shared set-up for the events integration tests: a scratch database with the messaging
@@ -71,6 +73,11 @@ export async function recordApplied(manager: EntityManager, event: EventEnvelope
      values ($1, $2, $3, $4, current_setting('app.account_id', true))`,
     [event.id, consumer, event.type, event.aggregateId],
   );
+}
+
+/** These tests publish made-up types (`testsvc.*`), so their writer takes any type with any data. */
+export function testOutboxWriter(): OutboxWriter<Record<string, z.ZodType>> {
+  return new OutboxWriter(() => z.unknown());
 }
 
 export const TEST_ACCOUNT = '7b0c6f5e-2a51-4a53-9d0e-6a1f7f6f0a01';
