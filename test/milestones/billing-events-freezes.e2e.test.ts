@@ -70,7 +70,7 @@ describe('chargebacks and in-app disputes', () => {
 
     // Far past the review window: the timer stays paused, nothing auto-approves.
     clock.advance(30 * DAY);
-    expect((await poller().pollOnce()).approved).toBe(0);
+    expect((await poller().runOnce()).approved).toBe(0);
     expect((await ms.get(e.client, m.id)).body.status).toBe('disputed');
 
     // Billing closes it, won: review resumes with the 5 days that were left, and the client can approve.
@@ -96,7 +96,7 @@ describe('chargebacks and in-app disputes', () => {
     await send(BillingEvents.milestoneDisputeClosed, m, 3, { outcome: 'won', money: { ...chargeback, disputed: 0 } });
     expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'disputed', reviewDueAt: null, freezes: { dispute: { openedBy: e.client.userId }, chargeback: false } });
     clock.advance(30 * DAY);
-    expect((await poller().pollOnce()).approved).toBe(0);
+    expect((await poller().runOnce()).approved).toBe(0);
     expect((await ms.act(e.client, m.id, 'approve')).status).toBe(409);
     // The freelancer cannot withdraw the client's dispute (no permission to decide).
     expect((await ms.act(e.freelancer, m.id, 'withdraw-dispute')).status).toBe(403);

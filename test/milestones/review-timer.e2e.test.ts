@@ -44,22 +44,22 @@ describe('review timers', () => {
       const start = clock.now();
       const m = await submitted(14);
       expect(m.reviewDueAt).toBe(new Date(start.getTime() + 14 * DAY).toISOString());
-      expect(await poller().pollOnce()).toEqual({ approved: 0, reminded: 0, skipped: 0 });
+      expect(await poller().runOnce()).toEqual({ approved: 0, reminded: 0, skipped: 0 });
 
       clock.advance(11 * DAY + 1000);
-      expect(await poller().pollOnce()).toMatchObject({ approved: 0, reminded: 1 });
-      expect(await poller().pollOnce()).toMatchObject({ reminded: 0 });
+      expect(await poller().runOnce()).toMatchObject({ approved: 0, reminded: 1 });
+      expect(await poller().runOnce()).toMatchObject({ reminded: 0 });
       clock.advance(2 * DAY);
-      expect(await poller().pollOnce()).toMatchObject({ approved: 0, reminded: 1 });
+      expect(await poller().runOnce()).toMatchObject({ approved: 0, reminded: 1 });
       expect((await ms.get(e.client, m.id)).body.status).toBe('submitted');
 
       clock.advance(DAY - 2000);
-      expect(await poller().pollOnce()).toMatchObject({ approved: 0 });
+      expect(await poller().runOnce()).toMatchObject({ approved: 0 });
       clock.advance(1000);
-      expect(await poller().pollOnce()).toMatchObject({ approved: 1 });
+      expect(await poller().runOnce()).toMatchObject({ approved: 1 });
       const after = (await ms.get(e.client, m.id)).body;
       expect(after).toMatchObject({ status: 'approved', approvedBy: 'auto', approvedAt: clock.now().toISOString(), reviewDueAt: null });
-      expect(await poller().pollOnce()).toEqual({ approved: 0, reminded: 0, skipped: 0 });
+      expect(await poller().runOnce()).toEqual({ approved: 0, reminded: 0, skipped: 0 });
 
       const events = await tap.waitFor((ev) => ev.filter((x) => x.body.aggregateId === m.id).length === 3);
       const mine = events.filter((x) => x.body.aggregateId === m.id);
@@ -79,14 +79,14 @@ describe('review timers', () => {
     clock.advance(4 * DAY);
     await ms.act(e.client, m.id, 'request-changes');
     clock.advance(10 * DAY);
-    expect((await poller().pollOnce()).approved).toBe(0);
+    expect((await poller().runOnce()).approved).toBe(0);
     const again = await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: FILE_VERSION() });
     expect(again.body.reviewDueAt).toBe(new Date(clock.now().getTime() + 5 * DAY).toISOString());
     clock.advance(5 * DAY - 1000);
-    await poller().pollOnce();
+    await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body.status).toBe('submitted');
     clock.advance(1000);
-    await poller().pollOnce();
+    await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body.status).toBe('approved');
   });
 
@@ -96,17 +96,17 @@ describe('review timers', () => {
     const disputed = await ms.act(e.client, m.id, 'dispute', { note: 'Not what we agreed' });
     expect(disputed.body).toMatchObject({ status: 'disputed', reviewDueAt: null });
     clock.advance(30 * DAY);
-    expect((await poller().pollOnce()).approved).toBe(0);
+    expect((await poller().runOnce()).approved).toBe(0);
     expect((await ms.get(e.client, m.id)).body.status).toBe('disputed');
 
     const resumed = await ms.act(e.client, m.id, 'withdraw-dispute');
     expect(resumed.body.status).toBe('submitted');
     expect(resumed.body.reviewDueAt).toBe(new Date(clock.now().getTime() + 4 * DAY).toISOString());
     clock.advance(4 * DAY - HOUR);
-    await poller().pollOnce();
+    await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body.status).toBe('submitted');
     clock.advance(HOUR);
-    await poller().pollOnce();
+    await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'approved', approvedBy: 'auto' });
   });
 
@@ -116,12 +116,12 @@ describe('review timers', () => {
     const opened = await billing.milestone(BillingEvents.milestoneDisputed, m, 2);
     await waitForInbox(system, [opened.id]);
     clock.advance(20 * DAY);
-    expect((await poller().pollOnce()).approved).toBe(0);
+    expect((await poller().runOnce()).approved).toBe(0);
     const won = await billing.milestone(BillingEvents.milestoneDisputeClosed, m, 3, { outcome: 'won' });
     await waitForInbox(system, [won.id]);
     expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'submitted', reviewDueAt: new Date(clock.now().getTime() + DAY).toISOString() });
     clock.advance(DAY);
-    await poller().pollOnce();
+    await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body.status).toBe('approved');
   });
 
@@ -133,7 +133,7 @@ describe('review timers', () => {
       for (let i = 0; i < 6; i++) ids.push((await submitted(2)).id);
       clock.advance(2 * DAY);
       // One pass per replica, concurrently (a second call on the same replica would share its pass).
-      const results = await Promise.all([poller().pollOnce(), poller(replica).pollOnce()]);
+      const results = await Promise.all([poller().runOnce(), poller(replica).runOnce()]);
       expect(results.reduce((n, r) => n + r.approved, 0)).toBe(6);
       await tap.waitFor((ev) => ids.every((id) => ev.some((x) => x.body.aggregateId === id)));
       await new Promise((r) => setTimeout(r, 300));
@@ -155,7 +155,7 @@ describe('review timers', () => {
     const restarted = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     try {
       clock.advance(3 * DAY);
-      expect((await poller(restarted).pollOnce()).approved).toBe(1);
+      expect((await poller(restarted).runOnce()).approved).toBe(1);
       const [row] = await system.query(`select status, approved_by from milestones where id = $1`, [m.id]);
       expect(row).toEqual({ status: 'approved', approved_by: 'auto' });
     } finally {

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { deleteInChunks, ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from './database.module';
 import { IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL_HOURS } from './idempotency';
 import { writeQuery } from './write-query';
@@ -16,37 +16,24 @@ const BATCH = 1000;
  * nature, so on the system pool; batches under SKIP LOCKED, so replicas share the work.
  */
 @Injectable()
-export class IdempotencyKeysPurge implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IdempotencyKeysPurge extends ScheduledJob<number> {
   private readonly logger = new Logger(IdempotencyKeysPurge.name);
-  private readonly schedule = new PeriodicTask(IdempotencyKeysPurge.name, INTERVAL_MS, () => this.purge());
 
-  constructor(@InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
+  constructor(@InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource) {
+    super(IdempotencyKeysPurge.name, INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  /** One purge now (tests); answers how many rows went. */
-  runNow(): Promise<number> {
-    return this.schedule.runNow();
-  }
-
-  private async purge(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { affected: deleted } = await writeQuery(
+  /** One purge; answers how many rows went. */
+  protected async round(): Promise<number> {
+    const total = await deleteInChunks(async () => {
+      const { affected } = await writeQuery(
         this.system,
         `delete from ${IDEMPOTENCY_TABLE} where ctid = any(array(
            select ctid from ${IDEMPOTENCY_TABLE} where created_at <= now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
            limit ${BATCH} for update skip locked))`,
       );
-      total += deleted;
-      if (deleted < BATCH) break;
-    }
+      return affected;
+    });
     if (total > 0) this.logger.log(`purged ${total} expired idempotency keys`);
     return total;
   }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FilesEvents } from '@fpms/contracts';
@@ -22,9 +22,8 @@ const BATCH = 20;
  * holding a file's lock are simply skipped until the next round.
  */
 @Injectable()
-export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FilesJanitor extends ScheduledJob<JanitorRound> {
   private readonly logger = new Logger(FilesJanitor.name);
-  private readonly schedule: PeriodicTask<JanitorRound>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -34,23 +33,11 @@ export class FilesJanitor implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) env: FilesEnv,
   ) {
-    this.schedule = new PeriodicTask(FilesJanitor.name, env.FILES_CLEANUP_INTERVAL_SECONDS * 1000, () => this.round());
+    super(FilesJanitor.name, env.FILES_CLEANUP_INTERVAL_SECONDS * 1000);
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  /** One full round; returns what it did (tests call it after moving the clock). */
-  runOnce(): Promise<JanitorRound> {
-    return this.schedule.runNow();
-  }
-
-  private async round(): Promise<JanitorRound> {
+  /** One full round; returns what it did. */
+  protected async round(): Promise<JanitorRound> {
     let expiredUploads = 0;
     let purgedFiles = 0;
     let sweptStaging = 0;

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { deleteInChunks, ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 export const REFRESH_TOKEN_PURGE_OPTIONS = Symbol('REFRESH_TOKEN_PURGE_OPTIONS');
@@ -23,9 +23,8 @@ const CHUNK = 500;
  * refresh_tokens belongs to global users, not tenants: no RLS, the runtime pool.
  */
 @Injectable()
-export class RefreshTokenPurger implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RefreshTokenPurger extends ScheduledJob<number> {
   private readonly logger = new Logger(RefreshTokenPurger.name);
-  private readonly schedule: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -33,31 +32,13 @@ export class RefreshTokenPurger implements OnApplicationBootstrap, OnApplication
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REFRESH_TOKEN_PURGE_OPTIONS) private readonly options: RefreshTokenPurgeOptions,
   ) {
-    this.schedule = new PeriodicTask(RefreshTokenPurger.name, options.intervalMs, () => this.round());
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
+    super(RefreshTokenPurger.name, options.intervalMs);
   }
 
   /** One purge by the injected clock; returns the rows deleted. */
-  runOnce(): Promise<number> {
-    return this.schedule.runNow();
-  }
-
-  private async round(): Promise<number> {
+  protected async round(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.retentionMs);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.db.transaction((manager) => this.tokens.purgeEndedFamilies(manager, before, CHUNK));
-      if (deleted === null) break; // another replica is purging
-      total += deleted;
-      if (deleted === 0) break;
-    }
+    const total = await deleteInChunks(() => this.db.transaction((manager) => this.tokens.purgeEndedFamilies(manager, before, CHUNK)));
     if (total > 0) this.logger.log(`purged ${total} refresh token(s) of ended sessions`);
     return total;
   }

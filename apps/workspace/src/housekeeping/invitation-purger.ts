@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { deleteInChunks, ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { WorkspaceEnv } from '../config';
@@ -27,9 +27,8 @@ const CHUNK = 1000;
  * schedule in every replica; an advisory lock lets one replica purge at a time.
  */
 @Injectable()
-export class InvitationPurger implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InvitationPurger extends ScheduledJob<number> {
   private readonly logger = new Logger(InvitationPurger.name);
-  private readonly schedule: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -37,31 +36,13 @@ export class InvitationPurger implements OnApplicationBootstrap, OnApplicationSh
     @Inject(Clock) private readonly clock: Clock,
     @Inject(INVITATION_PURGE_OPTIONS) private readonly options: InvitationPurgeOptions,
   ) {
-    this.schedule = new PeriodicTask(InvitationPurger.name, options.intervalMs, () => this.round());
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
+    super(InvitationPurger.name, options.intervalMs);
   }
 
   /** One purge by the injected clock; returns the invitations deleted. */
-  runOnce(): Promise<number> {
-    return this.schedule.runNow();
-  }
-
-  private async round(): Promise<number> {
+  protected async round(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.retentionMs);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.system.transaction((manager) => this.invitations.purgeEnded(manager, before, CHUNK));
-      if (deleted === null) break; // another replica is purging
-      total += deleted;
-      if (deleted < CHUNK) break;
-    }
+    const total = await deleteInChunks(() => this.system.transaction((manager) => this.invitations.purgeEnded(manager, before, CHUNK)));
     if (total > 0) this.logger.log(`purged ${total} ended invitation(s)`);
     return total;
   }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
@@ -14,7 +14,7 @@ import { ReviewTimersRepository, TimerRow } from './review-timers.repository';
 export const REVIEW_TIMER_OPTIONS = Symbol('REVIEW_TIMER_OPTIONS');
 
 export interface ReviewTimerOptions {
-  /** Poll interval; 0 disables the background loop (tests call pollOnce). */
+  /** Poll interval; 0 disables the background loop (tests call runOnce). */
   pollIntervalMs: number;
   /** How long a claim keeps other replicas away from a timer. */
   leaseMs: number;
@@ -35,9 +35,8 @@ export interface PollResult {
  * a lease expired mid-work. Timers live in the database, so they survive restarts.
  */
 @Injectable()
-export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReviewTimerPoller extends ScheduledJob<PollResult> {
   private readonly logger = new Logger(ReviewTimerPoller.name);
-  private readonly schedule: PeriodicTask<PollResult>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -48,23 +47,11 @@ export class ReviewTimerPoller implements OnApplicationBootstrap, OnApplicationS
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REVIEW_TIMER_OPTIONS) private readonly options: ReviewTimerOptions,
   ) {
-    this.schedule = new PeriodicTask(ReviewTimerPoller.name, options.pollIntervalMs, () => this.drain());
+    super(ReviewTimerPoller.name, options.pollIntervalMs);
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  /** One pass over everything due now (by the injected clock). Overlapping calls share the pass. */
-  pollOnce(): Promise<PollResult> {
-    return this.schedule.runNow();
-  }
-
-  private async drain(): Promise<PollResult> {
+  /** One pass over everything due now (by the injected clock). */
+  protected async round(): Promise<PollResult> {
     const total: PollResult = { approved: 0, reminded: 0, skipped: 0 };
     for (;;) {
       const now = this.clock.now();

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { PeriodicTask } from '@fpms/common/scheduling/periodic-task';
+import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { MessagingRetention, purgeMessagingTables } from '../events/housekeeping';
 
@@ -20,32 +20,19 @@ export interface MessagingHousekeepingOptions {
  * not tenant tables, and the relay and consumer span tenants anyway: the system pool.
  */
 @Injectable()
-export class MessagingHousekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingHousekeeping extends ScheduledJob<{ outbox: number; inbox: number }> {
   private readonly logger = new Logger(MessagingHousekeeping.name);
-  private readonly schedule: PeriodicTask<{ outbox: number; inbox: number }>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(MESSAGING_HOUSEKEEPING_OPTIONS) private readonly options: MessagingHousekeepingOptions,
   ) {
-    this.schedule = new PeriodicTask(MessagingHousekeeping.name, options.intervalMs, () => this.round());
+    super(MessagingHousekeeping.name, options.intervalMs);
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  /** One purge by the injected clock (tests call it after moving the clock). */
-  runOnce(): Promise<{ outbox: number; inbox: number }> {
-    return this.schedule.runNow();
-  }
-
-  private async round(): Promise<{ outbox: number; inbox: number }> {
+  /** One purge by the injected clock. */
+  protected async round(): Promise<{ outbox: number; inbox: number }> {
     const purged = await purgeMessagingTables(this.system, this.clock.now(), this.options.retention);
     if (purged.outbox + purged.inbox > 0) this.logger.log(`purged ${purged.outbox} sent outbox row(s), ${purged.inbox} inbox row(s)`);
     return purged;
