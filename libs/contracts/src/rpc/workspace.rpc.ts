@@ -89,7 +89,6 @@ export interface AdminAuditView {
 
 const name = z.string().trim().min(1).max(200);
 const workspaceId = z.uuid();
-const role = z.enum(WORKSPACE_ROLE_VALUES);
 const reason = z.string().trim().min(10, 'state a reason of at least 10 characters').max(500);
 
 export const WorkspaceRpc = {
@@ -169,4 +168,4 @@ export const WorkspaceRpc = {
   ),
 } as const;
 
-export type WorkspaceRoleValue = z.infer<typeof role>;
+export type WorkspaceRoleValue = (typeof WORKSPACE_ROLE_VALUES)[number];
