@@ -9,12 +9,13 @@ const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 const globals = require('globals');
 
+// Every folder under apps/ and libs/ must be listed (import-boundaries.test.ts checks).
 const APPS = ['gateway', 'workspace', 'files', 'messaging', 'billing'];
 const LIBS = ['common', 'contracts', 'database', 'messaging', 'auth', 'testing'];
 
 // Import boundaries (`@typescript-eslint/no-restricted-imports`, the typescript-eslint
-// extension of ESLint's own `no-restricted-imports`: it also sees `import type` and
-// `import x = require()`). The rule matches the import string, not the resolved file, so
+// extension of ESLint's own `no-restricted-imports`, which also sees `import type`;
+// `require()` is already an error in TypeScript files). The rule matches the import string, not the resolved file, so
 // the patterns cover every way this layout can spell a crossing: a relative path that
 // climbs (`../`) into a folder of that name, and the bare `apps/…` form that tsconfig's
 // `baseUrl` would resolve. The `@fpms/*` aliases only point into libs/. A flat config
