@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: self-sufficient from a fresh clone. Installs dependencies, ensures the
-// infrastructure, type-checks and builds, then runs the tests in a throwaway RabbitMQ
+// infrastructure, type-checks, lints and builds, then runs the tests in a throwaway RabbitMQ
 // vhost and throwaway databases (fpms_t<run>_*) so that runs cannot disturb each other
 // or a running `npm start`. Phase 1: unit + integration in parallel; phase 2: tests that
 // disrupt shared infrastructure, serially. Extra arguments go to Jest (a path filter).
@@ -22,8 +22,10 @@ async function main() {
   const jestArgs = process.argv.slice(2);
   await ensureDependencies();
   await run('bash', ['tools/infra/ensure-services.sh'], { cwd: root });
-  console.log('[test] type-checking and building');
+  console.log('[test] type-checking, linting and building');
   await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: root });
+  // ESLint (typescript-eslint + import boundaries); formatting is not checked here yet.
+  await run('npm', ['run', '-s', 'lint'], { cwd: root });
   await run('npm', ['run', '-s', 'build'], { cwd: root });
 
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;

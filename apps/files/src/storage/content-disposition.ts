@@ -22,6 +22,7 @@ export function attachmentDisposition(fileName: string): string {
 
 /** The last path segment, without control characters; a name of only dots becomes the fallback. */
 function baseName(fileName: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point of this pattern
   const stripped = fileName.replace(/[\u0000-\u001f\u007f]/g, '');
   const last = stripped.split(/[/\\]/).pop() ?? '';
   const trimmed = last.trim();

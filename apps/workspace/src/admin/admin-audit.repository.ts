@@ -2,6 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AdminAuditView } from '@fpms/contracts';
 
+/** A row of admin_access_audit as the list query selects it. */
+interface AdminAuditRow {
+  id: string;
+  admin_user_id: string;
+  reason: string;
+  action: string;
+  target_account_id: string | null;
+  resource_ids: string[];
+  request_id: string | null;
+  created_at: Date | string;
+}
+
 /** The append-only record of platform-admin cross-tenant reads (system role only). */
 @Injectable()
 export class AdminAuditRepository {
@@ -18,12 +30,12 @@ export class AdminAuditRepository {
   }
 
   async list(manager: EntityManager, limit: number): Promise<AdminAuditView[]> {
-    const rows = await manager.query(
+    const rows: AdminAuditRow[] = await manager.query(
       `select id::text, admin_user_id, reason, action, target_account_id, resource_ids, request_id, created_at
          from admin_access_audit order by admin_access_audit.id desc limit $1`,
       [limit],
     );
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r) => ({
       id: r.id,
       adminUserId: r.admin_user_id,
       reason: r.reason,

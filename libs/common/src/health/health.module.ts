@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { READINESS_PROBES } from './readiness-probe';
@@ -9,7 +9,7 @@ import { READINESS_PROBES } from './readiness-probe';
  */
 @Module({})
 export class HealthModule {
-  static forRoot(probes: Omit<Provider, 'provide'> & { useFactory: (...args: any[]) => unknown; inject?: any[] }): DynamicModule {
+  static forRoot(probes: Omit<Provider, 'provide'> & { useFactory: (...args: any[]) => unknown; inject?: FactoryProvider['inject'] }): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],

@@ -12,6 +12,7 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 
 // NUL (PostgreSQL text cannot hold it) and UTF-16 surrogates that are not part of a pair
 // (they cannot be encoded as UTF-8, so they would be stored as U+FFFD or fail in a driver).
+// eslint-disable-next-line no-control-regex -- matching NUL is the point of this pattern
 const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function hasBadText(value: string): boolean {

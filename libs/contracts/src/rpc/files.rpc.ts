@@ -79,6 +79,7 @@ const fileName = z
   .trim()
   .min(1)
   .max(255)
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point of this pattern
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters');
 const contentType = z
   .string()

@@ -89,7 +89,6 @@ export interface AdminAuditView {
 
 const name = z.string().trim().min(1).max(200);
 const workspaceId = z.uuid();
-const role = z.enum(WORKSPACE_ROLE_VALUES);
 const reason = z.string().trim().min(10, 'state a reason of at least 10 characters').max(500);
 
 export const WorkspaceRpc = {

@@ -8,7 +8,7 @@ const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the 
  * that dies mid-request leaves the request to be redelivered to another replica.
  */
 export class AckingRmqServer extends ServerRMQ {
-  override sendMessage<T>(message: T, replyTo: any, correlationId: string, context: RmqContext): void {
+  override sendMessage<T>(message: T, replyTo: unknown, correlationId: string, context: RmqContext): void {
     super.sendMessage(message, replyTo, correlationId, context);
     // Nest already nacked requests for which it found no handler.
     if ((message as { err?: unknown }).err === NO_MESSAGE_HANDLER) return;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { z } from 'zod';
 import { AppError } from '@fpms/common/errors/app-error';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
@@ -60,7 +61,7 @@ export class RpcClient {
     return this.connection.isConnected();
   }
 
-  async call<P extends RpcPattern<any, any>>(
+  async call<P extends RpcPattern<z.ZodType, unknown>>(
     pattern: P,
     data: RpcRequest<P>,
     ctx: RpcContext,

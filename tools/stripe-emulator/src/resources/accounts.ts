@@ -58,10 +58,6 @@ function emptyFutureRequirements(): Stripe.Account.FutureRequirements {
   };
 }
 
-function nullAddress(): Stripe.Address {
-  return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
-}
-
 function requestedCapabilities(p: Params | undefined): string[] {
   if (!p) return [];
   return p.keys().filter((k) => p.obj(k)?.bool('requested') === true);

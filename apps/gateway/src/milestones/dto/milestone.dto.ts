@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import { PageQueryDto } from '../../common/page-query.dto';
 import { VersionedEditDto } from '../../common/versioned-edit.dto';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
