@@ -98,7 +98,10 @@ const WORKSPACE_READ_MODEL = `
                                    'next_due', min(due_date) filter (where due_date >= $2))
             from workspace_dashboard_due where workspace_id = $1) as due
     from workspace_dashboards d where d.workspace_id = $1`;
-const ACCOUNT_READ_MODEL = WORKSPACE_READ_MODEL.replace(/workspace_dashboard/g, 'account_dashboard').replace(/workspace_id = \$1/g, 'account_id = $1');
+const ACCOUNT_READ_MODEL = WORKSPACE_READ_MODEL.replace(/workspace_dashboard/g, 'account_dashboard').replace(
+  /workspace_id = \$1/g,
+  'account_id = $1',
+);
 
 async function runSize(milestones: number): Promise<Record<string, Stats | number | string>> {
   const prefix = `fpms_bench_${milestones}`;
@@ -144,7 +147,11 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
 
     const email = `bench-${Date.now()}@example.test`;
     const password = 'correct horse battery staple';
-    const signup = await fetch(`${base}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name: 'Load Tester' }) });
+    const signup = await fetch(`${base}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, name: 'Load Tester' }),
+    });
     if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${await signup.text()}`);
     const user = (await signup.json()) as { user: { id: string }; account: { id: string } };
 
@@ -165,10 +172,16 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
     process.stdout.write(`generated in ${generateSeconds.toFixed(1)} s: ${JSON.stringify(generated.counts)}\n`);
 
     // A fresh token: generation may outlast the first one.
-    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const auth = { authorization: `Bearer ${accessToken}` };
-    const workspaceIds: string[] = (await admin.query(`select id from workspaces where account_id <> $1 order by md5(id::text) limit 1000`, [user.account.id])).map((r: { id: string }) => r.id);
+    const workspaceIds: string[] = (
+      await admin.query(`select id from workspaces where account_id <> $1 order by md5(id::text) limit 1000`, [user.account.id])
+    ).map((r: { id: string }) => r.id);
     const get = async (path: string) => {
       const res = await fetch(`${base}${path}`, { headers: auth });
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -176,7 +189,9 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
     };
     const today = new Date().toISOString().slice(0, 10);
     const [{ n: perWorkspace }] = await admin.query(`select (count(*)::float / count(distinct workspace_id))::int as n from milestones`);
-    const [{ n: agencyMilestones }] = await admin.query(`select count(*)::int as n from milestones where account_id = $1`, [user.account.id]);
+    const [{ n: agencyMilestones }] = await admin.query(`select count(*)::int as n from milestones where account_id = $1`, [
+      user.account.id,
+    ]);
 
     const result: Record<string, Stats | number | string> = { milestones, perWorkspace, agencyMilestones, generateSeconds };
     result.gatewayWorkspace = await measure(SAMPLES, (i) => get(`/workspaces/${workspaceIds[i % workspaceIds.length]}/dashboard`));
@@ -185,17 +200,28 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
     await runtime.initialize();
     const repo = new DashboardRepository();
     const accounts: Record<string, string> = Object.fromEntries(
-      (await admin.query(`select id, account_id from workspaces where id = any($1::uuid[])`, [workspaceIds])).map((r: { id: string; account_id: string }) => [r.id, r.account_id]),
+      (await admin.query(`select id, account_id from workspaces where id = any($1::uuid[])`, [workspaceIds])).map(
+        (r: { id: string; account_id: string }) => [r.id, r.account_id],
+      ),
     );
     // The read model exactly as the service reads it: runtime role, tenant set, RLS on.
     const readModelScoped = (workspaceId: string) =>
       runtime.transaction(async (m) => {
-        await m.query(`select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true)`, [accounts[workspaceId], workspaceId]);
+        await m.query(`select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true)`, [
+          accounts[workspaceId],
+          workspaceId,
+        ]);
         return repo.workspace(m, workspaceId, accounts[workspaceId], today);
       });
     result.servicePathWorkspace = await measure(SQL_SAMPLES, (i) => readModelScoped(workspaceIds[i % workspaceIds.length]));
-    result.sqlReadModelWorkspace = await measure(SQL_SAMPLES, (i) => admin.query(WORKSPACE_READ_MODEL, [workspaceIds[i % workspaceIds.length], today]));
-    result.sqlJoinWorkspace = await measure(SQL_SAMPLES, (i) => admin.query(WORKSPACE_JOIN, [workspaceIds[i % workspaceIds.length], today]), 50);
+    result.sqlReadModelWorkspace = await measure(SQL_SAMPLES, (i) =>
+      admin.query(WORKSPACE_READ_MODEL, [workspaceIds[i % workspaceIds.length], today]),
+    );
+    result.sqlJoinWorkspace = await measure(
+      SQL_SAMPLES,
+      (i) => admin.query(WORKSPACE_JOIN, [workspaceIds[i % workspaceIds.length], today]),
+      50,
+    );
     result.sqlReadModelAccount = await measure(SQL_SAMPLES, () => admin.query(ACCOUNT_READ_MODEL, [user.account.id, today]));
     result.servicePathAccount = await measure(SQL_SAMPLES, () =>
       runtime.transaction(async (m) => {
@@ -224,8 +250,19 @@ async function main(): Promise<void> {
 
   const lines: string[] = ['', '# Dashboard benchmark (milliseconds)', ''];
   for (const r of results) {
-    lines.push(`## ${Number(r.milestones).toLocaleString('en')} milestones over ${WORKSPACES.toLocaleString('en')} workspaces (≈${r.perWorkspace} per workspace; agency account: ${AGENCY_WORKSPACES} workspaces, ${r.agencyMilestones} milestones; generated in ${Number(r.generateSeconds).toFixed(0)} s)`);
-    for (const key of ['gatewayWorkspace', 'gatewayAccount', 'servicePathWorkspace', 'servicePathAccount', 'sqlReadModelWorkspace', 'sqlJoinWorkspace', 'sqlReadModelAccount', 'sqlJoinAccount']) {
+    lines.push(
+      `## ${Number(r.milestones).toLocaleString('en')} milestones over ${WORKSPACES.toLocaleString('en')} workspaces (≈${r.perWorkspace} per workspace; agency account: ${AGENCY_WORKSPACES} workspaces, ${r.agencyMilestones} milestones; generated in ${Number(r.generateSeconds).toFixed(0)} s)`,
+    );
+    for (const key of [
+      'gatewayWorkspace',
+      'gatewayAccount',
+      'servicePathWorkspace',
+      'servicePathAccount',
+      'sqlReadModelWorkspace',
+      'sqlJoinWorkspace',
+      'sqlReadModelAccount',
+      'sqlJoinAccount',
+    ]) {
       lines.push(`- ${key.padEnd(22)} ${fmt(r[key] as Stats)}`);
     }
     lines.push('');
@@ -233,17 +270,35 @@ async function main(): Promise<void> {
   if (results.length >= 2) {
     const [small, large] = [results[0], results[results.length - 1]];
     const ratio = (a: string, b: string, r1 = large, r2 = large) => ((r1[a] as Stats).p95 / (r2[b] as Stats).p95).toFixed(2);
-    lines.push('gateway* = HTTP → RMQ RPC → workspace service → read model; servicePath* = the service\'s read transaction (runtime role, RLS, 3 PK lookups);');
-    lines.push('sqlReadModel* / sqlJoin* = one statement each on the same connection: read model vs normalised join over milestones, money events, tasks, activity.');
+    lines.push(
+      "gateway* = HTTP → RMQ RPC → workspace service → read model; servicePath* = the service's read transaction (runtime role, RLS, 3 PK lookups);",
+    );
+    lines.push(
+      'sqlReadModel* / sqlJoin* = one statement each on the same connection: read model vs normalised join over milestones, money events, tasks, activity.',
+    );
     lines.push('');
     lines.push('## Ratios (p95)');
-    lines.push(`- gateway workspace dashboard, ${large.milestones} vs ${small.milestones} milestones: ${ratio('gatewayWorkspace', 'gatewayWorkspace', large, small)}× (aim ≤ 1.2×)`);
-    lines.push(`- gateway account dashboard, ${large.milestones} vs ${small.milestones} milestones: ${ratio('gatewayAccount', 'gatewayAccount', large, small)}× (aim ≤ 1.2×)`);
-    lines.push(`- join ÷ read model, workspace dashboard, SQL, at ${large.milestones}: ${ratio('sqlJoinWorkspace', 'sqlReadModelWorkspace')}× (aim ≥ 20×)`);
-    lines.push(`- join ÷ read model, account dashboard, SQL, at ${large.milestones}: ${ratio('sqlJoinAccount', 'sqlReadModelAccount')}× (aim ≥ 20×)`);
-    lines.push(`- join ÷ service read path (with its transaction), workspace dashboard, at ${large.milestones}: ${ratio('sqlJoinWorkspace', 'servicePathWorkspace')}×`);
-    lines.push(`- join ÷ service read path (with its transaction), account dashboard, at ${large.milestones}: ${ratio('sqlJoinAccount', 'servicePathAccount')}×`);
-    lines.push(`- join (SQL only) ÷ full gateway round trip, account dashboard, at ${large.milestones}: ${ratio('sqlJoinAccount', 'gatewayAccount')}×`);
+    lines.push(
+      `- gateway workspace dashboard, ${large.milestones} vs ${small.milestones} milestones: ${ratio('gatewayWorkspace', 'gatewayWorkspace', large, small)}× (aim ≤ 1.2×)`,
+    );
+    lines.push(
+      `- gateway account dashboard, ${large.milestones} vs ${small.milestones} milestones: ${ratio('gatewayAccount', 'gatewayAccount', large, small)}× (aim ≤ 1.2×)`,
+    );
+    lines.push(
+      `- join ÷ read model, workspace dashboard, SQL, at ${large.milestones}: ${ratio('sqlJoinWorkspace', 'sqlReadModelWorkspace')}× (aim ≥ 20×)`,
+    );
+    lines.push(
+      `- join ÷ read model, account dashboard, SQL, at ${large.milestones}: ${ratio('sqlJoinAccount', 'sqlReadModelAccount')}× (aim ≥ 20×)`,
+    );
+    lines.push(
+      `- join ÷ service read path (with its transaction), workspace dashboard, at ${large.milestones}: ${ratio('sqlJoinWorkspace', 'servicePathWorkspace')}×`,
+    );
+    lines.push(
+      `- join ÷ service read path (with its transaction), account dashboard, at ${large.milestones}: ${ratio('sqlJoinAccount', 'servicePathAccount')}×`,
+    );
+    lines.push(
+      `- join (SQL only) ÷ full gateway round trip, account dashboard, at ${large.milestones}: ${ratio('sqlJoinAccount', 'gatewayAccount')}×`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

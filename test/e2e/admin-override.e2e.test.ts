@@ -21,7 +21,10 @@ describe('platform admin override', () => {
     await gatewayDb.destroy();
     adminToken = (await api.post('/api/v1/auth/login').send({ email: admin.email, password: admin.password })).body.accessToken;
     tenant = await signUp(platform.gatewayUrl, 'Tenant');
-    workspaceIds = [(await createWorkspace(platform.gatewayUrl, tenant, 'One')).id, (await createWorkspace(platform.gatewayUrl, tenant, 'Two')).id];
+    workspaceIds = [
+      (await createWorkspace(platform.gatewayUrl, tenant, 'One')).id,
+      (await createWorkspace(platform.gatewayUrl, tenant, 'Two')).id,
+    ];
     workspaceDb = await connectServiceDb('workspace', 'system', platform.dbPrefix);
   });
 
@@ -30,7 +33,11 @@ describe('platform admin override', () => {
     await platform?.close();
   });
 
-  const auditRows = () => workspaceDb.query(`select admin_user_id, reason, action, target_account_id, resource_ids, request_id from admin_access_audit where admin_user_id = $1 order by id`, [admin.userId]);
+  const auditRows = () =>
+    workspaceDb.query(
+      `select admin_user_id, reason, action, target_account_id, resource_ids, request_id from admin_access_audit where admin_user_id = $1 order by id`,
+      [admin.userId],
+    );
 
   it('sees nothing across tenants through the ordinary routes', async () => {
     expect((await api.get(`/api/v1/workspaces/${workspaceIds[0]}`).set(bearer(adminToken))).status).toBe(404);
@@ -43,7 +50,10 @@ describe('platform admin override', () => {
     const missing = await api.get(`/api/v1/admin/accounts/${tenant.accountId}/workspaces`).set(bearer(adminToken));
     expect(missing.status).toBe(403);
     expect(missing.body.error.code).toBe('admin_override_required');
-    const short = await api.get(`/api/v1/admin/accounts/${tenant.accountId}/workspaces`).set(bearer(adminToken)).set('X-Admin-Override-Reason', 'because');
+    const short = await api
+      .get(`/api/v1/admin/accounts/${tenant.accountId}/workspaces`)
+      .set(bearer(adminToken))
+      .set('X-Admin-Override-Reason', 'because');
     expect(short.status).toBe(403);
     expect(await auditRows()).toEqual([]);
   });
@@ -59,7 +69,12 @@ describe('platform admin override', () => {
     expect(res.body.items.map((w: { id: string }) => w.id).sort()).toEqual([...workspaceIds].sort());
     const rows = await auditRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ reason, action: 'account.workspaces.list', target_account_id: tenant.accountId, request_id: 'admin-read-1' });
+    expect(rows[0]).toMatchObject({
+      reason,
+      action: 'account.workspaces.list',
+      target_account_id: tenant.accountId,
+      request_id: 'admin-read-1',
+    });
     expect([...rows[0].resource_ids].sort()).toEqual([...workspaceIds].sort());
     expect(res.body.auditId).toEqual(expect.any(String));
 
@@ -79,7 +94,9 @@ describe('platform admin override', () => {
   });
 
   it('keeps the audit append-only and out of reach of the runtime role', async () => {
-    await expect(workspaceDb.query(`update admin_access_audit set reason = 'nothing to see here'`)).rejects.toThrow(/permission denied|append-only/);
+    await expect(workspaceDb.query(`update admin_access_audit set reason = 'nothing to see here'`)).rejects.toThrow(
+      /permission denied|append-only/,
+    );
     await expect(workspaceDb.query(`delete from admin_access_audit`)).rejects.toThrow(/permission denied|append-only/);
     const runtime = await connectServiceDb('workspace', 'app', platform.dbPrefix);
     try {

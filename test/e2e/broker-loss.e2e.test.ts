@@ -35,7 +35,10 @@ describe('gateway when the broker connection is lost mid-request', () => {
     const tookRequest = new Promise<void>((resolve) => (taken = resolve));
     await channel.consume('workspace.rpc', (msg) => msg && taken(), { noAck: false });
 
-    const inFlight = api.get('/api/v1/workspaces').set(bearer(user.token)).then((res) => res);
+    const inFlight = api
+      .get('/api/v1/workspaces')
+      .set(bearer(user.token))
+      .then((res) => res);
     await tookRequest;
     await deleteVhost(platform.vhost);
     const res = await inFlight;

@@ -4,7 +4,17 @@ import { DataSource } from 'typeorm';
 import { MilestonesRpc, RpcContext } from '@fpms/contracts';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3 } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+  startTestS3,
+} from '@fpms/testing';
 
 /**
  * Idempotency-Key on every creating POST (README "Idempotent requests"): a retry with the
@@ -29,7 +39,10 @@ describe('idempotent creating requests', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files'],
-      env: { workspace: { REVIEW_TIMER_POLL_MS: '0' }, files: s3.filesEnv({ FILES_ALLOWED_CONTENT_TYPES: 'text/plain', FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
+      env: {
+        workspace: { REVIEW_TIMER_POLL_MS: '0' },
+        files: s3.filesEnv({ FILES_ALLOWED_CONTENT_TYPES: 'text/plain', FILES_CLEANUP_INTERVAL_SECONDS: '0' }),
+      },
     });
     workspaceDb = await connectServiceDb('workspace', 'system', platform.dbPrefix);
     owner = await signUp(platform.gatewayUrl, 'Owner');
@@ -47,7 +60,12 @@ describe('idempotent creating requests', () => {
     const first = await post(owner, '/workspaces', { name: 'Retried', clientName: 'ACME' }, key);
     expect(first.status).toBe(201);
     // The same body with other key order and spacing is the same request.
-    const again = await api().post('/api/v1/workspaces').set(bearer(owner.token)).set('Idempotency-Key', key).set('Content-Type', 'application/json').send('{ "clientName": "ACME",  "name": "Retried" }');
+    const again = await api()
+      .post('/api/v1/workspaces')
+      .set(bearer(owner.token))
+      .set('Idempotency-Key', key)
+      .set('Content-Type', 'application/json')
+      .send('{ "clientName": "ACME",  "name": "Retried" }');
     expect(again.status).toBe(201);
     expect(again.text).toBe(first.text);
     expect(await count('workspaces', `account_id = $1 and name = 'Retried'`, [owner.accountId])).toBe(1);
@@ -55,9 +73,19 @@ describe('idempotent creating requests', () => {
 
   it('milestones, tasks, invitations: same key → same answer; another body → 422 idempotency_key_reused', async () => {
     const cases: Array<{ path: string; body: object; other: object; table: string }> = [
-      { path: `/workspaces/${workspaceId}/milestones`, body: { title: 'Design', amount: 50000, currency: 'EUR' }, other: { title: 'Design', amount: 60000, currency: 'EUR' }, table: 'milestones' },
+      {
+        path: `/workspaces/${workspaceId}/milestones`,
+        body: { title: 'Design', amount: 50000, currency: 'EUR' },
+        other: { title: 'Design', amount: 60000, currency: 'EUR' },
+        table: 'milestones',
+      },
       { path: `/workspaces/${workspaceId}/tasks`, body: { title: 'Wireframes' }, other: { title: 'Mockups' }, table: 'tasks' },
-      { path: `/workspaces/${workspaceId}/invitations`, body: { role: 'collaborator' }, other: { role: 'client_viewer' }, table: 'workspace_invitations' },
+      {
+        path: `/workspaces/${workspaceId}/invitations`,
+        body: { role: 'collaborator' },
+        other: { role: 'client_viewer' },
+        table: 'workspace_invitations',
+      },
     ];
     for (const c of cases) {
       const key = `retry-${c.table}-${randomUUID()}`;
@@ -68,7 +96,11 @@ describe('idempotent creating requests', () => {
       expect(await count(c.table, 'id = $1', [first.body.id])).toBe(1);
       const before = await count(c.table, 'workspace_id = $1', [workspaceId]);
       const reused = await post(owner, c.path, c.other, key);
-      expect({ table: c.table, status: reused.status, code: reused.body.error?.code }).toEqual({ table: c.table, status: 422, code: 'idempotency_key_reused' });
+      expect({ table: c.table, status: reused.status, code: reused.body.error?.code }).toEqual({
+        table: c.table,
+        status: 422,
+        code: 'idempotency_key_reused',
+      });
       // A key used on another route is another request too.
       const elsewhere = await post(owner, '/workspaces', { name: 'Elsewhere' }, key);
       expect(elsewhere.status).toBe(422);
@@ -127,7 +159,10 @@ describe('idempotent creating requests', () => {
     const path = `/workspaces/${workspaceId}/tasks`;
     const first = await post(owner, path, { title: 'Yesterday' }, key);
     expect(first.status).toBe(201);
-    await workspaceDb.query(`update idempotency_keys set created_at = now() - interval '25 hours' where user_id = $1 and key = $2`, [owner.userId, key]);
+    await workspaceDb.query(`update idempotency_keys set created_at = now() - interval '25 hours' where user_id = $1 and key = $2`, [
+      owner.userId,
+      key,
+    ]);
     const later = await post(owner, path, { title: 'Today' }, key);
     expect(later.status).toBe(201);
     expect(later.body.id).not.toBe(first.body.id);

@@ -3,7 +3,16 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { MessagingHousekeeping } from '@fpms/messaging/nest/messaging-housekeeping';
-import { bearer, connectServiceDb, createWorkspace, MutableClock, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  MutableClock,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+} from '@fpms/testing';
 import { InvitationPurgeRepository } from '../../apps/workspace/src/housekeeping/invitation-purge.repository';
 import { InvitationPurger } from '../../apps/workspace/src/housekeeping/invitation-purger';
 
@@ -28,7 +37,9 @@ describe('invitation purge', () => {
     return res.body;
   };
   const remaining = async (): Promise<string[]> =>
-    (await db.query(`select id from workspace_invitations where workspace_id = $1 order by id`, [workspaceId])).map((r: { id: string }) => r.id);
+    (await db.query(`select id from workspace_invitations where workspace_id = $1 order by id`, [workspaceId])).map(
+      (r: { id: string }) => r.id,
+    );
 
   beforeAll(async () => {
     platform = await startPlatform({ services: ['gateway', 'workspace'], clock });

@@ -1,6 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+} from '@fpms/testing';
 
 describe('invitations', () => {
   let platform: RunningPlatform;
@@ -122,7 +131,8 @@ describe('invitations', () => {
 
   it("seats exactly one first client admin when two of the owner's client-admin invitations are accepted at once", async () => {
     const ws = (await createWorkspace(platform.gatewayUrl, owner, 'Race for the client seat')).id;
-    const issue = async () => (await api.post(`/api/v1/workspaces/${ws}/invitations`).set(bearer(owner.token)).send({ role: 'client_admin' })).body.token as string;
+    const issue = async () =>
+      (await api.post(`/api/v1/workspaces/${ws}/invitations`).set(bearer(owner.token)).send({ role: 'client_admin' })).body.token as string;
     const [first, second] = [await issue(), await issue()];
     const [x, y] = await Promise.all([signUp(platform.gatewayUrl, 'X'), signUp(platform.gatewayUrl, 'Y')]);
     const results = await Promise.all([accept(first, x), accept(second, y)]);
@@ -141,7 +151,10 @@ describe('invitations', () => {
     const owners = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(owner.token)).send({ role: 'owner' });
     expect(owners.status).toBe(400);
     expect(owners.body.error.details.fields[0].field).toBe('role');
-    const tooLong = await api.post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(owner.token)).send({ role: 'collaborator', expiresInHours: 10000 });
+    const tooLong = await api
+      .post(`/api/v1/workspaces/${workspaceId}/invitations`)
+      .set(bearer(owner.token))
+      .send({ role: 'collaborator', expiresInHours: 10000 });
     expect(tooLong.status).toBe(400);
   });
 
@@ -149,11 +162,19 @@ describe('invitations', () => {
     const inv = await invite({ role: 'collaborator' });
     const joiner = await signUp(platform.gatewayUrl, 'Joiner');
     const requestId = `join-${Date.now()}`;
-    const joined = await api.post(`/api/v1/invitations/${inv.token}/accept`).set(bearer(joiner.token)).set('X-Request-Id', requestId).send();
+    const joined = await api
+      .post(`/api/v1/invitations/${inv.token}/accept`)
+      .set(bearer(joiner.token))
+      .set('X-Request-Id', requestId)
+      .send();
     expect(joined.body).toMatchObject({ id: workspaceId, role: 'collaborator' });
     const activity = await api.get(`/api/v1/workspaces/${workspaceId}/activity?limit=3`).set(bearer(owner.token));
     expect(activity.status).toBe(200);
-    expect(activity.body.items.map((a: { action: string }) => a.action)).toEqual(['member.joined', 'invitation.accepted', 'invitation.created']);
+    expect(activity.body.items.map((a: { action: string }) => a.action)).toEqual([
+      'member.joined',
+      'invitation.accepted',
+      'invitation.created',
+    ]);
     expect(activity.body.items[0]).toMatchObject({
       actorUserId: joiner.userId,
       targetType: 'member',
@@ -162,7 +183,9 @@ describe('invitations', () => {
       requestId,
     });
     expect(activity.body.nextBefore).toEqual(expect.any(String));
-    const older = await api.get(`/api/v1/workspaces/${workspaceId}/activity?limit=200&before=${activity.body.nextBefore}`).set(bearer(owner.token));
+    const older = await api
+      .get(`/api/v1/workspaces/${workspaceId}/activity?limit=200&before=${activity.body.nextBefore}`)
+      .set(bearer(owner.token));
     expect(older.body.items.length).toBeGreaterThan(3);
     expect(older.body.items.at(-1).action).toBe('workspace.created');
   });

@@ -29,7 +29,10 @@ describe('log lines never carry secrets', () => {
     const secrets: string[] = [owner.password, owner.token, owner.refreshToken];
 
     // An invited client signs up through the token in the URL.
-    const forSignup = await api.post(`/api/v1/workspaces/${workspace.id}/invitations`).set(bearer(owner.token)).send({ role: 'client_admin' });
+    const forSignup = await api
+      .post(`/api/v1/workspaces/${workspace.id}/invitations`)
+      .set(bearer(owner.token))
+      .send({ role: 'client_admin' });
     expect(forSignup.status).toBe(201);
     const clientPassword = 'client pass phrase 42';
     const signup = await api
@@ -40,7 +43,10 @@ describe('log lines never carry secrets', () => {
 
     // An existing user accepts an invitation (the token again in the URL) ...
     const joiner = await signUp(platform.gatewayUrl, 'Joiner');
-    const forAccept = await api.post(`/api/v1/workspaces/${workspace.id}/invitations`).set(bearer(owner.token)).send({ role: 'collaborator' });
+    const forAccept = await api
+      .post(`/api/v1/workspaces/${workspace.id}/invitations`)
+      .set(bearer(owner.token))
+      .send({ role: 'collaborator' });
     const accepted = await api.post(`/api/v1/invitations/${forAccept.body.token}/accept`).set(bearer(joiner.token)).send();
     expect([200, 201]).toContain(accepted.status);
     // ... a wrong token is logged as well (404), and must be masked just the same.

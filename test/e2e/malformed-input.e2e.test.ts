@@ -59,7 +59,14 @@ describe('malformed input on every route', () => {
 
   it('discovers the routes (and the ones below)', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`);
-    expect(keys).toEqual(expect.arrayContaining(['POST /api/v1/auth/login', 'POST /api/v1/auth/signup', 'POST /api/v1/workspaces', 'POST /api/v1/invitations/:token/signup']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/signup',
+        'POST /api/v1/workspaces',
+        'POST /api/v1/invitations/:token/signup',
+      ]),
+    );
     expect(routes.filter((r) => BODY_METHODS.has(r.method)).length).toBeGreaterThan(20);
   });
 
@@ -105,9 +112,15 @@ describe('malformed input on every route', () => {
       const inQuery = await send(route, `${urlOf(route)}?before=1%00`);
       expectErrorBody(inQuery, 400, /NUL character/);
       if (!route.path.includes(':')) continue;
-      const inPath = await send(route, urlOf(route, () => 'a%00b'));
+      const inPath = await send(
+        route,
+        urlOf(route, () => 'a%00b'),
+      );
       expectErrorBody(inPath, 400, /NUL character/);
-      const badEscape = await send(route, urlOf(route, () => '%E0%A4%A'));
+      const badEscape = await send(
+        route,
+        urlOf(route, () => '%E0%A4%A'),
+      );
       expectErrorBody(badEscape, 400, /percent-encoding/);
     }
   });
@@ -123,7 +136,9 @@ describe('malformed input on every route', () => {
   it("answers a request Node's HTTP parser rejects with a JSON 400", async () => {
     const { port } = new URL(platform.gatewayUrl);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'),
+      );
       let data = '';
       socket.on('data', (chunk) => (data += chunk));
       socket.on('end', () => resolve(data));
@@ -139,11 +154,17 @@ describe('malformed input on every route', () => {
       const res = await send(route, `${urlOf(route)}?before=9999999999999999999`);
       expect(res.status).not.toBe(500);
     }
-    const milestones = await request(platform.gatewayUrl).get(`/api/v1/workspaces/${workspaceId}/milestones?before=9999999999999999999`).set(bearer(owner.token));
+    const milestones = await request(platform.gatewayUrl)
+      .get(`/api/v1/workspaces/${workspaceId}/milestones?before=9999999999999999999`)
+      .set(bearer(owner.token));
     expectErrorBody(milestones, 400, /before/);
-    expect(milestones.body.error.details.fields).toEqual([{ field: 'before', messages: ['before must be a cursor returned as nextBefore'] }]);
+    expect(milestones.body.error.details.fields).toEqual([
+      { field: 'before', messages: ['before must be a cursor returned as nextBefore'] },
+    ]);
     // The largest real cursor is still accepted.
-    const max = await request(platform.gatewayUrl).get(`/api/v1/workspaces/${workspaceId}/milestones?before=9223372036854775807`).set(bearer(owner.token));
+    const max = await request(platform.gatewayUrl)
+      .get(`/api/v1/workspaces/${workspaceId}/milestones?before=9223372036854775807`)
+      .set(bearer(owner.token));
     expect(max.status).toBe(200);
   });
 
@@ -152,7 +173,10 @@ describe('malformed input on every route', () => {
     const numeric = await api.post('/api/v1/auth/signup').send({ email: 123, password: 'correct horse battery staple', name: 'N' });
     expectErrorBody(numeric, 400);
     expect(numeric.body.error.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'email' })]));
-    const surrogate = await api.post('/api/v1/auth/signup').set('Content-Type', 'application/json').send('{"email":"a\\ud800@example.test","password":"correct horse battery staple","name":"S"}');
+    const surrogate = await api
+      .post('/api/v1/auth/signup')
+      .set('Content-Type', 'application/json')
+      .send('{"email":"a\\ud800@example.test","password":"correct horse battery staple","name":"S"}');
     expectErrorBody(surrogate, 400);
     const nul = await api.post('/api/v1/workspaces').set(bearer(owner.token)).send({ name: 'bad\u0000name' });
     expectErrorBody(nul, 400);

@@ -1,6 +1,17 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+  startTestS3,
+  TestS3,
+} from '@fpms/testing';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi } from '../milestones/support';
 
@@ -35,11 +46,13 @@ describe('two sides: who grants client roles', () => {
     await s3?.close();
   });
 
-  const invite = (who: SignedUpUser, workspaceId: string, body: object) => api().post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(who.token)).send(body);
+  const invite = (who: SignedUpUser, workspaceId: string, body: object) =>
+    api().post(`/api/v1/workspaces/${workspaceId}/invitations`).set(bearer(who.token)).send(body);
   const accept = (who: SignedUpUser, token: string) => api().post(`/api/v1/invitations/${token}/accept`).set(bearer(who.token)).send();
   const setRole = (who: SignedUpUser, workspaceId: string, userId: string, role: string) =>
     api().patch(`/api/v1/workspaces/${workspaceId}/members/${userId}`).set(bearer(who.token)).send({ role });
-  const remove = (who: SignedUpUser, workspaceId: string, userId: string) => api().delete(`/api/v1/workspaces/${workspaceId}/members/${userId}`).set(bearer(who.token));
+  const remove = (who: SignedUpUser, workspaceId: string, userId: string) =>
+    api().delete(`/api/v1/workspaces/${workspaceId}/members/${userId}`).set(bearer(who.token));
   const outcome = (res: request.Response) => [res.status, res.body?.error?.code ?? 'ok'];
   const roles = async (owner: SignedUpUser, workspaceId: string) => {
     const res = await api().get(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(owner.token));
@@ -116,7 +129,9 @@ describe('two sides: who grants client roles', () => {
       'client admin changes the collaborator': outcome(await setRole(e.client, ws, e.collaborator.userId, 'collaborator')),
       'client admin removes the collaborator': outcome(await remove(e.client, ws, e.collaborator.userId)),
       'client admin moves the viewer to the freelancer side': outcome(await setRole(e.client, ws, e.viewer.userId, 'collaborator')),
-      "client admin revokes the owner's collaborator invitation": outcome(await api().delete(`/api/v1/workspaces/${ws}/invitations/${ownersInvitation.id}`).set(bearer(e.client.token))),
+      "client admin revokes the owner's collaborator invitation": outcome(
+        await api().delete(`/api/v1/workspaces/${ws}/invitations/${ownersInvitation.id}`).set(bearer(e.client.token)),
+      ),
       'viewer invites a viewer': outcome(await invite(e.viewer, ws, { role: 'client_viewer' })),
     }).toEqual({
       'client admin invites a collaborator': [403, 'role_belongs_to_other_side'],
@@ -134,7 +149,12 @@ describe('two sides: who grants client roles', () => {
     expect(await roles(e.freelancer, ws)).toEqual(rolesOf(e));
     const activity = await api().get(`/api/v1/workspaces/${ws}/activity?limit=200`).set(bearer(e.freelancer.token));
     expect(activity.body.items).toContainEqual(
-      expect.objectContaining({ action: 'member.removed', actorUserId: e.client.userId, targetId: deputy.userId, before: { role: 'client_admin' } }),
+      expect.objectContaining({
+        action: 'member.removed',
+        actorUserId: e.client.userId,
+        targetId: deputy.userId,
+        before: { role: 'client_admin' },
+      }),
     );
   });
 
@@ -232,9 +252,15 @@ describe('two sides: who grants client roles', () => {
     expect((await ms.act(e.freelancer, paid.id, 'submit', { deliverableFileVersionId: delivered.versionId })).status).toBe(200);
     expect((await ms.act(e.client, paid.id, 'approve')).body.status).toBe('approved');
     // After delivery: a newer version of the same file, and another file.
-    const newer = await api().post(`/api/v1/workspaces/${ws}/files/${delivered.fileId}/versions`).set(bearer(e.freelancer.token)).send({ size: 5, contentType: 'application/pdf' });
+    const newer = await api()
+      .post(`/api/v1/workspaces/${ws}/files/${delivered.fileId}/versions`)
+      .set(bearer(e.freelancer.token))
+      .send({ size: 5, contentType: 'application/pdf' });
     await fetch(newer.body.upload.url, { method: 'PUT', body: 'newer', headers: { 'Content-Type': 'application/pdf' } });
-    await api().post(`/api/v1/workspaces/${ws}/files/${delivered.fileId}/versions/${newer.body.version.id}/complete`).set(bearer(e.freelancer.token)).send({});
+    await api()
+      .post(`/api/v1/workspaces/${ws}/files/${delivered.fileId}/versions/${newer.body.version.id}/complete`)
+      .set(bearer(e.freelancer.token))
+      .send({});
     const other = await uploadFile(platform.gatewayUrl, e.freelancer, ws, 'notes.txt', 'internal notes');
 
     const successor = await inviteAndJoin(platform.gatewayUrl, e.client, ws, 'client_admin');

@@ -22,7 +22,10 @@ describe('workspace members', () => {
     const viewer = await inviteAndJoin(platform.gatewayUrl, client, id, 'client_viewer');
     expect((await api.get(`/api/v1/workspaces/${id}/invitations`).set(bearer(viewer.token))).status).toBe(403);
 
-    const changed = await api.patch(`/api/v1/workspaces/${id}/members/${viewer.userId}`).set(bearer(client.token)).send({ role: 'client_admin' });
+    const changed = await api
+      .patch(`/api/v1/workspaces/${id}/members/${viewer.userId}`)
+      .set(bearer(client.token))
+      .send({ role: 'client_admin' });
     expect(changed.status).toBe(200);
     expect(changed.body.role).toBe('client_admin');
     const [latest] = (await api.get(`/api/v1/workspaces/${id}/activity?limit=1`).set(bearer(owner.token))).body.items;
@@ -56,9 +59,14 @@ describe('workspace members', () => {
     const remove = await api.delete(`/api/v1/workspaces/${id}/members/${owner.userId}`).set(bearer(owner.token));
     expect(remove.status).toBe(409);
     expect(remove.body.error.code).toBe('owner_is_permanent');
-    const demote = await api.patch(`/api/v1/workspaces/${id}/members/${owner.userId}`).set(bearer(owner.token)).send({ role: 'collaborator' });
+    const demote = await api
+      .patch(`/api/v1/workspaces/${id}/members/${owner.userId}`)
+      .set(bearer(owner.token))
+      .send({ role: 'collaborator' });
     expect(demote.status).toBe(409);
-    const missing = await api.delete(`/api/v1/workspaces/${id}/members/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`).set(bearer(owner.token));
+    const missing = await api
+      .delete(`/api/v1/workspaces/${id}/members/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)
+      .set(bearer(owner.token));
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('member_not_found');
   });

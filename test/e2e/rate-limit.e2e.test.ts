@@ -46,7 +46,12 @@ describe('rate limits on login and refresh', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(maxSeconds);
     expect(res.body).toEqual({
-      error: { code: 'rate_limited', message: expect.any(String), details: { retryAfterSeconds: retryAfter }, requestId: expect.any(String) },
+      error: {
+        code: 'rate_limited',
+        message: expect.any(String),
+        details: { retryAfterSeconds: retryAfter },
+        requestId: expect.any(String),
+      },
     });
   };
 
@@ -149,7 +154,9 @@ describe('rate limits on login and refresh', () => {
     });
     try {
       const signup = () =>
-        request(limited.gatewayUrl).post('/api/v1/auth/signup').send({ email: `${uniqueName('s')}@example.test`, password: 'a long enough password', name: 'S' });
+        request(limited.gatewayUrl)
+          .post('/api/v1/auth/signup')
+          .send({ email: `${uniqueName('s')}@example.test`, password: 'a long enough password', name: 'S' });
       expect((await signup()).status).toBe(201);
       expect((await signup()).status).toBe(201);
       expect429(await signup(), 600);

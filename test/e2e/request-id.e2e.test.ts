@@ -21,7 +21,11 @@ describe('request id propagation', () => {
   it('logs the caller-supplied X-Request-Id on the gateway and on the workspace service', async () => {
     const user = await signUp(platform.gatewayUrl);
     const requestId = `trace-${Date.now()}`;
-    const res = await request(platform.gatewayUrl).post('/api/v1/workspaces').set(bearer(user.token)).set('X-Request-Id', requestId).send({ name: 'Traced' });
+    const res = await request(platform.gatewayUrl)
+      .post('/api/v1/workspaces')
+      .set(bearer(user.token))
+      .set('X-Request-Id', requestId)
+      .send({ name: 'Traced' });
     expect(res.status).toBe(201);
     expect(res.headers['x-request-id']).toBe(requestId);
 

@@ -23,10 +23,15 @@ describe('refresh-token purge', () => {
     Number((await db.query(`select count(*)::int as n from refresh_tokens where family_id = $1`, [familyId]))[0].n);
   const purger = (clock: MutableClock) => {
     const gateway = platform.apps.gateway!;
-    return new RefreshTokenPurger(gateway.get(getDataSourceToken(), { strict: false }), gateway.get(RefreshTokensRepository, { strict: false }), clock, {
-      intervalMs: 0,
-      retentionMs: 7 * DAY,
-    });
+    return new RefreshTokenPurger(
+      gateway.get(getDataSourceToken(), { strict: false }),
+      gateway.get(RefreshTokensRepository, { strict: false }),
+      clock,
+      {
+        intervalMs: 0,
+        retentionMs: 7 * DAY,
+      },
+    );
   };
 
   beforeAll(async () => {

@@ -22,9 +22,10 @@ describe('sessions: refresh tokens and access tokens', () => {
   const rowOf = async (refreshToken: string) =>
     (await db.query(`select * from refresh_tokens where id = $1`, [tokenId(refreshToken)]))[0] as Record<string, unknown>;
   const familyRows = async (familyId: string) =>
-    (await db.query(`select id, used_at, revoked_at, revoked_reason, replaced_by from refresh_tokens where family_id = $1 order by created_at`, [
-      familyId,
-    ])) as Array<{ id: string; used_at: Date | null; revoked_at: Date | null; revoked_reason: string | null; replaced_by: string | null }>;
+    (await db.query(
+      `select id, used_at, revoked_at, revoked_reason, replaced_by from refresh_tokens where family_id = $1 order by created_at`,
+      [familyId],
+    )) as Array<{ id: string; used_at: Date | null; revoked_at: Date | null; revoked_reason: string | null; replaced_by: string | null }>;
 
   beforeAll(async () => {
     // The per-IP refresh limit is rate-limit.e2e's subject; here every request comes from 127.0.0.1.
@@ -59,7 +60,10 @@ describe('sessions: refresh tokens and access tokens', () => {
     expect(loginRow.family_id).not.toBe(signupRow.family_id);
     expect(claimsOf(res.body.accessToken)).toMatchObject({ sub: user.userId, acc: user.accountId, sid: loginRow.family_id });
     // The session expires REFRESH_TOKEN_TTL_DAYS (30) from now, by the database clock.
-    const [{ days }] = await db.query(`select extract(epoch from expires_at - created_at) / 86400 as days from refresh_tokens where id = $1`, [loginRow.id]);
+    const [{ days }] = await db.query(
+      `select extract(epoch from expires_at - created_at) / 86400 as days from refresh_tokens where id = $1`,
+      [loginRow.id],
+    );
     expect(Number(days)).toBeCloseTo(30, 5);
   });
 
@@ -80,7 +84,11 @@ describe('sessions: refresh tokens and access tokens', () => {
 
     // One family, a chain of spent tokens each pointing at its successor.
     const chain = await familyRows(familyId);
-    expect(chain.map((r) => r.id)).toEqual([tokenId(user.refreshToken), tokenId(first.body.refreshToken), tokenId(second.body.refreshToken)]);
+    expect(chain.map((r) => r.id)).toEqual([
+      tokenId(user.refreshToken),
+      tokenId(first.body.refreshToken),
+      tokenId(second.body.refreshToken),
+    ]);
     expect(chain.map((r) => r.replaced_by)).toEqual([chain[1].id, chain[2].id, null]);
     expect(chain.map((r) => r.used_at !== null)).toEqual([true, true, false]);
 

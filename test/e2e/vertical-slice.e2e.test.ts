@@ -42,7 +42,12 @@ describe('gateway → workspace vertical slice', () => {
     try {
       const created = await api.post('/api/v1/workspaces').set(bearer(token)).send({ name: 'Website redesign', clientName: 'Acme' });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'Website redesign', clientName: 'Acme', accountId: user.accountId, createdBy: user.userId });
+      expect(created.body).toMatchObject({
+        name: 'Website redesign',
+        clientName: 'Acme',
+        accountId: user.accountId,
+        createdBy: user.userId,
+      });
 
       const listed = await api.get('/api/v1/workspaces').set(bearer(token));
       expect(listed.status).toBe(200);
@@ -99,7 +104,11 @@ describe('gateway → workspace vertical slice', () => {
   it('answers 401 without a token, with a token from a foreign key, and with garbage', async () => {
     expect((await api.get('/api/v1/workspaces')).status).toBe(401);
     const foreign = new AccessTokenService(keySetFromPair(generateKeyPair('test-1')));
-    const forged = foreign.sign({ sub: '7b0c1a52-6a8e-4e0e-9a53-6ae3b1d1c001', acc: '7b0c1a52-6a8e-4e0e-9a53-6ae3b1d1c002', email: 'x@example.test' });
+    const forged = foreign.sign({
+      sub: '7b0c1a52-6a8e-4e0e-9a53-6ae3b1d1c001',
+      acc: '7b0c1a52-6a8e-4e0e-9a53-6ae3b1d1c002',
+      email: 'x@example.test',
+    });
     const res = await api.get('/api/v1/workspaces').set(bearer(forged));
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
@@ -116,7 +125,12 @@ describe('gateway → workspace vertical slice', () => {
       .send('{"name": "oops"');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({
-      error: { code: 'invalid_json', message: 'Request body is not valid JSON', details: { reason: expect.any(String) }, requestId: 'req-malformed-1' },
+      error: {
+        code: 'invalid_json',
+        message: 'Request body is not valid JSON',
+        details: { reason: expect.any(String) },
+        requestId: 'req-malformed-1',
+      },
     });
     expect(malformed.headers['x-request-id']).toBe('req-malformed-1');
 

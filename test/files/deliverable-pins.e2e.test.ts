@@ -29,7 +29,10 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files'],
-      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0', FILES_SUBMISSION_PIN_GRACE_SECONDS: '600' }), workspace: { REVIEW_TIMER_POLL_MS: '0' } },
+      env: {
+        files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0', FILES_SUBMISSION_PIN_GRACE_SECONDS: '600' }),
+        workspace: { REVIEW_TIMER_POLL_MS: '0' },
+      },
     });
     e = await engagement(platform);
     billing = await BillingPublisher.connect(platform.amqpUrl);
@@ -63,7 +66,8 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     }
     throw new Error(`never happened: ${what}`);
   };
-  const unpin = (fileId: string, versionId: string, who = e.freelancer) => api().delete(`${filesBase()}/${fileId}/versions/${versionId}/pin`).set(bearer(who.token));
+  const unpin = (fileId: string, versionId: string, who = e.freelancer) =>
+    api().delete(`${filesBase()}/${fileId}/versions/${versionId}/pin`).set(bearer(who.token));
 
   it('a resubmission moves the pin: the replaced version is released and can be deleted, the new one cannot be unpinned', async () => {
     const ms = milestoneApi(platform, e);
@@ -73,20 +77,38 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     expect(await versionOf(file.fileId, file.versionId)).toMatchObject({ pinnedFor: `milestone:${m.id}` });
     expect((await ms.act(e.client, m.id, 'request-changes', { note: 'bigger logo' })).status).toBe(200);
 
-    const v2 = await api().post(`${filesBase()}/${file.fileId}/versions`).set(bearer(e.freelancer.token)).send({ size: 17, contentType: 'application/pdf' });
+    const v2 = await api()
+      .post(`${filesBase()}/${file.fileId}/versions`)
+      .set(bearer(e.freelancer.token))
+      .send({ size: 17, contentType: 'application/pdf' });
     expect(v2.status).toBe(201);
-    const put = await fetch(v2.body.upload.url, { method: 'PUT', body: Buffer.from('design, second 17'), headers: { 'Content-Type': 'application/pdf' } });
+    const put = await fetch(v2.body.upload.url, {
+      method: 'PUT',
+      body: Buffer.from('design, second 17'),
+      headers: { 'Content-Type': 'application/pdf' },
+    });
     expect(put.status).toBe(200);
-    expect((await api().post(`${filesBase()}/${file.fileId}/versions/${v2.body.version.id}/complete`).set(bearer(e.freelancer.token)).send({})).status).toBe(200);
+    expect(
+      (await api().post(`${filesBase()}/${file.fileId}/versions/${v2.body.version.id}/complete`).set(bearer(e.freelancer.token)).send({}))
+        .status,
+    ).toBe(200);
     expect((await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: v2.body.version.id })).status).toBe(200);
 
     await eventually(async () => (await versionOf(file.fileId, file.versionId)).pinnedAt === null, 'the replaced version is unpinned');
     expect(await versionOf(file.fileId, v2.body.version.id)).toMatchObject({ pinnedFor: `milestone:${m.id}` });
-    expect((await api().delete(`${filesBase()}/${file.fileId}/versions/${file.versionId}`).set(bearer(e.freelancer.token))).status).toBe(204);
+    expect((await api().delete(`${filesBase()}/${file.fileId}/versions/${file.versionId}`).set(bearer(e.freelancer.token))).status).toBe(
+      204,
+    );
 
     const refused = await unpin(file.fileId, v2.body.version.id);
-    expect([refused.status, refused.body.error?.code, refused.body.error?.details]).toEqual([409, 'file_version_needed', { reason: 'milestone', milestoneIds: [m.id] }]);
-    expect((await api().delete(`${filesBase()}/${file.fileId}/versions/${v2.body.version.id}`).set(bearer(e.freelancer.token))).status).toBe(409);
+    expect([refused.status, refused.body.error?.code, refused.body.error?.details]).toEqual([
+      409,
+      'file_version_needed',
+      { reason: 'milestone', milestoneIds: [m.id] },
+    ]);
+    expect(
+      (await api().delete(`${filesBase()}/${file.fileId}/versions/${v2.body.version.id}`).set(bearer(e.freelancer.token))).status,
+    ).toBe(409);
     expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'submitted', deliverableFileVersionId: v2.body.version.id });
   });
 
@@ -146,14 +168,20 @@ describe('files: deliverable pins follow the milestones that need them', () => {
     // The other one is settled by the milestone's next committed state (a real submission).
     const real = await uploadFile(platform.gatewayUrl, e.freelancer, e.workspaceId, 'real.txt', 'the real deliverable');
     expect((await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: real.versionId })).status).toBe(200);
-    await eventually(async () => (await versionOf(other.fileId, other.versionId)).pinnedAt === null, 'the crashed submission’s pin is released');
+    await eventually(
+      async () => (await versionOf(other.fileId, other.versionId)).pinnedAt === null,
+      'the crashed submission’s pin is released',
+    );
     expect((await api().delete(`${filesBase()}/${other.fileId}`).set(bearer(e.freelancer.token))).status).toBe(200);
     expect(await versionOf(real.fileId, real.versionId)).toMatchObject({ pinnedFor: `milestone:${m.id}` });
   });
 
   it('a member unpins a manual pin (freelancer side only); the version can then be deleted', async () => {
     const file = await uploadFile(platform.gatewayUrl, e.freelancer, e.workspaceId, 'manual.txt', 'pinned by hand');
-    const pinned = await api().post(`${filesBase()}/${file.fileId}/versions/${file.versionId}/pin`).set(bearer(e.collaborator.token)).send({ pinnedFor: 'keep for the audit' });
+    const pinned = await api()
+      .post(`${filesBase()}/${file.fileId}/versions/${file.versionId}/pin`)
+      .set(bearer(e.collaborator.token))
+      .send({ pinnedFor: 'keep for the audit' });
     expect(pinned.status).toBe(200);
     expect((await api().delete(`${filesBase()}/${file.fileId}`).set(bearer(e.freelancer.token))).status).toBe(409);
 
@@ -176,12 +204,26 @@ describe('files: deliverable pins follow the milestones that need them', () => {
       aggregateId: milestoneId,
       aggregateVersion: version,
       occurredAt: new Date().toISOString(),
-      data: { milestoneId, workspaceId: e.workspaceId, accountId: e.accountId, title: 'm', amount: 100, currency: 'EUR', status: 'submitted', previousStatus: null, actorUserId: e.freelancer.userId, deliverableFileVersionId: deliverable },
+      data: {
+        milestoneId,
+        workspaceId: e.workspaceId,
+        accountId: e.accountId,
+        title: 'm',
+        amount: 100,
+        currency: 'EUR',
+        status: 'submitted',
+        previousStatus: null,
+        actorUserId: e.freelancer.userId,
+        deliverableFileVersionId: deliverable,
+      },
     });
     // In order this was: v4 submitted with v1, v6 resubmitted with v2, v7 approved (still v2).
     const sent = [event(7, v2.versionId, WorkspaceEvents.milestoneApproved), event(4, v1.versionId), event(6, v2.versionId)];
     for (const env of [...sent, sent[1]]) await billing.publish(env);
-    await waitForInbox(filesDb, sent.map((x) => x.id));
+    await waitForInbox(
+      filesDb,
+      sent.map((x) => x.id),
+    );
     expect((await versionOf(v1.fileId, v1.versionId)).pinnedAt).toBeNull();
     expect(await versionOf(v2.fileId, v2.versionId)).toMatchObject({ pinnedFor: `milestone:${milestoneId}` });
     expect((await unpin(v2.fileId, v2.versionId)).status).toBe(409);

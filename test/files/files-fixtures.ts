@@ -5,7 +5,9 @@ import { bearer, SignedUpUser } from '@fpms/testing';
 export interface StartedUpload {
   file: { id: string; name: string };
   version: { id: string; status: string; size: number; number: number };
-  upload: { method: 'PUT'; url: string; headers: Record<string, string>; expiresAt: string } | { method: 'multipart'; partSize: number; parts: Array<{ partNumber: number; url: string; size: number }> };
+  upload:
+    | { method: 'PUT'; url: string; headers: Record<string, string>; expiresAt: string }
+    | { method: 'multipart'; partSize: number; parts: Array<{ partNumber: number; url: string; size: number }> };
 }
 
 /** Announces an upload through the gateway; fails the test unless it is accepted. */

@@ -97,22 +97,41 @@ describe('files: uploads, downloads, versions, deletion', () => {
     const tap = await tapEvents(['files.#'], { amqpUrl: platform.amqpUrl });
     try {
       const bytes = Buffer.from('The signed contract, version one.');
-      const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'contract.pdf', size: bytes.length, contentType: 'application/pdf' });
+      const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+        name: 'contract.pdf',
+        size: bytes.length,
+        contentType: 'application/pdf',
+      });
       expect(started.version).toMatchObject({ status: 'pending', size: bytes.length, number: 1 });
-      expect(started.upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(bytes.length) } });
+      expect(started.upload).toMatchObject({
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(bytes.length) },
+      });
       const url = new URL((started.upload as { url: string }).url);
       // The key is ours, tenant-prefixed (a staging key: completion copies it); the name is nowhere in it. Size and type are signed.
-      expect(url.pathname).toBe(`/${s3.bucket}/accounts/${owner.accountId}/workspaces/${workspaceId}/staging/${started.file.id}/${started.version.id}`);
+      expect(url.pathname).toBe(
+        `/${s3.bucket}/accounts/${owner.accountId}/workspaces/${workspaceId}/staging/${started.file.id}/${started.version.id}`,
+      );
       expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
       expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(900);
 
       expect(await putBytes(started.upload, bytes)).toBe(200);
-      const done = await api().post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`).set(bearer(owner.token)).send({});
+      const done = await api()
+        .post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`)
+        .set(bearer(owner.token))
+        .send({});
       expect(done.status).toBe(200);
-      expect(done.body).toMatchObject({ id: started.file.id, name: 'contract.pdf', latestVersion: { id: started.version.id, status: 'ready' } });
+      expect(done.body).toMatchObject({
+        id: started.file.id,
+        name: 'contract.pdf',
+        latestVersion: { id: started.version.id, status: 'ready' },
+      });
 
       // Completing again is harmless, and publishes nothing more.
-      const again = await api().post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`).set(bearer(owner.token)).send({});
+      const again = await api()
+        .post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`)
+        .set(bearer(owner.token))
+        .send({});
       expect(again.status).toBe(200);
 
       const events = await tap.waitFor((e) => e.length >= 1);
@@ -139,7 +158,10 @@ describe('files: uploads, downloads, versions, deletion', () => {
 
   it('answers 409 to complete when nothing was uploaded', async () => {
     const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'ghost.txt', size: 10, contentType: 'text/plain' });
-    const res = await api().post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`).set(bearer(owner.token)).send({});
+    const res = await api()
+      .post(`${filesPath()}/${started.file.id}/versions/${started.version.id}/complete`)
+      .set(bearer(owner.token))
+      .send({});
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('upload_not_found');
     const file = await api().get(`${filesPath()}/${started.file.id}`).set(bearer(owner.token));
@@ -171,7 +193,9 @@ describe('files: uploads, downloads, versions, deletion', () => {
     const first = await fetch(res.body.url);
     expect(first.status).toBe(200);
     expect(await first.text()).toBe('download me');
-    expect(first.headers.get('content-disposition')).toBe(`attachment; filename="Resume _final_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.txt`);
+    expect(first.headers.get('content-disposition')).toBe(
+      `attachment; filename="Resume _final_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.txt`,
+    );
     expect(first.headers.get('content-type')).toBe('text/plain');
 
     // The URL was signed for 2 seconds; past that the store refuses it.
@@ -203,7 +227,9 @@ describe('files: uploads, downloads, versions, deletion', () => {
     expect([upload.status, upload.body.error.code]).toEqual([403, 'forbidden']);
     expect((await api().delete(`${filesPath()}/${fileId}`).set(bearer(viewer.token))).status).toBe(403);
     expect((await api().post(`${filesPath()}/${fileId}/versions/${versionId}/pin`).set(bearer(viewer.token)).send({})).status).toBe(403);
-    expect((await api().post(`${filesPath()}/${fileId}/versions/${versionId}/pin`).set(bearer(collaborator.token)).send({})).status).toBe(200);
+    expect((await api().post(`${filesPath()}/${fileId}/versions/${versionId}/pin`).set(bearer(collaborator.token)).send({})).status).toBe(
+      200,
+    );
   });
 
   it('rejects disallowed content types, oversized files and malformed input with 4xx JSON errors', async () => {
@@ -212,16 +238,39 @@ describe('files: uploads, downloads, versions, deletion', () => {
     expect([badType.status, badType.body.error.code]).toEqual([400, 'content_type_not_allowed']);
     expect(badType.body.error.details.allowed).toEqual(['text/plain', 'application/pdf', 'image/*']);
     const tooBig = await send({ name: 'huge.pdf', size: 50 * 1024 * 1024 + 1, contentType: 'application/pdf' });
-    expect([tooBig.status, tooBig.body.error.code, tooBig.body.error.details.maxSizeBytes]).toEqual([400, 'file_too_large', 50 * 1024 * 1024]);
-    for (const body of [{}, { name: '', size: 1, contentType: 'text/plain' }, { name: 'a', size: 0, contentType: 'text/plain' }, { name: 'a', size: 1.5, contentType: 'text/plain' }, { name: 'a', size: 1, contentType: 'nonsense' }, { name: 'a\u0000b', size: 1, contentType: 'text/plain' }, { name: 'a', size: 1, contentType: 'text/plain', key: 'accounts/x' }]) {
+    expect([tooBig.status, tooBig.body.error.code, tooBig.body.error.details.maxSizeBytes]).toEqual([
+      400,
+      'file_too_large',
+      50 * 1024 * 1024,
+    ]);
+    for (const body of [
+      {},
+      { name: '', size: 1, contentType: 'text/plain' },
+      { name: 'a', size: 0, contentType: 'text/plain' },
+      { name: 'a', size: 1.5, contentType: 'text/plain' },
+      { name: 'a', size: 1, contentType: 'nonsense' },
+      { name: 'a\u0000b', size: 1, contentType: 'text/plain' },
+      { name: 'a', size: 1, contentType: 'text/plain', key: 'accounts/x' },
+    ]) {
       const res = await send(body);
-      expect({ body, status: res.status, hasError: typeof res.body.error?.code === 'string' }).toEqual({ body, status: 400, hasError: true });
+      expect({ body, status: res.status, hasError: typeof res.body.error?.code === 'string' }).toEqual({
+        body,
+        status: 400,
+        hasError: true,
+      });
     }
     const malformedJson = await api().post(filesPath()).set(bearer(owner.token)).set('Content-Type', 'application/json').send('{"name":');
     expect(malformedJson.status).toBe(400);
     const { fileId } = await uploadFile(platform.gatewayUrl, owner, workspaceId, 'ids.txt', 'i');
-    for (const path of [`${filesPath()}/not-a-uuid`, `${filesPath()}/${fileId}/versions/123/complete`, `/api/v1/workspaces/nope/files`, `${filesPath()}/${randomUUID()}`]) {
-      const res = path.endsWith('complete') ? await api().post(path).set(bearer(owner.token)).send({}) : await api().get(path).set(bearer(owner.token));
+    for (const path of [
+      `${filesPath()}/not-a-uuid`,
+      `${filesPath()}/${fileId}/versions/123/complete`,
+      `/api/v1/workspaces/nope/files`,
+      `${filesPath()}/${randomUUID()}`,
+    ]) {
+      const res = path.endsWith('complete')
+        ? await api().post(path).set(bearer(owner.token)).send({})
+        : await api().get(path).set(bearer(owner.token));
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }
     const badVersion = await api().get(`${filesPath()}/${fileId}/download?versionId=zzz`).set(bearer(owner.token));
@@ -230,11 +279,17 @@ describe('files: uploads, downloads, versions, deletion', () => {
 
   it('keeps versions: a new version becomes the latest, older ones stay downloadable', async () => {
     const { fileId, versionId: v1 } = await uploadFile(platform.gatewayUrl, owner, workspaceId, 'design.txt', 'draft');
-    const next = await api().post(`${filesPath()}/${fileId}/versions`).set(bearer(collaborator.token)).send({ size: 5, contentType: 'text/plain' });
+    const next = await api()
+      .post(`${filesPath()}/${fileId}/versions`)
+      .set(bearer(collaborator.token))
+      .send({ size: 5, contentType: 'text/plain' });
     expect(next.status).toBe(201);
     expect(next.body.version).toMatchObject({ number: 2, name: 'design.txt', status: 'pending' });
     expect(await putBytes(next.body.upload, Buffer.from('final'))).toBe(200);
-    const done = await api().post(`${filesPath()}/${fileId}/versions/${next.body.version.id}/complete`).set(bearer(collaborator.token)).send({});
+    const done = await api()
+      .post(`${filesPath()}/${fileId}/versions/${next.body.version.id}/complete`)
+      .set(bearer(collaborator.token))
+      .send({});
     expect(done.status).toBe(200);
     expect(done.body.latestVersion.id).toBe(next.body.version.id);
     expect(done.body.versions.map((v: { number: number; status: string }) => [v.number, v.status])).toEqual([
@@ -254,12 +309,25 @@ describe('files: uploads, downloads, versions, deletion', () => {
   });
 
   it('never deletes a pinned deliverable', async () => {
-    const { fileId, versionId } = await uploadFile(platform.gatewayUrl, owner, workspaceId, 'deliverable.pdf', 'the work', 'application/pdf');
+    const { fileId, versionId } = await uploadFile(
+      platform.gatewayUrl,
+      owner,
+      workspaceId,
+      'deliverable.pdf',
+      'the work',
+      'application/pdf',
+    );
     const extra = await uploadFile(platform.gatewayUrl, owner, workspaceId, 'other.txt', 'x');
-    const pinned = await api().post(`${filesPath()}/${fileId}/versions/${versionId}/pin`).set(bearer(owner.token)).send({ pinnedFor: 'milestone-1' });
+    const pinned = await api()
+      .post(`${filesPath()}/${fileId}/versions/${versionId}/pin`)
+      .set(bearer(owner.token))
+      .send({ pinnedFor: 'milestone-1' });
     expect(pinned.status).toBe(200);
     expect(pinned.body).toMatchObject({ id: versionId, pinnedBy: owner.userId, pinnedFor: 'milestone-1' });
-    const again = await api().post(`${filesPath()}/${fileId}/versions/${versionId}/pin`).set(bearer(owner.token)).send({ pinnedFor: 'other' });
+    const again = await api()
+      .post(`${filesPath()}/${fileId}/versions/${versionId}/pin`)
+      .set(bearer(owner.token))
+      .send({ pinnedFor: 'other' });
     expect(again.body.pinnedFor).toBe('milestone-1');
 
     const del = await api().delete(`${filesPath()}/${fileId}`).set(bearer(owner.token));
@@ -269,7 +337,10 @@ describe('files: uploads, downloads, versions, deletion', () => {
     expect((await api().get(`${filesPath()}/${fileId}/download`).set(bearer(viewer.token))).status).toBe(200);
     // A pending version cannot be pinned.
     const pending = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'p.txt', size: 1, contentType: 'text/plain' });
-    const pinPending = await api().post(`${filesPath()}/${pending.file.id}/versions/${pending.version.id}/pin`).set(bearer(owner.token)).send({});
+    const pinPending = await api()
+      .post(`${filesPath()}/${pending.file.id}/versions/${pending.version.id}/pin`)
+      .set(bearer(owner.token))
+      .send({});
     expect([pinPending.status, pinPending.body.error.code]).toEqual([409, 'file_version_not_ready']);
     expect((await api().delete(`${filesPath()}/${extra.fileId}`).set(bearer(owner.token))).status).toBe(200);
   });
@@ -333,12 +404,19 @@ describe('files: uploads, downloads, versions, deletion', () => {
     await janitor.runOnce(); // earlier tests' leftovers
     clock.now = realNow;
     const before = await usage();
-    const abandoned = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'abandoned.txt', size: 4321, contentType: 'text/plain' });
+    const abandoned = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'abandoned.txt',
+      size: 4321,
+      contentType: 'text/plain',
+    });
     expect(await usage()).toBe(before + 4321);
     expect((await janitor.runOnce()).expiredUploads).toBe(0);
 
     advance(31 * 60_000);
-    const late = await api().post(`${filesPath()}/${abandoned.file.id}/versions/${abandoned.version.id}/complete`).set(bearer(owner.token)).send({});
+    const late = await api()
+      .post(`${filesPath()}/${abandoned.file.id}/versions/${abandoned.version.id}/complete`)
+      .set(bearer(owner.token))
+      .send({});
     expect([late.status, late.body.error.code]).toEqual([410, 'upload_expired']);
     expect((await janitor.runOnce()).expiredUploads).toBe(1);
     expect(await usage()).toBe(before);

@@ -1,7 +1,17 @@
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+  startTestS3,
+  TestS3,
+} from '@fpms/testing';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { LOCAL_S3_CREDENTIALS } from '../../tools/s3-local/server';
@@ -67,7 +77,13 @@ describe('files: a delivered version cannot change', () => {
     store = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS });
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files'],
-      env: { files: s3.filesEnv({ FILES_ALLOWED_CONTENT_TYPES: 'text/plain,application/pdf', FILES_UPLOAD_EXPIRY_MINUTES: '30', FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
+      env: {
+        files: s3.filesEnv({
+          FILES_ALLOWED_CONTENT_TYPES: 'text/plain,application/pdf',
+          FILES_UPLOAD_EXPIRY_MINUTES: '30',
+          FILES_CLEANUP_INTERVAL_SECONDS: '0',
+        }),
+      },
     });
     db = await connectServiceDb('files', 'system', platform.dbPrefix);
     clock = platform.apps.files!.get(Clock);
@@ -119,7 +135,12 @@ describe('files: a delivered version cannot change', () => {
   it('refuses bytes that do not match the declared SHA-256 (422): the staged object is removed and the version stays pending', async () => {
     const right = Buffer.from('the real deliverable');
     const wrong = Buffer.from('a swapped deliverable');
-    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'swap.txt', size: wrong.length, contentType: 'text/plain', sha256: sha256Hex(right) });
+    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'swap.txt',
+      size: wrong.length,
+      contentType: 'text/plain',
+      sha256: sha256Hex(right),
+    });
     // s3rver does not check the signed checksum header (S3 would refuse this PUT): completion must.
     expect(await putThrough(started.upload, wrong)).toBe(200);
     const res = await complete(started);
@@ -135,18 +156,33 @@ describe('files: a delivered version cannot change', () => {
   it('refuses the announced size and type in storage: wrong length, type or checksum fails the URL signature', async () => {
     const bytes = Buffer.from('signed bytes');
     const sha = sha256Hex(bytes);
-    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'signed.txt', size: bytes.length, contentType: 'text/plain', sha256: sha });
+    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'signed.txt',
+      size: bytes.length,
+      contentType: 'text/plain',
+      sha256: sha,
+    });
     if (started.upload.method !== 'PUT') throw new Error('single PUT expected');
     const putUrl = started.upload.url;
     const url = new URL(putUrl);
-    expect(url.searchParams.get('X-Amz-SignedHeaders')!.split(';').sort()).toEqual(['content-length', 'content-type', 'host', 'x-amz-checksum-sha256']);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')!.split(';').sort()).toEqual([
+      'content-length',
+      'content-type',
+      'host',
+      'x-amz-checksum-sha256',
+    ]);
     // The checksum is a header the client must send, not a query parameter S3 would not check against the body.
     expect([...url.searchParams.keys()].map((k) => k.toLowerCase())).not.toContain('x-amz-checksum-sha256');
     const checksum = Buffer.from(sha, 'hex').toString('base64');
-    expect(started.upload.headers).toEqual({ 'Content-Type': 'text/plain', 'Content-Length': String(bytes.length), 'x-amz-checksum-sha256': checksum });
+    expect(started.upload.headers).toEqual({
+      'Content-Type': 'text/plain',
+      'Content-Length': String(bytes.length),
+      'x-amz-checksum-sha256': checksum,
+    });
 
     const honest = { 'content-type': 'text/plain', 'content-length': String(bytes.length), 'x-amz-checksum-sha256': checksum };
-    const verifies = (headers: Record<string, string>, method = 'PUT') => presignedRequestVerifies(putUrl, { method, headers }, LOCAL_S3_CREDENTIALS);
+    const verifies = (headers: Record<string, string>, method = 'PUT') =>
+      presignedRequestVerifies(putUrl, { method, headers }, LOCAL_S3_CREDENTIALS);
     expect(await verifies(honest)).toBe(true);
     expect(await verifies({ ...honest, 'content-length': String(bytes.length + 1) })).toBe(false);
     expect(await verifies({ ...honest, 'content-type': 'application/pdf' })).toBe(false);
@@ -158,7 +194,12 @@ describe('files: a delivered version cannot change', () => {
 
   it('serialises concurrent completions: one copy becomes the version, no stray copy remains', async () => {
     const bytes = Buffer.from('completed twice at once');
-    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'race.txt', size: bytes.length, contentType: 'text/plain', sha256: sha256Hex(bytes) });
+    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'race.txt',
+      size: bytes.length,
+      contentType: 'text/plain',
+      sha256: sha256Hex(bytes),
+    });
     expect(await putThrough(started.upload, bytes)).toBe(200);
     const answers = await Promise.all([complete(started), complete(started), complete(started)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
@@ -199,7 +240,12 @@ describe('files: a delivered version cannot change', () => {
 
   it('sweeps the staging object of a completed version once its URL has expired, and the delivered bytes stay', async () => {
     const bytes = Buffer.from('delivered and kept');
-    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'kept.txt', size: bytes.length, contentType: 'text/plain', sha256: sha256Hex(bytes) });
+    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'kept.txt',
+      size: bytes.length,
+      contentType: 'text/plain',
+      sha256: sha256Hex(bytes),
+    });
     expect(await putThrough(started.upload, bytes)).toBe(200);
     expect((await complete(started)).status).toBe(200);
     const stagingKey = uploadKeyOf(started);
@@ -218,8 +264,15 @@ describe('files: a delivered version cannot change', () => {
   it('an object written straight to the staging key with other bytes is refused at completion when a checksum was declared', async () => {
     // The same attack without the URL at all (a store credential leak, or a store that ignores signatures).
     const right = Buffer.from('contract v3');
-    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, { name: 'c.txt', size: right.length, contentType: 'text/plain', sha256: sha256Hex(right) });
-    await store.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeyOf(started), Body: Buffer.from('contract v4'), ContentType: 'text/plain' }));
+    const started = await startUpload(platform.gatewayUrl, owner, workspaceId, {
+      name: 'c.txt',
+      size: right.length,
+      contentType: 'text/plain',
+      sha256: sha256Hex(right),
+    });
+    await store.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeyOf(started), Body: Buffer.from('contract v4'), ContentType: 'text/plain' }),
+    );
     const res = await complete(started);
     expect([res.status, res.body.error?.code]).toEqual([422, 'upload_checksum_mismatch']);
     expect(await putThrough(started.upload, right)).toBe(200);

@@ -57,13 +57,19 @@ describe('files: quotas, plans and multipart uploads', () => {
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        api().post(`/api/v1/workspaces/${workspace.id}/files`).set(bearer(owner.token)).send({ name: `big-${i}.pdf`, size, contentType: 'application/pdf' }),
+        api()
+          .post(`/api/v1/workspaces/${workspace.id}/files`)
+          .set(bearer(owner.token))
+          .send({ name: `big-${i}.pdf`, size, contentType: 'application/pdf' }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(fits).fill(201), ...Array(20 - fits).fill(409)]);
     const refused = results.find((r) => r.status === 409)!;
-    expect(refused.body.error).toMatchObject({ code: 'storage_quota_exceeded', details: { quotaBytes: PLAN_LIMITS.free.storageQuotaBytes, plan: 'free' } });
+    expect(refused.body.error).toMatchObject({
+      code: 'storage_quota_exceeded',
+      details: { quotaBytes: PLAN_LIMITS.free.storageQuotaBytes, plan: 'free' },
+    });
     const [usage] = await db.query(`select used_bytes, reserved_bytes from storage_usage where account_id = $1`, [owner.accountId]);
     expect(Number(usage.reserved_bytes)).toBe(fits * size);
     expect(Number(usage.used_bytes) + Number(usage.reserved_bytes)).toBeLessThanOrEqual(PLAN_LIMITS.free.storageQuotaBytes);
@@ -94,7 +100,11 @@ describe('files: quotas, plans and multipart uploads', () => {
           occurredAt: new Date().toISOString(),
           data: { accountId: owner.accountId, plan, previousPlan: 'free' },
         };
-        channel.publish('fpms.events', envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id, contentType: 'application/json' });
+        channel.publish('fpms.events', envelope.type, Buffer.from(JSON.stringify(envelope)), {
+          persistent: true,
+          messageId: id,
+          contentType: 'application/json',
+        });
       };
       publish('pro', 2);
       await channel.waitForConfirms();
@@ -116,7 +126,10 @@ describe('files: quotas, plans and multipart uploads', () => {
     const owner = await signUp(platform.gatewayUrl, 'Large');
     const workspace = await createWorkspace(platform.gatewayUrl, owner);
     const bytes = Buffer.alloc(6 * MiB + 123, 7);
-    const started = await api().post(`/api/v1/workspaces/${workspace.id}/files`).set(bearer(owner.token)).send({ name: 'archive.zip', size: bytes.length, contentType: 'application/zip' });
+    const started = await api()
+      .post(`/api/v1/workspaces/${workspace.id}/files`)
+      .set(bearer(owner.token))
+      .send({ name: 'archive.zip', size: bytes.length, contentType: 'application/zip' });
     expect(started.status).toBe(201);
     const upload = started.body.upload;
     expect(upload.method).toBe('multipart');

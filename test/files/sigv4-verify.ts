@@ -48,9 +48,18 @@ export async function presignedRequestVerifies(
   if (signedNames.some((name) => received[name] === undefined)) return false;
   const canonicalHeaders = signedNames.map((name) => `${name}:${received[name]}\n`).join('');
   const request = { method: sent.method, protocol: u.protocol, hostname: u.hostname, path: u.pathname, query, headers: {} } as HttpRequest;
-  const canonicalRequest = [sent.method, u.pathname, getCanonicalQuery(request), canonicalHeaders, signedNames.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
+  const canonicalRequest = [
+    sent.method,
+    u.pathname,
+    getCanonicalQuery(request),
+    canonicalHeaders,
+    signedNames.join(';'),
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
   const scope = createScope(shortDate, region, service);
-  const stringToSign = ['AWS4-HMAC-SHA256', query['X-Amz-Date'], scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', query['X-Amz-Date'], scope, createHash('sha256').update(canonicalRequest).digest('hex')].join(
+    '\n',
+  );
   const key = await getSigningKey(NodeSha256, credentials, shortDate, region, service);
   const expected = createHmac('sha256', Buffer.from(key)).update(stringToSign).digest('hex');
   return expected === provided;

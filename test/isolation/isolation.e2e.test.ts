@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { can, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from '@fpms/auth';
-import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import {
+  bearer,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+  startTestS3,
+  TestS3,
+} from '@fpms/testing';
 import { BillingEvents } from '@fpms/contracts';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher } from '../milestones/support';
@@ -75,7 +85,11 @@ const CASES: Record<string, Case> = {
     action: WorkspaceAction.ManageClientSide,
     mutates: true,
     disposable: 'promotes a scratch viewer (idempotent)',
-    probe: (w) => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.promote}`, body: { role: 'client_admin' } }),
+    probe: (w) => ({
+      method: 'PATCH',
+      path: `/api/v1/workspaces/${w.ms.scratch}/members/${w.scratchMembers.promote}`,
+      body: { role: 'client_admin' },
+    }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/members/:userId': {
     kind: 'workspace',
@@ -114,7 +128,11 @@ const CASES: Record<string, Case> = {
     action: WorkspaceAction.UploadFiles,
     mutates: true,
     disposable: 'each probe registers a new pending upload of its own',
-    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files`, body: { name: 'probe.txt', size: 3, contentType: 'text/plain' } }),
+    probe: (w) => ({
+      method: 'POST',
+      path: `/api/v1/workspaces/${w.workspaceA}/files`,
+      body: { name: 'probe.txt', size: 3, contentType: 'text/plain' },
+    }),
   },
   'GET /api/v1/workspaces/:workspaceId/files': {
     kind: 'workspace',
@@ -153,35 +171,51 @@ const CASES: Record<string, Case> = {
     action: WorkspaceAction.UploadFiles,
     mutates: true,
     disposable: 'adds a pending version to a scratch file',
-    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions`, body: { size: 3, contentType: 'text/plain' } }),
+    probe: (w) => ({
+      method: 'POST',
+      path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions`,
+      body: { size: 3, contentType: 'text/plain' },
+    }),
   },
   'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/complete': {
     kind: 'workspace',
     action: WorkspaceAction.UploadFiles,
     mutates: true,
     disposable: 'completes a scratch version that is already ready (idempotent)',
-    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions/${w.scratch.upload.versionId}/complete` }),
+    probe: (w) => ({
+      method: 'POST',
+      path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.upload.fileId}/versions/${w.scratch.upload.versionId}/complete`,
+    }),
   },
   'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/pin': {
     kind: 'workspace',
     action: WorkspaceAction.PinFiles,
     mutates: true,
     disposable: 'pins a scratch version (idempotent)',
-    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin` }),
+    probe: (w) => ({
+      method: 'POST',
+      path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin`,
+    }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId/pin': {
     kind: 'workspace',
     action: WorkspaceAction.PinFiles,
     mutates: true,
     disposable: 'unpins the same scratch version (no milestone needs it; idempotent)',
-    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin` }),
+    probe: (w) => ({
+      method: 'DELETE',
+      path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.pin.fileId}/versions/${w.scratch.pin.versionId}/pin`,
+    }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/files/:fileId/versions/:versionId': {
     kind: 'workspace',
     action: WorkspaceAction.DeleteFiles,
     mutates: true,
     disposable: 'deletes the older of two scratch versions; only the collaborator may, once',
-    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.versions.fileId}/versions/${w.scratch.versions.versionId}` }),
+    probe: (w) => ({
+      method: 'DELETE',
+      path: `/api/v1/workspaces/${w.workspaceA}/files/${w.scratch.versions.fileId}/versions/${w.scratch.versions.versionId}`,
+    }),
   },
   'GET /api/v1/admin/accounts/:accountId/workspaces': {
     kind: 'admin',
@@ -266,7 +300,8 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     // Tenant B has a client too, so "member of the other tenant" covers both sides.
     outsiderClient = await inviteAndJoin(platform.gatewayUrl, outsider, outsiderWorkspace, 'client_admin');
     // Each side invites its own: the owner the collaborator and the first client admin, who invites the viewers.
-    for (const role of WEAKER_ROLES) members[role] = await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, a.id, role);
+    for (const role of WEAKER_ROLES)
+      members[role] = await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, a.id, role);
     const victim = await inviteAndJoin(platform.gatewayUrl, members.client_admin, a.id, 'client_viewer');
     const invitation = await request(platform.gatewayUrl)
       .post(`/api/v1/workspaces/${a.id}/invitations`)
@@ -279,7 +314,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       .set(bearer(owner.token))
       .send({ size: 3, contentType: 'text/plain' });
     await fetch(second.body.upload.url, { method: 'PUT', body: 'def', headers: { 'Content-Type': 'text/plain' } });
-    await request(platform.gatewayUrl).post(`/api/v1/workspaces/${a.id}/files/${versions.fileId}/versions/${second.body.version.id}/complete`).set(bearer(owner.token)).send({});
+    await request(platform.gatewayUrl)
+      .post(`/api/v1/workspaces/${a.id}/files/${versions.fileId}/versions/${second.body.version.id}/complete`)
+      .set(bearer(owner.token))
+      .send({});
     world = {
       workspaceA: a.id,
       accountA: a.accountId,
@@ -287,8 +325,13 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       invitationA: invitation.body.id,
       fileA: await upload('in-snapshot.txt'),
       scratch: { upload: await upload('upload.txt'), delete: await upload('delete.txt'), pin: await upload('pin.txt'), versions },
-      ms: await prepareMilestoneWorld(platform, owner, a.id, a.accountId, members, async (ws, name) =>
-        (await uploadFile(platform.gatewayUrl, owner, ws, name, 'abc')).versionId,
+      ms: await prepareMilestoneWorld(
+        platform,
+        owner,
+        a.id,
+        a.accountId,
+        members,
+        async (ws, name) => (await uploadFile(platform.gatewayUrl, owner, ws, name, 'abc')).versionId,
       ),
       scratchMembers: { promote: '', remove: '' },
     };
@@ -322,14 +365,18 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     for (const [route, c] of Object.entries(CASES)) {
       const probe = c.probe(world);
       if (c.kind === 'workspace') {
-        for (const [who, user] of [['owner', outsider], ['client admin', outsiderClient]] as const) {
+        for (const [who, user] of [
+          ['owner', outsider],
+          ['client admin', outsiderClient],
+        ] as const) {
           const foreign = await send(probe, user.token);
           outcomes.push(`${route} as other tenant's ${who} → ${foreign.status} ${foreign.body?.error?.code ?? ''}`.trim());
           expectations.push(`${route} as other tenant's ${who} → 404 workspace_not_found`);
         }
         for (const role of WEAKER_ROLES) {
           const allowed = can(role, c.action);
-          if (allowed && c.mutates && !c.disposable) throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
+          if (allowed && c.mutates && !c.disposable)
+            throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
           const res = await send(c.probe(world, role), members[role].token);
           outcomes.push(`${route} as ${role} → ${allowed ? (res.status < 300 ? 'ok' : res.status) : res.status}`);
           expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
@@ -360,14 +407,18 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     const before = await snapshot();
     const outcomes: string[] = [];
     const expectations: string[] = [];
-    const own = (path: string) => [world.workspaceA, world.ms.scratch].reduce((p, id) => p.replace(`/workspaces/${id}/`, `/workspaces/${outsiderWorkspace}/`), path);
+    const own = (path: string) =>
+      [world.workspaceA, world.ms.scratch].reduce((p, id) => p.replace(`/workspaces/${id}/`, `/workspaces/${outsiderWorkspace}/`), path);
     for (const [route, c] of Object.entries(CASES)) {
       // Only routes naming something besides the workspace: the rest would address B's own data.
       if (c.kind !== 'workspace' || (route.match(/:/g) ?? []).length < 2) continue;
       const probe = c.probe(world, 'client_admin');
       const path = own(probe.path);
       if (path === probe.path) throw new Error(`${route}: probe path has no workspace of tenant A to swap`);
-      for (const [role, user] of [['owner', outsider], ['client_admin', outsiderClient]] as const) {
+      for (const [role, user] of [
+        ['owner', outsider],
+        ['client_admin', outsiderClient],
+      ] as const) {
         const res = await send({ ...probe, path }, user.token);
         // A role without the action is refused before any id is looked at (403, the same for every id): no leak either.
         const refused = res.status === 404 || (res.status === 403 && !can(role, c.action));
@@ -388,18 +439,27 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       return r.body;
     };
     // Tenant B's own funded milestone, file and task.
-    const milestone = (await ok(api().post(`${b}/milestones`).set(bearer(outsider.token)).send({ title: 'B', amount: 1000, currency: 'EUR' }))).id as string;
+    const milestone = (
+      await ok(api().post(`${b}/milestones`).set(bearer(outsider.token)).send({ title: 'B', amount: 1000, currency: 'EUR' }))
+    ).id as string;
     await ok(api().post(`${b}/milestones/${milestone}/propose`).set(bearer(outsider.token)).send({}));
     await ok(api().post(`${b}/milestones/${milestone}/accept`).set(bearer(outsiderClient.token)).send({}));
     await ok(api().post(`${b}/milestones/${milestone}/fund`).set(bearer(outsiderClient.token)).send({}));
     const billing = await BillingPublisher.connect(platform.amqpUrl);
     try {
       const accountB = (await ok(api().get(b).set(bearer(outsider.token)))).accountId;
-      await billing.milestone(BillingEvents.milestoneFunded, { id: milestone, workspaceId: outsiderWorkspace, accountId: accountB, amount: 1000, currency: 'EUR' }, 1);
+      await billing.milestone(
+        BillingEvents.milestoneFunded,
+        { id: milestone, workspaceId: outsiderWorkspace, accountId: accountB, amount: 1000, currency: 'EUR' },
+        1,
+      );
     } finally {
       await billing.close();
     }
-    for (const deadline = Date.now() + 10_000; (await ok(api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token)))).status !== 'funded'; ) {
+    for (
+      const deadline = Date.now() + 10_000;
+      (await ok(api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token)))).status !== 'funded';
+    ) {
       if (Date.now() > deadline) throw new Error('B milestone was not funded');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -410,18 +470,47 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     const aUser = members.collaborator.userId;
 
     const probes: Array<[string, SignedUpUser, Probe]> = [
-      ["A's version as B's deliverable", outsider, { method: 'POST', path: `${b}/milestones/${milestone}/submit`, body: { deliverableFileVersionId: aVersion } }],
-      ["A's version as versionId of B's download (owner)", outsider, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
-      ["A's version as versionId of B's download (client admin)", outsiderClient, { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` }],
+      [
+        "A's version as B's deliverable",
+        outsider,
+        { method: 'POST', path: `${b}/milestones/${milestone}/submit`, body: { deliverableFileVersionId: aVersion } },
+      ],
+      [
+        "A's version as versionId of B's download (owner)",
+        outsider,
+        { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` },
+      ],
+      [
+        "A's version as versionId of B's download (client admin)",
+        outsiderClient,
+        { method: 'GET', path: `${b}/files/${fileB.fileId}/download?versionId=${aVersion}` },
+      ],
       ["A's version pinned under B's file", outsider, { method: 'POST', path: `${b}/files/${fileB.fileId}/versions/${aVersion}/pin` }],
       ["A's user as a new task's assignee", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', assigneeUserId: aUser } }],
-      ["A's user as assignee of B's task (client admin)", outsiderClient, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { assigneeUserId: aUser } }],
-      ["A's milestone as a new task's milestone", outsider, { method: 'POST', path: `${b}/tasks`, body: { title: 'x', milestoneId: world.ms.milestoneA } }],
+      [
+        "A's user as assignee of B's task (client admin)",
+        outsiderClient,
+        { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { assigneeUserId: aUser } },
+      ],
+      [
+        "A's milestone as a new task's milestone",
+        outsider,
+        { method: 'POST', path: `${b}/tasks`, body: { title: 'x', milestoneId: world.ms.milestoneA } },
+      ],
       ["A's milestone on B's task", outsider, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { milestoneId: world.ms.milestoneA } }],
-      ["A's user as B's member", outsiderClient, { method: 'PATCH', path: `${b}/members/${world.victimMember}`, body: { role: 'client_admin' } }],
+      [
+        "A's user as B's member",
+        outsiderClient,
+        { method: 'PATCH', path: `${b}/members/${world.victimMember}`, body: { role: 'client_admin' } },
+      ],
     ];
     const outcomes = Object.fromEntries(
-      await Promise.all(probes.map(async ([name, user, probe]) => [name, await send(probe, user.token).then((r) => `${r.status} ${r.body?.error?.code ?? ''}`.trim())] as const)),
+      await Promise.all(
+        probes.map(
+          async ([name, user, probe]) =>
+            [name, await send(probe, user.token).then((r) => `${r.status} ${r.body?.error?.code ?? ''}`.trim())] as const,
+        ),
+      ),
     );
     expect(outcomes).toEqual({
       "A's version as B's deliverable": '422 deliverable_rejected',
@@ -450,7 +539,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     const memberList = await api.get('/api/v1/workspaces').set(bearer(members.client_viewer.token));
     // Tenant A's two workspaces (the second holds the milestone probes' scratch targets), nothing of tenant B.
     expect(memberList.body.items.map((w: { id: string; role: string }) => [w.id, w.role]).sort()).toEqual(
-      [[world.workspaceA, 'client_viewer'], [world.ms.scratch, 'client_viewer']].sort(),
+      [
+        [world.workspaceA, 'client_viewer'],
+        [world.ms.scratch, 'client_viewer'],
+      ].sort(),
     );
   });
 });

@@ -19,7 +19,10 @@ export interface MilestoneWorld {
   taskA: string;
   scratch: string;
   /** Scratch milestones by the state the probe needs. */
-  m: Record<'edit' | 'propose' | 'cancel' | 'decline' | 'accept' | 'fund' | 'submit' | 'refund' | 'dispute' | 'approve' | 'changes' | 'withdraw', string>;
+  m: Record<
+    'edit' | 'propose' | 'cancel' | 'decline' | 'accept' | 'fund' | 'submit' | 'refund' | 'dispute' | 'approve' | 'changes' | 'withdraw',
+    string
+  >;
   /** Scratch tasks per role (PATCH and DELETE are allowed to two roles). */
   tasks: Record<WeakerRole, string>;
   /** A ready file version of the scratch workspace, for the submit probe (deliverables are pinned for real). */
@@ -27,7 +30,13 @@ export interface MilestoneWorld {
 }
 
 type W = { ms: MilestoneWorld };
-type MilestoneCase = { kind: 'workspace'; action: WorkspaceAction; mutates: boolean; disposable?: string; probe: (w: W, role?: WeakerRole) => Probe };
+type MilestoneCase = {
+  kind: 'workspace';
+  action: WorkspaceAction;
+  mutates: boolean;
+  disposable?: string;
+  probe: (w: W, role?: WeakerRole) => Probe;
+};
 
 const milestonePath = (w: W, ws: string, id: string, tail = '') => `/api/v1/workspaces/${ws}/milestones/${id}${tail}`;
 /** A member command: on the scratch milestone parked for it; the other tenant probes it too (and must not see it). */
@@ -45,7 +54,11 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
     action: WorkspaceAction.ManageMilestones,
     mutates: true,
     disposable: 'creates a draft in the scratch workspace',
-    probe: (w) => ({ method: 'POST', path: `/api/v1/workspaces/${w.ms.scratch}/milestones`, body: { title: 'probe', amount: 100, currency: 'EUR' } }),
+    probe: (w) => ({
+      method: 'POST',
+      path: `/api/v1/workspaces/${w.ms.scratch}/milestones`,
+      body: { title: 'probe', amount: 100, currency: 'EUR' },
+    }),
   },
   'GET /api/v1/workspaces/:workspaceId/milestones': {
     kind: 'workspace',
@@ -73,13 +86,29 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/fund': command('fund', 'fund', WorkspaceAction.FundMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/submit': {
     ...command('submit', 'submit', WorkspaceAction.ManageMilestones),
-    probe: (w) => ({ method: 'POST', path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/submit'), body: { deliverableFileVersionId: w.ms.deliverable } }),
+    probe: (w) => ({
+      method: 'POST',
+      path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/submit'),
+      body: { deliverableFileVersionId: w.ms.deliverable },
+    }),
   },
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund': command('request-refund', 'refund', WorkspaceAction.DecideMilestones),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund': command(
+    'request-refund',
+    'refund',
+    WorkspaceAction.DecideMilestones,
+  ),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': command('dispute', 'dispute', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve': command('approve', 'approve', WorkspaceAction.DecideMilestones),
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-changes': command('request-changes', 'changes', WorkspaceAction.DecideMilestones),
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': command('withdraw-dispute', 'withdraw', WorkspaceAction.DecideMilestones),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-changes': command(
+    'request-changes',
+    'changes',
+    WorkspaceAction.DecideMilestones,
+  ),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': command(
+    'withdraw-dispute',
+    'withdraw',
+    WorkspaceAction.DecideMilestones,
+  ),
   'GET /api/v1/workspaces/:workspaceId/dashboard': {
     kind: 'workspace',
     action: WorkspaceAction.ReadMilestones,
@@ -99,7 +128,12 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
     probe: (w) => ({
       method: 'PUT',
       path: `/api/v1/workspaces/${w.ms.workspaceA}/task-statuses`,
-      body: { statuses: [{ key: 'todo', name: 'Hijacked', category: 'todo' }, { key: 'done', name: 'Done', category: 'done' }] },
+      body: {
+        statuses: [
+          { key: 'todo', name: 'Hijacked', category: 'todo' },
+          { key: 'done', name: 'Done', category: 'done' },
+        ],
+      },
     }),
   },
   'POST /api/v1/workspaces/:workspaceId/tasks': {
@@ -126,7 +160,11 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
     action: WorkspaceAction.ManageTasks,
     mutates: true,
     disposable: 'moves a scratch task of the probing role',
-    probe: (w, role = 'client_viewer') => ({ method: 'PATCH', path: `/api/v1/workspaces/${w.ms.scratch}/tasks/${w.ms.tasks[role]}`, body: { status: 'in_progress' } }),
+    probe: (w, role = 'client_viewer') => ({
+      method: 'PATCH',
+      path: `/api/v1/workspaces/${w.ms.scratch}/tasks/${w.ms.tasks[role]}`,
+      body: { status: 'in_progress' },
+    }),
   },
   'DELETE /api/v1/workspaces/:workspaceId/tasks/:taskId': {
     kind: 'workspace',
@@ -157,8 +195,19 @@ export async function prepareMilestoneWorld(
     return r.body;
   };
   const client = members.client_admin;
-  const milestoneA = (await ok(api().post(`/api/v1/workspaces/${workspaceA}/milestones`).set(bearer(owner.token)).send({ title: 'A', amount: 1000, currency: 'EUR' }))).id;
-  const taskA = (await ok(api().post(`/api/v1/workspaces/${workspaceA}/tasks`).set(bearer(owner.token)).send({ title: 'A task', milestoneId: milestoneA }))).id;
+  const milestoneA = (
+    await ok(
+      api()
+        .post(`/api/v1/workspaces/${workspaceA}/milestones`)
+        .set(bearer(owner.token))
+        .send({ title: 'A', amount: 1000, currency: 'EUR' }),
+    )
+  ).id;
+  const taskA = (
+    await ok(
+      api().post(`/api/v1/workspaces/${workspaceA}/tasks`).set(bearer(owner.token)).send({ title: 'A task', milestoneId: milestoneA }),
+    )
+  ).id;
 
   const scratch = (await createWorkspace(platform.gatewayUrl, owner, 'Tenant A scratch')).id;
   // Each side invites its own: the owner the collaborator and the first client admin, who invites the viewer.
@@ -166,8 +215,10 @@ export async function prepareMilestoneWorld(
     await inviteAndJoin(platform.gatewayUrl, role === 'client_viewer' ? members.client_admin : owner, scratch, role, members[role]);
   }
   const base = `/api/v1/workspaces/${scratch}/milestones`;
-  const make = async () => (await ok(api().post(base).set(bearer(owner.token)).send({ title: 'scratch', amount: 1000, currency: 'EUR' }))).id as string;
-  const act = (id: string, who: SignedUpUser, route: string, body: object = {}) => ok(api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body));
+  const make = async () =>
+    (await ok(api().post(base).set(bearer(owner.token)).send({ title: 'scratch', amount: 1000, currency: 'EUR' }))).id as string;
+  const act = (id: string, who: SignedUpUser, route: string, body: object = {}) =>
+    ok(api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body));
   const accepted = async () => {
     const id = await make();
     await act(id, owner, 'propose');
@@ -178,7 +229,11 @@ export async function prepareMilestoneWorld(
   const funded = async () => {
     const id = await accepted();
     await act(id, client, 'fund');
-    await billing.milestone(BillingEvents.milestoneFunded, { id, workspaceId: scratch, accountId: accountA, amount: 1000, currency: 'EUR' }, 1);
+    await billing.milestone(
+      BillingEvents.milestoneFunded,
+      { id, workspaceId: scratch, accountId: accountA, amount: 1000, currency: 'EUR' },
+      1,
+    );
     const deadline = Date.now() + 10_000;
     while ((await ok(api().get(`${base}/${id}`).set(bearer(owner.token)))).status !== 'funded') {
       if (Date.now() > deadline) throw new Error('scratch milestone was not funded');
@@ -213,7 +268,8 @@ export async function prepareMilestoneWorld(
       changes: await submitted(),
       withdraw,
     };
-    const task = async () => (await ok(api().post(`/api/v1/workspaces/${scratch}/tasks`).set(bearer(owner.token)).send({ title: 'scratch task' }))).id as string;
+    const task = async () =>
+      (await ok(api().post(`/api/v1/workspaces/${scratch}/tasks`).set(bearer(owner.token)).send({ title: 'scratch task' }))).id as string;
     const tasks = { collaborator: await task(), client_admin: await task(), client_viewer: await task() };
     return { workspaceA, milestoneA, taskA, scratch, m, tasks, deliverable: await upload(scratch, 'probe-deliverable.txt') };
   } finally {

@@ -14,7 +14,15 @@ describe('dataset generator with the money state', () => {
   beforeAll(async () => {
     platform = await startPlatform({ services: ['workspace'], env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
     const admin = adminPgConfig();
-    db = new DataSource({ type: 'postgres', host: admin.host, port: admin.port, username: admin.user, password: admin.password, database: `${platform.dbPrefix}_workspace`, extra: { max: 1 } });
+    db = new DataSource({
+      type: 'postgres',
+      host: admin.host,
+      port: admin.port,
+      username: admin.user,
+      password: admin.password,
+      database: `${platform.dbPrefix}_workspace`,
+      extra: { max: 1 },
+    });
     await db.initialize();
   });
 
@@ -36,7 +44,9 @@ describe('dataset generator with the money state', () => {
     const [totals] = await db.query(
       `select sum(money_released)::text as released, sum(money_charged)::text as paid, sum(money_disputed)::text as disputed from milestones`,
     );
-    const [dash] = await db.query(`select sum(released)::text as released, sum(paid)::text as paid, sum(disputed)::text as disputed from account_dashboard_money`);
+    const [dash] = await db.query(
+      `select sum(released)::text as released, sum(paid)::text as paid, sum(disputed)::text as disputed from account_dashboard_money`,
+    );
     expect(dash).toEqual(totals);
     const before = await snapshotDashboards(db);
     await rebuildDashboards(db);

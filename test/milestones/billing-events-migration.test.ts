@@ -31,7 +31,13 @@ describe('milestone money-state migration', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('money_mig');
-    const admin = new Client({ host: scratch.host, port: scratch.port, user: scratch.user, password: scratch.password, database: 'postgres' });
+    const admin = new Client({
+      host: scratch.host,
+      port: scratch.port,
+      user: scratch.user,
+      password: scratch.password,
+      database: 'postgres',
+    });
     await admin.connect();
     await admin.query(`alter database "${scratch.name}" owner to "${owner}"`);
     await admin.end();
@@ -47,7 +53,14 @@ describe('milestone money-state migration', () => {
     await before.runMigrations();
     await before.destroy();
     // Rows as the old code wrote them, through a superuser connection (RLS is forced on the owner).
-    const old = await new DataSource({ type: 'postgres', host: scratch.host, port: scratch.port, username: scratch.user, password: scratch.password, database: scratch.name }).initialize();
+    const old = await new DataSource({
+      type: 'postgres',
+      host: scratch.host,
+      port: scratch.port,
+      username: scratch.user,
+      password: scratch.password,
+      database: scratch.name,
+    }).initialize();
     const accountId = randomUUID();
     const workspaceId = randomUUID();
     const client = randomUUID();
@@ -96,7 +109,9 @@ describe('milestone money-state migration', () => {
     expect(by.chargeback).toMatchObject({ work_status: 'approved', dispute_opened_by: null, money_disputed: '5000', billing_version: '3' });
     expect(by.chargeback_released).toMatchObject({ work_status: 'approved', money_released: '5000', money_disputed: '5000' });
     // RLS is forced again once the backfill is done.
-    const forced = await db.query(`select relname, relforcerowsecurity as forced from pg_class where relname in ('milestones', 'activity_log') order by relname`);
+    const forced = await db.query(
+      `select relname, relforcerowsecurity as forced from pg_class where relname in ('milestones', 'activity_log') order by relname`,
+    );
     expect(forced).toEqual([
       { relname: 'activity_log', forced: true },
       { relname: 'milestones', forced: true },

@@ -36,7 +36,8 @@ describe('billing events in any order', () => {
 
   const names = Object.keys(SCENARIOS);
   /** Distinct currencies per scenario and per delivery kind, so dashboard rows can be compared. */
-  const currency = (kind: 'I' | 'P' | 'D' | 'O', scenario: string) => `${kind}${String.fromCharCode(65 + Math.floor(names.indexOf(scenario) / 26))}${String.fromCharCode(65 + (names.indexOf(scenario) % 26))}`;
+  const currency = (kind: 'I' | 'P' | 'D' | 'O', scenario: string) =>
+    `${kind}${String.fromCharCode(65 + Math.floor(names.indexOf(scenario) / 26))}${String.fromCharCode(65 + (names.indexOf(scenario) % 26))}`;
 
   /** A milestone waiting for its checkout (funding), through the API. */
   async function funding(cur: string): Promise<MilestoneRef> {
@@ -65,8 +66,14 @@ describe('billing events in any order', () => {
   }
 
   const scale = (row: Record<string, number | string> | null, n: number) =>
-    row && Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'currency').map(([k, v]) => [k, (v as number) * n]));
-  const figures = (row: Record<string, number | string> | null) => row && Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'currency'));
+    row &&
+    Object.fromEntries(
+      Object.entries(row)
+        .filter(([k]) => k !== 'currency')
+        .map(([k, v]) => [k, (v as number) * n]),
+    );
+  const figures = (row: Record<string, number | string> | null) =>
+    row && Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'currency'));
 
   it('through RabbitMQ: every permutation, with an exact duplicate, ends as in-order delivery does', async () => {
     const rng = mulberry32(9_2030);
@@ -103,9 +110,16 @@ describe('billing events in any order', () => {
       await billing.publish(ev);
       await waitForInbox(system, [ev.id]);
     }
-    expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'disputed', money: { released: AMOUNT, platformFee: 1_000, disputed: AMOUNT }, freezes: { chargeback: true } });
+    expect((await ms.get(e.client, m.id)).body).toMatchObject({
+      status: 'disputed',
+      money: { released: AMOUNT, platformFee: 1_000, disputed: AMOUNT },
+      freezes: { chargeback: true },
+    });
     expect(await dashboardMoney('OVT')).toMatchObject({ released: AMOUNT, disputed: AMOUNT, paid: AMOUNT, inEscrow: 0 });
-    const outcomes = await system.query(`select billing_version::int as v, outcome from milestone_money_events where milestone_id = $1 order by id`, [m.id]);
+    const outcomes = await system.query(
+      `select billing_version::int as v, outcome from milestone_money_events where milestone_id = $1 order by id`,
+      [m.id],
+    );
     expect(outcomes).toEqual([
       { v: 0, outcome: 'applied' },
       { v: 2, outcome: 'applied' },
@@ -138,7 +152,11 @@ describe('billing events in any order', () => {
       [all[i], all[j]] = [all[j], all[i]];
     }
     await Promise.all(all.map((ev) => billing.publish(ev)));
-    await waitForInbox(system, all.map((ev) => ev.id), 30_000);
+    await waitForInbox(
+      system,
+      all.map((ev) => ev.id),
+      30_000,
+    );
     for (const { name, id } of milestones) expect({ name, state: await finalState(id) }).toEqual({ name, state: expected[name] });
   });
 
@@ -192,7 +210,13 @@ describe('billing events in any order', () => {
     const trials: Record<string, number> = {};
     const plans = Array.from({ length: TRIALS }, (_, trial) => {
       const name = names[Math.floor(rng() * names.length)];
-      const m: MilestoneRef = { id: randomUUID(), amount: AMOUNT, currency: currency('O', name), workspaceId: e.workspaceId, accountId: e.accountId };
+      const m: MilestoneRef = {
+        id: randomUUID(),
+        amount: AMOUNT,
+        currency: currency('O', name),
+        workspaceId: e.workspaceId,
+        accountId: e.accountId,
+      };
       const events = scenarioEvents(name, m);
       const delivery = [...events];
       // Re-emissions (same version and state, new id) and exact duplicates, then a shuffle.
@@ -215,7 +239,8 @@ describe('billing events in any order', () => {
         await insertFunding(m.currency, m.id);
         for (const ev of delivery) await deliver(ev);
         const got = await rowState(m.id);
-        if (JSON.stringify(got) !== JSON.stringify(expected[name])) mismatches.push({ trial, name, order: delivery.map((d) => `${d.type}@${d.aggregateVersion}`), got, expected: expected[name] });
+        if (JSON.stringify(got) !== JSON.stringify(expected[name]))
+          mismatches.push({ trial, name, order: delivery.map((d) => `${d.type}@${d.aggregateVersion}`), got, expected: expected[name] });
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);

@@ -10,7 +10,11 @@ export interface MilestoneRef {
   currency: string;
 }
 
-type Step = { type: (typeof BillingEvents)[keyof typeof BillingEvents]; money?: Partial<MilestoneMoneyState>; extra?: Record<string, unknown> };
+type Step = {
+  type: (typeof BillingEvents)[keyof typeof BillingEvents];
+  money?: Partial<MilestoneMoneyState>;
+  extra?: Record<string, unknown>;
+};
 
 export const AMOUNT = 10_000;
 const FEE = 1_000;
@@ -44,12 +48,20 @@ export const SCENARIOS: Record<string, { firstVersion: number; steps: Step[] }> 
     steps: [
       { type: BillingEvents.milestoneFunded },
       { type: BillingEvents.milestoneDisputed, money: { disputed: AMOUNT } },
-      { type: BillingEvents.milestoneDisputeClosed, money: { status: 'refunded', refunded: AMOUNT, disputed: 0 }, extra: { outcome: 'lost' } },
+      {
+        type: BillingEvents.milestoneDisputeClosed,
+        money: { status: 'refunded', refunded: AMOUNT, disputed: 0 },
+        extra: { outcome: 'lost' },
+      },
     ],
   },
   release_then_chargeback: {
     firstVersion: 0,
-    steps: [{ type: BillingEvents.milestoneFunded }, { type: BillingEvents.milestoneReleased }, { type: BillingEvents.milestoneDisputed, money: { ...released, disputed: AMOUNT } }],
+    steps: [
+      { type: BillingEvents.milestoneFunded },
+      { type: BillingEvents.milestoneReleased },
+      { type: BillingEvents.milestoneDisputed, money: { ...released, disputed: AMOUNT } },
+    ],
   },
   release_chargeback_won: {
     firstVersion: 1,

@@ -4,7 +4,17 @@ import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
 import { bearer, MutableClock, RunningPlatform } from '@fpms/testing';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
-import { accountRows, BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MilestoneWorld, startMilestoneWorld } from './support';
+import {
+  accountRows,
+  BillingPublisher,
+  Engagement,
+  FILE_VERSION,
+  fundedMilestone,
+  milestoneApi,
+  waitForInbox,
+  MilestoneWorld,
+  startMilestoneWorld,
+} from './support';
 
 describe('billing events drive milestone money (inbox, versions, dashboards)', () => {
   const clock = new MutableClock('2030-06-01T12:00:00Z');
@@ -41,7 +51,9 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     expect((await money()).find((x) => x.currency === 'JPY')).toEqual(before);
     expect((await ms.get(e.client, m.id)).body.status).toBe('funded');
 
-    const outcomes = await system.query(`select event_id, type, outcome from milestone_money_events where milestone_id = $1 order by id`, [m.id]);
+    const outcomes = await system.query(`select event_id, type, outcome from milestone_money_events where milestone_id = $1 order by id`, [
+      m.id,
+    ]);
     expect(outcomes).toEqual([
       { event_id: firstId, type: 'billing.milestone.funded', outcome: 'applied' },
       { event_id: replay.id, type: 'billing.milestone.funded', outcome: 'stale' },
@@ -81,17 +93,31 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ inEscrow: 1_000, refunded: 0 });
     const refunded = await billing.milestone(BillingEvents.milestoneRefunded, r, 2);
     await waitForInbox(system, [refunded.id]);
-    expect((await money()).find((x) => x.currency === 'NOK')).toEqual({ currency: 'NOK', contracted: 0, inEscrow: 0, released: 0, refunded: 1_000, disputed: 0, paid: 1_000 });
+    expect((await money()).find((x) => x.currency === 'NOK')).toEqual({
+      currency: 'NOK',
+      contracted: 0,
+      inEscrow: 0,
+      released: 0,
+      refunded: 1_000,
+      disputed: 0,
+      paid: 1_000,
+    });
 
     const d = await fundedMilestone(platform, e, billing, system, { title: 'Chargeback', amount: 2_000, currency: 'NOK' });
     await ms.act(e.freelancer, d.id, 'submit', { deliverableFileVersionId: FILE_VERSION() });
     await ms.act(e.client, d.id, 'approve');
     const released = await billing.milestone(BillingEvents.milestoneReleased, d, 2);
-    const disputed = await billing.milestone(BillingEvents.milestoneDisputed, d, 3, { money: { status: 'released', released: 2_000, platformFee: 200, disputed: 2_000 } });
+    const disputed = await billing.milestone(BillingEvents.milestoneDisputed, d, 3, {
+      money: { status: 'released', released: 2_000, platformFee: 200, disputed: 2_000 },
+    });
     await waitForInbox(system, [released.id, disputed.id]);
     // The release happened and stays visible; the chargeback is counted next to it.
     expect((await money()).find((x) => x.currency === 'NOK')).toMatchObject({ released: 2_000, disputed: 2_000, contracted: 2_000 });
-    expect((await ms.get(e.client, d.id)).body).toMatchObject({ status: 'disputed', money: { released: 2_000, disputed: 2_000 }, freezes: { dispute: null, chargeback: true } });
+    expect((await ms.get(e.client, d.id)).body).toMatchObject({
+      status: 'disputed',
+      money: { released: 2_000, disputed: 2_000 },
+      freezes: { dispute: null, chargeback: true },
+    });
     // Lost: billing reversed the transfer and the bank gave the money back to the client.
     const lost = await billing.milestone(BillingEvents.milestoneDisputeClosed, d, 4, { outcome: 'lost' });
     await waitForInbox(system, [lost.id]);
@@ -104,7 +130,11 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     await ms.act(e.freelancer, created.id, 'propose');
     await ms.act(e.client, created.id, 'accept');
     await ms.act(e.client, created.id, 'fund');
-    const bad = await billing.milestone(BillingEvents.milestoneFunded, { id: created.id, amount: 4_000, currency: 'EUR', workspaceId: e.workspaceId, accountId: e.accountId }, 1);
+    const bad = await billing.milestone(
+      BillingEvents.milestoneFunded,
+      { id: created.id, amount: 4_000, currency: 'EUR', workspaceId: e.workspaceId, accountId: e.accountId },
+      1,
+    );
     const connection = await amqplib.connect(platform.amqpUrl);
     const channel = await connection.createChannel();
     try {
@@ -134,11 +164,31 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
 
     for (let i = 0; i < 14; i++) {
       const dueDate = pick([undefined, '2030-05-01', '2030-07-15', '2031-01-01']);
-      const created = await ms.create(e.freelancer, { title: `R${i}`, amount: 100 * (1 + Math.floor(rng() * 50)), currency: pick(currencies), ...(dueDate ? { dueDate } : {}) });
+      const created = await ms.create(e.freelancer, {
+        title: `R${i}`,
+        amount: 100 * (1 + Math.floor(rng() * 50)),
+        currency: pick(currencies),
+        ...(dueDate ? { dueDate } : {}),
+      });
       tracked.push({ ...created.body, workspaceId: e.workspaceId, accountId: e.accountId, version: 0 });
-      await api.post(`/api/v1/workspaces/${e.workspaceId}/tasks`).set(bearer(e.freelancer.token)).send({ title: `T${i}`, milestoneId: created.body.id, ...(dueDate ? { dueDate } : {}) });
+      await api
+        .post(`/api/v1/workspaces/${e.workspaceId}/tasks`)
+        .set(bearer(e.freelancer.token))
+        .send({ title: `T${i}`, milestoneId: created.body.id, ...(dueDate ? { dueDate } : {}) });
     }
-    const actors = { propose: e.freelancer, accept: e.client, fund: e.client, submit: e.freelancer, approve: e.client, 'request-changes': e.client, cancel: e.freelancer, 'request-refund': e.client, dispute: e.client, 'withdraw-dispute': e.client, decline: e.client };
+    const actors = {
+      propose: e.freelancer,
+      accept: e.client,
+      fund: e.client,
+      submit: e.freelancer,
+      approve: e.client,
+      'request-changes': e.client,
+      cancel: e.freelancer,
+      'request-refund': e.client,
+      dispute: e.client,
+      'withdraw-dispute': e.client,
+      decline: e.client,
+    };
     // Mostly plausible next steps (so money really moves), with random noise: any command, any event, stale versions, duplicates.
     const plausibleCommands: Record<string, Array<keyof typeof actors>> = {
       draft: ['propose', 'propose', 'propose', 'cancel'],
@@ -162,13 +212,21 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
       const [{ status }] = await system.query(`select status from milestones where id = $1`, [m.id]);
       const roll = rng();
       if (roll < 0.45) {
-        const route = plausibleCommands[status] && rng() < 0.85 ? pick(plausibleCommands[status]) : (pick(Object.keys(actors)) as keyof typeof actors);
+        const route =
+          plausibleCommands[status] && rng() < 0.85 ? pick(plausibleCommands[status]) : (pick(Object.keys(actors)) as keyof typeof actors);
         await ms.act(actors[route], m.id, route, route === 'submit' ? { deliverableFileVersionId: FILE_VERSION() } : {});
       } else if (roll < 0.8) {
         // Mostly the next version, sometimes a stale one; outcome 'won'/'lost' at random.
         const version = rng() < 0.9 ? ++m.version : Math.max(1, m.version - Math.floor(rng() * 3));
         const type = plausibleEvents[status] && rng() < 0.9 ? pick(plausibleEvents[status]) : pick(billingTypes);
-        sent.push(await billing.milestone(type, m, version, type === BillingEvents.milestoneDisputeClosed ? { outcome: rng() < 0.5 ? 'won' : 'lost' } : {}));
+        sent.push(
+          await billing.milestone(
+            type,
+            m,
+            version,
+            type === BillingEvents.milestoneDisputeClosed ? { outcome: rng() < 0.5 ? 'won' : 'lost' } : {},
+          ),
+        );
         if (rng() < 0.5) await new Promise((r) => setTimeout(r, 30));
       } else if (roll < 0.9 && sent.length) {
         const dup = pick(sent);
@@ -193,7 +251,10 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     // The sequence really moved money around (not just drafts being refused).
     const reached = await system.query(`select distinct status from milestones where id = any($1::uuid[])`, [tracked.map((t) => t.id)]);
     expect(reached.length).toBeGreaterThanOrEqual(4);
-    const [{ n: applied }] = await system.query(`select count(*)::int as n from milestone_money_events where milestone_id = any($1::uuid[]) and outcome = 'applied'`, [tracked.map((t) => t.id)]);
+    const [{ n: applied }] = await system.query(
+      `select count(*)::int as n from milestone_money_events where milestone_id = any($1::uuid[]) and outcome = 'applied'`,
+      [tracked.map((t) => t.id)],
+    );
     expect(applied).toBeGreaterThan(3);
     const dash = (await ms.dashboard(e.freelancer)).body;
     expect(dash.milestones.total).toBeGreaterThanOrEqual(14);

@@ -40,7 +40,14 @@ describe('milestone deliverables are pinned in the files service', () => {
   it('pins the submitted version: it shows as pinned for the milestone and cannot be deleted', async () => {
     const ms = milestoneApi(platform, e);
     const m = await fundedMilestone(platform, e, billing, system);
-    const { fileId, versionId } = await uploadFile(platform.gatewayUrl, e.freelancer, e.workspaceId, 'design-v1.pdf', 'the delivered design', 'application/pdf');
+    const { fileId, versionId } = await uploadFile(
+      platform.gatewayUrl,
+      e.freelancer,
+      e.workspaceId,
+      'design-v1.pdf',
+      'the delivered design',
+      'application/pdf',
+    );
 
     const submitted = await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: versionId });
     expect(submitted.status).toBe(200);
@@ -67,12 +74,19 @@ describe('milestone deliverables are pinned in the files service', () => {
     const m = await fundedMilestone(platform, e, billing, system);
     const other = await engagement(platform);
     const foreign = await uploadFile(platform.gatewayUrl, other.freelancer, other.workspaceId, 'theirs.txt', 'not yours');
-    const unfinished = await api().post(filesBase()).set(bearer(e.freelancer.token)).send({ name: 'later.txt', size: 10, contentType: 'text/plain' });
+    const unfinished = await api()
+      .post(filesBase())
+      .set(bearer(e.freelancer.token))
+      .send({ name: 'later.txt', size: 10, contentType: 'text/plain' });
     expect(unfinished.status).toBe(201);
 
     for (const versionId of ['0b6f8a9e-3c1d-4e2f-8a7b-9c0d1e2f3a4b', foreign.versionId, unfinished.body.version.id]) {
       const res = await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: versionId });
-      expect({ versionId, status: res.status, code: res.body.error?.code }).toEqual({ versionId, status: 422, code: 'deliverable_rejected' });
+      expect({ versionId, status: res.status, code: res.body.error?.code }).toEqual({
+        versionId,
+        status: 422,
+        code: 'deliverable_rejected',
+      });
     }
     expect((await ms.get(e.freelancer, m.id)).body.status).toBe('funded');
   });

@@ -3,7 +3,16 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES, type MilestoneCommandValue } from '@fpms/contracts';
 import { bearer, RunningPlatform, signUp, tapEvents } from '@fpms/testing';
-import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MilestoneWorld, startMilestoneWorld } from './support';
+import {
+  BillingPublisher,
+  Engagement,
+  FILE_VERSION,
+  fundedMilestone,
+  milestoneApi,
+  waitForInbox,
+  MilestoneWorld,
+  startMilestoneWorld,
+} from './support';
 
 const ROUTE: Record<MilestoneCommandValue, string> = {
   propose: 'propose',
@@ -40,9 +49,22 @@ describe('milestone lifecycle through the gateway', () => {
   it('runs draft → proposed → accepted → funding → funded → submitted → approved → released, money following billing', async () => {
     const tap = await tapEvents(['workspace.milestone.#'], { amqpUrl: platform.amqpUrl });
     try {
-      const created = await ms.create(e.freelancer, { title: 'Landing page', description: 'Hero + 3 sections', amount: 250_000, currency: 'eur', dueDate: '2030-01-31' });
+      const created = await ms.create(e.freelancer, {
+        title: 'Landing page',
+        description: 'Hero + 3 sections',
+        amount: 250_000,
+        currency: 'eur',
+        dueDate: '2030-01-31',
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ status: 'draft', amount: 250_000, currency: 'EUR', dueDate: '2030-01-31', reviewWindowDays: 14, version: 1 });
+      expect(created.body).toMatchObject({
+        status: 'draft',
+        amount: 250_000,
+        currency: 'EUR',
+        dueDate: '2030-01-31',
+        reviewWindowDays: 14,
+        version: 1,
+      });
       const id = created.body.id as string;
 
       expect((await ms.act(e.freelancer, id, 'propose')).body.status).toBe('proposed');
@@ -66,14 +88,28 @@ describe('milestone lifecycle through the gateway', () => {
       expect(new Date(submitted.body.reviewDueAt).getTime() - new Date(submitted.body.submittedAt).getTime()).toBe(14 * 86_400_000);
 
       const approved = await ms.act(e.client, id, 'approve');
-      expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'client', deliverableFileVersionId: deliverable, reviewDueAt: null });
+      expect(approved.body).toMatchObject({
+        status: 'approved',
+        approvedBy: 'client',
+        deliverableFileVersionId: deliverable,
+        reviewDueAt: null,
+      });
       // Approval does not release money by itself: billing releases on workspace.milestone.approved.
       const out = await tap.waitFor((events) => events.some((x) => x.routingKey === 'workspace.milestone.approved'));
       const approvedEvent = out.find((x) => x.routingKey === 'workspace.milestone.approved')!;
       expect(approvedEvent.body).toMatchObject({
         aggregateId: id,
         tenant: { accountId: e.accountId, workspaceId: e.workspaceId },
-        data: { milestoneId: id, amount: 250_000, currency: 'EUR', status: 'approved', previousStatus: 'submitted', approvedBy: 'client', deliverableFileVersionId: deliverable, actorUserId: e.client.userId },
+        data: {
+          milestoneId: id,
+          amount: 250_000,
+          currency: 'EUR',
+          status: 'approved',
+          previousStatus: 'submitted',
+          approvedBy: 'client',
+          deliverableFileVersionId: deliverable,
+          actorUserId: e.client.userId,
+        },
       });
       expect((await ms.dashboard(e.client)).body.money[0]).toMatchObject({ inEscrow: 250_000, released: 0 });
 
@@ -81,13 +117,17 @@ describe('milestone lifecycle through the gateway', () => {
       await waitForInbox(system, [released.id]);
       expect((await ms.get(e.client, id)).body.status).toBe('released');
       dash = (await ms.dashboard(e.viewer)).body;
-      expect(dash.money).toEqual([{ currency: 'EUR', contracted: 250_000, inEscrow: 0, released: 250_000, refunded: 0, disputed: 0, paid: 250_000 }]);
+      expect(dash.money).toEqual([
+        { currency: 'EUR', contracted: 250_000, inEscrow: 0, released: 250_000, refunded: 0, disputed: 0, paid: 250_000 },
+      ]);
       expect(dash.milestones).toMatchObject({ total: 1, open: 0, byStatus: expect.objectContaining({ released: 1, approved: 0 }) });
 
       const account = await ms.accountDashboard(e.freelancer);
       expect(account.status).toBe(200);
       expect(account.body).toMatchObject({ accountId: e.accountId, workspaces: { total: 1 }, milestones: { total: 1, open: 0 } });
-      expect(account.body.money).toEqual([{ currency: 'EUR', contracted: 250_000, inEscrow: 0, released: 250_000, refunded: 0, disputed: 0, paid: 250_000 }]);
+      expect(account.body.money).toEqual([
+        { currency: 'EUR', contracted: 250_000, inEscrow: 0, released: 250_000, refunded: 0, disputed: 0, paid: 250_000 },
+      ]);
 
       // Exactly the member-caused events, in order; billing-driven changes publish nothing new.
       await new Promise((r) => setTimeout(r, 300));
@@ -101,7 +141,13 @@ describe('milestone lifecycle through the gateway', () => {
 
       // Every status change is in the activity log: actor, from → to, request id.
       const activity = (await ms.activity(e.freelancer)).body.items.filter((a: { targetId: string }) => a.targetId === id).reverse();
-      expect(activity.map((a: { action: string; before: { status?: string } | null; after: { status: string } }) => [a.action, a.before?.status ?? null, a.after.status])).toEqual([
+      expect(
+        activity.map((a: { action: string; before: { status?: string } | null; after: { status: string } }) => [
+          a.action,
+          a.before?.status ?? null,
+          a.after.status,
+        ]),
+      ).toEqual([
         ['milestone.created', null, 'draft'],
         ['milestone.status_changed', 'draft', 'proposed'],
         ['milestone.status_changed', 'proposed', 'accepted'],
@@ -113,7 +159,10 @@ describe('milestone lifecycle through the gateway', () => {
       ]);
       expect(activity[1]).toMatchObject({ actorUserId: e.freelancer.userId, requestId: expect.any(String) });
       expect(activity[4]).toMatchObject({ actorUserId: null, after: { by: 'billing', event: 'billing.milestone.funded' } });
-      expect(activity[5]).toMatchObject({ actorUserId: e.collaborator.userId, after: { deliverableFileVersionId: deliverable, note: 'v1 ready' } });
+      expect(activity[5]).toMatchObject({
+        actorUserId: e.collaborator.userId,
+        after: { deliverableFileVersionId: deliverable, note: 'v1 ready' },
+      });
     } finally {
       await tap.close();
     }
@@ -260,7 +309,12 @@ describe('milestone lifecycle through the gateway', () => {
     expect((await ms.dashboard(e.viewer)).status).toBe(200);
 
     const stranger = await signUp(platform.gatewayUrl, 'Stranger');
-    for (const res of [await ms.get(stranger, draft.id), await ms.act(stranger, draft.id, 'accept'), await ms.dashboard(stranger), await ms.list(stranger)]) {
+    for (const res of [
+      await ms.get(stranger, draft.id),
+      await ms.act(stranger, draft.id, 'accept'),
+      await ms.dashboard(stranger),
+      await ms.list(stranger),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('workspace_not_found');
     }
@@ -327,7 +381,9 @@ describe('milestone lifecycle through the gateway', () => {
     const res = await api.patch(`/api/v1/workspaces/${e.workspaceId}`).set(bearer(e.freelancer.token)).send({ reviewWindowDays: 3 });
     expect(res.status).toBe(200);
     expect(res.body.reviewWindowDays).toBe(3);
-    expect((await api.patch(`/api/v1/workspaces/${e.workspaceId}`).set(bearer(e.freelancer.token)).send({ reviewWindowDays: 0 })).status).toBe(400);
+    expect(
+      (await api.patch(`/api/v1/workspaces/${e.workspaceId}`).set(bearer(e.freelancer.token)).send({ reviewWindowDays: 0 })).status,
+    ).toBe(400);
     expect((await ms.create(e.freelancer, { title: 'Short review', amount: 100, currency: 'EUR' })).body.reviewWindowDays).toBe(3);
     await api.patch(`/api/v1/workspaces/${e.workspaceId}`).set(bearer(e.freelancer.token)).send({ reviewWindowDays: 14 });
   });

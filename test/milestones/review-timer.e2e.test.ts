@@ -2,7 +2,17 @@ import { DataSource } from 'typeorm';
 import { BillingEvents } from '@fpms/contracts';
 import { MutableClock, RunningPlatform, startPlatform, tapEvents } from '@fpms/testing';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
-import { BillingPublisher, Engagement, FILE_VERSION, fundedMilestone, milestoneApi, waitForInbox, MILESTONE_ONLY_WORKSPACE_ENV, MilestoneWorld, startMilestoneWorld } from './support';
+import {
+  BillingPublisher,
+  Engagement,
+  FILE_VERSION,
+  fundedMilestone,
+  milestoneApi,
+  waitForInbox,
+  MILESTONE_ONLY_WORKSPACE_ENV,
+  MilestoneWorld,
+  startMilestoneWorld,
+} from './support';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -32,7 +42,12 @@ describe('review timers', () => {
   });
 
   async function submitted(window = 14) {
-    const m = await fundedMilestone(platform, e, billing, system, { title: 'Timed', amount: 40_000, currency: 'USD', reviewWindowDays: window });
+    const m = await fundedMilestone(platform, e, billing, system, {
+      title: 'Timed',
+      amount: 40_000,
+      currency: 'USD',
+      reviewWindowDays: window,
+    });
     const res = await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: FILE_VERSION() });
     expect(res.status).toBe(200);
     return { ...m, reviewDueAt: res.body.reviewDueAt as string };
@@ -63,12 +78,28 @@ describe('review timers', () => {
 
       const events = await tap.waitFor((ev) => ev.filter((x) => x.body.aggregateId === m.id).length === 3);
       const mine = events.filter((x) => x.body.aggregateId === m.id);
-      expect(mine.map((x) => x.routingKey)).toEqual(['workspace.milestone.review_reminder', 'workspace.milestone.review_reminder', 'workspace.milestone.approved']);
+      expect(mine.map((x) => x.routingKey)).toEqual([
+        'workspace.milestone.review_reminder',
+        'workspace.milestone.review_reminder',
+        'workspace.milestone.approved',
+      ]);
       expect(mine[0].body.data).toMatchObject({ status: 'submitted', reviewDueAt: m.reviewDueAt, actorUserId: null });
-      expect(mine[2].body.data).toMatchObject({ status: 'approved', approvedBy: 'auto', actorUserId: null, amount: 40_000, currency: 'USD' });
+      expect(mine[2].body.data).toMatchObject({
+        status: 'approved',
+        approvedBy: 'auto',
+        actorUserId: null,
+        amount: 40_000,
+        currency: 'USD',
+      });
 
-      const activity = (await ms.activity(e.freelancer)).body.items.find((a: { targetId: string; action: string }) => a.targetId === m.id && a.action === 'milestone.status_changed');
-      expect(activity).toMatchObject({ actorUserId: null, before: { status: 'submitted' }, after: { status: 'approved', command: 'auto_approve', by: 'review_timer' } });
+      const activity = (await ms.activity(e.freelancer)).body.items.find(
+        (a: { targetId: string; action: string }) => a.targetId === m.id && a.action === 'milestone.status_changed',
+      );
+      expect(activity).toMatchObject({
+        actorUserId: null,
+        before: { status: 'submitted' },
+        after: { status: 'approved', command: 'auto_approve', by: 'review_timer' },
+      });
     } finally {
       await tap.close();
     }
@@ -119,14 +150,22 @@ describe('review timers', () => {
     expect((await poller().runOnce()).approved).toBe(0);
     const won = await billing.milestone(BillingEvents.milestoneDisputeClosed, m, 3, { outcome: 'won' });
     await waitForInbox(system, [won.id]);
-    expect((await ms.get(e.client, m.id)).body).toMatchObject({ status: 'submitted', reviewDueAt: new Date(clock.now().getTime() + DAY).toISOString() });
+    expect((await ms.get(e.client, m.id)).body).toMatchObject({
+      status: 'submitted',
+      reviewDueAt: new Date(clock.now().getTime() + DAY).toISOString(),
+    });
     clock.advance(DAY);
     await poller().runOnce();
     expect((await ms.get(e.client, m.id)).body.status).toBe('approved');
   });
 
   it('runs each timer once with several replicas polling at the same moment', async () => {
-    const replica = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
+    const replica = await startPlatform({
+      services: ['workspace'],
+      shareWith: platform,
+      clock,
+      env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV },
+    });
     const tap = await tapEvents(['workspace.milestone.approved'], { amqpUrl: platform.amqpUrl });
     try {
       const ids: string[] = [];
@@ -152,7 +191,12 @@ describe('review timers', () => {
   it('survives a restart: timers live in the database', async () => {
     const m = await submitted(3);
     await platform.stop('workspace');
-    const restarted = await startPlatform({ services: ['workspace'], shareWith: platform, clock, env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV } });
+    const restarted = await startPlatform({
+      services: ['workspace'],
+      shareWith: platform,
+      clock,
+      env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV },
+    });
     try {
       clock.advance(3 * DAY);
       expect((await poller(restarted).runOnce()).approved).toBe(1);

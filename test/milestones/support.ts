@@ -3,7 +3,16 @@ import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope, MilestoneMoneyState } from '@fpms/contracts';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+} from '@fpms/testing';
 
 /**
  * Publishes billing events exactly as billing's outbox relay will: a valid envelope on the
@@ -113,7 +122,9 @@ export function billingEvent(
  * other test files wrote into it directly (no dashboards), which a rebuild would count.
  */
 export function accountRows(snapshot: Record<string, unknown[]>, accountId: string): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.filter((r) => (r as { account_id: string }).account_id === accountId)]));
+  return Object.fromEntries(
+    Object.entries(snapshot).map(([table, rows]) => [table, rows.filter((r) => (r as { account_id: string }).account_id === accountId)]),
+  );
 }
 
 /** Waits until the workspace service's inbox has taken (committed) these event ids. */
@@ -155,9 +166,11 @@ export function milestoneApi(platform: RunningPlatform, e: Engagement) {
     get: (who: SignedUpUser, id: string) => api().get(`${base}/${id}`).set(bearer(who.token)),
     list: (who: SignedUpUser, query = '') => api().get(`${base}${query}`).set(bearer(who.token)),
     patch: (who: SignedUpUser, id: string, body: object) => api().patch(`${base}/${id}`).set(bearer(who.token)).send(body),
-    act: (who: SignedUpUser, id: string, route: string, body: object = {}) => api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body),
+    act: (who: SignedUpUser, id: string, route: string, body: object = {}) =>
+      api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body),
     dashboard: (who: SignedUpUser) => api().get(`/api/v1/workspaces/${e.workspaceId}/dashboard`).set(bearer(who.token)),
-    accountDashboard: (who: SignedUpUser, accountId = e.accountId) => api().get(`/api/v1/accounts/${accountId}/dashboard`).set(bearer(who.token)),
+    accountDashboard: (who: SignedUpUser, accountId = e.accountId) =>
+      api().get(`/api/v1/accounts/${accountId}/dashboard`).set(bearer(who.token)),
     activity: (who: SignedUpUser) => api().get(`/api/v1/workspaces/${e.workspaceId}/activity?limit=200`).set(bearer(who.token)),
   };
 }

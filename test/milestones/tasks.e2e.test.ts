@@ -31,22 +31,55 @@ describe('tasks on a customisable board', () => {
       { key: 'qa', name: 'QA', category: 'in_progress' },
       { key: 'shipped', name: 'Shipped', category: 'done' },
     ];
-    const put = (who: typeof e.freelancer, statuses: object[]) => api().put(`/api/v1/workspaces/${e.workspaceId}/task-statuses`).set(bearer(who.token)).send({ statuses });
+    const put = (who: typeof e.freelancer, statuses: object[]) =>
+      api().put(`/api/v1/workspaces/${e.workspaceId}/task-statuses`).set(bearer(who.token)).send({ statuses });
     expect((await put(e.client, custom)).status).toBe(403);
     const replaced = await put(e.freelancer, custom);
     expect(replaced.status).toBe(200);
-    expect(replaced.body.items.map((s: { key: string; position: number }) => [s.key, s.position])).toEqual([['backlog', 0], ['doing', 1], ['qa', 2], ['shipped', 3]]);
+    expect(replaced.body.items.map((s: { key: string; position: number }) => [s.key, s.position])).toEqual([
+      ['backlog', 0],
+      ['doing', 1],
+      ['qa', 2],
+      ['shipped', 3],
+    ]);
 
     const t = await api().post(tasks()).set(bearer(e.client.token)).send({ title: 'Send logo files', status: 'qa' });
     expect(t.status).toBe(201);
-    const inUse = await put(e.freelancer, custom.filter((s) => s.key !== 'qa'));
+    const inUse = await put(
+      e.freelancer,
+      custom.filter((s) => s.key !== 'qa'),
+    );
     expect(inUse.status).toBe(409);
     expect(inUse.body.error).toMatchObject({ code: 'task_status_in_use', details: { keys: ['qa'] } });
-    const recategorise = await put(e.freelancer, custom.map((s) => (s.key === 'qa' ? { ...s, category: 'done' } : s)));
+    const recategorise = await put(
+      e.freelancer,
+      custom.map((s) => (s.key === 'qa' ? { ...s, category: 'done' } : s)),
+    );
     expect(recategorise.status).toBe(409);
-    expect((await put(e.freelancer, custom.map((s) => (s.key === 'qa' ? { ...s, name: 'Review' } : s)))).status).toBe(200);
-    expect((await put(e.freelancer, [{ key: 'a', name: 'A', category: 'todo' }, { key: 'b', name: 'B', category: 'todo' }])).status).toBe(400);
-    expect((await put(e.freelancer, [{ key: 'Bad Key', name: 'A', category: 'todo' }, { key: 'b', name: 'B', category: 'done' }])).status).toBe(400);
+    expect(
+      (
+        await put(
+          e.freelancer,
+          custom.map((s) => (s.key === 'qa' ? { ...s, name: 'Review' } : s)),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await put(e.freelancer, [
+          { key: 'a', name: 'A', category: 'todo' },
+          { key: 'b', name: 'B', category: 'todo' },
+        ])
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await put(e.freelancer, [
+          { key: 'Bad Key', name: 'A', category: 'todo' },
+          { key: 'b', name: 'B', category: 'done' },
+        ])
+      ).status,
+    ).toBe(400);
   });
 
   it('creates, assigns, moves and deletes tasks, with every status change in the activity log', async () => {
@@ -58,12 +91,21 @@ describe('tasks on a customisable board', () => {
       dueDate: '2030-04-20',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'backlog', statusCategory: 'todo', milestoneId: milestone.id, assigneeUserId: e.collaborator.userId, overdue: false, version: 1 });
+    expect(created.body).toMatchObject({
+      status: 'backlog',
+      statusCategory: 'todo',
+      milestoneId: milestone.id,
+      assigneeUserId: e.collaborator.userId,
+      overdue: false,
+      version: 1,
+    });
     const id = created.body.id;
 
     const moved = await api().patch(`${tasks()}/${id}`).set(bearer(e.freelancer.token)).send({ status: 'doing', expectedVersion: 1 });
     expect(moved.body).toMatchObject({ status: 'doing', statusCategory: 'in_progress', version: 2 });
-    expect((await api().patch(`${tasks()}/${id}`).set(bearer(e.freelancer.token)).send({ status: 'doing', expectedVersion: 1 })).status).toBe(409);
+    expect(
+      (await api().patch(`${tasks()}/${id}`).set(bearer(e.freelancer.token)).send({ status: 'doing', expectedVersion: 1 })).status,
+    ).toBe(409);
     expect((await api().patch(`${tasks()}/${id}`).set(bearer(e.viewer.token)).send({ status: 'shipped' })).status).toBe(403);
 
     const bad = [
@@ -80,7 +122,14 @@ describe('tasks on a customisable board', () => {
 
     await api().patch(`${tasks()}/${id}`).set(bearer(e.client.token)).send({ status: 'shipped' });
     const activity = (await ms.activity(e.freelancer)).body.items.filter((a: { targetId: string }) => a.targetId === id).reverse();
-    expect(activity.map((a: { action: string; before: { status?: string } | null; after: { status?: string } | null; actorUserId: string }) => [a.action, a.before?.status ?? null, a.after?.status ?? null, a.actorUserId])).toEqual([
+    expect(
+      activity.map((a: { action: string; before: { status?: string } | null; after: { status?: string } | null; actorUserId: string }) => [
+        a.action,
+        a.before?.status ?? null,
+        a.after?.status ?? null,
+        a.actorUserId,
+      ]),
+    ).toEqual([
       ['task.created', null, 'backlog', e.collaborator.userId],
       ['task.status_changed', 'backlog', 'doing', e.freelancer.userId],
       ['task.status_changed', 'doing', 'shipped', e.client.userId],

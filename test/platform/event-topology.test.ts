@@ -51,7 +51,12 @@ describe('event topology: provisioning and service start declare the same thing'
     const { port } = app.getHttpServer().address() as { port: number };
     const deadline = Date.now() + 20_000;
     // Ready means the relay's channel is set up, i.e. the topology is declared.
-    while ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) !== 200) {
+    while (
+      (await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
       if (Date.now() > deadline) throw new Error(`billing not ready on ${vhost}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -82,7 +87,8 @@ describe('event topology: provisioning and service start declare the same thing'
     const queueNames = fromProvisioning.queues.map((l) => l.split(' ')[0]);
     for (const def of Object.values(EVENT_TOPOLOGY.consumers)) {
       expect(queueNames).toEqual(expect.arrayContaining([def.queue, `${def.queue}.dlq`, `${def.queue}.retry.1`]));
-      for (const pattern of def.bindings) expect(fromProvisioning.bindings).toContain(`${EVENT_TOPOLOGY.exchange} ${def.queue} queue ${pattern}`);
+      for (const pattern of def.bindings)
+        expect(fromProvisioning.bindings).toContain(`${EVENT_TOPOLOGY.exchange} ${def.queue} queue ${pattern}`);
     }
   });
 

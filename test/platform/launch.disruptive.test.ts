@@ -31,7 +31,9 @@ describe('local launcher (npm start)', () => {
         expect({ service, status: res.status }).toEqual({ service, status: 200 });
       }
       // Without Stripe keys, the Stripe emulator runs beside them.
-      const stripe = await request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/v1/balance').set('Authorization', 'Bearer sk_test_emulator');
+      const stripe = await request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`)
+        .get('/v1/balance')
+        .set('Authorization', 'Bearer sk_test_emulator');
       expect(stripe.status).toBe(200);
       expect(stripe.body.object).toBe('balance');
       // Without S3 settings, the local S3 (s3rver) runs too, its bucket already created.
@@ -41,9 +43,14 @@ describe('local launcher (npm start)', () => {
       for (const service of SERVICE_NAMES) expect(output).toMatch(new RegExp(`\\[${service}\\s*\\] \\{"level":"info"`));
 
       const gateway = request(`http://127.0.0.1:${servicePort(platform, 'gateway')}`);
-      const signup = await gateway.post('/api/v1/auth/signup').send({ email: `launch-${Date.now()}@example.test`, password: 'a long enough password', name: 'L' });
+      const signup = await gateway
+        .post('/api/v1/auth/signup')
+        .send({ email: `launch-${Date.now()}@example.test`, password: 'a long enough password', name: 'L' });
       expect(signup.status).toBe(201);
-      const created = await gateway.post('/api/v1/workspaces').set('Authorization', `Bearer ${signup.body.accessToken}`).send({ name: 'From processes' });
+      const created = await gateway
+        .post('/api/v1/workspaces')
+        .set('Authorization', `Bearer ${signup.body.accessToken}`)
+        .send({ name: 'From processes' });
       expect(created.status).toBe(201);
 
       // Ctrl-C: SIGINT to the whole process group, as a terminal does.
@@ -51,10 +58,22 @@ describe('local launcher (npm start)', () => {
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 30_000))]);
       expect(code).not.toBe('timeout');
       for (const service of SERVICE_NAMES) {
-        await expect(request(`http://127.0.0.1:${servicePort(platform, service)}`).get('/health/live').timeout(2000)).rejects.toThrow();
+        await expect(
+          request(`http://127.0.0.1:${servicePort(platform, service)}`)
+            .get('/health/live')
+            .timeout(2000),
+        ).rejects.toThrow();
       }
-      await expect(request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`).get('/_emulator/health').timeout(2000)).rejects.toThrow();
-      await expect(request(`http://127.0.0.1:${localS3Port(platform)}`).get(`/${LOCAL_S3_BUCKET}`).timeout(2000)).rejects.toThrow();
+      await expect(
+        request(`http://127.0.0.1:${stripeEmulatorPort(platform)}`)
+          .get('/_emulator/health')
+          .timeout(2000),
+      ).rejects.toThrow();
+      await expect(
+        request(`http://127.0.0.1:${localS3Port(platform)}`)
+          .get(`/${LOCAL_S3_BUCKET}`)
+          .timeout(2000),
+      ).rejects.toThrow();
     } finally {
       if (child.exitCode === null) {
         try {

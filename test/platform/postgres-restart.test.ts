@@ -30,7 +30,10 @@ describe('a PostgreSQL restart under load', () => {
 
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    await provisionDatabases(platformEnv({ ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PG_ADMIN_USER: pg.user, FPMS_DB_PREFIX: dbPrefix }), SERVICES);
+    await provisionDatabases(
+      platformEnv({ ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PG_ADMIN_USER: pg.user, FPMS_DB_PREFIX: dbPrefix }),
+      SERVICES,
+    );
     platform = await startPlatform({ services: SERVICES, postgres: { host: pg.host, port: pg.port, dbPrefix } });
   }, 120_000);
 
@@ -50,7 +53,10 @@ describe('a PostgreSQL restart under load', () => {
     const oneRequest = async (): Promise<Outcome> => {
       const i = n++;
       if (i % 2 === 0) {
-        const res = await api.post('/api/v1/workspaces').set(bearer(user.token)).send({ name: `under load ${i}` });
+        const res = await api
+          .post('/api/v1/workspaces')
+          .set(bearer(user.token))
+          .send({ name: `under load ${i}` });
         if (res.status === 201) created.push(res.body.id);
         return { status: res.status, code: res.body?.error?.code, retryAfter: res.headers['retry-after'], what: 'create' };
       }
@@ -71,7 +77,9 @@ describe('a PostgreSQL restart under load', () => {
     // The public readiness endpoint names the dependency that is down, not the driver's message.
     const health = await request(platform.gatewayUrl).get('/health/ready');
     expect(health.status).toBe(503);
-    expect(health.body.error.details.error).toEqual({ database: { status: 'down', reason: expect.stringMatching(/^(unreachable|timeout)$/) } });
+    expect(health.body.error.details.error).toEqual({
+      database: { status: 'down', reason: expect.stringMatching(/^(unreachable|timeout)$/) },
+    });
     expect(health.text).not.toContain(String(pg.port));
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await pg.start();

@@ -24,7 +24,14 @@ describe('service configuration at boot', () => {
   });
 
   it('names a malformed variable', () => {
-    const result = run({ DB_NAME: 'd', DB_USER: 'u', DB_SYSTEM_USER: 's', JWT_KEYS_DIR: '/tmp', HTTP_PORT: 'eighty', AMQP_URL: 'http://nope' });
+    const result = run({
+      DB_NAME: 'd',
+      DB_USER: 'u',
+      DB_SYSTEM_USER: 's',
+      JWT_KEYS_DIR: '/tmp',
+      HTTP_PORT: 'eighty',
+      AMQP_URL: 'http://nope',
+    });
     expect(result.status).toBe(78);
     expect(result.stderr).toMatch(/HTTP_PORT: /);
     expect(result.stderr).toMatch(/AMQP_URL: must be an amqp/);

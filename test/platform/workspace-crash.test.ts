@@ -4,7 +4,16 @@ import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
 import { bearer, RunningPlatform, ServiceProcess, startPlatform, startServiceProcess } from '@fpms/testing';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
-import { BillingPublisher, engagement, Engagement, FILE_VERSION, milestoneApi, MILESTONE_ONLY_WORKSPACE_ENV, systemDb, waitForInbox } from '../milestones/support';
+import {
+  BillingPublisher,
+  engagement,
+  Engagement,
+  FILE_VERSION,
+  milestoneApi,
+  MILESTONE_ONLY_WORKSPACE_ENV,
+  systemDb,
+  waitForInbox,
+} from '../milestones/support';
 
 type Milestone = { id: string; amount: number; currency: string; workspaceId: string; accountId: string };
 
@@ -42,12 +51,19 @@ describe('workspace service killed mid-work', () => {
     if (r.status !== 200 && r.status !== 201) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r;
   };
-  const money = async (currency: string) => ((await ms.dashboard(e.client)).body.money as Array<Record<string, unknown>>).find((m) => m.currency === currency);
+  const money = async (currency: string) =>
+    ((await ms.dashboard(e.client)).body.money as Array<Record<string, unknown>>).find((m) => m.currency === currency);
   const countWithStatus = async (ids: string[], status: string) =>
-    (await system.query(`select count(*)::int as n from milestones where id = any($1::uuid[]) and status = $2`, [ids, status]))[0].n as number;
+    (await system.query(`select count(*)::int as n from milestones where id = any($1::uuid[]) and status = $2`, [ids, status]))[0]
+      .n as number;
 
   /** Publishes one billing event per milestone; SIGKILLs the service once some (not all) are applied, restarts it, waits for all. */
-  async function batchWithCrash(milestones: Milestone[], type: (typeof BillingEvents)[keyof typeof BillingEvents], version: number, appliedStatus: string) {
+  async function batchWithCrash(
+    milestones: Milestone[],
+    type: (typeof BillingEvents)[keyof typeof BillingEvents],
+    version: number,
+    appliedStatus: string,
+  ) {
     const ids = milestones.map((m) => m.id);
     const sent: EventEnvelope[] = [];
     const publishing = (async () => {
@@ -58,12 +74,19 @@ describe('workspace service killed mid-work', () => {
     await publishing; // the rest waits in the durable queue while the service is down
     const appliedBeforeCrash = await countWithStatus(ids, appliedStatus);
     await startWorkspace();
-    await waitForInbox(system, sent.map((s) => s.id), 60_000);
+    await waitForInbox(
+      system,
+      sent.map((s) => s.id),
+      60_000,
+    );
     return { sent, appliedBeforeCrash };
   }
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace'], env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV, gateway: { RPC_TIMEOUT_MS: '3000' } } });
+    platform = await startPlatform({
+      services: ['gateway', 'workspace'],
+      env: { workspace: MILESTONE_ONLY_WORKSPACE_ENV, gateway: { RPC_TIMEOUT_MS: '3000' } },
+    });
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await systemDb(platform);
     e = await engagement(platform);
@@ -108,7 +131,10 @@ describe('workspace service killed mid-work', () => {
 
     // Exactly once: each event recorded once, and the incrementally kept dashboards equal a rebuild from the milestones.
     const eventIds = [...funded.sent, ...released.sent].map((s) => s.id);
-    const perEvent = await system.query(`select event_id, count(*)::int as n from milestone_money_events where event_id = any($1::uuid[]) group by event_id`, [eventIds]);
+    const perEvent = await system.query(
+      `select event_id, count(*)::int as n from milestone_money_events where event_id = any($1::uuid[]) group by event_id`,
+      [eventIds],
+    );
     expect(perEvent).toHaveLength(200);
     expect(perEvent.filter((r: { n: number }) => r.n !== 1)).toEqual([]);
     await system.transaction(async (m) => {
@@ -123,10 +149,22 @@ describe('workspace service killed mid-work', () => {
   });
 
   it('50 creating RPCs in flight when killed: after a restart, retries with the same keys create each exactly once', async () => {
-    const keys = Array.from({ length: 50 }, (_, i) => ({ key: randomUUID(), body: { title: `Crash create ${i}`, amount: 100 + i, currency: 'SEK' } }));
+    const keys = Array.from({ length: 50 }, (_, i) => ({
+      key: randomUUID(),
+      body: { title: `Crash create ${i}`, amount: 100 + i, currency: 'SEK' },
+    }));
     const create = (k: (typeof keys)[number]) =>
-      request(platform.gatewayUrl).post(`/api/v1/workspaces/${e.workspaceId}/milestones`).set(bearer(e.freelancer.token)).set('Idempotency-Key', k.key).send(k.body);
-    const created = async () => (await system.query(`select count(*)::int as n from milestones where workspace_id = $1 and title like 'Crash create %'`, [e.workspaceId]))[0].n as number;
+      request(platform.gatewayUrl)
+        .post(`/api/v1/workspaces/${e.workspaceId}/milestones`)
+        .set(bearer(e.freelancer.token))
+        .set('Idempotency-Key', k.key)
+        .send(k.body);
+    const created = async () =>
+      (
+        await system.query(`select count(*)::int as n from milestones where workspace_id = $1 and title like 'Crash create %'`, [
+          e.workspaceId,
+        ])
+      )[0].n as number;
 
     const inFlight = Promise.all(keys.map(create));
     await until('the first creates to commit', async () => (await created()) >= 3);
@@ -140,10 +178,15 @@ describe('workspace service killed mid-work', () => {
     firstAnswers.forEach((first, i) => {
       if (first.status === 201) expect(retries[i].body.id).toBe(first.body.id);
     });
-    const rows = await system.query(`select title, count(*)::int as n from milestones where workspace_id = $1 and title like 'Crash create %' group by title`, [e.workspaceId]);
+    const rows = await system.query(
+      `select title, count(*)::int as n from milestones where workspace_id = $1 and title like 'Crash create %' group by title`,
+      [e.workspaceId],
+    );
     expect(rows).toHaveLength(50);
     expect(rows.filter((r: { n: number }) => r.n !== 1)).toEqual([]);
     expect(new Set(retries.map((r) => r.body.id)).size).toBe(50);
-    console.log(`answered before the kill: ${firstAnswers.filter((a) => a.status === 201).length}/50 (others: ${[...new Set(firstAnswers.filter((a) => a.status !== 201).map((a) => a.status))].join(', ')})`);
+    console.log(
+      `answered before the kill: ${firstAnswers.filter((a) => a.status === 201).length}/50 (others: ${[...new Set(firstAnswers.filter((a) => a.status !== 201).map((a) => a.status))].join(', ')})`,
+    );
   });
 });

@@ -70,7 +70,8 @@ export async function rlsCatalogProblems(
     for (const p of own.filter((x) => x.permissive === 'PERMISSIVE')) {
       if (p.qual !== null && !isTenantScoped(p.qual)) add(`policy ${p.name}: USING is not tenant-scoped: ${p.qual}`);
       if (p.with_check !== null && !isTenantScoped(p.with_check)) add(`policy ${p.name}: WITH CHECK is not tenant-scoped: ${p.with_check}`);
-      if ((p.cmd === 'ALL' || p.cmd === 'INSERT' || p.cmd === 'UPDATE') && p.with_check === null) add(`policy ${p.name} (${p.cmd}): no WITH CHECK`);
+      if ((p.cmd === 'ALL' || p.cmd === 'INSERT' || p.cmd === 'UPDATE') && p.with_check === null)
+        add(`policy ${p.name} (${p.cmd}): no WITH CHECK`);
     }
     const covers = (cmd: string) => own.some((p) => p.permissive === 'PERMISSIVE' && (p.cmd === 'ALL' || p.cmd === cmd));
     if (!covers('SELECT')) add('no policy lets rows be read');

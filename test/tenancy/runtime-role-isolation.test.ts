@@ -26,9 +26,17 @@ describe('runtime role under RLS', () => {
     runtime = await connect(roles.app);
     system = await connect(roles.system);
     // Seed two tenants through the system (BYPASSRLS) role.
-    await system.query(`insert into accounts (id, name, owner_user_id) values ($1, 'A', $3), ($2, 'B', $3)`, [accountA, accountB, randomUUID()]);
+    await system.query(`insert into accounts (id, name, owner_user_id) values ($1, 'A', $3), ($2, 'B', $3)`, [
+      accountA,
+      accountB,
+      randomUUID(),
+    ]);
     await system.query(`insert into workspaces (id, account_id, name, created_by) values ($1, $2, 'wa', $5), ($3, $4, 'wb', $5)`, [
-      workspaceA, accountA, workspaceB, accountB, randomUUID(),
+      workspaceA,
+      accountA,
+      workspaceB,
+      accountB,
+      randomUUID(),
     ]);
   });
 
@@ -38,7 +46,9 @@ describe('runtime role under RLS', () => {
   });
 
   it('connects as a role that is not a superuser and does not bypass RLS', async () => {
-    const [me] = await runtime.query(`select current_user as name, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user`);
+    const [me] = await runtime.query(
+      `select current_user as name, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user`,
+    );
     expect(me).toEqual({ name: roles.app, rolsuper: false, rolbypassrls: false });
   });
 
@@ -51,7 +61,9 @@ describe('runtime role under RLS', () => {
 
   it('sees only its own tenant once set, and the setting does not outlive the transaction', async () => {
     const tx = new TenantTransactions(runtime);
-    const seen = await tx.run({ accountId: accountA }, (m) => m.query(`select id from workspaces where id = any($1)`, [[workspaceA, workspaceB]]));
+    const seen = await tx.run({ accountId: accountA }, (m) =>
+      m.query(`select id from workspaces where id = any($1)`, [[workspaceA, workspaceB]]),
+    );
     expect(seen).toEqual([{ id: workspaceA }]);
     // The same pooled connection, next transaction: nothing again.
     expect(await runtime.query(`select id from workspaces where id = any($1)`, [[workspaceA, workspaceB]])).toEqual([]);
@@ -61,7 +73,9 @@ describe('runtime role under RLS', () => {
     const other = randomUUID();
     await system.query(`insert into workspaces (id, account_id, name, created_by) values ($1, $2, 'wa2', $1)`, [other, accountA]);
     const tx = new TenantTransactions(runtime);
-    const seen = await tx.run({ accountId: accountA, workspaceId: other }, (m) => m.query(`select id from workspaces where account_id = $1`, [accountA]));
+    const seen = await tx.run({ accountId: accountA, workspaceId: other }, (m) =>
+      m.query(`select id from workspaces where account_id = $1`, [accountA]),
+    );
     expect(seen).toEqual([{ id: other }]);
   });
 
@@ -76,7 +90,9 @@ describe('runtime role under RLS', () => {
       tx.run({ accountId: accountA }, (m) => m.query(`update workspaces set account_id = $1 where id = $2`, [accountB, workspaceA])),
     ).rejects.toThrow(/row-level security/);
     // Updating another tenant's row matches nothing.
-    const { affected } = await tx.run({ accountId: accountA }, (m) => writeQuery(m, `update workspaces set name = 'x' where id = $1`, [workspaceB]));
+    const { affected } = await tx.run({ accountId: accountA }, (m) =>
+      writeQuery(m, `update workspaces set name = 'x' where id = $1`, [workspaceB]),
+    );
     expect(affected).toBe(0);
     const [row] = await system.query(`select account_id, name from workspaces where id = $1`, [workspaceB]);
     expect(row).toEqual({ account_id: accountB, name: 'wb' });

@@ -24,8 +24,9 @@ async function main() {
   await run('bash', ['tools/infra/ensure-services.sh'], { cwd: root });
   console.log('[test] type-checking, linting and building');
   await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: root });
-  // ESLint (typescript-eslint + import boundaries); formatting is not checked here yet.
+  // ESLint (typescript-eslint + import boundaries), then Prettier's check: CI fails on either.
   await run('npm', ['run', '-s', 'lint'], { cwd: root });
+  await run('npm', ['run', '-s', 'format:check'], { cwd: root });
   await run('npm', ['run', '-s', 'build'], { cwd: root });
 
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -50,9 +51,26 @@ async function main() {
   let phase1;
   let phase2;
   try {
-    await runStatus(bin('jest'), ['--config', 'jest.config.js', '--maxWorkers=2', ...ci, '--json', `--outputFile=${join(reports, 'phase1.json')}`, ...jestArgs], { cwd: root, env });
+    await runStatus(
+      bin('jest'),
+      ['--config', 'jest.config.js', '--maxWorkers=2', ...ci, '--json', `--outputFile=${join(reports, 'phase1.json')}`, ...jestArgs],
+      { cwd: root, env },
+    );
     phase1 = jestCounts(join(reports, 'phase1.json'));
-    await runStatus(bin('jest'), ['--config', 'jest.serial.config.js', '--runInBand', '--passWithNoTests', ...ci, '--json', `--outputFile=${join(reports, 'phase2.json')}`, ...jestArgs], { cwd: root, env });
+    await runStatus(
+      bin('jest'),
+      [
+        '--config',
+        'jest.serial.config.js',
+        '--runInBand',
+        '--passWithNoTests',
+        ...ci,
+        '--json',
+        `--outputFile=${join(reports, 'phase2.json')}`,
+        ...jestArgs,
+      ],
+      { cwd: root, env },
+    );
     phase2 = jestCounts(join(reports, 'phase2.json'));
   } finally {
     if (!process.env.FPMS_KEEP_TEST_ENV) {
@@ -63,7 +81,9 @@ async function main() {
   const passed = phase1.passed + phase2.passed;
   const failed = phase1.failed + phase2.failed;
   const ok = phase1.ok && phase2.ok;
-  console.log(`\n[test] phase 1 (parallel): ${phase1.passed} passed, ${phase1.failed} failed; phase 2 (serial): ${phase2.passed} passed, ${phase2.failed} failed`);
+  console.log(
+    `\n[test] phase 1 (parallel): ${phase1.passed} passed, ${phase1.failed} failed; phase 2 (serial): ${phase2.passed} passed, ${phase2.failed} failed`,
+  );
   console.log(`tests: ${passed} passed, ${failed} failed`);
   process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
 }

@@ -77,7 +77,10 @@ export async function generateDataset(db: DataSource, o: DatasetOptions): Promis
        select g as n, gen_random_uuid() as id, gen_random_uuid() as owner from generate_series(1, $1::int) g`,
     [o.accounts],
   );
-  await step(`accounts`, `insert into accounts (id, name, plan, owner_user_id) select id, 'Generated account ' || n, 'pro', owner from gen_accounts`);
+  await step(
+    `accounts`,
+    `insert into accounts (id, name, plan, owner_user_id) select id, 'Generated account ' || n, 'pro', owner from gen_accounts`,
+  );
   await step(
     'workspaces',
     `create unlogged table gen_ws as
@@ -181,11 +184,23 @@ export async function generateDataset(db: DataSource, o: DatasetOptions): Promis
   const t = Date.now();
   const rebuilt = await rebuildDashboards(db);
   seconds['dashboards (rebuild)'] = (Date.now() - t) / 1000;
-  log(`  dashboards (rebuild): ${seconds['dashboards (rebuild)'].toFixed(1)} s for ${rebuilt.workspaces} workspaces, ${rebuilt.accounts} accounts`);
+  log(
+    `  dashboards (rebuild): ${seconds['dashboards (rebuild)'].toFixed(1)} s for ${rebuilt.workspaces} workspaces, ${rebuilt.accounts} accounts`,
+  );
   await step('analyze', `analyze`);
 
   const counts: Record<string, number> = {};
-  for (const table of ['accounts', 'workspaces', 'workspace_members', 'milestones', 'milestone_money_events', 'milestone_review_timers', 'tasks', 'workspace_dashboards', 'account_dashboards']) {
+  for (const table of [
+    'accounts',
+    'workspaces',
+    'workspace_members',
+    'milestones',
+    'milestone_money_events',
+    'milestone_review_timers',
+    'tasks',
+    'workspace_dashboards',
+    'account_dashboards',
+  ]) {
     const [{ n }] = await db.query(`select count(*)::int as n from ${table}`);
     counts[table] = n;
   }

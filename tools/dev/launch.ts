@@ -1,7 +1,15 @@
 import { request } from 'node:http';
 import concurrently from 'concurrently';
 import { SERVICE_NAMES } from '@fpms/database/service-names';
-import { EMULATOR_API_KEY, LOCAL_S3_BUCKET, localS3Port, platformEnv, serviceEnv, servicePort, stripeEmulatorPort } from '../infra/platform-env';
+import {
+  EMULATOR_API_KEY,
+  LOCAL_S3_BUCKET,
+  localS3Port,
+  platformEnv,
+  serviceEnv,
+  servicePort,
+  stripeEmulatorPort,
+} from '../infra/platform-env';
 
 /**
  * Runs the five services as separate processes with prefixed logs, prints the gateway
@@ -67,7 +75,9 @@ async function announceWhenReady(): Promise<void> {
       const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
       const stripe = useEmulator ? `   Stripe emulator: http://127.0.0.1:${stripeEmulatorPort(platform)}` : '';
       const s3Url = useLocalS3 ? `   Local S3: http://127.0.0.1:${localS3Port(platform)}/${LOCAL_S3_BUCKET}` : '';
-      process.stdout.write(`\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}${s3Url}   Ctrl-C stops everything.\n\n`);
+      process.stdout.write(
+        `\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}${s3Url}   Ctrl-C stops everything.\n\n`,
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -33,7 +33,9 @@ async function ensureRole(client: Client, name: string, password: string, attrib
       create role ${quoteIdent(name)};
     exception when duplicate_object or unique_violation then null;
     end $$`);
-  await client.query(`alter role ${quoteIdent(name)} login password ${quoteLiteral(password)} nosuperuser nocreatedb nocreaterole ${attributes}`);
+  await client.query(
+    `alter role ${quoteIdent(name)} login password ${quoteLiteral(password)} nosuperuser nocreatedb nocreaterole ${attributes}`,
+  );
 }
 
 async function ensureDatabase(client: Client, name: string, owner: string): Promise<void> {
@@ -54,13 +56,21 @@ async function grantPrivileges(client: Client, database: string, roles: ReturnTy
   await client.query(`revoke create on schema public from public`);
   await client.query(`grant all on schema public to ${owner}`);
   await client.query(`grant usage on schema public to ${app}, ${system}`);
-  await client.query(`alter default privileges for role ${owner} in schema public grant select, insert, update, delete on tables to ${app}, ${system}`);
-  await client.query(`alter default privileges for role ${owner} in schema public grant usage, select, update on sequences to ${app}, ${system}`);
+  await client.query(
+    `alter default privileges for role ${owner} in schema public grant select, insert, update, delete on tables to ${app}, ${system}`,
+  );
+  await client.query(
+    `alter default privileges for role ${owner} in schema public grant usage, select, update on sequences to ${app}, ${system}`,
+  );
   await client.query(`alter default privileges for role ${owner} in schema public grant execute on functions to ${app}, ${system}`);
 }
 
 /** Runs a service's migrations as its owner role, one migrator at a time per database. */
-export async function migrateService(platform: PlatformEnv, service: ServiceName, migrations: Array<new () => MigrationInterface>): Promise<string[]> {
+export async function migrateService(
+  platform: PlatformEnv,
+  service: ServiceName,
+  migrations: Array<new () => MigrationInterface>,
+): Promise<string[]> {
   const roles = serviceRoles(service, platform.rolePrefix);
   const database = serviceDatabaseName(service, platform.dbPrefix);
   const dataSource = new DataSource({

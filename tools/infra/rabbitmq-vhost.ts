@@ -41,8 +41,24 @@ export async function deleteVhost(vhost: string): Promise<void> {
 
 /** Queues (name, durable, arguments) and bindings of a vhost, one sorted line each (tests compare vhosts). */
 export async function describeVhostTopology(vhost: string): Promise<{ queues: string[]; bindings: string[] }> {
-  const lines = (out: string) => out.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+  const lines = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => l.trim().replace(/\s+/g, ' '))
+      .filter(Boolean)
+      .sort();
   const queues = lines(await rabbitmqctl('list_queues', '-p', vhost, '--no-table-headers', 'name', 'durable', 'arguments'));
-  const bindings = lines(await rabbitmqctl('list_bindings', '-p', vhost, '--no-table-headers', 'source_name', 'destination_name', 'destination_kind', 'routing_key'));
+  const bindings = lines(
+    await rabbitmqctl(
+      'list_bindings',
+      '-p',
+      vhost,
+      '--no-table-headers',
+      'source_name',
+      'destination_name',
+      'destination_kind',
+      'routing_key',
+    ),
+  );
   return { queues, bindings };
 }

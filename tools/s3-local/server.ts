@@ -30,7 +30,13 @@ export interface LocalS3 {
  * why `complete` checks the stored object's size itself, and why those guarantees are
  * only fully exercised against real S3.
  */
-export async function startLocalS3(options: { port: number; host?: string; directory: string; buckets: string[]; silent?: boolean }): Promise<LocalS3> {
+export async function startLocalS3(options: {
+  port: number;
+  host?: string;
+  directory: string;
+  buckets: string[];
+  silent?: boolean;
+}): Promise<LocalS3> {
   const server = new S3rver({
     port: options.port,
     address: options.host ?? '127.0.0.1',

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   await db.initialize();
   try {
     const result = await rebuildDashboards(db);
-    process.stdout.write(`rebuilt dashboards of ${result.workspaces} workspaces and ${result.accounts} accounts in ${result.ms} ms (${env.DB_NAME})\n`);
+    process.stdout.write(
+      `rebuilt dashboards of ${result.workspaces} workspaces and ${result.accounts} accounts in ${result.ms} ms (${env.DB_NAME})\n`,
+    );
   } finally {
     await db.destroy();
   }

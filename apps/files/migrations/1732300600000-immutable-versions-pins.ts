@@ -65,7 +65,9 @@ export class ImmutableVersionsPins1732300600000 implements MigrationInterface {
         check ((kind = 'submission') = (milestone_id is not null and milestone_version is not null))
       )`);
     await q.query(`create unique index file_version_pins_manual_uq on file_version_pins (version_id) where kind = 'manual'`);
-    await q.query(`create unique index file_version_pins_submission_uq on file_version_pins (milestone_id, version_id, milestone_version) where kind = 'submission'`);
+    await q.query(
+      `create unique index file_version_pins_submission_uq on file_version_pins (milestone_id, version_id, milestone_version) where kind = 'submission'`,
+    );
     await q.query(`create index file_version_pins_version_idx on file_version_pins (version_id)`);
     await enableTenantRls(q, 'file_version_pins', { accountColumn: 'account_id', workspaceColumn: 'workspace_id' });
 

@@ -30,7 +30,12 @@ export const filesEnvSchema = platformServiceEnvSchema.extend({
   S3_PRESIGN_GET_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 
   /** Hard cap on one version, whatever the plan allows. */
-  FILES_MAX_SIZE_BYTES: z.coerce.number().int().positive().max(5 * 1024 * 1024 * MiB).default(5 * 1024 * MiB),
+  FILES_MAX_SIZE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(5 * 1024 * 1024 * MiB)
+    .default(5 * 1024 * MiB),
   /** Comma-separated MIME types; `type/*` allows a whole family. */
   FILES_ALLOWED_CONTENT_TYPES: z
     .string()
@@ -41,14 +46,38 @@ export const filesEnvSchema = platformServiceEnvSchema.extend({
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,' +
         'application/vnd.openxmlformats-officedocument.presentationml.presentation,application/octet-stream',
     )
-    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Versions at least this large upload in parts (S3 needs parts of 5 MiB or more, except the last). */
-  FILES_MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(5 * MiB).default(100 * MiB),
-  FILES_MULTIPART_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB).max(5 * 1024 * MiB).default(16 * MiB),
+  FILES_MULTIPART_THRESHOLD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * MiB)
+    .default(100 * MiB),
+  FILES_MULTIPART_PART_SIZE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * MiB)
+    .max(5 * 1024 * MiB)
+    .default(16 * MiB),
   /** A pending upload not completed within this long is abandoned: its reservation is released. */
-  FILES_UPLOAD_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  FILES_UPLOAD_EXPIRY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** How long a deleted file can be restored before it is purged. */
-  FILES_RESTORE_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24 * 30),
+  FILES_RESTORE_WINDOW_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24 * 30),
   /**
    * A milestone submission's provisional pin whose milestone is still at the version the
    * submission started from after this long belongs to a submission that never committed

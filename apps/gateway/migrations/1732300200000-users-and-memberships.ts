@@ -28,7 +28,6 @@ export class UsersAndMemberships1732300200000 implements MigrationInterface {
     await q.query(`create index account_memberships_account_idx on account_memberships (account_id)`);
     // Visible to the account's transactions, and readable by the user they belong to.
     await enableTenantRls(q, 'account_memberships', { accountColumn: 'account_id', alsoReadableWhen: `user_id = ${CURRENT_USER_ID}` });
-
   }
 
   async down(q: QueryRunner): Promise<void> {

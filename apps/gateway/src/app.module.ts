@@ -35,7 +35,14 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'gateway', env, keys, logger, entities: [UserEntity, AccountMembershipEntity, RefreshTokenEntity], clock: options.clock }),
+        PlatformModule.forRoot({
+          service: 'gateway',
+          env,
+          keys,
+          logger,
+          entities: [UserEntity, AccountMembershipEntity, RefreshTokenEntity],
+          clock: options.clock,
+        }),
         RateLimitModule.forRoot(env),
         SessionsModule.forRoot(env),
       ],

@@ -13,7 +13,10 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   /** An ended session (every token expired or revoked) is deleted this long after it ended. */
   REFRESH_TOKEN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(7),
   /** Rate-limit counters live here, shared by every gateway replica. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   RATE_LIMIT_PREFIX: env.string('fpms:'),
   /** Which proxies' X-Forwarded-For to believe for the client IP (see parseTrustProxy). */
   TRUST_PROXY: trustProxySetting,

@@ -30,7 +30,9 @@ export class MilestonesTasksDashboards1732300500000 implements MigrationInterfac
   name = 'MilestonesTasksDashboards1732300500000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`alter table workspaces add column review_window_days int not null default 14 check (review_window_days between 1 and 30)`);
+    await q.query(
+      `alter table workspaces add column review_window_days int not null default 14 check (review_window_days between 1 and 30)`,
+    );
     // Billing and the review timer change milestones too: they have no user id.
     await q.query(`alter table activity_log alter column actor_user_id drop not null`);
 

@@ -14,7 +14,9 @@ export class TwoSidedRoles1732300610000 implements MigrationInterface {
   name = 'TwoSidedRoles1732300610000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`alter table workspace_invitations add column issuer_side text not null default 'freelancer' check (issuer_side in ('freelancer', 'client'))`);
+    await q.query(
+      `alter table workspace_invitations add column issuer_side text not null default 'freelancer' check (issuer_side in ('freelancer', 'client'))`,
+    );
 
     await q.query(`
       create table workspace_membership_versions (

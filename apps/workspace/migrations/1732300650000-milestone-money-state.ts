@@ -1,6 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-const WORK_STATUSES = ['draft', 'proposed', 'accepted', 'funding', 'funded', 'submitted', 'changes_requested', 'approved', 'refund_requested', 'cancelled'];
+const WORK_STATUSES = [
+  'draft',
+  'proposed',
+  'accepted',
+  'funding',
+  'funded',
+  'submitted',
+  'changes_requested',
+  'approved',
+  'refund_requested',
+  'cancelled',
+];
 const WORK_LIST = `(${WORK_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const PAID = `('funded', 'submitted', 'changes_requested', 'approved', 'released', 'refund_requested', 'refunded', 'disputed')`;
 
@@ -60,7 +71,9 @@ export class MilestoneMoneyState1732300650000 implements MigrationInterface {
       `select conname as name from pg_constraint where conrelid = 'milestones'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%deliverable_file_version_id%'`,
     );
     await q.query(`alter table milestones drop constraint "${name}"`);
-    await q.query(`alter table milestones add constraint milestones_deliverable_check check (work_status not in ('submitted', 'approved') or deliverable_file_version_id is not null)`);
+    await q.query(
+      `alter table milestones add constraint milestones_deliverable_check check (work_status not in ('submitted', 'approved') or deliverable_file_version_id is not null)`,
+    );
 
     await q.query(`alter table milestones alter column billing_version drop not null, alter column billing_version drop default`);
     await q.query(`update milestones set billing_version = null where billing_version = 0`);
@@ -79,7 +92,9 @@ export class MilestoneMoneyState1732300650000 implements MigrationInterface {
     await q.query(`alter table milestones add column resume_status text`);
     await q.query(`update milestones set resume_status = work_status where status = 'disputed'`);
     await q.query(`alter table milestones add check ((status = 'disputed') = (resume_status is not null))`);
-    await q.query(`alter table milestones add check (status not in ('submitted', 'approved', 'released') or deliverable_file_version_id is not null)`);
+    await q.query(
+      `alter table milestones add check (status not in ('submitted', 'approved', 'released') or deliverable_file_version_id is not null)`,
+    );
     await q.query(`
       alter table milestones drop column work_status, drop column dispute_opened_by, drop column money_status, drop column money_charged,
         drop column money_released, drop column money_platform_fee, drop column money_refunded, drop column money_disputed`);

@@ -51,10 +51,23 @@ import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 @Module({})
 export class WorkspaceAppModule {
   static forRoot(env: WorkspaceEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
-    const timerOptions: ReviewTimerOptions = { pollIntervalMs: env.REVIEW_TIMER_POLL_MS, leaseMs: env.REVIEW_TIMER_LEASE_MS, batchSize: 100 };
+    const timerOptions: ReviewTimerOptions = {
+      pollIntervalMs: env.REVIEW_TIMER_POLL_MS,
+      leaseMs: env.REVIEW_TIMER_LEASE_MS,
+      batchSize: 100,
+    };
     return {
       module: WorkspaceAppModule,
-      imports: [PlatformModule.forRoot({ service: 'workspace', env, keys, logger, entities: [AccountEntity, WorkspaceEntity], clock: options.clock })],
+      imports: [
+        PlatformModule.forRoot({
+          service: 'workspace',
+          env,
+          keys,
+          logger,
+          entities: [AccountEntity, WorkspaceEntity],
+          clock: options.clock,
+        }),
+      ],
       controllers: [
         AccessController,
         AccountsController,

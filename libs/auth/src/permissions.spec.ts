@@ -1,4 +1,14 @@
-import { can, CLIENT_ONLY_ACTIONS, FORMER_CLIENT_ACTIONS, manageSideAction, PERMISSION_MATRIX, sideOf, WORKSPACE_ROLES, WorkspaceAction, WorkspaceRole } from './permissions';
+import {
+  can,
+  CLIENT_ONLY_ACTIONS,
+  FORMER_CLIENT_ACTIONS,
+  manageSideAction,
+  PERMISSION_MATRIX,
+  sideOf,
+  WORKSPACE_ROLES,
+  WorkspaceAction,
+  WorkspaceRole,
+} from './permissions';
 
 /** Every cell of the matrix, spelled out: a change to the matrix must change this table. */
 const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {

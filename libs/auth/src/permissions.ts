@@ -48,7 +48,11 @@ export enum WorkspaceAction {
  * Actions only the client side may take: the freelancer (owner) must not approve or fund
  * their own work, so these are the one exception to "the owner may do everything".
  */
-export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [WorkspaceAction.DecideMilestones, WorkspaceAction.FundMilestones, WorkspaceAction.ManageClientSide];
+export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [
+  WorkspaceAction.DecideMilestones,
+  WorkspaceAction.FundMilestones,
+  WorkspaceAction.ManageClientSide,
+];
 
 /**
  * Two sides, and no one plays both: the freelancer's (owner, collaborators) and the

@@ -19,17 +19,22 @@ export async function tapEvents(bindingKeys: string[], options: { amqpUrl?: stri
   const { queue } = await channel.assertQueue(uniqueName('tap'), { exclusive: true, autoDelete: true });
   for (const key of bindingKeys) await channel.bindQueue(queue, exchange, key);
   const events: TappedEvent[] = [];
-  await channel.consume(queue, (msg) => {
-    if (!msg) return;
-    events.push({ routingKey: msg.fields.routingKey, messageId: msg.properties.messageId, body: JSON.parse(msg.content.toString()) });
-  }, { noAck: true });
+  await channel.consume(
+    queue,
+    (msg) => {
+      if (!msg) return;
+      events.push({ routingKey: msg.fields.routingKey, messageId: msg.properties.messageId, body: JSON.parse(msg.content.toString()) });
+    },
+    { noAck: true },
+  );
   return {
     events,
     /** Waits until `predicate` holds for the tapped events, or fails after `timeoutMs`. */
     async waitFor(predicate: (events: TappedEvent[]) => boolean, timeoutMs = 10000): Promise<TappedEvent[]> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`events did not arrive in ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.routingKey))}`);
+        if (Date.now() > deadline)
+          throw new Error(`events did not arrive in ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.routingKey))}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       return events;

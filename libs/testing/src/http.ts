@@ -17,7 +17,14 @@ export async function signUp(gatewayUrl: string, name = 'Test Freelancer'): Prom
   const password = 'correct horse battery staple';
   const res = await request(gatewayUrl).post('/api/v1/auth/signup').send({ email, password, name });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { userId: res.body.user.id, accountId: res.body.account.id, email, password, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+  return {
+    userId: res.body.user.id,
+    accountId: res.body.account.id,
+    email,
+    password,
+    token: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+  };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -36,10 +36,22 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-function envFor(service: ServiceName, amqpUrl: string, dbPrefix: string, overrides: Record<string, string>, pg?: { host: string; port: number }): NodeJS.ProcessEnv {
+function envFor(
+  service: ServiceName,
+  amqpUrl: string,
+  dbPrefix: string,
+  overrides: Record<string, string>,
+  pg?: { host: string; port: number },
+): NodeJS.ProcessEnv {
   const server = pg ? { PGHOST: pg.host, PGPORT: String(pg.port) } : {};
   // Port 0: the OS picks free ports, so parallel test files never collide.
-  return { ...serviceEnv(platformEnv({ ...process.env, ...server, FPMS_DB_PREFIX: dbPrefix }), service), AMQP_URL: amqpUrl, HTTP_PORT: '0', LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error', ...overrides };
+  return {
+    ...serviceEnv(platformEnv({ ...process.env, ...server, FPMS_DB_PREFIX: dbPrefix }), service),
+    AMQP_URL: amqpUrl,
+    HTTP_PORT: '0',
+    LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error',
+    ...overrides,
+  };
 }
 
 /** Test-only overrides handed to the app factories. */
@@ -71,7 +83,10 @@ async function waitUntilReady(service: ServiceName, app: INestApplication, timeo
   const { port } = app.getHttpServer().address() as { port: number };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`${service} did not become ready within ${timeoutMs} ms (last status ${status})`);
     await new Promise((r) => setTimeout(r, 100));
@@ -121,12 +136,18 @@ export async function startPlatform(
   };
   try {
     for (const service of services) {
-      const env = envFor(service, amqpUrl, databases.prefix, {
-        RATE_LIMIT_PREFIX: redisPrefix,
-        // Test files sign up dozens of users from 127.0.0.1; rate-limit.e2e sets its own.
-        RATE_LIMIT_SIGNUP_IP: '1000/60',
-        ...(options.env?.[service] ?? {}),
-      }, options.postgres ?? shared?.postgres);
+      const env = envFor(
+        service,
+        amqpUrl,
+        databases.prefix,
+        {
+          RATE_LIMIT_PREFIX: redisPrefix,
+          // Test files sign up dozens of users from 127.0.0.1; rate-limit.e2e sets its own.
+          RATE_LIMIT_SIGNUP_IP: '1000/60',
+          ...(options.env?.[service] ?? {}),
+        },
+        options.postgres ?? shared?.postgres,
+      );
       const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink), { clock: options.clock });
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');

@@ -32,7 +32,11 @@ export interface ServiceProcess {
  * in-process app would run) and waits for /health/ready. Stop the platform's in-process
  * copy first if only this one should serve. `npm test` builds dist/ before running tests.
  */
-export async function startServiceProcess(platform: RunningPlatform, service: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  platform: RunningPlatform,
+  service: ServiceName,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn('node', [join('dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
@@ -57,7 +61,10 @@ export async function startServiceProcess(platform: RunningPlatform, service: Se
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${service} process exited with ${child.exitCode}:\n${output}`);
-    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > deadline) {
       await kill();

@@ -4,9 +4,13 @@ import { startStripeEmulator } from './index';
 /** `npm run stripe:emulator`: STRIPE_EMULATOR_PORT (12111), STRIPE_EMULATOR_HOST (127.0.0.1), STRIPE_EMULATOR_API_KEY (sk_test_emulator, comma-separated for several). */
 async function main(): Promise<void> {
   const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid STRIPE_EMULATOR_PORT: ${process.env.STRIPE_EMULATOR_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Invalid STRIPE_EMULATOR_PORT: ${process.env.STRIPE_EMULATOR_PORT}`);
   const host = process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1';
-  const apiKeys = (process.env.STRIPE_EMULATOR_API_KEY ?? 'sk_test_emulator').split(',').map((k) => k.trim()).filter(Boolean);
+  const apiKeys = (process.env.STRIPE_EMULATOR_API_KEY ?? 'sk_test_emulator')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const emulator = await startStripeEmulator({ port, host, apiKeys, publicUrl: process.env.STRIPE_EMULATOR_PUBLIC_URL });
   process.stdout.write(`Stripe emulator listening on ${emulator.url} (platform account ${emulator.platformAccountId})\n`);
   process.stdout.write(`  API key: ${apiKeys.join(', ')}   test controls: ${emulator.url}/_emulator/...\n`);

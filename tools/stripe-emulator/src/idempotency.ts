@@ -10,9 +10,7 @@ interface StoredResponse {
 }
 
 export type IdempotencyLookup =
-  | { kind: 'new' }
-  | { kind: 'replay'; status: number; body: string; requestId: string }
-  | { kind: 'mismatch' };
+  { kind: 'new' } | { kind: 'replay'; status: number; body: string; requestId: string } | { kind: 'mismatch' };
 
 /** Stripe keeps idempotency keys for at least 24 hours. */
 const TTL_MS = 24 * 60 * 60 * 1000;
@@ -28,7 +26,9 @@ export class IdempotencyStore {
   constructor(private readonly clock: Clock) {}
 
   static fingerprint(method: string, path: string, params: unknown): string {
-    return createHash('sha256').update(`${method} ${path} ${canonicalJson(params)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${method} ${path} ${canonicalJson(params)}`)
+      .digest('hex');
   }
 
   lookup(scope: string, key: string, fingerprint: string): IdempotencyLookup {

@@ -29,7 +29,12 @@ export interface StripeEmulator {
   /** Typed client for the `/_emulator` test controls. */
   control: EmulatorControl;
   /** Registers a webhook endpoint (`connect: true` for connected-account events) and returns it with its signing secret. */
-  addWebhookEndpoint(input: { url: string; connect?: boolean; enabledEvents?: string[]; description?: string }): Promise<CreatedWebhookEndpoint>;
+  addWebhookEndpoint(input: {
+    url: string;
+    connect?: boolean;
+    enabledEvents?: string[];
+    description?: string;
+  }): Promise<CreatedWebhookEndpoint>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +62,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     stripeConfig: { host: resolved.host, port, protocol: 'http' },
     control,
     addWebhookEndpoint: (input) =>
-      control.addWebhookEndpoint({ url: input.url, connect: input.connect, enabled_events: input.enabledEvents, description: input.description }),
+      control.addWebhookEndpoint({
+        url: input.url,
+        connect: input.connect,
+        enabled_events: input.enabledEvents,
+        description: input.description,
+      }),
     stop: async () => {
       core.clock.stop();
       await new Promise<void>((resolve) => {

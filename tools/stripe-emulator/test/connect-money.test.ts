@@ -4,10 +4,12 @@ import { onboardedAccount, startHarness, waitFor, WebhookReceiver, type Harness 
 
 function get(url: string): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      })
+      .on('error', reject);
   });
 }
 
@@ -65,7 +67,11 @@ describe('stripe emulator: Connect and money', () => {
     expect(after.requirements?.currently_due).toEqual([]);
     expect(after.capabilities).toEqual({ card_payments: 'active', transfers: 'active' });
 
-    const updated = await waitFor(() => connectHook.ofType('account.updated').find((e) => e.account === account.id), 3000, 'account.updated');
+    const updated = await waitFor(
+      () => connectHook.ofType('account.updated').find((e) => e.account === account.id),
+      3000,
+      'account.updated',
+    );
     const prev = (updated!.data as { previous_attributes?: Partial<Stripe.Account> }).previous_attributes;
     expect(prev).toMatchObject({ charges_enabled: false, payouts_enabled: false, details_submitted: false });
     expect((updated!.data.object as Stripe.Account).charges_enabled).toBe(true);
@@ -78,7 +84,11 @@ describe('stripe emulator: Connect and money', () => {
     const regressed = await h.emulator.control.setOnboarding(account.id, 'restricted');
     expect(regressed).toMatchObject({ charges_enabled: false, payouts_enabled: false });
     expect(regressed.requirements?.disabled_reason).toBe('requirements.past_due');
-    await waitFor(() => connectHook.ofType('account.updated').filter((e) => e.account === account.id).length === 2, 3000, 'second account.updated');
+    await waitFor(
+      () => connectHook.ofType('account.updated').filter((e) => e.account === account.id).length === 2,
+      3000,
+      'second account.updated',
+    );
   });
 
   it('funds a destination charge through Checkout: charge, transfer and application fee, balances on both sides', async () => {
@@ -106,7 +116,13 @@ describe('stripe emulator: Connect and money', () => {
     expect(s).toMatchObject({ status: 'complete', payment_status: 'paid' });
     expect(s.line_items?.data[0].amount_total).toBe(10_000);
     const pi = s.payment_intent as Stripe.PaymentIntent;
-    expect(pi).toMatchObject({ status: 'succeeded', amount_received: 10_000, application_fee_amount: 1_000, transfer_group: 'milestone_m1', metadata: { order_id: 'order_42' } });
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      amount_received: 10_000,
+      application_fee_amount: 1_000,
+      transfer_group: 'milestone_m1',
+      metadata: { order_id: 'order_42' },
+    });
     const charge = pi.latest_charge as Stripe.Charge;
     expect(charge).toMatchObject({ status: 'succeeded', paid: true, amount: 10_000, transfer_group: 'milestone_m1' });
     expect(charge.transfer_data).toEqual({ amount: null, destination: acct.id });
@@ -131,11 +147,17 @@ describe('stripe emulator: Connect and money', () => {
     const connectedLater = await h.stripe.balance.retrieve({}, { stripeAccount: acct.id });
     expect(available(connectedLater)).toBe(9_000);
 
-    await waitFor(() => platformHook.ofType('checkout.session.completed').some((e) => (e.data.object as Stripe.Checkout.Session).id === session.id), 3000, 'checkout.session.completed');
+    await waitFor(
+      () => platformHook.ofType('checkout.session.completed').some((e) => (e.data.object as Stripe.Checkout.Session).id === session.id),
+      3000,
+      'checkout.session.completed',
+    );
     for (const type of ['payment_intent.succeeded', 'charge.succeeded', 'transfer.created', 'application_fee.created']) {
       expect(platformHook.ofType(type).length).toBeGreaterThan(0);
     }
-    const completed = platformHook.ofType('checkout.session.completed').find((e) => (e.data.object as Stripe.Checkout.Session).id === session.id)!;
+    const completed = platformHook
+      .ofType('checkout.session.completed')
+      .find((e) => (e.data.object as Stripe.Checkout.Session).id === session.id)!;
     expect(completed.account).toBeUndefined();
     expect((completed.data.object as Stripe.Checkout.Session).client_reference_id).toBe('order_42');
   });
@@ -155,7 +177,10 @@ describe('stripe emulator: Connect and money', () => {
     expect(before).toBe(18_000);
     const platformBefore = total(await h.stripe.balance.retrieve());
 
-    const refund = await h.stripe.refunds.create({ charge: charge.id, amount: 5_000, reverse_transfer: true, refund_application_fee: true }, { idempotencyKey: `refund:${charge.id}:1` });
+    const refund = await h.stripe.refunds.create(
+      { charge: charge.id, amount: 5_000, reverse_transfer: true, refund_application_fee: true },
+      { idempotencyKey: `refund:${charge.id}:1` },
+    );
     expect(refund).toMatchObject({ amount: 5_000, status: 'succeeded', charge: charge.id });
     const reversal = await h.stripe.transfers.retrieveReversal(charge.transfer as string, refund.transfer_reversal as string);
     expect(reversal).toMatchObject({ amount: 5_000, source_refund: refund.id });
@@ -170,16 +195,30 @@ describe('stripe emulator: Connect and money', () => {
     expect(total(await h.stripe.balance.retrieve({}, { stripeAccount: acct.id }))).toBe(18_000 - 5_000 + 500);
     expect(total(await h.stripe.balance.retrieve())).toBe(platformBefore - 500);
 
-    const tooMuch = (await h.stripe.refunds.create({ charge: charge.id, amount: 20_000 }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const tooMuch = (await h.stripe.refunds
+      .create({ charge: charge.id, amount: 20_000 })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(tooMuch.statusCode).toBe(400);
-    await waitFor(() => platformHook.ofType('transfer.reversed').length > 0 && platformHook.ofType('charge.refunded').length > 0, 3000, 'refund events');
+    await waitFor(
+      () => platformHook.ofType('transfer.reversed').length > 0 && platformHook.ofType('charge.refunded').length > 0,
+      3000,
+      'refund events',
+    );
   });
 
   it('escrow: a transfer with source_transaction works before funds are available; without it, balance_insufficient', async () => {
     const acct = await onboardedAccount(h);
-    const pi = await h.stripe.paymentIntents.create({ amount: 50_000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, transfer_group: 'milestone_m9' });
+    const pi = await h.stripe.paymentIntents.create({
+      amount: 50_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      transfer_group: 'milestone_m9',
+    });
     const chargeId = pi.latest_charge as string;
-    const noSource = (await h.stripe.transfers.create({ amount: 1_000_000, currency: 'usd', destination: acct.id }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const noSource = (await h.stripe.transfers
+      .create({ amount: 1_000_000, currency: 'usd', destination: acct.id })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(noSource.statusCode).toBe(400);
     expect(noSource.code).toBe('balance_insufficient');
     const tr = await h.stripe.transfers.create(
@@ -187,7 +226,9 @@ describe('stripe emulator: Connect and money', () => {
       { idempotencyKey: 'release:m9' },
     );
     expect(tr).toMatchObject({ amount: 45_000, source_transaction: chargeId });
-    const over = (await h.stripe.transfers.create({ amount: 6_000, currency: 'usd', destination: acct.id, source_transaction: chargeId }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const over = (await h.stripe.transfers
+      .create({ amount: 6_000, currency: 'usd', destination: acct.id, source_transaction: chargeId })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(over.statusCode).toBe(400);
     const listed = await h.stripe.transfers.list({ transfer_group: 'milestone_m9' });
     expect(listed.data.map((t) => t.id)).toEqual([tr.id]);
@@ -198,7 +239,9 @@ describe('stripe emulator: Connect and money', () => {
     expect(refund.amount).toBe(50_000);
     expect(total(await h.stripe.balance.retrieve({}, { stripeAccount: acct.id }))).toBe(0);
     const unverified = await h.stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
-    const noCap = (await h.stripe.transfers.create({ amount: 100, currency: 'usd', destination: unverified.id, source_transaction: chargeId }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const noCap = (await h.stripe.transfers
+      .create({ amount: 100, currency: 'usd', destination: unverified.id, source_transaction: chargeId })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(noCap.code).toBe('insufficient_capabilities_for_transfer');
   });
 
@@ -208,7 +251,9 @@ describe('stripe emulator: Connect and money', () => {
       ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
       ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
     ] as const) {
-      const err = (await h.stripe.paymentIntents.create({ amount: 1_500, currency: 'usd', payment_method: pm, confirm: true }).catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+      const err = (await h.stripe.paymentIntents
+        .create({ amount: 1_500, currency: 'usd', payment_method: pm, confirm: true })
+        .catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
       expect(err).toBeInstanceOf(Stripe.errors.StripeCardError);
       expect(err.code).toBe(code);
       expect(err.decline_code).toBe(decline);
@@ -231,7 +276,11 @@ describe('stripe emulator: Connect and money', () => {
     expect(ok.session.payment_status).toBe('paid');
     const pi = await h.stripe.paymentIntents.retrieve(ok.session.payment_intent as string);
     expect(pi.status).toBe('succeeded');
-    await waitFor(() => platformHook.ofType('payment_intent.payment_failed').length >= 4 && platformHook.ofType('charge.failed').length >= 4, 3000, 'failure events');
+    await waitFor(
+      () => platformHook.ofType('payment_intent.payment_failed').length >= 4 && platformHook.ofType('charge.failed').length >= 4,
+      3000,
+      'failure events',
+    );
   });
 
   it('async Checkout payments: completed unpaid, then async_payment_succeeded or async_payment_failed', async () => {
@@ -252,19 +301,42 @@ describe('stripe emulator: Connect and money', () => {
     const r2 = await h.emulator.control.completeCheckout(bad.id, { outcome: 'async_failure' });
     expect(r2.session.status).toBe('complete');
     expect((await h.stripe.paymentIntents.retrieve(r2.session.payment_intent as string)).status).toBe('requires_payment_method');
-    await waitFor(() => platformHook.ofType('checkout.session.async_payment_succeeded').some((e) => (e.data.object as Stripe.Checkout.Session).id === good.id), 3000, 'async succeeded');
-    await waitFor(() => platformHook.ofType('checkout.session.async_payment_failed').some((e) => (e.data.object as Stripe.Checkout.Session).id === bad.id), 3000, 'async failed');
+    await waitFor(
+      () =>
+        platformHook
+          .ofType('checkout.session.async_payment_succeeded')
+          .some((e) => (e.data.object as Stripe.Checkout.Session).id === good.id),
+      3000,
+      'async succeeded',
+    );
+    await waitFor(
+      () =>
+        platformHook.ofType('checkout.session.async_payment_failed').some((e) => (e.data.object as Stripe.Checkout.Session).id === bad.id),
+      3000,
+      'async failed',
+    );
     // An abandoned session expires after 24 h.
     const abandoned = await make();
     await h.emulator.control.advanceClock(24 * 3600 + 1);
     expect((await h.stripe.checkout.sessions.retrieve(abandoned.id)).status).toBe('expired');
-    await waitFor(() => platformHook.ofType('checkout.session.expired').some((e) => (e.data.object as Stripe.Checkout.Session).id === abandoned.id), 3000, 'expired');
+    await waitFor(
+      () => platformHook.ofType('checkout.session.expired').some((e) => (e.data.object as Stripe.Checkout.Session).id === abandoned.id),
+      3000,
+      'expired',
+    );
   });
 
   it('disputes withdraw funds and the dispute fee; winning reinstates the amount, losing keeps it withdrawn', async () => {
     const acct = await onboardedAccount(h);
     const pay = async () => {
-      const pi = await h.stripe.paymentIntents.create({ amount: 8_000, currency: 'usd', payment_method: 'pm_card_bypassPending', confirm: true, application_fee_amount: 800, transfer_data: { destination: acct.id } });
+      const pi = await h.stripe.paymentIntents.create({
+        amount: 8_000,
+        currency: 'usd',
+        payment_method: 'pm_card_bypassPending',
+        confirm: true,
+        application_fee_amount: 800,
+        transfer_data: { destination: acct.id },
+      });
       return pi.latest_charge as string;
     };
     const c1 = await pay();
@@ -290,20 +362,43 @@ describe('stripe emulator: Connect and money', () => {
     expect(lost.status).toBe('lost');
 
     // A test card that disputes by itself, and an inquiry that moves no money.
-    const auto = await h.stripe.paymentIntents.create({ amount: 3_000, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true });
+    const auto = await h.stripe.paymentIntents.create({
+      amount: 3_000,
+      currency: 'usd',
+      payment_method: 'pm_card_createDispute',
+      confirm: true,
+    });
     expect((await h.stripe.disputes.list({ charge: auto.latest_charge as string })).data[0].status).toBe('needs_response');
-    const inquiryPi = await h.stripe.paymentIntents.create({ amount: 3_000, currency: 'usd', payment_method: 'pm_card_createDisputeInquiry', confirm: true });
+    const inquiryPi = await h.stripe.paymentIntents.create({
+      amount: 3_000,
+      currency: 'usd',
+      payment_method: 'pm_card_createDisputeInquiry',
+      confirm: true,
+    });
     const inquiry = (await h.stripe.disputes.list({ charge: inquiryPi.latest_charge as string })).data[0];
     expect(inquiry).toMatchObject({ status: 'warning_needs_response', is_charge_refundable: true, balance_transactions: [] });
-    for (const type of ['charge.dispute.created', 'charge.dispute.funds_withdrawn', 'charge.dispute.funds_reinstated', 'charge.dispute.closed']) {
+    for (const type of [
+      'charge.dispute.created',
+      'charge.dispute.funds_withdrawn',
+      'charge.dispute.funds_reinstated',
+      'charge.dispute.closed',
+    ]) {
       await waitFor(() => platformHook.ofType(type).length > 0, 3000, type);
     }
   });
 
   it('connected-account payouts: paid on arrival or failed by control, with events carrying account', async () => {
     const acct = await onboardedAccount(h);
-    await h.stripe.paymentIntents.create({ amount: 10_000, currency: 'usd', payment_method: 'pm_card_bypassPending', confirm: true, transfer_data: { destination: acct.id } });
-    const tooMuch = (await h.stripe.payouts.create({ amount: 1_000_000, currency: 'usd' }, { stripeAccount: acct.id }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    await h.stripe.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      payment_method: 'pm_card_bypassPending',
+      confirm: true,
+      transfer_data: { destination: acct.id },
+    });
+    const tooMuch = (await h.stripe.payouts
+      .create({ amount: 1_000_000, currency: 'usd' }, { stripeAccount: acct.id })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(tooMuch.code).toBe('balance_insufficient');
     const p1 = await h.stripe.payouts.create({ amount: 4_000, currency: 'usd' }, { stripeAccount: acct.id });
     const p2 = await h.stripe.payouts.create({ amount: 3_000, currency: 'usd' }, { stripeAccount: acct.id });
@@ -312,9 +407,17 @@ describe('stripe emulator: Connect and money', () => {
     expect(available(await h.stripe.balance.retrieve({}, { stripeAccount: acct.id }))).toBe(6_000);
     await h.emulator.control.advanceClock(2 * 24 * 3600);
     expect((await h.stripe.payouts.retrieve(p1.id, {}, { stripeAccount: acct.id })).status).toBe('paid');
-    const paid = await waitFor(() => connectHook.ofType('payout.paid').find((e) => (e.data.object as Stripe.Payout).id === p1.id), 3000, 'payout.paid');
+    const paid = await waitFor(
+      () => connectHook.ofType('payout.paid').find((e) => (e.data.object as Stripe.Payout).id === p1.id),
+      3000,
+      'payout.paid',
+    );
     expect(paid!.account).toBe(acct.id);
-    const failed = await waitFor(() => connectHook.ofType('payout.failed').find((e) => (e.data.object as Stripe.Payout).id === p2.id), 3000, 'payout.failed');
+    const failed = await waitFor(
+      () => connectHook.ofType('payout.failed').find((e) => (e.data.object as Stripe.Payout).id === p2.id),
+      3000,
+      'payout.failed',
+    );
     expect(failed!.account).toBe(acct.id);
     const events = await h.stripe.events.list({ type: 'payout.*' }, { stripeAccount: acct.id });
     expect(events.data.map((e) => e.type)).toEqual(expect.arrayContaining(['payout.created', 'payout.paid', 'payout.failed']));

@@ -5,11 +5,26 @@ import { onboardedAccount, startHarness, type Harness } from './helpers';
 
 /** Real Stripe example objects kept in the repository (origin and licence: fixtures/README.md). */
 const FIXTURES = path.resolve(__dirname, '../fixtures');
-const fixtures = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> }).resources;
-const connectFixture = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+const fixtures = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> })
+  .resources;
+const connectFixture = (name: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 
 /** Maps whose keys are data, not schema: their key sets are not compared. */
-const FREE_FORM = new Set(['metadata', 'capabilities', 'fraud_details', 'payment_method_options', 'source_types', 'previous_attributes', 'enhanced_eligibility', 'enhanced_evidence', 'sepa_debit_payments', 'wallet_options', 'amount_details', 'tip']);
+const FREE_FORM = new Set([
+  'metadata',
+  'capabilities',
+  'fraud_details',
+  'payment_method_options',
+  'source_types',
+  'previous_attributes',
+  'enhanced_eligibility',
+  'enhanced_evidence',
+  'sepa_debit_payments',
+  'wallet_options',
+  'amount_details',
+  'tip',
+]);
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -61,7 +76,8 @@ const ACCEPTED: Record<string, string> = {
   'subscription.items.data[].current_trial': NEWER,
   'subscription.trial_settings.end_behavior.billing_cycle_anchor': NEWER,
   'subscription_item.current_trial': NEWER,
-  'invoice.subscription': 'missing: removed in API 2025-03-31 and absent from stripe@23 types; use parent.subscription_details.subscription',
+  'invoice.subscription':
+    'missing: removed in API 2025-03-31 and absent from stripe@23 types; use parent.subscription_details.subscription',
   'invoice.lines.data[].pricing.price_details': 'present when the line is priced by a Price (the example has no price)',
   'webhook_endpoint.secret': 'returned only by the create call, as on Stripe',
 };
@@ -75,9 +91,18 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
     const s = h.stripe;
     const acct = await onboardedAccount(h);
     ours.account = await s.accounts.retrieve(acct.id);
-    ours.account_link = await s.accountLinks.create({ account: acct.id, type: 'account_onboarding', refresh_url: 'https://x.example/r', return_url: 'https://x.example/b' });
+    ours.account_link = await s.accountLinks.create({
+      account: acct.id,
+      type: 'account_onboarding',
+      refresh_url: 'https://x.example/r',
+      return_url: 'https://x.example/b',
+    });
     ours.login_link = await s.accounts.createLoginLink(acct.id);
-    const customer = await s.customers.create({ email: 'shape@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const customer = await s.customers.create({
+      email: 'shape@example.com',
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
     ours.customer = await s.customers.retrieve(customer.id);
     const product = await s.products.create({ name: 'Shape' });
     ours.product = product;
@@ -106,7 +131,12 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
     ours.balance = await s.balance.retrieve();
     ours.balance_transaction = await s.balanceTransactions.retrieve(charge.balance_transaction as string);
     ours.payout = await s.payouts.create({ amount: 100, currency: 'usd' }, { stripeAccount: acct.id });
-    const disputed = await s.paymentIntents.create({ amount: 5_000, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true });
+    const disputed = await s.paymentIntents.create({
+      amount: 5_000,
+      currency: 'usd',
+      payment_method: 'pm_card_createDispute',
+      confirm: true,
+    });
     ours.dispute = (await s.disputes.list({ charge: disputed.latest_charge as string })).data[0];
     const sub = await s.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     ours.subscription = sub;
@@ -121,9 +151,30 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
   });
 
   const resources = [
-    'account', 'account_link', 'login_link', 'customer', 'product', 'price', 'checkout.session', 'payment_intent', 'payment_method', 'charge', 'refund',
-    'transfer', 'transfer_reversal', 'application_fee', 'fee_refund', 'balance', 'balance_transaction', 'payout', 'dispute', 'subscription',
-    'subscription_item', 'invoice', 'event', 'webhook_endpoint',
+    'account',
+    'account_link',
+    'login_link',
+    'customer',
+    'product',
+    'price',
+    'checkout.session',
+    'payment_intent',
+    'payment_method',
+    'charge',
+    'refund',
+    'transfer',
+    'transfer_reversal',
+    'application_fee',
+    'fee_refund',
+    'balance',
+    'balance_transaction',
+    'payout',
+    'dispute',
+    'subscription',
+    'subscription_item',
+    'invoice',
+    'event',
+    'webhook_endpoint',
   ];
 
   const seen = new Set<string>();
@@ -149,15 +200,25 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
     keyDiff({ ...account, login_links: undefined } as Json, JSON.parse(JSON.stringify(ours.account)) as Json, 'account', diff);
     const event = connectFixture('djstripe_event_account_updated_express.json');
     const mineEvent = JSON.parse(JSON.stringify(ours.connect_event)) as Json;
-    expect(Object.keys(mineEvent).sort()).toEqual(expect.arrayContaining(Object.keys(event).filter((k) => k !== 'lastResponse').sort()));
+    expect(Object.keys(mineEvent).sort()).toEqual(
+      expect.arrayContaining(
+        Object.keys(event)
+          .filter((k) => k !== 'lastResponse')
+          .sort(),
+      ),
+    );
     expect(mineEvent.account).toBe((ours.account as Stripe.Account).id);
     const pi = connectFixture('djstripe_payment_intent_destination_charge.json');
     const charge = ((pi.charges as Json).data as Json[])[0];
     // Both real destination charges (old API) and ours name the transfer and the destination.
-    expect(Object.keys(ours.charge as Json)).toEqual(expect.arrayContaining(['transfer', 'transfer_data', 'transfer_group', 'application_fee_amount']));
+    expect(Object.keys(ours.charge as Json)).toEqual(
+      expect.arrayContaining(['transfer', 'transfer_data', 'transfer_group', 'application_fee_amount']),
+    );
     expect(Object.keys(charge)).toEqual(expect.arrayContaining(['transfer', 'transfer_data', 'transfer_group', 'application_fee_amount']));
     expect(Object.keys((ours.payment_intent as Json).transfer_data as Json)).toEqual(Object.keys(pi.transfer_data as Json));
     // Real Express accounts (older API) lack fields newer versions add; they must not have fields we lack.
-    expect(diff.missing.filter((p) => !p.startsWith('account.login_links') && !p.startsWith('account.external_accounts.total_count'))).toEqual([]);
+    expect(
+      diff.missing.filter((p) => !p.startsWith('account.login_links') && !p.startsWith('account.external_accounts.total_count')),
+    ).toEqual([]);
   });
 });

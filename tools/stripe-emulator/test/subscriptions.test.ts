@@ -42,11 +42,16 @@ describe('stripe emulator: subscriptions and invoices', () => {
     const invoice = sub.latest_invoice as Stripe.Invoice;
     expect(invoice).toMatchObject({ status: 'paid', amount_paid: 2_900, billing_reason: 'subscription_create' });
     await h.emulator.control.drainWebhooks();
-    for (const type of ['checkout.session.completed', 'customer.subscription.created', 'invoice.paid']) expect(hook.ofType(type).length).toBeGreaterThan(0);
+    for (const type of ['checkout.session.completed', 'customer.subscription.created', 'invoice.paid'])
+      expect(hook.ofType(type).length).toBeGreaterThan(0);
   });
 
   it('a renewal fails (past_due, invoice.payment_failed), then the smart retry succeeds (active, invoice.paid)', async () => {
-    const customer = await h.stripe.customers.create({ email: 'renew@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const customer = await h.stripe.customers.create({
+      email: 'renew@example.com',
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect(sub.status).toBe('active');
     await h.emulator.control.failNextRenewal(sub.id, 1);
@@ -58,7 +63,9 @@ describe('stripe emulator: subscriptions and invoices', () => {
     expect(open).toMatchObject({ billing_reason: 'subscription_cycle', attempt_count: 1, amount_remaining: 2_900 });
     expect(open.next_payment_attempt).toBe(pastDue.items.data[0].current_period_start + 3 * DAY);
     expect(eventsFor('invoice.payment_failed', sub.id)).toHaveLength(1);
-    const updated = eventsFor('customer.subscription.updated', sub.id).find((e) => (e.data.object as Stripe.Subscription).status === 'past_due')!;
+    const updated = eventsFor('customer.subscription.updated', sub.id).find(
+      (e) => (e.data.object as Stripe.Subscription).status === 'past_due',
+    )!;
     expect((updated.data as { previous_attributes?: { status?: string } }).previous_attributes?.status).toBe('active');
 
     await h.emulator.control.advanceClock(3 * DAY);
@@ -71,7 +78,11 @@ describe('stripe emulator: subscriptions and invoices', () => {
   });
 
   it('cancels after every retry fails, and at period end when asked to', async () => {
-    const customer = await h.stripe.customers.create({ email: 'lapse@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const customer = await h.stripe.customers.create({
+      email: 'lapse@example.com',
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     await h.emulator.control.failNextRenewal(sub.id, 10);
     await h.emulator.control.advanceClock(31 * DAY + 16 * DAY);
@@ -88,7 +99,11 @@ describe('stripe emulator: subscriptions and invoices', () => {
   });
 
   it('a customer can pay an open invoice after fixing the card', async () => {
-    const customer = await h.stripe.customers.create({ email: 'fix@example.com', payment_method: 'pm_card_chargeCustomerFail', invoice_settings: { default_payment_method: 'pm_card_chargeCustomerFail' } });
+    const customer = await h.stripe.customers.create({
+      email: 'fix@example.com',
+      payment_method: 'pm_card_chargeCustomerFail',
+      invoice_settings: { default_payment_method: 'pm_card_chargeCustomerFail' },
+    });
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect(sub.status).toBe('incomplete');
     const invoice = await h.stripe.invoices.retrieve(sub.latest_invoice as string);

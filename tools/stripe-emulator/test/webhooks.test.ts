@@ -17,7 +17,10 @@ describe('stripe emulator: webhook delivery, retries and fault injection', () =>
   async function endpoint(enabledEvents = ['customer.created']): Promise<{ receiver: WebhookReceiver; id: string; secret: string }> {
     const receiver = await new WebhookReceiver().start();
     receivers.push(receiver);
-    const ep = await h.stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: enabledEvents as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
+    const ep = await h.stripe.webhookEndpoints.create({
+      url: receiver.url,
+      enabled_events: enabledEvents as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+    });
     expect(ep.secret).toMatch(/^whsec_/);
     receiver.secrets = [ep.secret!];
     // Other tests' endpoints stay registered: disable them so each test sees only its own traffic.
@@ -41,8 +44,12 @@ describe('stripe emulator: webhook delivery, retries and fault injection', () =>
     expect(got.verified).toBe(true);
     expect(customerIdOf(got.event!)).toBe(id);
     const verifier = new Stripe('sk_test_x');
-    expect(() => verifier.webhooks.constructEvent(got.rawBody, got.signature, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
-    expect(() => verifier.webhooks.constructEvent(got.rawBody.replace(id, 'cus_forged'), got.signature, secret)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => verifier.webhooks.constructEvent(got.rawBody, got.signature, 'whsec_wrong')).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
+    expect(() => verifier.webhooks.constructEvent(got.rawBody.replace(id, 'cus_forged'), got.signature, secret)).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
     // The event is retrievable and says its delivery succeeded.
     await h.emulator.control.drainWebhooks();
     const ev = await h.stripe.events.retrieve(got.event!.id);

@@ -33,11 +33,15 @@ describe('stripe emulator: wire format through the real SDK', () => {
   });
 
   it('rejects unknown and missing parameters with 400', async () => {
-    const unknown = (await h.stripe.customers.create({ emial: 'typo' } as Stripe.CustomerCreateParams).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const unknown = (await h.stripe.customers
+      .create({ emial: 'typo' } as Stripe.CustomerCreateParams)
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(unknown.statusCode).toBe(400);
     expect(unknown.code).toBe('parameter_unknown');
     expect(unknown.param).toBe('emial');
-    const missing = (await h.stripe.prices.create({ currency: 'usd', product: 'prod_x' } as Stripe.PriceCreateParams).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const missing = (await h.stripe.prices
+      .create({ currency: 'usd', product: 'prod_x' } as Stripe.PriceCreateParams)
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(missing.statusCode).toBe(400);
     expect(missing.code).toBe('parameter_missing');
   });
@@ -70,7 +74,9 @@ describe('stripe emulator: wire format through the real SDK', () => {
     expect(replay.lastResponse.headers['idempotent-replayed']).toBe('true');
     const all = await h.stripe.customers.list({ email: 'idem@example.com' });
     expect(all.data).toHaveLength(1);
-    const err = (await h.stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: key }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const err = (await h.stripe.customers
+      .create({ email: 'other@example.com' }, { idempotencyKey: key })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(err).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(err.statusCode).toBe(400);
     expect(err.type).toBe('StripeIdempotencyError');
@@ -78,9 +84,18 @@ describe('stripe emulator: wire format through the real SDK', () => {
 
   it('replays a stored card decline (402) under the same key without charging again', async () => {
     const key = `decline-${Date.now()}`;
-    const params: Stripe.PaymentIntentCreateParams = { amount: 1000, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true };
-    const e1 = (await h.stripe.paymentIntents.create(params, { idempotencyKey: key }).catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
-    const e2 = (await h.stripe.paymentIntents.create(params, { idempotencyKey: key }).catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+    const params: Stripe.PaymentIntentCreateParams = {
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_chargeDeclined',
+      confirm: true,
+    };
+    const e1 = (await h.stripe.paymentIntents
+      .create(params, { idempotencyKey: key })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+    const e2 = (await h.stripe.paymentIntents
+      .create(params, { idempotencyKey: key })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
     expect(e1).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(e1.statusCode).toBe(402);
     expect(e1.code).toBe('card_declined');
@@ -91,7 +106,13 @@ describe('stripe emulator: wire format through the real SDK', () => {
 
   it('expands ids and includable fields with expand[]', async () => {
     const customer = await h.stripe.customers.create({ email: 'exp@example.com' });
-    const pi = await h.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: 'pm_card_visa', confirm: true });
+    const pi = await h.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     const expanded = await h.stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge', 'customer'] });
     expect((expanded.latest_charge as Stripe.Charge).object).toBe('charge');
     expect((expanded.customer as Stripe.Customer).email).toBe('exp@example.com');
@@ -102,7 +123,9 @@ describe('stripe emulator: wire format through the real SDK', () => {
     expect((withRefunds.balance_transaction as Stripe.BalanceTransaction).amount).toBe(2000);
     const list = await h.stripe.charges.list({ payment_intent: pi.id, expand: ['data.payment_intent'] });
     expect((list.data[0].payment_intent as Stripe.PaymentIntent).id).toBe(pi.id);
-    const bad = (await h.stripe.charges.retrieve(charge.id, { expand: ['nonsense'] }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const bad = (await h.stripe.charges
+      .retrieve(charge.id, { expand: ['nonsense'] })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(bad.statusCode).toBe(400);
   });
 
@@ -129,7 +152,9 @@ describe('stripe emulator: wire format through the real SDK', () => {
     expect(fromAccount.id).toBe(onConnected.id);
     const current = await h.stripe.accounts.retrieveCurrent(undefined, { stripeAccount: acct.id });
     expect(current.id).toBe(acct.id);
-    const unknown = (await h.stripe.customers.list({}, { stripeAccount: 'acct_1Unknown000000000' }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const unknown = (await h.stripe.customers
+      .list({}, { stripeAccount: 'acct_1Unknown000000000' })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(unknown).toBeInstanceOf(Stripe.errors.StripePermissionError);
   });
 });

@@ -119,7 +119,10 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
     });
   }
 
-  private async purge(manager: EntityManager, file: { id: string; account_id: string; workspace_id: string; revision: number }): Promise<void> {
+  private async purge(
+    manager: EntityManager,
+    file: { id: string; account_id: string; workspace_id: string; revision: number },
+  ): Promise<void> {
     const { rows: versions } = await writeQuery<VersionRow>(manager, `delete from file_versions where file_id = $1 returning *`, [file.id]);
     let used = 0;
     let reserved = 0;

@@ -10,10 +10,16 @@ export class FilesError extends AppError<FilesErrorCode> {
     return new FilesError(404, FilesErrorCode.VersionNotFound, 'File version not found', versionId ? { versionId } : undefined);
   }
   static contentTypeNotAllowed(contentType: string, allowed: string[]) {
-    return new FilesError(400, FilesErrorCode.ContentTypeNotAllowed, `Files of type ${contentType} are not accepted`, { contentType, allowed });
+    return new FilesError(400, FilesErrorCode.ContentTypeNotAllowed, `Files of type ${contentType} are not accepted`, {
+      contentType,
+      allowed,
+    });
   }
   static fileTooLarge(size: number, maxSizeBytes: number) {
-    return new FilesError(400, FilesErrorCode.FileTooLarge, `The file is larger than the ${maxSizeBytes} bytes allowed`, { size, maxSizeBytes });
+    return new FilesError(400, FilesErrorCode.FileTooLarge, `The file is larger than the ${maxSizeBytes} bytes allowed`, {
+      size,
+      maxSizeBytes,
+    });
   }
   static quotaExceeded(details: { size: number; quotaBytes: number; usedBytes: number; reservedBytes: number; plan: string }) {
     return new FilesError(409, FilesErrorCode.QuotaExceeded, 'This upload would exceed the account’s storage quota', details);
@@ -22,22 +28,35 @@ export class FilesError extends AppError<FilesErrorCode> {
     return new FilesError(409, FilesErrorCode.UploadNotFound, 'Nothing was uploaded for this version yet');
   }
   static sizeMismatch(expected: number, actual: number) {
-    return new FilesError(409, FilesErrorCode.UploadSizeMismatch, `Uploaded ${actual} bytes where ${expected} were announced`, { expected, actual });
+    return new FilesError(409, FilesErrorCode.UploadSizeMismatch, `Uploaded ${actual} bytes where ${expected} were announced`, {
+      expected,
+      actual,
+    });
   }
   static contentTypeMismatch(expected: string, actual: string | undefined) {
-    return new FilesError(409, FilesErrorCode.UploadContentTypeMismatch, `Uploaded as ${actual ?? 'no type'} where ${expected} was announced`, {
-      expected,
-      actual: actual ?? null,
-    });
+    return new FilesError(
+      409,
+      FilesErrorCode.UploadContentTypeMismatch,
+      `Uploaded as ${actual ?? 'no type'} where ${expected} was announced`,
+      {
+        expected,
+        actual: actual ?? null,
+      },
+    );
   }
   static uploadIncomplete(reason: string) {
     return new FilesError(409, FilesErrorCode.UploadIncomplete, `The multipart upload could not be completed: ${reason}`);
   }
   static checksumMismatch(expected: string, actual: string) {
-    return new FilesError(422, FilesErrorCode.UploadChecksumMismatch, 'The uploaded bytes do not match the declared SHA-256; upload them again', {
-      expected,
-      actual,
-    });
+    return new FilesError(
+      422,
+      FilesErrorCode.UploadChecksumMismatch,
+      'The uploaded bytes do not match the declared SHA-256; upload them again',
+      {
+        expected,
+        actual,
+      },
+    );
   }
   static versionNeeded(reason: 'milestone' | 'submission', milestoneIds: string[]) {
     const message =

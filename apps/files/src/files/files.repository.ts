@@ -45,7 +45,9 @@ export class FilesRepository {
 
   /** Takes the next version number of the file (under the file's row lock). */
   async nextVersionNumber(manager: EntityManager, workspaceId: string, fileId: string): Promise<number> {
-    const { rows: [row] } = await writeQuery<{ number: number }>(
+    const {
+      rows: [row],
+    } = await writeQuery<{ number: number }>(
       manager,
       `update files set next_version_number = next_version_number + 1 where id = $1 and workspace_id = $2 returning next_version_number - 1 as number`,
       [fileId, workspaceId],
@@ -79,27 +81,30 @@ export class FilesRepository {
   }
 
   /** Remembers a staging key until its upload URLs expire, whatever becomes of the version: the janitor then removes the object. */
-  async recordStaging(manager: EntityManager, s: { stagingKey: string; accountId: string; workspaceId: string; versionId: string; urlsExpireAt: Date }): Promise<void> {
-    await manager.query(`insert into upload_staging (staging_key, account_id, workspace_id, version_id, urls_expire_at) values ($1, $2, $3, $4, $5)`, [
-      s.stagingKey,
-      s.accountId,
-      s.workspaceId,
-      s.versionId,
-      s.urlsExpireAt,
-    ]);
+  async recordStaging(
+    manager: EntityManager,
+    s: { stagingKey: string; accountId: string; workspaceId: string; versionId: string; urlsExpireAt: Date },
+  ): Promise<void> {
+    await manager.query(
+      `insert into upload_staging (staging_key, account_id, workspace_id, version_id, urls_expire_at) values ($1, $2, $3, $4, $5)`,
+      [s.stagingKey, s.accountId, s.workspaceId, s.versionId, s.urlsExpireAt],
+    );
   }
 
   /** The file, deleted or not; `lock` takes its row lock for a change. */
   async findFile(manager: EntityManager, workspaceId: string, fileId: string, options: { lock?: boolean } = {}): Promise<FileRow | null> {
-    const [row] = await manager.query(`select ${FILE_COLUMNS} from files f where f.id = $1 and f.workspace_id = $2 ${options.lock ? 'for update' : ''}`, [
-      fileId,
-      workspaceId,
-    ]);
+    const [row] = await manager.query(
+      `select ${FILE_COLUMNS} from files f where f.id = $1 and f.workspace_id = $2 ${options.lock ? 'for update' : ''}`,
+      [fileId, workspaceId],
+    );
     return row ?? null;
   }
 
   async listVersions(manager: EntityManager, workspaceId: string, fileId: string): Promise<VersionRow[]> {
-    return manager.query(`select * from file_versions where file_id = $1 and workspace_id = $2 order by number desc`, [fileId, workspaceId]);
+    return manager.query(`select * from file_versions where file_id = $1 and workspace_id = $2 order by number desc`, [
+      fileId,
+      workspaceId,
+    ]);
   }
 
   async fileIdOfVersion(manager: EntityManager, workspaceId: string, versionId: string): Promise<string | null> {
@@ -107,7 +112,13 @@ export class FilesRepository {
     return row?.file_id ?? null;
   }
 
-  async findVersion(manager: EntityManager, workspaceId: string, fileId: string, versionId: string, options: { lock?: boolean } = {}): Promise<VersionRow | null> {
+  async findVersion(
+    manager: EntityManager,
+    workspaceId: string,
+    fileId: string,
+    versionId: string,
+    options: { lock?: boolean } = {},
+  ): Promise<VersionRow | null> {
     const [row] = await manager.query(
       `select * from file_versions where id = $1 and file_id = $2 and workspace_id = $3 ${options.lock ? 'for update' : ''}`,
       [versionId, fileId, workspaceId],
@@ -124,7 +135,12 @@ export class FilesRepository {
   }
 
   /** Files of a workspace (live or deleted), newest first, each with its latest ready version. */
-  async list(manager: EntityManager, workspaceId: string, deleted: boolean, limit: number): Promise<Array<{ file: FileRow; latest: VersionRow | null }>> {
+  async list(
+    manager: EntityManager,
+    workspaceId: string,
+    deleted: boolean,
+    limit: number,
+  ): Promise<Array<{ file: FileRow; latest: VersionRow | null }>> {
     const rows: Array<FileRow & { latest: VersionRow | null }> = await manager.query(
       `select ${FILE_COLUMNS}, (select to_jsonb(v) from file_versions v
                                  where v.file_id = f.id and v.status = 'ready' order by v.number desc limit 1) as latest
@@ -139,17 +155,19 @@ export class FilesRepository {
 
   /** The version becomes the completion's copy: `storage_key` is that copy's key from now on, for good. */
   async markReady(manager: EntityManager, versionId: string, ready: { at: Date; storageKey: string; sha256: string }): Promise<void> {
-    await manager.query(`update file_versions set status = 'ready', ready_at = $2, multipart_upload_id = null, storage_key = $3, sha256 = $4 where id = $1`, [
-      versionId,
-      ready.at,
-      ready.storageKey,
-      ready.sha256,
-    ]);
+    await manager.query(
+      `update file_versions set status = 'ready', ready_at = $2, multipart_upload_id = null, storage_key = $3, sha256 = $4 where id = $1`,
+      [versionId, ready.at, ready.storageKey, ready.sha256],
+    );
   }
 
   /** Bumps and returns the file's revision: the aggregateVersion of the event about to be written. */
   async bumpRevision(manager: EntityManager, fileId: string): Promise<number> {
-    const { rows: [row] } = await writeQuery<{ revision: number }>(manager, `update files set revision = revision + 1 where id = $1 returning revision`, [fileId]);
+    const {
+      rows: [row],
+    } = await writeQuery<{ revision: number }>(manager, `update files set revision = revision + 1 where id = $1 returning revision`, [
+      fileId,
+    ]);
     return row.revision;
   }
 
@@ -162,7 +180,10 @@ export class FilesRepository {
   }
 
   async hasPinnedVersion(manager: EntityManager, fileId: string): Promise<boolean> {
-    const [row] = await manager.query(`select exists (select 1 from file_versions where file_id = $1 and pinned_at is not null) as pinned`, [fileId]);
+    const [row] = await manager.query(
+      `select exists (select 1 from file_versions where file_id = $1 and pinned_at is not null) as pinned`,
+      [fileId],
+    );
     return row.pinned;
   }
 
@@ -172,7 +193,12 @@ export class FilesRepository {
   }
 
   async pin(manager: EntityManager, versionId: string, by: string, at: Date, pinnedFor: string | null): Promise<void> {
-    await manager.query(`update file_versions set pinned_at = $2, pinned_by = $3, pinned_for = $4 where id = $1`, [versionId, at, by, pinnedFor]);
+    await manager.query(`update file_versions set pinned_at = $2, pinned_by = $3, pinned_for = $4 where id = $1`, [
+      versionId,
+      at,
+      by,
+      pinnedFor,
+    ]);
   }
 
   async deleteVersion(manager: EntityManager, versionId: string): Promise<void> {

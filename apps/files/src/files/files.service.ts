@@ -52,18 +52,28 @@ export class FilesService {
    */
   download(caller: VerifiedRpc<unknown>, input: Scoped & { versionId?: string }): Promise<DownloadView> {
     // The version id also lets a former client in, for exactly a deliverable they paid for.
-    return this.access.run(caller, input.workspaceId, WorkspaceAction.ReadFiles, async (manager) => {
-      const file = await this.files.findFile(manager, input.workspaceId, input.fileId);
-      if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
-      const version = input.versionId
-        ? await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId)
-        : await this.files.latestReadyVersion(manager, input.workspaceId, input.fileId);
-      if (!version) throw FilesError.versionNotFound(input.versionId);
-      if (version.status !== 'ready') throw FilesError.versionNotReady();
-      const ttl = this.env.S3_PRESIGN_GET_TTL_SECONDS;
-      const url = await this.storage.presignGet(version.storage_key, { fileName: version.name, contentType: version.content_type, expiresInSeconds: ttl });
-      return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), version: toVersionView(version) };
-    }, input.versionId);
+    return this.access.run(
+      caller,
+      input.workspaceId,
+      WorkspaceAction.ReadFiles,
+      async (manager) => {
+        const file = await this.files.findFile(manager, input.workspaceId, input.fileId);
+        if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
+        const version = input.versionId
+          ? await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId)
+          : await this.files.latestReadyVersion(manager, input.workspaceId, input.fileId);
+        if (!version) throw FilesError.versionNotFound(input.versionId);
+        if (version.status !== 'ready') throw FilesError.versionNotReady();
+        const ttl = this.env.S3_PRESIGN_GET_TTL_SECONDS;
+        const url = await this.storage.presignGet(version.storage_key, {
+          fileName: version.name,
+          contentType: version.content_type,
+          expiresInSeconds: ttl,
+        });
+        return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), version: toVersionView(version) };
+      },
+      input.versionId,
+    );
   }
 
   /** Soft delete, restorable for FILES_RESTORE_WINDOW_HOURS. Refused while a version is pinned. Idempotent. */
@@ -83,7 +93,12 @@ export class FilesService {
           aggregateId: input.fileId,
           aggregateVersion: revision,
           requestId: caller.requestId,
-          data: { fileId: input.fileId, workspaceId: grant.workspaceId, deletedBy: caller.userId, restorableUntil: purgeAfter.toISOString() },
+          data: {
+            fileId: input.fileId,
+            workspaceId: grant.workspaceId,
+            deletedBy: caller.userId,
+            restorableUntil: purgeAfter.toISOString(),
+          },
         });
       }
       const updated = (await this.files.findFile(manager, input.workspaceId, input.fileId))!;
@@ -150,7 +165,13 @@ export class FilesService {
    */
   pin(
     caller: VerifiedRpc<unknown>,
-    input: { workspaceId: string; fileId?: string; versionId: string; pinnedFor?: string; submission?: { milestoneId: string; milestoneVersion: number } },
+    input: {
+      workspaceId: string;
+      fileId?: string;
+      versionId: string;
+      pinnedFor?: string;
+      submission?: { milestoneId: string; milestoneVersion: number };
+    },
   ): Promise<FileVersionView> {
     return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager, grant) => {
       if (input.submission) await this.pins.lockMilestone(manager, input.submission.milestoneId);
@@ -161,7 +182,13 @@ export class FilesService {
       const version = await this.files.findVersion(manager, input.workspaceId, fileId, input.versionId, { lock: true });
       if (!version) throw FilesError.versionNotFound(input.versionId);
       if (version.status !== 'ready') throw FilesError.versionNotReady();
-      const common = { accountId: grant.accountId, workspaceId: grant.workspaceId, versionId: version.id, by: caller.userId, at: this.clock.now() };
+      const common = {
+        accountId: grant.accountId,
+        workspaceId: grant.workspaceId,
+        versionId: version.id,
+        by: caller.userId,
+        at: this.clock.now(),
+      };
       if (input.submission) await this.pins.addSubmission(manager, { ...common, ...input.submission });
       else await this.pins.addManual(manager, { ...common, pinnedFor: input.pinnedFor ?? null });
       await this.pins.refreshSummary(manager, [version.id]);
@@ -170,7 +197,10 @@ export class FilesService {
   }
 
   /** The workspace's compensation when the submission's transaction failed: that provisional pin goes. Idempotent. */
-  releaseSubmissionPin(caller: VerifiedRpc<unknown>, input: { workspaceId: string; versionId: string; milestoneId: string; milestoneVersion: number }): Promise<{ released: boolean }> {
+  releaseSubmissionPin(
+    caller: VerifiedRpc<unknown>,
+    input: { workspaceId: string; versionId: string; milestoneId: string; milestoneVersion: number },
+  ): Promise<{ released: boolean }> {
     return this.access.run(caller, input.workspaceId, WorkspaceAction.PinFiles, async (manager) => {
       const fileId = await this.files.fileIdOfVersion(manager, input.workspaceId, input.versionId);
       if (!fileId) return { released: false };
@@ -194,32 +224,45 @@ export class FilesService {
       return this.pins.unresolvedSubmissions(manager, input.versionId);
     });
     // Asked outside any transaction of ours; each answer is a snapshot with its version, applied like an event.
-    const answers = await Promise.all(pending.map(async (p) => ({ pin: p, milestone: await this.access.milestone(caller, input.workspaceId, p.milestone_id) })));
+    const answers = await Promise.all(
+      pending.map(async (p) => ({ pin: p, milestone: await this.access.milestone(caller, input.workspaceId, p.milestone_id) })),
+    );
     // Settling commits even when the answer is 409: what was learned stays learned.
-    const outcome = await this.access.inTenant(caller, grant, async (manager): Promise<{ refused: FilesError } | { view: FileVersionView }> => {
-      for (const id of [...new Set(answers.map((a) => a.pin.milestone_id))].sort()) await this.pins.lockMilestone(manager, id);
-      await this.requireVersion(manager, input, { lock: true });
-      const graceMs = this.env.FILES_SUBMISSION_PIN_GRACE_SECONDS * 1000;
-      const changed: string[] = [input.versionId];
-      for (const { pin, milestone } of answers) {
-        const settled = { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version };
-        if (milestone && milestone.version > pin.milestone_version) {
-          const state = { milestoneId: milestone.id, accountId: grant.accountId, workspaceId: grant.workspaceId, actorUserId: null };
-          changed.push(...(await this.pins.applyMilestoneState(manager, { ...state, versionId: milestone.deliverableFileVersionId, milestoneVersion: milestone.version })));
-          // The milestone moved past the submission's start: its state (now applied) decides, not this pin.
-          await this.pins.releaseSubmission(manager, settled);
-        } else if (!milestone || this.clock.now().getTime() - new Date(pin.pinned_at).getTime() >= graceMs) {
-          await this.pins.releaseSubmission(manager, settled);
+    const outcome = await this.access.inTenant(
+      caller,
+      grant,
+      async (manager): Promise<{ refused: FilesError } | { view: FileVersionView }> => {
+        for (const id of [...new Set(answers.map((a) => a.pin.milestone_id))].sort()) await this.pins.lockMilestone(manager, id);
+        await this.requireVersion(manager, input, { lock: true });
+        const graceMs = this.env.FILES_SUBMISSION_PIN_GRACE_SECONDS * 1000;
+        const changed: string[] = [input.versionId];
+        for (const { pin, milestone } of answers) {
+          const settled = { versionId: pin.version_id, milestoneId: pin.milestone_id, milestoneVersion: pin.milestone_version };
+          if (milestone && milestone.version > pin.milestone_version) {
+            const state = { milestoneId: milestone.id, accountId: grant.accountId, workspaceId: grant.workspaceId, actorUserId: null };
+            changed.push(
+              ...(await this.pins.applyMilestoneState(manager, {
+                ...state,
+                versionId: milestone.deliverableFileVersionId,
+                milestoneVersion: milestone.version,
+              })),
+            );
+            // The milestone moved past the submission's start: its state (now applied) decides, not this pin.
+            await this.pins.releaseSubmission(manager, settled);
+          } else if (!milestone || this.clock.now().getTime() - new Date(pin.pinned_at).getTime() >= graceMs) {
+            await this.pins.releaseSubmission(manager, settled);
+          }
         }
-      }
-      const needing = await this.pins.milestonesNeeding(manager, input.versionId);
-      const unsettled = await this.pins.unresolvedSubmissions(manager, input.versionId);
-      if (!needing.length && !unsettled.length) await this.pins.removeManual(manager, input.versionId);
-      await this.pins.refreshSummary(manager, changed);
-      if (needing.length) return { refused: FilesError.versionNeeded('milestone', needing) };
-      if (unsettled.length) return { refused: FilesError.versionNeeded('submission', [...new Set(unsettled.map((p) => p.milestone_id))]) };
-      return { view: toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!) };
-    });
+        const needing = await this.pins.milestonesNeeding(manager, input.versionId);
+        const unsettled = await this.pins.unresolvedSubmissions(manager, input.versionId);
+        if (!needing.length && !unsettled.length) await this.pins.removeManual(manager, input.versionId);
+        await this.pins.refreshSummary(manager, changed);
+        if (needing.length) return { refused: FilesError.versionNeeded('milestone', needing) };
+        if (unsettled.length)
+          return { refused: FilesError.versionNeeded('submission', [...new Set(unsettled.map((p) => p.milestone_id))]) };
+        return { view: toVersionView((await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))!) };
+      },
+    );
     if ('refused' in outcome) throw outcome.refused;
     return outcome.view;
   }

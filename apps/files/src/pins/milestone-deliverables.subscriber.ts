@@ -18,7 +18,11 @@ export class MilestoneDeliverablesSubscriber implements EventSubscriber {
     // Every `workspace.milestone.*` event carries the milestone's current deliverable (the contract's schema;
     // the consumer already checked it, this projection also checks that it names its own aggregate).
     const parsed = milestoneEventDataSchema.safeParse(event.data);
-    if (!parsed.success || parsed.data.milestoneId !== event.aggregateId || (event.tenant.workspaceId && event.tenant.workspaceId !== parsed.data.workspaceId)) {
+    if (
+      !parsed.success ||
+      parsed.data.milestoneId !== event.aggregateId ||
+      (event.tenant.workspaceId && event.tenant.workspaceId !== parsed.data.workspaceId)
+    ) {
       throw new PermanentEventError(`invalid ${event.type} payload`);
     }
     const changed = await this.pins.applyMilestoneState(manager, {

@@ -28,7 +28,10 @@ export interface SubmissionPin {
  */
 @Injectable()
 export class PinsRepository {
-  async addManual(manager: EntityManager, pin: { accountId: string; workspaceId: string; versionId: string; pinnedFor: string | null; by: string; at: Date }): Promise<void> {
+  async addManual(
+    manager: EntityManager,
+    pin: { accountId: string; workspaceId: string; versionId: string; pinnedFor: string | null; by: string; at: Date },
+  ): Promise<void> {
     await manager.query(
       `insert into file_version_pins (id, account_id, workspace_id, version_id, kind, pinned_for, pinned_by, pinned_at)
        values ($1, $2, $3, $4, 'manual', $5, $6, $7) on conflict do nothing`,
@@ -59,7 +62,10 @@ export class PinsRepository {
     );
   }
 
-  async releaseSubmission(manager: EntityManager, pin: { versionId: string; milestoneId: string; milestoneVersion: number }): Promise<boolean> {
+  async releaseSubmission(
+    manager: EntityManager,
+    pin: { versionId: string; milestoneId: string; milestoneVersion: number },
+  ): Promise<boolean> {
     const { affected } = await writeQuery(
       manager,
       `delete from file_version_pins where kind = 'submission' and version_id = $1 and milestone_id = $2 and milestone_version = $3`,
@@ -76,9 +82,10 @@ export class PinsRepository {
   }
 
   async milestonesNeeding(manager: EntityManager, versionId: string): Promise<string[]> {
-    const rows: Array<{ milestone_id: string }> = await manager.query(`select milestone_id from milestone_deliverables where version_id = $1 order by milestone_id`, [
-      versionId,
-    ]);
+    const rows: Array<{ milestone_id: string }> = await manager.query(
+      `select milestone_id from milestone_deliverables where version_id = $1 order by milestone_id`,
+      [versionId],
+    );
     return rows.map((r) => r.milestone_id);
   }
 

@@ -12,10 +12,10 @@ export class AccountPlansRepository {
 
   /** First sight of an account: record its plan unless a plan change already arrived (version 0 loses to any). */
   async insertIfAbsent(manager: EntityManager, accountId: string, plan: PlanId): Promise<void> {
-    await manager.query(`insert into account_plans (account_id, plan, plan_version) values ($1, $2, 0) on conflict (account_id) do nothing`, [
-      accountId,
-      plan,
-    ]);
+    await manager.query(
+      `insert into account_plans (account_id, plan, plan_version) values ($1, $2, 0) on conflict (account_id) do nothing`,
+      [accountId, plan],
+    );
   }
 
   /** Applies a plan change unless a newer one was already applied (events may arrive out of order). */

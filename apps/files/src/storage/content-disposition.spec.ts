@@ -27,7 +27,7 @@ describe('attachmentDisposition', () => {
     expect(value).toContain(`filename*=UTF-8''R%C3%A9sum%C3%A9%202024%20%E2%80%93%20%E6%97%A5%E6%9C%AC.pdf`);
   });
 
-  it("encodes the characters RFC 5987 reserves", () => {
+  it('encodes the characters RFC 5987 reserves', () => {
     expect(attachmentDisposition("it's (final)*.txt")).toContain(`filename*=UTF-8''it%27s%20%28final%29%2A.txt`);
   });
 });

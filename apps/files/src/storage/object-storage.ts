@@ -35,7 +35,9 @@ export class ObjectStorage implements OnApplicationShutdown {
 
   static fromEnv(env: FilesEnv): ObjectStorage {
     const credentials =
-      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined;
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined;
     const client = new S3Client({
       region: env.S3_REGION,
       endpoint: env.S3_ENDPOINT,
@@ -79,7 +81,13 @@ export class ObjectStorage implements OnApplicationShutdown {
   }
 
   presignUploadPart(key: string, input: { uploadId: string; partNumber: number; size: number; expiresInSeconds: number }): Promise<string> {
-    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: input.uploadId, PartNumber: input.partNumber, ContentLength: input.size });
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: input.uploadId,
+      PartNumber: input.partNumber,
+      ContentLength: input.size,
+    });
     return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-length']) });
   }
 
@@ -128,7 +136,14 @@ export class ObjectStorage implements OnApplicationShutdown {
    * handles objects up to S3's 5 GiB limit, which is also FILES_MAX_SIZE_BYTES' ceiling.
    */
   async copy(fromKey: string, toKey: string): Promise<void> {
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeKey(fromKey)}`, MetadataDirective: 'COPY' }));
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: toKey,
+        CopySource: `${this.bucket}/${encodeKey(fromKey)}`,
+        MetadataDirective: 'COPY',
+      }),
+    );
   }
 
   /** SHA-256 (hex) of the object's bytes, streamed: the one check that works alike on every S3-compatible store. */

@@ -20,6 +20,7 @@ export function assertContentTypeAllowed(contentType: string, allowed: readonly 
 export function multipartLayout(size: number, preferredPartSize: number): Array<{ partNumber: number; size: number }> {
   const partSize = Math.max(preferredPartSize, Math.ceil(size / 10_000));
   const parts: Array<{ partNumber: number; size: number }> = [];
-  for (let offset = 0, n = 1; offset < size; offset += partSize, n++) parts.push({ partNumber: n, size: Math.min(partSize, size - offset) });
+  for (let offset = 0, n = 1; offset < size; offset += partSize, n++)
+    parts.push({ partNumber: n, size: Math.min(partSize, size - offset) });
   return parts;
 }

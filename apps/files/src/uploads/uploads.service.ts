@@ -51,12 +51,24 @@ export class UploadsService {
     const grant = await this.access.authorize(caller, workspaceId, WorkspaceAction.UploadFiles);
     const fileId = randomUUID();
     return this.startVersion(caller, grant, fileId, input, async (manager, now) => {
-      await this.files.insertFile(manager, { id: fileId, accountId: grant.accountId, workspaceId, name: input.name, createdBy: caller.userId, createdAt: now });
+      await this.files.insertFile(manager, {
+        id: fileId,
+        accountId: grant.accountId,
+        workspaceId,
+        name: input.name,
+        createdBy: caller.userId,
+        createdAt: now,
+      });
     });
   }
 
   /** Another version of an existing, live file. */
-  async createVersion(caller: VerifiedRpc<unknown>, workspaceId: string, fileId: string, input: Omit<UploadRequest, 'name'> & { name?: string }): Promise<CreatedUploadView> {
+  async createVersion(
+    caller: VerifiedRpc<unknown>,
+    workspaceId: string,
+    fileId: string,
+    input: Omit<UploadRequest, 'name'> & { name?: string },
+  ): Promise<CreatedUploadView> {
     const grant = await this.access.authorize(caller, workspaceId, WorkspaceAction.UploadFiles);
     let name = input.name;
     if (!name) {
@@ -88,42 +100,52 @@ export class UploadsService {
     const now = this.clock.now();
     const uploadExpiresAt = new Date(now.getTime() + this.env.FILES_UPLOAD_EXPIRY_MINUTES * 60_000);
     try {
-      const created = await this.access.inTenant(caller, grant, idempotent(caller, async (manager) => {
-        const plan = await this.plans.find(manager, grant.accountId);
-        const maxBytes = maxFileSize(plan, this.env.FILES_MAX_SIZE_BYTES);
-        if (input.size > maxBytes) throw FilesError.fileTooLarge(input.size, maxBytes);
-        await prepareFile(manager, now);
-        const quotaBytes = planLimits(plan).storageQuotaBytes;
-        if (!(await this.usage.reserve(manager, grant.accountId, input.size, quotaBytes))) {
-          const current = await this.usage.find(manager, grant.accountId);
-          throw FilesError.quotaExceeded({ size: input.size, quotaBytes, ...current, plan: plan ?? 'free' });
-        }
-        const number = await this.files.nextVersionNumber(manager, grant.workspaceId, fileId);
-        await this.files.insertVersion(manager, {
-          id: versionId,
-          fileId,
-          number,
-          accountId: grant.accountId,
-          workspaceId: grant.workspaceId,
-          name: input.name,
-          size: input.size,
-          contentType: input.contentType,
-          // Never written (completion copies to a key of its own); unique and tenant-prefixed.
-          storageKey: storageKey(parts),
-          stagingKey: key,
-          expectedSha256: input.sha256 ?? null,
-          multipartUploadId: uploadId,
-          uploadExpiresAt,
-          createdBy: caller.userId,
-          createdAt: now,
-        });
-        // Upload URLs never outlive the pending upload (see instructions()).
-        await this.files.recordStaging(manager, { stagingKey: key, accountId: grant.accountId, workspaceId: grant.workspaceId, versionId, urlsExpireAt: uploadExpiresAt });
-        const file = (await this.files.findFile(manager, grant.workspaceId, fileId))!;
-        const version = (await this.files.findVersion(manager, grant.workspaceId, fileId, versionId))!;
-        const latest = await this.files.latestReadyVersion(manager, grant.workspaceId, fileId);
-        return { file: toFileView(file, latest), version };
-      }));
+      const created = await this.access.inTenant(
+        caller,
+        grant,
+        idempotent(caller, async (manager) => {
+          const plan = await this.plans.find(manager, grant.accountId);
+          const maxBytes = maxFileSize(plan, this.env.FILES_MAX_SIZE_BYTES);
+          if (input.size > maxBytes) throw FilesError.fileTooLarge(input.size, maxBytes);
+          await prepareFile(manager, now);
+          const quotaBytes = planLimits(plan).storageQuotaBytes;
+          if (!(await this.usage.reserve(manager, grant.accountId, input.size, quotaBytes))) {
+            const current = await this.usage.find(manager, grant.accountId);
+            throw FilesError.quotaExceeded({ size: input.size, quotaBytes, ...current, plan: plan ?? 'free' });
+          }
+          const number = await this.files.nextVersionNumber(manager, grant.workspaceId, fileId);
+          await this.files.insertVersion(manager, {
+            id: versionId,
+            fileId,
+            number,
+            accountId: grant.accountId,
+            workspaceId: grant.workspaceId,
+            name: input.name,
+            size: input.size,
+            contentType: input.contentType,
+            // Never written (completion copies to a key of its own); unique and tenant-prefixed.
+            storageKey: storageKey(parts),
+            stagingKey: key,
+            expectedSha256: input.sha256 ?? null,
+            multipartUploadId: uploadId,
+            uploadExpiresAt,
+            createdBy: caller.userId,
+            createdAt: now,
+          });
+          // Upload URLs never outlive the pending upload (see instructions()).
+          await this.files.recordStaging(manager, {
+            stagingKey: key,
+            accountId: grant.accountId,
+            workspaceId: grant.workspaceId,
+            versionId,
+            urlsExpireAt: uploadExpiresAt,
+          });
+          const file = (await this.files.findFile(manager, grant.workspaceId, fileId))!;
+          const version = (await this.files.findVersion(manager, grant.workspaceId, fileId, versionId))!;
+          const latest = await this.files.latestReadyVersion(manager, grant.workspaceId, fileId);
+          return { file: toFileView(file, latest), version };
+        }),
+      );
       // A replayed request answers the version its first attempt created: this attempt's multipart upload is not needed.
       const replayed = created.version.id !== versionId;
       if (replayed && uploadId) await this.storage.abortMultipartUpload(key, uploadId);
@@ -144,7 +166,12 @@ export class UploadsService {
     const key = version.staging_key!;
     if (!version.multipart_upload_id) {
       const sha256 = version.expected_sha256;
-      const url = await this.storage.presignPut(key, { size, contentType: version.content_type, sha256: sha256 ?? undefined, expiresInSeconds: ttl });
+      const url = await this.storage.presignPut(key, {
+        size,
+        contentType: version.content_type,
+        sha256: sha256 ?? undefined,
+        expiresInSeconds: ttl,
+      });
       const headers: Record<string, string> = { 'Content-Type': version.content_type, 'Content-Length': String(size) };
       if (sha256) headers['x-amz-checksum-sha256'] = Buffer.from(sha256, 'hex').toString('base64');
       return { method: 'PUT', url, headers, expiresAt };
@@ -229,7 +256,9 @@ export class UploadsService {
     } catch (error) {
       if (copy) {
         // Unless the failure hid a commit (then the copy is the version): check before removing.
-        const current = await this.access.inTenant(caller, grant, (manager) => this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId)).catch(() => undefined);
+        const current = await this.access
+          .inTenant(caller, grant, (manager) => this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId))
+          .catch(() => undefined);
         if (current !== undefined && current?.storage_key !== copy.key) await this.removeQuietly(copy.key);
       }
       throw error;
@@ -237,17 +266,26 @@ export class UploadsService {
   }
 
   /** This attempt's checked copy of the staged bytes, or the error to answer (the wrong bytes removed, so the client may PUT again). */
-  private async verifiedCopy(grant: WorkspaceGrant, version: VersionRow, parts?: Array<{ partNumber: number; etag: string }>): Promise<{ key: string; sha256: string }> {
+  private async verifiedCopy(
+    grant: WorkspaceGrant,
+    version: VersionRow,
+    parts?: Array<{ partNumber: number; etag: string }>,
+  ): Promise<{ key: string; sha256: string }> {
     // Versions created before staging uploaded straight to their storage key.
     const source = version.staging_key ?? version.storage_key;
     if (version.multipart_upload_id) {
       if (!parts?.length) throw FilesError.uploadIncomplete('send the ETag of every part');
       await this.storage.completeMultipartUpload(source, version.multipart_upload_id, parts).catch((error: Error) => {
-        throw FilesError.uploadIncomplete(error.name === 'NoSuchUpload' ? 'unknown or already completed upload' : error.name || 'rejected by storage');
+        throw FilesError.uploadIncomplete(
+          error.name === 'NoSuchUpload' ? 'unknown or already completed upload' : error.name || 'rejected by storage',
+        );
       });
     }
     if (!(await this.storage.head(source))) throw FilesError.uploadNotFound();
-    const key = deliveredKey({ accountId: grant.accountId, workspaceId: grant.workspaceId, fileId: version.file_id, versionId: version.id }, randomUUID());
+    const key = deliveredKey(
+      { accountId: grant.accountId, workspaceId: grant.workspaceId, fileId: version.file_id, versionId: version.id },
+      randomUUID(),
+    );
     await this.storage.copy(source, key).catch((error: Error) => {
       throw error.name === 'NoSuchKey' ? FilesError.uploadNotFound() : error;
     });
@@ -257,7 +295,8 @@ export class UploadsService {
       if (!stored) throw FilesError.uploadNotFound();
       const expectedSize = Number(version.size_bytes);
       if (stored.size !== expectedSize) throw FilesError.sizeMismatch(expectedSize, stored.size);
-      if (!sameContentType(stored.contentType, version.content_type)) throw FilesError.contentTypeMismatch(version.content_type, stored.contentType);
+      if (!sameContentType(stored.contentType, version.content_type))
+        throw FilesError.contentTypeMismatch(version.content_type, stored.contentType);
       const sha256 = await this.storage.sha256(key);
       if (version.expected_sha256 && sha256 !== version.expected_sha256) throw FilesError.checksumMismatch(version.expected_sha256, sha256);
       return { key, sha256 };
@@ -275,7 +314,11 @@ export class UploadsService {
   }
 
   /** The version, if its file is live; 404 otherwise. */
-  private async liveVersion(manager: EntityManager, input: { workspaceId: string; fileId: string; versionId: string }, options: { lock?: boolean } = {}): Promise<VersionRow> {
+  private async liveVersion(
+    manager: EntityManager,
+    input: { workspaceId: string; fileId: string; versionId: string },
+    options: { lock?: boolean } = {},
+  ): Promise<VersionRow> {
     const file = await this.files.findFile(manager, input.workspaceId, input.fileId, options);
     if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
     const version = await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId, options);

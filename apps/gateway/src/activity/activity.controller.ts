@@ -12,7 +12,12 @@ export class ActivityController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Query() query: PageQueryDto) {
+  list(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Query() query: PageQueryDto,
+  ) {
     return this.rpc.call(
       WorkspaceRpc.listActivity,
       { workspaceId, limit: query.limit ?? 50, before: query.before },

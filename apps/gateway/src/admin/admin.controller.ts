@@ -20,7 +20,11 @@ export class AdminController {
     @Req() request: AuthenticatedRequest,
     @IdParam('accountId', AccountErrorCode.AccountNotFound, 'Account') accountId: string,
   ) {
-    return this.rpc.call(WorkspaceRpc.adminListAccountWorkspaces, { accountId, reason: overrideReason(request) }, rpcContextFor(p, requestId));
+    return this.rpc.call(
+      WorkspaceRpc.adminListAccountWorkspaces,
+      { accountId, reason: overrideReason(request) },
+      rpcContextFor(p, requestId),
+    );
   }
 
   @Get('audit')

@@ -20,7 +20,11 @@ export function overrideReason(request: AuthenticatedRequest): string {
   const value = request.headers[OVERRIDE_HEADER];
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason.length < 10 || reason.length > 500) {
-    throw new AppError(403, AccessErrorCode.OverrideRequired, `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`);
+    throw new AppError(
+      403,
+      AccessErrorCode.OverrideRequired,
+      `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`,
+    );
   }
   return reason;
 }

@@ -14,7 +14,13 @@ export class AccessTokenGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match) throw AppError.unauthorized('Missing bearer access token');
     const claims = this.tokens.verify(match[1]);
-    request.principal = { userId: claims.sub, accountId: claims.acc, email: claims.email, isPlatformAdmin: claims.adm === true, token: match[1] };
+    request.principal = {
+      userId: claims.sub,
+      accountId: claims.acc,
+      email: claims.email,
+      isPlatformAdmin: claims.adm === true,
+      token: match[1],
+    };
     return true;
   }
 }

@@ -91,7 +91,12 @@ export class AuthService {
    * joins the invitation's workspace. Accepting runs inside the user's transaction, so an
    * expired, revoked or used-up invitation leaves no user behind.
    */
-  async signupWithInvitation(invitationToken: string, input: NewUserDto, requestId: string, client: ClientInfo): Promise<InvitedSignupResponse> {
+  async signupWithInvitation(
+    invitationToken: string,
+    input: NewUserDto,
+    requestId: string,
+    client: ClientInfo,
+  ): Promise<InvitedSignupResponse> {
     await this.limits.consumeSignupAttempt(client.ip);
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
@@ -100,7 +105,11 @@ export class AuthService {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
       const session = await this.sessions.start(manager, userId, client);
       const token = this.issue({ userId, email }, session);
-      const workspace = await this.rpc.call(WorkspaceRpc.acceptInvitation, { token: invitationToken }, { requestId, userId, token: token.accessToken });
+      const workspace = await this.rpc.call(
+        WorkspaceRpc.acceptInvitation,
+        { token: invitationToken },
+        { requestId, userId, token: token.accessToken },
+      );
       return { ...token, user: { id: user.id, email: user.email, name: user.displayName }, workspace };
     });
   }

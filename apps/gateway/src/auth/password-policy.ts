@@ -43,7 +43,9 @@ export function IsAcceptablePassword(options?: ValidationOptions): PropertyDecor
           return typeof value === 'string' && passwordProblem(value, stringContext(args.object)) === null;
         },
         defaultMessage(args: ValidationArguments) {
-          return typeof args.value === 'string' ? (passwordProblem(args.value, stringContext(args.object)) ?? 'invalid password') : 'password must be a string';
+          return typeof args.value === 'string'
+            ? (passwordProblem(args.value, stringContext(args.object)) ?? 'invalid password')
+            : 'password must be a string';
         },
       },
     });

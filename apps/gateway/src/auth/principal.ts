@@ -24,7 +24,12 @@ export const RequestId = createParamDecorator(
 );
 
 /** The envelope context for an RPC made on behalf of this caller. */
-export function rpcContextFor(principal: Principal, requestId: string, workspaceId?: string, idempotency?: RpcContext['idempotency']): RpcContext {
+export function rpcContextFor(
+  principal: Principal,
+  requestId: string,
+  workspaceId?: string,
+  idempotency?: RpcContext['idempotency'],
+): RpcContext {
   return {
     requestId,
     userId: principal.userId,

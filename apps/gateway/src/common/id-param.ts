@@ -6,7 +6,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A malformed id names nothing: the same 404 as a missing or foreign one. */
 class UuidOr404Pipe implements PipeTransform<string, string> {
-  constructor(private readonly code: ErrorCode, private readonly what: string) {}
+  constructor(
+    private readonly code: ErrorCode,
+    private readonly what: string,
+  ) {}
 
   transform(value: string): string {
     if (!UUID.test(value)) throw new AppError(404, this.code, `${this.what} not found`);

@@ -5,7 +5,9 @@ describe('requestHash', () => {
 
   it('is the same for the same request whatever the key order of the body', () => {
     const reordered = { meta: { a: null, b: [1, { x: 1, y: 2 }] }, amount: 5000, title: 'Design' };
-    expect(requestHash('post', '/api/v1/workspaces/AB/milestones', reordered)).toBe(requestHash('POST', '/api/v1/workspaces/ab/milestones', body));
+    expect(requestHash('post', '/api/v1/workspaces/AB/milestones', reordered)).toBe(
+      requestHash('POST', '/api/v1/workspaces/ab/milestones', body),
+    );
   });
 
   it('differs when the method, path, a value or array order differs', () => {
@@ -13,7 +15,9 @@ describe('requestHash', () => {
     expect(requestHash('PUT', '/api/v1/workspaces/ab/milestones', body)).not.toBe(base);
     expect(requestHash('POST', '/api/v1/workspaces/ab/tasks', body)).not.toBe(base);
     expect(requestHash('POST', '/api/v1/workspaces/ab/milestones', { ...body, amount: 5001 })).not.toBe(base);
-    expect(requestHash('POST', '/api/v1/workspaces/ab/milestones', { ...body, meta: { ...body.meta, b: [{ y: 2, x: 1 }, 1] } })).not.toBe(base);
+    expect(requestHash('POST', '/api/v1/workspaces/ab/milestones', { ...body, meta: { ...body.meta, b: [{ y: 2, x: 1 }, 1] } })).not.toBe(
+      base,
+    );
     // "1" is not 1: types count.
     expect(requestHash('POST', '/p', { a: '1' })).not.toBe(requestHash('POST', '/p', { a: 1 }));
   });

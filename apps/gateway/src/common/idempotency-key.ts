@@ -23,7 +23,9 @@ function canonicalJson(value: unknown): string {
 
 /** sha256 of what the request asks: method, path (no query) and body. */
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path.toLowerCase()}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path.toLowerCase()}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 /**

@@ -19,7 +19,11 @@ export class DashboardController {
 
   /** The account's own freelancer only (404 for anyone else). */
   @Get('accounts/:accountId/dashboard')
-  account(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @IdParam('accountId', AccountErrorCode.AccountNotFound, 'Account') accountId: string) {
+  account(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @IdParam('accountId', AccountErrorCode.AccountNotFound, 'Account') accountId: string,
+  ) {
     return this.rpc.call(DashboardRpc.account, { accountId }, rpcContextFor(p, requestId));
   }
 }

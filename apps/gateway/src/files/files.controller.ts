@@ -23,17 +23,37 @@ export class FilesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  createUpload(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateUploadDto, @Idempotency() idem: IdempotencyRequest) {
+  createUpload(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: CreateUploadDto,
+    @Idempotency() idem: IdempotencyRequest,
+  ) {
     return this.rpc.call(FilesRpc.createUpload, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get()
-  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Query() query: ListFilesQueryDto) {
-    return this.rpc.call(FilesRpc.listFiles, { workspaceId, deleted: query.deleted ?? false, limit: query.limit ?? 100 }, rpcContextFor(p, requestId, workspaceId));
+  list(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Query() query: ListFilesQueryDto,
+  ) {
+    return this.rpc.call(
+      FilesRpc.listFiles,
+      { workspaceId, deleted: query.deleted ?? false, limit: query.limit ?? 100 },
+      rpcContextFor(p, requestId, workspaceId),
+    );
   }
 
   @Get(':fileId')
-  get(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+  ) {
     return this.rpc.call(FilesRpc.getFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
   }
 
@@ -45,17 +65,31 @@ export class FilesController {
     @FileIdParam() fileId: string,
     @Query() query: DownloadQueryDto,
   ) {
-    return this.rpc.call(FilesRpc.downloadUrl, { workspaceId, fileId, versionId: query.versionId?.toLowerCase() }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call(
+      FilesRpc.downloadUrl,
+      { workspaceId, fileId, versionId: query.versionId?.toLowerCase() },
+      rpcContextFor(p, requestId, workspaceId),
+    );
   }
 
   @Delete(':fileId')
-  delete(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+  delete(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+  ) {
     return this.rpc.call(FilesRpc.deleteFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Post(':fileId/restore')
   @HttpCode(200)
-  restore(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @FileIdParam() fileId: string) {
+  restore(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @FileIdParam() fileId: string,
+  ) {
     return this.rpc.call(FilesRpc.restoreFile, { workspaceId, fileId }, rpcContextFor(p, requestId, workspaceId));
   }
 
@@ -81,7 +115,11 @@ export class FilesController {
     @VersionIdParam() versionId: string,
     @Body() body: CompleteUploadDto,
   ) {
-    return this.rpc.call(FilesRpc.completeUpload, { workspaceId, fileId, versionId, parts: body.parts }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call(
+      FilesRpc.completeUpload,
+      { workspaceId, fileId, versionId, parts: body.parts },
+      rpcContextFor(p, requestId, workspaceId),
+    );
   }
 
   @Post(':fileId/versions/:versionId/pin')
@@ -94,7 +132,11 @@ export class FilesController {
     @VersionIdParam() versionId: string,
     @Body() body: PinVersionDto,
   ) {
-    return this.rpc.call(FilesRpc.pinVersion, { workspaceId, fileId, versionId, pinnedFor: body.pinnedFor }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call(
+      FilesRpc.pinVersion,
+      { workspaceId, fileId, versionId, pinnedFor: body.pinnedFor },
+      rpcContextFor(p, requestId, workspaceId),
+    );
   }
 
   /** Releases a member's pin; 409 `file_version_needed` while a milestone needs the version. */

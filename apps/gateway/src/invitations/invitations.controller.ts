@@ -14,7 +14,13 @@ export class InvitationsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post('workspaces/:workspaceId/invitations')
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateInvitationDto, @Idempotency() idem: IdempotencyRequest) {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: CreateInvitationDto,
+    @Idempotency() idem: IdempotencyRequest,
+  ) {
     return this.rpc.call(WorkspaceRpc.createInvitation, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 

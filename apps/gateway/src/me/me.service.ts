@@ -31,7 +31,13 @@ export class MeService {
       this.rpc.call(WorkspaceRpc.listWorkspaces, {}, rpcContextFor(principal, requestId)),
     ]);
     return {
-      user: { id: user.id, email: user.email, name: user.displayName, isPlatformAdmin: user.isPlatformAdmin, createdAt: user.createdAt.toISOString() },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.displayName,
+        isPlatformAdmin: user.isPlatformAdmin,
+        createdAt: user.createdAt.toISOString(),
+      },
       accounts: memberships.map((m) => ({ accountId: m.accountId, role: m.role })),
       workspaces: workspaces.items,
     };

@@ -32,7 +32,12 @@ export class MembersController {
 
   @Delete(':userId')
   @HttpCode(204)
-  async remove(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @MemberIdParam() userId: string) {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @MemberIdParam() userId: string,
+  ) {
     await this.rpc.call(WorkspaceRpc.removeMember, { workspaceId, userId }, rpcContextFor(p, requestId, workspaceId));
   }
 }

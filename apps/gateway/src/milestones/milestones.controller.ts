@@ -5,12 +5,17 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { CreateMilestoneDto, ListMilestonesQueryDto, MilestoneCommandDto, SubmitMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
+import {
+  CreateMilestoneDto,
+  ListMilestonesQueryDto,
+  MilestoneCommandDto,
+  SubmitMilestoneDto,
+  UpdateMilestoneDto,
+} from './dto/milestone.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MilestoneErrorCode } from '@fpms/contracts/errors';
 
 const MilestoneIdParam = () => IdParam('milestoneId', MilestoneErrorCode.MilestoneNotFound, 'Milestone');
-
 
 /** Thin: authenticate, then forward to the workspace service, which owns the rules. */
 @Controller('workspaces/:workspaceId/milestones')
@@ -19,17 +24,37 @@ export class MilestonesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateMilestoneDto, @Idempotency() idem: IdempotencyRequest) {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: CreateMilestoneDto,
+    @Idempotency() idem: IdempotencyRequest,
+  ) {
     return this.rpc.call(MilestonesRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get()
-  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Query() q: ListMilestonesQueryDto) {
-    return this.rpc.call(MilestonesRpc.list, { workspaceId, limit: q.limit ?? 50, before: q.before, status: q.status }, rpcContextFor(p, requestId, workspaceId));
+  list(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Query() q: ListMilestonesQueryDto,
+  ) {
+    return this.rpc.call(
+      MilestonesRpc.list,
+      { workspaceId, limit: q.limit ?? 50, before: q.before, status: q.status },
+      rpcContextFor(p, requestId, workspaceId),
+    );
   }
 
   @Get(':milestoneId')
-  get(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @MilestoneIdParam() milestoneId: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @MilestoneIdParam() milestoneId: string,
+  ) {
     return this.rpc.call(MilestonesRpc.get, { workspaceId, milestoneId }, rpcContextFor(p, requestId, workspaceId));
   }
 
@@ -46,72 +71,145 @@ export class MilestonesController {
 
   @Post(':milestoneId/propose')
   @HttpCode(200)
-  propose(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  propose(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.propose, p, r, w, m, b);
   }
 
   @Post(':milestoneId/decline')
   @HttpCode(200)
-  decline(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  decline(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.decline, p, r, w, m, b);
   }
 
   @Post(':milestoneId/accept')
   @HttpCode(200)
-  accept(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  accept(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.accept, p, r, w, m, b);
   }
 
   /** Starts funding (accepted → funding); the milestone is funded only when billing says the money arrived. */
   @Post(':milestoneId/fund')
   @HttpCode(200)
-  fund(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  fund(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.startFunding, p, r, w, m, b);
   }
 
   @Post(':milestoneId/submit')
   @HttpCode(200)
-  submit(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: SubmitMilestoneDto) {
+  submit(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: SubmitMilestoneDto,
+  ) {
     return this.command(MilestonesRpc.submit, p, r, w, m, b);
   }
 
   @Post(':milestoneId/request-changes')
   @HttpCode(200)
-  requestChanges(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  requestChanges(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.requestChanges, p, r, w, m, b);
   }
 
   @Post(':milestoneId/approve')
   @HttpCode(200)
-  approve(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  approve(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.approve, p, r, w, m, b);
   }
 
   @Post(':milestoneId/cancel')
   @HttpCode(200)
-  cancel(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  cancel(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.cancel, p, r, w, m, b);
   }
 
   @Post(':milestoneId/request-refund')
   @HttpCode(200)
-  requestRefund(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  requestRefund(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.requestRefund, p, r, w, m, b);
   }
 
   @Post(':milestoneId/dispute')
   @HttpCode(200)
-  dispute(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  dispute(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.openDispute, p, r, w, m, b);
   }
 
   @Post(':milestoneId/withdraw-dispute')
   @HttpCode(200)
-  withdrawDispute(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string, @Body() b: MilestoneCommandDto) {
+  withdrawDispute(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: MilestoneCommandDto,
+  ) {
     return this.command(MilestonesRpc.withdrawDispute, p, r, w, m, b);
   }
 
-  private command(pattern: RpcPattern<z.ZodType, MilestoneView>, p: Principal, requestId: string, workspaceId: string, milestoneId: string, body: MilestoneCommandDto) {
+  private command(
+    pattern: RpcPattern<z.ZodType, MilestoneView>,
+    p: Principal,
+    requestId: string,
+    workspaceId: string,
+    milestoneId: string,
+    body: MilestoneCommandDto,
+  ) {
     return this.rpc.call(pattern, { workspaceId, milestoneId, ...body }, rpcContextFor(p, requestId, workspaceId));
   }
 }

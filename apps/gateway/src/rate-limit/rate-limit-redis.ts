@@ -53,7 +53,10 @@ export class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     if (this.redis.status === 'ready') {
-      const quit = this.redis.quit().then(() => undefined, () => undefined);
+      const quit = this.redis.quit().then(
+        () => undefined,
+        () => undefined,
+      );
       await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     }
     this.redis.disconnect();

@@ -23,9 +23,15 @@ describe('rate-limit configuration', () => {
     for (const off of ['', 'false', 'FALSE', 'off', '0']) expect(parseTrustProxy(off)).toBe(false);
     expect(parseTrustProxy('1')).toBe(1);
     expect(parseTrustProxy('loopback')).toEqual(['loopback']);
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7,fd00::/8, uniquelocal')).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'uniquelocal']);
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7,fd00::/8, uniquelocal')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      'uniquelocal',
+    ]);
     expect(parseTrustProxy('10.0.0.0/255.0.0.0')).toEqual(['10.0.0.0/255.0.0.0']);
-    for (const bad of ['true', 'yes', '10.0.0.0/33', '::1/129', 'example.com', '10.0.0.0/8/1', '1.2.3']) expect(parseTrustProxy(bad)).toBeNull();
+    for (const bad of ['true', 'yes', '10.0.0.0/33', '::1/129', 'example.com', '10.0.0.0/8/1', '1.2.3'])
+      expect(parseTrustProxy(bad)).toBeNull();
 
     const schema = z.object({ TRUST_PROXY: trustProxySetting });
     expect(schema.parse({})).toEqual({ TRUST_PROXY: false });

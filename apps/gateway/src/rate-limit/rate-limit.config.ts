@@ -59,7 +59,10 @@ export const trustProxySetting = z
   .transform((value, ctx) => {
     const setting = parseTrustProxy(value);
     if (setting === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be false, a hop count, or a comma-separated list of proxy addresses/subnets (not true)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be false, a hop count, or a comma-separated list of proxy addresses/subnets (not true)',
+      });
     }
     return setting ?? z.NEVER;
   })

@@ -13,7 +13,12 @@ export class RetryAfterInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) => {
         const seconds = (error as AppError | undefined)?.details as { retryAfterSeconds?: unknown } | undefined;
-        if (error instanceof AppError && error.status === 429 && typeof seconds?.retryAfterSeconds === 'number' && context.getType() === 'http') {
+        if (
+          error instanceof AppError &&
+          error.status === 429 &&
+          typeof seconds?.retryAfterSeconds === 'number' &&
+          context.getType() === 'http'
+        ) {
           const response = context.switchToHttp().getResponse<Response>();
           if (!response.headersSent) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds.retryAfterSeconds))));
         }

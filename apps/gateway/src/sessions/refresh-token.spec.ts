@@ -37,9 +37,25 @@ describe('refresh tokens', () => {
     const { token, id } = generateRefreshToken();
     const secret = token.split('.')[1];
     const bad: unknown[] = [
-      undefined, null, 42, {}, '', 'rt_', token.toUpperCase(), token.slice(3), `${token}x`, ` ${token}`, `${token}\n`,
-      `rt_${id}`, `rt_${id}.`, `rt_${id}.${secret.slice(1)}`, `rt_${id}.${secret.slice(0, 42)}+`, `rt_not-a-uuid.${secret}`,
-      `at_${id}.${secret}`, `rt_${id}.${secret}.${secret}`, 'x'.repeat(10_000),
+      undefined,
+      null,
+      42,
+      {},
+      '',
+      'rt_',
+      token.toUpperCase(),
+      token.slice(3),
+      `${token}x`,
+      ` ${token}`,
+      `${token}\n`,
+      `rt_${id}`,
+      `rt_${id}.`,
+      `rt_${id}.${secret.slice(1)}`,
+      `rt_${id}.${secret.slice(0, 42)}+`,
+      `rt_not-a-uuid.${secret}`,
+      `at_${id}.${secret}`,
+      `rt_${id}.${secret}.${secret}`,
+      'x'.repeat(10_000),
     ];
     for (const value of bad) expect(parseRefreshToken(value)).toBeNull();
   });

@@ -94,7 +94,10 @@ export class RefreshTokensRepository {
    * (transaction-level advisory lock, so it never outlives the statement's transaction).
    */
   async purgeEndedFamilies(manager: EntityManager, before: Date, limit: number): Promise<number | null> {
-    const [{ locked }]: Row[] = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [SESSION_LOCK_NAMESPACE, PURGE_LOCK_KEY]);
+    const [{ locked }]: Row[] = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [
+      SESSION_LOCK_NAMESPACE,
+      PURGE_LOCK_KEY,
+    ]);
     if (!locked) return null;
     // least() ignores nulls: a token ends when it is revoked or when it expires, whichever is first.
     const { affected } = await writeQuery(

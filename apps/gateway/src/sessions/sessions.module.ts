@@ -9,7 +9,10 @@ import { SESSION_OPTIONS, SessionOptions, SessionsService } from './sessions.ser
 export class SessionsModule {
   static forRoot(env: GatewayEnv): DynamicModule {
     const options: SessionOptions = { refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400 };
-    const purge: RefreshTokenPurgeOptions = { intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000, retentionMs: env.REFRESH_TOKEN_RETENTION_DAYS * 86_400_000 };
+    const purge: RefreshTokenPurgeOptions = {
+      intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+      retentionMs: env.REFRESH_TOKEN_RETENTION_DAYS * 86_400_000,
+    };
     return {
       module: SessionsModule,
       providers: [

@@ -24,9 +24,7 @@ export interface SessionGrant {
 }
 
 type RotationOutcome<T> =
-  | { kind: 'rotated'; session: SessionGrant; claims: T }
-  | { kind: 'invalid' }
-  | { kind: 'reused'; userId: string; familyId: string };
+  { kind: 'rotated'; session: SessionGrant; claims: T } | { kind: 'invalid' } | { kind: 'reused'; userId: string; familyId: string };
 
 /**
  * Sessions as refresh-token families: each refresh spends the presented token and
@@ -97,7 +95,12 @@ export class SessionsService {
     if (outcome.kind === 'rotated') return outcome;
     if (outcome.kind === 'reused') {
       // A security event: structured, so it can be alerted on (never the token itself).
-      this.logger.warn({ msg: 'refresh token reuse detected; session revoked', userId: outcome.userId, sessionId: outcome.familyId, ip: client.ip });
+      this.logger.warn({
+        msg: 'refresh token reuse detected; session revoked',
+        userId: outcome.userId,
+        sessionId: outcome.familyId,
+        ip: client.ip,
+      });
       throw SessionError.refreshTokenReused();
     }
     throw SessionError.invalidRefreshToken();
@@ -128,7 +131,15 @@ export class SessionsService {
   ): Promise<{ session: SessionGrant; tokenId: string }> {
     const token = generateRefreshToken();
     const ttlSeconds = this.options.refreshTokenTtlSeconds;
-    await this.tokens.insert(manager, { id: token.id, familyId, userId, tokenHash: token.hash, ttlSeconds, createdIp: client.ip, userAgent: client.userAgent });
+    await this.tokens.insert(manager, {
+      id: token.id,
+      familyId,
+      userId,
+      tokenHash: token.hash,
+      ttlSeconds,
+      createdIp: client.ip,
+      userAgent: client.userAgent,
+    });
     return { session: { familyId, userId, refreshToken: token.token, refreshExpiresIn: ttlSeconds }, tokenId: token.id };
   }
 }

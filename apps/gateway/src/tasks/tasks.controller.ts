@@ -21,33 +21,65 @@ export class TasksController {
   }
 
   @Put('task-statuses')
-  replaceStatuses(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: ReplaceTaskStatusesDto) {
+  replaceStatuses(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: ReplaceTaskStatusesDto,
+  ) {
     return this.rpc.call(TasksRpc.replaceStatuses, { workspaceId, statuses: body.statuses }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Post('tasks')
-  create(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Body() body: CreateTaskDto, @Idempotency() idem: IdempotencyRequest) {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Body() body: CreateTaskDto,
+    @Idempotency() idem: IdempotencyRequest,
+  ) {
     return this.rpc.call(TasksRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
   }
 
   @Get('tasks')
-  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @Query() q: ListTasksQueryDto) {
+  list(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @Query() q: ListTasksQueryDto,
+  ) {
     return this.rpc.call(TasksRpc.list, { workspaceId, ...q, limit: q.limit ?? 50 }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Get('tasks/:taskId')
-  get(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @TaskIdParam() taskId: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @TaskIdParam() taskId: string,
+  ) {
     return this.rpc.call(TasksRpc.get, { workspaceId, taskId }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Patch('tasks/:taskId')
-  update(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @TaskIdParam() taskId: string, @Body() body: UpdateTaskDto) {
+  update(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @TaskIdParam() taskId: string,
+    @Body() body: UpdateTaskDto,
+  ) {
     return this.rpc.call(TasksRpc.update, { workspaceId, taskId, ...body }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Delete('tasks/:taskId')
   @HttpCode(204)
-  async remove(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string, @TaskIdParam() taskId: string) {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @WorkspaceIdParam() workspaceId: string,
+    @TaskIdParam() taskId: string,
+  ) {
     await this.rpc.call(TasksRpc.remove, { workspaceId, taskId }, rpcContextFor(p, requestId, workspaceId));
   }
 }

@@ -15,7 +15,12 @@ export class WorkspacesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string, @Body() body: CreateWorkspaceDto, @Idempotency() idem: IdempotencyRequest) {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @Body() body: CreateWorkspaceDto,
+    @Idempotency() idem: IdempotencyRequest,
+  ) {
     return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId, undefined, idem));
   }
 

@@ -21,7 +21,10 @@ export class FormerClientsRepository {
 
   /** Before any tenant is set (the user reads only their own grants): the tenant of the workspace they hold grants in. */
   async accountOf(manager: EntityManager, workspaceId: string, userId: string): Promise<string | null> {
-    const [row] = await manager.query(`select account_id from former_client_grants where workspace_id = $1 and user_id = $2 limit 1`, [workspaceId, userId]);
+    const [row] = await manager.query(`select account_id from former_client_grants where workspace_id = $1 and user_id = $2 limit 1`, [
+      workspaceId,
+      userId,
+    ]);
     return row?.account_id ?? null;
   }
 

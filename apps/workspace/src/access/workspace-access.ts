@@ -91,8 +91,10 @@ export class WorkspaceAccess {
     await setTenantContext(manager, { accountId, workspaceId, userId: actor.userId });
     const covered =
       'milestoneId' in resource
-        ? action === WorkspaceAction.ReadMilestones && (await this.formerClients.coversMilestone(manager, workspaceId, actor.userId, resource.milestoneId))
-        : action === WorkspaceAction.ReadFiles && (await this.formerClients.coversFileVersion(manager, workspaceId, actor.userId, resource.fileVersionId));
+        ? action === WorkspaceAction.ReadMilestones &&
+          (await this.formerClients.coversMilestone(manager, workspaceId, actor.userId, resource.milestoneId))
+        : action === WorkspaceAction.ReadFiles &&
+          (await this.formerClients.coversFileVersion(manager, workspaceId, actor.userId, resource.fileVersionId));
     if (!covered) throw AccessError.workspaceNotFound(workspaceId);
     return { accountId, workspaceId, role: FORMER_CLIENT };
   }

@@ -53,7 +53,12 @@ export class ActivityRecorder {
   }
 
   /** Newest first; `before` is the id cursor from the previous page. */
-  async listForWorkspace(manager: EntityManager, workspaceId: string, limit: number, before?: string): Promise<{ items: ActivityView[]; nextBefore: string | null }> {
+  async listForWorkspace(
+    manager: EntityManager,
+    workspaceId: string,
+    limit: number,
+    before?: string,
+  ): Promise<{ items: ActivityView[]; nextBefore: string | null }> {
     const rows: ActivityRow[] = await manager.query(
       `select id::text, workspace_id, actor_user_id, action, target_type, target_id, before, after, request_id, created_at
          from activity_log

@@ -19,7 +19,14 @@ interface AdminAuditRow {
 export class AdminAuditRepository {
   async insert(
     manager: EntityManager,
-    entry: { adminUserId: string; reason: string; action: string; targetAccountId: string | null; resourceIds: string[]; requestId: string },
+    entry: {
+      adminUserId: string;
+      reason: string;
+      action: string;
+      targetAccountId: string | null;
+      resourceIds: string[];
+      requestId: string;
+    },
   ): Promise<string> {
     const [row] = await manager.query(
       `insert into admin_access_audit (admin_user_id, reason, action, target_account_id, resource_ids, request_id)

@@ -1,4 +1,10 @@
-import { MilestoneStatus, CLOSED_STATUSES, DUE_TRACKED_STATUSES, MILESTONE_STATUSES, MoneyAmounts } from '../milestones/milestone-state-machine';
+import {
+  MilestoneStatus,
+  CLOSED_STATUSES,
+  DUE_TRACKED_STATUSES,
+  MILESTONE_STATUSES,
+  MoneyAmounts,
+} from '../milestones/milestone-state-machine';
 
 /**
  * What one milestone or task adds to the dashboards, as a pure function of its current

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Contribution, milestoneContribution, MilestoneFacts, MONEY_BUCKETS, MoneyBucket, taskContribution, TaskFacts } from './dashboard-contributions';
+import {
+  Contribution,
+  milestoneContribution,
+  MilestoneFacts,
+  MONEY_BUCKETS,
+  MoneyBucket,
+  taskContribution,
+  TaskFacts,
+} from './dashboard-contributions';
 
 export interface DashboardScope {
   accountId: string;
@@ -21,11 +29,18 @@ const MONEY_ALL_ZERO = MONEY_BUCKETS.map((b) => `${b} = 0`).join(' and ');
 export class DashboardProjector {
   async workspaceCreated(manager: EntityManager, scope: DashboardScope): Promise<void> {
     await this.ensureRows(manager, scope);
-    await manager.query(`update account_dashboards set workspaces_total = workspaces_total + 1, updated_at = now() where account_id = $1`, [scope.accountId]);
+    await manager.query(`update account_dashboards set workspaces_total = workspaces_total + 1, updated_at = now() where account_id = $1`, [
+      scope.accountId,
+    ]);
     await this.touch(manager, scope);
   }
 
-  milestoneChanged(manager: EntityManager, scope: DashboardScope, before: MilestoneFacts | null, after: MilestoneFacts | null): Promise<void> {
+  milestoneChanged(
+    manager: EntityManager,
+    scope: DashboardScope,
+    before: MilestoneFacts | null,
+    after: MilestoneFacts | null,
+  ): Promise<void> {
     return this.apply(manager, scope, before && milestoneContribution(before), after && milestoneContribution(after));
   }
 
@@ -33,13 +48,17 @@ export class DashboardProjector {
     return this.apply(manager, scope, before && taskContribution(before), after && taskContribution(after));
   }
 
-  private async apply(manager: EntityManager, scope: DashboardScope, before: Contribution | null, after: Contribution | null): Promise<void> {
+  private async apply(
+    manager: EntityManager,
+    scope: DashboardScope,
+    before: Contribution | null,
+    after: Contribution | null,
+  ): Promise<void> {
     await this.ensureRows(manager, scope);
     const d = (pick: (c: Contribution) => number) => (after ? pick(after) : 0) - (before ? pick(before) : 0);
-    const [row] = await manager.query(
-      `select milestones_open, tasks_open from workspace_dashboards where workspace_id = $1 for update`,
-      [scope.workspaceId],
-    );
+    const [row] = await manager.query(`select milestones_open, tasks_open from workspace_dashboards where workspace_id = $1 for update`, [
+      scope.workspaceId,
+    ]);
     const wasActive = row.milestones_open + row.tasks_open > 0;
     const openDelta = d((c) => c.milestonesOpen) + d((c) => c.tasksOpen);
     const isActive = row.milestones_open + row.tasks_open + openDelta > 0;
@@ -76,23 +95,42 @@ export class DashboardProjector {
          on conflict (workspace_id, currency) do update set ${MONEY_ADD('workspace_dashboard_money')}`,
         [scope.workspaceId, currency, scope.accountId, ...values],
       );
-      await manager.query(`delete from workspace_dashboard_money where workspace_id = $1 and currency = $2 and ${MONEY_ALL_ZERO}`, [scope.workspaceId, currency]);
+      await manager.query(`delete from workspace_dashboard_money where workspace_id = $1 and currency = $2 and ${MONEY_ALL_ZERO}`, [
+        scope.workspaceId,
+        currency,
+      ]);
       await manager.query(
         `insert into account_dashboard_money (account_id, currency, ${MONEY_COLS}) values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (account_id, currency) do update set ${MONEY_ADD('account_dashboard_money')}`,
         [scope.accountId, currency, ...values],
       );
-      await manager.query(`delete from account_dashboard_money where account_id = $1 and currency = $2 and ${MONEY_ALL_ZERO}`, [scope.accountId, currency]);
+      await manager.query(`delete from account_dashboard_money where account_id = $1 and currency = $2 and ${MONEY_ALL_ZERO}`, [
+        scope.accountId,
+        currency,
+      ]);
     }
 
     for (const [key, delta] of dueDeltas(before, after)) {
       const [kind, date] = key.split('|');
       if (delta < 0) {
         // A plain update: an INSERT … ON CONFLICT would check the negative row against the constraint first.
-        await manager.query(`update workspace_dashboard_due set open_count = open_count + $4 where workspace_id = $1 and kind = $2 and due_date = $3`, [scope.workspaceId, kind, date, delta]);
-        await manager.query(`update account_dashboard_due set open_count = open_count + $4 where account_id = $1 and kind = $2 and due_date = $3`, [scope.accountId, kind, date, delta]);
-        await manager.query(`delete from workspace_dashboard_due where workspace_id = $1 and kind = $2 and due_date = $3 and open_count = 0`, [scope.workspaceId, kind, date]);
-        await manager.query(`delete from account_dashboard_due where account_id = $1 and kind = $2 and due_date = $3 and open_count = 0`, [scope.accountId, kind, date]);
+        await manager.query(
+          `update workspace_dashboard_due set open_count = open_count + $4 where workspace_id = $1 and kind = $2 and due_date = $3`,
+          [scope.workspaceId, kind, date, delta],
+        );
+        await manager.query(
+          `update account_dashboard_due set open_count = open_count + $4 where account_id = $1 and kind = $2 and due_date = $3`,
+          [scope.accountId, kind, date, delta],
+        );
+        await manager.query(
+          `delete from workspace_dashboard_due where workspace_id = $1 and kind = $2 and due_date = $3 and open_count = 0`,
+          [scope.workspaceId, kind, date],
+        );
+        await manager.query(`delete from account_dashboard_due where account_id = $1 and kind = $2 and due_date = $3 and open_count = 0`, [
+          scope.accountId,
+          kind,
+          date,
+        ]);
         continue;
       }
       await manager.query(
@@ -110,12 +148,21 @@ export class DashboardProjector {
 
   private async ensureRows(manager: EntityManager, scope: DashboardScope): Promise<void> {
     await manager.query(`insert into account_dashboards (account_id) values ($1) on conflict do nothing`, [scope.accountId]);
-    await manager.query(`insert into workspace_dashboards (workspace_id, account_id) values ($1, $2) on conflict do nothing`, [scope.workspaceId, scope.accountId]);
+    await manager.query(`insert into workspace_dashboards (workspace_id, account_id) values ($1, $2) on conflict do nothing`, [
+      scope.workspaceId,
+      scope.accountId,
+    ]);
   }
 
   private async touch(manager: EntityManager, scope: DashboardScope): Promise<void> {
-    await manager.query(`update workspace_dashboards set last_activity_at = greatest(last_activity_at, now()), updated_at = now() where workspace_id = $1`, [scope.workspaceId]);
-    await manager.query(`update account_dashboards set last_activity_at = greatest(last_activity_at, now()), updated_at = now() where account_id = $1`, [scope.accountId]);
+    await manager.query(
+      `update workspace_dashboards set last_activity_at = greatest(last_activity_at, now()), updated_at = now() where workspace_id = $1`,
+      [scope.workspaceId],
+    );
+    await manager.query(
+      `update account_dashboards set last_activity_at = greatest(last_activity_at, now()), updated_at = now() where account_id = $1`,
+      [scope.accountId],
+    );
   }
 }
 

@@ -38,7 +38,10 @@ const MONEY = `currency, contracted::text, in_escrow::text, released::text, refu
 export class DashboardRepository {
   async workspace(manager: EntityManager, workspaceId: string, accountId: string, today: string): Promise<WorkspaceDashboardView> {
     const [row] = await manager.query(`select * from workspace_dashboards where workspace_id = $1`, [workspaceId]);
-    const money: MoneyRow[] = await manager.query(`select ${MONEY} from workspace_dashboard_money where workspace_id = $1 order by currency`, [workspaceId]);
+    const money: MoneyRow[] = await manager.query(
+      `select ${MONEY} from workspace_dashboard_money where workspace_id = $1 order by currency`,
+      [workspaceId],
+    );
     const [due]: DueRow[] = await manager.query(
       `select coalesce(sum(open_count) filter (where kind = 'milestone' and due_date < $2), 0)::int as overdue_milestones,
               coalesce(sum(open_count) filter (where kind = 'task' and due_date < $2), 0)::int as overdue_tasks,
@@ -46,7 +49,10 @@ export class DashboardRepository {
          from workspace_dashboard_due where workspace_id = $1`,
       [workspaceId, today],
     );
-    const byStatus = Object.fromEntries(MILESTONE_STATUS_VALUES.map((s) => [s, row ? Number(row[`ms_${s}`]) : 0])) as Record<MilestoneStatusValue, number>;
+    const byStatus = Object.fromEntries(MILESTONE_STATUS_VALUES.map((s) => [s, row ? Number(row[`ms_${s}`]) : 0])) as Record<
+      MilestoneStatusValue,
+      number
+    >;
     return {
       workspaceId,
       accountId: row?.account_id ?? accountId,
@@ -62,7 +68,9 @@ export class DashboardRepository {
 
   async account(manager: EntityManager, accountId: string, today: string): Promise<AccountDashboardView> {
     const [row] = await manager.query(`select * from account_dashboards where account_id = $1`, [accountId]);
-    const money: MoneyRow[] = await manager.query(`select ${MONEY} from account_dashboard_money where account_id = $1 order by currency`, [accountId]);
+    const money: MoneyRow[] = await manager.query(`select ${MONEY} from account_dashboard_money where account_id = $1 order by currency`, [
+      accountId,
+    ]);
     const [due]: DueRow[] = await manager.query(
       `select coalesce(sum(open_count) filter (where kind = 'milestone' and due_date < $2), 0)::int as overdue_milestones,
               coalesce(sum(open_count) filter (where kind = 'task' and due_date < $2), 0)::int as overdue_tasks,

@@ -43,7 +43,8 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     // Under the event's tenant: a milestone of another tenant is invisible, like a missing one.
     if (!row) throw new PermanentEventError(`${event.type} for unknown milestone ${milestoneId}`);
 
-    const own = 'amount' in event.data ? { amount: event.data.amount, currency: event.data.currency } : { amount: null, currency: money.currency };
+    const own =
+      'amount' in event.data ? { amount: event.data.amount, currency: event.data.currency } : { amount: null, currency: money.currency };
     const record = (outcome: 'applied' | 'already' | 'stale') =>
       this.moneyEvents.record(manager, {
         eventId: event.id,
@@ -66,7 +67,13 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     }
     checkMoney(event, money, row);
 
-    const amounts: MoneyAmounts = { charged: money.charged, released: money.released, platformFee: money.platformFee, refunded: money.refunded, disputed: money.disputed };
+    const amounts: MoneyAmounts = {
+      charged: money.charged,
+      released: money.released,
+      platformFee: money.platformFee,
+      refunded: money.refunded,
+      disputed: money.disputed,
+    };
     const outcome = billingTransition(stateOf(row), amounts, money.status);
     if (outcome.kind === 'impossible') {
       // Money moved in a way the lifecycle does not allow (a charge for a milestone nobody
@@ -80,7 +87,9 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
       return;
     }
     if (amounts.released > 0 && t.before.work !== 'approved' && Number(row.money_released) === 0) {
-      this.logger.warn(`billing reports a release of milestone ${milestoneId} in work status ${t.before.work}: recorded as the money fact it is`);
+      this.logger.warn(
+        `billing reports a release of milestone ${milestoneId} in work status ${t.before.work}: recorded as the money fact it is`,
+      );
     }
     await this.lifecycle.apply(manager, row, 'money', t, {
       kind: 'billing',
@@ -96,9 +105,12 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
 /** The state must be about this milestone's agreed money: same currency, a charge of exactly its amount. */
 function checkMoney(event: BillingMilestoneEvent, money: MilestoneMoneyState, row: MilestoneRow): void {
   const amount = Number(row.amount);
-  if (money.currency !== row.currency) throw new PermanentEventError(`${event.type}: currency ${money.currency} differs from the milestone's ${row.currency}`);
-  if (money.charged !== 0 && money.charged !== amount) throw new PermanentEventError(`${event.type}: charged ${money.charged} does not match the milestone's ${amount}`);
-  if ('amount' in event.data && event.data.amount > amount) throw new PermanentEventError(`${event.type}: amount ${event.data.amount} exceeds the milestone's ${amount}`);
+  if (money.currency !== row.currency)
+    throw new PermanentEventError(`${event.type}: currency ${money.currency} differs from the milestone's ${row.currency}`);
+  if (money.charged !== 0 && money.charged !== amount)
+    throw new PermanentEventError(`${event.type}: charged ${money.charged} does not match the milestone's ${amount}`);
+  if ('amount' in event.data && event.data.amount > amount)
+    throw new PermanentEventError(`${event.type}: amount ${event.data.amount} exceeds the milestone's ${amount}`);
 }
 
 function sameState(row: MilestoneRow, after: ReturnType<typeof stateOf>, status: string): boolean {

@@ -14,7 +14,9 @@ export class InvitationPurgeRepository {
    * the system pool (cross-tenant by nature). Returns null if another replica holds the lock.
    */
   async purgeEnded(manager: EntityManager, before: Date, limit: number): Promise<number | null> {
-    const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [...PURGE_LOCK]);
+    const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [
+      ...PURGE_LOCK,
+    ]);
     if (!locked) return null;
     const { affected } = await writeQuery(
       manager,

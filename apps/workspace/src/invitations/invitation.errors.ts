@@ -22,7 +22,11 @@ export class InvitationError extends AppError<InvitationErrorCode> {
   }
   /** The freelancer side brings in only the first client admin; after that, client roles are the client's. */
   static clientAdminExists() {
-    return new InvitationError(409, InvitationErrorCode.ClientAdminExists, 'This workspace already has a client admin: only a client admin can invite to the client side now');
+    return new InvitationError(
+      409,
+      InvitationErrorCode.ClientAdminExists,
+      'This workspace already has a client admin: only a client admin can invite to the client side now',
+    );
   }
   static freelancerSideMember() {
     return new InvitationError(
@@ -32,10 +36,18 @@ export class InvitationError extends AppError<InvitationErrorCode> {
     );
   }
   static clientSideMember() {
-    return new InvitationError(409, InvitationErrorCode.ClientSideMember, "You are a client in this freelancer's workspaces, so you cannot join them as a collaborator");
+    return new InvitationError(
+      409,
+      InvitationErrorCode.ClientSideMember,
+      "You are a client in this freelancer's workspaces, so you cannot join them as a collaborator",
+    );
   }
   /** An old freelancer-issued invitation to a client role other than the first client admin. */
   static clientRoleNeedsClientAdmin() {
-    return new InvitationError(409, InvitationErrorCode.ClientRoleNeedsClientAdmin, 'Only a client admin can invite to this client-side role');
+    return new InvitationError(
+      409,
+      InvitationErrorCode.ClientRoleNeedsClientAdmin,
+      'Only a client admin can invite to this client-side role',
+    );
   }
 }

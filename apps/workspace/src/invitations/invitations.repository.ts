@@ -78,7 +78,18 @@ export class InvitationsRepository {
     const [row]: InvitationRow[] = await manager.query(
       `insert into workspace_invitations (id, workspace_id, account_id, token_hash, role, email, max_uses, expires_at, created_by, issuer_side)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
-      [inv.id, inv.workspaceId, inv.accountId, inv.tokenHash, inv.role, inv.email, inv.maxUses, inv.expiresAt, inv.createdBy, inv.issuerSide],
+      [
+        inv.id,
+        inv.workspaceId,
+        inv.accountId,
+        inv.tokenHash,
+        inv.role,
+        inv.email,
+        inv.maxUses,
+        inv.expiresAt,
+        inv.createdBy,
+        inv.issuerSide,
+      ],
     );
     return toInvitation(row, this.clock.now());
   }
@@ -102,7 +113,9 @@ export class InvitationsRepository {
 
   async revoke(manager: EntityManager, id: string): Promise<Invitation> {
     const now = this.clock.now();
-    const { rows: [row] } = await writeQuery<InvitationRow>(
+    const {
+      rows: [row],
+    } = await writeQuery<InvitationRow>(
       manager,
       `update workspace_invitations set revoked_at = coalesce(revoked_at, $2) where id = $1 returning ${COLUMNS}`,
       [id, now],

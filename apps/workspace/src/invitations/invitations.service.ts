@@ -47,33 +47,38 @@ export class InvitationsService {
    * workspace has none (how the client gets in); acceptance checks that again.
    */
   create(actor: Actor, input: CreateInvitationInput): Promise<CreatedInvitationView> {
-    return this.access.run(actor, input.workspaceId, WorkspaceAction.ManageInvitations, idempotent(actor, async (manager, scope) => {
-      await this.requireMayInvite(manager, scope, input.role);
-      const { token, hash } = newInvitationToken();
-      const invitation = await this.invitations.insert(manager, {
-        id: randomUUID(),
-        workspaceId: scope.workspaceId,
-        accountId: scope.accountId,
-        tokenHash: hash,
-        role: input.role,
-        email: input.email?.trim().toLowerCase() ?? null,
-        maxUses: input.maxUses,
-        expiresAt: new Date(this.clock.now().getTime() + input.expiresInHours * 3600_000),
-        createdBy: actor.userId,
-        issuerSide: scopeSide(scope),
-      });
-      await this.activity.record(manager, {
-        accountId: scope.accountId,
-        workspaceId: scope.workspaceId,
-        actorUserId: actor.userId,
-        action: 'invitation.created',
-        targetType: 'invitation',
-        targetId: invitation.id,
-        after: { role: invitation.role, email: invitation.email, maxUses: invitation.maxUses, expiresAt: invitation.expiresAt },
-        requestId: actor.requestId,
-      });
-      return { ...view(invitation), token };
-    }));
+    return this.access.run(
+      actor,
+      input.workspaceId,
+      WorkspaceAction.ManageInvitations,
+      idempotent(actor, async (manager, scope) => {
+        await this.requireMayInvite(manager, scope, input.role);
+        const { token, hash } = newInvitationToken();
+        const invitation = await this.invitations.insert(manager, {
+          id: randomUUID(),
+          workspaceId: scope.workspaceId,
+          accountId: scope.accountId,
+          tokenHash: hash,
+          role: input.role,
+          email: input.email?.trim().toLowerCase() ?? null,
+          maxUses: input.maxUses,
+          expiresAt: new Date(this.clock.now().getTime() + input.expiresInHours * 3600_000),
+          createdBy: actor.userId,
+          issuerSide: scopeSide(scope),
+        });
+        await this.activity.record(manager, {
+          accountId: scope.accountId,
+          workspaceId: scope.workspaceId,
+          actorUserId: actor.userId,
+          action: 'invitation.created',
+          targetType: 'invitation',
+          targetId: invitation.id,
+          after: { role: invitation.role, email: invitation.email, maxUses: invitation.maxUses, expiresAt: invitation.expiresAt },
+          requestId: actor.requestId,
+        });
+        return { ...view(invitation), token };
+      }),
+    );
   }
 
   list(actor: Actor, workspaceId: string): Promise<{ items: InvitationView[] }> {
@@ -144,7 +149,16 @@ export class InvitationsService {
         after: { uses: taken.uses, maxUses: taken.maxUses },
         requestId: actor.requestId,
       });
-      await this.membersService.recordChange(manager, actor, scope, 'member.joined', WorkspaceEvents.memberAdded, actor.userId, null, taken.role);
+      await this.membersService.recordChange(
+        manager,
+        actor,
+        scope,
+        'member.joined',
+        WorkspaceEvents.memberAdded,
+        actor.userId,
+        null,
+        taken.role,
+      );
       const workspace = await this.workspaces.findForMember(manager, located.workspaceId, actor.userId);
       if (!workspace) throw InvitationError.invitationNotFound();
       return workspace;

@@ -11,10 +11,18 @@ export class MemberError extends AppError<MemberErrorCode> {
   /** Client-side roles are the client's to grant, change and remove; freelancer-side roles the owner's. */
   static otherSidesRole(role: string, side: 'freelancer' | 'client') {
     const who = side === 'client' ? 'Only a client admin' : 'Only the workspace owner';
-    return new MemberError(403, MemberErrorCode.OtherSidesRole, `${who} grants, changes or removes ${side}-side roles such as ${role}`, { role, side });
+    return new MemberError(403, MemberErrorCode.OtherSidesRole, `${who} grants, changes or removes ${side}-side roles such as ${role}`, {
+      role,
+      side,
+    });
   }
   static crossesSides(from: string, to: string) {
-    return new MemberError(409, MemberErrorCode.CrossesSides, `A member cannot move between the freelancer and the client side (${from} → ${to})`, { from, to });
+    return new MemberError(
+      409,
+      MemberErrorCode.CrossesSides,
+      `A member cannot move between the freelancer and the client side (${from} → ${to})`,
+      { from, to },
+    );
   }
   static lastClientAdminWithEscrow() {
     return new MemberError(

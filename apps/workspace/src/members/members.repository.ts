@@ -12,19 +12,30 @@ interface MemberRow {
   created_at: Date;
 }
 
-const toView = (r: MemberRow): MemberView => ({ userId: r.user_id, email: r.email, role: r.role, joinedAt: new Date(r.created_at).toISOString() });
+const toView = (r: MemberRow): MemberView => ({
+  userId: r.user_id,
+  email: r.email,
+  role: r.role,
+  joinedAt: new Date(r.created_at).toISOString(),
+});
 
 /** SQL for workspace memberships; callers hold a workspace-scoped transaction. */
 @Injectable()
 export class MembersRepository {
   /** Adds the member; false if the user already is one (the primary key says so). */
-  async add(manager: EntityManager, member: { workspaceId: string; accountId: string; userId: string; role: WorkspaceRole; email: string }): Promise<boolean> {
+  async add(
+    manager: EntityManager,
+    member: { workspaceId: string; accountId: string; userId: string; role: WorkspaceRole; email: string },
+  ): Promise<boolean> {
     try {
       await manager.query(`savepoint add_member`);
-      await manager.query(
-        `insert into workspace_members (workspace_id, account_id, user_id, role, email) values ($1, $2, $3, $4, $5)`,
-        [member.workspaceId, member.accountId, member.userId, member.role, member.email],
-      );
+      await manager.query(`insert into workspace_members (workspace_id, account_id, user_id, role, email) values ($1, $2, $3, $4, $5)`, [
+        member.workspaceId,
+        member.accountId,
+        member.userId,
+        member.role,
+        member.email,
+      ]);
       await manager.query(`release savepoint add_member`);
       return true;
     } catch (error) {
@@ -64,10 +75,10 @@ export class MembersRepository {
    * one at a time and each check ("is there still a client admin?") sees the last one.
    */
   async lockSequence(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<void> {
-    await manager.query(`insert into workspace_membership_versions (workspace_id, account_id) values ($1, $2) on conflict (workspace_id) do nothing`, [
-      scope.workspaceId,
-      scope.accountId,
-    ]);
+    await manager.query(
+      `insert into workspace_membership_versions (workspace_id, account_id) values ($1, $2) on conflict (workspace_id) do nothing`,
+      [scope.workspaceId, scope.accountId],
+    );
     await manager.query(`select version from workspace_membership_versions where workspace_id = $1 for update`, [scope.workspaceId]);
   }
 
@@ -104,7 +115,9 @@ export class MembersRepository {
 
   /** Does the workspace hold money that only a client admin's decision (or a dispute's end) moves on? */
   async hasMoneyAwaitingClient(manager: EntityManager, workspaceId: string): Promise<boolean> {
-    const rows = await manager.query(`select 1 from milestones m where m.workspace_id = $1 and ${AWAITING_CLIENT_DECISION_SQL} limit 1`, [workspaceId]);
+    const rows = await manager.query(`select 1 from milestones m where m.workspace_id = $1 and ${AWAITING_CLIENT_DECISION_SQL} limit 1`, [
+      workspaceId,
+    ]);
     return rows.length > 0;
   }
 }

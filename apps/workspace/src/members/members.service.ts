@@ -113,7 +113,10 @@ export class MembersService {
    * they keep a read-only view of the milestones the client paid for.
    */
   private async clientAdminLeaving(manager: EntityManager, scope: WorkspaceScope, userId: string): Promise<void> {
-    if ((await this.members.countClientAdmins(manager, scope.workspaceId, userId)) === 0 && (await this.members.hasMoneyAwaitingClient(manager, scope.workspaceId))) {
+    if (
+      (await this.members.countClientAdmins(manager, scope.workspaceId, userId)) === 0 &&
+      (await this.members.hasMoneyAwaitingClient(manager, scope.workspaceId))
+    ) {
       throw MemberError.lastClientAdminWithEscrow();
     }
     await this.formerClients.record(manager, scope, userId);

@@ -56,7 +56,13 @@ export class FilesDeliverablePinner extends DeliverablePinner {
           pinnedFor: `milestone:${request.milestoneId}`,
           submission: { milestoneId: request.milestoneId, milestoneVersion: request.milestoneVersion },
         },
-        { requestId: actor.requestId, userId: actor.userId, accountId: actor.accountId, workspaceId: request.workspaceId, token: actor.token },
+        {
+          requestId: actor.requestId,
+          userId: actor.userId,
+          accountId: actor.accountId,
+          workspaceId: request.workspaceId,
+          token: actor.token,
+        },
       );
       return { ok: true };
     } catch (error) {
@@ -70,10 +76,23 @@ export class FilesDeliverablePinner extends DeliverablePinner {
     await this.rpc
       .call(
         FilesRpc.releaseSubmissionPin,
-        { workspaceId: request.workspaceId, versionId: request.fileVersionId, milestoneId: request.milestoneId, milestoneVersion: request.milestoneVersion },
-        { requestId: actor.requestId, userId: actor.userId, accountId: actor.accountId, workspaceId: request.workspaceId, token: actor.token },
+        {
+          workspaceId: request.workspaceId,
+          versionId: request.fileVersionId,
+          milestoneId: request.milestoneId,
+          milestoneVersion: request.milestoneVersion,
+        },
+        {
+          requestId: actor.requestId,
+          userId: actor.userId,
+          accountId: actor.accountId,
+          workspaceId: request.workspaceId,
+          token: actor.token,
+        },
       )
-      .catch((error: Error) => this.logger.warn(`provisional pin of ${request.fileVersionId} for milestone ${request.milestoneId} not released: ${error.message}`));
+      .catch((error: Error) =>
+        this.logger.warn(`provisional pin of ${request.fileVersionId} for milestone ${request.milestoneId} not released: ${error.message}`),
+      );
   }
 }
 

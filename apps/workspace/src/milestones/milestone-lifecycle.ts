@@ -34,7 +34,14 @@ const EVENT_OF: Partial<Record<MilestoneCommand, MilestoneEventType>> = {
 
 export const factsOf = (r: MilestoneRow): MilestoneFacts => {
   const state = stateOf(r);
-  return { status: r.status, amount: Number(r.amount), currency: r.currency, dueDate: r.due_date, money: state.money, inAppDispute: state.disputeOpenedBy !== null };
+  return {
+    status: r.status,
+    amount: Number(r.amount),
+    currency: r.currency,
+    dueDate: r.due_date,
+    money: state.money,
+    inAppDispute: state.disputeOpenedBy !== null,
+  };
 };
 
 /**
@@ -123,7 +130,13 @@ export class MilestoneLifecycle {
       await this.timers.remove(manager, row.id);
     } else if (command === 'submit') {
       const dueAt = reviewDueAt(now, row.review_window_days);
-      await this.timers.start(manager, { milestoneId: row.id, accountId: row.account_id, workspaceId: row.workspace_id, dueAt, nextReminderAt: nextReminderAt(dueAt, now) });
+      await this.timers.start(manager, {
+        milestoneId: row.id,
+        accountId: row.account_id,
+        workspaceId: row.workspace_id,
+        dueAt,
+        nextReminderAt: nextReminderAt(dueAt, now),
+      });
     } else if (frozen(t.after)) {
       await this.timers.pause(manager, row.id, now);
     } else if (frozen(t.before)) {

@@ -93,8 +93,14 @@ describe('milestone state machine', () => {
       for (const command of Object.keys(USER) as UserCommand[]) {
         if (command !== 'withdraw_dispute') expectRefused(() => userTransition(disputed, command, ALICE), 'disputed', command);
       }
-      expect(() => userTransition(disputed, 'withdraw_dispute', BOB)).toThrow(expect.objectContaining({ status: 403, code: MilestoneErrorCode.NotDisputeOpener }));
-      expect(userTransition(disputed, 'withdraw_dispute', ALICE)).toMatchObject({ from: 'disputed', to: 'submitted', after: { work: 'submitted', disputeOpenedBy: null } });
+      expect(() => userTransition(disputed, 'withdraw_dispute', BOB)).toThrow(
+        expect.objectContaining({ status: 403, code: MilestoneErrorCode.NotDisputeOpener }),
+      );
+      expect(userTransition(disputed, 'withdraw_dispute', ALICE)).toMatchObject({
+        from: 'disputed',
+        to: 'submitted',
+        after: { work: 'submitted', disputeOpenedBy: null },
+      });
     });
 
     it('withdrawing the in-app dispute does not lift a chargeback; an in-app dispute can be opened during one', () => {
@@ -107,8 +113,12 @@ describe('milestone state machine', () => {
     });
 
     it('refuses everything once the money is released or refunded', () => {
-      for (const s of [state('approved', { money: money({ released: 900, platformFee: 100 }) }), state('funded', { money: money({ refunded: AMOUNT }) })]) {
-        for (const command of Object.keys(USER) as UserCommand[]) expectRefused(() => userTransition(s, command, ALICE), visibleStatus(s), command);
+      for (const s of [
+        state('approved', { money: money({ released: 900, platformFee: 100 }) }),
+        state('funded', { money: money({ refunded: AMOUNT }) }),
+      ]) {
+        for (const command of Object.keys(USER) as UserCommand[])
+          expectRefused(() => userTransition(s, command, ALICE), visibleStatus(s), command);
       }
     });
   });
@@ -121,18 +131,32 @@ describe('milestone state machine', () => {
 
     it('never auto-approves while an in-app dispute or a chargeback is open', () => {
       expectRefused(() => timerTransition(state('submitted', { disputeOpenedBy: ALICE }), 'auto_approve'), 'disputed', 'auto_approve');
-      expectRefused(() => timerTransition(state('submitted', { money: money({ disputed: 300 }) }), 'auto_approve'), 'disputed', 'auto_approve');
+      expectRefused(
+        () => timerTransition(state('submitted', { money: money({ disputed: 300 }) }), 'auto_approve'),
+        'disputed',
+        'auto_approve',
+      );
     });
   });
 
   describe('billing money state', () => {
     it('money arriving funds an accepted or funding milestone; a failed checkout returns it to accepted', () => {
       for (const work of ['accepted', 'funding'] as const) {
-        expect(billingTransition(state(work), money({}), 'held')).toMatchObject({ kind: 'apply', transition: { to: 'funded', after: { work: 'funded' } } });
+        expect(billingTransition(state(work), money({}), 'held')).toMatchObject({
+          kind: 'apply',
+          transition: { to: 'funded', after: { work: 'funded' } },
+        });
       }
-      expect(billingTransition(state('funding'), NO_MONEY, 'payment_failed')).toMatchObject({ kind: 'apply', transition: { to: 'accepted' } });
-      expect(billingTransition(state('submitted'), NO_MONEY, 'payment_failed')).toMatchObject({ kind: 'apply', transition: { to: 'submitted' } });
-      for (const work of ['draft', 'proposed', 'cancelled'] as const) expect(billingTransition(state(work), money({}), 'held')).toMatchObject({ kind: 'impossible' });
+      expect(billingTransition(state('funding'), NO_MONEY, 'payment_failed')).toMatchObject({
+        kind: 'apply',
+        transition: { to: 'accepted' },
+      });
+      expect(billingTransition(state('submitted'), NO_MONEY, 'payment_failed')).toMatchObject({
+        kind: 'apply',
+        transition: { to: 'submitted' },
+      });
+      for (const work of ['draft', 'proposed', 'cancelled'] as const)
+        expect(billingTransition(state(work), money({}), 'held')).toMatchObject({ kind: 'impossible' });
     });
 
     it('derives the status from the amounts, whatever came before', () => {

@@ -9,7 +9,18 @@ export const MILESTONE_STATUSES = MILESTONE_STATUS_VALUES;
  * The member-driven lifecycle, without money outcomes or freezes: `released`, `refunded`
  * and `disputed` are never work statuses, they are derived (visibleStatus).
  */
-export const WORK_STATUSES = ['draft', 'proposed', 'accepted', 'funding', 'funded', 'submitted', 'changes_requested', 'approved', 'refund_requested', 'cancelled'] as const;
+export const WORK_STATUSES = [
+  'draft',
+  'proposed',
+  'accepted',
+  'funding',
+  'funded',
+  'submitted',
+  'changes_requested',
+  'approved',
+  'refund_requested',
+  'cancelled',
+] as const;
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
 /** What a member asks for through the API. */
@@ -103,7 +114,11 @@ export const USER_RULES: Readonly<Record<UserCommand, Rule & { to: WorkStatus | 
   approve: { from: ['submitted'], to: 'approved', action: WorkspaceAction.DecideMilestones },
   cancel: { from: ['draft', 'proposed', 'accepted'], to: 'cancelled', action: WorkspaceAction.ManageMilestones },
   request_refund: { from: ['funded', 'submitted', 'changes_requested'], to: 'refund_requested', action: WorkspaceAction.DecideMilestones },
-  open_dispute: { from: ['funded', 'submitted', 'changes_requested', 'refund_requested'], to: 'freeze', action: WorkspaceAction.DecideMilestones },
+  open_dispute: {
+    from: ['funded', 'submitted', 'changes_requested', 'refund_requested'],
+    to: 'freeze',
+    action: WorkspaceAction.DecideMilestones,
+  },
   withdraw_dispute: { from: WORK_STATUSES, to: 'unfreeze', action: WorkspaceAction.DecideMilestones },
 };
 
@@ -114,7 +129,12 @@ export interface Transition {
   after: MilestoneState;
 }
 
-const transition = (before: MilestoneState, after: MilestoneState): Transition => ({ from: visibleStatus(before), to: visibleStatus(after), before, after });
+const transition = (before: MilestoneState, after: MilestoneState): Transition => ({
+  from: visibleStatus(before),
+  to: visibleStatus(after),
+  before,
+  after,
+});
 
 /** A member's command: the transition, or 409 `invalid_milestone_transition` (403 for someone else's dispute). */
 export function userTransition(state: MilestoneState, command: UserCommand, userId: string): Transition {
@@ -139,7 +159,8 @@ export function userTransition(state: MilestoneState, command: UserCommand, user
 
 /** The review timer's approval: only an unfrozen submission. */
 export function timerTransition(state: MilestoneState, command: TimerCommand): Transition {
-  if (command !== 'auto_approve' || frozen(state) || visibleStatus(state) !== 'submitted') throw MilestoneError.invalidTransition(visibleStatus(state), command);
+  if (command !== 'auto_approve' || frozen(state) || visibleStatus(state) !== 'submitted')
+    throw MilestoneError.invalidTransition(visibleStatus(state), command);
   return transition(state, { ...state, work: 'approved' });
 }
 
@@ -154,7 +175,8 @@ export type BillingOutcome = { kind: 'apply'; transition: Transition } | { kind:
 export function billingTransition(state: MilestoneState, money: MoneyAmounts, orderStatus: string): BillingOutcome {
   let work = state.work;
   if (money.charged > 0) {
-    if (work === 'draft' || work === 'proposed' || work === 'cancelled') return { kind: 'impossible', reason: `money charged for a ${work} milestone` };
+    if (work === 'draft' || work === 'proposed' || work === 'cancelled')
+      return { kind: 'impossible', reason: `money charged for a ${work} milestone` };
     if (work === 'accepted' || work === 'funding') work = 'funded';
   } else if (orderStatus === 'payment_failed' && work === 'funding') {
     work = 'accepted';

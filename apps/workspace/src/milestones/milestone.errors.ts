@@ -7,19 +7,31 @@ export class MilestoneError extends AppError<MilestoneErrorCode> {
   }
   /** The one answer to every forbidden transition: what was asked, from where, and what is possible. */
   static invalidTransition(status: string, command: string) {
-    return new MilestoneError(409, MilestoneErrorCode.InvalidTransition, `Cannot ${command.replace(/_/g, ' ')} a milestone that is ${status.replace(/_/g, ' ')}`, {
-      status,
-      command,
-    });
+    return new MilestoneError(
+      409,
+      MilestoneErrorCode.InvalidTransition,
+      `Cannot ${command.replace(/_/g, ' ')} a milestone that is ${status.replace(/_/g, ' ')}`,
+      {
+        status,
+        command,
+      },
+    );
   }
   static notEditable(status: string) {
-    return new MilestoneError(409, MilestoneErrorCode.NotEditable, `A ${status.replace(/_/g, ' ')} milestone cannot be edited; only drafts can`, { status });
+    return new MilestoneError(
+      409,
+      MilestoneErrorCode.NotEditable,
+      `A ${status.replace(/_/g, ' ')} milestone cannot be edited; only drafts can`,
+      { status },
+    );
   }
   static deliverableRequired() {
     return new MilestoneError(400, MilestoneErrorCode.DeliverableRequired, 'Submitting needs the deliverable: deliverableFileVersionId');
   }
   static deliverableRejected(fileVersionId: string, reason: string) {
-    return new MilestoneError(422, MilestoneErrorCode.DeliverableRejected, `The deliverable cannot be pinned: ${reason}`, { fileVersionId });
+    return new MilestoneError(422, MilestoneErrorCode.DeliverableRejected, `The deliverable cannot be pinned: ${reason}`, {
+      fileVersionId,
+    });
   }
   /** An in-app dispute is withdrawn by the member who opened it, no one else. */
   static notDisputeOpener() {

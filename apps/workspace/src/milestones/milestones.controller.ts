@@ -12,7 +12,18 @@ export class MilestonesController {
   constructor(private readonly milestones: MilestonesService) {}
 
   @RpcHandler(MilestonesRpc.create)
-  create(@Payload() rpc: VerifiedRpc<{ workspaceId: string; title: string; description?: string; amount: number; currency: string; dueDate?: string; reviewWindowDays?: number }>) {
+  create(
+    @Payload()
+    rpc: VerifiedRpc<{
+      workspaceId: string;
+      title: string;
+      description?: string;
+      amount: number;
+      currency: string;
+      dueDate?: string;
+      reviewWindowDays?: number;
+    }>,
+  ) {
     const { workspaceId, ...input } = rpc.data;
     return this.milestones.create(rpc, workspaceId, input);
   }

@@ -140,7 +140,13 @@ export class MilestonesRepository {
     return row ?? null;
   }
 
-  async list(manager: EntityManager, workspaceId: string, limit: number, before?: string, status?: string): Promise<{ rows: MilestoneRow[]; nextBefore: string | null }> {
+  async list(
+    manager: EntityManager,
+    workspaceId: string,
+    limit: number,
+    before?: string,
+    status?: string,
+  ): Promise<{ rows: MilestoneRow[]; nextBefore: string | null }> {
     const rows: MilestoneRow[] = await manager.query(
       `select ${COLUMNS} from ${FROM}
         where m.workspace_id = $1 and ($2::bigint is null or m.seq < $2::bigint) and ($3::text is null or m.status = $3)
@@ -213,7 +219,10 @@ export class MilestonesRepository {
 
   /** A billing version seen that changed nothing: later older ones are still stale. */
   async recordBillingVersion(manager: EntityManager, milestoneId: string, version: number): Promise<void> {
-    await manager.query(`update milestones set billing_version = greatest(coalesce(billing_version, $2), $2) where id = $1`, [milestoneId, version]);
+    await manager.query(`update milestones set billing_version = greatest(coalesce(billing_version, $2), $2) where id = $1`, [
+      milestoneId,
+      version,
+    ]);
   }
 
   /** The workspace's default review window, for new milestones. */

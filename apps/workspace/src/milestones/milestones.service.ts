@@ -43,38 +43,47 @@ export class MilestonesService {
   ) {}
 
   create(actor: Actor, workspaceId: string, input: CreateMilestoneInput): Promise<MilestoneView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, idempotent(actor, async (manager, scope) => {
-      const id = randomUUID();
-      const reviewWindowDays = input.reviewWindowDays ?? (await this.milestones.workspaceReviewWindow(manager, workspaceId));
-      await this.milestones.insert(manager, {
-        id,
-        accountId: scope.accountId,
-        workspaceId,
-        title: input.title,
-        description: input.description ?? null,
-        amount: input.amount,
-        currency: input.currency,
-        dueDate: input.dueDate ?? null,
-        reviewWindowDays,
-        createdBy: actor.userId,
-        now: this.clock.now(),
-      });
-      const row = (await this.milestones.find(manager, workspaceId, id))!;
-      await this.activity.record(manager, {
-        ...scope,
-        actorUserId: actor.userId,
-        action: 'milestone.created',
-        targetType: 'milestone',
-        targetId: id,
-        after: { status: row.status, title: row.title, amount: Number(row.amount), currency: row.currency, dueDate: row.due_date },
-        requestId: actor.requestId,
-      });
-      await this.dashboards.milestoneChanged(manager, scope, null, factsOf(row));
-      return toMilestoneView(row);
-    }));
+    return this.access.run(
+      actor,
+      workspaceId,
+      WorkspaceAction.ManageMilestones,
+      idempotent(actor, async (manager, scope) => {
+        const id = randomUUID();
+        const reviewWindowDays = input.reviewWindowDays ?? (await this.milestones.workspaceReviewWindow(manager, workspaceId));
+        await this.milestones.insert(manager, {
+          id,
+          accountId: scope.accountId,
+          workspaceId,
+          title: input.title,
+          description: input.description ?? null,
+          amount: input.amount,
+          currency: input.currency,
+          dueDate: input.dueDate ?? null,
+          reviewWindowDays,
+          createdBy: actor.userId,
+          now: this.clock.now(),
+        });
+        const row = (await this.milestones.find(manager, workspaceId, id))!;
+        await this.activity.record(manager, {
+          ...scope,
+          actorUserId: actor.userId,
+          action: 'milestone.created',
+          targetType: 'milestone',
+          targetId: id,
+          after: { status: row.status, title: row.title, amount: Number(row.amount), currency: row.currency, dueDate: row.due_date },
+          requestId: actor.requestId,
+        });
+        await this.dashboards.milestoneChanged(manager, scope, null, factsOf(row));
+        return toMilestoneView(row);
+      }),
+    );
   }
 
-  list(actor: Actor, workspaceId: string, q: { limit: number; before?: string; status?: string }): Promise<{ items: MilestoneView[]; nextBefore: string | null }> {
+  list(
+    actor: Actor,
+    workspaceId: string,
+    q: { limit: number; before?: string; status?: string },
+  ): Promise<{ items: MilestoneView[]; nextBefore: string | null }> {
     return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, async (manager) => {
       const { rows, nextBefore } = await this.milestones.list(manager, workspaceId, q.limit, q.before, q.status);
       return { items: rows.map(toMilestoneView), nextBefore };
@@ -93,7 +102,12 @@ export class MilestonesService {
   }
 
   /** Terms can change only while the milestone is a draft: after that both sides agreed to them. */
-  update(actor: Actor, workspaceId: string, milestoneId: string, edits: MilestoneEdits & { expectedVersion?: number }): Promise<MilestoneView> {
+  update(
+    actor: Actor,
+    workspaceId: string,
+    milestoneId: string,
+    edits: MilestoneEdits & { expectedVersion?: number },
+  ): Promise<MilestoneView> {
     return this.access.run(actor, workspaceId, WorkspaceAction.ManageMilestones, async (manager, scope) => {
       const before = await this.require(manager, workspaceId, milestoneId, true, edits.expectedVersion);
       if (before.status !== 'draft') throw MilestoneError.notEditable(before.status);
@@ -123,7 +137,16 @@ export class MilestonesService {
     let workDone = false;
     try {
       return await this.access.run(actor, workspaceId, USER_RULES[command].action, async (manager, scope) => {
-        const result = await this.runCommand(manager, scope, actor, workspaceId, milestoneId, command, input, (request) => (pinned = request));
+        const result = await this.runCommand(
+          manager,
+          scope,
+          actor,
+          workspaceId,
+          milestoneId,
+          command,
+          input,
+          (request) => (pinned = request),
+        );
         workDone = true;
         return result;
       });
@@ -159,13 +182,26 @@ export class MilestonesService {
 
   private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<PinRequest> {
     if (!fileVersionId) throw MilestoneError.deliverableRequired();
-    const request = { actor, accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId: row.id, milestoneVersion: row.version, fileVersionId };
+    const request = {
+      actor,
+      accountId: scope.accountId,
+      workspaceId: scope.workspaceId,
+      milestoneId: row.id,
+      milestoneVersion: row.version,
+      fileVersionId,
+    };
     const result = await this.pinner.pin(request);
     if (!result.ok) throw MilestoneError.deliverableRejected(fileVersionId, result.reason);
     return request;
   }
 
-  private async require(manager: EntityManager, workspaceId: string, milestoneId: string, lock: boolean, expectedVersion?: number): Promise<MilestoneRow> {
+  private async require(
+    manager: EntityManager,
+    workspaceId: string,
+    milestoneId: string,
+    lock: boolean,
+    expectedVersion?: number,
+  ): Promise<MilestoneRow> {
     const row = await this.milestones.find(manager, workspaceId, milestoneId, lock);
     if (!row) throw MilestoneError.milestoneNotFound(milestoneId);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw MilestoneError.staleVersion(expectedVersion, row.version);

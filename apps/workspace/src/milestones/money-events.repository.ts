@@ -23,7 +23,19 @@ export class MoneyEventsRepository {
     await manager.query(
       `insert into milestone_money_events (event_id, account_id, workspace_id, milestone_id, type, amount, currency, billing_version, outcome, occurred_at, money)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [e.eventId, e.accountId, e.workspaceId, e.milestoneId, e.type, e.amount, e.currency, e.billingVersion, e.outcome, e.occurredAt, JSON.stringify(e.money)],
+      [
+        e.eventId,
+        e.accountId,
+        e.workspaceId,
+        e.milestoneId,
+        e.type,
+        e.amount,
+        e.currency,
+        e.billingVersion,
+        e.outcome,
+        e.occurredAt,
+        JSON.stringify(e.money),
+      ],
     );
   }
 }

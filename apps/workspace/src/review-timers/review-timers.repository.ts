@@ -15,7 +15,10 @@ export interface TimerRow {
 @Injectable()
 export class ReviewTimersRepository {
   /** Starts (or, on resubmission, restarts) the review window. */
-  async start(manager: EntityManager, t: { milestoneId: string; accountId: string; workspaceId: string; dueAt: Date; nextReminderAt: Date | null }): Promise<void> {
+  async start(
+    manager: EntityManager,
+    t: { milestoneId: string; accountId: string; workspaceId: string; dueAt: Date; nextReminderAt: Date | null },
+  ): Promise<void> {
     await manager.query(
       `insert into milestone_review_timers (milestone_id, account_id, workspace_id, due_at, next_reminder_at)
        values ($1, $2, $3, $4, $5)
@@ -33,7 +36,10 @@ export class ReviewTimersRepository {
   }
 
   async pause(manager: EntityManager, milestoneId: string, now: Date): Promise<void> {
-    await manager.query(`update milestone_review_timers set paused_at = $2 where milestone_id = $1 and paused_at is null`, [milestoneId, now]);
+    await manager.query(`update milestone_review_timers set paused_at = $2 where milestone_id = $1 and paused_at is null`, [
+      milestoneId,
+      now,
+    ]);
   }
 
   /** Resumes a paused timer with the time it had left: the dispute's duration does not count. */
@@ -49,7 +55,10 @@ export class ReviewTimersRepository {
   }
 
   async reminded(manager: EntityManager, milestoneId: string, nextReminderAt: Date | null): Promise<void> {
-    await manager.query(`update milestone_review_timers set next_reminder_at = $2, claimed_until = null where milestone_id = $1`, [milestoneId, nextReminderAt]);
+    await manager.query(`update milestone_review_timers set next_reminder_at = $2, claimed_until = null where milestone_id = $1`, [
+      milestoneId,
+      nextReminderAt,
+    ]);
   }
 
   async release(manager: EntityManager, milestoneId: string): Promise<void> {

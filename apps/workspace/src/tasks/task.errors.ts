@@ -15,7 +15,12 @@ export class TaskError extends AppError<TaskErrorCode> {
     return new TaskError(400, TaskErrorCode.UnknownMilestone, 'No such milestone in this workspace', { milestoneId });
   }
   static statusInUse(keys: string[]) {
-    return new TaskError(409, TaskErrorCode.StatusInUse, `Statuses still holding tasks cannot be removed or change category: ${keys.join(', ')}`, { keys });
+    return new TaskError(
+      409,
+      TaskErrorCode.StatusInUse,
+      `Statuses still holding tasks cannot be removed or change category: ${keys.join(', ')}`,
+      { keys },
+    );
   }
   static staleVersion(expected: number, actual: number) {
     return new TaskError(409, TaskErrorCode.StaleVersion, 'The task changed since you read it', { expected, actual });

@@ -19,13 +19,35 @@ export class TasksController {
   }
 
   @RpcHandler(TasksRpc.create)
-  create(@Payload() rpc: VerifiedRpc<{ workspaceId: string; title: string; description?: string; milestoneId?: string; status?: string; assigneeUserId?: string; dueDate?: string }>) {
+  create(
+    @Payload()
+    rpc: VerifiedRpc<{
+      workspaceId: string;
+      title: string;
+      description?: string;
+      milestoneId?: string;
+      status?: string;
+      assigneeUserId?: string;
+      dueDate?: string;
+    }>,
+  ) {
     const { workspaceId, ...input } = rpc.data;
     return this.tasks.create(rpc, workspaceId, input);
   }
 
   @RpcHandler(TasksRpc.list)
-  list(@Payload() rpc: VerifiedRpc<{ workspaceId: string; limit: number; before?: string; status?: string; milestoneId?: string; assigneeUserId?: string; overdue?: boolean }>) {
+  list(
+    @Payload()
+    rpc: VerifiedRpc<{
+      workspaceId: string;
+      limit: number;
+      before?: string;
+      status?: string;
+      milestoneId?: string;
+      assigneeUserId?: string;
+      overdue?: boolean;
+    }>,
+  ) {
     const { workspaceId, ...q } = rpc.data;
     return this.tasks.list(rpc, workspaceId, q);
   }

@@ -40,7 +40,8 @@ export function toTaskView(r: TaskRow, today: string): TaskView {
   };
 }
 
-export const isOverdue = (r: Pick<TaskRow, 'due_date' | 'category'>, today: string) => !!r.due_date && r.due_date < today && r.category !== 'done';
+export const isOverdue = (r: Pick<TaskRow, 'due_date' | 'category'>, today: string) =>
+  !!r.due_date && r.due_date < today && r.category !== 'done';
 
 const COLUMNS = `t.id, t.seq::text, t.account_id, t.workspace_id, t.milestone_id, t.title, t.description, t.status, s.category,
   t.assignee_user_id, t.due_date::text, t.version, t.created_by, t.created_at, t.updated_at`;
@@ -74,7 +75,9 @@ export class TasksRepository {
   }
 
   private readBoard(manager: EntityManager, workspaceId: string): Promise<TaskStatusView[]> {
-    return manager.query(`select key, name, category, position from task_statuses where workspace_id = $1 order by position, key`, [workspaceId]);
+    return manager.query(`select key, name, category, position from task_statuses where workspace_id = $1 order by position, key`, [
+      workspaceId,
+    ]);
   }
 
   /** Tasks per status key, for the statuses given. */
@@ -86,8 +89,15 @@ export class TasksRepository {
     return new Map(rows.map((r) => [r.status, r.n]));
   }
 
-  async replaceBoard(manager: EntityManager, scope: { accountId: string; workspaceId: string }, statuses: Omit<TaskStatusView, 'position'>[]): Promise<void> {
-    await manager.query(`delete from task_statuses where workspace_id = $1 and not (key = any($2::text[]))`, [scope.workspaceId, statuses.map((s) => s.key)]);
+  async replaceBoard(
+    manager: EntityManager,
+    scope: { accountId: string; workspaceId: string },
+    statuses: Omit<TaskStatusView, 'position'>[],
+  ): Promise<void> {
+    await manager.query(`delete from task_statuses where workspace_id = $1 and not (key = any($2::text[]))`, [
+      scope.workspaceId,
+      statuses.map((s) => s.key),
+    ]);
     for (const [position, s] of statuses.entries()) {
       await manager.query(
         `insert into task_statuses (workspace_id, account_id, key, name, category, position) values ($1, $2, $3, $4, $5, $6)
@@ -97,7 +107,22 @@ export class TasksRepository {
     }
   }
 
-  async insert(manager: EntityManager, t: { id: string; accountId: string; workspaceId: string; title: string; description: string | null; milestoneId: string | null; status: string; assigneeUserId: string | null; dueDate: string | null; createdBy: string; now: Date }): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    t: {
+      id: string;
+      accountId: string;
+      workspaceId: string;
+      title: string;
+      description: string | null;
+      milestoneId: string | null;
+      status: string;
+      assigneeUserId: string | null;
+      dueDate: string | null;
+      createdBy: string;
+      now: Date;
+    },
+  ): Promise<void> {
     await manager.query(
       `insert into tasks (id, account_id, workspace_id, milestone_id, title, description, status, assignee_user_id, due_date, created_by, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
@@ -106,7 +131,10 @@ export class TasksRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow | null> {
-    const [row] = await manager.query(`select ${COLUMNS} from ${FROM} where t.workspace_id = $1 and t.id = $2 ${lock ? 'for update of t' : ''}`, [workspaceId, taskId]);
+    const [row] = await manager.query(
+      `select ${COLUMNS} from ${FROM} where t.workspace_id = $1 and t.id = $2 ${lock ? 'for update of t' : ''}`,
+      [workspaceId, taskId],
+    );
     return row ?? null;
   }
 
@@ -122,7 +150,16 @@ export class TasksRepository {
           and ($3::text is null or t.status = $3) and ($4::uuid is null or t.milestone_id = $4) and ($5::uuid is null or t.assignee_user_id = $5)
           and ($6::boolean is null or $6 = (t.due_date is not null and t.due_date < $7::date and s.category <> 'done'))
         order by t.seq desc limit $8`,
-      [workspaceId, q.before ?? null, q.status ?? null, q.milestoneId ?? null, q.assigneeUserId ?? null, q.overdue ?? null, today, q.limit + 1],
+      [
+        workspaceId,
+        q.before ?? null,
+        q.status ?? null,
+        q.milestoneId ?? null,
+        q.assigneeUserId ?? null,
+        q.overdue ?? null,
+        today,
+        q.limit + 1,
+      ],
     );
     const page = rows.slice(0, q.limit);
     return { rows: page, nextBefore: rows.length > q.limit ? page[page.length - 1].seq : null };

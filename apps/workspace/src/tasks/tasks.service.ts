@@ -26,7 +26,9 @@ export class TasksService {
   ) {}
 
   listStatuses(actor: Actor, workspaceId: string): Promise<{ items: TaskStatusView[] }> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ReadTasks, async (manager, scope) => ({ items: await this.tasks.board(manager, scope) }));
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadTasks, async (manager, scope) => ({
+      items: await this.tasks.board(manager, scope),
+    }));
   }
 
   /**
@@ -56,41 +58,54 @@ export class TasksService {
     });
   }
 
-  create(actor: Actor, workspaceId: string, input: { title: string; description?: string; milestoneId?: string; status?: string; assigneeUserId?: string; dueDate?: string }): Promise<TaskView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ManageTasks, idempotent(actor, async (manager, scope) => {
-      const board = await this.tasks.board(manager, scope);
-      const status = input.status ?? board.find((s) => s.category === 'todo')?.key ?? board[0].key;
-      await this.checkReferences(manager, scope, board, { ...input, status });
-      const id = randomUUID();
-      await this.tasks.insert(manager, {
-        id,
-        accountId: scope.accountId,
-        workspaceId,
-        title: input.title,
-        description: input.description ?? null,
-        milestoneId: input.milestoneId ?? null,
-        status,
-        assigneeUserId: input.assigneeUserId ?? null,
-        dueDate: input.dueDate ?? null,
-        createdBy: actor.userId,
-        now: this.clock.now(),
-      });
-      const row = (await this.tasks.find(manager, workspaceId, id))!;
-      await this.activity.record(manager, {
-        ...scope,
-        actorUserId: actor.userId,
-        action: 'task.created',
-        targetType: 'task',
-        targetId: id,
-        after: fieldsOf(row),
-        requestId: actor.requestId,
-      });
-      await this.dashboards.taskChanged(manager, scope, null, factsOf(row));
-      return toTaskView(row, this.today());
-    }));
+  create(
+    actor: Actor,
+    workspaceId: string,
+    input: { title: string; description?: string; milestoneId?: string; status?: string; assigneeUserId?: string; dueDate?: string },
+  ): Promise<TaskView> {
+    return this.access.run(
+      actor,
+      workspaceId,
+      WorkspaceAction.ManageTasks,
+      idempotent(actor, async (manager, scope) => {
+        const board = await this.tasks.board(manager, scope);
+        const status = input.status ?? board.find((s) => s.category === 'todo')?.key ?? board[0].key;
+        await this.checkReferences(manager, scope, board, { ...input, status });
+        const id = randomUUID();
+        await this.tasks.insert(manager, {
+          id,
+          accountId: scope.accountId,
+          workspaceId,
+          title: input.title,
+          description: input.description ?? null,
+          milestoneId: input.milestoneId ?? null,
+          status,
+          assigneeUserId: input.assigneeUserId ?? null,
+          dueDate: input.dueDate ?? null,
+          createdBy: actor.userId,
+          now: this.clock.now(),
+        });
+        const row = (await this.tasks.find(manager, workspaceId, id))!;
+        await this.activity.record(manager, {
+          ...scope,
+          actorUserId: actor.userId,
+          action: 'task.created',
+          targetType: 'task',
+          targetId: id,
+          after: fieldsOf(row),
+          requestId: actor.requestId,
+        });
+        await this.dashboards.taskChanged(manager, scope, null, factsOf(row));
+        return toTaskView(row, this.today());
+      }),
+    );
   }
 
-  list(actor: Actor, workspaceId: string, q: { limit: number; before?: string; status?: string; milestoneId?: string; assigneeUserId?: string; overdue?: boolean }) {
+  list(
+    actor: Actor,
+    workspaceId: string,
+    q: { limit: number; before?: string; status?: string; milestoneId?: string; assigneeUserId?: string; overdue?: boolean },
+  ) {
     return this.access.run(actor, workspaceId, WorkspaceAction.ReadTasks, async (manager) => {
       const today = this.today();
       const { rows, nextBefore } = await this.tasks.list(manager, workspaceId, q, today);
@@ -99,21 +114,29 @@ export class TasksService {
   }
 
   get(actor: Actor, workspaceId: string, taskId: string): Promise<TaskView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ReadTasks, async (manager) => toTaskView(await this.require(manager, workspaceId, taskId), this.today()));
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadTasks, async (manager) =>
+      toTaskView(await this.require(manager, workspaceId, taskId), this.today()),
+    );
   }
 
   update(actor: Actor, workspaceId: string, taskId: string, changes: TaskFields & { expectedVersion?: number }): Promise<TaskView> {
     return this.access.run(actor, workspaceId, WorkspaceAction.ManageTasks, async (manager, scope) => {
       const { expectedVersion, ...fields } = changes;
       const before = await this.require(manager, workspaceId, taskId, true);
-      if (expectedVersion !== undefined && expectedVersion !== before.version) throw TaskError.staleVersion(expectedVersion, before.version);
+      if (expectedVersion !== undefined && expectedVersion !== before.version)
+        throw TaskError.staleVersion(expectedVersion, before.version);
       const board = await this.tasks.board(manager, scope);
       await this.checkReferences(manager, scope, board, fields);
       await this.tasks.update(manager, taskId, fields, this.clock.now());
       const after = (await this.tasks.find(manager, workspaceId, taskId))!;
       const base = { ...scope, actorUserId: actor.userId, targetType: 'task', targetId: taskId, requestId: actor.requestId };
       if (after.status !== before.status) {
-        await this.activity.record(manager, { ...base, action: 'task.status_changed', before: { status: before.status }, after: { status: after.status } });
+        await this.activity.record(manager, {
+          ...base,
+          action: 'task.status_changed',
+          before: { status: before.status },
+          after: { status: after.status },
+        });
       }
       const { status: _b, ...restBefore } = fieldsOf(before);
       const { status: _a, ...restAfter } = fieldsOf(after);
@@ -145,8 +168,10 @@ export class TasksService {
 
   private async checkReferences(manager: EntityManager, scope: WorkspaceScope, board: TaskStatusView[], f: TaskFields): Promise<void> {
     if (f.status !== undefined && !board.some((s) => s.key === f.status)) throw TaskError.unknownStatus(f.status);
-    if (f.assigneeUserId && !(await this.tasks.isMember(manager, scope.workspaceId, f.assigneeUserId))) throw TaskError.assigneeNotMember(f.assigneeUserId);
-    if (f.milestoneId && !(await this.tasks.milestoneExists(manager, scope.workspaceId, f.milestoneId))) throw TaskError.unknownMilestone(f.milestoneId);
+    if (f.assigneeUserId && !(await this.tasks.isMember(manager, scope.workspaceId, f.assigneeUserId)))
+      throw TaskError.assigneeNotMember(f.assigneeUserId);
+    if (f.milestoneId && !(await this.tasks.milestoneExists(manager, scope.workspaceId, f.milestoneId)))
+      throw TaskError.unknownMilestone(f.milestoneId);
   }
 
   private async require(manager: EntityManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow> {

@@ -66,7 +66,11 @@ export class WorkspacesRepository {
     return row ? toView(row) : null;
   }
 
-  async update(manager: EntityManager, workspaceId: string, changes: { name?: string; clientName?: string | null; reviewWindowDays?: number }): Promise<void> {
+  async update(
+    manager: EntityManager,
+    workspaceId: string,
+    changes: { name?: string; clientName?: string | null; reviewWindowDays?: number },
+  ): Promise<void> {
     await manager.query(
       `update workspaces set name = coalesce($2, name), client_name = case when $3::boolean then $4 else client_name end,
               review_window_days = coalesce($5, review_window_days) where id = $1`,

@@ -32,32 +32,56 @@ export class WorkspacesService {
     const accountId = actor.accountId;
     if (!accountId) throw AccessError.noAccount();
     const id = randomUUID();
-    return this.tx.run({ accountId, workspaceId: id, userId: actor.userId }, idempotent(actor, async (manager) => {
-      await this.workspaces.insert(manager, { id, accountId, name: input.name, clientName: input.clientName ?? null, createdBy: actor.userId });
-      await this.members.add(manager, { workspaceId: id, accountId, userId: actor.userId, role: 'owner', email: actor.email.toLowerCase() });
-      const scope = { accountId, workspaceId: id };
-      await this.activity.record(manager, {
-        ...scope,
-        actorUserId: actor.userId,
-        action: 'workspace.created',
-        targetType: 'workspace',
-        targetId: id,
-        after: { name: input.name, clientName: input.clientName ?? null },
-        requestId: actor.requestId,
-      });
-      await this.dashboards.workspaceCreated(manager, scope);
-      await this.membersService.recordChange(manager, actor, scope, 'member.joined', WorkspaceEvents.memberAdded, actor.userId, null, 'owner');
-      await this.outbox.add(manager, {
-        type: WorkspaceEvents.workspaceCreated,
-        tenant: scope,
-        aggregateId: id,
-        aggregateVersion: 1,
-        requestId: actor.requestId,
-        data: { workspaceId: id, accountId, name: input.name, createdBy: actor.userId },
-      });
-      const created = await this.workspaces.findForMember(manager, id, actor.userId);
-      return created!;
-    }));
+    return this.tx.run(
+      { accountId, workspaceId: id, userId: actor.userId },
+      idempotent(actor, async (manager) => {
+        await this.workspaces.insert(manager, {
+          id,
+          accountId,
+          name: input.name,
+          clientName: input.clientName ?? null,
+          createdBy: actor.userId,
+        });
+        await this.members.add(manager, {
+          workspaceId: id,
+          accountId,
+          userId: actor.userId,
+          role: 'owner',
+          email: actor.email.toLowerCase(),
+        });
+        const scope = { accountId, workspaceId: id };
+        await this.activity.record(manager, {
+          ...scope,
+          actorUserId: actor.userId,
+          action: 'workspace.created',
+          targetType: 'workspace',
+          targetId: id,
+          after: { name: input.name, clientName: input.clientName ?? null },
+          requestId: actor.requestId,
+        });
+        await this.dashboards.workspaceCreated(manager, scope);
+        await this.membersService.recordChange(
+          manager,
+          actor,
+          scope,
+          'member.joined',
+          WorkspaceEvents.memberAdded,
+          actor.userId,
+          null,
+          'owner',
+        );
+        await this.outbox.add(manager, {
+          type: WorkspaceEvents.workspaceCreated,
+          tenant: scope,
+          aggregateId: id,
+          aggregateVersion: 1,
+          requestId: actor.requestId,
+          data: { workspaceId: id, accountId, name: input.name, createdBy: actor.userId },
+        });
+        const created = await this.workspaces.findForMember(manager, id, actor.userId);
+        return created!;
+      }),
+    );
   }
 
   /** Every workspace the caller is a member of, in any account. */
@@ -75,7 +99,11 @@ export class WorkspacesService {
     });
   }
 
-  update(actor: Actor, workspaceId: string, changes: { name?: string; clientName?: string | null; reviewWindowDays?: number }): Promise<MyWorkspaceView> {
+  update(
+    actor: Actor,
+    workspaceId: string,
+    changes: { name?: string; clientName?: string | null; reviewWindowDays?: number },
+  ): Promise<MyWorkspaceView> {
     return this.access.run(actor, workspaceId, WorkspaceAction.UpdateWorkspace, async (manager, scope) => {
       const before = await this.workspaces.findForMember(manager, workspaceId, actor.userId);
       await this.workspaces.update(manager, workspaceId, changes);

@@ -26,7 +26,12 @@ export function answerClientErrorsWithJson(server: Server, logger?: PinoLogger):
     const requestId = randomUUID();
     const body = JSON.stringify({
       error: tooLarge
-        ? { code: CommonErrorCode.HeadersTooLarge, message: 'Request headers are too large', details: { limitBytes: MAX_HEADER_BYTES }, requestId }
+        ? {
+            code: CommonErrorCode.HeadersTooLarge,
+            message: 'Request headers are too large',
+            details: { limitBytes: MAX_HEADER_BYTES },
+            requestId,
+          }
         : { code: CommonErrorCode.ValidationFailed, message: 'Malformed HTTP request', details: null, requestId },
     });
     logger?.info({ status, code: err.code, requestId }, 'http request rejected by the parser');

@@ -27,7 +27,12 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   }
 
   toWire(): WireError {
-    return { status: this.status, code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) };
+    return {
+      status: this.status,
+      code: this.code,
+      message: this.message,
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
   }
 
   /** A service's answer, re-raised by its caller: the code is whatever the service sent. */

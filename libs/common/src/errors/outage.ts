@@ -6,7 +6,16 @@
 export type OutageDependency = 'database' | 'broker' | 'dependency';
 
 // Socket-level failures, wherever they come from (pg, amqplib, net).
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // SQLSTATE: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting
 // up / shutting down), 53300 too_many_connections; class 08 is connection exceptions.
 const PG_OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
@@ -14,7 +23,8 @@ const PG_OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 const PG_OUTAGE_MESSAGE =
   /Connection terminated|connection terminated unexpectedly|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Connection is not established/i;
 // amqplib / amqp-connection-manager when the channel or connection closes mid-operation.
-const BROKER_OUTAGE_MESSAGE = /^(Channel (closed|ended)|Connection (closed|ended)|Socket closed abruptly|Channel ended, no reply will be forthcoming|CONNECTION_FORCED|Unexpected close|Broker connection lost)/i;
+const BROKER_OUTAGE_MESSAGE =
+  /^(Channel (closed|ended)|Connection (closed|ended)|Socket closed abruptly|Channel ended, no reply will be forthcoming|CONNECTION_FORCED|Unexpected close|Broker connection lost)/i;
 
 interface ErrorLike {
   name?: unknown;

@@ -22,7 +22,10 @@ describe('toAppError', () => {
   });
 
   it('maps body-parser failures to client errors', () => {
-    expect(toAppError(Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({ status: 400, code: 'invalid_json' });
+    expect(toAppError(Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({
+      status: 400,
+      code: 'invalid_json',
+    });
     expect(toAppError({ type: 'entity.too.large', status: 413, limit: 100 })).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
 
@@ -55,7 +58,9 @@ describe('toAppError', () => {
       Object.assign(new Error('Channel closed'), { name: 'IllegalOperationError' }),
       new Error('Channel ended, no reply will be forthcoming'),
       Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' }),
-      Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+      Object.assign(new Error('Database connection provided by a query runner was already released'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
     ]) {
       expect(toAppError(error)).toMatchObject({ status: 503, code: 'service_unavailable', details: { retryable: true } });
     }

@@ -52,7 +52,10 @@ export function toAppError(error: unknown): AppError {
   // PostgreSQL restarting, the broker connection dropping under a request: retryable.
   const dependency = outageDependency(error);
   if (dependency) {
-    return new AppError(503, CommonErrorCode.ServiceUnavailable, 'A dependency is temporarily unavailable; retry shortly', { dependency, retryable: true });
+    return new AppError(503, CommonErrorCode.ServiceUnavailable, 'A dependency is temporarily unavailable; retry shortly', {
+      dependency,
+      retryable: true,
+    });
   }
   return new AppError(500, CommonErrorCode.Internal, 'Internal error');
 }

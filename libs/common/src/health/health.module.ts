@@ -9,7 +9,9 @@ import { READINESS_PROBES } from './readiness-probe';
  */
 @Module({})
 export class HealthModule {
-  static forRoot(probes: Omit<Provider, 'provide'> & { useFactory: (...args: any[]) => unknown; inject?: FactoryProvider['inject'] }): DynamicModule {
+  static forRoot(
+    probes: Omit<Provider, 'provide'> & { useFactory: (...args: any[]) => unknown; inject?: FactoryProvider['inject'] },
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],

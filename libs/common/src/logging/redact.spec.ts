@@ -19,7 +19,9 @@ describe('log redaction', () => {
     expect(maskUrl('/api/v1/invitations/inv_abc123/signup?x=1')).toBe('/api/v1/invitations/[REDACTED]/signup?x=1');
     const id = '0b9c1a52-3f0e-4b61-9d3c-1f6a2f7e8c11';
     expect(maskUrl(`/api/v1/workspaces/${id}/invitations/${id}`)).toBe(`/api/v1/workspaces/${id}/invitations/${id}`);
-    expect(maskUrl('/x?token=s3cret&limit=5&refresh_token=r&Password=p')).toBe('/x?token=[REDACTED]&limit=5&refresh_token=[REDACTED]&Password=[REDACTED]');
+    expect(maskUrl('/x?token=s3cret&limit=5&refresh_token=r&Password=p')).toBe(
+      '/x?token=[REDACTED]&limit=5&refresh_token=[REDACTED]&Password=[REDACTED]',
+    );
   });
 
   it('replaces credentials at any depth and leaves other fields alone', () => {
@@ -30,7 +32,10 @@ describe('log redaction', () => {
     });
     expect(redacted).toEqual({
       user: 'a@b.c',
-      body: { password: '[REDACTED]', nested: [{ refreshToken: '[REDACTED]', deeper: { Authorization: '[REDACTED]', cookie: '[REDACTED]' } }] },
+      body: {
+        password: '[REDACTED]',
+        nested: [{ refreshToken: '[REDACTED]', deeper: { Authorization: '[REDACTED]', cookie: '[REDACTED]' } }],
+      },
       url: '/api/v1/invitations/[REDACTED]/accept',
     });
   });

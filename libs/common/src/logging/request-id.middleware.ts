@@ -23,7 +23,10 @@ export function requestIdMiddleware(logger?: PinoLogger) {
         res.on('finish', () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           RequestContext.run({ requestId }, () =>
-            logger.info({ method: req.method, url: maskUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request'),
+            logger.info(
+              { method: req.method, url: maskUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+              'http request',
+            ),
           );
         });
       }

@@ -12,7 +12,13 @@ describe('PeriodicTask', () => {
     const b = task.runNow();
     release();
     expect(await Promise.all([a, b])).toEqual([1, 1]);
-    expect(await (async () => { const c = task.runNow(); release(); return c; })()).toBe(2);
+    expect(
+      await (async () => {
+        const c = task.runNow();
+        release();
+        return c;
+      })(),
+    ).toBe(2);
   });
 
   it('runs on its interval, keeps going after a failure, and stop() waits for the run in flight', async () => {

@@ -67,17 +67,26 @@ export function inputGuardMiddleware(options: { maxDepth?: number } = {}) {
       try {
         decoded = decodeURIComponent(segment);
       } catch {
-        return next(AppError.validation('Invalid URL path: malformed percent-encoding', { fields: [{ field: '(path)', messages: ['malformed percent-encoding'] }] }));
+        return next(
+          AppError.validation('Invalid URL path: malformed percent-encoding', {
+            fields: [{ field: '(path)', messages: ['malformed percent-encoding'] }],
+          }),
+        );
       }
       if (hasBadText(decoded)) return next(badText('URL path', '(path)'));
     }
     const query = inspectValue(req.query, maxDepth);
-    if (query) return next(query.problem === 'text' ? badText('query', query.field) : AppError.validation('Query string is nested too deeply'));
+    if (query)
+      return next(query.problem === 'text' ? badText('query', query.field) : AppError.validation('Query string is nested too deeply'));
     const body: unknown = req.body;
     if (body !== undefined) {
       // `null`, `[]`, `"x"` and `1` are valid JSON but no route takes them.
       if (isJsonRequest(req) && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-        return next(AppError.validation('body must be a JSON object', { fields: [{ field: '(root)', messages: [`got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`] }] }));
+        return next(
+          AppError.validation('body must be a JSON object', {
+            fields: [{ field: '(root)', messages: [`got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`] }],
+          }),
+        );
       }
       const found = inspectValue(body, maxDepth);
       if (found?.problem === 'depth') {

@@ -26,10 +26,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return AppError.validation(
-        `Invalid request: ${fields.map((f) => f.field).join(', ') || 'body'}`,
-        { fields },
-      );
+      return AppError.validation(`Invalid request: ${fields.map((f) => f.field).join(', ') || 'body'}`, { fields });
     },
   });
 }

@@ -31,7 +31,10 @@ describe('EVENT_DATA_SCHEMAS', () => {
     expect(eventDataSchema(WorkspaceEvents.milestoneSubmitted)!.safeParse(milestone).success).toBe(true);
     expect(eventDataSchema(WorkspaceEvents.milestoneSubmitted)!.safeParse({ ...milestone, status: 'shipped' }).success).toBe(false);
     expect(eventDataSchema(WorkspaceEvents.milestoneSubmitted)!.safeParse({ ...milestone, amount: 1.5 }).success).toBe(false);
-    expect(eventDataSchema(WorkspaceEvents.memberRemoved)!.safeParse({ workspaceId: id, userId: id, role: null, previousRole: 'collaborator' }).success).toBe(true);
+    expect(
+      eventDataSchema(WorkspaceEvents.memberRemoved)!.safeParse({ workspaceId: id, userId: id, role: null, previousRole: 'collaborator' })
+        .success,
+    ).toBe(true);
     expect(eventDataSchema(FilesEvents.filePurged)!.safeParse({ fileId: id, workspaceId: id, versionIds: ['v1'] }).success).toBe(false);
   });
 });

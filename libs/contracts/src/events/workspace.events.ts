@@ -97,5 +97,8 @@ export const workspaceEventDataSchemas = {
   [WorkspaceEvents.memberAdded]: memberChangedDataSchema,
   [WorkspaceEvents.memberRemoved]: memberChangedDataSchema,
   [WorkspaceEvents.memberRoleChanged]: memberChangedDataSchema,
-  ...(Object.fromEntries(milestoneEventTypes.map((t) => [t, milestoneEventDataSchema])) as Record<MilestoneEventType, typeof milestoneEventDataSchema>),
+  ...(Object.fromEntries(milestoneEventTypes.map((t) => [t, milestoneEventDataSchema])) as Record<
+    MilestoneEventType,
+    typeof milestoneEventDataSchema
+  >),
 };

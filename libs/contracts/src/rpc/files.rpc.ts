@@ -99,7 +99,11 @@ const versionId = z.uuid();
 
 export const FilesRpc = {
   /** Registers a file and its first version (pending) and answers where to PUT the bytes. */
-  createUpload: rpcPattern<CreatedUploadView>()(queue, 'files.uploads.create', z.object({ workspaceId, name: fileName, size, contentType, sha256: sha256.optional() })),
+  createUpload: rpcPattern<CreatedUploadView>()(
+    queue,
+    'files.uploads.create',
+    z.object({ workspaceId, name: fileName, size, contentType, sha256: sha256.optional() }),
+  ),
   /** A new pending version of an existing file. */
   createVersion: rpcPattern<CreatedUploadView>()(
     queue,
@@ -128,7 +132,11 @@ export const FilesRpc = {
   ),
   getFile: rpcPattern<FileDetailView>()(queue, 'files.files.get', z.object({ workspaceId, fileId })),
   /** A short-lived GET URL for a ready version (the latest unless `versionId`). No plan checks: paid deliverables stay downloadable. */
-  downloadUrl: rpcPattern<DownloadView>()(queue, 'files.files.download', z.object({ workspaceId, fileId, versionId: versionId.optional() })),
+  downloadUrl: rpcPattern<DownloadView>()(
+    queue,
+    'files.files.download',
+    z.object({ workspaceId, fileId, versionId: versionId.optional() }),
+  ),
   /** Soft delete; 409 while a version is pinned. */
   deleteFile: rpcPattern<FileView>()(queue, 'files.files.delete', z.object({ workspaceId, fileId })),
   restoreFile: rpcPattern<FileView>()(queue, 'files.files.restore', z.object({ workspaceId, fileId })),

@@ -83,12 +83,19 @@ const workspaceId = z.uuid();
 const milestoneId = z.uuid();
 const title = z.string().trim().min(1).max(200);
 const description = z.string().trim().max(10_000);
-const currency = z.string().transform((c) => c.toUpperCase()).pipe(currencySchema);
+const currency = z
+  .string()
+  .transform((c) => c.toUpperCase())
+  .pipe(currencySchema);
 const note = z.string().trim().max(2000).optional();
 const expectedVersion = z.number().int().positive().optional();
 
 const command = (pattern: string, extra: z.ZodRawShape = {}) =>
-  rpcPattern<MilestoneView>()(queue, `workspace.milestones.${pattern}`, z.object({ workspaceId, milestoneId, note, expectedVersion, ...extra }));
+  rpcPattern<MilestoneView>()(
+    queue,
+    `workspace.milestones.${pattern}`,
+    z.object({ workspaceId, milestoneId, note, expectedVersion, ...extra }),
+  );
 
 export const MilestonesRpc = {
   create: rpcPattern<MilestoneView>()(
@@ -113,7 +120,10 @@ export const MilestonesRpc = {
       status: z.enum(MILESTONE_STATUS_VALUES).optional(),
       limit: z.number().int().min(1).max(200).default(50),
       /** Cursor: the `nextBefore` of the previous page. */
-      before: z.string().regex(/^\d{1,19}$/).optional(),
+      before: z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .optional(),
     }),
   ),
   get: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.get', z.object({ workspaceId, milestoneId })),

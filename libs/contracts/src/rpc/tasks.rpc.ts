@@ -75,7 +75,10 @@ export const TasksRpc = {
       assigneeUserId: z.uuid().optional(),
       overdue: z.boolean().optional(),
       limit: z.number().int().min(1).max(200).default(50),
-      before: z.string().regex(/^\d{1,19}$/).optional(),
+      before: z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .optional(),
     }),
   ),
   get: rpcPattern<TaskView>()(queue, 'workspace.tasks.get', z.object({ workspaceId, taskId })),

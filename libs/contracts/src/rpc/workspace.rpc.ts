@@ -125,24 +125,28 @@ export const WorkspaceRpc = {
       role: z.enum(INVITABLE_ROLE_VALUES),
       email: z.email().max(254).optional(),
       maxUses: z.number().int().min(1).max(100).default(1),
-      expiresInHours: z.number().int().min(1).max(24 * 30).default(24 * 7),
+      expiresInHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30)
+        .default(24 * 7),
     }),
   ),
   listInvitations: rpcPattern<{ items: InvitationView[] }>()(queue, 'workspace.invitations.list', z.object({ workspaceId })),
-  revokeInvitation: rpcPattern<InvitationView>()(
-    queue,
-    'workspace.invitations.revoke',
-    z.object({ workspaceId, invitationId: z.uuid() }),
-  ),
-  acceptInvitation: rpcPattern<MyWorkspaceView>()(
-    queue,
-    'workspace.invitations.accept',
-    z.object({ token: z.string().min(10).max(200) }),
-  ),
+  revokeInvitation: rpcPattern<InvitationView>()(queue, 'workspace.invitations.revoke', z.object({ workspaceId, invitationId: z.uuid() })),
+  acceptInvitation: rpcPattern<MyWorkspaceView>()(queue, 'workspace.invitations.accept', z.object({ token: z.string().min(10).max(200) })),
   listActivity: rpcPattern<{ items: ActivityView[]; nextBefore: string | null }>()(
     queue,
     'workspace.activity.list',
-    z.object({ workspaceId, limit: z.number().int().min(1).max(200).default(50), before: z.string().regex(/^\d{1,19}$/).optional() }),
+    z.object({
+      workspaceId,
+      limit: z.number().int().min(1).max(200).default(50),
+      before: z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .optional(),
+    }),
   ),
   /**
    * For other services: may the caller (the forwarded token's user) do `action` in this

@@ -4,7 +4,16 @@ import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { deadLetterQueueName } from './event-topology';
 import { OutboxRelay } from './outbox-relay';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, sleep, waitFor } from './test-support/events-harness';
+import {
+  BrokerProbe,
+  createEventsTestDb,
+  EventsTestDb,
+  newTestEvent,
+  testOutboxWriter,
+  recordApplied,
+  sleep,
+  waitFor,
+} from './test-support/events-harness';
 
 /**
  * Phase 2 (serial): a real broker restart in the middle of a 5,000-event stream. Nothing
@@ -62,7 +71,13 @@ describe('events across a broker restart (disruptive)', () => {
     });
     await consumer.start();
     await consumer.waitForConnect();
-    relay = new OutboxRelay({ dataSource: env.dataSource, amqpUrl: testAmqpUrl(), exchange: broker!.exchange, batchSize: 100, pollIntervalMs: 200 });
+    relay = new OutboxRelay({
+      dataSource: env.dataSource,
+      amqpUrl: testAmqpUrl(),
+      exchange: broker!.exchange,
+      batchSize: 100,
+      pollIntervalMs: 200,
+    });
     await relay.start();
     await relay.waitForConnect();
 
@@ -86,7 +101,9 @@ describe('events across a broker restart (disruptive)', () => {
         await env.dataSource.transaction((m) =>
           writer.addMany(
             m,
-            Array.from({ length: n }, (_, i) => newTestEvent({ type: 'testsvc.stream.appended', aggregateId: `s-${base + i}`, aggregateVersion: base + i })),
+            Array.from({ length: n }, (_, i) =>
+              newTestEvent({ type: 'testsvc.stream.appended', aggregateId: `s-${base + i}`, aggregateVersion: base + i }),
+            ),
           ),
         );
         written += n;
@@ -141,7 +158,9 @@ describe('events across a broker restart (disruptive)', () => {
     await sleep(2000);
 
     const final = await counts();
-    const doubles = await env.dataSource.query(`select event_id, count(*)::int as n from applied_events group by event_id having count(*) > 1 limit 5`);
+    const doubles = await env.dataSource.query(
+      `select event_id, count(*)::int as n from applied_events group by event_id having count(*) > 1 limit 5`,
+    );
     const outbox = await env.dataSource.query(`select count(*)::int as n, count(sent_at)::int as sent from outbox_messages`);
     const missing = await env.dataSource.query(
       `select count(*)::int as n from outbox_messages o where not exists (select 1 from applied_events a where a.event_id = o.id)`,

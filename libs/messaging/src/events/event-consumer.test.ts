@@ -3,7 +3,16 @@ import { testAmqpUrl } from '@fpms/testing/env';
 import { EventEnvelope } from '@fpms/contracts/events/event-envelope';
 import { EventConsumer, EventConsumerOptions, EventHandler, PermanentEventError } from './event-consumer';
 import { deadLetterQueueName } from './event-topology';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, handmadeEnvelope, recordApplied, sleep, TEST_ACCOUNT, waitFor } from './test-support/events-harness';
+import {
+  BrokerProbe,
+  createEventsTestDb,
+  EventsTestDb,
+  handmadeEnvelope,
+  recordApplied,
+  sleep,
+  TEST_ACCOUNT,
+  waitFor,
+} from './test-support/events-harness';
 
 /**
  * The consumer against the real broker and database, fed by hand-published messages so
@@ -17,7 +26,11 @@ describe('EventConsumer (integration)', () => {
   const appliedRows = async (eventId: string): Promise<number> =>
     Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
 
-  async function startConsumer(label: string, handler: EventHandler, extra: Pick<EventConsumerOptions, 'maxAttempts' | 'retryDelaysMs' | 'dataSchemaFor'> = {}) {
+  async function startConsumer(
+    label: string,
+    handler: EventHandler,
+    extra: Pick<EventConsumerOptions, 'maxAttempts' | 'retryDelaysMs' | 'dataSchemaFor'> = {},
+  ) {
     const queue = broker.consumerQueue(label);
     const consumer = new EventConsumer({
       dataSource: env.dataSource,
@@ -119,7 +132,9 @@ describe('EventConsumer (integration)', () => {
     const goodIds = good.map((e) => e.id);
     await waitFor(
       'messages behind the poison applied',
-      async () => Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [goodIds]))[0].n) === 20,
+      async () =>
+        Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [goodIds]))[0].n) ===
+        20,
     );
     // All of them got through while the poison message was still waiting in a retry queue.
     expect(await broker.messageCount(dlq)).toBe(0);
@@ -169,7 +184,9 @@ describe('EventConsumer (integration)', () => {
     // Neither reached the handler, nor the inbox: a redelivery would be refused the same way.
     expect(seen).toEqual([{ note: 'fine', count: 1 }]);
     expect(await appliedRows(invalid.id)).toBe(0);
-    const inbox = await env.dataSource.query(`select message_id from inbox_messages where message_id = any($1::uuid[])`, [[invalid.id, unknownType.id]]);
+    const inbox = await env.dataSource.query(`select message_id from inbox_messages where message_id = any($1::uuid[])`, [
+      [invalid.id, unknownType.id],
+    ]);
     expect(inbox).toEqual([]);
   });
 
@@ -182,7 +199,9 @@ describe('EventConsumer (integration)', () => {
     });
     const dlq = deadLetterQueueName(queue);
     await broker.publish(routingKey, '{not json', { messageId: 'garbage-1' });
-    await broker.publish(routingKey, JSON.stringify({ ...handmadeEnvelope({ type: routingKey }), tenant: { accountId: 'not-a-uuid' } }), { messageId: 'bad-schema' });
+    await broker.publish(routingKey, JSON.stringify({ ...handmadeEnvelope({ type: routingKey }), tenant: { accountId: 'not-a-uuid' } }), {
+      messageId: 'bad-schema',
+    });
     const permanent = handmadeEnvelope({ type: routingKey, aggregateId: 'permanent' });
     await publishEnvelope(routingKey, permanent);
     const valid = handmadeEnvelope({ type: routingKey });

@@ -265,10 +265,11 @@ export class EventConsumer {
         // A concurrent duplicate blocks here on the other transaction's uncommitted key
         // and then sees the conflict, so two copies can never both run the handler.
         // Row count rather than RETURNING: the runtime role then needs INSERT only.
-        const { affected } = await writeQuery(manager, `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing`, [
-          event.id,
-          this.options.consumerName,
-        ]);
+        const { affected } = await writeQuery(
+          manager,
+          `insert into ${INBOX_TABLE} (message_id, consumer) values ($1, $2) on conflict do nothing`,
+          [event.id, this.options.consumerName],
+        );
         if (!affected) return false;
         handlerStarted = true;
         await this.options.handler(event, manager);
@@ -303,7 +304,13 @@ export class EventConsumer {
     return { ok: true, event: { ...event, data: result.data } };
   }
 
-  private async onHandlerFailure(ch: ConfirmChannel, msg: ConsumeMessage, event: EventEnvelope, attempt: number, err: unknown): Promise<void> {
+  private async onHandlerFailure(
+    ch: ConfirmChannel,
+    msg: ConsumeMessage,
+    event: EventEnvelope,
+    attempt: number,
+    err: unknown,
+  ): Promise<void> {
     const permanent = err instanceof PermanentEventError;
     const step = permanent ? ({ kind: 'dead-letter' } as const) : nextFailureStep(this.policy, attempt);
     const common = { [EventHeaders.Attempt]: attempt, [EventHeaders.LastError]: errorSummary(err) };

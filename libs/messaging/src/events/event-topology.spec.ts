@@ -96,12 +96,20 @@ describe('envelopes', () => {
   const accountId = randomUUID();
 
   it('fills id and occurredAt and validates', () => {
-    const env = toEnvelope({ type: 'billing.milestone.funded', tenant: { accountId }, aggregateId: 'm1', aggregateVersion: 3, data: { amount: 5 } });
+    const env = toEnvelope({
+      type: 'billing.milestone.funded',
+      tenant: { accountId },
+      aggregateId: 'm1',
+      aggregateVersion: 3,
+      data: { amount: 5 },
+    });
     expect(env.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(env.occurredAt))).toBe(false);
     expect(env.data).toEqual({ amount: 5 });
     expect(() => toEnvelope({ type: 'billing', tenant: { accountId }, aggregateId: 'm1', aggregateVersion: 1, data: null })).toThrow();
-    expect(() => toEnvelope({ type: 'billing.milestone.funded', tenant: { accountId }, aggregateId: 'm1', aggregateVersion: -1, data: null })).toThrow();
+    expect(() =>
+      toEnvelope({ type: 'billing.milestone.funded', tenant: { accountId }, aggregateId: 'm1', aggregateVersion: -1, data: null }),
+    ).toThrow();
   });
 
   it('parses what the writer produces and explains what it rejects', () => {
@@ -156,8 +164,14 @@ describe('topology declarations', () => {
     expect(d.exchange).toBe('ex');
     expect(d.queues).toEqual([
       { queue: 'a.events' },
-      { queue: 'a.events.retry.1', arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' } },
-      { queue: 'a.events.retry.2', arguments: { 'x-message-ttl': 200, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' } },
+      {
+        queue: 'a.events.retry.1',
+        arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' },
+      },
+      {
+        queue: 'a.events.retry.2',
+        arguments: { 'x-message-ttl': 200, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'a.events' },
+      },
       { queue: 'a.events.dlq' },
       { queue: 'b.events' },
       { queue: 'b.events.dlq' },
@@ -172,7 +186,12 @@ describe('topology declarations', () => {
   it('give a consumer exactly its part of the whole topology', () => {
     const whole = topologyDeclarations(EVENT_TOPOLOGY);
     for (const def of Object.values(EVENT_TOPOLOGY.consumers)) {
-      const part = consumerDeclarations(EVENT_TOPOLOGY.exchange, def.queue, def.bindings, resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs }));
+      const part = consumerDeclarations(
+        EVENT_TOPOLOGY.exchange,
+        def.queue,
+        def.bindings,
+        resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs }),
+      );
       expect(whole.queues).toEqual(expect.arrayContaining(part.queues));
       expect(whole.bindings).toEqual(expect.arrayContaining(part.bindings));
     }

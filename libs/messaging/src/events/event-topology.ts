@@ -89,7 +89,15 @@ export function attemptsFromHeaders(headers: Record<string, unknown> | undefined
 }
 
 /** Broker-added headers that describe earlier dead-letter hops; dropped when we republish. */
-const BROKER_DEATH_HEADERS = new Set(['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason']);
+const BROKER_DEATH_HEADERS = new Set([
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+]);
 
 /** Headers for a republished copy: the original ones (request id...) minus broker bookkeeping, plus `extra`. */
 export function republishHeaders(original: Record<string, unknown> | undefined, extra: Record<string, unknown>): Record<string, unknown> {
@@ -118,7 +126,12 @@ export interface TopologyDeclarations {
  * (expired messages dead-letter through the default exchange straight back to the main
  * queue; nothing consumes the retry queues themselves), and the DLQ.
  */
-export function consumerDeclarations(exchange: string, queue: string, bindings: readonly string[], policy: RetryPolicy): TopologyDeclarations {
+export function consumerDeclarations(
+  exchange: string,
+  queue: string,
+  bindings: readonly string[],
+  policy: RetryPolicy,
+): TopologyDeclarations {
   const queues: TopologyDeclarations['queues'] = [{ queue }];
   for (let n = 1; n <= retryQueueCount(policy); n++) {
     queues.push({

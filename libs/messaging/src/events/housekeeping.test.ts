@@ -3,7 +3,16 @@ import { testAmqpUrl } from '@fpms/testing/env';
 import { MutableClock } from '@fpms/testing/mutable-clock';
 import { MessagingHousekeeping } from '../nest/messaging-housekeeping';
 import { EventConsumer } from './event-consumer';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, handmadeEnvelope, newTestEvent, testOutboxWriter, recordApplied, waitFor } from './test-support/events-harness';
+import {
+  BrokerProbe,
+  createEventsTestDb,
+  EventsTestDb,
+  handmadeEnvelope,
+  newTestEvent,
+  testOutboxWriter,
+  recordApplied,
+  waitFor,
+} from './test-support/events-harness';
 
 const DAY = 86_400_000;
 
@@ -17,10 +26,20 @@ describe('messaging housekeeping (integration)', () => {
   let env: EventsTestDb;
   const housekeeper = (ds: DataSource, clock: MutableClock) => new MessagingHousekeeping(ds, clock, { intervalMs: 0, retention });
 
-  const outboxIds = async (): Promise<Set<string>> => new Set((await env.dataSource.query(`select id from outbox_messages`)).map((r: { id: string }) => r.id));
-  const addEvents = (n: number) => env.dataSource.transaction((m) => writer.addMany(m, Array.from({ length: n }, () => newTestEvent())));
+  const outboxIds = async (): Promise<Set<string>> =>
+    new Set((await env.dataSource.query(`select id from outbox_messages`)).map((r: { id: string }) => r.id));
+  const addEvents = (n: number) =>
+    env.dataSource.transaction((m) =>
+      writer.addMany(
+        m,
+        Array.from({ length: n }, () => newTestEvent()),
+      ),
+    );
   const markSent = (ids: string[], at: Date | 'now') =>
-    env.dataSource.query(`update outbox_messages set sent_at = ${at === 'now' ? 'now()' : '$2'} where id = any($1::uuid[])`, at === 'now' ? [ids] : [ids, at]);
+    env.dataSource.query(
+      `update outbox_messages set sent_at = ${at === 'now' ? 'now()' : '$2'} where id = any($1::uuid[])`,
+      at === 'now' ? [ids] : [ids, at],
+    );
 
   beforeAll(async () => {
     env = await createEventsTestDb('housekeeping');
@@ -136,4 +155,3 @@ async function createEventsTestDbConnection(env: EventsTestDb): Promise<DataSour
     extra: { max: 2 },
   }).initialize();
 }
-

@@ -3,7 +3,15 @@ import { EventTopology } from '@fpms/contracts/events/event-topology';
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, waitFor } from './test-support/events-harness';
+import {
+  BrokerProbe,
+  createEventsTestDb,
+  EventsTestDb,
+  newTestEvent,
+  testOutboxWriter,
+  recordApplied,
+  waitFor,
+} from './test-support/events-harness';
 
 /**
  * The relay declares the whole topology before it publishes, and publishes `mandatory`:
@@ -20,8 +28,7 @@ describe('OutboxRelay with a declared topology (integration)', () => {
 
   const outboxRow = async (id: string) =>
     (await env.dataSource.query(`select sent_at, attempts, last_error from outbox_messages where id = $1`, [id]))[0] as
-      | { sent_at: Date | null; attempts: number; last_error: string | null }
-      | undefined;
+      { sent_at: Date | null; attempts: number; last_error: string | null } | undefined;
   const appliedCount = async (eventId: string): Promise<number> =>
     Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
 

@@ -1,7 +1,17 @@
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
-import { BrokerProbe, createEventsTestDb, EventsTestDb, newTestEvent, testOutboxWriter, recordApplied, sleep, TEST_ACCOUNT, waitFor } from './test-support/events-harness';
+import {
+  BrokerProbe,
+  createEventsTestDb,
+  EventsTestDb,
+  newTestEvent,
+  testOutboxWriter,
+  recordApplied,
+  sleep,
+  TEST_ACCOUNT,
+  waitFor,
+} from './test-support/events-harness';
 
 /**
  * Outbox → relay → broker → consumer against the real PostgreSQL and RabbitMQ.
@@ -144,12 +154,18 @@ describe('OutboxRelay (integration)', () => {
       await Promise.all([a.start(), b.start()]);
       await waitFor(
         'all rows sent',
-        async () => Number((await env.dataSource.query(`select count(*)::int as n from outbox_messages where id = any($1) and sent_at is null`, [ids]))[0].n) === 0,
+        async () =>
+          Number(
+            (await env.dataSource.query(`select count(*)::int as n from outbox_messages where id = any($1) and sent_at is null`, [ids]))[0]
+              .n,
+          ) === 0,
         30_000,
       );
       await waitFor(
         'all events applied',
-        async () => Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [ids]))[0].n) >= total,
+        async () =>
+          Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [ids]))[0].n) >=
+          total,
         30_000,
       );
     } finally {
@@ -174,7 +190,9 @@ describe('OutboxRelay (integration)', () => {
   it('purges sent rows older than the retention and keeps unsent ones', async () => {
     const [unsent] = await env.dataSource.transaction((m) => writer.addMany(m, [newTestEvent({ aggregateId: 'unsent' })]));
     await env.dataSource.query(`update outbox_messages set sent_at = now() - interval '2 days' where sent_at is not null`);
-    const sentBefore = Number((await env.dataSource.query(`select count(*)::int as n from outbox_messages where sent_at is not null`))[0].n);
+    const sentBefore = Number(
+      (await env.dataSource.query(`select count(*)::int as n from outbox_messages where sent_at is not null`))[0].n,
+    );
     expect(sentBefore).toBeGreaterThan(0);
 
     const purger = new OutboxRelay({ dataSource: env.dataSource, amqpUrl: testAmqpUrl(), exchange: broker.exchange });

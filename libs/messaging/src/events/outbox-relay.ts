@@ -250,10 +250,9 @@ export class OutboxRelay {
       const unroutable = rows.filter((r) => this.returned.has(r.id));
       this.returned.clear();
       const routed = rows.filter((r) => !unroutable.includes(r)).map((r) => r.id);
-      await qr.query(
-        `update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`,
-        [routed],
-      );
+      await qr.query(`update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`, [
+        routed,
+      ]);
       if (unroutable.length > 0) {
         // Confirmed but delivered to no queue: not sent. The row stays for a later try
         // (a binding may be added by a deploy) and says why for operators.

@@ -31,7 +31,11 @@ describe('OutboxWriter', () => {
 
   it('accepts an event of the map with the data of its type', async () => {
     const { manager, statements } = recordingManager();
-    const envelope = await new OutboxWriter().add(manager, { ...base, type: FilesEvents.fileRestored, data: { fileId, workspaceId, restoredBy: userId } });
+    const envelope = await new OutboxWriter().add(manager, {
+      ...base,
+      type: FilesEvents.fileRestored,
+      data: { fileId, workspaceId, restoredBy: userId },
+    });
     expect(envelope).toMatchObject({ type: 'files.file.restored', data: { fileId, workspaceId, restoredBy: userId } });
     expect(statements).toHaveLength(1);
   });
@@ -43,10 +47,18 @@ describe('OutboxWriter', () => {
     const calls = [
       // @ts-expect-error restoredBy is missing
       writer.add(manager, { ...base, type: FilesEvents.fileRestored, data: { fileId, workspaceId } }),
-      // @ts-expect-error the data of files.file.deleted under the type files.file.restored
-      writer.add(manager, { ...base, type: FilesEvents.fileRestored, data: { fileId, workspaceId, deletedBy: userId, restorableUntil: new Date().toISOString() } }),
-      // @ts-expect-error a member event whose role is not a role
-      writer.add(manager, { ...base, type: WorkspaceEvents.memberAdded, data: { workspaceId, userId, role: 'superuser', previousRole: null } }),
+      writer.add(manager, {
+        ...base,
+        type: FilesEvents.fileRestored,
+        // @ts-expect-error the data of files.file.deleted under the type files.file.restored
+        data: { fileId, workspaceId, deletedBy: userId, restorableUntil: new Date().toISOString() },
+      }),
+      writer.add(manager, {
+        ...base,
+        type: WorkspaceEvents.memberAdded,
+        // @ts-expect-error a member event whose role is not a role
+        data: { workspaceId, userId, role: 'superuser', previousRole: null },
+      }),
       // @ts-expect-error a type the platform does not publish
       writer.add(manager, { ...base, type: 'files.file.renamed', data: { fileId } }),
     ];

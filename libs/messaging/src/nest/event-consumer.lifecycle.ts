@@ -34,7 +34,12 @@ export class EventConsumerLifecycle implements OnApplicationBootstrap, BeforeApp
  * repositories injected), the consumer of its queue in the topology on the runtime (RLS) pool —
  * the consumer scopes each event's transaction to the event's tenant — and its lifecycle.
  */
-export function eventConsumerProviders(service: string, amqpUrl: string, events: EventSubscriptions, topology: EventTopology = EVENT_TOPOLOGY): Provider[] {
+export function eventConsumerProviders(
+  service: string,
+  amqpUrl: string,
+  events: EventSubscriptions,
+  topology: EventTopology = EVENT_TOPOLOGY,
+): Provider[] {
   const definition = eventConsumerDefinition(service, topology);
   return [
     events.subscriber,

@@ -2,8 +2,14 @@ import { housekeepingEnvSchema } from './platform-env.schema';
 
 describe('housekeeping settings', () => {
   it('defaults to an hourly round, 7 days of sent outbox and 30 days of inbox', () => {
-    expect(housekeepingEnvSchema.parse({})).toEqual({ HOUSEKEEPING_INTERVAL_SECONDS: 3600, OUTBOX_RETENTION_DAYS: 7, INBOX_RETENTION_DAYS: 30 });
-    expect(housekeepingEnvSchema.parse({ HOUSEKEEPING_INTERVAL_SECONDS: '0', OUTBOX_RETENTION_DAYS: '1', INBOX_RETENTION_DAYS: '90' })).toEqual({
+    expect(housekeepingEnvSchema.parse({})).toEqual({
+      HOUSEKEEPING_INTERVAL_SECONDS: 3600,
+      OUTBOX_RETENTION_DAYS: 7,
+      INBOX_RETENTION_DAYS: 30,
+    });
+    expect(
+      housekeepingEnvSchema.parse({ HOUSEKEEPING_INTERVAL_SECONDS: '0', OUTBOX_RETENTION_DAYS: '1', INBOX_RETENTION_DAYS: '90' }),
+    ).toEqual({
       HOUSEKEEPING_INTERVAL_SECONDS: 0,
       OUTBOX_RETENTION_DAYS: 1,
       INBOX_RETENTION_DAYS: 90,

@@ -18,5 +18,8 @@ export const housekeepingEnvSchema = z.object({
 });
 
 /** Every variable a service process reads: HTTP, broker, database, token verification, housekeeping. */
-export const platformServiceEnvSchema = serviceEnvSchema.extend(databaseEnvSchema.shape).extend(authEnvSchema.shape).extend(housekeepingEnvSchema.shape);
+export const platformServiceEnvSchema = serviceEnvSchema
+  .extend(databaseEnvSchema.shape)
+  .extend(authEnvSchema.shape)
+  .extend(housekeepingEnvSchema.shape);
 export type PlatformServiceEnv = z.infer<typeof platformServiceEnvSchema>;

@@ -65,7 +65,10 @@ export class PlatformModule {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         {
           provide: MESSAGING_HOUSEKEEPING_OPTIONS,
-          useValue: { intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000, retention: messagingRetentionFromEnv(env) } satisfies MessagingHousekeepingOptions,
+          useValue: {
+            intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+            retention: messagingRetentionFromEnv(env),
+          } satisfies MessagingHousekeepingOptions,
         },
         MessagingHousekeeping,
         RpcEnvelopeInterceptor,
@@ -75,8 +78,16 @@ export class PlatformModule {
           useFactory: (relay: OutboxRelay) => new BrokerConnections().register(relay),
         },
       ],
-      exports: [SERVICE_LOGGER, AccessTokenService, OutboxWriter, OutboxRelay, RpcEnvelopeInterceptor, BrokerConnections, Clock, MessagingHousekeeping],
+      exports: [
+        SERVICE_LOGGER,
+        AccessTokenService,
+        OutboxWriter,
+        OutboxRelay,
+        RpcEnvelopeInterceptor,
+        BrokerConnections,
+        Clock,
+        MessagingHousekeeping,
+      ],
     };
   }
 }
-

@@ -13,5 +13,8 @@ export class RpcClientLifecycle implements OnApplicationShutdown {
 
 /** An RpcClient for calling other services (every call with a timeout), closed on shutdown. */
 export function rpcClientProviders(options: { amqpUrl: string; timeoutMs: number }): Provider[] {
-  return [{ provide: RpcClient, useFactory: () => new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs }) }, RpcClientLifecycle];
+  return [
+    { provide: RpcClient, useFactory: () => new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs }) },
+    RpcClientLifecycle,
+  ];
 }

@@ -45,7 +45,14 @@ export class RpcClient {
       // Replies come back on this connection's channel: calls in flight can no longer be
       // answered. Fail them now as retryable instead of letting them run into the timeout.
       for (const id of [...this.pending.keys()]) {
-        this.settle(id, undefined, new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker connection lost', { dependency: 'broker', retryable: true }));
+        this.settle(
+          id,
+          undefined,
+          new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker connection lost', {
+            dependency: 'broker',
+            retryable: true,
+          }),
+        );
       }
     });
     this.channel = this.connection.createChannel({
@@ -97,7 +104,11 @@ export class RpcClient {
           headers: { 'x-request-id': ctx.requestId },
         })
         .catch((error: Error) => {
-          this.settle(id, undefined, new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service, reason: error.message }));
+          this.settle(
+            id,
+            undefined,
+            new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service, reason: error.message }),
+          );
         });
     });
   }
@@ -136,7 +147,12 @@ export class RpcClient {
     if (packet.err !== undefined && packet.err !== null) {
       const error = AppError.isWireError(packet.err)
         ? AppError.fromWire(packet.err)
-        : new AppError(502, CommonErrorCode.Internal, 'Service failed', typeof packet.err === 'string' ? { reason: packet.err } : undefined);
+        : new AppError(
+            502,
+            CommonErrorCode.Internal,
+            'Service failed',
+            typeof packet.err === 'string' ? { reason: packet.err } : undefined,
+          );
       this.settle(id, undefined, error);
       return;
     }

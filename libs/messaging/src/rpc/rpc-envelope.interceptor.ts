@@ -63,7 +63,9 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     const started = Date.now();
     const name = rpc.getContext<{ getPattern?: () => string }>()?.getPattern?.() ?? context.getHandler().name;
     const log = (outcome: string) =>
-      RequestContext.run({ requestId: ctx.requestId }, () => this.logger.info({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'));
+      RequestContext.run({ requestId: ctx.requestId }, () =>
+        this.logger.info({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'),
+      );
     return new Observable((subscriber) =>
       RequestContext.run({ requestId: ctx.requestId }, () =>
         next

@@ -104,7 +104,13 @@ export class EmulatorControl {
     return this.request('POST', '/balance/top_up', { amount, currency, account });
   }
 
-  addWebhookEndpoint(input: { url: string; connect?: boolean; enabled_events?: string[]; description?: string; account?: string }): Promise<CreatedWebhookEndpoint> {
+  addWebhookEndpoint(input: {
+    url: string;
+    connect?: boolean;
+    enabled_events?: string[];
+    description?: string;
+    account?: string;
+  }): Promise<CreatedWebhookEndpoint> {
     return this.request('POST', '/webhook_endpoints', input);
   }
   addWebhookFault(endpointId: string, fault: WebhookFault): Promise<{ faults: WebhookFault[] }> {
@@ -125,7 +131,13 @@ export class EmulatorControl {
     return this.request('POST', '/webhooks/drain');
   }
 
-  addApiFault(fault: { status: ApiFault['status']; count?: number; method?: string; path_prefix?: string; phase?: 'before' | 'after' }): Promise<void> {
+  addApiFault(fault: {
+    status: ApiFault['status'];
+    count?: number;
+    method?: string;
+    path_prefix?: string;
+    phase?: 'before' | 'after';
+  }): Promise<void> {
     return this.request('POST', '/api_faults', fault);
   }
   clearApiFaults(): Promise<void> {

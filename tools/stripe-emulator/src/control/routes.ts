@@ -102,7 +102,8 @@ export function controlRouter(deps: ControlDeps): express.Router {
       name: b.name as string | undefined,
       settleAfterSeconds: b.settle_after_seconds as number | undefined,
     };
-    if (!['success', 'decline', 'async_success', 'async_failure'].includes(input.outcome)) throw new ControlError(400, 'outcome must be success, decline, async_success or async_failure');
+    if (!['success', 'decline', 'async_success', 'async_failure'].includes(input.outcome))
+      throw new ControlError(400, 'outcome must be success, decline, async_success or async_failure');
     const id = String(req.params.id);
     return checkout.complete(ownerOf(core.state.checkoutSessions, id, 'checkout session'), id, input);
   });
@@ -118,10 +119,12 @@ export function controlRouter(deps: ControlDeps): express.Router {
     const buttons = ['success', 'decline', 'async_success', 'async_failure']
       .map((o) => `<button name="outcome" value="${o}">${o}</button>`)
       .join(' ');
-    res.type('html').send(
-      `<!doctype html><title>Emulated Checkout</title><h1>Pay ${s.amount_total} ${escapeHtml(s.currency ?? '')}</h1><p>Session ${escapeHtml(s.id)} (${escapeHtml(String(s.status))})</p>` +
-        `<form method="post" action="/_emulator/checkout/${escapeHtml(s.id)}/pay">${buttons}</form>`,
-    );
+    res
+      .type('html')
+      .send(
+        `<!doctype html><title>Emulated Checkout</title><h1>Pay ${s.amount_total} ${escapeHtml(s.currency ?? '')}</h1><p>Session ${escapeHtml(s.id)} (${escapeHtml(String(s.status))})</p>` +
+          `<form method="post" action="/_emulator/checkout/${escapeHtml(s.id)}/pay">${buttons}</form>`,
+      );
   });
   route('post', '/checkout/:id/pay', (req, res) => {
     const id = String(req.params.id);
@@ -145,7 +148,9 @@ export function controlRouter(deps: ControlDeps): express.Router {
     res.redirect(302, link.returnUrl);
   });
   route('get', '/connect/express/:account/:token', (req, res) => {
-    res.type('html').send(`<!doctype html><title>Express dashboard</title><h1>Express dashboard for ${escapeHtml(String(req.params.account))}</h1>`);
+    res
+      .type('html')
+      .send(`<!doctype html><title>Express dashboard</title><h1>Express dashboard for ${escapeHtml(String(req.params.account))}</h1>`);
   });
 
   route('post', '/charges/:id/dispute', (req) => {
@@ -186,7 +191,15 @@ export function controlRouter(deps: ControlDeps): express.Router {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new ControlError(400, 'amount must be a positive integer (minor units)');
     const owner = (b.account as string) ?? core.platformId;
     if (!core.state.accounts.find(owner, core.platformId)) throw new ControlError(404, `No such account: '${owner}'`);
-    core.ledger.post({ owner, amount, currency: ((b.currency as string) ?? 'usd').toLowerCase(), type: 'topup', reportingCategory: 'topup', source: null, description: 'Emulator top-up' });
+    core.ledger.post({
+      owner,
+      amount,
+      currency: ((b.currency as string) ?? 'usd').toLowerCase(),
+      type: 'topup',
+      reportingCategory: 'topup',
+      source: null,
+      description: 'Emulator top-up',
+    });
     return core.ledger.balance(owner);
   });
 
@@ -246,7 +259,8 @@ export function controlRouter(deps: ControlDeps): express.Router {
     return { ok: true };
   });
 
-  route('get', '/events', () => ({ events: core.state.events.all().map((e: Stripe.Event) => ({ id: e.id, type: e.type, account: e.account ?? null })) }));
+  route('get', '/events', () => ({
+    events: core.state.events.all().map((e: Stripe.Event) => ({ id: e.id, type: e.type, account: e.account ?? null })),
+  }));
   return r;
 }
-

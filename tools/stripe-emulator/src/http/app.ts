@@ -69,7 +69,11 @@ export function buildApp(core: Core): express.Express {
     if (authError) return sendStripeError(res, authError);
     sendStripeError(
       res,
-      invalidRequest(`Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {}, 404),
+      invalidRequest(
+        `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        {},
+        404,
+      ),
     );
   });
   app.use(errorMiddleware);

@@ -2,12 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 
 /** The `type` values of Stripe's v1 error body. */
 export type StripeErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error'
-  | 'rate_limit_error'
-  | 'authentication_error';
+  'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error' | 'authentication_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;

@@ -23,7 +23,8 @@ export class Expander {
     let out = value;
     for (const path of paths) {
       const segs = path.split('.');
-      if (segs.length > 4) throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, { param: 'expand' });
+      if (segs.length > 4)
+        throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, { param: 'expand' });
       out = this.walk(out, segs, path);
     }
     return out;

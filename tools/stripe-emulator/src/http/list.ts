@@ -27,10 +27,7 @@ export function rangeFilter(params: Params, key: string): ((value: number) => bo
   const lt = r.int('lt');
   const lte = r.int('lte');
   return (v) =>
-    (gt === undefined || v > gt) &&
-    (gte === undefined || v >= gte) &&
-    (lt === undefined || v < lt) &&
-    (lte === undefined || v <= lte);
+    (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte);
 }
 
 /**
@@ -38,11 +35,7 @@ export function rangeFilter(params: Params, key: string): ((value: number) => bo
  * `starting_after` (older than the cursor), `ending_before` (newer than the cursor,
  * the page closest to it), plus the `created` range filter.
  */
-export function paginate<T extends { id?: string; created?: number }>(
-  items: T[],
-  params: Params,
-  url: string,
-): ListObject<T> {
+export function paginate<T extends { id?: string; created?: number }>(items: T[], params: Params, url: string): ListObject<T> {
   const limit = params.int('limit') ?? 10;
   if (limit < 1 || limit > 100) throw invalidParam('limit', 'Invalid limit: must be between 1 and 100', 'parameter_invalid_integer');
   const created = rangeFilter(params, 'created');

@@ -151,7 +151,16 @@ export class ApiRouter {
       this.core.currentRequest = { id: requestId, idempotencyKey };
       let result: unknown;
       try {
-        result = handler({ method, path: req.params as Record<string, string>, params, owner, connected: !!stripeAccount, requestId, idempotencyKey, url: path });
+        result = handler({
+          method,
+          path: req.params as Record<string, string>,
+          params,
+          owner,
+          connected: !!stripeAccount,
+          requestId,
+          idempotencyKey,
+          url: path,
+        });
       } finally {
         this.core.currentRequest = null;
       }

@@ -46,7 +46,9 @@ function withdrawFunds(core: Core, owner: string, dispute: Stripe.Dispute): void
     reportingCategory: 'dispute',
     source: dispute.id,
     description: `Chargeback withdrawal for ${dispute.charge as string}`,
-    feeDetails: [{ amount: core.options.disputeFee, application: null, currency: dispute.currency, description: 'Dispute fee', type: 'stripe_fee' }],
+    feeDetails: [
+      { amount: core.options.disputeFee, application: null, currency: dispute.currency, description: 'Dispute fee', type: 'stripe_fee' },
+    ],
   });
   dispute.balance_transactions.push(bt);
   core.events.publish('charge.dispute.funds_withdrawn', owner, dispute);
@@ -87,7 +89,12 @@ export function openDispute(core: Core, owner: string, charge: Stripe.Charge, re
     payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
     payment_method_details: {
       type: 'card',
-      card: { brand: card?.brand ?? 'visa', network: card?.network ?? 'visa', case_type: inquiry ? 'inquiry' : 'chargeback', network_reason_code: inquiry ? null : '10.4' },
+      card: {
+        brand: card?.brand ?? 'visa',
+        network: card?.network ?? 'visa',
+        case_type: inquiry ? 'inquiry' : 'chargeback',
+        network_reason_code: inquiry ? null : '10.4',
+      },
     },
     reason,
     status: inquiry ? 'warning_needs_response' : 'needs_response',

@@ -23,7 +23,15 @@ export function assertTransferDestination(core: Core, destination: string, param
  * The `py_...` payment a transfer creates on the connected account: a Charge object
  * living in that account (`stripe.charges.retrieve(py, { stripeAccount })`).
  */
-function destinationPayment(core: Core, destination: string, amount: number, currency: string, availableOn: number, transferId: string, appFee: number): { payment: Stripe.Charge; bt: Stripe.BalanceTransaction } {
+function destinationPayment(
+  core: Core,
+  destination: string,
+  amount: number,
+  currency: string,
+  availableOn: number,
+  transferId: string,
+  appFee: number,
+): { payment: Stripe.Charge; bt: Stripe.BalanceTransaction } {
   const id = newId('py');
   const bt = core.ledger.post({
     owner: destination,
@@ -33,7 +41,10 @@ function destinationPayment(core: Core, destination: string, amount: number, cur
     reportingCategory: 'charge',
     source: id,
     availableOn,
-    feeDetails: appFee > 0 ? [{ amount: appFee, application: PLATFORM_APPLICATION, currency, description: 'Application fee', type: 'application_fee' }] : [],
+    feeDetails:
+      appFee > 0
+        ? [{ amount: appFee, application: PLATFORM_APPLICATION, currency, description: 'Application fee', type: 'application_fee' }]
+        : [],
   });
   const payment: Stripe.Charge = {
     id,
@@ -146,22 +157,43 @@ export function transferredFrom(core: Core, chargeId: string): number {
  * Pulls funds back from the connected account: a reversal, the platform's credit and a
  * refund of the `py_` payment on the connected side. Emits `transfer.reversed`.
  */
-export function reverseTransfer(core: Core, transfer: Stripe.Transfer, amount: number, opts: { sourceRefund?: string | null; metadata?: Record<string, string>; description?: string | null } = {}): Stripe.TransferReversal {
+export function reverseTransfer(
+  core: Core,
+  transfer: Stripe.Transfer,
+  amount: number,
+  opts: { sourceRefund?: string | null; metadata?: Record<string, string>; description?: string | null } = {},
+): Stripe.TransferReversal {
   const remaining = transfer.amount - transfer.amount_reversed;
   if (amount <= 0 || amount > remaining) {
-    throw invalidRequest(`Transfer reversal amount (${amount}) must be between 1 and the unreversed amount (${remaining}).`, { param: 'amount' });
+    throw invalidRequest(`Transfer reversal amount (${amount}) must be between 1 and the unreversed amount (${remaining}).`, {
+      param: 'amount',
+    });
   }
   const destination = transfer.destination as string;
   const id = newId('trr');
   const pyId = transfer.destination_payment as string;
   const py = core.state.charges.find(pyId, destination);
   const pyRefundId = newId('pyr');
-  core.ledger.post({ owner: destination, amount: -amount, currency: transfer.currency, type: 'payment_refund', reportingCategory: 'refund', source: pyRefundId });
+  core.ledger.post({
+    owner: destination,
+    amount: -amount,
+    currency: transfer.currency,
+    type: 'payment_refund',
+    reportingCategory: 'refund',
+    source: pyRefundId,
+  });
   if (py) {
     py.amount_refunded += amount;
     py.refunded = py.amount_refunded >= py.amount;
   }
-  const bt = core.ledger.post({ owner: core.platformId, amount, currency: transfer.currency, type: 'transfer_refund', reportingCategory: 'transfer_reversal', source: id });
+  const bt = core.ledger.post({
+    owner: core.platformId,
+    amount,
+    currency: transfer.currency,
+    type: 'transfer_refund',
+    reportingCategory: 'transfer_reversal',
+    source: id,
+  });
   const reversal: Stripe.TransferReversal = {
     id,
     object: 'transfer_reversal',
@@ -178,6 +210,9 @@ export function reverseTransfer(core: Core, transfer: Stripe.Transfer, amount: n
   transfer.amount_reversed += amount;
   transfer.reversed = transfer.amount_reversed >= transfer.amount;
   transfer.reversals.data.unshift(reversal);
-  core.events.publish('transfer.reversed', core.platformId, transfer, { amount_reversed: transfer.amount_reversed - amount, reversed: false });
+  core.events.publish('transfer.reversed', core.platformId, transfer, {
+    amount_reversed: transfer.amount_reversed - amount,
+    reversed: false,
+  });
   return reversal;
 }

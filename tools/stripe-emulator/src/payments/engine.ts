@@ -37,14 +37,21 @@ function validateConnect(core: Core, input: PaymentIntentInput): void {
       throw invalidRequest('The application fee amount must be between 0 and the payment amount.', { param: 'application_fee_amount' });
     }
     if (core.isPlatform(input.owner) && !input.transferData) {
-      throw invalidRequest('Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).', { param: 'application_fee_amount' });
+      throw invalidRequest(
+        'Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).',
+        { param: 'application_fee_amount' },
+      );
     }
   }
   if (input.transferData) {
-    if (!core.isPlatform(input.owner)) throw invalidRequest('transfer_data cannot be used on a connected account.', { param: 'transfer_data' });
+    if (!core.isPlatform(input.owner))
+      throw invalidRequest('transfer_data cannot be used on a connected account.', { param: 'transfer_data' });
     assertTransferDestination(core, input.transferData.destination, 'transfer_data[destination]');
     if (input.transferData.amount !== undefined) {
-      if (input.applicationFeeAmount != null) throw invalidRequest('You cannot set both `application_fee_amount` and `transfer_data[amount]`.', { param: 'transfer_data[amount]' });
+      if (input.applicationFeeAmount != null)
+        throw invalidRequest('You cannot set both `application_fee_amount` and `transfer_data[amount]`.', {
+          param: 'transfer_data[amount]',
+        });
       if (input.transferData.amount < 0 || input.transferData.amount > input.amount) {
         throw invalidRequest('transfer_data[amount] must be between 0 and the payment amount.', { param: 'transfer_data[amount]' });
       }
@@ -58,7 +65,8 @@ export function createPaymentIntent(core: Core, input: PaymentIntentInput): Stri
   const pi: Stripe.PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: (input.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null | undefined) ?? null,
+    allowed_payment_method_types:
+      (input.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null | undefined) ?? null,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -98,7 +106,12 @@ export function createPaymentIntent(core: Core, input: PaymentIntentInput): Stri
     statement_descriptor: input.statementDescriptor ?? null,
     statement_descriptor_suffix: null,
     status: 'requires_payment_method',
-    transfer_data: input.transferData ? { destination: input.transferData.destination, ...(input.transferData.amount !== undefined ? { amount: input.transferData.amount } : {}) } : null,
+    transfer_data: input.transferData
+      ? {
+          destination: input.transferData.destination,
+          ...(input.transferData.amount !== undefined ? { amount: input.transferData.amount } : {}),
+        }
+      : null,
     transfer_group: input.transferGroup ?? null,
   };
   core.state.paymentIntents.insert(input.owner, pi);
@@ -202,18 +215,28 @@ function buildCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, pm: St
   };
 }
 
-export type ConfirmResult = { status: 'succeeded' | 'processing'; charge: Stripe.Charge } | { status: 'declined'; charge: Stripe.Charge; error: StripeApiError };
+export type ConfirmResult =
+  { status: 'succeeded' | 'processing'; charge: Stripe.Charge } | { status: 'declined'; charge: Stripe.Charge; error: StripeApiError };
 
 /**
  * Confirms a PaymentIntent with a payment method: declines per Stripe's test cards,
  * delayed methods go to `processing`, everything else succeeds with its money
  * movements (charge, destination transfer, application fee) and events.
  */
-export function confirmPaymentIntent(core: Core, owner: string, pi: Stripe.PaymentIntent, pmRef: string, forceDecline?: Decline): ConfirmResult {
+export function confirmPaymentIntent(
+  core: Core,
+  owner: string,
+  pi: Stripe.PaymentIntent,
+  pmRef: string,
+  forceDecline?: Decline,
+): ConfirmResult {
   if (pi.status !== 'requires_payment_method' && pi.status !== 'requires_confirmation') {
-    throw invalidRequest(`This PaymentIntent's status is ${pi.status}, but it must be requires_payment_method or requires_confirmation to be confirmed.`, {
-      code: 'payment_intent_unexpected_state',
-    });
+    throw invalidRequest(
+      `This PaymentIntent's status is ${pi.status}, but it must be requires_payment_method or requires_confirmation to be confirmed.`,
+      {
+        code: 'payment_intent_unexpected_state',
+      },
+    );
   }
   const pm = resolvePaymentMethod(core, owner, pmRef);
   const card = forceDecline ? { ...cardOf(core, pm.id), decline: forceDecline } : cardOf(core, pm.id);
@@ -286,7 +309,7 @@ export function settleProcessingPayment(core: Core, owner: string, pi: Stripe.Pa
   } else {
     charge.status = 'failed';
     charge.failure_code = 'insufficient_funds';
-    charge.failure_message = 'The customer\'s account has insufficient funds to cover this payment.';
+    charge.failure_message = "The customer's account has insufficient funds to cover this payment.";
     charge.outcome = {
       advice_code: null,
       network_advice_code: null,
@@ -325,9 +348,24 @@ function succeedCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, char
     { amount: fee, application: null, currency: charge.currency, description: 'Stripe processing fees', type: 'stripe_fee' },
   ];
   if (direct && appFee > 0) {
-    feeDetails.push({ amount: appFee, application: PLATFORM_APPLICATION, currency: charge.currency, description: 'Application fee', type: 'application_fee' });
+    feeDetails.push({
+      amount: appFee,
+      application: PLATFORM_APPLICATION,
+      currency: charge.currency,
+      description: 'Application fee',
+      type: 'application_fee',
+    });
   }
-  const bt = core.ledger.post({ owner, amount: charge.amount, currency: charge.currency, type: 'charge', reportingCategory: 'charge', source: charge.id, availableOn, feeDetails });
+  const bt = core.ledger.post({
+    owner,
+    amount: charge.amount,
+    currency: charge.currency,
+    type: 'charge',
+    reportingCategory: 'charge',
+    source: charge.id,
+    availableOn,
+    feeDetails,
+  });
   charge.status = 'succeeded';
   charge.paid = true;
   charge.captured = true;
@@ -365,7 +403,8 @@ function succeedCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, char
     charge.transfer = transfer.id;
     charge.transfer_group = transfer.transfer_group;
     pi.transfer_group = transfer.transfer_group;
-    if (appFee > 0) applicationFee = createApplicationFee(core, destination, appFee, charge, transfer.destination_payment as string, availableOn);
+    if (appFee > 0)
+      applicationFee = createApplicationFee(core, destination, appFee, charge, transfer.destination_payment as string, availableOn);
   } else if (direct && appFee > 0) {
     applicationFee = createApplicationFee(core, owner, appFee, charge, charge.id, availableOn);
   }
@@ -378,9 +417,24 @@ function succeedCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, char
 }
 
 /** The platform's fee: credited to the platform, taken from the connected account's payment. */
-function createApplicationFee(core: Core, account: string, amount: number, originating: Stripe.Charge, chargeOnAccount: string, availableOn: number): Stripe.ApplicationFee {
+function createApplicationFee(
+  core: Core,
+  account: string,
+  amount: number,
+  originating: Stripe.Charge,
+  chargeOnAccount: string,
+  availableOn: number,
+): Stripe.ApplicationFee {
   const id = newId('fee');
-  const bt = core.ledger.post({ owner: core.platformId, amount, currency: originating.currency, type: 'application_fee', reportingCategory: 'platform_earning', source: id, availableOn });
+  const bt = core.ledger.post({
+    owner: core.platformId,
+    amount,
+    currency: originating.currency,
+    type: 'application_fee',
+    reportingCategory: 'platform_earning',
+    source: id,
+    availableOn,
+  });
   const fee: Stripe.ApplicationFee = {
     id,
     object: 'application_fee',

@@ -70,7 +70,15 @@ function capabilityMap(names: string[], status: string): Stripe.Account.Capabili
 }
 
 function controllerFor(type: string, p: Params | undefined): Stripe.Account.Controller {
-  if (type === 'standard') return { is_controller: true, type: 'application', stripe_dashboard: { type: 'full' }, requirement_collection: 'stripe', fees: { payer: 'account' }, losses: { payments: 'stripe' } };
+  if (type === 'standard')
+    return {
+      is_controller: true,
+      type: 'application',
+      stripe_dashboard: { type: 'full' },
+      requirement_collection: 'stripe',
+      fees: { payer: 'account' },
+      losses: { payments: 'stripe' },
+    };
   const dashboard = p?.obj('stripe_dashboard')?.str('type') ?? (type === 'custom' ? 'none' : 'express');
   return {
     fees: { payer: (p?.obj('fees')?.str('payer') as Stripe.Account.Controller.Fees.Payer) ?? 'application' },
@@ -112,13 +120,21 @@ function businessProfile(p: Params | undefined, current?: Stripe.Account.Busines
 
 export function newAccount(core: Core, p: Params): Stripe.Account {
   const controllerParams = p.obj('controller');
-  const type = p.oneOf('type', ['express', 'standard', 'custom'] as const) ??
-    (controllerParams?.obj('stripe_dashboard')?.str('type') === 'none' ? 'custom' : controllerParams?.obj('stripe_dashboard')?.str('type') === 'full' ? 'standard' : 'express');
+  const type =
+    p.oneOf('type', ['express', 'standard', 'custom'] as const) ??
+    (controllerParams?.obj('stripe_dashboard')?.str('type') === 'none'
+      ? 'custom'
+      : controllerParams?.obj('stripe_dashboard')?.str('type') === 'full'
+        ? 'standard'
+        : 'express');
   const country = p.str('country') ?? 'US';
   const id = newId('acct');
   const caps = requestedCapabilities(p.obj('capabilities'));
   if (type === 'express' && caps.length === 0) {
-    throw invalidParam('capabilities', 'You must request at least one capability for Express accounts (e.g. capabilities[transfers][requested]=true).');
+    throw invalidParam(
+      'capabilities',
+      'You must request at least one capability for Express accounts (e.g. capabilities[transfers][requested]=true).',
+    );
   }
   return {
     id,
@@ -223,7 +239,11 @@ export function setOnboarding(core: Core, accountId: string, state: OnboardingSt
       acct.requirements.eventually_due = ['individual.verification.document'];
       acct.tos_acceptance = { date: acct.tos_acceptance?.date ?? now, ip: acct.tos_acceptance?.ip ?? '127.0.0.1', user_agent: null };
       if (acct.external_accounts && acct.external_accounts.data.length === 0) acct.external_accounts.data.push(testBankAccount(acct));
-      acct.business_profile = { ...acct.business_profile!, mcc: acct.business_profile?.mcc ?? '7372', url: acct.business_profile?.url ?? 'https://example.com' };
+      acct.business_profile = {
+        ...acct.business_profile!,
+        mcc: acct.business_profile?.mcc ?? '7372',
+        url: acct.business_profile?.url ?? 'https://example.com',
+      };
       acct.business_type = acct.business_type ?? 'individual';
       break;
     case 'pending_verification':
@@ -231,14 +251,24 @@ export function setOnboarding(core: Core, accountId: string, state: OnboardingSt
       acct.charges_enabled = false;
       acct.payouts_enabled = false;
       acct.capabilities = capabilityMap(caps, 'pending');
-      acct.requirements = requirements([], [], ['individual.id_number', 'individual.verification.document'], 'requirements.pending_verification');
+      acct.requirements = requirements(
+        [],
+        [],
+        ['individual.id_number', 'individual.verification.document'],
+        'requirements.pending_verification',
+      );
       acct.tos_acceptance = { date: acct.tos_acceptance?.date ?? now, ip: acct.tos_acceptance?.ip ?? '127.0.0.1', user_agent: null };
       break;
     case 'restricted':
       acct.charges_enabled = false;
       acct.payouts_enabled = false;
       acct.capabilities = capabilityMap(caps, 'inactive');
-      acct.requirements = requirements(['individual.verification.document'], ['individual.verification.document'], [], 'requirements.past_due');
+      acct.requirements = requirements(
+        ['individual.verification.document'],
+        ['individual.verification.document'],
+        [],
+        'requirements.past_due',
+      );
       break;
     case 'not_started':
       acct.details_submitted = false;
@@ -269,7 +299,21 @@ export function registerAccounts(api: ApiRouter, core: Core): void {
       const acct = newAccount(core, req.params);
       return state.accounts.insert(core.platformId, acct);
     },
-    { allow: ['type', 'country', 'email', 'capabilities', 'business_type', 'business_profile', 'metadata', 'controller', 'default_currency', 'settings', 'tos_acceptance'] },
+    {
+      allow: [
+        'type',
+        'country',
+        'email',
+        'capabilities',
+        'business_type',
+        'business_profile',
+        'metadata',
+        'controller',
+        'default_currency',
+        'settings',
+        'tos_acceptance',
+      ],
+    },
   );
 
   api.get('/accounts', (req) => {
@@ -300,7 +344,8 @@ export function registerAccounts(api: ApiRouter, core: Core): void {
         acct.capabilities = { ...acct.capabilities, ...capabilityMap(caps, status) };
       }
       const tos = p.obj('tos_acceptance');
-      if (tos) acct.tos_acceptance = { date: tos.int('date') ?? null, ip: tos.str('ip') ?? null, user_agent: tos.str('user_agent') ?? null };
+      if (tos)
+        acct.tos_acceptance = { date: tos.int('date') ?? null, ip: tos.str('ip') ?? null, user_agent: tos.str('user_agent') ?? null };
       emitAccountUpdated(core, before, acct);
       return acct;
     },
@@ -320,7 +365,8 @@ export function registerAccounts(api: ApiRouter, core: Core): void {
     (req) => {
       const acct = state.accounts.get(req.path.id, core.platformId);
       if (acct.type !== 'express') throw invalidRequest('Login links can only be created for Express accounts.', { param: 'account' });
-      if (!acct.details_submitted) throw invalidRequest('Cannot create a login link for an account that has not completed onboarding.', { param: 'account' });
+      if (!acct.details_submitted)
+        throw invalidRequest('Cannot create a login link for an account that has not completed onboarding.', { param: 'account' });
       const link: Stripe.LoginLink = {
         object: 'login_link',
         created: core.now(),

@@ -8,7 +8,9 @@ export function registerApplicationFees(api: ApiRouter, core: Core): void {
   api.get('/application_fees/:id', (req) => state.applicationFees.get(req.path.id, req.owner));
   api.get('/application_fees', (req) => {
     const charge = req.params.str('charge');
-    const items = state.applicationFees.all(req.owner).filter((f) => !charge || f.charge === charge || f.originating_transaction === charge);
+    const items = state.applicationFees
+      .all(req.owner)
+      .filter((f) => !charge || f.charge === charge || f.originating_transaction === charge);
     return paginate(items, req.params, '/v1/application_fees');
   });
   api.post(
@@ -21,7 +23,11 @@ export function registerApplicationFees(api: ApiRouter, core: Core): void {
   );
   api.get('/application_fees/:id/refunds', (req) => {
     const fee = state.applicationFees.get(req.path.id, req.owner);
-    return paginate(state.feeRefunds.all(req.owner).filter((r) => r.fee === fee.id), req.params, `/v1/application_fees/${fee.id}/refunds`);
+    return paginate(
+      state.feeRefunds.all(req.owner).filter((r) => r.fee === fee.id),
+      req.params,
+      `/v1/application_fees/${fee.id}/refunds`,
+    );
   });
   api.get('/application_fees/:id/refunds/:rid', (req) => {
     state.applicationFees.get(req.path.id, req.owner);

@@ -49,8 +49,20 @@ function recurringOf(p: Params | undefined): Stripe.Price.Recurring | null {
   };
 }
 
-export function buildPrice(core: Core, fields: { currency: string; unitAmount: number; product: string; recurring: Stripe.Price.Recurring | null; metadata?: Record<string, string>; nickname?: string | null; lookupKey?: string | null }): Stripe.Price {
-  if (!Number.isSafeInteger(fields.unitAmount) || fields.unitAmount < 0) throw invalidParam('unit_amount', 'unit_amount must be a non-negative integer');
+export function buildPrice(
+  core: Core,
+  fields: {
+    currency: string;
+    unitAmount: number;
+    product: string;
+    recurring: Stripe.Price.Recurring | null;
+    metadata?: Record<string, string>;
+    nickname?: string | null;
+    lookupKey?: string | null;
+  },
+): Stripe.Price {
+  if (!Number.isSafeInteger(fields.unitAmount) || fields.unitAmount < 0)
+    throw invalidParam('unit_amount', 'unit_amount must be a non-negative integer');
   return {
     id: newId('price'),
     object: 'price',
@@ -96,7 +108,19 @@ export function priceFromData(core: Core, owner: string, p: Params): Stripe.Pric
 export function registerCatalog(api: ApiRouter, core: Core): void {
   const { state } = core;
   api.post('/products', (req) => createProduct(core, req.owner, req.params), {
-    allow: ['id', 'name', 'active', 'description', 'images', 'metadata', 'statement_descriptor', 'tax_code', 'unit_label', 'url', 'default_price_data'],
+    allow: [
+      'id',
+      'name',
+      'active',
+      'description',
+      'images',
+      'metadata',
+      'statement_descriptor',
+      'tax_code',
+      'unit_label',
+      'url',
+      'default_price_data',
+    ],
   });
   api.get('/products/:id', (req) => state.products.get(req.path.id, req.owner));
   api.get('/products', (req) => paginate(state.products.all(req.owner), req.params, '/v1/products'));
@@ -141,13 +165,28 @@ export function registerCatalog(api: ApiRouter, core: Core): void {
       core.events.publish('price.created', req.owner, price);
       return price;
     },
-    { allow: ['currency', 'unit_amount', 'product', 'product_data', 'recurring', 'metadata', 'nickname', 'lookup_key', 'active', 'tax_behavior'] },
+    {
+      allow: [
+        'currency',
+        'unit_amount',
+        'product',
+        'product_data',
+        'recurring',
+        'metadata',
+        'nickname',
+        'lookup_key',
+        'active',
+        'tax_behavior',
+      ],
+    },
   );
   api.get('/prices/:id', (req) => state.prices.get(req.path.id, req.owner));
   api.get('/prices', (req) => {
     const product = req.params.str('product');
     const active = req.params.bool('active');
-    const items = state.prices.all(req.owner).filter((x) => (!product || x.product === product) && (active === undefined || x.active === active));
+    const items = state.prices
+      .all(req.owner)
+      .filter((x) => (!product || x.product === product) && (active === undefined || x.active === active));
     return paginate(items, req.params, '/v1/prices');
   });
   api.post(

@@ -39,7 +39,11 @@ export function registerCharges(api: ApiRouter, core: Core): void {
   );
   api.get('/charges/:id/refunds', (req) => {
     const c = state.charges.get(req.path.id, req.owner);
-    return paginate(state.refunds.all(req.owner).filter((r) => r.charge === c.id), req.params, `/v1/charges/${c.id}/refunds`);
+    return paginate(
+      state.refunds.all(req.owner).filter((r) => r.charge === c.id),
+      req.params,
+      `/v1/charges/${c.id}/refunds`,
+    );
   });
 
   api.post(
@@ -66,7 +70,18 @@ export function registerCharges(api: ApiRouter, core: Core): void {
         refundApplicationFee: p.bool('refund_application_fee'),
       });
     },
-    { allow: ['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'reverse_transfer', 'refund_application_fee', 'instructions_email'] },
+    {
+      allow: [
+        'charge',
+        'payment_intent',
+        'amount',
+        'reason',
+        'metadata',
+        'reverse_transfer',
+        'refund_application_fee',
+        'instructions_email',
+      ],
+    },
   );
   api.get('/refunds/:id', (req) => state.refunds.get(req.path.id, req.owner));
   api.get('/refunds', (req) => {

@@ -58,7 +58,13 @@ function lineItemFrom(core: Core, owner: string, p: Params): Stripe.LineItem {
   };
 }
 
-function buildSession(core: Core, owner: string, p: Params, lineItems: Stripe.LineItem[], mode: 'payment' | 'subscription'): Stripe.Checkout.Session {
+function buildSession(
+  core: Core,
+  owner: string,
+  p: Params,
+  lineItems: Stripe.LineItem[],
+  mode: 'payment' | 'subscription',
+): Stripe.Checkout.Session {
   const id = newId('cs');
   const now = core.now();
   const total = lineItems.reduce((sum, li) => sum + li.amount_total, 0);
@@ -100,7 +106,21 @@ function buildSession(core: Core, owner: string, p: Params, lineItems: Stripe.Li
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
+    invoice_creation:
+      mode === 'payment'
+        ? {
+            enabled: false,
+            invoice_data: {
+              account_tax_ids: null,
+              custom_fields: null,
+              description: null,
+              footer: null,
+              issuer: null,
+              metadata: {},
+              rendering_options: null,
+            },
+          }
+        : null,
     livemode: false,
     locale: null,
     managed_payments: null,
@@ -140,7 +160,8 @@ function extrasFrom(core: Core, p: Params, lineItems: Stripe.LineItem[]): Sessio
   const sd = p.obj('subscription_data');
   const sdTd = sd?.obj('transfer_data');
   if (sdTd) assertTransferDestination(core, sdTd.reqStr('destination'), 'subscription_data[transfer_data][destination]');
-  if (pid?.oneOf('capture_method', ['automatic', 'manual', 'automatic_async'] as const) === 'manual') throw invalidParam('payment_intent_data[capture_method]', 'The emulator supports only automatic capture.');
+  if (pid?.oneOf('capture_method', ['automatic', 'manual', 'automatic_async'] as const) === 'manual')
+    throw invalidParam('payment_intent_data[capture_method]', 'The emulator supports only automatic capture.');
   return {
     paymentIntentData: {
       applicationFeeAmount: pid?.int('application_fee_amount') ?? null,
@@ -171,12 +192,23 @@ export class CheckoutSessions {
     private readonly subscriptions: Subscriptions,
   ) {}
 
-  private emitSession(type: 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed' | 'checkout.session.expired', owner: string, s: Stripe.Checkout.Session): void {
+  private emitSession(
+    type:
+      | 'checkout.session.completed'
+      | 'checkout.session.async_payment_succeeded'
+      | 'checkout.session.async_payment_failed'
+      | 'checkout.session.expired',
+    owner: string,
+    s: Stripe.Checkout.Session,
+  ): void {
     this.core.events.publish(type, owner, s);
   }
 
   expire(owner: string, session: Stripe.Checkout.Session): Stripe.Checkout.Session {
-    if (session.status !== 'open') throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
+    if (session.status !== 'open')
+      throw invalidRequest(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      );
     session.status = 'expired';
     session.url = null;
     if (session.payment_intent) {
@@ -198,7 +230,8 @@ export class CheckoutSessions {
     if (session.status !== 'open') throw invalidRequest(`Checkout Session ${session.id} is ${session.status}, not open.`);
     const extras = core.state.sessionExtras.get(session.id)!;
     const asyncOutcome = input.outcome === 'async_success' || input.outcome === 'async_failure';
-    const pmRef = input.paymentMethod ?? (input.outcome === 'decline' ? 'pm_card_chargeDeclined' : asyncOutcome ? 'pm_usBankAccount' : 'pm_card_visa');
+    const pmRef =
+      input.paymentMethod ?? (input.outcome === 'decline' ? 'pm_card_chargeDeclined' : asyncOutcome ? 'pm_usBankAccount' : 'pm_card_visa');
     const email = input.email ?? session.customer_email ?? 'customer@example.com';
     const details: Stripe.Checkout.Session.CustomerDetails = {
       address: { city: null, country: 'US', line1: null, line2: null, postal_code: '94103', state: null },
@@ -241,7 +274,8 @@ export class CheckoutSessions {
     }
 
     let customerId = session.customer as string | null;
-    if (!customerId && session.customer_creation === 'always') customerId = createCustomer(core, owner, { email, name: input.name ?? null }).id;
+    if (!customerId && session.customer_creation === 'always')
+      customerId = createCustomer(core, owner, { email, name: input.name ?? null }).id;
     let pi = session.payment_intent ? core.state.paymentIntents.get(session.payment_intent as string, owner) : null;
     if (!pi || pi.status === 'canceled') {
       pi = createPaymentIntent(core, {
@@ -324,7 +358,8 @@ export class CheckoutSessions {
         if (mode === 'subscription' && recurring.length === 0) {
           throw invalidParam('line_items', 'You must provide at least one recurring price in `subscription` mode when using prices.');
         }
-        if (mode === 'subscription' && p.has('payment_intent_data')) throw invalidParam('payment_intent_data', 'You can not pass `payment_intent_data` in `subscription` mode.');
+        if (mode === 'subscription' && p.has('payment_intent_data'))
+          throw invalidParam('payment_intent_data', 'You can not pass `payment_intent_data` in `subscription` mode.');
         const session = buildSession(core, req.owner, p, lineItems, mode);
         const extras = extrasFrom(core, p, lineItems);
         const total = session.amount_total ?? 0;
@@ -333,7 +368,10 @@ export class CheckoutSessions {
             throw invalidParam('payment_intent_data[application_fee_amount]', 'The application fee cannot exceed the total amount.');
           }
           if (core.isPlatform(req.owner) && !extras.paymentIntentData.transferData) {
-            throw invalidParam('payment_intent_data[application_fee_amount]', 'application_fee_amount requires transfer_data[destination] or a Stripe-Account header.');
+            throw invalidParam(
+              'payment_intent_data[application_fee_amount]',
+              'application_fee_amount requires transfer_data[destination] or a Stripe-Account header.',
+            );
           }
         }
         state.checkoutSessions.insert(req.owner, session);
@@ -346,10 +384,36 @@ export class CheckoutSessions {
         return session;
       },
       {
-        allow: ['mode', 'line_items', 'success_url', 'cancel_url', 'customer', 'customer_email', 'customer_creation', 'client_reference_id', 'metadata',
-          'payment_intent_data', 'subscription_data', 'expires_at', 'allowed_payment_method_types', 'excluded_payment_method_types', 'ui_mode', 'locale',
-          'allow_promotion_codes', 'billing_address_collection', 'submit_type', 'return_url', 'automatic_tax', 'invoice_creation',
-          'phone_number_collection', 'customer_update', 'payment_method_collection', 'consent_collection', 'custom_text', 'currency'],
+        allow: [
+          'mode',
+          'line_items',
+          'success_url',
+          'cancel_url',
+          'customer',
+          'customer_email',
+          'customer_creation',
+          'client_reference_id',
+          'metadata',
+          'payment_intent_data',
+          'subscription_data',
+          'expires_at',
+          'allowed_payment_method_types',
+          'excluded_payment_method_types',
+          'ui_mode',
+          'locale',
+          'allow_promotion_codes',
+          'billing_address_collection',
+          'submit_type',
+          'return_url',
+          'automatic_tax',
+          'invoice_creation',
+          'phone_number_collection',
+          'customer_update',
+          'payment_method_collection',
+          'consent_collection',
+          'custom_text',
+          'currency',
+        ],
       },
     );
     api.get('/checkout/sessions/:id', (req) => state.checkoutSessions.get(req.path.id, req.owner));
@@ -361,7 +425,13 @@ export class CheckoutSessions {
       const customer = p.str('customer');
       const items = state.checkoutSessions
         .all(req.owner)
-        .filter((s) => (!pi || s.payment_intent === pi) && (!sub || s.subscription === sub) && (!status || s.status === status) && (!customer || s.customer === customer));
+        .filter(
+          (s) =>
+            (!pi || s.payment_intent === pi) &&
+            (!sub || s.subscription === sub) &&
+            (!status || s.status === status) &&
+            (!customer || s.customer === customer),
+        );
       return paginate(items, p, '/v1/checkout/sessions');
     });
     api.post(
@@ -373,7 +443,9 @@ export class CheckoutSessions {
       },
       { allow: ['metadata'] },
     );
-    api.post('/checkout/sessions/:id/expire', (req) => this.expire(req.owner, state.checkoutSessions.get(req.path.id, req.owner)), { allow: [] });
+    api.post('/checkout/sessions/:id/expire', (req) => this.expire(req.owner, state.checkoutSessions.get(req.path.id, req.owner)), {
+      allow: [],
+    });
     api.get('/checkout/sessions/:id/line_items', (req) => {
       const s = state.checkoutSessions.get(req.path.id, req.owner);
       return paginate(state.sessionExtras.get(s.id)?.lineItems ?? [], req.params, `/v1/checkout/sessions/${s.id}/line_items`);

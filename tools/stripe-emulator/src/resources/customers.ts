@@ -8,7 +8,11 @@ import type { ApiRouter } from '../http/router';
 import { newId, randomBase62 } from '../ids';
 import { assertPaymentMethodExists, attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
 
-export function createCustomer(core: Core, owner: string, fields: { email?: string | null; name?: string | null; metadata?: Record<string, string>; description?: string | null }): Stripe.Customer {
+export function createCustomer(
+  core: Core,
+  owner: string,
+  fields: { email?: string | null; name?: string | null; metadata?: Record<string, string>; description?: string | null },
+): Stripe.Customer {
   const customer: Stripe.Customer = {
     id: newId('cus'),
     object: 'customer',
@@ -47,11 +51,17 @@ function applyPaymentMethodParams(core: Core, owner: string, customer: Stripe.Cu
     if (dpm === null) {
       customer.invoice_settings.default_payment_method = null;
     } else {
-      const pm = dpm === pmRef ? core.state.paymentMethods.all(owner).find((x) => x.customer === customer.id) : resolvePaymentMethod(core, owner, dpm);
+      const pm =
+        dpm === pmRef
+          ? core.state.paymentMethods.all(owner).find((x) => x.customer === customer.id)
+          : resolvePaymentMethod(core, owner, dpm);
       if (!pm || pm.customer !== customer.id) {
-        throw invalidRequest(`The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`, {
-          param: 'invoice_settings[default_payment_method]',
-        });
+        throw invalidRequest(
+          `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
+          {
+            param: 'invoice_settings[default_payment_method]',
+          },
+        );
       }
       customer.invoice_settings.default_payment_method = pm.id;
     }
@@ -71,9 +81,12 @@ export function registerCustomers(api: ApiRouter, core: Core): void {
       if (pmRef) assertPaymentMethodExists(core, req.owner, pmRef);
       const dpm = p.obj('invoice_settings')?.nullableStr('default_payment_method');
       if (dpm && dpm !== pmRef) {
-        throw invalidRequest(`The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`, {
-          param: 'invoice_settings[default_payment_method]',
-        });
+        throw invalidRequest(
+          `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
+          {
+            param: 'invoice_settings[default_payment_method]',
+          },
+        );
       }
       const customer = createCustomer(core, req.owner, {
         email: p.str('email'),
@@ -89,7 +102,11 @@ export function registerCustomers(api: ApiRouter, core: Core): void {
   api.get('/customers/:id', (req) => state.customers.get(req.path.id, req.owner));
   api.get('/customers', (req) => {
     const email = req.params.str('email');
-    return paginate(state.customers.all(req.owner).filter((c) => !email || c.email === email), req.params, '/v1/customers');
+    return paginate(
+      state.customers.all(req.owner).filter((c) => !email || c.email === email),
+      req.params,
+      '/v1/customers',
+    );
   });
   api.post(
     '/customers/:id',

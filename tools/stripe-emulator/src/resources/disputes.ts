@@ -33,5 +33,7 @@ export function registerDisputes(api: ApiRouter, core: Core): void {
     { allow: ['evidence', 'metadata', 'submit'] },
   );
   // Accepting a dispute concedes it: it is lost.
-  api.post('/disputes/:id/close', (req) => closeDispute(core, req.owner, state.disputes.get(req.path.id, req.owner), 'lost'), { allow: [] });
+  api.post('/disputes/:id/close', (req) => closeDispute(core, req.owner, state.disputes.get(req.path.id, req.owner), 'lost'), {
+    allow: [],
+  });
 }

@@ -13,7 +13,14 @@ export function registerEvents(api: ApiRouter, core: Core): void {
       const types = p.strList('types');
       const deliverySuccess = p.bool('delivery_success');
       // `type` accepts one `*` wildcard (e.g. `charge.*`), as on Stripe.
-      const typeMatch = type?.includes('*') ? new RegExp(`^${type.split('*').map((s) => s.replace(/[.]/g, '\\.')).join('.*')}$`) : null;
+      const typeMatch = type?.includes('*')
+        ? new RegExp(
+            `^${type
+              .split('*')
+              .map((s) => s.replace(/[.]/g, '\\.'))
+              .join('.*')}$`,
+          )
+        : null;
       const items = state.events.all(req.owner).filter((e) => {
         if (type && !(typeMatch ? typeMatch.test(e.type) : e.type === type)) return false;
         if (types && !types.includes(e.type)) return false;

@@ -17,7 +17,13 @@ export interface InvoiceLine {
 }
 
 /** Builds an invoice for a subscription period, finalized at once (Stripe waits about an hour). */
-export function createSubscriptionInvoice(core: Core, owner: string, sub: Stripe.Subscription, lines: InvoiceLine[], reason: Stripe.Invoice.BillingReason): Stripe.Invoice {
+export function createSubscriptionInvoice(
+  core: Core,
+  owner: string,
+  sub: Stripe.Subscription,
+  lines: InvoiceLine[],
+  reason: Stripe.Invoice.BillingReason,
+): Stripe.Invoice {
   const customer = core.state.customers.get(sub.customer as string, owner);
   const id = newId('in');
   const now = core.now();
@@ -86,12 +92,22 @@ export function createSubscriptionInvoice(core: Core, owner: string, sub: Stripe
         metadata: {},
         parent: {
           invoice_item_details: null,
-          subscription_item_details: { invoice_item: null, proration: false, proration_details: { credited_items: null }, subscription: sub.id, subscription_item: l.subscriptionItem ?? '' },
+          subscription_item_details: {
+            invoice_item: null,
+            proration: false,
+            proration_details: { credited_items: null },
+            subscription: sub.id,
+            subscription_item: l.subscriptionItem ?? '',
+          },
           type: 'subscription_item_details',
         },
         period: l.period,
         pretax_credit_amounts: [],
-        pricing: { price_details: { price: l.price.id, product: l.price.product as string }, type: 'price_details', unit_amount_decimal: decimal(String(l.price.unit_amount ?? 0)) },
+        pricing: {
+          price_details: { price: l.price.id, product: l.price.product as string },
+          type: 'price_details',
+          unit_amount_decimal: decimal(String(l.price.unit_amount ?? 0)),
+        },
         quantity: l.quantity,
         quantity_decimal: decimal(String(l.quantity)),
         subscription: sub.id,
@@ -106,7 +122,11 @@ export function createSubscriptionInvoice(core: Core, owner: string, sub: Stripe
     next_payment_attempt: null,
     number: `${customer.invoice_prefix ?? randomBase62(8).toUpperCase()}-${String(customer.next_invoice_sequence ?? 1).padStart(4, '0')}`,
     on_behalf_of: null,
-    parent: { quote_details: null, subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id }, type: 'subscription_details' },
+    parent: {
+      quote_details: null,
+      subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
+      type: 'subscription_details',
+    },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     // Invoices for licensed prices bill in advance: the invoice period is the one that just ended.
     period_end: periodStart,
@@ -133,7 +153,12 @@ export function createSubscriptionInvoice(core: Core, owner: string, sub: Stripe
   };
   customer.next_invoice_sequence = (customer.next_invoice_sequence ?? 1) + 1;
   core.state.invoices.insert(owner, invoice);
-  const draft = { ...invoice, status: 'draft' as const, number: null, status_transitions: { ...invoice.status_transitions, finalized_at: null } };
+  const draft = {
+    ...invoice,
+    status: 'draft' as const,
+    number: null,
+    status_transitions: { ...invoice.status_transitions, finalized_at: null },
+  };
   core.events.publish('invoice.created', owner, draft);
   core.events.publish('invoice.finalized', owner, invoice);
   return invoice;
@@ -146,8 +171,15 @@ export type InvoicePaymentOutcome = 'paid' | 'failed';
  * customer's payment method (a destination charge when the subscription has
  * `transfer_data`). Returns whether the invoice got paid.
  */
-export function attemptInvoicePayment(core: Core, owner: string, invoice: Stripe.Invoice, pmRef: string | null, forceFail: boolean): InvoicePaymentOutcome {
-  if (invoice.status !== 'open') throw invalidRequest(`Invoice ${invoice.id} is ${invoice.status}; only open invoices can be paid.`, { code: 'invoice_not_open' });
+export function attemptInvoicePayment(
+  core: Core,
+  owner: string,
+  invoice: Stripe.Invoice,
+  pmRef: string | null,
+  forceFail: boolean,
+): InvoicePaymentOutcome {
+  if (invoice.status !== 'open')
+    throw invalidRequest(`Invoice ${invoice.id} is ${invoice.status}; only open invoices can be paid.`, { code: 'invoice_not_open' });
   const subId = invoice.parent?.subscription_details?.subscription as string | undefined;
   const sub = subId ? core.state.subscriptions.find(subId, owner) : undefined;
   invoice.attempt_count += 1;
@@ -244,10 +276,22 @@ export function registerInvoices(api: ApiRouter, core: Core, onPaid: (owner: str
       if (outcome === 'paid') {
         onPaid(req.owner, inv);
       } else {
-        const charge = core.state.charges.all(req.owner).find((c) => c.payment_intent && c.status === 'failed' && core.state.paymentIntentOrigins.get(c.payment_intent as string)?.invoice === inv.id);
+        const charge = core.state.charges
+          .all(req.owner)
+          .find(
+            (c) =>
+              c.payment_intent &&
+              c.status === 'failed' &&
+              core.state.paymentIntentOrigins.get(c.payment_intent as string)?.invoice === inv.id,
+          );
         throw new StripeApiError(
           402,
-          { type: 'card_error', code: charge?.failure_code ?? 'card_declined', message: charge?.failure_message ?? 'Your card was declined.', charge: charge?.id },
+          {
+            type: 'card_error',
+            code: charge?.failure_code ?? 'card_declined',
+            message: charge?.failure_message ?? 'Your card was declined.',
+            charge: charge?.id,
+          },
           true,
         );
       }
@@ -257,7 +301,11 @@ export function registerInvoices(api: ApiRouter, core: Core, onPaid: (owner: str
   );
   api.get('/invoice_payments', (req) => {
     const invoice = req.params.str('invoice');
-    return paginate(state.invoicePayments.all(req.owner).filter((x) => !invoice || x.invoice === invoice), req.params, '/v1/invoice_payments');
+    return paginate(
+      state.invoicePayments.all(req.owner).filter((x) => !invoice || x.invoice === invoice),
+      req.params,
+      '/v1/invoice_payments',
+    );
   });
   api.get('/invoice_payments/:id', (req) => state.invoicePayments.get(req.path.id, req.owner));
 }

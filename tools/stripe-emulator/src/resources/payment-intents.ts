@@ -18,13 +18,15 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
     '/payment_intents',
     (req) => {
       const p = req.params;
-      if (p.str('capture_method') === 'manual') throw invalidRequest('The emulator supports only capture_method=automatic.', { param: 'capture_method' });
+      if (p.str('capture_method') === 'manual')
+        throw invalidRequest('The emulator supports only capture_method=automatic.', { param: 'capture_method' });
       const customer = p.str('customer');
       if (customer) state.customers.get(customer, req.owner, 'customer');
       // Resolve the payment method before creating anything, so an unknown one leaves no PaymentIntent behind.
       const pmRef = p.str('payment_method');
       const pm = pmRef ? resolvePaymentMethod(core, req.owner, pmRef).id : undefined;
-      if (p.bool('confirm') && !pm) throw invalidRequest('You must provide a payment_method when confirm=true.', { param: 'payment_method' });
+      if (p.bool('confirm') && !pm)
+        throw invalidRequest('You must provide a payment_method when confirm=true.', { param: 'payment_method' });
       const pi = createPaymentIntent(core, {
         owner: req.owner,
         amount: p.reqInt('amount'),
@@ -51,15 +53,39 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       return pi;
     },
     {
-      allow: ['amount', 'currency', 'customer', 'description', 'metadata', 'application_fee_amount', 'transfer_data', 'transfer_group', 'on_behalf_of',
-        'allowed_payment_method_types', 'excluded_payment_method_types', 'receipt_email', 'statement_descriptor', 'payment_method', 'confirm', 'capture_method', 'automatic_payment_methods',
-        'return_url', 'off_session', 'setup_future_usage', 'statement_descriptor_suffix'],
+      allow: [
+        'amount',
+        'currency',
+        'customer',
+        'description',
+        'metadata',
+        'application_fee_amount',
+        'transfer_data',
+        'transfer_group',
+        'on_behalf_of',
+        'allowed_payment_method_types',
+        'excluded_payment_method_types',
+        'receipt_email',
+        'statement_descriptor',
+        'payment_method',
+        'confirm',
+        'capture_method',
+        'automatic_payment_methods',
+        'return_url',
+        'off_session',
+        'setup_future_usage',
+        'statement_descriptor_suffix',
+      ],
     },
   );
   api.get('/payment_intents/:id', (req) => state.paymentIntents.get(req.path.id, req.owner));
   api.get('/payment_intents', (req) => {
     const customer = req.params.str('customer');
-    return paginate(state.paymentIntents.all(req.owner).filter((pi) => !customer || pi.customer === customer), req.params, '/v1/payment_intents');
+    return paginate(
+      state.paymentIntents.all(req.owner).filter((pi) => !customer || pi.customer === customer),
+      req.params,
+      '/v1/payment_intents',
+    );
   });
   api.post(
     '/payment_intents/:id',
@@ -71,7 +97,9 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       const moneyChange = ['amount', 'currency', 'application_fee_amount', 'transfer_data'].some((k) => p.has(k));
       if (moneyChange) {
         if (pi.status !== 'requires_payment_method' && pi.status !== 'requires_confirmation') {
-          throw invalidRequest(`You cannot update the amount of a PaymentIntent in status ${pi.status}.`, { code: 'payment_intent_unexpected_state' });
+          throw invalidRequest(`You cannot update the amount of a PaymentIntent in status ${pi.status}.`, {
+            code: 'payment_intent_unexpected_state',
+          });
         }
         if (p.has('amount')) pi.amount = p.reqInt('amount');
         if (p.has('application_fee_amount')) pi.application_fee_amount = p.int('application_fee_amount') ?? null;
@@ -80,14 +108,29 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
       if (p.has('payment_method')) pi.payment_method = p.nullableStr('payment_method') ?? null;
       return pi;
     },
-    { allow: ['metadata', 'description', 'amount', 'currency', 'application_fee_amount', 'transfer_data', 'transfer_group', 'payment_method', 'receipt_email'] },
+    {
+      allow: [
+        'metadata',
+        'description',
+        'amount',
+        'currency',
+        'application_fee_amount',
+        'transfer_data',
+        'transfer_group',
+        'payment_method',
+        'receipt_email',
+      ],
+    },
   );
   api.post(
     '/payment_intents/:id/confirm',
     (req) => {
       const pi = state.paymentIntents.get(req.path.id, req.owner);
       const pm = req.params.str('payment_method') ?? (typeof pi.payment_method === 'string' ? pi.payment_method : undefined);
-      if (!pm) throw invalidRequest('You cannot confirm this PaymentIntent because it\'s missing a payment method.', { code: 'payment_intent_unexpected_state' });
+      if (!pm)
+        throw invalidRequest("You cannot confirm this PaymentIntent because it's missing a payment method.", {
+          code: 'payment_intent_unexpected_state',
+        });
       const result = confirmPaymentIntent(core, req.owner, pi, pm);
       if (result.status === 'declined') throw result.error;
       return pi;
@@ -99,7 +142,9 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
     (req) => {
       const pi = state.paymentIntents.get(req.path.id, req.owner);
       if (!['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'].includes(pi.status)) {
-        throw invalidRequest(`You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`, { code: 'payment_intent_unexpected_state' });
+        throw invalidRequest(`You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`, {
+          code: 'payment_intent_unexpected_state',
+        });
       }
       pi.status = 'canceled';
       pi.canceled_at = core.now();

@@ -86,7 +86,9 @@ export function cardOf(core: Core, paymentMethodId: string): TestCard {
 
 export function attachPaymentMethod(core: Core, owner: string, pm: Stripe.PaymentMethod, customerId: string): void {
   if (pm.customer && pm.customer !== customerId) {
-    throw invalidRequest('The payment method you provided has already been attached to a customer.', { code: 'payment_method_unexpected_state' });
+    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
+      code: 'payment_method_unexpected_state',
+    });
   }
   if (pm.customer === customerId) return;
   pm.customer = customerId;

@@ -12,13 +12,27 @@ const ARRIVAL_SECONDS = 2 * 24 * 3600;
  * Marks a payout paid or failed. Failure returns the funds (`payout_failure` BT). Both
  * emit the event on the payout's account (a connected account's payout events carry `account`).
  */
-export function settlePayout(core: Core, owner: string, payout: Stripe.Payout, outcome: 'paid' | 'failed', failureCode = 'account_closed'): Stripe.Payout {
-  if (payout.status !== 'pending' && payout.status !== 'in_transit') throw invalidRequest(`Payout ${payout.id} is already ${payout.status}.`);
+export function settlePayout(
+  core: Core,
+  owner: string,
+  payout: Stripe.Payout,
+  outcome: 'paid' | 'failed',
+  failureCode = 'account_closed',
+): Stripe.Payout {
+  if (payout.status !== 'pending' && payout.status !== 'in_transit')
+    throw invalidRequest(`Payout ${payout.id} is already ${payout.status}.`);
   if (outcome === 'paid') {
     payout.status = 'paid';
     core.events.publish('payout.paid', owner, payout);
   } else {
-    const bt = core.ledger.post({ owner, amount: payout.amount, currency: payout.currency, type: 'payout_failure', reportingCategory: 'payout_reversal', source: payout.id });
+    const bt = core.ledger.post({
+      owner,
+      amount: payout.amount,
+      currency: payout.currency,
+      type: 'payout_failure',
+      reportingCategory: 'payout_reversal',
+      source: payout.id,
+    });
     payout.status = 'failed';
     payout.failure_code = failureCode;
     payout.failure_message = 'The bank account has been closed.';
@@ -40,7 +54,9 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
       const account = state.accounts.get(req.owner, core.platformId);
       if (!account.payouts_enabled) throw invalidRequest('Payouts are not enabled for this account.', { code: 'payouts_not_allowed' });
       if (core.ledger.available(req.owner, currency) < amount) {
-        throw invalidRequest('You have insufficient funds in your Stripe account for this transfer. Your card balance is too low.', { code: 'balance_insufficient' });
+        throw invalidRequest('You have insufficient funds in your Stripe account for this transfer. Your card balance is too low.', {
+          code: 'balance_insufficient',
+        });
       }
       const id = newId('po');
       const bt = core.ledger.post({ owner: req.owner, amount: -amount, currency, type: 'payout', reportingCategory: 'payout', source: id });
@@ -89,7 +105,11 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
   api.get('/payouts/:id', (req) => state.payouts.get(req.path.id, req.owner));
   api.get('/payouts', (req) => {
     const status = req.params.str('status');
-    return paginate(state.payouts.all(req.owner).filter((po) => !status || po.status === status), req.params, '/v1/payouts');
+    return paginate(
+      state.payouts.all(req.owner).filter((po) => !status || po.status === status),
+      req.params,
+      '/v1/payouts',
+    );
   });
   api.post(
     '/payouts/:id',
@@ -106,7 +126,14 @@ export function registerPayouts(api: ApiRouter, core: Core): void {
     (req) => {
       const po = state.payouts.get(req.path.id, req.owner);
       if (po.status !== 'pending') throw invalidRequest(`Payout ${po.id} cannot be canceled in status ${po.status}.`);
-      core.ledger.post({ owner: req.owner, amount: po.amount, currency: po.currency, type: 'payout_cancel', reportingCategory: 'payout_reversal', source: po.id });
+      core.ledger.post({
+        owner: req.owner,
+        amount: po.amount,
+        currency: po.currency,
+        type: 'payout_cancel',
+        reportingCategory: 'payout_reversal',
+        source: po.id,
+      });
       po.status = 'canceled';
       core.events.publish('payout.canceled', req.owner, po);
       return po;

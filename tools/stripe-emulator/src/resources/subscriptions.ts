@@ -22,7 +22,9 @@ export function addInterval(unix: number, interval: Stripe.Price.Recurring.Inter
     case 'year': {
       const months = interval === 'month' ? count : count * 12;
       const day = d.getUTCDate();
-      const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+      const target = new Date(
+        Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+      );
       const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
       target.setUTCDate(Math.min(day, lastDay));
       return Math.floor(target.getTime() / 1000);
@@ -108,8 +110,10 @@ export class Subscriptions {
     if (input.items.length === 0) throw missingParam('items');
     const currency = input.items[0].price.currency;
     for (const item of input.items) {
-      if (!item.price.recurring) throw invalidRequest(`The price specified (${item.price.id}) is not a recurring price.`, { param: 'items' });
-      if (item.price.currency !== currency) throw invalidRequest('All prices on a subscription must have the same currency.', { param: 'items' });
+      if (!item.price.recurring)
+        throw invalidRequest(`The price specified (${item.price.id}) is not a recurring price.`, { param: 'items' });
+      if (item.price.currency !== currency)
+        throw invalidRequest('All prices on a subscription must have the same currency.', { param: 'items' });
     }
     if (input.transferDestination) assertTransferDestination(core, input.transferDestination, 'transfer_data[destination]');
     const now = core.now();
@@ -299,14 +303,19 @@ export class Subscriptions {
         const customer = state.customers.get(p.reqStr('customer'), req.owner, 'customer');
         const items = p.objList('items').map((i) => {
           const priceId = i.str('price');
-          const price = priceId ? state.prices.get(priceId, req.owner, 'items[][price]') : priceFromData(core, req.owner, i.reqObj('price_data'));
+          const price = priceId
+            ? state.prices.get(priceId, req.owner, 'items[][price]')
+            : priceFromData(core, req.owner, i.reqObj('price_data'));
           return { price, quantity: i.int('quantity') ?? 1 };
         });
         const dpm = p.str('default_payment_method') ?? null;
         if (dpm) {
           const pm = state.paymentMethods.find(dpm, req.owner);
           if (!pm || pm.customer !== customer.id) {
-            throw invalidRequest(`The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`, { param: 'default_payment_method' });
+            throw invalidRequest(
+              `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
+              { param: 'default_payment_method' },
+            );
           }
         }
         const td = p.obj('transfer_data');
@@ -319,7 +328,20 @@ export class Subscriptions {
           transferDestination: td ? td.reqStr('destination') : null,
         }).subscription;
       },
-      { allow: ['customer', 'items', 'default_payment_method', 'metadata', 'application_fee_percent', 'transfer_data', 'payment_behavior', 'collection_method', 'description', 'off_session'] },
+      {
+        allow: [
+          'customer',
+          'items',
+          'default_payment_method',
+          'metadata',
+          'application_fee_percent',
+          'transfer_data',
+          'payment_behavior',
+          'collection_method',
+          'description',
+          'off_session',
+        ],
+      },
     );
     api.get('/subscriptions/:id', (req) => state.subscriptions.get(req.path.id, req.owner));
     api.get('/subscriptions', (req) => {
@@ -341,7 +363,8 @@ export class Subscriptions {
       '/subscriptions/:id',
       (req) => {
         const sub = state.subscriptions.get(req.path.id, req.owner);
-        if (sub.status === 'canceled') throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
+        if (sub.status === 'canceled')
+          throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
         const p = req.params;
         this.setStatus(req.owner, sub, () => {
           if (p.has('metadata')) sub.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(sub.metadata, p.metadata());
@@ -356,8 +379,12 @@ export class Subscriptions {
       },
       { allow: ['metadata', 'cancel_at_period_end', 'default_payment_method', 'description', 'payment_behavior', 'proration_behavior'] },
     );
-    api.del('/subscriptions/:id', (req) => this.cancel(req.owner, state.subscriptions.get(req.path.id, req.owner), 'cancellation_requested'), {
-      allow: ['invoice_now', 'prorate', 'cancellation_details'],
-    });
+    api.del(
+      '/subscriptions/:id',
+      (req) => this.cancel(req.owner, state.subscriptions.get(req.path.id, req.owner), 'cancellation_requested'),
+      {
+        allow: ['invoice_now', 'prorate', 'cancellation_details'],
+      },
+    );
   }
 }

@@ -26,14 +26,21 @@ export function registerTransfers(api: ApiRouter, core: Core): void {
       if (sourceId) {
         // Funds tied to a charge can be transferred before they are available.
         source = state.charges.get(sourceId, core.platformId, 'source_transaction');
-        if (source.status !== 'succeeded') throw invalidRequest(`The source_transaction ${sourceId} has not succeeded.`, { param: 'source_transaction' });
-        if (source.currency !== currency) throw invalidRequest('The currency of source_transaction\'s balance transaction must match the transfer currency.', { param: 'currency' });
+        if (source.status !== 'succeeded')
+          throw invalidRequest(`The source_transaction ${sourceId} has not succeeded.`, { param: 'source_transaction' });
+        if (source.currency !== currency)
+          throw invalidRequest("The currency of source_transaction's balance transaction must match the transfer currency.", {
+            param: 'currency',
+          });
         const left = source.amount - source.amount_refunded - transferredFrom(core, source.id);
         if (amount > left) {
-          throw invalidRequest(`The transfer amount (${amount}) exceeds the amount of the source_transaction still available to transfer (${left}).`, {
-            param: 'amount',
-            code: 'balance_insufficient',
-          });
+          throw invalidRequest(
+            `The transfer amount (${amount}) exceeds the amount of the source_transaction still available to transfer (${left}).`,
+            {
+              param: 'amount',
+              code: 'balance_insufficient',
+            },
+          );
         }
         const bt = source.balance_transaction ? state.balanceTransactions.findAny(source.balance_transaction as string)?.obj : undefined;
         availableOn = Math.max(bt?.available_on ?? availableOn, core.now());
@@ -57,7 +64,9 @@ export function registerTransfers(api: ApiRouter, core: Core): void {
   api.get('/transfers', (req) => {
     const destination = req.params.str('destination');
     const group = req.params.str('transfer_group');
-    const items = state.transfers.all(req.owner).filter((t) => (!destination || t.destination === destination) && (!group || t.transfer_group === group));
+    const items = state.transfers
+      .all(req.owner)
+      .filter((t) => (!destination || t.destination === destination) && (!group || t.transfer_group === group));
     return paginate(items, req.params, '/v1/transfers');
   });
   api.post(
@@ -82,7 +91,11 @@ export function registerTransfers(api: ApiRouter, core: Core): void {
   );
   api.get('/transfers/:id/reversals', (req) => {
     const t = state.transfers.get(req.path.id, req.owner);
-    return paginate(state.transferReversals.all(req.owner).filter((r) => r.transfer === t.id), req.params, `/v1/transfers/${t.id}/reversals`);
+    return paginate(
+      state.transferReversals.all(req.owner).filter((r) => r.transfer === t.id),
+      req.params,
+      `/v1/transfers/${t.id}/reversals`,
+    );
   });
   api.get('/transfers/:id/reversals/:rid', (req) => {
     state.transfers.get(req.path.id, req.owner);

@@ -58,10 +58,15 @@ function inputOf(p: Params): WebhookEndpointInput {
 
 export function registerWebhookEndpoints(api: ApiRouter, core: Core): void {
   const { state } = core;
-  api.post('/webhook_endpoints', (req) => {
-    if (!req.params.has('enabled_events')) throw invalidParam('enabled_events', 'Missing required param: enabled_events.', 'parameter_missing');
-    return createWebhookEndpoint(core, req.owner, inputOf(req.params));
-  }, { allow: ['url', 'enabled_events', 'connect', 'description', 'metadata', 'api_version'] });
+  api.post(
+    '/webhook_endpoints',
+    (req) => {
+      if (!req.params.has('enabled_events'))
+        throw invalidParam('enabled_events', 'Missing required param: enabled_events.', 'parameter_missing');
+      return createWebhookEndpoint(core, req.owner, inputOf(req.params));
+    },
+    { allow: ['url', 'enabled_events', 'connect', 'description', 'metadata', 'api_version'] },
+  );
   api.get('/webhook_endpoints/:id', (req) => state.webhookEndpoints.get(req.path.id, req.owner));
   api.get('/webhook_endpoints', (req) => paginate(state.webhookEndpoints.all(req.owner), req.params, '/v1/webhook_endpoints'));
   api.post(

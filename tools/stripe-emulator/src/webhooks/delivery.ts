@@ -161,7 +161,14 @@ export class WebhookDispatcher {
     const at = this.core.now();
     const drop = this.faults.take(d.endpointId, d.eventType, 'drop');
     if (drop) {
-      d.attempts.push({ at, status: null, error: 'dropped by fault injection', signatureCorrupted: false, duplicate: false, dropped: true });
+      d.attempts.push({
+        at,
+        status: null,
+        error: 'dropped by fault injection',
+        signatureCorrupted: false,
+        duplicate: false,
+        dropped: true,
+      });
       if (drop.retry) return this.afterFailure(d);
       d.state = 'dropped';
       this.updatePending(d.eventId);

@@ -5,10 +5,22 @@
  */
 export type WebhookFault = FaultScope &
   (
-    | { mode: 'duplicate'; /** Extra copies sent alongside the original (default 1). */ copies?: number; /** Send copies at the same time (default true) or one after the other. */ concurrent?: boolean }
-    | { mode: 'shuffle'; /** Deliveries buffered and released in shuffled order (default 5). */ window?: number; seed?: number; /** Emulated seconds after which a partial buffer is released (default 5). */ flushAfterSeconds?: number }
+    | {
+        mode: 'duplicate';
+        /** Extra copies sent alongside the original (default 1). */ copies?: number;
+        /** Send copies at the same time (default true) or one after the other. */ concurrent?: boolean;
+      }
+    | {
+        mode: 'shuffle';
+        /** Deliveries buffered and released in shuffled order (default 5). */ window?: number;
+        seed?: number;
+        /** Emulated seconds after which a partial buffer is released (default 5). */ flushAfterSeconds?: number;
+      }
     | { mode: 'delay'; /** Emulated seconds the first attempt is held back. */ seconds: number }
-    | { mode: 'drop'; /** false (default): the delivery is lost for good, no retries; true: only the attempt is lost and Stripe retries. */ retry?: boolean }
+    | {
+        mode: 'drop';
+        /** false (default): the delivery is lost for good, no retries; true: only the attempt is lost and Stripe retries. */ retry?: boolean;
+      }
     | { mode: 'corrupt_signature' }
   );
 
@@ -62,7 +74,8 @@ export class FaultRegistry {
 export function validateFault(fault: WebhookFault): void {
   const modes: FaultMode[] = ['duplicate', 'shuffle', 'delay', 'drop', 'corrupt_signature'];
   if (!fault || !modes.includes(fault.mode)) throw new Error(`fault.mode must be one of ${modes.join(', ')}`);
-  if (fault.count !== undefined && (!Number.isInteger(fault.count) || fault.count < 1)) throw new Error('fault.count must be a positive integer');
+  if (fault.count !== undefined && (!Number.isInteger(fault.count) || fault.count < 1))
+    throw new Error('fault.count must be a positive integer');
   if (fault.mode === 'delay' && !(typeof fault.seconds === 'number' && fault.seconds >= 0)) throw new Error('delay needs seconds >= 0');
   if (fault.mode === 'duplicate' && fault.copies !== undefined && (!Number.isInteger(fault.copies) || fault.copies < 1)) {
     throw new Error('duplicate.copies must be a positive integer');

@@ -14,7 +14,9 @@ export class CreateUploadDto {
 
   @IsString()
   @MaxLength(127)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/, { message: 'contentType must be a MIME type such as application/pdf' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/, {
+    message: 'contentType must be a MIME type such as application/pdf',
+  })
   contentType: string;
 
   /**

@@ -1,7 +1,21 @@
 import { Transform, Type } from 'class-transformer';
 import { PageQueryDto } from '../../common/page-query.dto';
 import { VersionedEditDto } from '../../common/versioned-edit.dto';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { TASK_STATUS_CATEGORY_VALUES } from '@fpms/contracts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
