@@ -11,7 +11,7 @@ const globals = require('globals');
 
 // Every folder under apps/ and libs/ must be listed (import-boundaries.test.ts checks).
 const APPS = ['gateway', 'workspace', 'files', 'messaging', 'billing'];
-const LIBS = ['common', 'contracts', 'database', 'messaging', 'auth', 'testing'];
+const LIBS = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing'];
 
 // Import boundaries (`@typescript-eslint/no-restricted-imports`, the typescript-eslint
 // extension of ESLint's own `no-restricted-imports`, which also sees `import type`;
@@ -64,16 +64,11 @@ const boundaryRule = (patterns) => ({
 });
 
 const boundaries = [
-  ...LIBS.filter((lib) => lib !== 'testing').map((lib) => ({
+  ...LIBS.map((lib) => ({
     name: `fpms/boundaries/libs/${lib}`,
     files: [`libs/${lib}/**/*.ts`],
     rules: boundaryRule(lib === 'contracts' ? [...LIB_OUTWARD, ...CONTRACTS_FRAMEWORK_FREE] : LIB_OUTWARD),
   })),
-  // libs/testing is exempt from LIB_OUTWARD on purpose, for now: it is the harness that
-  // starts whole services in-process (platform.ts imports apps/*/src/*-app and
-  // tools/infra; local-s3.ts and service-process.ts import tools/), so it is not a
-  // library in the sense of the rule. Issue 10 item 5 moves it to test/harness; this
-  // exemption goes away with that move.
   ...APPS.map((app) => ({
     name: `fpms/boundaries/apps/${app}`,
     files: [`apps/${app}/**/*.ts`],

@@ -1,11 +1,14 @@
 // Shared Jest settings: ts-jest without per-file type checking (the whole tree is
 // type-checked once by `tsc` before the tests run) and the @fpms/* path aliases.
-const aliases = ['common', 'contracts', 'database', 'messaging', 'auth', 'testing'];
+const aliases = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing'];
 const moduleNameMapper = {};
 for (const name of aliases) {
   moduleNameMapper[`^@fpms/${name}$`] = `<rootDir>/libs/${name}/src`;
   moduleNameMapper[`^@fpms/${name}/(.*)$`] = `<rootDir>/libs/${name}/src/$1`;
 }
+// The test harness starts whole services, so it lives under test/ (libs never import apps).
+moduleNameMapper['^@fpms/harness$'] = '<rootDir>/test/harness';
+moduleNameMapper['^@fpms/harness/(.*)$'] = '<rootDir>/test/harness/$1';
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/harness';
 
 /** A platform admin crosses tenants only with a stated reason, and every such read is audited first. */
 describe('platform admin override', () => {

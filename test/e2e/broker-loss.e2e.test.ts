@@ -1,6 +1,6 @@
 import * as amqplib from 'amqplib';
 import request from 'supertest';
-import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 import { deleteVhost, ensureVhost } from '../../tools/infra/rabbitmq-vhost';
 
 /**

@@ -2,7 +2,7 @@ import * as amqplib from 'amqplib';
 import { DataSource } from 'typeorm';
 import { EVENT_TOPOLOGY } from '@fpms/contracts';
 import { serviceDatabaseName } from '@fpms/database';
-import { cloneServiceDatabases, connectServiceDb, RunningPlatform, signUp, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { cloneServiceDatabases, connectServiceDb, RunningPlatform, signUp, startPlatform, startTestS3, TestS3 } from '@fpms/harness';
 
 /**
  * The issue's case with real services: events published while their consumers have never

@@ -14,7 +14,7 @@ import {
   SignedUpUser,
   startPlatform,
   startTestS3,
-} from '@fpms/testing';
+} from '@fpms/harness';
 
 /**
  * Idempotency-Key on every creating POST (README "Idempotent requests"): a retry with the

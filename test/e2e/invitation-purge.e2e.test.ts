@@ -12,7 +12,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
-} from '@fpms/testing';
+} from '@fpms/harness';
 import { InvitationPurgeRepository } from '../../apps/workspace/src/housekeeping/invitation-purge.repository';
 import { InvitationPurger } from '../../apps/workspace/src/housekeeping/invitation-purger';
 

@@ -9,7 +9,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
-} from '@fpms/testing';
+} from '@fpms/harness';
 
 describe('invitations', () => {
   let platform: RunningPlatform;

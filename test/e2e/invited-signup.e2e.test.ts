@@ -9,7 +9,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
-} from '@fpms/testing';
+} from '@fpms/harness';
 
 /** Clients join through an invitation: a user, no freelancer account, one membership. */
 describe('client signup through an invitation', () => {

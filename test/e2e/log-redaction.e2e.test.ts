@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, createWorkspace, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, createWorkspace, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 
 /**
  * Secrets stay out of logs: the gateway and workspace log at debug level while a client

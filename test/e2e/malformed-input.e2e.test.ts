@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import request from 'supertest';
-import { bearer, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/testing';
+import { bearer, createWorkspace, RunningPlatform, signUp, SignedUpUser, startPlatform } from '@fpms/harness';
 import { discoverRoutes, DiscoveredRoute } from '../isolation/route-catalog';
 
 /**

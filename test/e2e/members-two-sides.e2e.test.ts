@@ -11,7 +11,7 @@ import {
   startPlatform,
   startTestS3,
   TestS3,
-} from '@fpms/testing';
+} from '@fpms/harness';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi } from '../milestones/support';
 

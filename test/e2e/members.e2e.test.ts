@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 
 describe('workspace members', () => {
   let platform: RunningPlatform;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { connectServiceDb, RunningPlatform, signUp, SignedUpUser, startPlatform, uniqueName } from '@fpms/testing';
+import { connectServiceDb, RunningPlatform, signUp, SignedUpUser, startPlatform, uniqueName } from '@fpms/harness';
 
 /** A TCP port nothing listens on: a Redis that is down. */
 async function closedPort(): Promise<number> {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 
 /** One request id from the HTTP request, through the RMQ headers, into the service's logs. */
 describe('request id propagation', () => {

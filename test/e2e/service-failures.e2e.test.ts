@@ -1,6 +1,6 @@
 import * as amqplib from 'amqplib';
 import request from 'supertest';
-import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 
 /** What the gateway answers when the service behind a route is down or hangs. */
 describe('gateway when a service is down or slow', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { connectServiceDb, MutableClock, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { connectServiceDb, MutableClock, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 import { RefreshTokenPurger } from '../../apps/gateway/src/sessions/refresh-token-purger';
 import { RefreshTokensRepository } from '../../apps/gateway/src/sessions/refresh-tokens.repository';
 

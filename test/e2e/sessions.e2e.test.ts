@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AccessTokenService, generateKeyPair, keySetFromPair, loadKeySetFromDir } from '@fpms/auth';
-import { bearer, connectServiceDb, RunningPlatform, signUp, startPlatform } from '@fpms/testing';
+import { bearer, connectServiceDb, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
 import { platformEnv } from '../../tools/infra/platform-env';
 
 /**

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { generateKeyPair, AccessTokenService, keySetFromPair } from '@fpms/auth';
-import { bearer, RunningPlatform, signUp, startPlatform, tapEvents } from '@fpms/testing';
+import { bearer, RunningPlatform, signUp, startPlatform, tapEvents } from '@fpms/harness';
 
 /**
  * The first vertical slice over HTTP with all five services running against the run's

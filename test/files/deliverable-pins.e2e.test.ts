@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventEnvelope, WorkspaceEvents } from '@fpms/contracts';
-import { bearer, connectServiceDb, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { bearer, connectServiceDb, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/harness';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { DeliverablePinner } from '../../apps/workspace/src/milestones/deliverable-pinner';
 import { MilestoneLifecycle } from '../../apps/workspace/src/milestones/milestone-lifecycle';

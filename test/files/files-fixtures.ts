@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { bearer, SignedUpUser } from '@fpms/testing';
+import { bearer, SignedUpUser } from '@fpms/harness';
 
 export interface StartedUpload {
   file: { id: string; name: string };

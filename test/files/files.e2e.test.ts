@@ -14,7 +14,7 @@ import {
   startTestS3,
   tapEvents,
   TestS3,
-} from '@fpms/testing';
+} from '@fpms/harness';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { LOCAL_S3_CREDENTIALS } from '../../tools/s3-local/server';

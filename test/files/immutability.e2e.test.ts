@@ -11,7 +11,7 @@ import {
   startPlatform,
   startTestS3,
   TestS3,
-} from '@fpms/testing';
+} from '@fpms/harness';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { LOCAL_S3_CREDENTIALS } from '../../tools/s3-local/server';

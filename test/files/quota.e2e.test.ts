@@ -3,7 +3,7 @@ import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingAccountEvents, PLAN_LIMITS } from '@fpms/contracts';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, startPlatform, startTestS3, TestS3 } from '@fpms/harness';
 
 const MiB = 1024 * 1024;
 

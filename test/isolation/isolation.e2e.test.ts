@@ -11,7 +11,7 @@ import {
   startPlatform,
   startTestS3,
   TestS3,
-} from '@fpms/testing';
+} from '@fpms/harness';
 import { BillingEvents } from '@fpms/contracts';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher } from '../milestones/support';

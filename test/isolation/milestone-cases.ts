@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { WorkspaceAction, WorkspaceRole } from '@fpms/auth';
 import { BillingEvents } from '@fpms/contracts';
-import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, SignedUpUser } from '@fpms/testing';
+import { bearer, createWorkspace, inviteAndJoin, RunningPlatform, SignedUpUser } from '@fpms/harness';
 import { BillingPublisher } from '../milestones/support';
 
 type Probe = { method: string; path: string; body?: object };

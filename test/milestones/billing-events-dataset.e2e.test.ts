@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { adminPgConfig, RunningPlatform, startPlatform } from '@fpms/testing';
+import { adminPgConfig, RunningPlatform, startPlatform } from '@fpms/harness';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
 import { visibleStatus } from '../../apps/workspace/src/milestones/milestone-state-machine';
 import { MilestoneRow, stateOf } from '../../apps/workspace/src/milestones/milestones.repository';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BillingEvents } from '@fpms/contracts';
-import { MutableClock, RunningPlatform } from '@fpms/testing';
+import { MutableClock, RunningPlatform } from '@fpms/harness';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
 import {
   BillingPublisher,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
 import { serviceRoles } from '@fpms/database/database-roles';
-import { createScratchDatabase, ScratchDatabase } from '@fpms/testing';
+import { createScratchDatabase, ScratchDatabase } from '@fpms/harness';
 import { platformEnv } from '../../tools/infra/platform-env';
 import { workspaceMigrations } from '../../apps/workspace/migrations';
 import { visibleStatus } from '../../apps/workspace/src/milestones/milestone-state-machine';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventEnvelope } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
-import { MutableClock, RunningPlatform } from '@fpms/testing';
+import { MutableClock, RunningPlatform } from '@fpms/harness';
 import { DashboardProjector } from '../../apps/workspace/src/dashboard/dashboard-projector';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
 import { WorkspaceEventsSubscriber } from '../../apps/workspace/src/events/workspace-events.subscriber';

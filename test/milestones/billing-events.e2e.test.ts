@@ -2,7 +2,7 @@ import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
-import { bearer, MutableClock, RunningPlatform } from '@fpms/testing';
+import { bearer, MutableClock, RunningPlatform } from '@fpms/harness';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
 import {
   accountRows,

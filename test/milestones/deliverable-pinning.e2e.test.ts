@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/testing';
+import { bearer, RunningPlatform, startPlatform, startTestS3, TestS3 } from '@fpms/harness';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher, engagement, Engagement, fundedMilestone, milestoneApi, systemDb } from './support';
 

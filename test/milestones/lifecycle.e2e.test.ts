@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, MILESTONE_COMMAND_VALUES, MILESTONE_STATUS_VALUES, type MilestoneCommandValue } from '@fpms/contracts';
-import { bearer, RunningPlatform, signUp, tapEvents } from '@fpms/testing';
+import { bearer, RunningPlatform, signUp, tapEvents } from '@fpms/harness';
 import {
   BillingPublisher,
   Engagement,

@@ -12,7 +12,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
-} from '@fpms/testing';
+} from '@fpms/harness';
 
 /**
  * Publishes billing events exactly as billing's outbox relay will: a valid envelope on the

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, MutableClock, RunningPlatform, startPlatform } from '@fpms/testing';
+import { bearer, MutableClock, RunningPlatform, startPlatform } from '@fpms/harness';
 import { engagement, Engagement, milestoneApi, MILESTONE_ONLY_WORKSPACE_ENV } from './support';
 
 describe('tasks on a customisable board', () => {

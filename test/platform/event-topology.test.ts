@@ -3,7 +3,7 @@ import { startServiceApp } from '@fpms/common/bootstrap/create-service-app';
 import { loadConfig } from '@fpms/common/config/load-config';
 import { createPinoLogger } from '@fpms/common/logging/logger';
 import { EVENT_TOPOLOGY } from '@fpms/contracts/events/event-topology';
-import { cloneServiceDatabases, testAmqpUrl, uniqueName } from '@fpms/testing';
+import { cloneServiceDatabases, testAmqpUrl, uniqueName } from '@fpms/harness';
 import { createBillingApp } from '../../apps/billing/src/billing-app';
 import { billingEnvSchema } from '../../apps/billing/src/config';
 import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { serviceDatabaseName } from '@fpms/database';
-import { bearer, PrivatePostgres, RunningPlatform, signUp, SignedUpUser, startPlatform, startPrivatePostgres } from '@fpms/testing';
+import { bearer, PrivatePostgres, RunningPlatform, signUp, SignedUpUser, startPlatform, startPrivatePostgres } from '@fpms/harness';
 import { platformEnv } from '../../tools/infra/platform-env';
 import { provisionDatabases } from '../../tools/infra/provision';
 

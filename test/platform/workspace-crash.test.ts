@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
-import { bearer, RunningPlatform, ServiceProcess, startPlatform, startServiceProcess } from '@fpms/testing';
+import { bearer, RunningPlatform, ServiceProcess, startPlatform, startServiceProcess } from '@fpms/harness';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
 import {
   BillingPublisher,

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { tenantPolicyExpression } from '@fpms/database/rls';
-import { createScratchDatabase, ScratchDatabase } from '@fpms/testing';
+import { createScratchDatabase, ScratchDatabase } from '@fpms/harness';
 import { isTenantScoped, rlsCatalogProblems } from './rls-catalog-check';
 
 /**

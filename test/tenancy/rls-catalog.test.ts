@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { serviceDatabaseName, SERVICE_NAMES } from '@fpms/database';
-import { adminPgConfig, testDbPrefix } from '@fpms/testing';
+import { adminPgConfig, testDbPrefix } from '@fpms/harness';
 import { rlsCatalogProblems } from './rls-catalog-check';
 
 /** Tables that are tenants themselves: their primary key is the tenant id. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { serviceDatabaseName, serviceRoles, setTenantContext, TenantTransactions, writeQuery } from '@fpms/database';
-import { adminPgConfig, testDbPrefix } from '@fpms/testing';
+import { adminPgConfig, testDbPrefix } from '@fpms/harness';
 
 /**
  * Connects as the workspace service's runtime role, as request traffic does (a test

@@ -3,7 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
-import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { PlatformModule } from '@fpms/platform/platform.module';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { FilesAccess } from './access/files-access';
 import { FilesJanitor } from './cleanup/files-janitor';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { env } from '@fpms/common/config/load-config';
-import { platformServiceEnvSchema } from '@fpms/messaging/nest/platform-env.schema';
+import { platformServiceEnvSchema } from '@fpms/platform/platform-env.schema';
 
 const bool = (fallback: boolean) =>
   z

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { PlatformModule } from '@fpms/platform/platform.module';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { AuthController } from './auth/auth.controller';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { signerEnvSchema } from '@fpms/auth/auth-config';
 import { env } from '@fpms/common/config/load-config';
-import { platformServiceEnvSchema } from '@fpms/messaging/nest/platform-env.schema';
+import { platformServiceEnvSchema } from '@fpms/platform/platform-env.schema';
 import { rateLimitRule, trustProxySetting } from './rate-limit/rate-limit.config';
 
 export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.shape).extend({

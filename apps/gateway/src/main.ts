@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { platformMain } from '@fpms/platform/platform-app';
 import { gatewayEnvSchema } from './config';
 import { createGatewayApp } from './gateway-app';
 

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { PlatformModule } from '@fpms/messaging/nest/platform.module';
+import { PlatformModule } from '@fpms/platform/platform.module';
 import { MessagingEnv } from './config';
 
 /** The messaging service. Its features arrive with their issues; the platform parts run now. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { platformServiceEnvSchema } from '@fpms/messaging/nest/platform-env.schema';
+import { platformServiceEnvSchema } from '@fpms/platform/platform-env.schema';
 
 export const messagingEnvSchema = platformServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3003),

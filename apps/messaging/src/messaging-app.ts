@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { verifierKeySet } from '@fpms/auth/auth-config';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { createPlatformApp } from '@fpms/messaging/nest/platform-app';
+import { createPlatformApp } from '@fpms/platform/platform-app';
 import { MessagingAppModule } from './app.module';
 import { MessagingEnv } from './config';
 

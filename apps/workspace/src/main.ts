@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { platformMain } from '@fpms/messaging/nest/platform-app';
+import { platformMain } from '@fpms/platform/platform-app';
 import { workspaceEnvSchema } from './config';
 import { createWorkspaceApp } from './workspace-app';
 

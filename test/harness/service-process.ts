@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ServiceName } from '@fpms/database/service-names';
-import { platformEnv, serviceEnv } from '../../../tools/infra/platform-env';
+import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';
 import { RunningPlatform } from './platform';
 
 const root = join(__dirname, '..', '..', '..');

@@ -10,12 +10,16 @@ import { ReadinessProbe } from '@fpms/common/health/readiness-probe';
 import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { Clock, SystemClock } from '@fpms/common/scheduling/clock';
-import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '../events';
-import { RpcEnvelopeInterceptor } from '../rpc/rpc-envelope.interceptor';
-import { SERVICE_LOGGER } from '../rpc/service-logger';
-import { BrokerConnections } from './broker-connections';
-import { MESSAGING_HOUSEKEEPING_OPTIONS, MessagingHousekeeping, MessagingHousekeepingOptions } from './messaging-housekeeping';
-import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
+import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '@fpms/messaging/events';
+import { RpcEnvelopeInterceptor } from '@fpms/messaging/rpc/rpc-envelope.interceptor';
+import { SERVICE_LOGGER } from '@fpms/messaging/rpc/service-logger';
+import { BrokerConnections } from '@fpms/messaging/nest/broker-connections';
+import {
+  MESSAGING_HOUSEKEEPING_OPTIONS,
+  MessagingHousekeeping,
+  MessagingHousekeepingOptions,
+} from '@fpms/messaging/nest/messaging-housekeeping';
+import { OutboxRelayLifecycle } from '@fpms/messaging/nest/outbox-relay.lifecycle';
 import { PlatformServiceEnv } from './platform-env.schema';
 
 export interface PlatformModuleOptions {

@@ -6,7 +6,7 @@ import { runMain } from '@fpms/common/bootstrap/run-main';
 import { loadConfig } from '@fpms/common/config/load-config';
 import { createPinoLogger } from '@fpms/common/logging/logger';
 import { rpcQueue } from '@fpms/contracts/rpc/rpc-pattern';
-import { rpcServerStrategy } from '../rpc/rpc-server';
+import { rpcServerStrategy } from '@fpms/messaging/rpc/rpc-server';
 import { PlatformServiceEnv, platformServiceEnvSchema } from './platform-env.schema';
 
 /** A backend service: HTTP for health (and webhooks), and an RPC server on `<service>.rpc`. */

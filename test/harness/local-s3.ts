@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../../tools/s3-local/server';
+import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../tools/s3-local/server';
 
 export interface TestS3 {
   endpoint: string;
