@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { EventEnvelope } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { MutableClock, RunningPlatform } from '@fpms/harness';
-import { DashboardProjector } from '../../apps/workspace/src/dashboard/dashboard-projector';
+import { DashboardProjectionRepository } from '../../apps/workspace/src/dashboard/dashboard-projection.repository';
 import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
-import { WorkspaceEventsSubscriber } from '../../apps/workspace/src/events/workspace-events.subscriber';
+import { BillingEventsSubscriber } from '../../apps/workspace/src/milestones/billing-events.subscriber';
 import { factsOf } from '../../apps/workspace/src/milestones/milestone-lifecycle';
 import { MilestonesRepository } from '../../apps/workspace/src/milestones/milestones.repository';
 import { AMOUNT, MilestoneRef, mulberry32, permutations, SCENARIOS, scenarioEvents } from './billing-events-scenarios';
@@ -163,9 +163,9 @@ describe('billing events in any order', () => {
   it('through the subscriber against the real database: thousands of seeded random orderings with re-emissions', async () => {
     const app = platform.apps.workspace!;
     const tx = app.get(TenantTransactions);
-    const subscriber = app.get(WorkspaceEventsSubscriber);
+    const subscriber = app.get(BillingEventsSubscriber);
     const repo = app.get(MilestonesRepository);
-    const projector = app.get(DashboardProjector);
+    const projector = app.get(DashboardProjectionRepository);
     const scope = { accountId: e.accountId, workspaceId: e.workspaceId };
     const TRIALS = Number(process.env.BILLING_ORDER_TRIALS ?? 2000);
 

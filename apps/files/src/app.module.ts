@@ -6,6 +6,7 @@ import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.life
 import { PlatformModule } from '@fpms/platform/platform.module';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { FilesAccess } from './access/files-access';
+import { CrossTenantCleanupRepository } from './cleanup/cross-tenant-cleanup.repository';
 import { FilesJanitor } from './cleanup/files-janitor';
 import { FILES_ENV, FilesEnv } from './config';
 import { FilesController } from './files/files.controller';
@@ -43,6 +44,7 @@ export class FilesAppModule {
         FilesAccess,
         FilesService,
         UploadsService,
+        CrossTenantCleanupRepository,
         FilesJanitor,
         IdempotencyKeysPurge,
       ],

@@ -12,15 +12,15 @@ import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountEntity } from './accounts/entities/account.entity';
 import { ActivityController } from './activity/activity.controller';
-import { ActivityRecorder } from './activity/activity-recorder';
+import { ActivityLogRepository } from './activity/activity-log.repository';
 import { AdminAccessService } from './admin/admin-access.service';
 import { AdminAuditRepository } from './admin/admin-audit.repository';
 import { AdminController } from './admin/admin.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
-import { DashboardProjector } from './dashboard/dashboard-projector';
+import { DashboardProjectionRepository } from './dashboard/dashboard-projection.repository';
 import { DashboardRepository } from './dashboard/dashboard.repository';
 import { DashboardService } from './dashboard/dashboard.service';
-import { WorkspaceEventsSubscriber } from './events/workspace-events.subscriber';
+import { BillingEventsSubscriber } from './milestones/billing-events.subscriber';
 import { DeliverablePinner, FilesDeliverablePinner, UncheckedDeliverablePinner } from './milestones/deliverable-pinner';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { MilestoneLifecycle } from './milestones/milestone-lifecycle';
@@ -83,7 +83,7 @@ export class WorkspaceAppModule {
       providers: [
         WorkspaceAccess,
         FormerClientsRepository,
-        ActivityRecorder,
+        ActivityLogRepository,
         AccountsRepository,
         AccountsService,
         WorkspacesRepository,
@@ -109,11 +109,11 @@ export class WorkspaceAppModule {
         InvitationPurger,
         TasksRepository,
         TasksService,
-        DashboardProjector,
+        DashboardProjectionRepository,
         DashboardRepository,
         DashboardService,
-        // Billing's money facts, through the inbox (DESIGN §3): see WorkspaceEventsSubscriber.
-        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
+        // Billing's money facts, through the inbox (DESIGN §3): see BillingEventsSubscriber.
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: BillingEventsSubscriber }),
       ],
     };
   }

@@ -4,11 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FilesEvents } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { writeQuery } from '@fpms/database';
 import { OutboxWriter } from '@fpms/messaging';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { VersionRow } from '../files/file-rows';
+import { CrossTenantCleanupRepository, PurgeableFile } from './cross-tenant-cleanup.repository';
 import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
 
@@ -17,8 +17,8 @@ const BATCH = 20;
 /**
  * Periodic cleanup, cross-tenant by nature (system pool): pending uploads past their
  * expiry give their reservation back, and deleted files past the restore window are
- * purged (objects, rows, usage), and staging objects go once their upload URLs expired. Safe with any number of replicas: each file is taken
- * with FOR UPDATE SKIP LOCKED, so two replicas never work on the same one and requests
+ * purged (objects, rows, usage), and staging objects go once their upload URLs expired.
+ * Safe with any number of replicas: each file is taken with FOR UPDATE SKIP LOCKED, so two replicas never work on the same one and requests
  * holding a file's lock are simply skipped until the next round.
  */
 @Injectable()
@@ -27,6 +27,7 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
+    private readonly cleanup: CrossTenantCleanupRepository,
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
@@ -66,15 +67,12 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
   private sweepStagingBatch(): Promise<number> {
     const now = this.clock.now();
     return this.system.transaction(async (manager) => {
-      const rows: Array<{ staging_key: string }> = await manager.query(
-        `select staging_key from upload_staging where urls_expire_at <= $1 order by urls_expire_at limit $2 for update skip locked`,
-        [now, BATCH],
-      );
-      for (const { staging_key } of rows) {
-        await this.storage.delete(staging_key);
-        await manager.query(`delete from upload_staging where staging_key = $1`, [staging_key]);
+      const keys = await this.cleanup.claimExpiredStaging(manager, now, BATCH);
+      for (const key of keys) {
+        await this.storage.delete(key);
+        await this.cleanup.forgetStaging(manager, key);
       }
-      return rows.length;
+      return keys.length;
     });
   }
 
@@ -82,25 +80,15 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
   private expireBatch(): Promise<number> {
     const now = this.clock.now();
     return this.system.transaction(async (manager) => {
-      const files: Array<{ id: string }> = await manager.query(
-        `select f.id from files f
-          where exists (select 1 from file_versions v where v.file_id = f.id and v.status = 'pending' and v.upload_expires_at <= $1)
-          limit $2 for update of f skip locked`,
-        [now, BATCH],
-      );
+      const fileIds = await this.cleanup.claimFilesWithExpiredUploads(manager, now, BATCH);
       let expired = 0;
-      for (const { id } of files) {
-        const { rows: versions } = await writeQuery<VersionRow>(
-          manager,
-          `delete from file_versions where file_id = $1 and status = 'pending' and upload_expires_at <= $2 returning *`,
-          [id, now],
-        );
+      for (const id of fileIds) {
+        const versions = await this.cleanup.deleteExpiredPendingVersions(manager, id, now);
         for (const v of versions) {
           await this.removeObject(v);
           await this.usage.release(manager, v.account_id, { reserved: Number(v.size_bytes) });
         }
-        // A file whose only (first) upload was abandoned never existed for anyone.
-        await manager.query(`delete from files where id = $1 and not exists (select 1 from file_versions where file_id = $1)`, [id]);
+        await this.cleanup.deleteFileIfEmpty(manager, id);
         expired += versions.length;
       }
       return expired;
@@ -110,20 +98,14 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
   private purgeBatch(): Promise<number> {
     const now = this.clock.now();
     return this.system.transaction(async (manager) => {
-      const files: Array<{ id: string; account_id: string; workspace_id: string; revision: number }> = await manager.query(
-        `select id, account_id, workspace_id, revision from files where purge_after <= $1 order by purge_after limit $2 for update skip locked`,
-        [now, BATCH],
-      );
+      const files = await this.cleanup.claimFilesPastRestoreWindow(manager, now, BATCH);
       for (const file of files) await this.purge(manager, file);
       return files.length;
     });
   }
 
-  private async purge(
-    manager: EntityManager,
-    file: { id: string; account_id: string; workspace_id: string; revision: number },
-  ): Promise<void> {
-    const { rows: versions } = await writeQuery<VersionRow>(manager, `delete from file_versions where file_id = $1 returning *`, [file.id]);
+  private async purge(manager: EntityManager, file: PurgeableFile): Promise<void> {
+    const versions = await this.cleanup.deleteFileWithVersions(manager, file.id);
     let used = 0;
     let reserved = 0;
     for (const v of versions) {
@@ -131,7 +113,6 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
       if (v.status === 'ready') used += Number(v.size_bytes);
       else reserved += Number(v.size_bytes);
     }
-    await manager.query(`delete from files where id = $1`, [file.id]);
     await this.usage.release(manager, file.account_id, { used, reserved });
     await this.outbox.add(manager, {
       type: FilesEvents.filePurged,

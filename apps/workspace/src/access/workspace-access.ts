@@ -54,22 +54,15 @@ export class WorkspaceAccess {
   ): Promise<T> {
     return this.runtime.transaction(async (manager) => {
       await setTenantContext(manager, { userId: actor.userId });
-      const [found] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
-        workspaceId,
-        actor.userId,
-      ]);
-      if (!found) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
-      await setTenantContext(manager, { accountId: found.account_id, workspaceId, userId: actor.userId });
-      if (options.serializeMembership) await this.members.lockSequence(manager, { accountId: found.account_id, workspaceId });
-      // Re-read under the tenant with a share lock: a concurrent removal or role change
-      // waits for this unit of work, or this one sees its result.
-      const [membership] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
-        workspaceId,
-        actor.userId,
-      ]);
-      if (!membership) throw AccessError.workspaceNotFound(workspaceId);
-      const scope: WorkspaceScope = { accountId: found.account_id, workspaceId, role: membership.role };
-      if (!can(membership.role, action)) throw AccessError.actionForbidden(action, membership.role);
+      const accountId = await this.members.accountOfOwnMembership(manager, workspaceId, actor.userId);
+      if (!accountId) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
+      await setTenantContext(manager, { accountId, workspaceId, userId: actor.userId });
+      if (options.serializeMembership) await this.members.lockSequence(manager, { accountId, workspaceId });
+      // Re-read under the tenant with a share lock (see roleForShare).
+      const role = await this.members.roleForShare(manager, workspaceId, actor.userId);
+      if (!role) throw AccessError.workspaceNotFound(workspaceId);
+      const scope: WorkspaceScope = { accountId, workspaceId, role };
+      if (!can(role, action)) throw AccessError.actionForbidden(action, role);
       return work(manager, scope);
     });
   }

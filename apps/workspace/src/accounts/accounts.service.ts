@@ -3,7 +3,7 @@ import { AccountView, WorkspaceEvents } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { OutboxWriter } from '@fpms/messaging';
 import { Actor } from '../access/actor';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { AccountError } from './account.errors';
 import { AccountsRepository } from './accounts.repository';
 import { AccountEntity } from './entities/account.entity';
@@ -17,7 +17,7 @@ export class AccountsService {
   constructor(
     private readonly tx: TenantTransactions,
     private readonly accounts: AccountsRepository,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
   ) {}
 

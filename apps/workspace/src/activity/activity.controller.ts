@@ -3,13 +3,13 @@ import { WorkspaceAction } from '@fpms/auth/permissions';
 import { WorkspaceRpc } from '@fpms/contracts';
 import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
 import { WorkspaceAccess } from '../access/workspace-access';
-import { ActivityRecorder } from './activity-recorder';
+import { ActivityLogRepository } from './activity-log.repository';
 
 @RpcController()
 export class ActivityController {
   constructor(
     private readonly access: WorkspaceAccess,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
   ) {}
 
   @RpcHandler(WorkspaceRpc.listActivity)

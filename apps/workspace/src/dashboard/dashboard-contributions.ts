@@ -103,3 +103,27 @@ export function taskContribution(t: TaskFacts): Contribution {
     due: t.dueDate && t.open ? { kind: 'task', date: t.dueDate } : null,
   };
 }
+
+/** Per currency, what the dashboards' money buckets change by (after − before); zero deltas are left out. */
+export function moneyDeltas(before: Contribution | null, after: Contribution | null): Map<string, Record<MoneyBucket, number>> {
+  const out = new Map<string, Record<MoneyBucket, number>>();
+  const add = (c: Contribution | null, sign: number) => {
+    if (!c?.currency) return;
+    const cur = out.get(c.currency) ?? { contracted: 0, in_escrow: 0, released: 0, refunded: 0, disputed: 0, paid: 0 };
+    for (const b of MONEY_BUCKETS) cur[b] += sign * c.money[b];
+    out.set(c.currency, cur);
+  };
+  add(before, -1);
+  add(after, 1);
+  for (const [currency, delta] of out) if (MONEY_BUCKETS.every((b) => delta[b] === 0)) out.delete(currency);
+  return out;
+}
+
+/** Per `kind|date`, how the open due-date histogram changes (after − before); zero deltas are left out. */
+export function dueDeltas(before: Contribution | null, after: Contribution | null): Map<string, number> {
+  const out = new Map<string, number>();
+  if (before?.due) out.set(`${before.due.kind}|${before.due.date}`, (out.get(`${before.due.kind}|${before.due.date}`) ?? 0) - 1);
+  if (after?.due) out.set(`${after.due.kind}|${after.due.date}`, (out.get(`${after.due.kind}|${after.due.date}`) ?? 0) + 1);
+  for (const [k, v] of out) if (v === 0) out.delete(k);
+  return out;
+}

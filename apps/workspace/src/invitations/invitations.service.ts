@@ -7,7 +7,7 @@ import { CreatedInvitationView, InvitationView, MyWorkspaceView, WorkspaceEvents
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { Actor } from '../access/actor';
 import { scopeCan, scopeSide, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { MemberError } from '../members/member.errors';
 import { MembersRepository } from '../members/members.repository';
@@ -36,7 +36,7 @@ export class InvitationsService {
     private readonly members: MembersRepository,
     private readonly membersService: MembersService,
     private readonly workspaces: WorkspacesRepository,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
     @InjectDataSource() private readonly runtime: DataSource,
     @Inject(Clock) private readonly clock: Clock,
   ) {}

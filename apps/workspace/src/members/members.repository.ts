@@ -45,6 +45,30 @@ export class MembersRepository {
     }
   }
 
+  /**
+   * Before any tenant is set: the account of a workspace the user belongs to, read through
+   * the SELECT-only policy on the user's own memberships (null: not a member).
+   */
+  async accountOfOwnMembership(manager: EntityManager, workspaceId: string, userId: string): Promise<string | null> {
+    const [row] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
+      workspaceId,
+      userId,
+    ]);
+    return row?.account_id ?? null;
+  }
+
+  /**
+   * Under the tenant, with a share lock: a concurrent removal or role change waits for the
+   * caller's unit of work, or the caller sees its result.
+   */
+  async roleForShare(manager: EntityManager, workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
+    const [row] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
+      workspaceId,
+      userId,
+    ]);
+    return row?.role ?? null;
+  }
+
   async list(manager: EntityManager, workspaceId: string): Promise<MemberView[]> {
     const rows: MemberRow[] = await manager.query(
       `select user_id, email, role, created_at from workspace_members where workspace_id = $1 order by created_at, user_id`,

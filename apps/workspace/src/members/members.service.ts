@@ -6,7 +6,7 @@ import { OutboxWriter } from '@fpms/messaging';
 import { Actor } from '../access/actor';
 import { FormerClientsRepository } from '../access/former-clients.repository';
 import { scopeCan, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { MemberError } from './member.errors';
 import { MembersRepository } from './members.repository';
 
@@ -15,7 +15,7 @@ export class MembersService {
   constructor(
     private readonly access: WorkspaceAccess,
     private readonly members: MembersRepository,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
     private readonly formerClients: FormerClientsRepository,
   ) {}

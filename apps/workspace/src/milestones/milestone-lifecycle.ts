@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MilestoneEventData, MilestoneEventType, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
 import { MilestoneFacts } from '../dashboard/dashboard-contributions';
 import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
 import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
@@ -54,9 +54,9 @@ export class MilestoneLifecycle {
   constructor(
     private readonly milestones: MilestonesRepository,
     private readonly timers: ReviewTimersRepository,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
-    private readonly dashboards: DashboardProjector,
+    private readonly dashboards: DashboardProjectionRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 

@@ -5,9 +5,9 @@ import { WorkspaceAction } from '@fpms/auth/permissions';
 import { MilestoneView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
 import { DeliverablePinner, PinRequest } from './deliverable-pinner';
 import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
 import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
@@ -36,8 +36,8 @@ export class MilestonesService {
     private readonly access: WorkspaceAccess,
     private readonly milestones: MilestonesRepository,
     private readonly lifecycle: MilestoneLifecycle,
-    private readonly activity: ActivityRecorder,
-    private readonly dashboards: DashboardProjector,
+    private readonly activity: ActivityLogRepository,
+    private readonly dashboards: DashboardProjectionRepository,
     private readonly pinner: DeliverablePinner,
     @Inject(Clock) private readonly clock: Clock,
   ) {}

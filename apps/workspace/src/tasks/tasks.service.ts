@@ -5,10 +5,10 @@ import { WorkspaceAction } from '@fpms/auth/permissions';
 import { TaskStatusView, TaskView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
-import { ActivityRecorder } from '../activity/activity-recorder';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { TaskFacts } from '../dashboard/dashboard-contributions';
-import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
 import { TaskError } from './task.errors';
 import { TaskFields, TaskRow, TasksRepository, toTaskView } from './tasks.repository';
 import { idempotent } from '@fpms/database/idempotency';
@@ -20,8 +20,8 @@ export class TasksService {
   constructor(
     private readonly access: WorkspaceAccess,
     private readonly tasks: TasksRepository,
-    private readonly activity: ActivityRecorder,
-    private readonly dashboards: DashboardProjector,
+    private readonly activity: ActivityLogRepository,
+    private readonly dashboards: DashboardProjectionRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 

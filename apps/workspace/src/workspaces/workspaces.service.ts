@@ -7,8 +7,8 @@ import { OutboxWriter } from '@fpms/messaging';
 import { AccessError } from '../access/access.errors';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess } from '../access/workspace-access';
-import { ActivityRecorder } from '../activity/activity-recorder';
-import { DashboardProjector } from '../dashboard/dashboard-projector';
+import { ActivityLogRepository } from '../activity/activity-log.repository';
+import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
 import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from './workspaces.repository';
@@ -22,9 +22,9 @@ export class WorkspacesService {
     private readonly workspaces: WorkspacesRepository,
     private readonly members: MembersRepository,
     private readonly membersService: MembersService,
-    private readonly activity: ActivityRecorder,
+    private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
-    private readonly dashboards: DashboardProjector,
+    private readonly dashboards: DashboardProjectionRepository,
   ) {}
 
   /** A freelancer opens a workspace in their own account and becomes its owner. */

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   Contribution,
+  dueDeltas,
   milestoneContribution,
   MilestoneFacts,
   MONEY_BUCKETS,
-  MoneyBucket,
+  moneyDeltas,
   taskContribution,
   TaskFacts,
 } from './dashboard-contributions';
@@ -20,13 +21,14 @@ const MONEY_ADD = (table: string) => MONEY_BUCKETS.map((b) => `${b} = ${table}.$
 const MONEY_ALL_ZERO = MONEY_BUCKETS.map((b) => `${b} = 0`).join(' and ');
 
 /**
- * Keeps the dashboard read models current, in the caller's transaction: the same one as
+ * The dashboard read models' writes (the statements; what each change contributes is
+ * computed in dashboard-contributions.ts). Keeps them current, in the caller's transaction: the same one as
  * the milestone/task change, and for billing events the same one as the inbox insert.
  * A change that rolls back takes its dashboard delta with it; a duplicate event never
  * reaches here (inbox) and a stale one is filtered before, so nothing counts twice.
  */
 @Injectable()
-export class DashboardProjector {
+export class DashboardProjectionRepository {
   async workspaceCreated(manager: EntityManager, scope: DashboardScope): Promise<void> {
     await this.ensureRows(manager, scope);
     await manager.query(`update account_dashboards set workspaces_total = workspaces_total + 1, updated_at = now() where account_id = $1`, [
@@ -164,26 +166,4 @@ export class DashboardProjector {
       [scope.accountId],
     );
   }
-}
-
-function moneyDeltas(before: Contribution | null, after: Contribution | null): Map<string, Record<MoneyBucket, number>> {
-  const out = new Map<string, Record<MoneyBucket, number>>();
-  const add = (c: Contribution | null, sign: number) => {
-    if (!c?.currency) return;
-    const cur = out.get(c.currency) ?? { contracted: 0, in_escrow: 0, released: 0, refunded: 0, disputed: 0, paid: 0 };
-    for (const b of MONEY_BUCKETS) cur[b] += sign * c.money[b];
-    out.set(c.currency, cur);
-  };
-  add(before, -1);
-  add(after, 1);
-  for (const [currency, delta] of out) if (MONEY_BUCKETS.every((b) => delta[b] === 0)) out.delete(currency);
-  return out;
-}
-
-function dueDeltas(before: Contribution | null, after: Contribution | null): Map<string, number> {
-  const out = new Map<string, number>();
-  if (before?.due) out.set(`${before.due.kind}|${before.due.date}`, (out.get(`${before.due.kind}|${before.due.date}`) ?? 0) - 1);
-  if (after?.due) out.set(`${after.due.kind}|${after.due.date}`, (out.get(`${after.due.kind}|${after.due.date}`) ?? 0) + 1);
-  for (const [k, v] of out) if (v === 0) out.delete(k);
-  return out;
 }

@@ -3,10 +3,10 @@ import { EntityManager } from 'typeorm';
 import { BillingMilestoneEvent, EventEnvelope, MilestoneMoneyState, parseBillingMilestoneEvent } from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging/nest/event-subscriptions';
 import { PermanentEventError } from '@fpms/messaging/events/event-consumer';
-import { MilestoneLifecycle } from '../milestones/milestone-lifecycle';
-import { billingTransition, MoneyAmounts } from '../milestones/milestone-state-machine';
-import { MilestoneRow, MilestonesRepository, stateOf } from '../milestones/milestones.repository';
-import { MoneyEventsRepository } from '../milestones/money-events.repository';
+import { MilestoneLifecycle } from './milestone-lifecycle';
+import { billingTransition, MoneyAmounts } from './milestone-state-machine';
+import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
+import { MoneyEventsRepository } from './money-events.repository';
 
 /**
  * Applies billing's money state to milestones, inside the consumer's transaction: the
@@ -18,8 +18,8 @@ import { MoneyEventsRepository } from '../milestones/money-events.repository';
  * Milestone state follows money, never ahead of it: only this moves money into a milestone.
  */
 @Injectable()
-export class WorkspaceEventsSubscriber implements EventSubscriber {
-  private readonly logger = new Logger(WorkspaceEventsSubscriber.name);
+export class BillingEventsSubscriber implements EventSubscriber {
+  private readonly logger = new Logger(BillingEventsSubscriber.name);
 
   constructor(
     private readonly milestones: MilestonesRepository,

@@ -33,7 +33,7 @@ interface ActivityRow {
  * describes, so a change without its record (or the reverse) cannot commit.
  */
 @Injectable()
-export class ActivityRecorder {
+export class ActivityLogRepository {
   async record(manager: EntityManager, entry: ActivityEntry): Promise<void> {
     await manager.query(
       `insert into activity_log (account_id, workspace_id, actor_user_id, action, target_type, target_id, before, after, request_id)
