@@ -17,7 +17,7 @@ import { ensureDevKeyPair } from '@fpms/auth/key-set';
 import { startServiceApp } from '@fpms/common/bootstrap/create-service-app';
 import { loadConfig } from '@fpms/common/config/load-config';
 import { createPinoLogger } from '@fpms/common/logging/logger';
-import { serviceDatabaseName } from '@fpms/database';
+import { serviceDatabaseName, setTenantContext } from '@fpms/database';
 import { gatewayEnvSchema } from '../apps/gateway/src/config';
 import { createGatewayApp } from '../apps/gateway/src/gateway-app';
 import { workspaceEnvSchema } from '../apps/workspace/src/config';
@@ -206,11 +206,8 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
     );
     // The read model exactly as the service reads it: runtime role, tenant set, RLS on.
     const readModelScoped = (workspaceId: string) =>
-      runtime.transaction(async (m) => {
-        await m.query(`select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true)`, [
-          accounts[workspaceId],
-          workspaceId,
-        ]);
+      runtime.transaction(async (tx) => {
+        const m = await setTenantContext(tx, { accountId: accounts[workspaceId], workspaceId });
         return repo.workspace(m, workspaceId, accounts[workspaceId], today);
       });
     result.servicePathWorkspace = await measure(SQL_SAMPLES, (i) => readModelScoped(workspaceIds[i % workspaceIds.length]));
@@ -224,8 +221,8 @@ async function runSize(milestones: number): Promise<Record<string, Stats | numbe
     );
     result.sqlReadModelAccount = await measure(SQL_SAMPLES, () => admin.query(ACCOUNT_READ_MODEL, [user.account.id, today]));
     result.servicePathAccount = await measure(SQL_SAMPLES, () =>
-      runtime.transaction(async (m) => {
-        await m.query(`select set_config('app.account_id', $1, true)`, [user.account.id]);
+      runtime.transaction(async (tx) => {
+        const m = await setTenantContext(tx, { accountId: user.account.id });
         return repo.account(m, user.account.id, today);
       }),
     );

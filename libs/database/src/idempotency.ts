@@ -82,10 +82,10 @@ export async function runIdempotent<T>(manager: EntityManager, caller: Idempoten
  * The same as a wrapper around a transaction's work function, so a service's create
  * method changes by one line: `this.access.run(actor, id, action, idempotent(actor, async (manager, scope) => {...}))`.
  */
-export function idempotent<A extends unknown[], T>(
+export function idempotent<M extends EntityManager, A extends unknown[], T>(
   caller: IdempotentCaller,
-  work: (manager: EntityManager, ...rest: A) => Promise<T>,
-): (manager: EntityManager, ...rest: A) => Promise<T> {
+  work: (manager: M, ...rest: A) => Promise<T>,
+): (manager: M, ...rest: A) => Promise<T> {
   return (manager, ...rest) => runIdempotent(manager, caller, () => work(manager, ...rest));
 }
 

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { TenantManager } from './tenant-manager';
 
 /**
  * The tenant a unit of work runs for. RLS policies read these as transaction-local
@@ -20,10 +21,10 @@ export interface UserScope {
 /**
  * Sets the tenant for the current transaction only (`set_config(..., true)`, bound
  * parameters). Must run inside a transaction: outside one the setting would not reset,
- * and a pooled connection would carry it to the next, unrelated, request.
+ * and a pooled connection would carry it to the next, unrelated, request. Returns the
+ * same manager branded `TenantManager`: the only way to obtain one.
  */
-
-export async function setTenantContext(manager: EntityManager, scope: TenantScope | UserScope): Promise<void> {
+export async function setTenantContext(manager: EntityManager, scope: TenantScope | UserScope): Promise<TenantManager> {
   const { accountId = '', workspaceId = '', userId = '' } = scope as Partial<TenantScope>;
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('setTenantContext must be called inside a transaction');
@@ -32,4 +33,5 @@ export async function setTenantContext(manager: EntityManager, scope: TenantScop
     `select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true), set_config('app.user_id', $3, true)`,
     [accountId, workspaceId, userId],
   );
+  return manager as TenantManager;
 }

@@ -1,4 +1,5 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { TenantManager } from './tenant-manager';
 import { setTenantContext, TenantScope, UserScope } from './tenant-context';
 
 /**
@@ -9,18 +10,16 @@ import { setTenantContext, TenantScope, UserScope } from './tenant-context';
 export class TenantTransactions {
   constructor(private readonly runtime: DataSource) {}
 
-  run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  run<T>(scope: TenantScope, work: (manager: TenantManager) => Promise<T>): Promise<T> {
     return this.runtime.transaction(async (manager) => {
-      await setTenantContext(manager, scope);
-      return work(manager);
+      return work(await setTenantContext(manager, scope));
     });
   }
 
   /** A transaction that sees only rows policies grant to this user (no tenant chosen). */
-  runForUser<T>(scope: UserScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  runForUser<T>(scope: UserScope, work: (manager: TenantManager) => Promise<T>): Promise<T> {
     return this.runtime.transaction(async (manager) => {
-      await setTenantContext(manager, { userId: scope.userId });
-      return work(manager);
+      return work(await setTenantContext(manager, { userId: scope.userId }));
     });
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { MilestonesRpc, MilestoneView, WorkspaceGrant, WorkspaceRpc } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient, VerifiedRpc } from '@fpms/messaging';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /**
  * The gate of every file operation. Membership and roles live in the workspace service,
@@ -46,7 +46,7 @@ export class FilesAccess {
   }
 
   /** A transaction on the files database for a grant already obtained. */
-  inTenant<T>(caller: VerifiedRpc<unknown>, grant: WorkspaceGrant, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  inTenant<T>(caller: VerifiedRpc<unknown>, grant: WorkspaceGrant, work: (manager: TenantManager) => Promise<T>): Promise<T> {
     return this.tx.run({ accountId: grant.accountId, workspaceId: grant.workspaceId, userId: caller.userId }, work);
   }
 
@@ -54,7 +54,7 @@ export class FilesAccess {
     caller: VerifiedRpc<unknown>,
     workspaceId: string,
     action: WorkspaceAction,
-    work: (manager: EntityManager, grant: WorkspaceGrant) => Promise<T>,
+    work: (manager: TenantManager, grant: WorkspaceGrant) => Promise<T>,
     fileVersionId?: string,
   ): Promise<T> {
     const grant = await this.authorize(caller, workspaceId, action, fileVersionId);

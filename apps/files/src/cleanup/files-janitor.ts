@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { FilesEvents } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { OutboxWriter } from '@fpms/messaging';
@@ -9,8 +9,8 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import { FilesEnv, FILES_ENV } from '../config';
 import { VersionRow } from '../files/file-rows';
 import { CrossTenantCleanupRepository, PurgeableFile } from './cross-tenant-cleanup.repository';
-import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
+import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
 
 const BATCH = 20;
 
@@ -28,7 +28,6 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly cleanup: CrossTenantCleanupRepository,
-    private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
     @Inject(Clock) private readonly clock: Clock,
@@ -66,7 +65,7 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
    */
   private sweepStagingBatch(): Promise<number> {
     const now = this.clock.now();
-    return this.system.transaction(async (manager) => {
+    return systemTransaction(this.system, async (manager) => {
       const keys = await this.cleanup.claimExpiredStaging(manager, now, BATCH);
       for (const key of keys) {
         await this.storage.delete(key);
@@ -79,14 +78,14 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
   /** Abandoned uploads: file lock first (as requests take it), then its expired versions. */
   private expireBatch(): Promise<number> {
     const now = this.clock.now();
-    return this.system.transaction(async (manager) => {
+    return systemTransaction(this.system, async (manager) => {
       const fileIds = await this.cleanup.claimFilesWithExpiredUploads(manager, now, BATCH);
       let expired = 0;
       for (const id of fileIds) {
         const versions = await this.cleanup.deleteExpiredPendingVersions(manager, id, now);
         for (const v of versions) {
           await this.removeObject(v);
-          await this.usage.release(manager, v.account_id, { reserved: Number(v.size_bytes) });
+          await this.cleanup.releaseUsage(manager, v.account_id, { reserved: Number(v.size_bytes) });
         }
         await this.cleanup.deleteFileIfEmpty(manager, id);
         expired += versions.length;
@@ -97,14 +96,14 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
 
   private purgeBatch(): Promise<number> {
     const now = this.clock.now();
-    return this.system.transaction(async (manager) => {
+    return systemTransaction(this.system, async (manager) => {
       const files = await this.cleanup.claimFilesPastRestoreWindow(manager, now, BATCH);
       for (const file of files) await this.purge(manager, file);
       return files.length;
     });
   }
 
-  private async purge(manager: EntityManager, file: PurgeableFile): Promise<void> {
+  private async purge(manager: SystemManager, file: PurgeableFile): Promise<void> {
     const versions = await this.cleanup.deleteFileWithVersions(manager, file.id);
     let used = 0;
     let reserved = 0;
@@ -113,7 +112,7 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
       if (v.status === 'ready') used += Number(v.size_bytes);
       else reserved += Number(v.size_bytes);
     }
-    await this.usage.release(manager, file.account_id, { used, reserved });
+    await this.cleanup.releaseUsage(manager, file.account_id, { used, reserved });
     await this.outbox.add(manager, {
       type: FilesEvents.filePurged,
       tenant: { accountId: file.account_id, workspaceId: file.workspace_id },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { writeQuery } from '@fpms/database';
 import { FileRow, VersionRow } from './file-rows';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 const FILE_COLUMNS = `f.id, f.account_id, f.workspace_id, f.name, f.created_by, f.created_at, f.revision, f.deleted_at, f.purge_after`;
 
@@ -30,7 +30,7 @@ export interface NewVersion {
 @Injectable()
 export class FilesRepository {
   async insertFile(
-    manager: EntityManager,
+    manager: TenantManager,
     file: { id: string; accountId: string; workspaceId: string; name: string; createdBy: string; createdAt: Date },
   ): Promise<void> {
     await manager.query(`insert into files (id, account_id, workspace_id, name, created_by, created_at) values ($1, $2, $3, $4, $5, $6)`, [
@@ -44,7 +44,7 @@ export class FilesRepository {
   }
 
   /** Takes the next version number of the file (under the file's row lock). */
-  async nextVersionNumber(manager: EntityManager, workspaceId: string, fileId: string): Promise<number> {
+  async nextVersionNumber(manager: TenantManager, workspaceId: string, fileId: string): Promise<number> {
     const {
       rows: [row],
     } = await writeQuery<{ number: number }>(
@@ -55,7 +55,7 @@ export class FilesRepository {
     return row.number;
   }
 
-  async insertVersion(manager: EntityManager, v: NewVersion & { number: number }): Promise<void> {
+  async insertVersion(manager: TenantManager, v: NewVersion & { number: number }): Promise<void> {
     await manager.query(
       `insert into file_versions (id, file_id, account_id, workspace_id, number, name, size_bytes, content_type, storage_key, status,
                                   multipart_upload_id, upload_expires_at, created_by, created_at, staging_key, expected_sha256)
@@ -82,7 +82,7 @@ export class FilesRepository {
 
   /** Remembers a staging key until its upload URLs expire, whatever becomes of the version: the janitor then removes the object. */
   async recordStaging(
-    manager: EntityManager,
+    manager: TenantManager,
     s: { stagingKey: string; accountId: string; workspaceId: string; versionId: string; urlsExpireAt: Date },
   ): Promise<void> {
     await manager.query(
@@ -92,7 +92,7 @@ export class FilesRepository {
   }
 
   /** The file, deleted or not; `lock` takes its row lock for a change. */
-  async findFile(manager: EntityManager, workspaceId: string, fileId: string, options: { lock?: boolean } = {}): Promise<FileRow | null> {
+  async findFile(manager: TenantManager, workspaceId: string, fileId: string, options: { lock?: boolean } = {}): Promise<FileRow | null> {
     const [row] = await manager.query(
       `select ${FILE_COLUMNS} from files f where f.id = $1 and f.workspace_id = $2 ${options.lock ? 'for update' : ''}`,
       [fileId, workspaceId],
@@ -100,20 +100,20 @@ export class FilesRepository {
     return row ?? null;
   }
 
-  async listVersions(manager: EntityManager, workspaceId: string, fileId: string): Promise<VersionRow[]> {
+  async listVersions(manager: TenantManager, workspaceId: string, fileId: string): Promise<VersionRow[]> {
     return manager.query(`select * from file_versions where file_id = $1 and workspace_id = $2 order by number desc`, [
       fileId,
       workspaceId,
     ]);
   }
 
-  async fileIdOfVersion(manager: EntityManager, workspaceId: string, versionId: string): Promise<string | null> {
+  async fileIdOfVersion(manager: TenantManager, workspaceId: string, versionId: string): Promise<string | null> {
     const [row] = await manager.query(`select file_id from file_versions where id = $1 and workspace_id = $2`, [versionId, workspaceId]);
     return row?.file_id ?? null;
   }
 
   async findVersion(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     fileId: string,
     versionId: string,
@@ -126,7 +126,7 @@ export class FilesRepository {
     return row ?? null;
   }
 
-  async latestReadyVersion(manager: EntityManager, workspaceId: string, fileId: string): Promise<VersionRow | null> {
+  async latestReadyVersion(manager: TenantManager, workspaceId: string, fileId: string): Promise<VersionRow | null> {
     const [row] = await manager.query(
       `select * from file_versions where file_id = $1 and workspace_id = $2 and status = 'ready' order by number desc limit 1`,
       [fileId, workspaceId],
@@ -136,7 +136,7 @@ export class FilesRepository {
 
   /** Files of a workspace (live or deleted), newest first, each with its latest ready version. */
   async list(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     deleted: boolean,
     limit: number,
@@ -154,7 +154,7 @@ export class FilesRepository {
   }
 
   /** The version becomes the completion's copy: `storage_key` is that copy's key from now on, for good. */
-  async markReady(manager: EntityManager, versionId: string, ready: { at: Date; storageKey: string; sha256: string }): Promise<void> {
+  async markReady(manager: TenantManager, versionId: string, ready: { at: Date; storageKey: string; sha256: string }): Promise<void> {
     await manager.query(
       `update file_versions set status = 'ready', ready_at = $2, multipart_upload_id = null, storage_key = $3, sha256 = $4 where id = $1`,
       [versionId, ready.at, ready.storageKey, ready.sha256],
@@ -162,7 +162,7 @@ export class FilesRepository {
   }
 
   /** Bumps and returns the file's revision: the aggregateVersion of the event about to be written. */
-  async bumpRevision(manager: EntityManager, fileId: string): Promise<number> {
+  async bumpRevision(manager: TenantManager, fileId: string): Promise<number> {
     const {
       rows: [row],
     } = await writeQuery<{ revision: number }>(manager, `update files set revision = revision + 1 where id = $1 returning revision`, [
@@ -171,15 +171,15 @@ export class FilesRepository {
     return row.revision;
   }
 
-  async markDeleted(manager: EntityManager, fileId: string, by: string, at: Date, purgeAfter: Date): Promise<void> {
+  async markDeleted(manager: TenantManager, fileId: string, by: string, at: Date, purgeAfter: Date): Promise<void> {
     await manager.query(`update files set deleted_at = $2, deleted_by = $3, purge_after = $4 where id = $1`, [fileId, at, by, purgeAfter]);
   }
 
-  async markRestored(manager: EntityManager, fileId: string): Promise<void> {
+  async markRestored(manager: TenantManager, fileId: string): Promise<void> {
     await manager.query(`update files set deleted_at = null, deleted_by = null, purge_after = null where id = $1`, [fileId]);
   }
 
-  async hasPinnedVersion(manager: EntityManager, fileId: string): Promise<boolean> {
+  async hasPinnedVersion(manager: TenantManager, fileId: string): Promise<boolean> {
     const [row] = await manager.query(
       `select exists (select 1 from file_versions where file_id = $1 and pinned_at is not null) as pinned`,
       [fileId],
@@ -187,12 +187,12 @@ export class FilesRepository {
     return row.pinned;
   }
 
-  async countVersions(manager: EntityManager, fileId: string): Promise<number> {
+  async countVersions(manager: TenantManager, fileId: string): Promise<number> {
     const [row] = await manager.query(`select count(*)::int as n from file_versions where file_id = $1`, [fileId]);
     return row.n;
   }
 
-  async pin(manager: EntityManager, versionId: string, by: string, at: Date, pinnedFor: string | null): Promise<void> {
+  async pin(manager: TenantManager, versionId: string, by: string, at: Date, pinnedFor: string | null): Promise<void> {
     await manager.query(`update file_versions set pinned_at = $2, pinned_by = $3, pinned_for = $4 where id = $1`, [
       versionId,
       at,
@@ -201,7 +201,7 @@ export class FilesRepository {
     ]);
   }
 
-  async deleteVersion(manager: EntityManager, versionId: string): Promise<void> {
+  async deleteVersion(manager: TenantManager, versionId: string): Promise<void> {
     await manager.query(`delete from file_versions where id = $1`, [versionId]);
   }
 }

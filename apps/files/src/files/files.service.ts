@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { DownloadView, FileDetailView, FilesEvents, FileVersionView, FileView } from '@fpms/contracts';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
@@ -12,6 +11,7 @@ import { toFileDetailView, toFileView, toVersionView } from './file-rows';
 import { FilesError } from './files.errors';
 import { FilesRepository } from './files.repository';
 import { PinsRepository } from '../pins/pins.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 type Scoped = { workspaceId: string; fileId: string };
 
@@ -267,7 +267,7 @@ export class FilesService {
     return outcome.view;
   }
 
-  private async requireVersion(manager: EntityManager, input: Scoped & { versionId: string }, options: { lock?: boolean } = {}) {
+  private async requireVersion(manager: TenantManager, input: Scoped & { versionId: string }, options: { lock?: boolean } = {}) {
     const file = await this.files.findFile(manager, input.workspaceId, input.fileId, options);
     if (!file || file.deleted_at) throw FilesError.fileNotFound(input.fileId);
     const version = await this.files.findVersion(manager, input.workspaceId, input.fileId, input.versionId, options);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { EventEnvelope, milestoneEventDataSchema } from '@fpms/contracts';
 import { EventSubscriber, PermanentEventError } from '@fpms/messaging';
 import { PinsRepository } from './pins.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /**
  * Keeps `milestone_deliverables` at the newest state the workspace service published for
@@ -14,7 +14,7 @@ import { PinsRepository } from './pins.repository';
 export class MilestoneDeliverablesSubscriber implements EventSubscriber {
   constructor(private readonly pins: PinsRepository) {}
 
-  async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
+  async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     // Every `workspace.milestone.*` event carries the milestone's current deliverable (the contract's schema;
     // the consumer already checked it, this projection also checks that it names its own aggregate).
     const parsed = milestoneEventDataSchema.safeParse(event.data);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { writeQuery } from '@fpms/database';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface MilestoneState {
   milestoneId: string;
@@ -29,7 +29,7 @@ export interface SubmissionPin {
 @Injectable()
 export class PinsRepository {
   async addManual(
-    manager: EntityManager,
+    manager: TenantManager,
     pin: { accountId: string; workspaceId: string; versionId: string; pinnedFor: string | null; by: string; at: Date },
   ): Promise<void> {
     await manager.query(
@@ -39,7 +39,7 @@ export class PinsRepository {
     );
   }
 
-  async removeManual(manager: EntityManager, versionId: string): Promise<void> {
+  async removeManual(manager: TenantManager, versionId: string): Promise<void> {
     await manager.query(`delete from file_version_pins where version_id = $1 and kind = 'manual'`, [versionId]);
   }
 
@@ -49,7 +49,7 @@ export class PinsRepository {
    * transaction is over (a late, slow call), and nothing would ever settle the pin.
    */
   async addSubmission(
-    manager: EntityManager,
+    manager: TenantManager,
     pin: { accountId: string; workspaceId: string; versionId: string; milestoneId: string; milestoneVersion: number; by: string; at: Date },
   ): Promise<void> {
     await this.lockMilestone(manager, pin.milestoneId);
@@ -63,7 +63,7 @@ export class PinsRepository {
   }
 
   async releaseSubmission(
-    manager: EntityManager,
+    manager: TenantManager,
     pin: { versionId: string; milestoneId: string; milestoneVersion: number },
   ): Promise<boolean> {
     const { affected } = await writeQuery(
@@ -74,14 +74,14 @@ export class PinsRepository {
     return affected > 0;
   }
 
-  async unresolvedSubmissions(manager: EntityManager, versionId: string): Promise<SubmissionPin[]> {
+  async unresolvedSubmissions(manager: TenantManager, versionId: string): Promise<SubmissionPin[]> {
     return manager.query(
       `select version_id, milestone_id, milestone_version, pinned_at from file_version_pins where kind = 'submission' and version_id = $1 order by pinned_at`,
       [versionId],
     );
   }
 
-  async milestonesNeeding(manager: EntityManager, versionId: string): Promise<string[]> {
+  async milestonesNeeding(manager: TenantManager, versionId: string): Promise<string[]> {
     const rows: Array<{ milestone_id: string }> = await manager.query(
       `select milestone_id from milestone_deliverables where version_id = $1 order by milestone_id`,
       [versionId],
@@ -96,7 +96,7 @@ export class PinsRepository {
    * state (or a later one) says what the milestone needs; if it rolled back, nothing does.
    * Returns the versions whose pins may have changed.
    */
-  async applyMilestoneState(manager: EntityManager, s: MilestoneState): Promise<string[]> {
+  async applyMilestoneState(manager: TenantManager, s: MilestoneState): Promise<string[]> {
     await this.lockMilestone(manager, s.milestoneId);
     const [current]: Array<{ version_id: string | null; milestone_version: number }> = await manager.query(
       `select version_id, milestone_version from milestone_deliverables where milestone_id = $1`,
@@ -129,12 +129,12 @@ export class PinsRepository {
    * milestone applied at once could each miss the other's row. Keyed by the milestone id.
    * Lock order everywhere: milestone lock, then file, then version rows.
    */
-  async lockMilestone(manager: EntityManager, milestoneId: string): Promise<void> {
+  async lockMilestone(manager: TenantManager, milestoneId: string): Promise<void> {
     await manager.query(`select pg_advisory_xact_lock(hashtext('files.milestone_pins'), hashtext($1))`, [milestoneId]);
   }
 
   /** Recomputes `file_versions.pinned_*`: a milestone's need first, then the oldest other pin; nulls when nothing pins it. */
-  async refreshSummary(manager: EntityManager, versionIds: string[]): Promise<void> {
+  async refreshSummary(manager: TenantManager, versionIds: string[]): Promise<void> {
     const ids = [...new Set(versionIds)].sort();
     if (ids.length === 0) return;
     // Row locks first, in a statement of their own: the UPDATE below then reads (READ

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import {
   AccountCreatedData,
   accountPlanChangedDataSchema,
@@ -11,13 +10,14 @@ import {
 } from '@fpms/contracts';
 import { EventSubscriber, PermanentEventError } from '@fpms/messaging';
 import { AccountPlansRepository } from './account-plans.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /** Keeps `account_plans` in step with the workspace service (new accounts) and billing (plan changes). */
 @Injectable()
 export class PlanEventsSubscriber implements EventSubscriber {
   constructor(private readonly plans: AccountPlansRepository) {}
 
-  async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
+  async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type === WorkspaceEvents.accountCreated) {
       const data = event.data as AccountCreatedData;
       await this.plans.insertIfAbsent(manager, event.tenant.accountId, isPlanId(data.plan) ? data.plan : DEFAULT_PLAN);

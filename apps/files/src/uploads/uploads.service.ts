@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedUploadView, FileDetailView, FilesEvents, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
 import { idempotent } from '@fpms/database/idempotency';
@@ -17,6 +16,7 @@ import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { deliveredKey, stagingKey, storageKey } from '../storage/storage-key';
 import { assertContentTypeAllowed, maxFileSize, multipartLayout } from './upload-policy';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 interface UploadRequest {
   name: string;
@@ -87,7 +87,7 @@ export class UploadsService {
     grant: WorkspaceGrant,
     fileId: string,
     input: UploadRequest,
-    prepareFile: (manager: EntityManager, now: Date) => Promise<void>,
+    prepareFile: (manager: TenantManager, now: Date) => Promise<void>,
   ): Promise<CreatedUploadView> {
     assertContentTypeAllowed(input.contentType, this.env.FILES_ALLOWED_CONTENT_TYPES);
     if (input.size > this.env.FILES_MAX_SIZE_BYTES) throw FilesError.fileTooLarge(input.size, this.env.FILES_MAX_SIZE_BYTES);
@@ -315,7 +315,7 @@ export class UploadsService {
 
   /** The version, if its file is live; 404 otherwise. */
   private async liveVersion(
-    manager: EntityManager,
+    manager: TenantManager,
     input: { workspaceId: string; fileId: string; versionId: string },
     options: { lock?: boolean } = {},
   ): Promise<VersionRow> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { PAID_FOR_SQL } from '../members/client-money-predicates';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /**
  * A client admin who leaves keeps a read-only view of the milestones the client paid for
@@ -10,7 +10,7 @@ import { PAID_FOR_SQL } from '../members/client-money-predicates';
 @Injectable()
 export class FormerClientsRepository {
   /** In the workspace's tenant transaction: records the paid milestones for a client admin who is leaving that role. */
-  async record(manager: EntityManager, scope: { accountId: string; workspaceId: string }, userId: string): Promise<void> {
+  async record(manager: TenantManager, scope: { accountId: string; workspaceId: string }, userId: string): Promise<void> {
     await manager.query(
       `insert into former_client_grants (workspace_id, account_id, milestone_id, user_id)
        select m.workspace_id, m.account_id, m.id, $3 from milestones m where m.workspace_id = $1 and m.account_id = $2 and ${PAID_FOR_SQL}
@@ -20,7 +20,7 @@ export class FormerClientsRepository {
   }
 
   /** Before any tenant is set (the user reads only their own grants): the tenant of the workspace they hold grants in. */
-  async accountOf(manager: EntityManager, workspaceId: string, userId: string): Promise<string | null> {
+  async accountOf(manager: TenantManager, workspaceId: string, userId: string): Promise<string | null> {
     const [row] = await manager.query(`select account_id from former_client_grants where workspace_id = $1 and user_id = $2 limit 1`, [
       workspaceId,
       userId,
@@ -29,7 +29,7 @@ export class FormerClientsRepository {
   }
 
   /** In the tenant transaction: is this milestone one the user paid for (and still paid)? */
-  async coversMilestone(manager: EntityManager, workspaceId: string, userId: string, milestoneId: string): Promise<boolean> {
+  async coversMilestone(manager: TenantManager, workspaceId: string, userId: string, milestoneId: string): Promise<boolean> {
     const rows = await manager.query(
       `select 1 from former_client_grants g join milestones m on m.id = g.milestone_id
         where g.workspace_id = $1 and g.user_id = $2 and g.milestone_id = $3 and ${PAID_FOR_SQL}`,
@@ -39,7 +39,7 @@ export class FormerClientsRepository {
   }
 
   /** In the tenant transaction: is this file version the deliverable of a milestone the user paid for? */
-  async coversFileVersion(manager: EntityManager, workspaceId: string, userId: string, fileVersionId: string): Promise<boolean> {
+  async coversFileVersion(manager: TenantManager, workspaceId: string, userId: string, fileVersionId: string): Promise<boolean> {
     const rows = await manager.query(
       `select 1 from former_client_grants g join milestones m on m.id = g.milestone_id
         where g.workspace_id = $1 and g.user_id = $2 and m.deliverable_file_version_id = $3 and ${PAID_FOR_SQL}`,

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { can, FORMER_CLIENT_ACTIONS, sideOf, WorkspaceAction, WorkspaceRole, WorkspaceSide } from '@fpms/auth/permissions';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { AccessError } from './access.errors';
 import { Actor } from './actor';
 import { MembersRepository } from '../members/members.repository';
 import { FormerClientsRepository } from './former-clients.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /** A client admin who left, reading what the client paid for (never a member's role). */
 export const FORMER_CLIENT = 'former_client' as const;
@@ -49,11 +50,12 @@ export class WorkspaceAccess {
     actor: Actor,
     workspaceId: string,
     action: WorkspaceAction,
-    work: (manager: EntityManager, scope: WorkspaceScope) => Promise<T>,
+    work: (manager: TenantManager, scope: WorkspaceScope) => Promise<T>,
     options: AccessOptions = {},
   ): Promise<T> {
-    return this.runtime.transaction(async (manager) => {
-      await setTenantContext(manager, { userId: actor.userId });
+    return this.runtime.transaction(async (tx) => {
+      // Branded by setTenantContext; every later call re-sets the context on the same transaction.
+      const manager = await setTenantContext(tx, { userId: actor.userId });
       const accountId = await this.members.accountOfOwnMembership(manager, workspaceId, actor.userId);
       if (!accountId) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
       await setTenantContext(manager, { accountId, workspaceId, userId: actor.userId });
@@ -72,7 +74,7 @@ export class WorkspaceAccess {
    * for, or download its deliverable version. Everything else, and everyone else, 404.
    */
   private async asFormerClient(
-    manager: EntityManager,
+    manager: TenantManager,
     actor: Actor,
     workspaceId: string,
     action: WorkspaceAction,

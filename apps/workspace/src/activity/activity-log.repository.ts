@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ActivityView } from '@fpms/contracts';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface ActivityEntry {
   accountId: string;
@@ -34,7 +34,7 @@ interface ActivityRow {
  */
 @Injectable()
 export class ActivityLogRepository {
-  async record(manager: EntityManager, entry: ActivityEntry): Promise<void> {
+  async record(manager: TenantManager, entry: ActivityEntry): Promise<void> {
     await manager.query(
       `insert into activity_log (account_id, workspace_id, actor_user_id, action, target_type, target_id, before, after, request_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -54,7 +54,7 @@ export class ActivityLogRepository {
 
   /** Newest first; `before` is the id cursor from the previous page. */
   async listForWorkspace(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     limit: number,
     before?: string,

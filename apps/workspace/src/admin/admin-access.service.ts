@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AdminAuditView, WorkspaceView } from '@fpms/contracts';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
+import { systemTransaction } from '@fpms/database/tenant-manager';
 import { AccessError } from '../access/access.errors';
 import { Actor } from '../access/actor';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository';
@@ -24,8 +25,8 @@ export class AdminAccessService {
 
   listAccountWorkspaces(actor: Actor, accountId: string, reason: string): Promise<{ items: WorkspaceView[]; auditId: string }> {
     if (!actor.isPlatformAdmin) throw AccessError.notPlatformAdmin();
-    return this.system.transaction(async (manager) => {
-      const items = await this.workspaces.listByAccount(manager, accountId);
+    return systemTransaction(this.system, async (manager) => {
+      const items = await this.workspaces.listByAccountAcrossTenants(manager, accountId);
       const auditId = await this.audit.insert(manager, {
         adminUserId: actor.userId,
         reason,
@@ -40,6 +41,6 @@ export class AdminAccessService {
 
   listAudit(actor: Actor, limit: number): Promise<{ items: AdminAuditView[] }> {
     if (!actor.isPlatformAdmin) throw AccessError.notPlatformAdmin();
-    return this.system.transaction(async (manager) => ({ items: await this.audit.list(manager, limit) }));
+    return systemTransaction(this.system, async (manager) => ({ items: await this.audit.list(manager, limit) }));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AdminAuditView } from '@fpms/contracts';
+import type { SystemManager } from '@fpms/database/tenant-manager';
 
 /** A row of admin_access_audit as the list query selects it. */
 interface AdminAuditRow {
@@ -18,7 +18,7 @@ interface AdminAuditRow {
 @Injectable()
 export class AdminAuditRepository {
   async insert(
-    manager: EntityManager,
+    manager: SystemManager,
     entry: {
       adminUserId: string;
       reason: string;
@@ -36,7 +36,7 @@ export class AdminAuditRepository {
     return row.id;
   }
 
-  async list(manager: EntityManager, limit: number): Promise<AdminAuditView[]> {
+  async list(manager: SystemManager, limit: number): Promise<AdminAuditView[]> {
     const rows: AdminAuditRow[] = await manager.query(
       `select id::text, admin_user_id, reason, action, target_account_id, resource_ids, request_id, created_at
          from admin_access_audit order by admin_access_audit.id desc limit $1`,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import {
   Contribution,
   dueDeltas,
@@ -10,6 +9,7 @@ import {
   taskContribution,
   TaskFacts,
 } from './dashboard-contributions';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface DashboardScope {
   accountId: string;
@@ -29,7 +29,7 @@ const MONEY_ALL_ZERO = MONEY_BUCKETS.map((b) => `${b} = 0`).join(' and ');
  */
 @Injectable()
 export class DashboardProjectionRepository {
-  async workspaceCreated(manager: EntityManager, scope: DashboardScope): Promise<void> {
+  async workspaceCreated(manager: TenantManager, scope: DashboardScope): Promise<void> {
     await this.ensureRows(manager, scope);
     await manager.query(`update account_dashboards set workspaces_total = workspaces_total + 1, updated_at = now() where account_id = $1`, [
       scope.accountId,
@@ -38,7 +38,7 @@ export class DashboardProjectionRepository {
   }
 
   milestoneChanged(
-    manager: EntityManager,
+    manager: TenantManager,
     scope: DashboardScope,
     before: MilestoneFacts | null,
     after: MilestoneFacts | null,
@@ -46,12 +46,12 @@ export class DashboardProjectionRepository {
     return this.apply(manager, scope, before && milestoneContribution(before), after && milestoneContribution(after));
   }
 
-  taskChanged(manager: EntityManager, scope: DashboardScope, before: TaskFacts | null, after: TaskFacts | null): Promise<void> {
+  taskChanged(manager: TenantManager, scope: DashboardScope, before: TaskFacts | null, after: TaskFacts | null): Promise<void> {
     return this.apply(manager, scope, before && taskContribution(before), after && taskContribution(after));
   }
 
   private async apply(
-    manager: EntityManager,
+    manager: TenantManager,
     scope: DashboardScope,
     before: Contribution | null,
     after: Contribution | null,
@@ -148,7 +148,7 @@ export class DashboardProjectionRepository {
     }
   }
 
-  private async ensureRows(manager: EntityManager, scope: DashboardScope): Promise<void> {
+  private async ensureRows(manager: TenantManager, scope: DashboardScope): Promise<void> {
     await manager.query(`insert into account_dashboards (account_id) values ($1) on conflict do nothing`, [scope.accountId]);
     await manager.query(`insert into workspace_dashboards (workspace_id, account_id) values ($1, $2) on conflict do nothing`, [
       scope.workspaceId,
@@ -156,7 +156,7 @@ export class DashboardProjectionRepository {
     ]);
   }
 
-  private async touch(manager: EntityManager, scope: DashboardScope): Promise<void> {
+  private async touch(manager: TenantManager, scope: DashboardScope): Promise<void> {
     await manager.query(
       `update workspace_dashboards set last_activity_at = greatest(last_activity_at, now()), updated_at = now() where workspace_id = $1`,
       [scope.workspaceId],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AccountDashboardView, MILESTONE_STATUS_VALUES, MilestoneStatusValue, MoneyBuckets, WorkspaceDashboardView } from '@fpms/contracts';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 interface MoneyRow {
   currency: string;
@@ -36,7 +36,7 @@ const MONEY = `currency, contracted::text, in_escrow::text, released::text, refu
  */
 @Injectable()
 export class DashboardRepository {
-  async workspace(manager: EntityManager, workspaceId: string, accountId: string, today: string): Promise<WorkspaceDashboardView> {
+  async workspace(manager: TenantManager, workspaceId: string, accountId: string, today: string): Promise<WorkspaceDashboardView> {
     const [row] = await manager.query(`select * from workspace_dashboards where workspace_id = $1`, [workspaceId]);
     const money: MoneyRow[] = await manager.query(
       `select ${MONEY} from workspace_dashboard_money where workspace_id = $1 order by currency`,
@@ -66,7 +66,7 @@ export class DashboardRepository {
     };
   }
 
-  async account(manager: EntityManager, accountId: string, today: string): Promise<AccountDashboardView> {
+  async account(manager: TenantManager, accountId: string, today: string): Promise<AccountDashboardView> {
     const [row] = await manager.query(`select * from account_dashboards where account_id = $1`, [accountId]);
     const money: MoneyRow[] = await manager.query(`select ${MONEY} from account_dashboard_money where account_id = $1 order by currency`, [
       accountId,

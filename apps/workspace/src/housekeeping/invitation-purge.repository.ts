@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { writeQuery } from '@fpms/database';
+import type { SystemManager } from '@fpms/database/tenant-manager';
 
 /** Purge key (two-int advisory lock form) so one replica purges invitations at a time. */
 const PURGE_LOCK = [0x1a71, 1] as const;
@@ -13,7 +13,7 @@ export class InvitationPurgeRepository {
    * "used up at" time, so it goes once its expiry is past the retention as well. Runs on
    * the system pool (cross-tenant by nature). Returns null if another replica holds the lock.
    */
-  async purgeEnded(manager: EntityManager, before: Date, limit: number): Promise<number | null> {
+  async purgeEnded(manager: SystemManager, before: Date, limit: number): Promise<number | null> {
     const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`select pg_try_advisory_xact_lock($1, $2) as locked`, [
       ...PURGE_LOCK,
     ]);

@@ -6,6 +6,7 @@ import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { WorkspaceEnv } from '../config';
 import { InvitationPurgeRepository } from './invitation-purge.repository';
+import { systemTransaction } from '@fpms/database/tenant-manager';
 
 export const INVITATION_PURGE_OPTIONS = Symbol('INVITATION_PURGE_OPTIONS');
 
@@ -42,7 +43,9 @@ export class InvitationPurger extends ScheduledJob<number> {
   /** One purge by the injected clock; returns the invitations deleted. */
   protected async round(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.retentionMs);
-    const total = await deleteInChunks(() => this.system.transaction((manager) => this.invitations.purgeEnded(manager, before, CHUNK)));
+    const total = await deleteInChunks(() =>
+      systemTransaction(this.system, (manager) => this.invitations.purgeEnded(manager, before, CHUNK)),
+    );
     if (total > 0) this.logger.log(`purged ${total} ended invitation(s)`);
     return total;
   }

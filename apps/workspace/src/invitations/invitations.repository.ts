@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { WorkspaceSide } from '@fpms/auth/permissions';
 import { InvitationView } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { writeQuery } from '@fpms/database';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 interface InvitationRow {
   id: string;
@@ -61,7 +62,7 @@ export class InvitationsRepository {
   ) {}
 
   async insert(
-    manager: EntityManager,
+    manager: TenantManager,
     inv: {
       id: string;
       workspaceId: string;
@@ -94,7 +95,7 @@ export class InvitationsRepository {
     return toInvitation(row, this.clock.now());
   }
 
-  async list(manager: EntityManager, workspaceId: string): Promise<Invitation[]> {
+  async list(manager: TenantManager, workspaceId: string): Promise<Invitation[]> {
     const rows: InvitationRow[] = await manager.query(
       `select ${COLUMNS} from workspace_invitations where workspace_id = $1 order by created_at desc, id`,
       [workspaceId],
@@ -103,7 +104,7 @@ export class InvitationsRepository {
     return rows.map((r) => toInvitation(r, now));
   }
 
-  async findForUpdate(manager: EntityManager, workspaceId: string, id: string): Promise<Invitation | null> {
+  async findForUpdate(manager: TenantManager, workspaceId: string, id: string): Promise<Invitation | null> {
     const [row]: InvitationRow[] = await manager.query(
       `select ${COLUMNS} from workspace_invitations where workspace_id = $1 and id = $2 for update`,
       [workspaceId, id],
@@ -111,7 +112,7 @@ export class InvitationsRepository {
     return row ? toInvitation(row, this.clock.now()) : null;
   }
 
-  async revoke(manager: EntityManager, id: string): Promise<Invitation> {
+  async revoke(manager: TenantManager, id: string): Promise<Invitation> {
     const now = this.clock.now();
     const {
       rows: [row],
@@ -137,7 +138,7 @@ export class InvitationsRepository {
    * Takes one use, atomically: of two people racing for the last use, the row lock lets
    * one through and the other sees `uses = max_uses`.
    */
-  async takeUse(manager: EntityManager, id: string, email: string): Promise<Invitation | null> {
+  async takeUse(manager: TenantManager, id: string, email: string): Promise<Invitation | null> {
     const now = this.clock.now();
     const { rows } = await writeQuery<InvitationRow>(
       manager,
@@ -149,7 +150,7 @@ export class InvitationsRepository {
     return rows[0] ? toInvitation(rows[0], now) : null;
   }
 
-  async findById(manager: EntityManager, id: string): Promise<Invitation | null> {
+  async findById(manager: TenantManager, id: string): Promise<Invitation | null> {
     const [row]: InvitationRow[] = await manager.query(`select ${COLUMNS} from workspace_invitations where id = $1`, [id]);
     return row ? toInvitation(row, this.clock.now()) : null;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { manageSideAction, sideOf, WorkspaceAction } from '@fpms/auth/permissions';
 import { CreatedInvitationView, InvitationView, MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
@@ -17,6 +17,7 @@ import { InvitationError } from './invitation.errors';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from './invitation-token';
 import { Invitation, InvitationsRepository } from './invitations.repository';
 import { idempotent } from '@fpms/database/idempotency';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface CreateInvitationInput {
   workspaceId: string;
@@ -123,8 +124,8 @@ export class InvitationsService {
     const located = await this.invitations.locateByTokenHash(hashInvitationToken(token));
     if (!located) throw InvitationError.invitationNotFound();
     const email = actor.email.trim().toLowerCase();
-    return this.runtime.transaction(async (manager) => {
-      await setTenantContext(manager, { accountId: located.accountId, workspaceId: located.workspaceId, userId: actor.userId });
+    return this.runtime.transaction(async (tx) => {
+      const manager = await setTenantContext(tx, { accountId: located.accountId, workspaceId: located.workspaceId, userId: actor.userId });
       const scope = { accountId: located.accountId, workspaceId: located.workspaceId };
       // Serialises with every other membership change of the workspace (the client-admin check below).
       await this.members.lockSequence(manager, scope);
@@ -165,7 +166,7 @@ export class InvitationsService {
     });
   }
 
-  private async requireMayInvite(manager: EntityManager, scope: WorkspaceScope, role: Invitation['role']): Promise<void> {
+  private async requireMayInvite(manager: TenantManager, scope: WorkspaceScope, role: Invitation['role']): Promise<void> {
     const side = sideOf(role);
     if (scopeCan(scope, manageSideAction(side))) return;
     if (role === 'client_admin' && scopeCan(scope, WorkspaceAction.InviteFirstClientAdmin)) {
@@ -181,7 +182,7 @@ export class InvitationsService {
    * email-bound one included). A client-side invitation the freelancer side issued is
    * honoured only as the workspace's first client admin.
    */
-  private async requireMayJoin(manager: EntityManager, actor: Actor, invitation: Invitation): Promise<void> {
+  private async requireMayJoin(manager: TenantManager, actor: Actor, invitation: Invitation): Promise<void> {
     const sides = await this.members.sidesInAccount(manager, invitation.accountId, actor.userId);
     if (sideOf(invitation.role) === 'client') {
       if (actor.accountId === invitation.accountId || sides.freelancer) throw InvitationError.freelancerSideMember();

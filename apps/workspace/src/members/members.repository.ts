@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { CLIENT_SIDE_ROLES, FREELANCER_SIDE_ROLES, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberView } from '@fpms/contracts';
 import { isUniqueViolation } from '@fpms/database/postgres-errors';
 import { AWAITING_CLIENT_DECISION_SQL } from './client-money-predicates';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 interface MemberRow {
   user_id: string;
@@ -24,7 +24,7 @@ const toView = (r: MemberRow): MemberView => ({
 export class MembersRepository {
   /** Adds the member; false if the user already is one (the primary key says so). */
   async add(
-    manager: EntityManager,
+    manager: TenantManager,
     member: { workspaceId: string; accountId: string; userId: string; role: WorkspaceRole; email: string },
   ): Promise<boolean> {
     try {
@@ -49,7 +49,7 @@ export class MembersRepository {
    * Before any tenant is set: the account of a workspace the user belongs to, read through
    * the SELECT-only policy on the user's own memberships (null: not a member).
    */
-  async accountOfOwnMembership(manager: EntityManager, workspaceId: string, userId: string): Promise<string | null> {
+  async accountOfOwnMembership(manager: TenantManager, workspaceId: string, userId: string): Promise<string | null> {
     const [row] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
       workspaceId,
       userId,
@@ -61,7 +61,7 @@ export class MembersRepository {
    * Under the tenant, with a share lock: a concurrent removal or role change waits for the
    * caller's unit of work, or the caller sees its result.
    */
-  async roleForShare(manager: EntityManager, workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
+  async roleForShare(manager: TenantManager, workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
     const [row] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
       workspaceId,
       userId,
@@ -69,7 +69,7 @@ export class MembersRepository {
     return row?.role ?? null;
   }
 
-  async list(manager: EntityManager, workspaceId: string): Promise<MemberView[]> {
+  async list(manager: TenantManager, workspaceId: string): Promise<MemberView[]> {
     const rows: MemberRow[] = await manager.query(
       `select user_id, email, role, created_at from workspace_members where workspace_id = $1 order by created_at, user_id`,
       [workspaceId],
@@ -77,7 +77,7 @@ export class MembersRepository {
     return rows.map(toView);
   }
 
-  async find(manager: EntityManager, workspaceId: string, userId: string): Promise<MemberView | null> {
+  async find(manager: TenantManager, workspaceId: string, userId: string): Promise<MemberView | null> {
     const [row]: MemberRow[] = await manager.query(
       `select user_id, email, role, created_at from workspace_members where workspace_id = $1 and user_id = $2 for update`,
       [workspaceId, userId],
@@ -85,11 +85,11 @@ export class MembersRepository {
     return row ? toView(row) : null;
   }
 
-  async setRole(manager: EntityManager, workspaceId: string, userId: string, role: WorkspaceRole): Promise<void> {
+  async setRole(manager: TenantManager, workspaceId: string, userId: string, role: WorkspaceRole): Promise<void> {
     await manager.query(`update workspace_members set role = $3 where workspace_id = $1 and user_id = $2`, [workspaceId, userId, role]);
   }
 
-  async remove(manager: EntityManager, workspaceId: string, userId: string): Promise<void> {
+  async remove(manager: TenantManager, workspaceId: string, userId: string): Promise<void> {
     await manager.query(`delete from workspace_members where workspace_id = $1 and user_id = $2`, [workspaceId, userId]);
   }
 
@@ -98,7 +98,7 @@ export class MembersRepository {
    * membership change takes this lock first, so changes to one workspace's members run
    * one at a time and each check ("is there still a client admin?") sees the last one.
    */
-  async lockSequence(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<void> {
+  async lockSequence(manager: TenantManager, scope: { accountId: string; workspaceId: string }): Promise<void> {
     await manager.query(
       `insert into workspace_membership_versions (workspace_id, account_id) values ($1, $2) on conflict (workspace_id) do nothing`,
       [scope.workspaceId, scope.accountId],
@@ -107,7 +107,7 @@ export class MembersRepository {
   }
 
   /** The next membership event version of the workspace: strictly increasing, whoever joins or leaves. */
-  async nextVersion(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<number> {
+  async nextVersion(manager: TenantManager, scope: { accountId: string; workspaceId: string }): Promise<number> {
     const [row] = await manager.query(
       `insert into workspace_membership_versions as v (workspace_id, account_id, version) values ($1, $2, 1)
        on conflict (workspace_id) do update set version = v.version + 1 returning version`,
@@ -116,7 +116,7 @@ export class MembersRepository {
     return Number(row.version);
   }
 
-  async countClientAdmins(manager: EntityManager, workspaceId: string, exceptUserId?: string): Promise<number> {
+  async countClientAdmins(manager: TenantManager, workspaceId: string, exceptUserId?: string): Promise<number> {
     const [row] = await manager.query(
       `select count(*)::int as n from workspace_members where workspace_id = $1 and role = 'client_admin' and user_id is distinct from $2`,
       [workspaceId, exceptUserId ?? null],
@@ -128,7 +128,7 @@ export class MembersRepository {
    * The user's roles on each side across the account's workspaces. A user reads their own
    * memberships in every tenant (RLS), so this sees beyond the current workspace.
    */
-  async sidesInAccount(manager: EntityManager, accountId: string, userId: string): Promise<{ freelancer: boolean; client: boolean }> {
+  async sidesInAccount(manager: TenantManager, accountId: string, userId: string): Promise<{ freelancer: boolean; client: boolean }> {
     const [row] = await manager.query(
       `select bool_or(role = any($3::text[])) as freelancer, bool_or(role = any($4::text[])) as client
          from workspace_members where account_id = $1 and user_id = $2`,
@@ -138,7 +138,7 @@ export class MembersRepository {
   }
 
   /** Does the workspace hold money that only a client admin's decision (or a dispute's end) moves on? */
-  async hasMoneyAwaitingClient(manager: EntityManager, workspaceId: string): Promise<boolean> {
+  async hasMoneyAwaitingClient(manager: TenantManager, workspaceId: string): Promise<boolean> {
     const rows = await manager.query(`select 1 from milestones m where m.workspace_id = $1 and ${AWAITING_CLIENT_DECISION_SQL} limit 1`, [
       workspaceId,
     ]);

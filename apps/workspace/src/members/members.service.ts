@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { manageSideAction, sideOf, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberEventType, MemberView, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
@@ -9,6 +8,7 @@ import { scopeCan, WorkspaceAccess, WorkspaceScope } from '../access/workspace-a
 import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { MemberError } from './member.errors';
 import { MembersRepository } from './members.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 @Injectable()
 export class MembersService {
@@ -67,7 +67,7 @@ export class MembersService {
 
   /** Records a membership change in the activity log and publishes it, in the caller's transaction. */
   async recordChange(
-    manager: EntityManager,
+    manager: TenantManager,
     actor: Actor,
     scope: Pick<WorkspaceScope, 'accountId' | 'workspaceId'>,
     action: string,
@@ -98,7 +98,7 @@ export class MembersService {
     });
   }
 
-  private async requireManageable(manager: EntityManager, scope: WorkspaceScope, userId: string): Promise<MemberView> {
+  private async requireManageable(manager: TenantManager, scope: WorkspaceScope, userId: string): Promise<MemberView> {
     const member = await this.members.find(manager, scope.workspaceId, userId);
     if (!member) throw MemberError.memberNotFound(userId);
     if (member.role === 'owner') throw MemberError.ownerIsPermanent();
@@ -112,7 +112,7 @@ export class MembersService {
    * Refused if they are the last one while money awaits a client decision; otherwise
    * they keep a read-only view of the milestones the client paid for.
    */
-  private async clientAdminLeaving(manager: EntityManager, scope: WorkspaceScope, userId: string): Promise<void> {
+  private async clientAdminLeaving(manager: TenantManager, scope: WorkspaceScope, userId: string): Promise<void> {
     if (
       (await this.members.countClientAdmins(manager, scope.workspaceId, userId)) === 0 &&
       (await this.members.hasMoneyAwaitingClient(manager, scope.workspaceId))

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { BillingMilestoneEvent, EventEnvelope, MilestoneMoneyState, parseBillingMilestoneEvent } from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging/nest/event-subscriptions';
 import { PermanentEventError } from '@fpms/messaging/events/event-consumer';
@@ -7,6 +6,7 @@ import { MilestoneLifecycle } from './milestone-lifecycle';
 import { billingTransition, MoneyAmounts } from './milestone-state-machine';
 import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
 import { MoneyEventsRepository } from './money-events.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /**
  * Applies billing's money state to milestones, inside the consumer's transaction: the
@@ -27,7 +27,7 @@ export class BillingEventsSubscriber implements EventSubscriber {
     private readonly moneyEvents: MoneyEventsRepository,
   ) {}
 
-  async handle(envelope: EventEnvelope, manager: EntityManager): Promise<void> {
+  async handle(envelope: EventEnvelope, manager: TenantManager): Promise<void> {
     if (!envelope.type.startsWith('billing.milestone.')) {
       this.logger.debug(`ignoring ${envelope.type}: not a milestone event`);
       return;

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { MilestoneEventData, MilestoneEventType, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
 import { ActivityLogRepository } from '../activity/activity-log.repository';
@@ -10,6 +9,7 @@ import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
 import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
 import { CLOSED_STATUSES, frozen, MilestoneCommand, Transition } from './milestone-state-machine';
 import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /** Who caused a transition: a member, the review timer, or billing (money). */
 export type TransitionCause =
@@ -61,7 +61,7 @@ export class MilestoneLifecycle {
   ) {}
 
   async apply(
-    manager: EntityManager,
+    manager: TenantManager,
     row: MilestoneRow,
     command: MilestoneCommand,
     t: Transition,
@@ -116,7 +116,7 @@ export class MilestoneLifecycle {
   }
 
   /** The review reminder: an event for messaging to notify the client; no state change. */
-  async remind(manager: EntityManager, row: MilestoneRow): Promise<void> {
+  async remind(manager: TenantManager, row: MilestoneRow): Promise<void> {
     await this.publish(manager, row, WorkspaceEvents.milestoneReviewReminder, null, { kind: 'review_timer' });
   }
 
@@ -125,7 +125,7 @@ export class MilestoneLifecycle {
    * (re)submission starts a full window, any freeze pauses it, lifting the last freeze
    * resumes it with the time it had left; anything else ends it.
    */
-  private async moveTimer(manager: EntityManager, row: MilestoneRow, command: MilestoneCommand, t: Transition, now: Date): Promise<void> {
+  private async moveTimer(manager: TenantManager, row: MilestoneRow, command: MilestoneCommand, t: Transition, now: Date): Promise<void> {
     if (t.after.work !== 'submitted' || CLOSED_STATUSES.includes(t.to)) {
       await this.timers.remove(manager, row.id);
     } else if (command === 'submit') {
@@ -145,7 +145,7 @@ export class MilestoneLifecycle {
   }
 
   private async publish(
-    manager: EntityManager,
+    manager: TenantManager,
     m: MilestoneRow,
     type: MilestoneEventType,
     previousStatus: MilestoneEventData['previousStatus'],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { MilestoneView } from '@fpms/contracts';
 import { MilestoneState, MilestoneStatus, WorkStatus } from './milestone-state-machine';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface MilestoneRow {
   id: string;
@@ -124,7 +124,7 @@ export interface StatusChange {
 /** SQL for milestones; callers hold a tenant-scoped transaction (RLS applies). */
 @Injectable()
 export class MilestonesRepository {
-  async insert(manager: EntityManager, m: NewMilestone): Promise<void> {
+  async insert(manager: TenantManager, m: NewMilestone): Promise<void> {
     await manager.query(
       `insert into milestones (id, account_id, workspace_id, title, description, amount, currency, due_date, review_window_days, created_by, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
@@ -132,7 +132,7 @@ export class MilestonesRepository {
     );
   }
 
-  async find(manager: EntityManager, workspaceId: string, milestoneId: string, lock = false): Promise<MilestoneRow | null> {
+  async find(manager: TenantManager, workspaceId: string, milestoneId: string, lock = false): Promise<MilestoneRow | null> {
     const [row] = await manager.query(
       `select ${COLUMNS} from ${FROM} where m.workspace_id = $1 and m.id = $2 ${lock ? 'for update of m' : ''}`,
       [workspaceId, milestoneId],
@@ -141,7 +141,7 @@ export class MilestonesRepository {
   }
 
   async list(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     limit: number,
     before?: string,
@@ -157,7 +157,7 @@ export class MilestonesRepository {
     return { rows: page, nextBefore: rows.length > limit ? page[page.length - 1].seq : null };
   }
 
-  async edit(manager: EntityManager, milestoneId: string, e: MilestoneEdits, now: Date): Promise<void> {
+  async edit(manager: TenantManager, milestoneId: string, e: MilestoneEdits, now: Date): Promise<void> {
     await manager.query(
       `update milestones set
          title = coalesce($2, title),
@@ -183,7 +183,7 @@ export class MilestonesRepository {
     );
   }
 
-  async changeStatus(manager: EntityManager, milestoneId: string, c: StatusChange): Promise<void> {
+  async changeStatus(manager: TenantManager, milestoneId: string, c: StatusChange): Promise<void> {
     const m = c.state.money;
     await manager.query(
       `update milestones set
@@ -218,7 +218,7 @@ export class MilestonesRepository {
   }
 
   /** A billing version seen that changed nothing: later older ones are still stale. */
-  async recordBillingVersion(manager: EntityManager, milestoneId: string, version: number): Promise<void> {
+  async recordBillingVersion(manager: TenantManager, milestoneId: string, version: number): Promise<void> {
     await manager.query(`update milestones set billing_version = greatest(coalesce(billing_version, $2), $2) where id = $1`, [
       milestoneId,
       version,
@@ -226,7 +226,7 @@ export class MilestonesRepository {
   }
 
   /** The workspace's default review window, for new milestones. */
-  async workspaceReviewWindow(manager: EntityManager, workspaceId: string): Promise<number> {
+  async workspaceReviewWindow(manager: TenantManager, workspaceId: string): Promise<number> {
     const [row] = await manager.query(`select review_window_days from workspaces where id = $1`, [workspaceId]);
     return row?.review_window_days ?? 14;
   }

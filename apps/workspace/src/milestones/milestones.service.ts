@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { MilestoneView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
@@ -14,6 +13,7 @@ import { USER_RULES, UserCommand, userTransition } from './milestone-state-machi
 import { MilestoneError } from './milestone.errors';
 import { MilestoneEdits, MilestoneRow, MilestonesRepository, stateOf, toMilestoneView } from './milestones.repository';
 import { idempotent } from '@fpms/database/idempotency';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface CreateMilestoneInput {
   title: string;
@@ -157,7 +157,7 @@ export class MilestonesService {
   }
 
   private async runCommand(
-    manager: EntityManager,
+    manager: TenantManager,
     scope: WorkspaceScope,
     actor: Actor,
     workspaceId: string,
@@ -196,7 +196,7 @@ export class MilestonesService {
   }
 
   private async require(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     milestoneId: string,
     lock: boolean,

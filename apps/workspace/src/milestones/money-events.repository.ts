@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface MoneyEventRecord {
   eventId: string;
@@ -19,7 +19,7 @@ export interface MoneyEventRecord {
 /** The append-only record of every billing money fact the workspace received, and what it did with it. */
 @Injectable()
 export class MoneyEventsRepository {
-  async record(manager: EntityManager, e: MoneyEventRecord): Promise<void> {
+  async record(manager: TenantManager, e: MoneyEventRecord): Promise<void> {
     await manager.query(
       `insert into milestone_money_events (event_id, account_id, workspace_id, milestone_id, type, amount, currency, billing_version, outcome, occurred_at, money)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

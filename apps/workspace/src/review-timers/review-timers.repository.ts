@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { writeQuery } from '@fpms/database';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface TimerRow {
   milestone_id: string;
@@ -16,7 +17,7 @@ export interface TimerRow {
 export class ReviewTimersRepository {
   /** Starts (or, on resubmission, restarts) the review window. */
   async start(
-    manager: EntityManager,
+    manager: TenantManager,
     t: { milestoneId: string; accountId: string; workspaceId: string; dueAt: Date; nextReminderAt: Date | null },
   ): Promise<void> {
     await manager.query(
@@ -27,7 +28,7 @@ export class ReviewTimersRepository {
     );
   }
 
-  async find(manager: EntityManager, milestoneId: string, lock = false): Promise<TimerRow | null> {
+  async find(manager: TenantManager, milestoneId: string, lock = false): Promise<TimerRow | null> {
     const [row] = await manager.query(
       `select milestone_id, account_id, workspace_id, due_at, next_reminder_at, paused_at from milestone_review_timers where milestone_id = $1 ${lock ? 'for update' : ''}`,
       [milestoneId],
@@ -35,7 +36,7 @@ export class ReviewTimersRepository {
     return row ?? null;
   }
 
-  async pause(manager: EntityManager, milestoneId: string, now: Date): Promise<void> {
+  async pause(manager: TenantManager, milestoneId: string, now: Date): Promise<void> {
     await manager.query(`update milestone_review_timers set paused_at = $2 where milestone_id = $1 and paused_at is null`, [
       milestoneId,
       now,
@@ -43,7 +44,7 @@ export class ReviewTimersRepository {
   }
 
   /** Resumes a paused timer with the time it had left: the dispute's duration does not count. */
-  async resume(manager: EntityManager, milestoneId: string, now: Date): Promise<void> {
+  async resume(manager: TenantManager, milestoneId: string, now: Date): Promise<void> {
     await manager.query(
       `update milestone_review_timers
           set due_at = due_at + ($2::timestamptz - paused_at),
@@ -54,18 +55,18 @@ export class ReviewTimersRepository {
     );
   }
 
-  async reminded(manager: EntityManager, milestoneId: string, nextReminderAt: Date | null): Promise<void> {
+  async reminded(manager: TenantManager, milestoneId: string, nextReminderAt: Date | null): Promise<void> {
     await manager.query(`update milestone_review_timers set next_reminder_at = $2, claimed_until = null where milestone_id = $1`, [
       milestoneId,
       nextReminderAt,
     ]);
   }
 
-  async release(manager: EntityManager, milestoneId: string): Promise<void> {
+  async release(manager: TenantManager, milestoneId: string): Promise<void> {
     await manager.query(`update milestone_review_timers set claimed_until = null where milestone_id = $1`, [milestoneId]);
   }
 
-  async remove(manager: EntityManager, milestoneId: string): Promise<void> {
+  async remove(manager: TenantManager, milestoneId: string): Promise<void> {
     await manager.query(`delete from milestone_review_timers where milestone_id = $1`, [milestoneId]);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { TaskStatusView, TaskView } from '@fpms/contracts';
 import { DEFAULT_TASK_BOARD } from './task-board';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface TaskRow {
   id: string;
@@ -60,7 +60,7 @@ export interface TaskFields {
 @Injectable()
 export class TasksRepository {
   /** The board, seeding the default one the first time a workspace uses tasks. */
-  async board(manager: EntityManager, scope: { accountId: string; workspaceId: string }): Promise<TaskStatusView[]> {
+  async board(manager: TenantManager, scope: { accountId: string; workspaceId: string }): Promise<TaskStatusView[]> {
     let rows = await this.readBoard(manager, scope.workspaceId);
     if (rows.length === 0) {
       for (const [position, s] of DEFAULT_TASK_BOARD.entries()) {
@@ -74,14 +74,14 @@ export class TasksRepository {
     return rows;
   }
 
-  private readBoard(manager: EntityManager, workspaceId: string): Promise<TaskStatusView[]> {
+  private readBoard(manager: TenantManager, workspaceId: string): Promise<TaskStatusView[]> {
     return manager.query(`select key, name, category, position from task_statuses where workspace_id = $1 order by position, key`, [
       workspaceId,
     ]);
   }
 
   /** Tasks per status key, for the statuses given. */
-  async countByStatus(manager: EntityManager, workspaceId: string, keys: string[]): Promise<Map<string, number>> {
+  async countByStatus(manager: TenantManager, workspaceId: string, keys: string[]): Promise<Map<string, number>> {
     const rows: Array<{ status: string; n: number }> = await manager.query(
       `select status, count(*)::int as n from tasks where workspace_id = $1 and status = any($2::text[]) group by status`,
       [workspaceId, keys],
@@ -90,7 +90,7 @@ export class TasksRepository {
   }
 
   async replaceBoard(
-    manager: EntityManager,
+    manager: TenantManager,
     scope: { accountId: string; workspaceId: string },
     statuses: Omit<TaskStatusView, 'position'>[],
   ): Promise<void> {
@@ -108,7 +108,7 @@ export class TasksRepository {
   }
 
   async insert(
-    manager: EntityManager,
+    manager: TenantManager,
     t: {
       id: string;
       accountId: string;
@@ -130,7 +130,7 @@ export class TasksRepository {
     );
   }
 
-  async find(manager: EntityManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow | null> {
+  async find(manager: TenantManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow | null> {
     const [row] = await manager.query(
       `select ${COLUMNS} from ${FROM} where t.workspace_id = $1 and t.id = $2 ${lock ? 'for update of t' : ''}`,
       [workspaceId, taskId],
@@ -139,7 +139,7 @@ export class TasksRepository {
   }
 
   async list(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     q: { limit: number; before?: string; status?: string; milestoneId?: string; assigneeUserId?: string; overdue?: boolean },
     today: string,
@@ -165,7 +165,7 @@ export class TasksRepository {
     return { rows: page, nextBefore: rows.length > q.limit ? page[page.length - 1].seq : null };
   }
 
-  async update(manager: EntityManager, taskId: string, f: TaskFields, now: Date): Promise<void> {
+  async update(manager: TenantManager, taskId: string, f: TaskFields, now: Date): Promise<void> {
     await manager.query(
       `update tasks set
          title = coalesce($2, title),
@@ -193,16 +193,16 @@ export class TasksRepository {
     );
   }
 
-  async remove(manager: EntityManager, taskId: string): Promise<void> {
+  async remove(manager: TenantManager, taskId: string): Promise<void> {
     await manager.query(`delete from tasks where id = $1`, [taskId]);
   }
 
-  async isMember(manager: EntityManager, workspaceId: string, userId: string): Promise<boolean> {
+  async isMember(manager: TenantManager, workspaceId: string, userId: string): Promise<boolean> {
     const [row] = await manager.query(`select 1 from workspace_members where workspace_id = $1 and user_id = $2`, [workspaceId, userId]);
     return !!row;
   }
 
-  async milestoneExists(manager: EntityManager, workspaceId: string, milestoneId: string): Promise<boolean> {
+  async milestoneExists(manager: TenantManager, workspaceId: string, milestoneId: string): Promise<boolean> {
     const [row] = await manager.query(`select 1 from milestones where workspace_id = $1 and id = $2`, [workspaceId, milestoneId]);
     return !!row;
   }

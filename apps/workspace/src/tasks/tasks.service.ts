@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { TaskStatusView, TaskView } from '@fpms/contracts';
 import { Actor } from '../access/actor';
@@ -12,6 +11,7 @@ import { DashboardProjectionRepository } from '../dashboard/dashboard-projection
 import { TaskError } from './task.errors';
 import { TaskFields, TaskRow, TasksRepository, toTaskView } from './tasks.repository';
 import { idempotent } from '@fpms/database/idempotency';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
 const factsOf = (r: Pick<TaskRow, 'category' | 'due_date'>): TaskFacts => ({ open: r.category !== 'done', dueDate: r.due_date });
 
@@ -166,7 +166,7 @@ export class TasksService {
     });
   }
 
-  private async checkReferences(manager: EntityManager, scope: WorkspaceScope, board: TaskStatusView[], f: TaskFields): Promise<void> {
+  private async checkReferences(manager: TenantManager, scope: WorkspaceScope, board: TaskStatusView[], f: TaskFields): Promise<void> {
     if (f.status !== undefined && !board.some((s) => s.key === f.status)) throw TaskError.unknownStatus(f.status);
     if (f.assigneeUserId && !(await this.tasks.isMember(manager, scope.workspaceId, f.assigneeUserId)))
       throw TaskError.assigneeNotMember(f.assigneeUserId);
@@ -174,7 +174,7 @@ export class TasksService {
       throw TaskError.unknownMilestone(f.milestoneId);
   }
 
-  private async require(manager: EntityManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow> {
+  private async require(manager: TenantManager, workspaceId: string, taskId: string, lock = false): Promise<TaskRow> {
     const row = await this.tasks.find(manager, workspaceId, taskId, lock);
     if (!row) throw TaskError.taskNotFound(taskId);
     return row;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { MyWorkspaceView, WorkspaceView } from '@fpms/contracts';
 import { WorkspaceEntity } from './entities/workspace.entity';
+import type { SystemManager, TenantManager } from '@fpms/database/tenant-manager';
 
 interface MyWorkspaceRow {
   id: string;
@@ -28,13 +28,13 @@ const toView = (r: MyWorkspaceRow): MyWorkspaceView => ({ ...toWorkspaceView(r),
 /** SQL for workspaces, always inside a tenant- or user-scoped transaction (RLS applies). */
 @Injectable()
 export class WorkspacesRepository {
-  insert(manager: EntityManager, workspace: Omit<WorkspaceEntity, 'createdAt'>): Promise<WorkspaceEntity> {
+  insert(manager: TenantManager, workspace: Omit<WorkspaceEntity, 'createdAt'>): Promise<WorkspaceEntity> {
     const repo = manager.getRepository(WorkspaceEntity);
     return repo.save(repo.create(workspace));
   }
 
   /** The caller's workspaces across every account; the transaction is scoped to the user. */
-  async listForMember(manager: EntityManager, userId: string, limit = 200): Promise<MyWorkspaceView[]> {
+  async listForMember(manager: TenantManager, userId: string, limit = 200): Promise<MyWorkspaceView[]> {
     const rows: MyWorkspaceRow[] = await manager.query(
       `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, w.review_window_days, m.role
          from workspace_members m
@@ -47,8 +47,8 @@ export class WorkspacesRepository {
     return rows.map(toView);
   }
 
-  /** Every workspace of one account; for the audited admin path on the system connection. */
-  async listByAccount(manager: EntityManager, accountId: string): Promise<WorkspaceView[]> {
+  /** Every workspace of one account, read across tenants: only for the audited admin path on the system connection. */
+  async listByAccountAcrossTenants(manager: SystemManager, accountId: string): Promise<WorkspaceView[]> {
     const rows: Omit<MyWorkspaceRow, 'role'>[] = await manager.query(
       `select id, account_id, name, client_name, created_by, created_at from workspaces where account_id = $1 order by created_at desc, id`,
       [accountId],
@@ -56,7 +56,7 @@ export class WorkspacesRepository {
     return rows.map(toWorkspaceView);
   }
 
-  async findForMember(manager: EntityManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {
+  async findForMember(manager: TenantManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {
     const [row]: MyWorkspaceRow[] = await manager.query(
       `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, w.review_window_days, m.role
          from workspaces w join workspace_members m on m.workspace_id = w.id and m.user_id = $2
@@ -67,7 +67,7 @@ export class WorkspacesRepository {
   }
 
   async update(
-    manager: EntityManager,
+    manager: TenantManager,
     workspaceId: string,
     changes: { name?: string; clientName?: string | null; reviewWindowDays?: number },
   ): Promise<void> {

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event-envelope';
 import { setTenantContext } from '@fpms/database/tenant-context';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 import { writeQuery } from '@fpms/database/write-query';
 import {
   attemptsFromHeaders,
@@ -25,7 +26,8 @@ import { INBOX_TABLE } from './messaging-tables.migration';
 import { purgeInbox } from './housekeeping';
 import { withTimeout } from './relay-support';
 
-export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
+/** Runs inside the consumer's transaction, with the tenant set from the event. */
+export type EventHandler = (event: EventEnvelope, manager: TenantManager) => Promise<void>;
 
 /** Throw from a handler when retrying cannot help (e.g. the event contradicts stored state): straight to the DLQ. */
 export class PermanentEventError extends Error {
@@ -260,8 +262,8 @@ export class EventConsumer {
     const attempt = failedBefore + 1;
     let handlerStarted = false;
     try {
-      const applied = await this.options.dataSource.transaction(async (manager) => {
-        await setTenantContext(manager, event.tenant);
+      const applied = await this.options.dataSource.transaction(async (tx) => {
+        const manager = await setTenantContext(tx, event.tenant);
         // A concurrent duplicate blocks here on the other transaction's uncommitted key
         // and then sees the conflict, so two copies can never both run the handler.
         // Row count rather than RETURNING: the runtime role then needs INSERT only.

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventEnvelope } from '@fpms/contracts/events/event-envelope';
 
 /**
@@ -8,7 +8,7 @@ import { EventEnvelope } from '@fpms/contracts/events/event-envelope';
  * definition provisioning and every service declare.
  */
 export interface EventSubscriber {
-  handle(event: EventEnvelope, manager: EntityManager): Promise<void>;
+  handle(event: EventEnvelope, manager: TenantManager): Promise<void>;
 }
 
 export interface EventSubscriptions {
