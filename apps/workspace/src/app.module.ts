@@ -32,12 +32,14 @@ import { InvitationPurgeRepository } from './housekeeping/invitation-purge.repos
 import { INVITATION_PURGE_OPTIONS, InvitationPurger, invitationPurgeOptions } from './housekeeping/invitation-purger';
 import { REVIEW_TIMER_OPTIONS, ReviewTimerOptions, ReviewTimerPoller } from './review-timers/review-timer.poller';
 import { ReviewTimersRepository } from './review-timers/review-timers.repository';
+import { ReviewTimerClaimsRepository } from './review-timers/review-timer-claims.repository';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksRepository } from './tasks/tasks.repository';
 import { TasksService } from './tasks/tasks.service';
 import { WorkspaceEnv } from './config';
 import { InvitationsController } from './invitations/invitations.controller';
 import { InvitationsRepository } from './invitations/invitations.repository';
+import { InvitationTokenLookupRepository } from './invitations/invitation-token-lookup.repository';
 import { InvitationsService } from './invitations/invitations.service';
 import { MembersController } from './members/members.controller';
 import { MembersRepository } from './members/members.repository';
@@ -91,6 +93,7 @@ export class WorkspaceAppModule {
         MembersRepository,
         MembersService,
         InvitationsRepository,
+        InvitationTokenLookupRepository,
         InvitationsService,
         AdminAuditRepository,
         AdminAccessService,
@@ -101,6 +104,7 @@ export class WorkspaceAppModule {
         { provide: DeliverablePinner, useClass: env.DELIVERABLE_PINNING === 'files' ? FilesDeliverablePinner : UncheckedDeliverablePinner },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         ReviewTimersRepository,
+        ReviewTimerClaimsRepository,
         { provide: REVIEW_TIMER_OPTIONS, useValue: timerOptions },
         ReviewTimerPoller,
         IdempotencyKeysPurge,

@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { WorkspaceSide } from '@fpms/auth/permissions';
 import { InvitationView } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { writeQuery } from '@fpms/database';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -56,10 +53,7 @@ function toInvitation(r: InvitationRow, now: Date): Invitation {
 /** Expiry (status, whether a use may still be taken) and revocation times read the injected clock. */
 @Injectable()
 export class InvitationsRepository {
-  constructor(
-    @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(Clock) private readonly clock: Clock) {}
 
   async insert(
     manager: TenantManager,
@@ -122,16 +116,6 @@ export class InvitationsRepository {
       [id, now],
     );
     return toInvitation(row, now);
-  }
-
-  /**
-   * Which tenant a token belongs to. The token is the credential and arrives before any
-   * tenant is known, so this one lookup is cross-tenant by nature and runs as the system
-   * role; it returns ids only, and the rest happens in a tenant-scoped transaction.
-   */
-  async locateByTokenHash(hash: Buffer): Promise<{ id: string; workspaceId: string; accountId: string } | null> {
-    const [row] = await this.system.query(`select id, workspace_id, account_id from workspace_invitations where token_hash = $1`, [hash]);
-    return row ? { id: row.id, workspaceId: row.workspace_id, accountId: row.account_id } : null;
   }
 
   /**

@@ -16,8 +16,10 @@ import { WorkspacesRepository } from '../workspaces/workspaces.repository';
 import { InvitationError } from './invitation.errors';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from './invitation-token';
 import { Invitation, InvitationsRepository } from './invitations.repository';
+import { InvitationTokenLookupRepository } from './invitation-token-lookup.repository';
+import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { idempotent } from '@fpms/database/idempotency';
-import type { TenantManager } from '@fpms/database/tenant-manager';
+import { systemTransaction, type TenantManager } from '@fpms/database/tenant-manager';
 
 export interface CreateInvitationInput {
   workspaceId: string;
@@ -39,6 +41,8 @@ export class InvitationsService {
     private readonly workspaces: WorkspacesRepository,
     private readonly activity: ActivityLogRepository,
     @InjectDataSource() private readonly runtime: DataSource,
+    @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
+    private readonly tokens: InvitationTokenLookupRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -121,7 +125,7 @@ export class InvitationsService {
    */
   async accept(actor: Actor, token: string): Promise<MyWorkspaceView> {
     if (!looksLikeInvitationToken(token)) throw InvitationError.invitationNotFound();
-    const located = await this.invitations.locateByTokenHash(hashInvitationToken(token));
+    const located = await systemTransaction(this.system, (m) => this.tokens.locate(m, hashInvitationToken(token)));
     if (!located) throw InvitationError.invitationNotFound();
     const email = actor.email.trim().toLowerCase();
     return this.runtime.transaction(async (tx) => {

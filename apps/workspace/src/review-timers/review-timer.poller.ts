@@ -10,6 +10,8 @@ import { frozen, timerTransition } from '../milestones/milestone-state-machine';
 import { MilestonesRepository, stateOf } from '../milestones/milestones.repository';
 import { nextReminderAt } from './review-schedule';
 import { ReviewTimersRepository, TimerRow } from './review-timers.repository';
+import { ReviewTimerClaimsRepository } from './review-timer-claims.repository';
+import { systemTransaction } from '@fpms/database/tenant-manager';
 
 export const REVIEW_TIMER_OPTIONS = Symbol('REVIEW_TIMER_OPTIONS');
 
@@ -42,6 +44,7 @@ export class ReviewTimerPoller extends ScheduledJob<PollResult> {
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly tx: TenantTransactions,
     private readonly timers: ReviewTimersRepository,
+    private readonly claims: ReviewTimerClaimsRepository,
     private readonly milestones: MilestonesRepository,
     private readonly lifecycle: MilestoneLifecycle,
     @Inject(Clock) private readonly clock: Clock,
@@ -55,7 +58,9 @@ export class ReviewTimerPoller extends ScheduledJob<PollResult> {
     const total: PollResult = { approved: 0, reminded: 0, skipped: 0 };
     for (;;) {
       const now = this.clock.now();
-      const claimed = await this.timers.claimDue(this.system, now, this.options.leaseMs, this.options.batchSize);
+      const claimed = await systemTransaction(this.system, (m) =>
+        this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize),
+      );
       for (const timer of claimed) {
         try {
           const outcome = await this.handle(timer);

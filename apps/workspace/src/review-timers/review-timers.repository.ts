@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { writeQuery } from '@fpms/database';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export interface TimerRow {
@@ -12,7 +10,7 @@ export interface TimerRow {
   paused_at: Date | null;
 }
 
-/** SQL for review timers. Tenant-scoped methods take the caller's manager; `claimDue` is cross-tenant. */
+/** SQL for review timers, in the caller's tenant transaction; claiming across tenants is `ReviewTimerClaimsRepository`. */
 @Injectable()
 export class ReviewTimersRepository {
   /** Starts (or, on resubmission, restarts) the review window. */
@@ -68,28 +66,5 @@ export class ReviewTimersRepository {
 
   async remove(manager: TenantManager, milestoneId: string): Promise<void> {
     await manager.query(`delete from milestone_review_timers where milestone_id = $1`, [milestoneId]);
-  }
-
-  /**
-   * Claims timers with work due, across every tenant, on the system (BYPASSRLS) pool: a
-   * short lease (`claimed_until`) taken under FOR UPDATE SKIP LOCKED, so with several
-   * replicas each timer is handled by one of them; a replica that dies mid-work leaves a
-   * lease that simply expires.
-   */
-  async claimDue(system: DataSource, now: Date, leaseMs: number, limit: number): Promise<TimerRow[]> {
-    const { rows } = await writeQuery<TimerRow>(
-      system,
-      `update milestone_review_timers t
-          set claimed_until = $2
-        where t.milestone_id in (
-              select milestone_id from milestone_review_timers
-               where paused_at is null and wake_at <= $1 and (claimed_until is null or claimed_until < $1)
-               order by wake_at
-               limit $3
-               for update skip locked)
-      returning t.milestone_id, t.account_id, t.workspace_id, t.due_at, t.next_reminder_at, t.paused_at`,
-      [now, new Date(now.getTime() + leaseMs), limit],
-    );
-    return rows;
   }
 }
