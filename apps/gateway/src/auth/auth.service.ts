@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { AccountView, MyWorkspaceView, WorkspaceRpc } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ClientInfo } from '../sessions/client-info';
@@ -133,10 +134,10 @@ export class AuthService {
     await this.limits.consumeRefreshAttempt(client.ip);
     const { session, claims } = await this.sessions.rotate(refreshToken, client, async (m, userId) => {
       // Memberships are read as the user (RLS), inside the rotation's transaction.
-      await setTenantContext(m, { userId });
-      const user = await this.users.findById(m, userId);
+      const asUser = await setTenantContext(m, { userId });
+      const user = await this.users.findById(asUser, userId);
       if (!user) throw SessionError.invalidRefreshToken();
-      return this.claimsFor(m, user);
+      return this.claimsFor(asUser, user);
     });
     return this.issue(claims, session);
   }
@@ -147,7 +148,7 @@ export class AuthService {
   }
 
   /** The manager's transaction must be scoped to this user (memberships are RLS-protected). */
-  private async claimsFor(manager: EntityManager, user: UserEntity): Promise<UserClaims> {
+  private async claimsFor(manager: TenantManager, user: UserEntity): Promise<UserClaims> {
     const memberships = await this.users.listMemberships(manager, user.id);
     return { userId: user.id, accountId: memberships[0]?.accountId, email: user.email, isPlatformAdmin: user.isPlatformAdmin };
   }

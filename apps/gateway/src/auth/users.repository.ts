@@ -4,7 +4,9 @@ import { isUniqueViolation } from '@fpms/database/postgres-errors';
 import { AuthError } from './auth.errors';
 import { AccountMembershipEntity } from './entities/account-membership.entity';
 import { UserEntity } from './entities/user.entity';
+import type { TenantManager } from '@fpms/database/tenant-manager';
 
+/** Users are global (no tenant column, no RLS): any manager. Memberships are RLS-protected: a TenantManager. */
 @Injectable()
 export class UsersRepository {
   async insert(manager: EntityManager, user: Omit<UserEntity, 'createdAt' | 'isPlatformAdmin'>): Promise<UserEntity> {
@@ -25,12 +27,12 @@ export class UsersRepository {
     return manager.getRepository(UserEntity).findOneBy({ email });
   }
 
-  async addMembership(manager: EntityManager, membership: Omit<AccountMembershipEntity, 'createdAt'>): Promise<void> {
+  async addMembership(manager: TenantManager, membership: Omit<AccountMembershipEntity, 'createdAt'>): Promise<void> {
     await manager.getRepository(AccountMembershipEntity).insert(membership);
   }
 
   /** The caller's own memberships: the transaction must be scoped to this user. */
-  listMemberships(manager: EntityManager, userId: string): Promise<AccountMembershipEntity[]> {
+  listMemberships(manager: TenantManager, userId: string): Promise<AccountMembershipEntity[]> {
     return manager.getRepository(AccountMembershipEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
   }
 }
