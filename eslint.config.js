@@ -117,5 +117,21 @@ module.exports = defineConfig(
     },
   },
   ...boundaries,
+  {
+    // TenantManager and SystemManager are granted only where the transaction was made safe
+    // (setTenantContext, systemTransaction); a cast anywhere else would forge the brand.
+    name: 'fpms/tenant-brands',
+    files: ['**/*.ts'],
+    ignores: ['libs/database/src/tenant-context.ts', 'libs/database/src/tenant-manager.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['TSAsExpression', 'TSTypeAssertion'].map((node) => ({
+          selector: `${node}[typeAnnotation.typeName.name=/^(TenantManager|SystemManager)$/]`,
+          message: 'Get a TenantManager from setTenantContext/TenantTransactions and a SystemManager from systemTransaction; never cast.',
+        })),
+      ],
+    },
+  },
   prettier,
 );

@@ -5,7 +5,8 @@ import { setTenantContext, TenantScope, UserScope } from './tenant-context';
 /**
  * The only way request code touches tenant tables: a transaction on the runtime (RLS)
  * connection that starts by setting the tenant. There is deliberately no unscoped
- * variant here; cross-tenant code paths take the system DataSource explicitly.
+ * variant here; cross-tenant code paths take the system DataSource explicitly, through
+ * `systemTransaction`, and get a `SystemManager` that tenant repositories refuse.
  */
 export class TenantTransactions {
   constructor(private readonly runtime: DataSource) {}
