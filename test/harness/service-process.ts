@@ -5,7 +5,7 @@ import { ServiceName } from '@fpms/database/service-names';
 import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';
 import { RunningPlatform } from './platform';
 
-const root = join(__dirname, '..', '..', '..');
+const root = join(__dirname, '..', '..');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

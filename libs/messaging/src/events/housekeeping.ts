@@ -1,6 +1,13 @@
 import { DataSource } from 'typeorm';
 import { INBOX_TABLE, OUTBOX_TABLE } from './messaging-tables.migration';
-import { deleteInChunks } from './relay-support';
+import { deleteInChunks } from '@fpms/common/scheduling/scheduled-job';
+import { writeQuery } from '@fpms/database/write-query';
+
+const PURGE_CHUNK = 5_000;
+
+/** A `delete … where key in (select … limit $n)` run chunk by chunk; `sql` takes the chunk size as its last parameter. */
+const deleteChunked = (dataSource: DataSource, sql: string, params: unknown[]): Promise<number> =>
+  deleteInChunks(async () => (await writeQuery(dataSource, sql, [...params, PURGE_CHUNK])).affected);
 
 /**
  * Deletes outbox rows sent before `before`, in chunks. Unsent rows are never touched,
@@ -8,7 +15,7 @@ import { deleteInChunks } from './relay-support';
  * so replicas purging at once split the work instead of waiting on each other.
  */
 export function purgeSentOutbox(dataSource: DataSource, before: Date): Promise<number> {
-  return deleteInChunks(
+  return deleteChunked(
     dataSource,
     `delete from ${OUTBOX_TABLE} where id in (
        select id from ${OUTBOX_TABLE}
@@ -24,7 +31,7 @@ export function purgeSentOutbox(dataSource: DataSource, before: Date): Promise<n
  * (retry chain, DLQ replays).
  */
 export function purgeInbox(dataSource: DataSource, before: Date, consumer?: string): Promise<number> {
-  return deleteInChunks(
+  return deleteChunked(
     dataSource,
     `delete from ${INBOX_TABLE} where (consumer, message_id) in (
        select consumer, message_id from ${INBOX_TABLE}

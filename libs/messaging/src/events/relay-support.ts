@@ -1,7 +1,6 @@
 import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
-import { writeQuery } from '@fpms/database/write-query';
 
 /** Rejects with `message` if `promise` has not settled within `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -75,20 +74,4 @@ export function listenerClientConfig(dataSource: DataSource, applicationName: st
     connectionTimeoutMillis: 5000,
     keepAlive: true,
   };
-}
-
-const PURGE_CHUNK = 5_000;
-
-/**
- * Runs a `delete ... where key in (select ... limit $n)` until fewer than a chunk's rows
- * go, so no single statement holds locks for long. `sql` takes the chunk size as its last
- * parameter. Returns how many rows were deleted in all.
- */
-export async function deleteInChunks(dataSource: DataSource, sql: string, params: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { affected: deleted } = await writeQuery(dataSource, sql, [...params, PURGE_CHUNK]);
-    total += deleted;
-    if (deleted < PURGE_CHUNK) return total;
-  }
 }
