@@ -286,7 +286,9 @@ export class UploadsService {
       { accountId: grant.accountId, workspaceId: grant.workspaceId, fileId: version.file_id, versionId: version.id },
       randomUUID(),
     );
-    await this.storage.copy(source, key).catch((error: Error) => {
+    await this.storage.copy(source, key).catch(async (error: Error) => {
+      // A copy cut short (the staged object removed by a concurrent winner) may leave part of it behind.
+      await this.removeQuietly(key);
       throw error.name === 'NoSuchKey' ? FilesError.uploadNotFound() : error;
     });
     try {
