@@ -5,23 +5,14 @@ import { MilestoneError } from './milestone.errors';
 export type MilestoneStatus = MilestoneStatusValue;
 export const MILESTONE_STATUSES = MILESTONE_STATUS_VALUES;
 
-/**
- * The member-driven lifecycle, without money outcomes or freezes: `released`, `refunded`
- * and `disputed` are never work statuses, they are derived (visibleStatus).
- */
-export const WORK_STATUSES = [
-  'draft',
-  'proposed',
-  'accepted',
-  'funding',
-  'funded',
-  'submitted',
-  'changes_requested',
-  'approved',
-  'refund_requested',
-  'cancelled',
-] as const;
-export type WorkStatus = (typeof WORK_STATUSES)[number];
+/** Visible statuses that money and freezes decide; members never store them as work. */
+const DERIVED_STATUSES = ['released', 'refunded', 'disputed'] as const;
+
+/** The member-driven lifecycle (the contract's statuses without the derived ones, see visibleStatus). */
+export type WorkStatus = Exclude<MilestoneStatusValue, (typeof DERIVED_STATUSES)[number]>;
+export const WORK_STATUSES: readonly WorkStatus[] = MILESTONE_STATUS_VALUES.filter(
+  (status): status is WorkStatus => !(DERIVED_STATUSES as readonly string[]).includes(status),
+);
 
 /** What a member asks for through the API. */
 export type UserCommand =
