@@ -66,8 +66,6 @@ export async function runIdempotent<T>(manager: EntityManager, caller: Idempoten
     if (first.request_hash !== request.requestHash) throw IdempotencyError.keyReused(request.key);
     return first.response as T;
   }
-  // Cheap housekeeping on the write path: this user's expired keys (primary-key prefix).
-  await manager.query(`delete from ${IDEMPOTENCY_TABLE} where user_id = $1 and created_at <= ${EXPIRED}`, [caller.userId]);
   const result = await work();
   // `json`, not `jsonb`: the replay answers byte for byte what the first answered.
   await manager.query(`update ${IDEMPOTENCY_TABLE} set response = $3::json where user_id = $1 and key = $2`, [
