@@ -12,6 +12,7 @@ import {
   sleep,
   TEST_ACCOUNT,
   waitFor,
+  appliedCount,
 } from './test-support/events-harness';
 
 /**
@@ -23,8 +24,7 @@ describe('EventConsumer (integration)', () => {
   let broker: BrokerProbe;
   const consumers: EventConsumer[] = [];
 
-  const appliedRows = async (eventId: string): Promise<number> =>
-    Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
+  const appliedRows = (eventId: string) => appliedCount(env.dataSource, eventId);
 
   async function startConsumer(
     label: string,
@@ -130,12 +130,7 @@ describe('EventConsumer (integration)', () => {
     for (const e of good) await publishEnvelope(routingKey, e);
 
     const goodIds = good.map((e) => e.id);
-    await waitFor(
-      'messages behind the poison applied',
-      async () =>
-        Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [goodIds]))[0].n) ===
-        20,
-    );
+    await waitFor('messages behind the poison applied', async () => (await appliedCount(env.dataSource, goodIds)) === 20);
     // All of them got through while the poison message was still waiting in a retry queue.
     expect(await broker.messageCount(dlq)).toBe(0);
     expect(attempts.get(poison.id)).toBeLessThan(3);

@@ -12,6 +12,7 @@ import {
   testOutboxWriter,
   recordApplied,
   waitFor,
+  appliedCount,
 } from './test-support/events-harness';
 
 const DAY = 86_400_000;
@@ -110,8 +111,7 @@ describe('messaging housekeeping (integration)', () => {
       prefetch: 1,
       handler: (event, manager) => recordApplied(manager, event, 'hk'),
     });
-    const applied = async (id: string): Promise<number> =>
-      Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [id]))[0].n);
+    const applied = (id: string) => appliedCount(env.dataSource, id);
     const deliver = async (...events: ReturnType<typeof handmadeEnvelope>[]) => {
       for (const e of events) await broker.publish(e.type, JSON.stringify(e), { messageId: e.id });
       const sentinel = handmadeEnvelope();

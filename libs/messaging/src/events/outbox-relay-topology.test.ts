@@ -11,6 +11,7 @@ import {
   testOutboxWriter,
   recordApplied,
   waitFor,
+  appliedCount,
 } from './test-support/events-harness';
 
 /**
@@ -29,8 +30,7 @@ describe('OutboxRelay with a declared topology (integration)', () => {
   const outboxRow = async (id: string) =>
     (await env.dataSource.query(`select sent_at, attempts, last_error from outbox_messages where id = $1`, [id]))[0] as
       { sent_at: Date | null; attempts: number; last_error: string | null } | undefined;
-  const appliedCount = async (eventId: string): Promise<number> =>
-    Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
+  const applied = (eventId: string) => appliedCount(env.dataSource, eventId);
 
   beforeAll(async () => {
     env = await createEventsTestDb('relaytopo');
@@ -81,7 +81,7 @@ describe('OutboxRelay with a declared topology (integration)', () => {
       handler: (event, manager) => recordApplied(manager, event, 'late'),
     });
     await consumer.start();
-    await waitFor('late consumer applied the early event', async () => (await appliedCount(envelope.id)) === 1);
+    await waitFor('late consumer applied the early event', async () => (await applied(envelope.id)) === 1);
   });
 
   it('keeps an event no queue is bound for unsent, logs it as an error, and publishes it once a queue is bound', async () => {

@@ -11,6 +11,7 @@ import {
   sleep,
   TEST_ACCOUNT,
   waitFor,
+  appliedCount,
 } from './test-support/events-harness';
 
 /**
@@ -26,8 +27,7 @@ describe('OutboxRelay (integration)', () => {
   let relay: OutboxRelay | undefined;
   const consumerName = 'relay-test';
 
-  const appliedCount = async (eventId: string): Promise<number> =>
-    Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = $1`, [eventId]))[0].n);
+  const appliedRows = (eventId: string) => appliedCount(env.dataSource, eventId);
 
   beforeAll(async () => {
     env = await createEventsTestDb('relay');
@@ -70,7 +70,7 @@ describe('OutboxRelay (integration)', () => {
 
     const envelope = await env.dataSource.transaction((m) => writer.add(m, newTestEvent({ requestId: 'req-123' })));
 
-    await waitFor('event applied', async () => (await appliedCount(envelope.id)) === 1);
+    await waitFor('event applied', async () => (await appliedRows(envelope.id)) === 1);
     const [row] = await env.dataSource.query(`select sent_at, attempts, last_error from outbox_messages where id = $1`, [envelope.id]);
     expect(row.sent_at).not.toBeNull();
     expect(row.attempts).toBe(1);
@@ -78,7 +78,7 @@ describe('OutboxRelay (integration)', () => {
 
     // Give a stray republish time to show up before asserting "once".
     await sleep(1500);
-    expect(await appliedCount(envelope.id)).toBe(1);
+    expect(await appliedRows(envelope.id)).toBe(1);
     const copies = await broker.drain(tap);
     expect(copies).toHaveLength(1);
     const [msg] = copies;
@@ -102,7 +102,7 @@ describe('OutboxRelay (integration)', () => {
     await sleep(500); // let the start-up batch run and the relay go to sleep
     const t0 = Date.now();
     const envelope = await env.dataSource.transaction((m) => writer.add(m, newTestEvent()));
-    await waitFor('event applied', async () => (await appliedCount(envelope.id)) === 1, 10_000, 20);
+    await waitFor('event applied', async () => (await appliedRows(envelope.id)) === 1, 10_000, 20);
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
@@ -121,10 +121,10 @@ describe('OutboxRelay (integration)', () => {
     // A later committed event is the flush marker: once it is applied, anything written
     // before it would have been relayed too.
     const marker = await env.dataSource.transaction((m) => writer.add(m, newTestEvent({ aggregateId: 'marker' })));
-    await waitFor('marker applied', async () => (await appliedCount(marker.id)) === 1);
+    await waitFor('marker applied', async () => (await appliedRows(marker.id)) === 1);
 
     expect(await env.dataSource.query(`select id from outbox_messages where id = $1`, [rolledBackId])).toHaveLength(0);
-    expect(await appliedCount(rolledBackId!)).toBe(0);
+    expect(await appliedRows(rolledBackId!)).toBe(0);
     expect(await env.dataSource.query(`select 1 from applied_events where aggregate_id = 'rolled-back'`)).toHaveLength(0);
   });
 
@@ -161,13 +161,7 @@ describe('OutboxRelay (integration)', () => {
           ) === 0,
         30_000,
       );
-      await waitFor(
-        'all events applied',
-        async () =>
-          Number((await env.dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [ids]))[0].n) >=
-          total,
-        30_000,
-      );
+      await waitFor('all events applied', async () => (await appliedCount(env.dataSource, ids)) >= total, 30_000);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

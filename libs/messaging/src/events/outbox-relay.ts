@@ -248,8 +248,8 @@ export class OutboxRelay {
       // close, so bound the whole batch here as well.
       await withTimeout(confirms, this.publishTimeoutMs + 1000, 'timed out waiting for broker confirms');
       const unroutable = rows.filter((r) => this.returned.has(r.id));
+      const routed = rows.filter((r) => !this.returned.has(r.id)).map((r) => r.id);
       this.returned.clear();
-      const routed = rows.filter((r) => !unroutable.includes(r)).map((r) => r.id);
       await qr.query(`update ${OUTBOX_TABLE} set sent_at = now(), attempts = attempts + 1, last_error = null where id = any($1::uuid[])`, [
         routed,
       ]);

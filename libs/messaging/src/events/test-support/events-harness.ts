@@ -75,6 +75,13 @@ export async function recordApplied(manager: EntityManager, event: EventEnvelope
   );
 }
 
+/** How many times the handler applied any of `eventIds` (a duplicate applied twice counts 2). */
+export async function appliedCount(dataSource: DataSource, eventIds: string | string[]): Promise<number> {
+  const ids = Array.isArray(eventIds) ? eventIds : [eventIds];
+  const [row] = await dataSource.query(`select count(*)::int as n from applied_events where event_id = any($1)`, [ids]);
+  return Number(row.n);
+}
+
 /** These tests publish made-up types (`testsvc.*`), so their writer takes any type with any data. */
 export function testOutboxWriter(): OutboxWriter<Record<string, z.ZodType>> {
   return new OutboxWriter(() => z.unknown());
