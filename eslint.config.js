@@ -38,11 +38,21 @@ const LIB_OUTWARD = [
 const CONTRACTS_FRAMEWORK_FREE = [
   {
     regex: '^@nestjs/',
-    message: 'libs/contracts is framework-free (zod and plain TypeScript): no @nestjs/* imports.',
+    message: 'libs/contracts is framework-free (zod, class-validator and plain TypeScript): no @nestjs/* imports.',
   },
   {
     regex: '^typeorm(/|$)',
-    message: 'libs/contracts is framework-free (zod and plain TypeScript): no typeorm imports.',
+    message: 'libs/contracts is framework-free (zod, class-validator and plain TypeScript): no typeorm imports.',
+  },
+];
+
+// One definition per shape: request fields and their checks are class-validator classes in
+// libs/contracts/src/requests, which the gateway validates HTTP input with and the services
+// validate RPC payloads with. An app that imported class-validator would be writing a second one.
+const SHAPES_IN_CONTRACTS = [
+  {
+    regex: '^class-(validator|transformer)(/|$)',
+    message: 'Request shapes are defined once, in libs/contracts/src/requests; apps use those classes instead of declaring their own.',
   },
 ];
 
@@ -72,7 +82,7 @@ const boundaries = [
   ...APPS.map((app) => ({
     name: `fpms/boundaries/apps/${app}`,
     files: [`apps/${app}/**/*.ts`],
-    rules: boundaryRule(otherApps(app)),
+    rules: boundaryRule([...otherApps(app), ...SHAPES_IN_CONTRACTS]),
   })),
 ];
 

@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
 import { adminPgConfig, RunningPlatform, startPlatform } from '@fpms/harness';
-import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
 import { visibleStatus } from '../../apps/workspace/src/milestones/milestone-state-machine';
 import { MilestoneRow, stateOf } from '../../apps/workspace/src/milestones/milestones.repository';
 import { generateDataset } from '../../tools/dataset/generate-dataset';
 import { MILESTONE_ONLY_WORKSPACE_ENV } from './support';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 /** The bench dataset generator writes milestones the money model accepts, and the rebuild counts them. */
 describe('dataset generator with the money state', () => {
@@ -48,8 +50,8 @@ describe('dataset generator with the money state', () => {
       `select sum(released)::text as released, sum(paid)::text as paid, sum(disputed)::text as disputed from account_dashboard_money`,
     );
     expect(dash).toEqual(totals);
-    const before = await snapshotDashboards(db);
-    await rebuildDashboards(db);
-    expect(await snapshotDashboards(db)).toEqual(before);
+    const before = await dashboardRebuild.snapshot(db);
+    await dashboardRebuild.rebuildAll(db);
+    expect(await dashboardRebuild.snapshot(db)).toEqual(before);
   });
 });

@@ -4,12 +4,14 @@ import { EventEnvelope } from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { MutableClock, RunningPlatform } from '@fpms/harness';
 import { DashboardProjectionRepository } from '../../apps/workspace/src/dashboard/dashboard-projection.repository';
-import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
 import { BillingEventsSubscriber } from '../../apps/workspace/src/milestones/billing-events.subscriber';
 import { factsOf } from '../../apps/workspace/src/milestones/milestone-lifecycle';
 import { MilestonesRepository } from '../../apps/workspace/src/milestones/milestones.repository';
 import { AMOUNT, MilestoneRef, mulberry32, permutations, SCENARIOS, scenarioEvents } from './billing-events-scenarios';
 import { accountRows, BillingPublisher, Engagement, milestoneApi, MilestoneWorld, startMilestoneWorld, waitForInbox } from './support';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 /**
  * The final state never depends on the order billing's events arrive in: every ordering
@@ -257,9 +259,9 @@ describe('billing events in any order', () => {
     // And the rebuild from the source tables equals the incremental projection.
     await system.transaction(async (manager) => {
       await manager.query(`lock table milestones, tasks in share mode`);
-      const incremental = accountRows(await snapshotDashboards(manager), e.accountId);
-      await rebuildDashboards(manager);
-      expect(accountRows(await snapshotDashboards(manager), e.accountId)).toEqual(incremental);
+      const incremental = accountRows(await dashboardRebuild.snapshot(manager), e.accountId);
+      await dashboardRebuild.rebuildAll(manager);
+      expect(accountRows(await dashboardRebuild.snapshot(manager), e.accountId)).toEqual(incremental);
       expect(incremental.workspace_dashboard_money.length).toBeGreaterThan(10);
     });
   }, 900_000);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
 import { bearer, MutableClock, RunningPlatform } from '@fpms/harness';
-import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
 import {
   accountRows,
   BillingPublisher,
@@ -15,6 +15,8 @@ import {
   MilestoneWorld,
   startMilestoneWorld,
 } from './support';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 describe('billing events drive milestone money (inbox, versions, dashboards)', () => {
   const clock = new MutableClock('2030-06-01T12:00:00Z');
@@ -242,9 +244,9 @@ describe('billing events drive milestone money (inbox, versions, dashboards)', (
     await system.transaction(async (m) => {
       // Freeze writers while comparing (events still being retried would otherwise race the two snapshots).
       await m.query(`lock table milestones, tasks in share mode`);
-      const incremental = accountRows(await snapshotDashboards(m), e.accountId);
-      await rebuildDashboards(m);
-      const rebuilt = accountRows(await snapshotDashboards(m), e.accountId);
+      const incremental = accountRows(await dashboardRebuild.snapshot(m), e.accountId);
+      await dashboardRebuild.rebuildAll(m);
+      const rebuilt = accountRows(await dashboardRebuild.snapshot(m), e.accountId);
       expect(rebuilt).toEqual(incremental);
       expect((incremental.workspace_dashboards as unknown[]).length).toBeGreaterThan(0);
     });

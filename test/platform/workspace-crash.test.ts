@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope } from '@fpms/contracts';
 import { bearer, RunningPlatform, ServiceProcess, startPlatform, startServiceProcess } from '@fpms/harness';
-import { rebuildDashboards, snapshotDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
 import {
   BillingPublisher,
   engagement,
@@ -14,6 +14,8 @@ import {
   systemDb,
   waitForInbox,
 } from '../milestones/support';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 type Milestone = { id: string; amount: number; currency: string; workspaceId: string; accountId: string };
 
@@ -139,9 +141,9 @@ describe('workspace service killed mid-work', () => {
     expect(perEvent.filter((r: { n: number }) => r.n !== 1)).toEqual([]);
     await system.transaction(async (m) => {
       await m.query(`lock table milestones, tasks in share mode`);
-      const incremental = await snapshotDashboards(m);
-      await rebuildDashboards(m);
-      expect(await snapshotDashboards(m)).toEqual(incremental);
+      const incremental = await dashboardRebuild.snapshot(m);
+      await dashboardRebuild.rebuildAll(m);
+      expect(await dashboardRebuild.snapshot(m)).toEqual(incremental);
     });
     // The kills really happened mid-work (some applied before, the rest after the restart) is what the batches aim at;
     // it is reported, not asserted, as it depends on timing.

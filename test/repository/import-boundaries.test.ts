@@ -6,7 +6,7 @@ import { ESLint, Linter } from 'eslint';
 /**
  * The import boundaries of eslint.config.js, checked on deliberate violations: libs/*
  * never import apps/, tools/ or test/; libs/contracts imports nothing from Nest or
- * TypeORM; no app imports another app. Each case lints a snippet as if it were a file at
+ * TypeORM; no app imports another app; request shapes (class-validator) live only in libs/contracts. Each case lints a snippet as if it were a file at
  * that path (the file need not exist) with the repository's own configuration.
  */
 const root = path.resolve(__dirname, '..', '..');
@@ -146,6 +146,22 @@ describe('import boundaries (eslint.config.js)', () => {
         [],
       );
       expect(await boundaryErrors('tools/dev/x.ts', "import { createGatewayApp } from '../../apps/gateway/src/gateway-app';")).toEqual([]);
+    });
+  });
+
+  describe('request shapes are defined once, in libs/contracts', () => {
+    it.each([
+      ['apps/gateway/src/milestones/dto/x.dto.ts', "import { IsInt, Max } from 'class-validator';"],
+      ['apps/workspace/src/milestones/x.ts', "import { Transform } from 'class-transformer';"],
+      ['apps/files/src/x.ts', "import type { ValidationOptions } from 'class-validator';"],
+    ])('%s: %s is an error', async (file, code) => {
+      const errors = await boundaryErrors(file, code);
+      expect(errors).toEqual([expect.stringMatching(/Request shapes are defined once, in libs\/contracts\/src\/requests/)]);
+    });
+
+    it('libs/contracts defines them with class-validator and class-transformer', async () => {
+      const code = "import { IsInt } from 'class-validator';\nimport { Transform } from 'class-transformer';";
+      expect(await boundaryErrors('libs/contracts/src/requests/x.requests.ts', code)).toEqual([]);
     });
   });
 });

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
-import { rebuildDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 export interface DatasetOptions {
   accounts: number;
@@ -182,7 +184,7 @@ export async function generateDataset(db: DataSource, o: DatasetOptions): Promis
   );
   await step('cleanup', `drop table gen_ws; drop table gen_accounts`);
   const t = Date.now();
-  const rebuilt = await rebuildDashboards(db);
+  const rebuilt = await dashboardRebuild.rebuildAll(db);
   seconds['dashboards (rebuild)'] = (Date.now() - t) / 1000;
   log(
     `  dashboards (rebuild): ${seconds['dashboards (rebuild)'].toFixed(1)} s for ${rebuilt.workspaces} workspaces, ${rebuilt.accounts} accounts`,

@@ -6,8 +6,10 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { rebuildDashboards } from '../../apps/workspace/src/dashboard/dashboard-rebuild';
+import { CrossTenantDashboardRebuildRepository } from '../../apps/workspace/src/dashboard/dashboard-rebuild.repository';
 import { platformEnv, serviceEnv } from '../infra/platform-env';
+
+const dashboardRebuild = new CrossTenantDashboardRebuildRepository();
 
 async function main(): Promise<void> {
   const defaults = serviceEnv(platformEnv(), 'workspace');
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   });
   await db.initialize();
   try {
-    const result = await rebuildDashboards(db);
+    const result = await dashboardRebuild.rebuildAll(db);
     process.stdout.write(
       `rebuilt dashboards of ${result.workspaces} workspaces and ${result.accounts} accounts in ${result.ms} ms (${env.DB_NAME})\n`,
     );

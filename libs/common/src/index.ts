@@ -4,6 +4,7 @@ export * from './errors/outage';
 export * from './errors/http-exception.filter';
 export * from './errors/rpc-exception.filter';
 export * from './validation/validation.pipe';
+export * from './validation/request-validation';
 export * from './validation/input-guard';
 export * from './config/load-config';
 export * from './logging/request-context';

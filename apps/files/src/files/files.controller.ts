@@ -1,10 +1,10 @@
 import { Payload } from '@nestjs/microservices';
 import { FilesRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { UploadsService } from '../uploads/uploads.service';
 import { FilesService } from './files.service';
 
-type Input<K extends keyof typeof FilesRpc> = VerifiedRpc<import('zod').infer<(typeof FilesRpc)[K]['request']>>;
+type Input<K extends keyof typeof FilesRpc> = VerifiedRequest<(typeof FilesRpc)[K]>;
 
 @RpcController()
 export class FilesController {

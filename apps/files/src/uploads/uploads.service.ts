@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { CreatedUploadView, FileDetailView, FilesEvents, planLimits, UploadInstructions, WorkspaceGrant } from '@fpms/contracts';
+import {
+  CreatedUploadView,
+  CreateUploadBody,
+  CreateVersionBody,
+  FileDetailView,
+  FilesEvents,
+  planLimits,
+  UploadInstructions,
+  WorkspaceGrant,
+} from '@fpms/contracts';
 import { idempotent } from '@fpms/database/idempotency';
 import { OutboxWriter, VerifiedRpc } from '@fpms/messaging';
 import { FilesAccess } from '../access/files-access';
@@ -17,14 +26,6 @@ import { ObjectStorage } from '../storage/object-storage';
 import { deliveredKey, stagingKey, storageKey } from '../storage/storage-key';
 import { assertContentTypeAllowed, maxFileSize, multipartLayout } from './upload-policy';
 import type { TenantManager } from '@fpms/database/tenant-manager';
-
-interface UploadRequest {
-  name: string;
-  size: number;
-  contentType: string;
-  /** Hex SHA-256 the client declares (optional; recommended). */
-  sha256?: string;
-}
 
 /**
  * Uploads without our services touching the bytes: reserve quota and record a pending
@@ -47,7 +48,7 @@ export class UploadsService {
   ) {}
 
   /** A new file with its first version, pending. */
-  async createUpload(caller: VerifiedRpc<unknown>, workspaceId: string, input: UploadRequest): Promise<CreatedUploadView> {
+  async createUpload(caller: VerifiedRpc<unknown>, workspaceId: string, input: CreateUploadBody): Promise<CreatedUploadView> {
     const grant = await this.access.authorize(caller, workspaceId, WorkspaceAction.UploadFiles);
     const fileId = randomUUID();
     return this.startVersion(caller, grant, fileId, input, async (manager, now) => {
@@ -67,7 +68,7 @@ export class UploadsService {
     caller: VerifiedRpc<unknown>,
     workspaceId: string,
     fileId: string,
-    input: Omit<UploadRequest, 'name'> & { name?: string },
+    input: CreateVersionBody,
   ): Promise<CreatedUploadView> {
     const grant = await this.access.authorize(caller, workspaceId, WorkspaceAction.UploadFiles);
     let name = input.name;
@@ -86,7 +87,7 @@ export class UploadsService {
     caller: VerifiedRpc<unknown>,
     grant: WorkspaceGrant,
     fileId: string,
-    input: UploadRequest,
+    input: CreateUploadBody,
     prepareFile: (manager: TenantManager, now: Date) => Promise<void>,
   ): Promise<CreatedUploadView> {
     assertContentTypeAllowed(input.contentType, this.env.FILES_ALLOWED_CONTENT_TYPES);

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
-import { WorkspaceRpc } from '@fpms/contracts';
+import { AdminAuditQuery, WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
@@ -28,8 +28,7 @@ export class AdminController {
   }
 
   @Get('audit')
-  audit(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Query('limit') limit?: string) {
-    const parsed = limit === undefined ? 100 : Number(limit);
-    return this.rpc.call(WorkspaceRpc.adminListAudit, { limit: parsed }, rpcContextFor(p, requestId));
+  audit(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Query() query: AdminAuditQuery) {
+    return this.rpc.call(WorkspaceRpc.adminListAudit, query, rpcContextFor(p, requestId));
   }
 }

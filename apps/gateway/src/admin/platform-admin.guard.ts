@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AppError } from '@fpms/common/errors/app-error';
 import { AuthenticatedRequest } from '../auth/principal';
+import { FIELD_LIMITS } from '@fpms/contracts';
 import { AccessErrorCode } from '@fpms/contracts/errors';
 
 export const OVERRIDE_HEADER = 'x-admin-override-reason';
@@ -19,11 +20,12 @@ export class PlatformAdminGuard implements CanActivate {
 export function overrideReason(request: AuthenticatedRequest): string {
   const value = request.headers[OVERRIDE_HEADER];
   const reason = typeof value === 'string' ? value.trim() : '';
-  if (reason.length < 10 || reason.length > 500) {
+  const { min, max } = FIELD_LIMITS.adminReasonLength;
+  if (reason.length < min || reason.length > max) {
     throw new AppError(
       403,
       AccessErrorCode.OverrideRequired,
-      `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (10-500 characters)`,
+      `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (${min}-${max} characters)`,
     );
   }
   return reason;

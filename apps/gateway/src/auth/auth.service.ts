@@ -13,12 +13,10 @@ import { ClientInfo } from '../sessions/client-info';
 import { SessionGrant, SessionsService } from '../sessions/sessions.service';
 import { SessionError } from '../sessions/sessions.errors';
 import { AuthError } from './auth.errors';
-import { SignupDto } from './dto/signup.dto';
-import { NewUserDto } from './dto/new-user.dto';
-import { LoginDto } from './dto/login.dto';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UserEntity } from './entities/user.entity';
+import { LoginBody, NewUserBody, SignupBody } from '@fpms/contracts';
 
 export interface TokenResponse {
   accessToken: string;
@@ -67,7 +65,7 @@ export class AuthService {
    * service. The account RPC runs inside the user's transaction, so a failed call
    * leaves no user behind, and it is idempotent on the account id we chose.
    */
-  async signup(input: SignupDto, requestId: string, client: ClientInfo): Promise<SignupResponse> {
+  async signup(input: SignupBody, requestId: string, client: ClientInfo): Promise<SignupResponse> {
     await this.limits.consumeSignupAttempt(client.ip);
     const email = normaliseEmail(input.email);
     const userId = randomUUID();
@@ -94,7 +92,7 @@ export class AuthService {
    */
   async signupWithInvitation(
     invitationToken: string,
-    input: NewUserDto,
+    input: NewUserBody,
     requestId: string,
     client: ClientInfo,
   ): Promise<InvitedSignupResponse> {
@@ -115,7 +113,7 @@ export class AuthService {
     });
   }
 
-  async login(input: LoginDto, client: ClientInfo): Promise<TokenResponse> {
+  async login(input: LoginBody, client: ClientInfo): Promise<TokenResponse> {
     const email = normaliseEmail(input.email);
     // Before argon2: the hash is the expensive part a guesser would make us pay for.
     await this.limits.consumeLoginAttempt(client.ip, email);

@@ -1,8 +1,8 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { AuthService } from './auth.service';
-import { NewUserDto } from './dto/new-user.dto';
 import { RequestId } from './principal';
+import { NewUserBody } from '@fpms/contracts';
 
 /** Public: the invitation token is the permission to create a client user for its workspace. */
 @Controller('invitations/:token/signup')
@@ -10,7 +10,7 @@ export class InvitedSignupController {
   constructor(private readonly auth: AuthService) {}
 
   @Post()
-  signup(@Param('token') token: string, @Body() body: NewUserDto, @RequestId() requestId: string, @CurrentClient() client: ClientInfo) {
+  signup(@Param('token') token: string, @Body() body: NewUserBody, @RequestId() requestId: string, @CurrentClient() client: ClientInfo) {
     return this.auth.signupWithInvitation(token, body, requestId, client);
   }
 }

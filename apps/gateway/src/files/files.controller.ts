@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { FilesRpc } from '@fpms/contracts';
+import {
+  CompleteUploadBody,
+  CreateUploadBody,
+  CreateVersionBody,
+  DownloadQuery,
+  FilesRpc,
+  ListFilesQuery,
+  PinVersionBody,
+} from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { CompleteUploadDto } from './dto/complete-upload.dto';
-import { CreateUploadDto } from './dto/create-upload.dto';
-import { CreateVersionDto } from './dto/create-version.dto';
-import { DownloadQueryDto } from './dto/download-query.dto';
-import { ListFilesQueryDto } from './dto/list-files-query.dto';
-import { PinVersionDto } from './dto/pin-version.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { FilesErrorCode } from '@fpms/contracts/errors';
 
@@ -27,7 +29,7 @@ export class FilesController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: CreateUploadDto,
+    @Body() body: CreateUploadBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(FilesRpc.createUpload, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
@@ -38,13 +40,9 @@ export class FilesController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Query() query: ListFilesQueryDto,
+    @Query() query: ListFilesQuery,
   ) {
-    return this.rpc.call(
-      FilesRpc.listFiles,
-      { workspaceId, deleted: query.deleted ?? false, limit: query.limit ?? 100 },
-      rpcContextFor(p, requestId, workspaceId),
-    );
+    return this.rpc.call(FilesRpc.listFiles, { workspaceId, ...query }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Get(':fileId')
@@ -63,7 +61,7 @@ export class FilesController {
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @FileIdParam() fileId: string,
-    @Query() query: DownloadQueryDto,
+    @Query() query: DownloadQuery,
   ) {
     return this.rpc.call(
       FilesRpc.downloadUrl,
@@ -99,7 +97,7 @@ export class FilesController {
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @FileIdParam() fileId: string,
-    @Body() body: CreateVersionDto,
+    @Body() body: CreateVersionBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(FilesRpc.createVersion, { workspaceId, fileId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
@@ -113,7 +111,7 @@ export class FilesController {
     @WorkspaceIdParam() workspaceId: string,
     @FileIdParam() fileId: string,
     @VersionIdParam() versionId: string,
-    @Body() body: CompleteUploadDto,
+    @Body() body: CompleteUploadBody,
   ) {
     return this.rpc.call(
       FilesRpc.completeUpload,
@@ -130,7 +128,7 @@ export class FilesController {
     @WorkspaceIdParam() workspaceId: string,
     @FileIdParam() fileId: string,
     @VersionIdParam() versionId: string,
-    @Body() body: PinVersionDto,
+    @Body() body: PinVersionBody,
   ) {
     return this.rpc.call(
       FilesRpc.pinVersion,

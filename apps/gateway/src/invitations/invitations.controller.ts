@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
-import { WorkspaceRpc } from '@fpms/contracts';
+import { CreateInvitationBody, WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { CreateInvitationDto } from './dto/create-invitation.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { InvitationErrorCode } from '@fpms/contracts/errors';
 
@@ -18,7 +17,7 @@ export class InvitationsController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: CreateInvitationDto,
+    @Body() body: CreateInvitationBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(WorkspaceRpc.createInvitation, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));

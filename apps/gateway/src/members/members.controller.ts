@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, UseGuards } from '@nestjs/common';
-import { WorkspaceRpc } from '@fpms/contracts';
+import { ChangeMemberRoleBody, WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { ChangeRoleDto } from './dto/change-role.dto';
 import { MemberErrorCode } from '@fpms/contracts/errors';
 
 const MemberIdParam = () => IdParam('userId', MemberErrorCode.MemberNotFound, 'Member');
@@ -25,7 +24,7 @@ export class MembersController {
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @MemberIdParam() userId: string,
-    @Body() body: ChangeRoleDto,
+    @Body() body: ChangeMemberRoleBody,
   ) {
     return this.rpc.call(WorkspaceRpc.changeMemberRole, { workspaceId, userId, role: body.role }, rpcContextFor(p, requestId, workspaceId));
   }

@@ -1,17 +1,16 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import type { z } from 'zod';
-import { MilestonesRpc, MilestoneView, RpcPattern } from '@fpms/contracts';
+import {
+  CreateMilestoneBody,
+  ListMilestonesQuery,
+  MilestoneCommandBody,
+  MilestonesRpc,
+  SubmitMilestoneBody,
+  UpdateMilestoneBody,
+} from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import {
-  CreateMilestoneDto,
-  ListMilestonesQueryDto,
-  MilestoneCommandDto,
-  SubmitMilestoneDto,
-  UpdateMilestoneDto,
-} from './dto/milestone.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MilestoneErrorCode } from '@fpms/contracts/errors';
 
@@ -28,7 +27,7 @@ export class MilestonesController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: CreateMilestoneDto,
+    @Body() body: CreateMilestoneBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(MilestonesRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
@@ -39,13 +38,9 @@ export class MilestonesController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Query() q: ListMilestonesQueryDto,
+    @Query() q: ListMilestonesQuery,
   ) {
-    return this.rpc.call(
-      MilestonesRpc.list,
-      { workspaceId, limit: q.limit ?? 50, before: q.before, status: q.status },
-      rpcContextFor(p, requestId, workspaceId),
-    );
+    return this.rpc.call(MilestonesRpc.list, { workspaceId, ...q }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Get(':milestoneId')
@@ -64,7 +59,7 @@ export class MilestonesController {
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @MilestoneIdParam() milestoneId: string,
-    @Body() body: UpdateMilestoneDto,
+    @Body() body: UpdateMilestoneBody,
   ) {
     return this.rpc.call(MilestonesRpc.update, { workspaceId, milestoneId, ...body }, rpcContextFor(p, requestId, workspaceId));
   }
@@ -76,7 +71,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.propose, p, r, w, m, b);
   }
@@ -88,7 +83,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.decline, p, r, w, m, b);
   }
@@ -100,7 +95,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.accept, p, r, w, m, b);
   }
@@ -113,7 +108,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.startFunding, p, r, w, m, b);
   }
@@ -125,7 +120,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: SubmitMilestoneDto,
+    @Body() b: SubmitMilestoneBody,
   ) {
     return this.command(MilestonesRpc.submit, p, r, w, m, b);
   }
@@ -137,7 +132,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.requestChanges, p, r, w, m, b);
   }
@@ -149,7 +144,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.approve, p, r, w, m, b);
   }
@@ -161,7 +156,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.cancel, p, r, w, m, b);
   }
@@ -173,7 +168,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.requestRefund, p, r, w, m, b);
   }
@@ -185,7 +180,7 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.openDispute, p, r, w, m, b);
   }
@@ -197,19 +192,19 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandDto,
+    @Body() b: MilestoneCommandBody,
   ) {
     return this.command(MilestonesRpc.withdrawDispute, p, r, w, m, b);
   }
 
   private command(
-    pattern: RpcPattern<z.ZodType, MilestoneView>,
+    pattern: typeof MilestonesRpc.propose | typeof MilestonesRpc.submit,
     p: Principal,
     requestId: string,
     workspaceId: string,
     milestoneId: string,
-    body: MilestoneCommandDto,
+    body: MilestoneCommandBody | SubmitMilestoneBody,
   ) {
-    return this.rpc.call(pattern, { workspaceId, milestoneId, ...body }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call<typeof pattern>(pattern, { workspaceId, milestoneId, ...body }, rpcContextFor(p, requestId, workspaceId));
   }
 }

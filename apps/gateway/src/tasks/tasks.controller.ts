@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { TasksRpc } from '@fpms/contracts';
+import { CreateTaskBody, ListTasksQuery, ReplaceTaskStatusesBody, TasksRpc, UpdateTaskBody } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { CreateTaskDto, ListTasksQueryDto, ReplaceTaskStatusesDto, UpdateTaskDto } from './dto/task.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { TaskErrorCode } from '@fpms/contracts/errors';
 
@@ -25,7 +24,7 @@ export class TasksController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: ReplaceTaskStatusesDto,
+    @Body() body: ReplaceTaskStatusesBody,
   ) {
     return this.rpc.call(TasksRpc.replaceStatuses, { workspaceId, statuses: body.statuses }, rpcContextFor(p, requestId, workspaceId));
   }
@@ -35,7 +34,7 @@ export class TasksController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: CreateTaskDto,
+    @Body() body: CreateTaskBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(TasksRpc.create, { workspaceId, ...body }, rpcContextFor(p, requestId, workspaceId, idem));
@@ -46,9 +45,9 @@ export class TasksController {
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Query() q: ListTasksQueryDto,
+    @Query() q: ListTasksQuery,
   ) {
-    return this.rpc.call(TasksRpc.list, { workspaceId, ...q, limit: q.limit ?? 50 }, rpcContextFor(p, requestId, workspaceId));
+    return this.rpc.call(TasksRpc.list, { workspaceId, ...q }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Get('tasks/:taskId')
@@ -67,7 +66,7 @@ export class TasksController {
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @TaskIdParam() taskId: string,
-    @Body() body: UpdateTaskDto,
+    @Body() body: UpdateTaskBody,
   ) {
     return this.rpc.call(TasksRpc.update, { workspaceId, taskId, ...body }, rpcContextFor(p, requestId, workspaceId));
   }

@@ -1,11 +1,9 @@
 import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
-import { WorkspaceRpc } from '@fpms/contracts';
+import { CreateWorkspaceBody, UpdateWorkspaceBody, WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
-import { CreateWorkspaceDto } from './dto/create-workspace.dto';
-import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
@@ -18,7 +16,7 @@ export class WorkspacesController {
   create(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
-    @Body() body: CreateWorkspaceDto,
+    @Body() body: CreateWorkspaceBody,
     @Idempotency() idem: IdempotencyRequest,
   ) {
     return this.rpc.call(WorkspaceRpc.createWorkspace, body, rpcContextFor(principal, requestId, undefined, idem));
@@ -39,7 +37,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
-    @Body() body: UpdateWorkspaceDto,
+    @Body() body: UpdateWorkspaceBody,
   ) {
     return this.rpc.call(WorkspaceRpc.updateWorkspace, { workspaceId, ...body }, rpcContextFor(principal, requestId, workspaceId));
   }

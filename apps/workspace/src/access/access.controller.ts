@@ -2,7 +2,7 @@ import { Payload } from '@nestjs/microservices';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { AppError } from '@fpms/common/errors/app-error';
 import { WorkspaceGrant, WorkspaceRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { WorkspaceAccess } from './workspace-access';
 
 const ACTIONS = new Set<string>(Object.values(WorkspaceAction));
@@ -13,7 +13,7 @@ export class AccessController {
   constructor(private readonly access: WorkspaceAccess) {}
 
   @RpcHandler(WorkspaceRpc.authorize)
-  authorize(@Payload() rpc: VerifiedRpc<{ workspaceId: string; action: string; fileVersionId?: string }>): Promise<WorkspaceGrant> {
+  authorize(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.authorize>): Promise<WorkspaceGrant> {
     const { workspaceId, action, fileVersionId } = rpc.data;
     if (!ACTIONS.has(action)) throw AppError.validation(`Unknown action ${action}`, { action });
     const formerClientResource = fileVersionId ? { fileVersionId } : undefined;

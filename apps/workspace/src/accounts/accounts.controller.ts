@@ -1,6 +1,6 @@
 import { Payload } from '@nestjs/microservices';
 import { WorkspaceRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { AccountsService } from './accounts.service';
 
 @RpcController()
@@ -8,7 +8,7 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @RpcHandler(WorkspaceRpc.createAccount)
-  create(@Payload() rpc: VerifiedRpc<{ accountId: string; name: string }>) {
+  create(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.createAccount>) {
     return this.accounts.create(rpc, rpc.data);
   }
 }

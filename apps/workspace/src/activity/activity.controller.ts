@@ -1,7 +1,7 @@
 import { Payload } from '@nestjs/microservices';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { WorkspaceRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { WorkspaceAccess } from '../access/workspace-access';
 import { ActivityLogRepository } from './activity-log.repository';
 
@@ -13,7 +13,7 @@ export class ActivityController {
   ) {}
 
   @RpcHandler(WorkspaceRpc.listActivity)
-  list(@Payload() rpc: VerifiedRpc<{ workspaceId: string; limit: number; before?: string }>) {
+  list(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.listActivity>) {
     const { workspaceId, limit, before } = rpc.data;
     return this.access.run(rpc, workspaceId, WorkspaceAction.ReadActivity, (manager) =>
       this.activity.listForWorkspace(manager, workspaceId, limit, before),

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { manageSideAction, sideOf, WorkspaceAction } from '@fpms/auth/permissions';
-import { CreatedInvitationView, InvitationView, MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
+import { CreatedInvitationView, CreateInvitationRequest, InvitationView, MyWorkspaceView, WorkspaceEvents } from '@fpms/contracts';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { Actor } from '../access/actor';
 import { scopeCan, scopeSide, WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
@@ -20,14 +20,6 @@ import { InvitationTokenLookupRepository } from './invitation-token-lookup.repos
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { idempotent } from '@fpms/database/idempotency';
 import { systemTransaction, type TenantManager } from '@fpms/database/tenant-manager';
-
-export interface CreateInvitationInput {
-  workspaceId: string;
-  role: InvitationView['role'];
-  email?: string;
-  maxUses: number;
-  expiresInHours: number;
-}
 
 const view = ({ accountId: _accountId, issuerSide: _issuerSide, ...rest }: Invitation): InvitationView => rest;
 
@@ -51,7 +43,7 @@ export class InvitationsService {
    * admins and viewers. The one crossing: the owner may invite a client admin while the
    * workspace has none (how the client gets in); acceptance checks that again.
    */
-  create(actor: Actor, input: CreateInvitationInput): Promise<CreatedInvitationView> {
+  create(actor: Actor, input: CreateInvitationRequest): Promise<CreatedInvitationView> {
     return this.access.run(
       actor,
       input.workspaceId,

@@ -1,7 +1,6 @@
 import { Payload } from '@nestjs/microservices';
-import { WorkspaceRole } from '@fpms/auth/permissions';
 import { WorkspaceRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { MembersService } from './members.service';
 
 @RpcController()
@@ -9,17 +8,17 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @RpcHandler(WorkspaceRpc.listMembers)
-  list(@Payload() rpc: VerifiedRpc<{ workspaceId: string }>) {
+  list(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.listMembers>) {
     return this.members.list(rpc, rpc.data.workspaceId);
   }
 
   @RpcHandler(WorkspaceRpc.changeMemberRole)
-  changeRole(@Payload() rpc: VerifiedRpc<{ workspaceId: string; userId: string; role: WorkspaceRole }>) {
+  changeRole(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.changeMemberRole>) {
     return this.members.changeRole(rpc, rpc.data.workspaceId, rpc.data.userId, rpc.data.role);
   }
 
   @RpcHandler(WorkspaceRpc.removeMember)
-  remove(@Payload() rpc: VerifiedRpc<{ workspaceId: string; userId: string }>) {
+  remove(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.removeMember>) {
     return this.members.remove(rpc, rpc.data.workspaceId, rpc.data.userId);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MilestoneView } from '@fpms/contracts';
+import { MilestoneView, UpdateMilestoneBody } from '@fpms/contracts';
 import { MilestoneState, MilestoneStatus, WorkStatus } from './milestone-state-machine';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -101,14 +101,8 @@ export interface NewMilestone {
   now: Date;
 }
 
-export interface MilestoneEdits {
-  title?: string;
-  description?: string | null;
-  amount?: number;
-  currency?: string;
-  dueDate?: string | null;
-  reviewWindowDays?: number;
-}
+/** The fields an update may change (its `expectedVersion` is checked before). */
+export type MilestoneEdits = Omit<UpdateMilestoneBody, 'expectedVersion'>;
 
 export interface StatusChange {
   status: MilestoneStatus;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { MilestoneView } from '@fpms/contracts';
+import { CreateMilestoneBody, MilestoneCommandBody, MilestoneView, SubmitMilestoneBody } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityLogRepository } from '../activity/activity-log.repository';
@@ -15,20 +15,8 @@ import { MilestoneEdits, MilestoneRow, MilestonesRepository, stateOf, toMileston
 import { idempotent } from '@fpms/database/idempotency';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
-export interface CreateMilestoneInput {
-  title: string;
-  description?: string;
-  amount: number;
-  currency: string;
-  dueDate?: string;
-  reviewWindowDays?: number;
-}
-
-export interface CommandInput {
-  note?: string;
-  expectedVersion?: number;
-  deliverableFileVersionId?: string;
-}
+/** A command's input: the note and version every command takes, and submit's deliverable. */
+export type CommandInput = MilestoneCommandBody & Partial<Pick<SubmitMilestoneBody, 'deliverableFileVersionId'>>;
 
 @Injectable()
 export class MilestonesService {
@@ -42,7 +30,7 @@ export class MilestonesService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  create(actor: Actor, workspaceId: string, input: CreateMilestoneInput): Promise<MilestoneView> {
+  create(actor: Actor, workspaceId: string, input: CreateMilestoneBody): Promise<MilestoneView> {
     return this.access.run(
       actor,
       workspaceId,

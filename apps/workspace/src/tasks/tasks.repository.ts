@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskStatusView, TaskView } from '@fpms/contracts';
+import { TaskStatusView, TaskView, UpdateTaskBody } from '@fpms/contracts';
 import { DEFAULT_TASK_BOARD } from './task-board';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -47,14 +47,8 @@ const COLUMNS = `t.id, t.seq::text, t.account_id, t.workspace_id, t.milestone_id
   t.assignee_user_id, t.due_date::text, t.version, t.created_by, t.created_at, t.updated_at`;
 const FROM = `tasks t join task_statuses s on s.workspace_id = t.workspace_id and s.key = t.status`;
 
-export interface TaskFields {
-  title?: string;
-  description?: string | null;
-  milestoneId?: string | null;
-  status?: string;
-  assigneeUserId?: string | null;
-  dueDate?: string | null;
-}
+/** The fields an update may change (its `expectedVersion` is checked before). */
+export type TaskFields = Omit<UpdateTaskBody, 'expectedVersion'>;
 
 /** SQL for tasks and the task board; callers hold a tenant-scoped transaction (RLS applies). */
 @Injectable()

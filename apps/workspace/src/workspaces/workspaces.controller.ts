@@ -1,6 +1,6 @@
 import { Payload } from '@nestjs/microservices';
 import { WorkspaceRpc } from '@fpms/contracts';
-import { RpcController, RpcHandler, VerifiedRpc } from '@fpms/messaging';
+import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { WorkspacesService } from './workspaces.service';
 
 @RpcController()
@@ -8,22 +8,22 @@ export class WorkspacesController {
   constructor(private readonly workspaces: WorkspacesService) {}
 
   @RpcHandler(WorkspaceRpc.createWorkspace)
-  create(@Payload() rpc: VerifiedRpc<{ name: string; clientName?: string }>) {
+  create(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.createWorkspace>) {
     return this.workspaces.create(rpc, rpc.data);
   }
 
   @RpcHandler(WorkspaceRpc.listWorkspaces)
-  list(@Payload() rpc: VerifiedRpc<Record<string, never>>) {
+  list(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.listWorkspaces>) {
     return this.workspaces.list(rpc);
   }
 
   @RpcHandler(WorkspaceRpc.getWorkspace)
-  get(@Payload() rpc: VerifiedRpc<{ workspaceId: string }>) {
+  get(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.getWorkspace>) {
     return this.workspaces.get(rpc, rpc.data.workspaceId);
   }
 
   @RpcHandler(WorkspaceRpc.updateWorkspace)
-  update(@Payload() rpc: VerifiedRpc<{ workspaceId: string; name?: string; clientName?: string | null; reviewWindowDays?: number }>) {
+  update(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.updateWorkspace>) {
     const { workspaceId, ...changes } = rpc.data;
     return this.workspaces.update(rpc, workspaceId, changes);
   }

@@ -1,32 +1,14 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { AppError } from '../errors/app-error';
-
-export interface FieldError {
-  field: string;
-  messages: string[];
-}
-
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
+import { ValidationPipe } from '@nestjs/common';
+import { flattenValidationErrors, invalidRequest, REQUEST_VALIDATOR_OPTIONS } from './request-validation';
 
 /**
- * class-validator on every request body: unknown fields are rejected (not silently
- * dropped) and each failing field is named in `details.fields`.
+ * class-validator on every request body and query, with the request classes of
+ * libs/contracts and the same options the services check RPC payloads with.
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    ...REQUEST_VALIDATOR_OPTIONS,
     transform: true,
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      return AppError.validation(`Invalid request: ${fields.map((f) => f.field).join(', ') || 'body'}`, { fields });
-    },
+    exceptionFactory: (errors) => invalidRequest(flattenValidationErrors(errors)),
   });
 }

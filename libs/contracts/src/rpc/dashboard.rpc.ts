@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { Addressed, NoFields, WorkspaceRef } from '../requests/addressed';
 import { MilestoneStatusValue } from './milestones.rpc';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
@@ -45,6 +45,6 @@ export interface AccountDashboardView {
 }
 
 export const DashboardRpc = {
-  workspace: rpcPattern<WorkspaceDashboardView>()(queue, 'workspace.dashboard.workspace', z.object({ workspaceId: z.uuid() })),
-  account: rpcPattern<AccountDashboardView>()(queue, 'workspace.dashboard.account', z.object({ accountId: z.uuid() })),
+  workspace: rpcPattern<WorkspaceDashboardView>()(queue, 'workspace.dashboard.workspace', WorkspaceRef),
+  account: rpcPattern<AccountDashboardView>()(queue, 'workspace.dashboard.account', Addressed(NoFields, 'accountId')),
 } as const;

@@ -1,41 +1,17 @@
-import { z } from 'zod';
-import { currencySchema } from '../events/billing.events';
+import { Addressed, NoFields } from '../requests/addressed';
+import {
+  CreateMilestoneRequest,
+  ListMilestonesRequest,
+  MilestoneCommandRequest,
+  SubmitMilestoneRequest,
+  UpdateMilestoneRequest,
+} from '../requests/milestones.requests';
+import type { MilestoneStatusValue } from './milestone-values';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
 const queue = rpcQueue('workspace');
 
-export const MILESTONE_STATUS_VALUES = [
-  'draft',
-  'proposed',
-  'accepted',
-  'funding',
-  'funded',
-  'submitted',
-  'changes_requested',
-  'approved',
-  'released',
-  'cancelled',
-  'refund_requested',
-  'refunded',
-  'disputed',
-] as const;
-export type MilestoneStatusValue = (typeof MILESTONE_STATUS_VALUES)[number];
-
-/** Member commands on a milestone; each is its own route and RPC pattern. */
-export const MILESTONE_COMMAND_VALUES = [
-  'propose',
-  'decline',
-  'accept',
-  'start_funding',
-  'submit',
-  'request_changes',
-  'approve',
-  'cancel',
-  'request_refund',
-  'open_dispute',
-  'withdraw_dispute',
-] as const;
-export type MilestoneCommandValue = (typeof MILESTONE_COMMAND_VALUES)[number];
+export * from './milestone-values';
 
 export interface MilestoneView {
   id: string;
@@ -71,82 +47,20 @@ export interface MilestoneView {
   updatedAt: string;
 }
 
-/** Minor units: an integer, never a float, up to 10^12 (ten billion in a two-decimal currency). */
-export const amountSchema = z.number().int().positive().max(1_000_000_000_000);
-/** A calendar date, YYYY-MM-DD, that exists. */
-export const dateSchema = z.iso.date();
-export const reviewWindowDaysSchema = z.number().int().min(1).max(30);
-/** Files service version ids are UUIDs; the files service validates existence when pinning. */
-export const fileVersionIdSchema = z.uuid();
+const MilestoneRef = Addressed(NoFields, 'workspaceId', 'milestoneId');
 
-const workspaceId = z.uuid();
-const milestoneId = z.uuid();
-const title = z.string().trim().min(1).max(200);
-const description = z.string().trim().max(10_000);
-const currency = z
-  .string()
-  .transform((c) => c.toUpperCase())
-  .pipe(currencySchema);
-const note = z.string().trim().max(2000).optional();
-const expectedVersion = z.number().int().positive().optional();
-
-const command = (pattern: string, extra: z.ZodRawShape = {}) =>
-  rpcPattern<MilestoneView>()(
-    queue,
-    `workspace.milestones.${pattern}`,
-    z.object({ workspaceId, milestoneId, note, expectedVersion, ...extra }),
-  );
+const command = (pattern: string) => rpcPattern<MilestoneView>()(queue, `workspace.milestones.${pattern}`, MilestoneCommandRequest);
 
 export const MilestonesRpc = {
-  create: rpcPattern<MilestoneView>()(
-    queue,
-    'workspace.milestones.create',
-    z.object({
-      workspaceId,
-      title,
-      description: description.optional(),
-      amount: amountSchema,
-      currency,
-      dueDate: dateSchema.optional(),
-      /** Defaults to the workspace's review window. */
-      reviewWindowDays: reviewWindowDaysSchema.optional(),
-    }),
-  ),
-  list: rpcPattern<{ items: MilestoneView[]; nextBefore: string | null }>()(
-    queue,
-    'workspace.milestones.list',
-    z.object({
-      workspaceId,
-      status: z.enum(MILESTONE_STATUS_VALUES).optional(),
-      limit: z.number().int().min(1).max(200).default(50),
-      /** Cursor: the `nextBefore` of the previous page. */
-      before: z
-        .string()
-        .regex(/^\d{1,19}$/)
-        .optional(),
-    }),
-  ),
-  get: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.get', z.object({ workspaceId, milestoneId })),
-  update: rpcPattern<MilestoneView>()(
-    queue,
-    'workspace.milestones.update',
-    z.object({
-      workspaceId,
-      milestoneId,
-      expectedVersion,
-      title: title.optional(),
-      description: description.nullable().optional(),
-      amount: amountSchema.optional(),
-      currency: currency.optional(),
-      dueDate: dateSchema.nullable().optional(),
-      reviewWindowDays: reviewWindowDaysSchema.optional(),
-    }),
-  ),
+  create: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.create', CreateMilestoneRequest),
+  list: rpcPattern<{ items: MilestoneView[]; nextBefore: string | null }>()(queue, 'workspace.milestones.list', ListMilestonesRequest),
+  get: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.get', MilestoneRef),
+  update: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.update', UpdateMilestoneRequest),
   propose: command('propose'),
   decline: command('decline'),
   accept: command('accept'),
   startFunding: command('start-funding'),
-  submit: command('submit', { deliverableFileVersionId: fileVersionIdSchema }),
+  submit: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.submit', SubmitMilestoneRequest),
   requestChanges: command('request-changes'),
   approve: command('approve'),
   cancel: command('cancel'),

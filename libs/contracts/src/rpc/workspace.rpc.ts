@@ -1,10 +1,15 @@
-import { z } from 'zod';
+import { Addressed, NoFields, WorkspaceRef } from '../requests/addressed';
+import { AdminAccountWorkspacesRequest, AdminAuditQuery } from '../requests/admin.requests';
+import { AcceptInvitationRequest, CreateInvitationRequest } from '../requests/invitations.requests';
+import { ChangeMemberRoleRequest } from '../requests/members.requests';
+import { PageQuery } from '../requests/paging';
+import { AuthorizeRequest, CreateAccountRequest, CreateWorkspaceBody, UpdateWorkspaceRequest } from '../requests/workspaces.requests';
+import { INVITABLE_ROLE_VALUES, WORKSPACE_ROLE_VALUES } from './workspace-roles';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
 const queue = rpcQueue('workspace');
 
-export const WORKSPACE_ROLE_VALUES = ['owner', 'collaborator', 'client_admin', 'client_viewer'] as const;
-export const INVITABLE_ROLE_VALUES = ['collaborator', 'client_admin', 'client_viewer'] as const;
+export * from './workspace-roles';
 
 export interface AccountView {
   id: string;
@@ -87,66 +92,23 @@ export interface AdminAuditView {
   createdAt: string;
 }
 
-const name = z.string().trim().min(1).max(200);
-const workspaceId = z.uuid();
-const reason = z.string().trim().min(10, 'state a reason of at least 10 characters').max(500);
-
 export const WorkspaceRpc = {
-  createAccount: rpcPattern<AccountView>()(queue, 'workspace.accounts.create', z.object({ accountId: z.uuid(), name })),
-  createWorkspace: rpcPattern<MyWorkspaceView>()(
-    queue,
-    'workspace.workspaces.create',
-    z.object({ name, clientName: z.string().trim().min(1).max(200).optional() }),
-  ),
-  listWorkspaces: rpcPattern<{ items: MyWorkspaceView[] }>()(queue, 'workspace.workspaces.list', z.object({})),
-  getWorkspace: rpcPattern<MyWorkspaceView>()(queue, 'workspace.workspaces.get', z.object({ workspaceId })),
-  updateWorkspace: rpcPattern<MyWorkspaceView>()(
-    queue,
-    'workspace.workspaces.update',
-    z.object({
-      workspaceId,
-      name: name.optional(),
-      clientName: z.string().trim().min(1).max(200).nullable().optional(),
-      reviewWindowDays: z.number().int().min(1).max(30).optional(),
-    }),
-  ),
-  listMembers: rpcPattern<{ items: MemberView[] }>()(queue, 'workspace.members.list', z.object({ workspaceId })),
-  changeMemberRole: rpcPattern<MemberView>()(
-    queue,
-    'workspace.members.change-role',
-    z.object({ workspaceId, userId: z.uuid(), role: z.enum(INVITABLE_ROLE_VALUES) }),
-  ),
-  removeMember: rpcPattern<{ removed: true }>()(queue, 'workspace.members.remove', z.object({ workspaceId, userId: z.uuid() })),
-  createInvitation: rpcPattern<CreatedInvitationView>()(
-    queue,
-    'workspace.invitations.create',
-    z.object({
-      workspaceId,
-      role: z.enum(INVITABLE_ROLE_VALUES),
-      email: z.email().max(254).optional(),
-      maxUses: z.number().int().min(1).max(100).default(1),
-      expiresInHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 30)
-        .default(24 * 7),
-    }),
-  ),
-  listInvitations: rpcPattern<{ items: InvitationView[] }>()(queue, 'workspace.invitations.list', z.object({ workspaceId })),
-  revokeInvitation: rpcPattern<InvitationView>()(queue, 'workspace.invitations.revoke', z.object({ workspaceId, invitationId: z.uuid() })),
-  acceptInvitation: rpcPattern<MyWorkspaceView>()(queue, 'workspace.invitations.accept', z.object({ token: z.string().min(10).max(200) })),
+  createAccount: rpcPattern<AccountView>()(queue, 'workspace.accounts.create', CreateAccountRequest),
+  createWorkspace: rpcPattern<MyWorkspaceView>()(queue, 'workspace.workspaces.create', CreateWorkspaceBody),
+  listWorkspaces: rpcPattern<{ items: MyWorkspaceView[] }>()(queue, 'workspace.workspaces.list', NoFields),
+  getWorkspace: rpcPattern<MyWorkspaceView>()(queue, 'workspace.workspaces.get', WorkspaceRef),
+  updateWorkspace: rpcPattern<MyWorkspaceView>()(queue, 'workspace.workspaces.update', UpdateWorkspaceRequest),
+  listMembers: rpcPattern<{ items: MemberView[] }>()(queue, 'workspace.members.list', WorkspaceRef),
+  changeMemberRole: rpcPattern<MemberView>()(queue, 'workspace.members.change-role', ChangeMemberRoleRequest),
+  removeMember: rpcPattern<{ removed: true }>()(queue, 'workspace.members.remove', Addressed(NoFields, 'workspaceId', 'userId')),
+  createInvitation: rpcPattern<CreatedInvitationView>()(queue, 'workspace.invitations.create', CreateInvitationRequest),
+  listInvitations: rpcPattern<{ items: InvitationView[] }>()(queue, 'workspace.invitations.list', WorkspaceRef),
+  revokeInvitation: rpcPattern<InvitationView>()(queue, 'workspace.invitations.revoke', Addressed(NoFields, 'workspaceId', 'invitationId')),
+  acceptInvitation: rpcPattern<MyWorkspaceView>()(queue, 'workspace.invitations.accept', AcceptInvitationRequest),
   listActivity: rpcPattern<{ items: ActivityView[]; nextBefore: string | null }>()(
     queue,
     'workspace.activity.list',
-    z.object({
-      workspaceId,
-      limit: z.number().int().min(1).max(200).default(50),
-      before: z
-        .string()
-        .regex(/^\d{1,19}$/)
-        .optional(),
-    }),
+    Addressed(PageQuery, 'workspaceId'),
   ),
   /**
    * For other services: may the caller (the forwarded token's user) do `action` in this
@@ -155,19 +117,11 @@ export const WorkspaceRpc = {
    * `fileVersionId`: the version about to be read; it lets a former client download the
    * deliverable of a milestone they paid for (and nothing else).
    */
-  authorize: rpcPattern<WorkspaceGrant>()(
-    queue,
-    'workspace.access.authorize',
-    z.object({ workspaceId, action: z.string().min(1).max(64), fileVersionId: z.uuid().optional() }),
-  ),
+  authorize: rpcPattern<WorkspaceGrant>()(queue, 'workspace.access.authorize', AuthorizeRequest),
   adminListAccountWorkspaces: rpcPattern<{ items: WorkspaceView[]; auditId: string }>()(
     queue,
     'workspace.admin.account-workspaces',
-    z.object({ accountId: z.uuid(), reason }),
+    AdminAccountWorkspacesRequest,
   ),
-  adminListAudit: rpcPattern<{ items: AdminAuditView[] }>()(
-    queue,
-    'workspace.admin.audit',
-    z.object({ limit: z.number().int().min(1).max(500).default(100) }),
-  ),
+  adminListAudit: rpcPattern<{ items: AdminAuditView[] }>()(queue, 'workspace.admin.audit', AdminAuditQuery),
 } as const;

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { z } from 'zod';
 import { AppError } from '@fpms/common/errors/app-error';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
-import { RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
+import { RequestClass, RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
 
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 
@@ -68,7 +67,7 @@ export class RpcClient {
     return this.connection.isConnected();
   }
 
-  async call<P extends RpcPattern<z.ZodType, unknown>>(
+  async call<P extends RpcPattern<RequestClass, unknown>>(
     pattern: P,
     data: RpcRequest<P>,
     ctx: RpcContext,

@@ -7,18 +7,20 @@ import { AccessTokenService } from '@fpms/auth/access-token';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RequestContext } from '@fpms/common/logging/request-context';
 import { rpcEnvelopeSchema } from '@fpms/contracts/rpc/rpc-context';
+import type { RequestClass } from '@fpms/contracts/rpc/rpc-pattern';
+import { validateRequest } from '@fpms/common/validation/request-validation';
 import { RPC_PATTERN_METADATA } from './rpc-metadata';
 import { SERVICE_LOGGER } from './service-logger';
 import { VerifiedRpc } from './verified-rpc';
 
-export function zodFieldErrors(error: z.ZodError) {
+function zodFieldErrors(error: z.ZodError) {
   return { fields: error.issues.map((issue) => ({ field: issue.path.join('.') || '(root)', messages: [issue.message] })) };
 }
 
 /**
  * Runs before every RPC handler: validates the envelope, re-verifies the forwarded
  * access token with the gateway's public key (a service never trusts `ctx` on its own),
- * validates the request data against the contract, and runs the handler inside the
+ * validates the request data against its contract class, and runs the handler inside the
  * request's logging context. The handler receives a VerifiedRpc.
  */
 @Injectable()
@@ -39,13 +41,10 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     if (claims.sub !== ctx.userId || (ctx.accountId !== undefined && ctx.accountId !== claims.acc)) {
       throw AppError.unauthorized('Request context does not match the access token');
     }
-    const pattern = this.reflector.get<{ request: z.ZodType } | undefined>(RPC_PATTERN_METADATA, context.getHandler());
-    let data: unknown = envelope.data.data;
-    if (pattern) {
-      const parsed = pattern.request.safeParse(data ?? {});
-      if (!parsed.success) throw AppError.validation('Invalid request', zodFieldErrors(parsed.error));
-      data = parsed.data;
-    }
+    const pattern = this.reflector.get<{ request: RequestClass } | undefined>(RPC_PATTERN_METADATA, context.getHandler());
+    // The same request class the gateway validated the HTTP body with: a caller that skips
+    // or bends the gateway's check still meets this one.
+    const data: unknown = pattern ? validateRequest(pattern.request, envelope.data.data ?? {}) : envelope.data.data;
     const verified: VerifiedRpc<unknown> = {
       requestId: ctx.requestId,
       userId: claims.sub,

@@ -1,3 +1,5 @@
+import type { RpcRequest } from '@fpms/contracts/rpc/rpc-pattern';
+
 /** What an RPC handler receives once the envelope, token and data have been checked. */
 export interface VerifiedRpc<TData> {
   requestId: string;
@@ -14,3 +16,6 @@ export interface VerifiedRpc<TData> {
   idempotency?: { key: string; requestHash: string };
   data: TData;
 }
+
+/** What the handler of pattern `P` receives: the verified caller and `P`'s validated request. */
+export type VerifiedRequest<P> = VerifiedRpc<RpcRequest<P>>;

@@ -1,7 +1,8 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 200;
+import { FIELD_LIMITS } from './field-limits';
+
+const { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH } = FIELD_LIMITS.passwordPolicyLength;
 
 /**
  * Why a password is refused, or null. Length does most of the work (NIST 800-63B: no

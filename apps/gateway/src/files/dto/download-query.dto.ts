@@ -1,8 +1,0 @@
-import { IsOptional, IsUUID } from 'class-validator';
-
-export class DownloadQueryDto {
-  /** A specific version; the latest ready one otherwise. */
-  @IsOptional()
-  @IsUUID()
-  versionId?: string;
-}
