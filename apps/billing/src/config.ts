@@ -1,7 +1,38 @@
 import { z } from 'zod';
 import { platformServiceEnvSchema } from '@fpms/platform/platform-env.schema';
 
+/** Comma-separated secrets, several at once while one is rotated out. */
+const secretList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter(Boolean),
+  );
+
 export const billingEnvSchema = platformServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  /** Real Stripe's secret key, or the emulator's API key (tools/infra/platform-env sets it). */
+  STRIPE_SECRET_KEY: z.string().min(1),
+  /** Set only for the emulator (or a Stripe mock): where the API answers. */
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).default('https'),
+  /** Signing secrets of the platform endpoint (`POST /webhooks/stripe`). */
+  STRIPE_WEBHOOK_SECRETS: secretList,
+  /** Signing secrets of the Connect endpoint (`POST /webhooks/stripe/connect`). */
+  STRIPE_CONNECT_WEBHOOK_SECRETS: secretList,
+  /** Seconds a signature's timestamp may be away from now (Stripe's default tolerance). */
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Emulator only: at boot, billing registers its own two endpoints with the emulator at this
+   * base URL (e.g. http://127.0.0.1:3004) and adds the secrets it is given to the lists above.
+   * Real Stripe endpoints are configured in the Dashboard, their secrets passed in.
+   */
+  STRIPE_WEBHOOK_SELF_REGISTER_URL: z.url().optional(),
+  /** Where Checkout and onboarding send the user back (the product's web app). */
+  APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });
 export type BillingEnv = z.infer<typeof billingEnvSchema>;
