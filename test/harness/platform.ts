@@ -15,6 +15,8 @@ import { messagingEnvSchema } from '../../apps/messaging/src/config';
 import { createMessagingApp } from '../../apps/messaging/src/messaging-app';
 import { workspaceEnvSchema } from '../../apps/workspace/src/config';
 import { createWorkspaceApp } from '../../apps/workspace/src/workspace-app';
+import { randomBytes } from 'node:crypto';
+import { startStripeEmulator, type StripeEmulator } from '../../tools/stripe-emulator/src';
 import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';
 import { provisionTopology } from '../../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../../tools/infra/rabbitmq-vhost';
@@ -31,6 +33,11 @@ export interface RunningPlatform {
   vhost: string;
   /** Set when the platform runs on a private PostgreSQL (startPlatform's `postgres`). */
   postgres?: { host: string; port: number; dbPrefix: string };
+  /**
+   * With billing: the platform's own Stripe emulator, with billing's two webhook endpoints
+   * registered (platform and Connect) under the secrets billing was started with.
+   */
+  stripe?: PlatformStripe;
   /** Stops one service (its RPC consumer goes away, as when its pods are down). */
   stop(service: ServiceName): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +60,15 @@ function envFor(
     ...overrides,
   };
 }
+
+export interface PlatformStripe {
+  emulator: StripeEmulator;
+  webhookEndpoints: { platform: string; connect: string };
+  /** The signing secrets billing verifies with (replicas started with `shareWith` reuse them). */
+  webhookSecrets: { platform: string; connect: string };
+}
+
+const webhookSecret = () => `whsec_${randomBytes(16).toString('hex')}`;
 
 /** Test-only overrides handed to the app factories. */
 export interface PlatformOverrides {
@@ -128,6 +144,23 @@ export async function startPlatform(
       ? { prefix: options.postgres.dbPrefix, drop: async () => undefined }
       : await cloneServiceDatabases(services);
   const ownsInfra = !shared;
+  // Billing talks to a Stripe emulator of the platform's own (replicas share it). Secrets are
+  // chosen here, so billing starts with them before its endpoints are registered.
+  const stripe = services.includes('billing')
+    ? (shared?.stripe?.emulator ?? (await startStripeEmulator({ port: 0, apiKeys: ['sk_test_fpms_platform'] })))
+    : undefined;
+  const ownsStripe = stripe !== undefined && stripe !== shared?.stripe?.emulator;
+  const secrets = shared?.stripe?.webhookSecrets ?? { platform: webhookSecret(), connect: webhookSecret() };
+  const stripeEnv: Record<string, string> = stripe
+    ? {
+        STRIPE_SECRET_KEY: stripe.apiKey,
+        STRIPE_API_HOST: stripe.host,
+        STRIPE_API_PORT: String(stripe.port),
+        STRIPE_API_PROTOCOL: 'http',
+        STRIPE_WEBHOOK_SECRETS: secrets.platform,
+        STRIPE_CONNECT_WEBHOOK_SECRETS: secrets.connect,
+      }
+    : {};
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   const stop = async (service: ServiceName) => {
     const app = apps[service];
@@ -144,6 +177,7 @@ export async function startPlatform(
           RATE_LIMIT_PREFIX: redisPrefix,
           // Test files sign up dozens of users from 127.0.0.1; rate-limit.e2e sets its own.
           RATE_LIMIT_SIGNUP_IP: '1000/60',
+          ...(service === 'billing' ? stripeEnv : {}),
           ...(options.env?.[service] ?? {}),
         },
         options.postgres ?? shared?.postgres,
@@ -155,12 +189,28 @@ export async function startPlatform(
     }
   } catch (error) {
     for (const service of Object.keys(apps) as ServiceName[]) await stop(service).catch(() => undefined);
+    if (ownsStripe) await stripe?.stop().catch(() => undefined);
     if (ownsInfra) await deleteVhost(vhost).catch(() => undefined);
     await databases.drop().catch(() => undefined);
     throw error;
   }
   const gateway = apps.gateway;
   const address = gateway ? (gateway.getHttpServer().address() as { port: number }) : undefined;
+  let platformStripe: PlatformStripe | undefined = shared?.stripe;
+  if (stripe && apps.billing && !platformStripe) {
+    const billingUrl = `http://127.0.0.1:${(apps.billing.getHttpServer().address() as { port: number }).port}`;
+    const platformEndpoint = await stripe.addWebhookEndpoint({ url: `${billingUrl}/webhooks/stripe`, secret: secrets.platform });
+    const connectEndpoint = await stripe.addWebhookEndpoint({
+      url: `${billingUrl}/webhooks/stripe/connect`,
+      connect: true,
+      secret: secrets.connect,
+    });
+    platformStripe = {
+      emulator: stripe,
+      webhookEndpoints: { platform: platformEndpoint.id, connect: connectEndpoint.id },
+      webhookSecrets: secrets,
+    };
+  }
   return {
     apps,
     gatewayUrl: address ? `http://127.0.0.1:${address.port}` : '',
@@ -168,12 +218,14 @@ export async function startPlatform(
     vhost,
     dbPrefix: databases.prefix,
     postgres: options.postgres ?? shared?.postgres,
+    stripe: platformStripe,
     stop,
     async close() {
       // Gateway first, so no new calls reach services that are shutting down.
       for (const service of ['gateway', ...SERVICE_NAMES.filter((s) => s !== 'gateway')] as ServiceName[]) {
         await stop(service).catch(() => undefined);
       }
+      if (ownsStripe) await stripe?.stop().catch(() => undefined);
       if (ownsInfra) await deleteVhost(vhost).catch(() => undefined);
       await databases.drop().catch(() => undefined);
     },

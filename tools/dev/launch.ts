@@ -1,8 +1,10 @@
 import { request } from 'node:http';
 import concurrently from 'concurrently';
 import { SERVICE_NAMES } from '@fpms/database/service-names';
+import { EmulatorControl } from '../stripe-emulator/src/control/client';
 import {
   EMULATOR_API_KEY,
+  EMULATOR_WEBHOOK_SECRETS,
   LOCAL_S3_BUCKET,
   localS3Port,
   platformEnv,
@@ -63,6 +65,14 @@ function ready(port: number, path = '/health/ready'): Promise<boolean> {
   });
 }
 
+/** Points the emulator's webhooks at billing, under the secrets billing was started with. */
+async function registerEmulatorWebhooks(): Promise<void> {
+  const control = new EmulatorControl(`http://127.0.0.1:${stripeEmulatorPort(platform)}`);
+  const billing = `http://127.0.0.1:${servicePort(platform, 'billing')}`;
+  await control.addWebhookEndpoint({ url: `${billing}/webhooks/stripe`, secret: EMULATOR_WEBHOOK_SECRETS.platform });
+  await control.addWebhookEndpoint({ url: `${billing}/webhooks/stripe/connect`, connect: true, secret: EMULATOR_WEBHOOK_SECRETS.connect });
+}
+
 async function announceWhenReady(): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -72,6 +82,7 @@ async function announceWhenReady(): Promise<void> {
       ...(useLocalS3 ? [ready(localS3Port(platform), `/${LOCAL_S3_BUCKET}`)] : []),
     ]);
     if (states.every(Boolean)) {
+      if (useEmulator) await registerEmulatorWebhooks();
       const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
       const stripe = useEmulator ? `   Stripe emulator: http://127.0.0.1:${stripeEmulatorPort(platform)}` : '';
       const s3Url = useLocalS3 ? `   Local S3: http://127.0.0.1:${localS3Port(platform)}/${LOCAL_S3_BUCKET}` : '';

@@ -86,15 +86,26 @@ export function stripeEmulatorPort(platform: PlatformEnv): number {
 }
 
 export const EMULATOR_API_KEY = 'sk_test_emulator';
+/**
+ * Webhook signing secrets of the local emulator's endpoints: `npm start` registers billing's
+ * two endpoints with the emulator under these (the emulator forgets everything on restart).
+ * Local only; real Stripe's secrets come from the Dashboard through the environment.
+ */
+export const EMULATOR_WEBHOOK_SECRETS = { platform: 'whsec_localplatformendpoint', connect: 'whsec_localconnectendpoint' };
 
 /** Billing talks to real Stripe when STRIPE_SECRET_KEY is set, otherwise to the emulator. */
 function stripeEnv(platform: PlatformEnv): Record<string, string> {
-  if (platform.stripeMode === 'stripe') return { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? '' };
+  if (platform.stripeMode === 'stripe') {
+    const pass = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRETS', 'STRIPE_CONNECT_WEBHOOK_SECRETS'] as const;
+    return Object.fromEntries(pass.map((name) => [name, process.env[name] ?? '']));
+  }
   return {
     STRIPE_SECRET_KEY: EMULATOR_API_KEY,
     STRIPE_API_HOST: '127.0.0.1',
     STRIPE_API_PORT: String(stripeEmulatorPort(platform)),
     STRIPE_API_PROTOCOL: 'http',
+    STRIPE_WEBHOOK_SECRETS: EMULATOR_WEBHOOK_SECRETS.platform,
+    STRIPE_CONNECT_WEBHOOK_SECRETS: EMULATOR_WEBHOOK_SECRETS.connect,
   };
 }
 

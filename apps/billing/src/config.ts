@@ -26,12 +26,6 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   STRIPE_CONNECT_WEBHOOK_SECRETS: secretList,
   /** Seconds a signature's timestamp may be away from now (Stripe's default tolerance). */
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  /**
-   * Emulator only: at boot, billing registers its own two endpoints with the emulator at this
-   * base URL (e.g. http://127.0.0.1:3004) and adds the secrets it is given to the lists above.
-   * Real Stripe endpoints are configured in the Dashboard, their secrets passed in.
-   */
-  STRIPE_WEBHOOK_SELF_REGISTER_URL: z.url().optional(),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

@@ -34,6 +34,8 @@ export interface StripeEmulator {
     connect?: boolean;
     enabledEvents?: string[];
     description?: string;
+    /** Chosen signing secret, so the receiver can be configured before the endpoint exists. */
+    secret?: string;
   }): Promise<CreatedWebhookEndpoint>;
   stop(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
         connect: input.connect,
         enabled_events: input.enabledEvents,
         description: input.description,
+        secret: input.secret,
       }),
     stop: async () => {
       core.clock.stop();

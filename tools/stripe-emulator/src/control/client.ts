@@ -110,6 +110,8 @@ export class EmulatorControl {
     enabled_events?: string[];
     description?: string;
     account?: string;
+    /** Chosen signing secret (`whsec_` + at least 8 letters or digits); generated when absent. */
+    secret?: string;
   }): Promise<CreatedWebhookEndpoint> {
     return this.request('POST', '/webhook_endpoints', input);
   }

@@ -211,6 +211,7 @@ export function controlRouter(deps: ControlDeps): express.Router {
       connect: b.connect === true,
       enabledEvents: b.enabled_events as string[] | undefined,
       description: (b.description as string) ?? null,
+      secret: typeof b.secret === 'string' && /^whsec_[A-Za-z0-9]{8,}$/.test(b.secret) ? b.secret : undefined,
     });
   });
   route('get', '/webhook_endpoints/:id/faults', (req) => ({ faults: core.webhooks.faults.list(String(req.params.id)) }));

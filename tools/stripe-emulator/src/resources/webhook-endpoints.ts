@@ -7,6 +7,8 @@ import type { ApiRouter } from '../http/router';
 import { newId } from '../ids';
 
 export interface WebhookEndpointInput {
+  /** Test control only (Stripe always generates it): the signing secret to use, so a receiver can be configured before the endpoint exists. */
+  secret?: string;
   url: string;
   enabledEvents?: string[];
   connect?: boolean;
@@ -39,7 +41,7 @@ export function createWebhookEndpoint(core: Core, owner: string, input: WebhookE
     status: 'enabled',
     url: input.url,
   };
-  const secret = newId('whsec');
+  const secret = input.secret ?? newId('whsec');
   core.state.webhookEndpoints.insert(owner, endpoint);
   core.state.webhookSecrets.set(endpoint.id, secret);
   core.state.webhookConnect.set(endpoint.id, input.connect ?? false);
