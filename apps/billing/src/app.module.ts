@@ -2,9 +2,23 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { Clock } from '@fpms/common/scheduling/clock';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
+import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { PlatformModule } from '@fpms/platform/platform.module';
-import { BillingEnv } from './config';
+import { BillingAccountsRepository } from './accounts/billing-accounts.repository';
 import { BILLING_ENV } from './billing-env.token';
+import { BillingEnv } from './config';
+import { CheckoutEventsHandler } from './payments/checkout-events.handler';
+import { CheckoutSessions } from './payments/checkout-sessions';
+import { FundingService } from './payments/funding.service';
+import { LedgerRepository } from './payments/ledger.repository';
+import { MilestonePaymentEvents } from './payments/milestone-payment-events';
+import { CrossTenantOrdersRepository, OrdersRepository } from './payments/orders.repository';
+import { PaymentViewService } from './payments/payment-view.service';
+import { PaymentsController } from './payments/payments.controller';
+import { WorkspaceEventsSubscriber } from './release/workspace-events.subscriber';
+import { ReleaseTransfers } from './release/release-transfers';
+import { RELEASE_WORKER_OPTIONS, ReleaseWorker, ReleaseWorkerOptions } from './release/release.worker';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 
@@ -15,16 +29,30 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
 @Module({})
 export class BillingAppModule {
   static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
-    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [];
+    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [CheckoutEventsHandler];
+    const releaseOptions: ReleaseWorkerOptions = { pollIntervalMs: env.RELEASE_POLL_MS, batchSize: 20 };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [],
+      controllers: [PaymentsController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
+        ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
+        BillingAccountsRepository,
+        OrdersRepository,
+        CrossTenantOrdersRepository,
+        LedgerRepository,
+        MilestonePaymentEvents,
+        CheckoutSessions,
+        FundingService,
+        PaymentViewService,
+        ReleaseTransfers,
+        { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
+        ReleaseWorker,
         ...eventHandlers,
         { provide: STRIPE_EVENT_HANDLERS, inject: eventHandlers, useFactory: (...handlers: StripeEventHandler[]) => handlers },
+        ...eventConsumerProviders('billing', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

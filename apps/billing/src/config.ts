@@ -26,6 +26,10 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   STRIPE_CONNECT_WEBHOOK_SECRETS: secretList,
   /** Seconds a signature's timestamp may be away from now (Stripe's default tolerance). */
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Calls billing makes to other services (the workspace's authorization and milestones). */
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /** How often each replica looks for releases that are due (approvals also wake it at once); 0 disables the loop. */
+  RELEASE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

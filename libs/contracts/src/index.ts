@@ -26,3 +26,4 @@ export * from './requests/invitations.requests';
 export * from './requests/admin.requests';
 export * from './requests/files.requests';
 export * from './requests/auth.requests';
+export * from './rpc/billing-payments.rpc';

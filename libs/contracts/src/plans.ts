@@ -35,3 +35,19 @@ export function isPlanId(value: unknown): value is PlanId {
 export function planLimits(plan: string | null | undefined): Readonly<PlanLimits> {
   return PLAN_LIMITS[isPlanId(plan) ? plan : DEFAULT_PLAN];
 }
+
+/**
+ * The platform's fee on each release, in basis points of the released amount, per plan
+ * (defaults: free 5%, pro 2%, enterprise 1%).
+ */
+export const PLATFORM_FEE_BPS: Readonly<Record<PlanId, number>> = { free: 500, pro: 200, enterprise: 100 };
+
+/**
+ * The fee on `amount` minor units under `plan`: amount × bps / 10,000, rounded half up to a
+ * whole minor unit (the one rounding rule; the freelancer gets amount − fee, so the two
+ * always add up to the amount). Amounts are at most 10^12, so the product stays exact.
+ */
+export function platformFee(amount: number, plan: string | null | undefined): number {
+  const bps = PLATFORM_FEE_BPS[isPlanId(plan) ? plan : DEFAULT_PLAN];
+  return Math.floor((amount * bps + 5000) / 10_000);
+}

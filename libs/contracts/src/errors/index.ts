@@ -14,6 +14,7 @@ export * from './tasks.errors';
 export * from './files.errors';
 export * from './idempotency.errors';
 export * from './common.errors';
+export * from './payments.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -26,6 +27,7 @@ import type { TaskErrorCode } from './tasks.errors';
 import type { FilesErrorCode } from './files.errors';
 import type { IdempotencyErrorCode } from './idempotency.errors';
 import type { CommonErrorCode } from './common.errors';
+import type { PaymentErrorCode } from './payments.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -39,4 +41,5 @@ export type ErrorCode =
   | TaskErrorCode
   | FilesErrorCode
   | IdempotencyErrorCode
-  | CommonErrorCode;
+  | CommonErrorCode
+  | PaymentErrorCode;

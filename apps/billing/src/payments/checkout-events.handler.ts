@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import type { SystemManager } from '@fpms/database/tenant-manager';
+import { STRIPE } from '../stripe/stripe-client';
+import { StripeEventContext, StripeEventHandler } from '../webhooks/stripe-event-handler';
+import { CheckoutSessions } from './checkout-sessions';
+import { LedgerRepository } from './ledger.repository';
+import { MilestonePaymentEvents } from './milestone-payment-events';
+import { Order, statusOf } from './order';
+import { CrossTenantOrdersRepository } from './orders.repository';
+
+const CHECKOUT_EVENTS = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+] as const;
+
+/**
+ * Moves orders on Checkout's events. The event only says which session to look at: the
+ * session is re-read from Stripe, so a late, duplicated or reordered event acts on the
+ * session's state now. The order only moves forward: once money arrived, an expiry or a
+ * failure of any session changes nothing.
+ */
+@Injectable()
+export class CheckoutEventsHandler implements StripeEventHandler {
+  readonly eventTypes = CHECKOUT_EVENTS;
+  private readonly logger = new Logger(CheckoutEventsHandler.name);
+
+  constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe,
+    private readonly sessions: CheckoutSessions,
+    private readonly orders: CrossTenantOrdersRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly events: MilestonePaymentEvents,
+  ) {}
+
+  async handle(event: Stripe.Event, { manager }: StripeEventContext): Promise<void> {
+    const payload = event.data.object as Stripe.Checkout.Session;
+    const orderId = payload.metadata?.orderId;
+    // Not a milestone checkout (a subscription's, another integration's): nothing of ours moves.
+    if (payload.mode !== 'payment' || !orderId) return;
+    const order = await this.orders.lockById(manager, orderId);
+    if (!order) return;
+    const session = await this.sessions.retrieve(payload.id);
+    if (session.status === 'complete' && session.payment_status === 'paid') {
+      await this.applyPaid(manager, order, session, event.id);
+    } else if (session.status === 'expired' || (session.status === 'complete' && event.type === 'checkout.session.async_payment_failed')) {
+      await this.applyFailed(manager, order, session, session.status === 'expired' ? 'checkout_expired' : 'async_payment_failed');
+    }
+    // Otherwise (completed, an asynchronous payment still pending): wait for its outcome event.
+  }
+
+  private async applyPaid(manager: SystemManager, order: Order, session: Stripe.Checkout.Session, eventId: string): Promise<void> {
+    const paymentIntent = session.payment_intent as Stripe.PaymentIntent | null;
+    if (!paymentIntent || typeof paymentIntent === 'string')
+      throw new Error(`checkout session ${session.id} is paid but has no payment intent`);
+    if (order.charged > 0) {
+      if (order.paymentIntentId !== paymentIntent.id) {
+        // Sessions are expired before a new one is made, so this means Stripe took two payments.
+        this.logger.error(`order ${order.id} was paid twice: ${order.paymentIntentId} and ${paymentIntent.id}; refund the second by hand`);
+      }
+      return;
+    }
+    const chargeId = typeof paymentIntent.latest_charge === 'string' ? paymentIntent.latest_charge : paymentIntent.latest_charge?.id;
+    if (!chargeId) throw new Error(`payment intent ${paymentIntent.id} has no charge yet`);
+    const charge = await this.stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] });
+    const amount = session.amount_total ?? paymentIntent.amount_received;
+
+    order.charged = amount;
+    order.paymentIntentId = paymentIntent.id;
+    order.chargeId = chargeId;
+    order.checkoutSessionId = session.id;
+    order.status = statusOf(order, false);
+    order.version += 1;
+    await this.orders.save(manager, order);
+    await this.ledger.append(manager, order, { kind: 'charge', amount, stripeObjectId: chargeId, stripeEventId: eventId });
+    const balance = charge.balance_transaction as Stripe.BalanceTransaction | string | null;
+    if (balance && typeof balance !== 'string' && balance.fee > 0) {
+      await this.ledger.append(manager, order, {
+        kind: 'stripe_fee',
+        amount: balance.fee,
+        stripeObjectId: balance.id,
+        stripeEventId: eventId,
+      });
+    }
+    await this.events.funded(manager, order, chargeId);
+  }
+
+  private async applyFailed(manager: SystemManager, order: Order, session: Stripe.Checkout.Session, code: string): Promise<void> {
+    // Money arrived (through this or a later session), or this session is no longer the order's: nothing to undo.
+    if (order.charged > 0 || order.checkoutSessionId !== session.id) return;
+    order.checkoutSessionId = null;
+    order.checkoutUrl = null;
+    order.checkoutExpiresAt = null;
+    order.status = statusOf(order, true);
+    order.version += 1;
+    await this.orders.save(manager, order);
+    await this.events.paymentFailed(manager, order, {
+      code,
+      message: code === 'checkout_expired' ? 'The checkout expired before it was paid' : 'The payment failed',
+    });
+  }
+}

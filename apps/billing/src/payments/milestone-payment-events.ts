@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BillingEvents } from '@fpms/contracts';
+import { Clock } from '@fpms/common/scheduling/clock';
+import type { SystemManager } from '@fpms/database/tenant-manager';
+import { OutboxWriter } from '@fpms/messaging/events/outbox-writer';
+import { moneyStateOf, Order } from './order';
+
+/**
+ * billing.milestone.* through the outbox, in the caller's transaction. Each carries the
+ * order's complete money state at `order.version`, which the caller has just advanced: the
+ * workspace applies the newest state it has seen, whatever order events arrive in.
+ */
+@Injectable()
+export class MilestonePaymentEvents {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  private envelope(order: Order) {
+    return {
+      tenant: { accountId: order.accountId, workspaceId: order.workspaceId },
+      aggregateId: order.milestoneId,
+      aggregateVersion: order.version,
+      occurredAt: this.clock.now().toISOString(),
+    };
+  }
+
+  private ref(order: Order) {
+    return { milestoneId: order.milestoneId, workspaceId: order.workspaceId, orderId: order.id, money: moneyStateOf(order) };
+  }
+
+  async funded(manager: SystemManager, order: Order, chargeId: string): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestoneFunded,
+      ...this.envelope(order),
+      data: { ...this.ref(order), amount: order.charged, currency: order.currency, chargeId },
+    });
+  }
+
+  async paymentFailed(manager: SystemManager, order: Order, failure: { code?: string; message?: string }): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestonePaymentFailed,
+      ...this.envelope(order),
+      data: {
+        ...this.ref(order),
+        ...(failure.code ? { failureCode: failure.code.slice(0, 200) } : {}),
+        ...(failure.message ? { failureMessage: failure.message.slice(0, 1000) } : {}),
+      },
+    });
+  }
+
+  async released(manager: SystemManager, order: Order, transfer: { id: string; amount: number }): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestoneReleased,
+      ...this.envelope(order),
+      data: {
+        ...this.ref(order),
+        amount: order.released,
+        currency: order.currency,
+        transferId: transfer.id,
+        platformFee: order.platformFee,
+      },
+    });
+  }
+}

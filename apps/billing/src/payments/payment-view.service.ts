@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { PaymentView, ReleaseState, RpcContext, WorkspaceRpc } from '@fpms/contracts';
+import { PaymentErrorCode } from '@fpms/contracts/errors';
+import { WorkspaceAction } from '@fpms/auth/permissions';
+import { TenantTransactions } from '@fpms/database/tenant-transactions';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import type { VerifiedRpc } from '@fpms/messaging/rpc/verified-rpc';
+import { LedgerRepository } from './ledger.repository';
+import { moneyStateOf, Order } from './order';
+import { OrdersRepository } from './orders.repository';
+import { PaymentError } from './payments.errors';
+
+/** A milestone's payment as its workspace's members see it: the order, its ledger, its Stripe ids. */
+@Injectable()
+export class PaymentViewService {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly tx: TenantTransactions,
+    private readonly orders: OrdersRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  async get(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<PaymentView> {
+    const ctx: RpcContext = {
+      requestId: caller.requestId,
+      userId: caller.userId,
+      accountId: caller.accountId,
+      workspaceId,
+      token: caller.token,
+    };
+    // Membership is the workspace service's: 404 for non-members, as for the milestone itself.
+    const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.ReadMilestones }, ctx);
+    return this.tx.run({ accountId: grant.accountId, workspaceId }, async (manager) => {
+      const order = await this.orders.findByMilestone(manager, milestoneId);
+      if (!order) throw new PaymentError(404, PaymentErrorCode.PaymentNotFound, 'This milestone has no payment yet');
+      return toView(order, await this.ledger.listForOrder(manager, order.id));
+    });
+  }
+}
+
+function releaseState(order: Order): ReleaseState {
+  if (order.transferId && order.releasedAt)
+    return { status: 'released', transferId: order.transferId, releasedAt: order.releasedAt.toISOString() };
+  if (!order.releaseRequestedAt) return { status: 'not_due' };
+  return {
+    status: 'release_pending',
+    reason: order.releaseLastError ?? 'the transfer is being made',
+    attempts: order.releaseAttempts,
+    nextAttemptAt: order.releaseNextAttemptAt?.toISOString() ?? null,
+  };
+}
+
+function toView(order: Order, ledger: PaymentView['ledger']): PaymentView {
+  const open = order.checkoutSessionId && order.checkoutUrl && order.checkoutExpiresAt && order.charged === 0;
+  return {
+    orderId: order.id,
+    milestoneId: order.milestoneId,
+    workspaceId: order.workspaceId,
+    status: order.status,
+    amount: order.amount,
+    currency: order.currency,
+    money: moneyStateOf(order),
+    release: releaseState(order),
+    checkout: open
+      ? {
+          sessionId: order.checkoutSessionId as string,
+          url: order.checkoutUrl as string,
+          expiresAt: (order.checkoutExpiresAt as Date).toISOString(),
+        }
+      : null,
+    stripe: {
+      checkoutSessionId: order.checkoutSessionId,
+      paymentIntentId: order.paymentIntentId,
+      chargeId: order.chargeId,
+      transferId: order.transferId,
+    },
+    ledger,
+    version: order.version,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,64 @@
+import { Addressed, NoFields } from '../requests/addressed';
+import type { MilestoneMoneyState, OrderStatus } from '../events/billing.events';
+import { rpcPattern, rpcQueue } from './rpc-pattern';
+
+const queue = rpcQueue('billing');
+
+/** Where the client pays for a milestone: a Stripe Checkout page, open until `expiresAt`. */
+export interface FundingView {
+  orderId: string;
+  checkoutUrl: string;
+  expiresAt: string;
+}
+
+export const LEDGER_ENTRY_KINDS = ['charge', 'stripe_fee', 'platform_fee', 'transfer', 'refund', 'reversal', 'dispute'] as const;
+export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
+
+export interface LedgerEntryView {
+  id: string;
+  kind: LedgerEntryKind;
+  /** Integer minor units of `currency`, always positive; the kind says which way money moved. */
+  amount: number;
+  currency: string;
+  /** The Stripe object the entry records (charge, balance transaction, transfer, …). */
+  stripeObjectId: string;
+  /** The webhook event that caused it (null when our own call did, e.g. the release transfer). */
+  stripeEventId: string | null;
+  createdAt: string;
+}
+
+/** Where the release stands: `release_pending` carries why it has not happened yet. */
+export type ReleaseState =
+  | { status: 'not_due' }
+  | { status: 'release_pending'; reason: string; attempts: number; nextAttemptAt: string | null }
+  | { status: 'released'; transferId: string; releasedAt: string };
+
+export interface PaymentView {
+  orderId: string;
+  milestoneId: string;
+  workspaceId: string;
+  status: OrderStatus;
+  amount: number;
+  currency: string;
+  money: MilestoneMoneyState;
+  release: ReleaseState;
+  /** The open Checkout page, while one is open. */
+  checkout: { sessionId: string; url: string; expiresAt: string } | null;
+  stripe: { checkoutSessionId: string | null; paymentIntentId: string | null; chargeId: string | null; transferId: string | null };
+  ledger: LedgerEntryView[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const MilestoneRef = Addressed(NoFields, 'workspaceId', 'milestoneId');
+
+export const BillingPaymentsRpc = {
+  /**
+   * The client admin funds a milestone: billing opens (or returns the open) Checkout Session
+   * for its exact amount. 409 `payouts_not_enabled` while the freelancer cannot be paid.
+   */
+  fund: rpcPattern<FundingView>()(queue, 'billing.payments.fund', MilestoneRef),
+  /** The order, its ledger and its Stripe ids, for members of the workspace. */
+  get: rpcPattern<PaymentView>()(queue, 'billing.payments.get', MilestoneRef),
+} as const;

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/contracts';
+import { AppError } from '@fpms/common/errors/app-error';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+} from '@fpms/harness';
+
+/** Polls `probe` until it answers something truthy (webhooks and events are asynchronous), or fails after 15 s. */
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * The escrow story against the Stripe emulator, real PostgreSQL and RabbitMQ: a freelancer
+ * onboards to Connect, the client funds a milestone through Checkout, Stripe's webhook makes
+ * it funded, approval releases amount − platform fee to the connected account, and the
+ * ledger balances to the cent.
+ */
+describe('billing: escrow funding and release', () => {
+  let platform: RunningPlatform;
+  let stripe: Stripe;
+  let billingDb: DataSource;
+  let rpc: RpcClient;
+  let owner: SignedUpUser;
+  let client: SignedUpUser;
+  let workspaceId: string;
+  const api = () => request(platform.gatewayUrl);
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      services: ['gateway', 'workspace', 'billing'],
+      env: { workspace: { DELIVERABLE_PINNING: 'off' } },
+    });
+    const emulator = platform.stripe!.emulator;
+    stripe = new Stripe(emulator.apiKey, emulator.stripeConfig);
+    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
+    rpc = new RpcClient({ url: platform.amqpUrl });
+    owner = await signUp(platform.gatewayUrl, 'Fiona Freelancer');
+    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
+    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
+  });
+
+  afterAll(async () => {
+    await rpc?.close();
+    await billingDb?.destroy();
+    await platform?.close();
+  });
+
+  const ctxOf = (who: SignedUpUser): RpcContext => ({
+    requestId: randomUUID(),
+    userId: who.userId,
+    accountId: who.accountId,
+    workspaceId,
+    token: who.token,
+  });
+
+  async function acceptedMilestone(amount: number, currency = 'EUR'): Promise<string> {
+    const created = await api()
+      .post(`/api/v1/workspaces/${workspaceId}/milestones`)
+      .set(bearer(owner.token))
+      .send({ title: `Milestone ${randomUUID().slice(0, 8)}`, amount, currency });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await api().post(`/api/v1/workspaces/${workspaceId}/milestones/${id}/propose`).set(bearer(owner.token)).send({})).status).toBe(
+      200,
+    );
+    expect((await api().post(`/api/v1/workspaces/${workspaceId}/milestones/${id}/accept`).set(bearer(client.token)).send({})).status).toBe(
+      200,
+    );
+    return id;
+  }
+
+  const milestone = async (id: string) =>
+    (await api().get(`/api/v1/workspaces/${workspaceId}/milestones/${id}`).set(bearer(owner.token))).body;
+  const payment = (id: string) => rpc.call(BillingPaymentsRpc.get, { workspaceId, milestoneId: id }, ctxOf(owner));
+
+  it('refuses to fund while the freelancer has no payable Stripe account', async () => {
+    const id = await acceptedMilestone(5000);
+    const refused = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client)).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 409, code: 'payouts_not_enabled' });
+  });
+
+  it('onboards, funds through Checkout, releases on approval, and the ledger balances', async () => {
+    // Connect onboarding: the owner follows the account link (the emulator completes it) and account.updated arrives.
+    const onboarding = await api().post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).send({});
+    expect(onboarding.status).toBe(200);
+    await fetch(onboarding.body.url, { redirect: 'manual' });
+    await eventually('payouts enabled', async () => {
+      const state = await api().get('/api/v1/billing/connect').set(bearer(owner.token));
+      return state.body.payoutsEnabled === true;
+    });
+
+    const amount = 12_345;
+    const id = await acceptedMilestone(amount);
+
+    // Funding: a Checkout page for the exact amount; asking again (even concurrently) gives the same one.
+    const [first, second] = await Promise.all([
+      rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client)),
+      rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client)),
+    ]);
+    expect(second.checkoutUrl).toBe(first.checkoutUrl);
+    expect((await milestone(id)).status).toBe('funding');
+    const pending = await payment(id);
+    const sessionId = pending.stripe.checkoutSessionId as string;
+    const session = await stripe.checkout.sessions.retrieve(sessionId);
+    expect(session).toMatchObject({
+      amount_total: amount,
+      currency: 'eur',
+      metadata: { orderId: first.orderId, milestoneId: id, workspaceId },
+    });
+
+    // The client pays; Stripe's webhook makes the milestone funded.
+    await platform.stripe!.emulator.control.completeCheckout(sessionId, { outcome: 'success' });
+    await eventually('funded', async () => (await milestone(id)).status === 'funded');
+    const held = await payment(id);
+    expect(held.money).toMatchObject({ status: 'held', charged: amount, released: 0 });
+
+    // Delivery and approval release the escrow: amount − fee to the connected account.
+    const deliverable = randomUUID();
+    expect(
+      (
+        await api()
+          .post(`/api/v1/workspaces/${workspaceId}/milestones/${id}/submit`)
+          .set(bearer(owner.token))
+          .send({ deliverableFileVersionId: deliverable })
+      ).status,
+    ).toBe(200);
+    expect((await api().post(`/api/v1/workspaces/${workspaceId}/milestones/${id}/approve`).set(bearer(client.token)).send({})).status).toBe(
+      200,
+    );
+    const released = await eventually('released', async () => {
+      const view: PaymentView = await payment(id);
+      return view.release.status === 'released' ? view : null;
+    });
+    await eventually('workspace shows released', async () => (await milestone(id)).status === 'released');
+
+    const fee = platformFee(amount, 'free');
+    expect(fee).toBe(617); // 5% of 12,345 is 617.25: rounded half up to whole cents
+    expect(released.money).toEqual({
+      status: 'released',
+      currency: 'EUR',
+      charged: amount,
+      released: amount,
+      platformFee: fee,
+      refunded: 0,
+      disputed: 0,
+    });
+    const transfer = await stripe.transfers.retrieve(released.stripe.transferId as string);
+    expect(transfer).toMatchObject({
+      amount: amount - fee,
+      currency: 'eur',
+      transfer_group: id,
+      source_transaction: released.stripe.chargeId,
+    });
+
+    const byKind = Object.fromEntries(released.ledger.map((e) => [e.kind, e.amount]));
+    expect(byKind).toMatchObject({ charge: amount, transfer: amount - fee, platform_fee: fee });
+    expect(byKind.transfer + byKind.platform_fee).toBe(byKind.charge);
+    const rows = await billingDb.query(`select kind, count(*)::int as n from ledger_entries where order_id = $1 group by kind`, [
+      released.orderId,
+    ]);
+    for (const row of rows) expect(row.n).toBe(1);
+  });
+});
