@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN, PLAN_IDS, PLAN_LIMITS, planLimits } from './plans';
+import { DEFAULT_PLAN, PLAN_IDS, PLAN_LIMITS, planLimits, platformFee } from './plans';
 
 describe('plan limits', () => {
   it('grows with each plan', () => {
@@ -22,5 +22,22 @@ describe('plan limits', () => {
     expect(planLimits(null)).toBe(PLAN_LIMITS.free);
     expect(planLimits('platinum')).toBe(PLAN_LIMITS.free);
     expect(planLimits('pro')).toBe(PLAN_LIMITS.pro);
+  });
+});
+
+describe('platform fee', () => {
+  it('is the plan rate of the amount, rounded half up to a whole minor unit', () => {
+    expect(platformFee(10_000, 'free')).toBe(500);
+    expect(platformFee(10_000, 'pro')).toBe(200);
+    expect(platformFee(10_000, 'enterprise')).toBe(100);
+    expect(platformFee(12_345, 'free')).toBe(617); // 617.25
+    expect(platformFee(12_350, 'free')).toBe(618); // 617.5 rounds up
+    expect(platformFee(9, 'free')).toBe(0); // 0.45
+    expect(platformFee(10, 'free')).toBe(1); // 0.5
+  });
+
+  it('charges an unknown plan the free rate, and stays exact at the largest amount', () => {
+    expect(platformFee(10_000, 'gold')).toBe(500);
+    expect(platformFee(1_000_000_000_000, 'free')).toBe(50_000_000_000);
   });
 });
