@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingEvents, EventEnvelope, MilestoneMoneyState } from '@fpms/contracts';
+import { BillingEvents, EventEnvelope, MilestonesRpc, MilestoneMoneyState } from '@fpms/contracts';
+import { AppError } from '@fpms/common/errors/app-error';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
   bearer,
   connectServiceDb,
@@ -157,6 +159,26 @@ export async function engagement(platform: RunningPlatform): Promise<Engagement>
   return { workspaceId: ws.id, accountId: ws.accountId, freelancer, collaborator, client, viewer };
 }
 
+/**
+ * `fund` in worlds that run no billing service: the test plays billing's part and asks the
+ * workspace service to start funding with the member's token, exactly as billing does when
+ * the client funds (POST …/fund goes to billing, which opens the Checkout). Answers like an
+ * HTTP response, so suites read `status` and `body` either way.
+ */
+async function startFundingAsBilling(platform: RunningPlatform, e: Engagement, who: SignedUpUser, id: string) {
+  const rpc = new RpcClient({ url: platform.amqpUrl });
+  try {
+    const ctx = { requestId: randomUUID(), userId: who.userId, accountId: who.accountId, workspaceId: e.workspaceId, token: who.token };
+    const body = await rpc.call(MilestonesRpc.startFunding, { workspaceId: e.workspaceId, milestoneId: id }, ctx);
+    return { status: 200, body };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+  } finally {
+    await rpc.close();
+  }
+}
+
 /** A thin HTTP client over the gateway for milestone tests. */
 export function milestoneApi(platform: RunningPlatform, e: Engagement) {
   const api = () => request(platform.gatewayUrl);
@@ -167,7 +189,9 @@ export function milestoneApi(platform: RunningPlatform, e: Engagement) {
     list: (who: SignedUpUser, query = '') => api().get(`${base}${query}`).set(bearer(who.token)),
     patch: (who: SignedUpUser, id: string, body: object) => api().patch(`${base}/${id}`).set(bearer(who.token)).send(body),
     act: (who: SignedUpUser, id: string, route: string, body: object = {}) =>
-      api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body),
+      route === 'fund' && !platform.apps.billing
+        ? startFundingAsBilling(platform, e, who, id)
+        : api().post(`${base}/${id}/${route}`).set(bearer(who.token)).send(body),
     dashboard: (who: SignedUpUser) => api().get(`/api/v1/workspaces/${e.workspaceId}/dashboard`).set(bearer(who.token)),
     accountDashboard: (who: SignedUpUser, accountId = e.accountId) =>
       api().get(`/api/v1/accounts/${accountId}/dashboard`).set(bearer(who.token)),

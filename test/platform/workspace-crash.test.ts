@@ -48,7 +48,8 @@ describe('workspace service killed mid-work', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
   };
-  const ok = async (res: Promise<request.Response>, what: string) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- HTTP bodies of any shape (supertest types them any too)
+  const ok = async (res: PromiseLike<{ status: number; body: any }>, what: string) => {
     const r = await res;
     if (r.status !== 200 && r.status !== 201) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r;

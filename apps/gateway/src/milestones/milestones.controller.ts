@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
+  BillingPaymentsRpc,
   CreateMilestoneBody,
   ListMilestonesQuery,
   MilestoneCommandBody,
@@ -100,17 +101,21 @@ export class MilestonesController {
     return this.command(MilestonesRpc.accept, p, r, w, m, b);
   }
 
-  /** Starts funding (accepted → funding); the milestone is funded only when billing says the money arrived. */
+  /**
+   * The client admin pays for an accepted milestone: billing answers a Stripe Checkout page
+   * for its exact amount (the same page while one is open) and the milestone moves to
+   * `funding`; it is funded only when Stripe's webhook says the money arrived.
+   */
   @Post(':milestoneId/fund')
   @HttpCode(200)
-  fund(
-    @CurrentPrincipal() p: Principal,
-    @RequestId() r: string,
-    @WorkspaceIdParam() w: string,
-    @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandBody,
-  ) {
-    return this.command(MilestonesRpc.startFunding, p, r, w, m, b);
+  fund(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
+    return this.rpc.call(BillingPaymentsRpc.fund, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  }
+
+  /** The milestone's order, its ledger and its Stripe ids (members of the workspace, both sides). */
+  @Get(':milestoneId/payment')
+  payment(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
+    return this.rpc.call(BillingPaymentsRpc.get, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
   }
 
   @Post(':milestoneId/submit')
