@@ -1,4 +1,5 @@
 import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
+import { CreateConnectAccounts1734200000000 } from './1734200000000-create-connect-accounts';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const billingMigrations = [CreateMessagingTables1732300000000];
+export const billingMigrations = [CreateMessagingTables1732300000000, CreateConnectAccounts1734200000000];

@@ -5,6 +5,9 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import { PlatformModule } from '@fpms/platform/platform.module';
 import { BillingEnv } from './config';
 import { BILLING_ENV } from './billing-env.token';
+import { ConnectAccountEventsHandler } from './connect/connect-account-events.handler';
+import { ConnectController } from './connect/connect.controller';
+import { CONNECT_PROVIDERS } from './connect/connect.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 
@@ -15,14 +18,15 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
 @Module({})
 export class BillingAppModule {
   static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
-    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [];
+    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [ConnectAccountEventsHandler];
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [],
+      controllers: [ConnectController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
+        ...CONNECT_PROVIDERS,
         ...eventHandlers,
         { provide: STRIPE_EVENT_HANDLERS, inject: eventHandlers, useFactory: (...handlers: StripeEventHandler[]) => handlers },
       ],
