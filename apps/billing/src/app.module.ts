@@ -19,6 +19,11 @@ import { PaymentsController } from './payments/payments.controller';
 import { WorkspaceEventsSubscriber } from './release/workspace-events.subscriber';
 import { ReleaseTransfers } from './release/release-transfers';
 import { RELEASE_WORKER_OPTIONS, ReleaseWorker, ReleaseWorkerOptions } from './release/release.worker';
+import { ConnectAccountEventsHandler } from './connect/connect-account-events.handler';
+import { ConnectController } from './connect/connect.controller';
+import { CONNECT_PROVIDERS } from './connect/connect.providers';
+import { ConnectAccountsRepository } from './connect/connect-accounts.repository';
+import { ConnectedAccounts } from './payments/connected-accounts';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 
@@ -29,15 +34,17 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
 @Module({})
 export class BillingAppModule {
   static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
-    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [CheckoutEventsHandler];
+    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [ConnectAccountEventsHandler, CheckoutEventsHandler];
     const releaseOptions: ReleaseWorkerOptions = { pollIntervalMs: env.RELEASE_POLL_MS, batchSize: 20 };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [PaymentsController],
+      controllers: [ConnectController, PaymentsController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
+        ...CONNECT_PROVIDERS,
+        { provide: ConnectedAccounts, useExisting: ConnectAccountsRepository },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         BillingAccountsRepository,
         OrdersRepository,

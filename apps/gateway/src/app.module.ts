@@ -28,6 +28,7 @@ import { MembersController } from './members/members.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
+import { ConnectController } from './billing/connect.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -59,6 +60,7 @@ export class GatewayAppModule {
         MilestonesController,
         TasksController,
         DashboardController,
+        ConnectController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),

@@ -10,6 +10,8 @@ export * from './rpc/dashboard.rpc';
 export * from './plans';
 export * from './events/files.events';
 export * from './events/billing-account.events';
+export * from './events/billing-connect.events';
+export * from './rpc/billing-connect.rpc';
 export * from './rpc/files.rpc';
 export * from './events/event-topology';
 export * from './errors';

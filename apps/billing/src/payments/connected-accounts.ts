@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SystemManager, TenantManager } from '@fpms/database/tenant-manager';
 
 /** What funding needs to know about the freelancer's Stripe connected account. */
 export interface PayoutAccount {
@@ -14,5 +14,5 @@ export interface PayoutAccount {
  * release only read them). Bound to the Connect repository in the app module.
  */
 export abstract class ConnectedAccounts {
-  abstract find(manager: EntityManager, accountId: string): Promise<PayoutAccount | null>;
+  abstract find(manager: TenantManager | SystemManager, accountId: string): Promise<PayoutAccount | null>;
 }

@@ -13,6 +13,7 @@ export * from './milestones.errors';
 export * from './tasks.errors';
 export * from './files.errors';
 export * from './idempotency.errors';
+export * from './billing-connect.errors';
 export * from './common.errors';
 export * from './payments.errors';
 
@@ -26,6 +27,7 @@ import type { MilestoneErrorCode } from './milestones.errors';
 import type { TaskErrorCode } from './tasks.errors';
 import type { FilesErrorCode } from './files.errors';
 import type { IdempotencyErrorCode } from './idempotency.errors';
+import type { ConnectErrorCode } from './billing-connect.errors';
 import type { CommonErrorCode } from './common.errors';
 import type { PaymentErrorCode } from './payments.errors';
 
@@ -41,5 +43,6 @@ export type ErrorCode =
   | TaskErrorCode
   | FilesErrorCode
   | IdempotencyErrorCode
+  | ConnectErrorCode
   | CommonErrorCode
   | PaymentErrorCode;

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { BillingAccountEvents } from './billing-account.events';
+import { BillingConnectEvents } from './billing-connect.events';
 import { BillingEvents } from './billing.events';
 import { EVENT_DATA_SCHEMAS, eventDataSchema } from './event-schemas';
 import { FilesEvents } from './files.events';
 import { WorkspaceEvents } from './workspace.events';
 
 describe('EVENT_DATA_SCHEMAS', () => {
-  const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents].flatMap((events) => Object.values(events));
+  const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents].flatMap((events) =>
+    Object.values(events),
+  );
 
   it('has a schema for every event type a service publishes, and none for anything else', () => {
     expect(Object.keys(EVENT_DATA_SCHEMAS).sort()).toEqual([...published].sort());

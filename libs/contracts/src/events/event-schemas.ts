@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billingAccountEventDataSchemas } from './billing-account.events';
+import { billingConnectEventDataSchemas } from './billing-connect.events';
 import { billingEventDataSchemas } from './billing.events';
 import { filesEventDataSchemas } from './files.events';
 import { workspaceEventDataSchemas } from './workspace.events';
@@ -15,6 +16,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...filesEventDataSchemas,
   ...billingEventDataSchemas,
   ...billingAccountEventDataSchemas,
+  ...billingConnectEventDataSchemas,
 } satisfies Record<string, z.ZodType>;
 
 export type EventDataSchemas = typeof EVENT_DATA_SCHEMAS;

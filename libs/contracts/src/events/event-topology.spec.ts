@@ -1,4 +1,5 @@
 import { BillingAccountEvents } from './billing-account.events';
+import { BillingConnectEvents } from './billing-connect.events';
 import { BillingEvents } from './billing.events';
 import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
 import { FilesEvents } from './files.events';
@@ -17,7 +18,9 @@ describe('event topology', () => {
   });
 
   it('routes every event a service publishes today to at least one queue (nothing would come back unroutable)', () => {
-    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents].flatMap((events) => Object.values(events));
+    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents].flatMap((events) =>
+      Object.values(events),
+    );
     const orphans = published.filter((key) => consumersOf(key).length === 0);
     expect(orphans).toEqual([]);
   });
@@ -30,6 +33,8 @@ describe('event topology', () => {
     expect(consumersOf(WorkspaceEvents.milestoneSubmitted)).toEqual(expect.arrayContaining(['files', 'messaging']));
     expect(consumersOf(WorkspaceEvents.accountCreated)).toEqual(expect.arrayContaining(['files', 'billing', 'messaging']));
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).toEqual(expect.arrayContaining(['files', 'messaging']));
+    // Connect status changes are notifications for now (billing reads its own state to refuse funding).
+    expect(consumersOf(BillingConnectEvents.connectStatusChanged)).toEqual(['messaging']);
     // The workspace service takes only billing's milestone facts, not its own events.
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { BillingConnectRpc } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+
+/**
+ * Thin: the caller's own account (the token's) — billing refuses a caller who owns none
+ * (403 connect_account_owner_required). Onboarding is idempotent by nature (one connected
+ * account per account, a fresh link per call), so it takes no Idempotency-Key: replaying a
+ * stored answer would hand back a link that is already spent or expired.
+ */
+@Controller('billing/connect')
+@UseGuards(AccessTokenGuard)
+export class ConnectController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  state(@CurrentPrincipal() p: Principal, @RequestId() requestId: string) {
+    return this.rpc.call(BillingConnectRpc.state, {}, rpcContextFor(p, requestId));
+  }
+
+  @Post('onboarding')
+  @HttpCode(200)
+  startOnboarding(@CurrentPrincipal() p: Principal, @RequestId() requestId: string) {
+    return this.rpc.call(BillingConnectRpc.startOnboarding, {}, rpcContextFor(p, requestId));
+  }
+}
