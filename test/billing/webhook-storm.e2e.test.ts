@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
+import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  inviteAndJoin,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+} from '@fpms/harness';
+
+const ORDERS = 200;
+
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * The webhook storm: every event of 200 checkouts (paid, declined then paid, left to expire)
+ * delivered three times, concurrently and shuffled. Every order ends in its right state, with
+ * exactly one ledger entry per Stripe object and exactly one outbox event per fact.
+ */
+describe('billing: webhook storm', () => {
+  let platform: RunningPlatform;
+  let billingDb: DataSource;
+  let rpc: RpcClient;
+  let owner: SignedUpUser;
+  let client: SignedUpUser;
+  let workspaceId: string;
+  const api = () => request(platform.gatewayUrl);
+
+  beforeAll(async () => {
+    platform = await startPlatform({ services: ['gateway', 'workspace', 'billing'], env: { billing: { LOG_LEVEL: 'error' } } });
+    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
+    rpc = new RpcClient({ url: platform.amqpUrl });
+    owner = await signUp(platform.gatewayUrl, 'Storm Freelancer');
+    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
+    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
+    const onboarding = await api().post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).send({});
+    await fetch(onboarding.body.url, { redirect: 'manual' });
+    await eventually(
+      'payouts enabled',
+      async () => (await api().get('/api/v1/billing/connect').set(bearer(owner.token))).body.payoutsEnabled,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await rpc?.close();
+    await billingDb?.destroy();
+    await platform?.close();
+  });
+
+  it('ends every order right, with one ledger entry per Stripe object and one event per fact', async () => {
+    const ctx = (): RpcContext => ({
+      requestId: randomUUID(),
+      userId: client.userId,
+      accountId: client.accountId,
+      workspaceId,
+      token: client.token,
+    });
+    const milestones = await inParallel(Array.from({ length: ORDERS }), 10, async (_, i) => {
+      const base = `/api/v1/workspaces/${workspaceId}/milestones`;
+      const created = await api()
+        .post(base)
+        .set(bearer(owner.token))
+        .send({ title: `Storm ${i}`, amount: 1000 + i, currency: 'EUR' });
+      await api().post(`${base}/${created.body.id}/propose`).set(bearer(owner.token)).send({});
+      await api().post(`${base}/${created.body.id}/accept`).set(bearer(client.token)).send({});
+      const funding = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: created.body.id }, ctx());
+      return { id: created.body.id as string, amount: 1000 + i, orderId: funding.orderId };
+    });
+    const sessions: Array<{ checkout_session_id: string; milestone_id: string }> = await billingDb.query(
+      `select checkout_session_id, milestone_id from orders where workspace_id = $1`,
+      [workspaceId],
+    );
+    const sessionOf = new Map(sessions.map((s) => [s.milestone_id, s.checkout_session_id]));
+
+    // Every delivery from now on: the original plus two concurrent copies, released in shuffled windows.
+    const { emulator, webhookEndpoints } = platform.stripe!;
+    await emulator.control.addWebhookFault(webhookEndpoints.platform, { mode: 'duplicate', copies: 2, concurrent: true });
+    await emulator.control.addWebhookFault(webhookEndpoints.platform, { mode: 'shuffle', window: 50, seed: 7, flushAfterSeconds: 1 });
+
+    // 3 in 4 are paid (every 8th after a declined card first); the rest are left to expire.
+    const paid = milestones.filter((_, i) => i % 4 !== 3);
+    const expiring = milestones.filter((_, i) => i % 4 === 3);
+    await inParallel(paid, 50, async (m, i) => {
+      const session = sessionOf.get(m.id) as string;
+      if (i % 8 === 0) await emulator.control.completeCheckout(session, { outcome: 'decline' });
+      await emulator.control.completeCheckout(session, { outcome: 'success' });
+    });
+    await emulator.control.advanceClock(25 * 3600); // sessions expire after 24 h; also flushes the shuffle buffers
+    await emulator.control.flushShuffled(webhookEndpoints.platform);
+    await emulator.control.drainWebhooks();
+
+    const received = await billingDb.query(`select count(*)::int as n from stripe_webhook_events`);
+    expect(received[0].n).toBeGreaterThanOrEqual(ORDERS * 3);
+    await eventually('every webhook processed', async () => {
+      const [{ open }] = await billingDb.query(`select count(*)::int as open from stripe_webhook_events where status <> 'processed'`);
+      return open === 0;
+    });
+
+    const orders: Array<{ milestone_id: string; status: string; charged: string }> = await billingDb.query(
+      `select milestone_id, status, charged from orders where workspace_id = $1`,
+      [workspaceId],
+    );
+    const byMilestone = new Map(orders.map((o) => [o.milestone_id, o]));
+    for (const m of paid)
+      expect({ id: m.id, status: byMilestone.get(m.id)?.status, charged: Number(byMilestone.get(m.id)?.charged) }).toEqual({
+        id: m.id,
+        status: 'held',
+        charged: m.amount,
+      });
+    for (const m of expiring) expect({ id: m.id, status: byMilestone.get(m.id)?.status }).toEqual({ id: m.id, status: 'payment_failed' });
+
+    // One ledger entry per Stripe object and kind (the unique key holds it; the counts show nothing was lost either).
+    const ledger: Array<{ kind: string; n: number; objects: number }> = await billingDb.query(
+      `select kind, count(*)::int as n, count(distinct stripe_object_id)::int as objects
+         from ledger_entries l join orders o on o.id = l.order_id where o.workspace_id = $1 group by kind`,
+      [workspaceId],
+    );
+    const charges = ledger.find((l) => l.kind === 'charge');
+    expect(charges).toEqual({ kind: 'charge', n: paid.length, objects: paid.length });
+
+    // One outbox event per fact: funded once per paid order, payment_failed once per expired one.
+    const facts: Array<{ type: string; n: number; milestones: number }> = await billingDb.query(
+      `select payload->>'type' as type, count(*)::int as n, count(distinct payload->>'aggregateId')::int as milestones
+         from outbox where payload->'tenant'->>'workspaceId' = $1 group by 1 order by 1`,
+      [workspaceId],
+    );
+    expect(facts).toEqual([
+      { type: BillingEvents.milestoneFunded, n: paid.length, milestones: paid.length },
+      { type: BillingEvents.milestonePaymentFailed, n: expiring.length, milestones: expiring.length },
+    ]);
+
+    // And the workspace followed: funded or back to accepted.
+    const statuses = await inParallel(milestones, 20, async (m) => {
+      const res = await api().get(`/api/v1/workspaces/${workspaceId}/milestones/${m.id}`).set(bearer(owner.token));
+      return res.body.status as string;
+    });
+    expect(statuses.filter((s) => s === 'funded')).toHaveLength(paid.length);
+    expect(statuses.filter((s) => s === 'accepted')).toHaveLength(expiring.length);
+  }, 300_000);
+});
