@@ -150,7 +150,7 @@ describe('billing: webhook storm', () => {
     // One outbox event per fact: funded once per paid order, payment_failed once per expired one.
     const facts: Array<{ type: string; n: number; milestones: number }> = await billingDb.query(
       `select payload->>'type' as type, count(*)::int as n, count(distinct payload->>'aggregateId')::int as milestones
-         from outbox where payload->'tenant'->>'workspaceId' = $1 group by 1 order by 1`,
+         from outbox_messages where payload->'tenant'->>'workspaceId' = $1 group by 1 order by 1`,
       [workspaceId],
     );
     expect(facts).toEqual([
