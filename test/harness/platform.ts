@@ -66,6 +66,8 @@ export interface PlatformStripe {
   webhookEndpoints: { platform: string; connect: string };
   /** The signing secrets billing verifies with (replicas started with `shareWith` reuse them). */
   webhookSecrets: { platform: string; connect: string };
+  /** Billing's Stripe environment (API address, key, secrets): a billing process started by a test uses it too. */
+  billingEnv: Record<string, string>;
 }
 
 const webhookSecret = () => `whsec_${randomBytes(16).toString('hex')}`;
@@ -209,6 +211,7 @@ export async function startPlatform(
       emulator: stripe,
       webhookEndpoints: { platform: platformEndpoint.id, connect: connectEndpoint.id },
       webhookSecrets: secrets,
+      billingEnv: stripeEnv,
     };
   }
   return {

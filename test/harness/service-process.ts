@@ -36,13 +36,16 @@ export async function startServiceProcess(
   platform: RunningPlatform,
   service: ServiceName,
   env: Record<string, string> = {},
+  options: { port?: number } = {},
 ): Promise<ServiceProcess> {
-  const port = await freePort();
+  // A fixed port lets a restarted process take over where webhooks and clients point.
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn('node', [join('dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
     env: {
       ...process.env,
       ...serviceEnv(platformEnv({ ...process.env, FPMS_DB_PREFIX: platform.dbPrefix }), service),
+      ...(service === 'billing' ? (platform.stripe?.billingEnv ?? {}) : {}),
       AMQP_URL: platform.amqpUrl,
       HTTP_PORT: String(port),
       LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'warn',

@@ -35,7 +35,11 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
 export class BillingAppModule {
   static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [ConnectAccountEventsHandler, CheckoutEventsHandler];
-    const releaseOptions: ReleaseWorkerOptions = { pollIntervalMs: env.RELEASE_POLL_MS, batchSize: 20 };
+    const releaseOptions: ReleaseWorkerOptions = {
+      pollIntervalMs: env.RELEASE_POLL_MS,
+      batchSize: 20,
+      retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
+    };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],

@@ -30,6 +30,8 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /** How often each replica looks for releases that are due (approvals also wake it at once); 0 disables the loop. */
   RELEASE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** First retry delay of a release that could not happen (doubling per attempt, at most an hour). */
+  RELEASE_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

@@ -1,4 +1,4 @@
-/** Seconds before the n-th retry of a release (n ≥ 1): 30 s doubling, at most an hour. */
-export function releaseRetryDelaySeconds(attempt: number): number {
-  return Math.min(30 * 2 ** Math.max(0, attempt - 1), 3600);
+/** Seconds before the n-th retry of a release (n ≥ 1): `base` doubling per attempt, at most an hour. */
+export function releaseRetryDelaySeconds(attempt: number, baseSeconds: number): number {
+  return Math.min(baseSeconds * 2 ** Math.max(0, attempt - 1), 3600);
 }

@@ -21,6 +21,8 @@ export interface ReleaseWorkerOptions {
   /** Poll interval; 0 disables the loop (tests call runOnce). Approvals also wake it at once. */
   pollIntervalMs: number;
   batchSize: number;
+  /** First retry delay of a deferred release (doubling, at most an hour). */
+  retryBaseSeconds: number;
 }
 
 export interface ReleaseRound {
@@ -127,7 +129,9 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
   private async defer(manager: SystemManager, order: Order, reason: string): Promise<void> {
     order.releaseAttempts += 1;
     order.releaseLastError = reason;
-    order.releaseNextAttemptAt = new Date(this.clock.now().getTime() + releaseRetryDelaySeconds(order.releaseAttempts) * 1000);
+    order.releaseNextAttemptAt = new Date(
+      this.clock.now().getTime() + releaseRetryDelaySeconds(order.releaseAttempts, this.options.retryBaseSeconds) * 1000,
+    );
     await this.orders.save(manager, order);
     this.logger.warn(`release of order ${order.id} deferred (attempt ${order.releaseAttempts}): ${reason}`);
   }
