@@ -89,7 +89,7 @@ function disabledInWords(reason: string): string {
 
 /**
  * Stripe's outstanding requirements in plain words, in a stable order: what is past due,
- * then what is due now, then why the account is disabled (if it is). Several paths that mean
+ * what is due now, what Stripe is still verifying, then why the account is disabled (if it is). Several paths that mean
  * one thing (the three parts of a date of birth) become one line.
  */
 export function requirementsInWords(requirements: Stripe.Account.Requirements | null | undefined): string[] {
@@ -103,6 +103,7 @@ export function requirementsInWords(requirements: Stripe.Account.Requirements | 
   for (const path of requirements.currently_due ?? []) {
     if (!pastDue.includes(path)) add(`Needed now: ${fieldInWords(path)}`);
   }
+  for (const path of requirements.pending_verification ?? []) add(`Being verified by Stripe: ${fieldInWords(path)}`);
   if (requirements.disabled_reason) add(disabledInWords(requirements.disabled_reason));
   return lines;
 }
