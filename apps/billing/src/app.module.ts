@@ -7,6 +7,13 @@ import { BillingEnv } from './config';
 import { BILLING_ENV } from './billing-env.token';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
+import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
+
+export interface BillingAppOptions {
+  clock?: Clock;
+  /** Handlers added after the features' own (tests register probes here; production passes none). */
+  stripeEventHandlers?: StripeEventHandler[];
+}
 
 /**
  * The billing service: Stripe Connect, escrow orders, the webhook ledger and the money
@@ -14,17 +21,22 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
  */
 @Module({})
 export class BillingAppModule {
-  static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
+  static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: BillingAppOptions = {}): DynamicModule {
     const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [];
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [],
+      controllers: [...webhookControllers],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
         ...eventHandlers,
-        { provide: STRIPE_EVENT_HANDLERS, inject: eventHandlers, useFactory: (...handlers: StripeEventHandler[]) => handlers },
+        {
+          provide: STRIPE_EVENT_HANDLERS,
+          inject: eventHandlers,
+          useFactory: (...handlers: StripeEventHandler[]) => [...handlers, ...(options.stripeEventHandlers ?? [])],
+        },
+        ...webhookProviders(env),
       ],
     };
   }

@@ -13,6 +13,7 @@ export * from './milestones.errors';
 export * from './tasks.errors';
 export * from './files.errors';
 export * from './idempotency.errors';
+export * from './billing-webhooks.errors';
 export * from './common.errors';
 
 import type { AuthErrorCode } from './auth.errors';
@@ -25,6 +26,7 @@ import type { MilestoneErrorCode } from './milestones.errors';
 import type { TaskErrorCode } from './tasks.errors';
 import type { FilesErrorCode } from './files.errors';
 import type { IdempotencyErrorCode } from './idempotency.errors';
+import type { WebhookErrorCode } from './billing-webhooks.errors';
 import type { CommonErrorCode } from './common.errors';
 
 /** Every code the platform answers with. */
@@ -39,4 +41,5 @@ export type ErrorCode =
   | TaskErrorCode
   | FilesErrorCode
   | IdempotencyErrorCode
+  | WebhookErrorCode
   | CommonErrorCode;
