@@ -7,6 +7,7 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import { ServiceName, SERVICE_NAMES } from '@fpms/database/service-names';
 import { createBillingApp } from '../../apps/billing/src/billing-app';
 import { billingEnvSchema } from '../../apps/billing/src/config';
+import type { StripeEventHandler } from '../../apps/billing/src/webhooks/stripe-event-handler';
 import { filesEnvSchema } from '../../apps/files/src/config';
 import { createFilesApp } from '../../apps/files/src/files-app';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config';
@@ -76,6 +77,8 @@ const webhookSecret = () => `whsec_${randomBytes(16).toString('hex')}`;
 export interface PlatformOverrides {
   /** The clock every service reads (review timers, expiries, purges, ...); a test moves it instead of sleeping. */
   clock?: Clock;
+  /** Billing: Stripe event handlers added to the features' own (a test's probes). */
+  stripeEventHandlers?: StripeEventHandler[];
 }
 
 type Builder = (env: NodeJS.ProcessEnv, logger: PinoLogger, overrides: PlatformOverrides) => Promise<INestApplication>;
@@ -184,7 +187,10 @@ export async function startPlatform(
         },
         options.postgres ?? shared?.postgres,
       );
-      const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink), { clock: options.clock });
+      const app = await builders[service](env, loggerFor(service, env.LOG_LEVEL, options.logSink), {
+        clock: options.clock,
+        stripeEventHandlers: options.stripeEventHandlers,
+      });
       apps[service] = app;
       await startServiceApp(app, 0, '127.0.0.1');
       await waitUntilReady(service, app);

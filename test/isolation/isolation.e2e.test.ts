@@ -16,7 +16,7 @@ import { BillingEvents } from '@fpms/contracts';
 import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher } from '../milestones/support';
 import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
-import { discoverRoutes } from './route-catalog';
+import { discoverRoutes, needsIsolationCase } from './route-catalog';
 
 /**
  * The isolation suite. Two tenants with workspaces, members and data; then every gateway
@@ -221,6 +221,12 @@ const CASES: Record<string, Case> = {
     kind: 'admin',
     probe: (w) => ({ method: 'GET', path: `/api/v1/admin/accounts/${w.accountA}/workspaces` }),
   },
+  'GET /api/v1/admin/audit': { kind: 'admin', probe: () => ({ method: 'GET', path: '/api/v1/admin/audit' }) },
+  // Billing's webhook ledger (all tenants' events): platform admins only, refused by the gateway before billing is asked.
+  'GET /api/v1/admin/billing/webhook-events': {
+    kind: 'admin',
+    probe: () => ({ method: 'GET', path: '/api/v1/admin/billing/webhook-events?status=failed' }),
+  },
   'POST /api/v1/invitations/:token/signup': {
     kind: 'capability',
     why: 'public by design: the token lets its holder create a client user for that workspace (tested in invited-signup.e2e); a guessed token creates nothing',
@@ -346,9 +352,9 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     await s3?.close();
   });
 
-  it('has a case for every route that takes an id (add one when you add a route)', () => {
+  it('has a case for every route that takes an id, and every admin route (add one when you add a route)', () => {
     const withIds = discoverRoutes(platform.apps.gateway!)
-      .filter((r) => r.path.includes(':'))
+      .filter(needsIsolationCase)
       .map((r) => `${r.method} ${r.path}`);
     expect(withIds.length).toBeGreaterThan(5);
     expect(withIds.filter((key) => !CASES[key])).toEqual([]);

@@ -18,3 +18,11 @@ export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
   }
   return routes;
 }
+
+/**
+ * Routes the isolation suite must have a case for: every route that takes an id, and every
+ * admin route (cross-tenant by nature, ids or not).
+ */
+export function needsIsolationCase(route: DiscoveredRoute): boolean {
+  return route.path.includes(':') || route.path.startsWith('/api/v1/admin/');
+}

@@ -26,6 +26,13 @@ import { ConnectAccountsRepository } from './connect/connect-accounts.repository
 import { ConnectedAccounts } from './payments/connected-accounts';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
+import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
+
+export interface BillingAppOptions {
+  clock?: Clock;
+  /** Handlers added after the features' own (tests register probes here; production passes none). */
+  stripeEventHandlers?: StripeEventHandler[];
+}
 
 /**
  * The billing service: Stripe Connect, escrow orders, the webhook ledger and the money
@@ -33,7 +40,7 @@ import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-eve
  */
 @Module({})
 export class BillingAppModule {
-  static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
+  static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: BillingAppOptions = {}): DynamicModule {
     const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [ConnectAccountEventsHandler, CheckoutEventsHandler];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -43,7 +50,7 @@ export class BillingAppModule {
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [ConnectController, PaymentsController],
+      controllers: [...webhookControllers, ConnectController, PaymentsController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -62,7 +69,12 @@ export class BillingAppModule {
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
         ReleaseWorker,
         ...eventHandlers,
-        { provide: STRIPE_EVENT_HANDLERS, inject: eventHandlers, useFactory: (...handlers: StripeEventHandler[]) => handlers },
+        {
+          provide: STRIPE_EVENT_HANDLERS,
+          inject: eventHandlers,
+          useFactory: (...handlers: StripeEventHandler[]) => [...handlers, ...(options.stripeEventHandlers ?? [])],
+        },
+        ...webhookProviders(env),
         ...eventConsumerProviders('billing', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -32,6 +32,21 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   RELEASE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** First retry delay of a release that could not happen (doubling per attempt, at most an hour). */
   RELEASE_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Webhook processing: each replica's poll for due events (the intake also wakes it at once); 0 = only the wake-ups. */
+  STRIPE_WEBHOOK_POLL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
+  /** Events one replica processes at once (each in its own transaction on the system pool). */
+  STRIPE_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Due events read per claim round. */
+  STRIPE_WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** First retry of a failed event after this long, doubling per attempt... */
+  STRIPE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(86_400_000).default(10_000),
+  /** ...up to this (then every this long, until it succeeds). */
+  STRIPE_WEBHOOK_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

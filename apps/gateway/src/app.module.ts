@@ -20,6 +20,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ActivityController } from './activity/activity.controller';
 import { AdminController } from './admin/admin.controller';
+import { AdminBillingWebhookEventsController } from './admin/billing-webhook-events.controller';
 import { PlatformAdminGuard } from './admin/platform-admin.guard';
 import { InvitationsController } from './invitations/invitations.controller';
 import { MeController } from './me/me.controller';
@@ -56,6 +57,7 @@ export class GatewayAppModule {
         InvitationsController,
         ActivityController,
         AdminController,
+        AdminBillingWebhookEventsController,
         FilesController,
         MilestonesController,
         TasksController,

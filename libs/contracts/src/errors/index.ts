@@ -14,6 +14,7 @@ export * from './tasks.errors';
 export * from './files.errors';
 export * from './idempotency.errors';
 export * from './billing-connect.errors';
+export * from './billing-webhooks.errors';
 export * from './common.errors';
 export * from './payments.errors';
 
@@ -28,6 +29,7 @@ import type { TaskErrorCode } from './tasks.errors';
 import type { FilesErrorCode } from './files.errors';
 import type { IdempotencyErrorCode } from './idempotency.errors';
 import type { ConnectErrorCode } from './billing-connect.errors';
+import type { WebhookErrorCode } from './billing-webhooks.errors';
 import type { CommonErrorCode } from './common.errors';
 import type { PaymentErrorCode } from './payments.errors';
 
@@ -44,5 +46,6 @@ export type ErrorCode =
   | FilesErrorCode
   | IdempotencyErrorCode
   | ConnectErrorCode
+  | WebhookErrorCode
   | CommonErrorCode
   | PaymentErrorCode;

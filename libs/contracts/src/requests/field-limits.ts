@@ -24,6 +24,8 @@ export const FIELD_LIMITS = {
   refreshTokenMaxLength: 512,
   adminReasonLength: { min: 10, max: 500 },
   adminAuditLimit: { max: 500, default: 100 },
+  /** Stripe webhook events per page of the admin list. */
+  webhookEventListLimit: { max: 500, default: 100 },
   taskStatusKeyMaxLength: 40,
   taskStatusNameLength: { min: 1, max: 60 },
   taskStatusCount: { min: 2, max: 20 },
