@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
 import { bearer, RunningPlatform, SignedUpUser, TappedEvent } from '@fpms/harness';
-import { ConnectAccountEventsHandler } from '../../apps/billing/src/connect/connect-account-events.handler';
+import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from '../../apps/billing/src/webhooks/stripe-event-handler';
 
 /**
  * Driving Connect the way Stripe does, for tests: the emulator's SDK client, its events, and
@@ -14,13 +14,13 @@ import { ConnectAccountEventsHandler } from '../../apps/billing/src/connect/conn
  */
 export class ConnectDriver {
   readonly stripe: Stripe;
-  private readonly handler: ConnectAccountEventsHandler;
+  private readonly handlers: StripeEventHandler[];
   private readonly system: DataSource;
 
   constructor(private readonly platform: RunningPlatform) {
     const emulator = platform.stripe!.emulator;
     this.stripe = new Stripe(emulator.apiKey, { ...emulator.stripeConfig, maxNetworkRetries: 0 });
-    this.handler = platform.apps.billing!.get(ConnectAccountEventsHandler);
+    this.handlers = platform.apps.billing!.get<StripeEventHandler[]>(STRIPE_EVENT_HANDLERS);
     this.system = platform.apps.billing!.get<DataSource>(getDataSourceToken(SYSTEM_DATA_SOURCE));
   }
 
@@ -40,9 +40,16 @@ export class ConnectDriver {
     return events[events.length - 1];
   }
 
-  /** One delivery of `event` to billing's Connect handler, committed like the webhook processor commits it. */
+  /**
+   * One delivery of `event` to the handlers registered for its type (STRIPE_EVENT_HANDLERS, as
+   * the webhook processor dispatches), committed like the processor commits it.
+   */
   deliver(event: Stripe.Event, source: 'connect' | 'platform' = 'connect'): Promise<void> {
-    return systemTransaction(this.system, (manager) => this.handler.handle(event, { manager, source }));
+    const handlers = this.handlers.filter((h) => h.eventTypes.includes(event.type));
+    if (handlers.length === 0) throw new Error(`no handler registered for ${event.type}`);
+    return systemTransaction(this.system, async (manager) => {
+      for (const handler of handlers) await handler.handle(event, { manager, source });
+    });
   }
 
   /** Moves the connected account through onboarding (emulator control) and answers the event Stripe emitted. */

@@ -23,6 +23,7 @@ describe('row-level security catalog', () => {
         expect(problems).toEqual([]);
         if (service === 'workspace') expect(tables).toEqual(expect.arrayContaining(['accounts', 'workspaces']));
         if (service === 'gateway') expect(tables).toEqual(expect.arrayContaining(['account_memberships']));
+        if (service === 'billing') expect(tables).toEqual(expect.arrayContaining(['connect_accounts']));
       } finally {
         await client.end();
       }

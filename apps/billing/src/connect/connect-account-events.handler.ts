@@ -60,8 +60,10 @@ export class ConnectAccountEventsHandler implements StripeEventHandler {
     if (!accountId || !UUID.test(accountId)) return;
     const snapshot = snapshotOf(account);
     if (await this.recorder.create(manager, { accountId, stripeAccountId, snapshot, seenAt })) return;
-    // The onboarding transaction committed meanwhile: apply to its row like any other event.
+    // Someone wrote the row meanwhile (onboarding, or this event twice at once): apply like any other
+    // event, with the account read again under the lock (what was read before it may be older).
     const held = await this.accounts.lock(manager, accountId);
-    if (held?.stripeAccountId === stripeAccountId) await this.recorder.apply(manager, held, snapshot, seenAt);
+    if (held?.stripeAccountId !== stripeAccountId || held.status === 'deauthorized') return;
+    await this.recorder.apply(manager, held, snapshotOf(await this.stripe.retrieve(stripeAccountId)), seenAt);
   }
 }
