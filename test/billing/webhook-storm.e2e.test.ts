@@ -118,11 +118,17 @@ describe('billing: webhook storm', () => {
     await emulator.control.flushShuffled(webhookEndpoints.platform);
     await emulator.control.drainWebhooks();
 
+    let lastOpen: unknown[] = [];
     const received = await billingDb.query(`select count(*)::int as n from stripe_webhook_events`);
     expect(received[0].n).toBeGreaterThanOrEqual(ORDERS * 3);
     await eventually('every webhook processed', async () => {
-      const [{ open }] = await billingDb.query(`select count(*)::int as open from stripe_webhook_events where status <> 'processed'`);
-      return open === 0;
+      const open: Array<{ type: string; status: string; last_error: string | null; n: number }> = await billingDb.query(
+        `select type, status, last_error, count(*)::int as n from stripe_webhook_events where status <> 'processed' group by 1, 2, 3`,
+      );
+      if (open.length > 0) lastOpen = open;
+      return open.length === 0;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(lastOpen)}`);
     });
 
     const orders: Array<{ milestone_id: string; status: string; charged: string }> = await billingDb.query(
