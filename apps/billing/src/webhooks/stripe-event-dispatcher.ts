@@ -49,8 +49,8 @@ export class StripeEventDispatcher {
     }
     await manager.query(`savepoint ${SAVEPOINT}`);
     try {
+      // (No RELEASE: the commit releases the savepoint; one round trip less per event.)
       for (const handler of handlers) await handler.handle(event.payload, { manager, source: event.source });
-      await manager.query(`release savepoint ${SAVEPOINT}`);
     } catch (error) {
       // If the connection itself is gone this throws too, and the whole transaction is lost:
       // the row was never marked, so it is open again (the processor records the attempt if it can).

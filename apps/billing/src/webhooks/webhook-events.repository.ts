@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
+import type { DataSource } from 'typeorm';
 import type { WebhookEventView } from '@fpms/contracts/rpc/billing-webhooks.rpc';
 import type { WebhookEventStatus } from '@fpms/contracts/requests/billing-webhooks.requests';
 import type { SystemManager } from '@fpms/database/tenant-manager';
@@ -40,10 +41,15 @@ const iso = (value: Date | null) => (value ? new Date(value).toISOString() : nul
  */
 @Injectable()
 export class CrossTenantWebhookEventsRepository {
-  /** Stores a verified event once; false when Stripe's id is already there (a redelivery). */
-  async insertReceived(manager: SystemManager, event: ReceivedStripeEvent, now: Date): Promise<boolean> {
+  /**
+   * Stores a verified event once; false when Stripe's id is already there (a redelivery).
+   * One autocommit statement on the system DataSource (it is its own transaction): the
+   * request path saves the BEGIN and COMMIT round trips a SystemManager would cost, and the
+   * row is durable when this resolves.
+   */
+  async insertReceived(system: DataSource, event: ReceivedStripeEvent, now: Date): Promise<boolean> {
     const { affected } = await writeQuery(
-      manager,
+      system,
       `insert into stripe_webhook_events
               (id, source, type, stripe_account_id, stripe_created_at, livemode, payload, status, next_attempt_at, received_at)
        values ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $8)

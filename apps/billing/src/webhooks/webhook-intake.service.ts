@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { systemTransaction } from '@fpms/database/tenant-manager';
 import { errorSummary } from '@fpms/messaging/events/event-topology';
 import type { WebhookSource } from './stripe-event-handler';
 import { toReceivedEvent } from './stripe-event-shape';
@@ -38,7 +37,7 @@ export class WebhookIntake {
     const event = toReceivedEvent(this.verifier.verify(source, rawBody, signature), source);
     let inserted: boolean;
     try {
-      inserted = await systemTransaction(this.system, (m) => this.events.insertReceived(m, event, this.clock.now()));
+      inserted = await this.events.insertReceived(this.system, event, this.clock.now());
     } catch (error) {
       // Whatever went wrong, Stripe must retry: a 5xx it will, and 503 says "later", never "your fault".
       this.logger.warn(`stripe event ${event.id} could not be stored: ${errorSummary(error, 300)}`);
