@@ -9,6 +9,7 @@ import {
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
+  onboardToConnect,
   RunningPlatform,
   ServiceProcess,
   signUp,
@@ -65,12 +66,7 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
     owner = await signUp(platform.gatewayUrl, 'Crash Freelancer');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
     client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
-    const onboarding = await api().post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).send({});
-    await fetch(onboarding.body.url, { redirect: 'manual' });
-    await eventually(
-      'payouts enabled',
-      async () => (await api().get('/api/v1/billing/connect').set(bearer(owner.token))).body.payoutsEnabled,
-    );
+    await onboardToConnect(platform.gatewayUrl, owner);
     // From here on billing is a child process on the port Stripe's webhooks point at.
     billingPort = (platform.apps.billing!.getHttpServer().address() as { port: number }).port;
     await platform.stop('billing');

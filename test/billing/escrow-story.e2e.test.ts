@@ -10,6 +10,7 @@ import {
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
+  onboardToConnect,
   RunningPlatform,
   signUp,
   SignedUpUser,
@@ -103,13 +104,7 @@ describe('billing: escrow funding and release', () => {
 
   it('onboards, funds through Checkout, releases on approval, and the ledger balances', async () => {
     // Connect onboarding: the owner follows the account link (the emulator completes it) and account.updated arrives.
-    const onboarding = await api().post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).send({});
-    expect(onboarding.status).toBe(200);
-    await fetch(onboarding.body.url, { redirect: 'manual' });
-    await eventually('payouts enabled', async () => {
-      const state = await api().get('/api/v1/billing/connect').set(bearer(owner.token));
-      return state.body.payoutsEnabled === true;
-    });
+    await onboardToConnect(platform.gatewayUrl, owner);
 
     const amount = 12_345;
     const id = await acceptedMilestone(amount);

@@ -8,6 +8,7 @@ import {
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
+  onboardToConnect,
   RunningPlatform,
   signUp,
   SignedUpUser,
@@ -62,12 +63,7 @@ describe('billing: webhook storm', () => {
     owner = await signUp(platform.gatewayUrl, 'Storm Freelancer');
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
     client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
-    const onboarding = await api().post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).send({});
-    await fetch(onboarding.body.url, { redirect: 'manual' });
-    await eventually(
-      'payouts enabled',
-      async () => (await api().get('/api/v1/billing/connect').set(bearer(owner.token))).body.payoutsEnabled,
-    );
+    await onboardToConnect(platform.gatewayUrl, owner);
   }, 120_000);
 
   afterAll(async () => {

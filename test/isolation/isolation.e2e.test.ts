@@ -9,6 +9,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
+  onboardToConnect,
   startTestS3,
   TestS3,
 } from '@fpms/harness';
@@ -295,12 +296,15 @@ describe('tenant isolation across every gateway route that takes an id', () => {
   beforeAll(async () => {
     s3 = await startTestS3();
     platform = await startPlatform({
-      services: ['gateway', 'workspace', 'files'],
+      // Billing too: funding a milestone opens its Checkout there (and tenant A's freelancer onboards to Connect).
+      services: ['gateway', 'workspace', 'files', 'billing'],
       // Deliverables are pinned for real: a foreign version as a deliverable must be refused.
       env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
     });
     owner = await signUp(platform.gatewayUrl, 'Owner A');
+    await onboardToConnect(platform.gatewayUrl, owner);
     outsider = await signUp(platform.gatewayUrl, 'Owner B');
+    await onboardToConnect(platform.gatewayUrl, outsider);
     const a = await createWorkspace(platform.gatewayUrl, owner, 'Tenant A engagement');
     outsiderWorkspace = (await createWorkspace(platform.gatewayUrl, outsider, 'Tenant B engagement')).id;
     // Tenant B has a client too, so "member of the other tenant" covers both sides.

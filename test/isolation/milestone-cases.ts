@@ -84,6 +84,13 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/decline': command('decline', 'decline', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/accept': command('accept', 'accept', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/fund': command('fund', 'fund', WorkspaceAction.FundMilestones),
+  'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/payment': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    // A scratch milestone funded through billing (it has an order); tenant A's snapshot milestone has none.
+    probe: (w) => ({ method: 'GET', path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/payment') }),
+  },
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/submit': {
     ...command('submit', 'submit', WorkspaceAction.ManageMilestones),
     probe: (w) => ({

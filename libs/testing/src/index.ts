@@ -7,3 +7,4 @@ export * from './workspace-fixtures';
 export * from './database-clones';
 export * from './mutable-clock';
 export * from './private-postgres';
+export * from './connect-fixtures';
