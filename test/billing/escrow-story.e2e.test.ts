@@ -177,4 +177,26 @@ describe('billing: escrow funding and release', () => {
     ]);
     for (const row of rows) expect(row.n).toBe(1);
   });
+
+  it('sends an expired checkout back to accepted and lets the client try again, in a zero-decimal currency', async () => {
+    const amount = 15_000; // ¥15,000: JPY has no minor unit, so Stripe's unit_amount is the amount as it stands
+    const id = await acceptedMilestone(amount, 'JPY');
+    const first = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client));
+    const firstSession = (await payment(id)).stripe.checkoutSessionId as string;
+    expect(await stripe.checkout.sessions.retrieve(firstSession)).toMatchObject({ amount_total: amount, currency: 'jpy' });
+
+    await stripe.checkout.sessions.expire(firstSession);
+    await eventually('back to accepted', async () => (await milestone(id)).status === 'accepted');
+    expect((await payment(id)).money).toMatchObject({ status: 'payment_failed', charged: 0 });
+
+    const second = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client));
+    expect(second.orderId).toBe(first.orderId);
+    expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
+    expect((await milestone(id)).status).toBe('funding');
+    await platform.stripe!.emulator.control.completeCheckout((await payment(id)).stripe.checkoutSessionId as string, {
+      outcome: 'success',
+    });
+    await eventually('funded', async () => (await milestone(id)).status === 'funded');
+    expect((await payment(id)).money).toMatchObject({ status: 'held', currency: 'JPY', charged: amount });
+  });
 });
