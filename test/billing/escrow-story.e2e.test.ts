@@ -90,6 +90,11 @@ describe('billing: escrow funding and release', () => {
 
   const milestone = async (id: string) =>
     (await api().get(`/api/v1/workspaces/${workspaceId}/milestones/${id}`).set(bearer(owner.token))).body;
+  /** The workspace dashboard's EUR money buckets, as the client sees them. */
+  const eurDashboard = async () =>
+    (
+      (await api().get(`/api/v1/workspaces/${workspaceId}/dashboard`).set(bearer(client.token))).body.money as Array<{ currency: string }>
+    ).find((m) => m.currency === 'EUR');
   const payment = (id: string) => rpc.call(BillingPaymentsRpc.get, { workspaceId, milestoneId: id }, ctxOf(owner));
 
   it('refuses to fund while the freelancer has no payable Stripe account', async () => {
@@ -130,6 +135,7 @@ describe('billing: escrow funding and release', () => {
     await eventually('funded', async () => (await milestone(id)).status === 'funded');
     const held = await payment(id);
     expect(held.money).toMatchObject({ status: 'held', charged: amount, released: 0 });
+    expect(await eurDashboard()).toMatchObject({ inEscrow: amount, released: 0 });
 
     // Delivery and approval release the escrow: amount − fee to the connected account.
     const deliverable = randomUUID();
@@ -149,6 +155,7 @@ describe('billing: escrow funding and release', () => {
       return view.release.status === 'released' ? view : null;
     });
     await eventually('workspace shows released', async () => (await milestone(id)).status === 'released');
+    expect(await eurDashboard()).toMatchObject({ inEscrow: 0, released: amount });
 
     const fee = platformFee(amount, 'free');
     expect(fee).toBe(617); // 5% of 12,345 is 617.25: rounded half up to whole cents
