@@ -5,6 +5,7 @@ import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
   bearer,
+  eventually,
   createWorkspace,
   inviteAndJoin,
   MutableClock,
@@ -16,16 +17,6 @@ import {
 } from '@fpms/harness';
 import { ReleaseWorker } from '../../apps/billing/src/release/release.worker';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The client says nothing: the review window lapses, the review timer approves, and billing

@@ -6,6 +6,7 @@ import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
   bearer,
+  eventually,
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
@@ -19,16 +20,6 @@ import {
 } from '@fpms/harness';
 
 const ORDERS = 40;
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * The billing service SIGKILLed while it processes a batch of Stripe webhooks, and Stripe
@@ -110,7 +101,10 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
     // Every client pays at once; billing is killed once some (not all) payments are applied.
     const paying = Promise.all(sessions.map((s) => emulator.control.completeCheckout(s.checkout_session_id, { outcome: 'success' })));
     const held = `select count(*)::int as n from orders where workspace_id = $1 and status = 'held'`;
-    await eventually('the first payments applied', async () => (await count(held, [workspaceId])) >= 3, 60_000);
+    await eventually('the first payments applied', async () => (await count(held, [workspaceId])) >= 3, {
+      timeoutMs: 60_000,
+      intervalMs: 25,
+    });
     await billing!.kill();
     billing = undefined;
     await paying;
@@ -120,7 +114,7 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
     await startBilling();
     await emulator.control.advanceClock(3 * 3600);
     await emulator.control.drainWebhooks();
-    await eventually('every payment applied', async () => (await count(held, [workspaceId])) === ORDERS);
+    await eventually('every payment applied', async () => (await count(held, [workspaceId])) === ORDERS, { timeoutMs: 90_000 });
     expect(await count(`select count(*)::int as n from ledger_entries where kind = 'charge'`)).toBe(ORDERS);
     const funded = `select count(*)::int as n from outbox_messages where payload->>'type' = $1 and payload->'tenant'->>'workspaceId' = $2`;
     expect(await count(funded, [BillingEvents.milestoneFunded, workspaceId])).toBe(ORDERS);
@@ -144,6 +138,7 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
     await eventually(
       'every release made',
       async () => (await count(`select count(*)::int as n from orders where transfer_id is not null`)) === released.length,
+      { timeoutMs: 60_000 },
     );
     for (const m of released) {
       const transfers = await stripe.transfers.list({ transfer_group: m.id });

@@ -7,6 +7,7 @@ import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
   bearer,
+  eventually,
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
@@ -16,17 +17,6 @@ import {
   SignedUpUser,
   startPlatform,
 } from '@fpms/harness';
-
-/** Polls `probe` until it answers something truthy (webhooks and events are asynchronous), or fails after 15 s. */
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The escrow story against the Stripe emulator, real PostgreSQL and RabbitMQ: a freelancer

@@ -5,6 +5,8 @@ import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
   bearer,
+  eventually,
+  inParallel,
   connectServiceDb,
   createWorkspace,
   inviteAndJoin,
@@ -16,31 +18,6 @@ import {
 } from '@fpms/harness';
 
 const ORDERS = 200;
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Runs `work` over `items` with at most `limit` at a time. */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i], i);
-      }
-    }),
-  );
-  return results;
-}
 
 /**
  * The webhook storm: every event of 200 checkouts (paid, declined then paid, left to expire)
@@ -117,13 +94,17 @@ describe('billing: webhook storm', () => {
     let lastOpen: unknown[] = [];
     const received = await billingDb.query(`select count(*)::int as n from stripe_webhook_events`);
     expect(received[0].n).toBeGreaterThanOrEqual(ORDERS * 3);
-    await eventually('every webhook processed', async () => {
-      const open: Array<{ type: string; status: string; last_error: string | null; n: number }> = await billingDb.query(
-        `select type, status, last_error, count(*)::int as n from stripe_webhook_events where status not in ('processed', 'ignored') group by 1, 2, 3`,
-      );
-      if (open.length > 0) lastOpen = open;
-      return open.length === 0;
-    }).catch((error: Error) => {
+    await eventually(
+      'every webhook processed',
+      async () => {
+        const open: Array<{ type: string; status: string; last_error: string | null; n: number }> = await billingDb.query(
+          `select type, status, last_error, count(*)::int as n from stripe_webhook_events where status not in ('processed', 'ignored') group by 1, 2, 3`,
+        );
+        if (open.length > 0) lastOpen = open;
+        return open.length === 0;
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    ).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(lastOpen)}`);
     });
 

@@ -8,3 +8,4 @@ export * from './database-clones';
 export * from './mutable-clock';
 export * from './private-postgres';
 export * from './connect-fixtures';
+export * from './eventually';

@@ -9,6 +9,7 @@ import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import type { VerifiedRpc } from '@fpms/messaging/rpc/verified-rpc';
 import { chargeableAmountProblem } from '../stripe/currency-rules';
+import { callerContext } from './caller-context';
 import { CheckoutSessions } from './checkout-sessions';
 import { ConnectedAccounts } from './connected-accounts';
 import { hasOpenCheckout, Order } from './order';
@@ -35,13 +36,7 @@ export class FundingService {
   ) {}
 
   async fund(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<FundingView> {
-    const ctx: RpcContext = {
-      requestId: caller.requestId,
-      userId: caller.userId,
-      accountId: caller.accountId,
-      workspaceId,
-      token: caller.token,
-    };
+    const ctx = callerContext(caller, workspaceId);
     const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.FundMilestones }, ctx);
     const milestone = await this.rpc.call(MilestonesRpc.get, { workspaceId, milestoneId }, ctx);
     if (!FUNDABLE.has(milestone.status)) {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PaymentView, ReleaseState, RpcContext, WorkspaceRpc } from '@fpms/contracts';
+import { PaymentView, ReleaseState, WorkspaceRpc } from '@fpms/contracts';
 import { PaymentErrorCode } from '@fpms/contracts/errors';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import type { VerifiedRpc } from '@fpms/messaging/rpc/verified-rpc';
+import { callerContext } from './caller-context';
 import { LedgerRepository } from './ledger.repository';
 import { moneyStateOf, Order } from './order';
 import { OrdersRepository } from './orders.repository';
@@ -21,13 +22,7 @@ export class PaymentViewService {
   ) {}
 
   async get(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<PaymentView> {
-    const ctx: RpcContext = {
-      requestId: caller.requestId,
-      userId: caller.userId,
-      accountId: caller.accountId,
-      workspaceId,
-      token: caller.token,
-    };
+    const ctx = callerContext(caller, workspaceId);
     // Membership is the workspace service's: 404 for non-members, as for the milestone itself.
     const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.ReadMilestones }, ctx);
     return this.tx.run({ accountId: grant.accountId, workspaceId }, async (manager) => {

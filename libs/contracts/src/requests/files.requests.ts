@@ -25,12 +25,8 @@ const Sha256 = (): PropertyDecorator => (target, key) => {
   lowerCased()(target, key);
 };
 
-/** What the client announces before uploading; the presigned URL is signed for exactly this size and type. */
-export class CreateUploadBody {
-  /** The name to show and to download as (metadata only, never part of a storage key). */
-  @PrintableText(FIELD_LIMITS.fileNameLength)
-  name!: string;
-
+/** The bytes a new version will hold; the presigned URL is signed for exactly this size and type. */
+class VersionContent {
   /** Bytes. */
   @ByteSize()
   size!: number;
@@ -47,21 +43,18 @@ export class CreateUploadBody {
   sha256?: string;
 }
 
+/** A new file and its first version. */
+export class CreateUploadBody extends VersionContent {
+  /** The name to show and to download as (metadata only, never part of a storage key). */
+  @PrintableText(FIELD_LIMITS.fileNameLength)
+  name!: string;
+}
+
 /** A new version of an existing file; its name defaults to the file's. */
-export class CreateVersionBody {
+export class CreateVersionBody extends VersionContent {
   @Optional()
   @PrintableText(FIELD_LIMITS.fileNameLength)
   name?: string;
-
-  @ByteSize()
-  size!: number;
-
-  @ContentType()
-  contentType!: string;
-
-  @Optional()
-  @Sha256()
-  sha256?: string;
 }
 
 export class UploadedPart {
