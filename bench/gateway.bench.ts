@@ -18,6 +18,7 @@
  */
 import 'reflect-metadata';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ensureDevKeyPair } from '@fpms/auth/key-set';
@@ -27,7 +28,7 @@ import { dropDatabases, provisionDatabases } from '../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../tools/infra/rabbitmq-vhost';
 import { AmqpRequester, closedLoop } from './support/amqp-requester';
 import { summariseCpuProfile, ProfileSummary } from './support/cpu-profile-summary';
-import { processCpuMs } from './support/process-cpu';
+import { ownCpuMs, processCpuMs, processesCpuMs } from './support/process-cpu';
 import { BenchProcess, httpReady, startProcess } from './support/service-process';
 import { latencyStats, LatencyStats } from './support/stats';
 
@@ -52,6 +53,20 @@ interface Measurement {
   errors: number;
   gatewayCpuMsPerRequest: number;
   workspaceCpuMsPerRequest: number;
+  /** All PostgreSQL processes, RabbitMQ, and this process (the load generator): shared, so other users' work counts too. */
+  postgresCpuMsPerRequest: number;
+  rabbitCpuMsPerRequest: number;
+  driverCpuMsPerRequest: number;
+}
+
+function cpuNow(services: Services) {
+  return {
+    gw: processCpuMs(services.gateway.pid),
+    ws: processCpuMs(services.workspace.pid),
+    pg: processesCpuMs('postgres'),
+    mq: processesCpuMs('beam.smp'),
+    me: ownCpuMs(),
+  };
 }
 
 interface Services {
@@ -78,10 +93,11 @@ async function measure(
   run: (seconds: number) => Promise<Run>,
 ): Promise<Measurement> {
   await run(WARMUP_SECONDS);
-  const before = { gw: processCpuMs(services.gateway.pid), ws: processCpuMs(services.workspace.pid) };
+  const before = cpuNow(services);
   const started = performance.now();
   const { latencies, errors } = await run(SECONDS);
   const elapsed = (performance.now() - started) / 1000;
+  const after = cpuNow(services);
   const requests = latencies.length + errors;
   const m: Measurement = {
     scenario,
@@ -89,16 +105,23 @@ async function measure(
     latency: latencyStats(latencies),
     rps: requests / elapsed,
     errors,
-    gatewayCpuMsPerRequest: (processCpuMs(services.gateway.pid) - before.gw) / requests,
-    workspaceCpuMsPerRequest: (processCpuMs(services.workspace.pid) - before.ws) / requests,
+    gatewayCpuMsPerRequest: (after.gw - before.gw) / requests,
+    workspaceCpuMsPerRequest: (after.ws - before.ws) / requests,
+    postgresCpuMsPerRequest: (after.pg - before.pg) / requests,
+    rabbitCpuMsPerRequest: (after.mq - before.mq) / requests,
+    driverCpuMsPerRequest: (after.me - before.me) / requests,
   };
   process.stdout.write(`  ${row(m)}\n`);
   return m;
 }
 
+const idleText = (idle: Record<string, number>) =>
+  Object.entries(idle)
+    .map(([k, v]) => `${k} ${f(v, 1)} ms/s`)
+    .join(', ');
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 function row(m: Measurement): string {
-  return `| ${m.scenario} | ${m.concurrency} | ${f(m.latency.p50)} | ${f(m.latency.p95)} | ${f(m.latency.p99)} | ${f(m.rps, 0)} | ${f(m.gatewayCpuMsPerRequest, 3)} | ${f(m.workspaceCpuMsPerRequest, 3)} | ${m.errors} |`;
+  return `| ${m.scenario} | ${m.concurrency} | ${f(m.latency.p50)} | ${f(m.latency.p95)} | ${f(m.latency.p99)} | ${f(m.rps, 0)} | ${f(m.gatewayCpuMsPerRequest, 3)} | ${f(m.workspaceCpuMsPerRequest, 3)} | ${f(m.postgresCpuMsPerRequest, 3)} | ${f(m.rabbitCpuMsPerRequest, 3)} | ${f(m.driverCpuMsPerRequest, 3)} | ${m.errors} |`;
 }
 
 async function startServices(amqpUrl: string, nodeArgs: string[] = []): Promise<Services> {
@@ -130,12 +153,16 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
 const CREDENTIALS = { email: `bench-gw-${Date.now()}@example.test`, password: 'correct horse battery staple' };
 const login = async (base: string) => (await post<{ accessToken: string }>(`${base}/auth/login`, CREDENTIALS)).accessToken;
 
-async function idleCpu(services: Services): Promise<{ gateway: number; workspace: number }> {
-  const before = { gw: processCpuMs(services.gateway.pid), ws: processCpuMs(services.workspace.pid) };
+/** CPU ms per second with no load: the services' background work, and what other users of the shared PostgreSQL/RabbitMQ add. */
+async function idleCpu(services: Services): Promise<Record<'gateway' | 'workspace' | 'postgres' | 'rabbitmq', number>> {
+  const before = cpuNow(services);
   await new Promise((r) => setTimeout(r, 3000));
+  const after = cpuNow(services);
   return {
-    gateway: (processCpuMs(services.gateway.pid) - before.gw) / 3,
-    workspace: (processCpuMs(services.workspace.pid) - before.ws) / 3,
+    gateway: (after.gw - before.gw) / 3,
+    workspace: (after.ws - before.ws) / 3,
+    postgres: (after.pg - before.pg) / 3,
+    rabbitmq: (after.mq - before.mq) / 3,
   };
 }
 
@@ -237,8 +264,9 @@ async function main(): Promise<void> {
     };
 
     const idle = await idleCpu(services);
-    process.stdout.write(`\nidle CPU: gateway ${f(idle.gateway, 1)} ms/s, workspace ${f(idle.workspace, 1)} ms/s\n\n`);
-    const header = '| what | c | p50 ms | p95 ms | p99 ms | req/s | gateway CPU ms/req | workspace CPU ms/req | errors |';
+    process.stdout.write(`\nidle CPU: ${idleText(idle)}\n\n`);
+    const header =
+      '| what | c | p50 ms | p95 ms | p99 ms | req/s | gateway CPU ms/req | workspace CPU ms/req | postgres CPU ms/req | rabbitmq CPU ms/req | load generator CPU ms/req | errors |';
     process.stdout.write(`  ${header}\n`);
     const results: Measurement[] = [];
     const s = services;
@@ -265,6 +293,8 @@ async function main(): Promise<void> {
       );
     }
 
+    const total = (m: Measurement) =>
+      m.gatewayCpuMsPerRequest + m.workspaceCpuMsPerRequest + m.postgresCpuMsPerRequest + m.rabbitCpuMsPerRequest + m.driverCpuMsPerRequest;
     const get = (prefix: string, c: number) => results.find((r) => r.scenario.startsWith(prefix) && r.concurrency === c)!;
     const [bare1, bare64, live64, path1, ws1, ws64, dash64] = [
       get('a.', 1),
@@ -277,10 +307,10 @@ async function main(): Promise<void> {
     ];
     const lines = [
       '',
-      `# Gateway hot path (${SECONDS} s per measurement after ${WARMUP_SECONDS} s warm-up; idle CPU: gateway ${f(idle.gateway, 1)} ms/s, workspace ${f(idle.workspace, 1)} ms/s)`,
+      `# Gateway hot path (${SECONDS} s per measurement after ${WARMUP_SECONDS} s warm-up; idle CPU: ${idleText(idle)})`,
       '',
       header,
-      '|---|---|---|---|---|---|---|---|---|',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...results.map(row),
       '',
       '## Ratios and aims',
@@ -288,6 +318,7 @@ async function main(): Promise<void> {
       `- GET /workspaces/:id c=64 p99: ${f(ws64.latency.p99)} ms (aim < 100 ms)`,
       `- GET /workspaces/:id c=1 p50 − (bare RPC p50 + service read path p50): ${f(ws1.latency.p50 - bare1.latency.p50 - path1.latency.p50)} ms (aim ≤ 1 ms)`,
       `- GET /workspaces/:id CPU per request, c=64: gateway ${f(ws64.gatewayCpuMsPerRequest, 3)} ms (aim ≤ 0.5), workspace ${f(ws64.workspaceCpuMsPerRequest, 3)} ms (aim ≤ 0.7); c=1: gateway ${f(ws1.gatewayCpuMsPerRequest, 3)}, workspace ${f(ws1.workspaceCpuMsPerRequest, 3)}`,
+      `- GET /workspaces/:id c=64, CPU per request summed over gateway, workspace, PostgreSQL, RabbitMQ and the load generator: ${f(total(ws64), 3)} ms, i.e. at most ${f((cpus().length * 1000) / total(ws64), 0)} req/s on this machine's ${cpus().length} cores (/health/live: ${f(total(live64), 3)} ms)`,
       `- GET /workspaces/:id c=64 throughput ÷ bare RPC c=64: ${f(ws64.rps / bare64.rps)}×; dashboard ÷ /health/live c=64: ${f(dash64.rps / live64.rps)}×`,
       '',
     ];

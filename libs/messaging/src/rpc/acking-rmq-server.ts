@@ -12,6 +12,15 @@ const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the 
  * lost with its unacked request, which the broker redelivers.
  */
 export class AckingRmqServer extends ServerRMQ {
+  /**
+   * Our patterns are plain strings, which are their own routes: look them up directly.
+   * Nest's lookup first tries `JSON.parse` on the pattern, i.e. throws and catches a
+   * SyntaxError on every message.
+   */
+  override getHandlerByPattern(pattern: string): ReturnType<ServerRMQ['getHandlerByPattern']> {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
+  }
+
   override sendMessage<T>(message: T, replyTo: unknown, correlationId: string, context: RmqContext): void {
     const channel = context.getChannelRef() as Channel;
     const outgoing = this.serializer.serialize(message as Parameters<typeof this.serializer.serialize>[0]) as {
