@@ -35,11 +35,18 @@ describe('gateway when the broker connection is lost mid-request', () => {
     const tookRequest = new Promise<void>((resolve) => (taken = resolve));
     await channel.consume('workspace.rpc', (msg) => msg && taken(), { noAck: false });
 
-    const inFlight = api
-      .get('/api/v1/workspaces')
-      .set(bearer(user.token))
-      .then((res) => res);
-    await tookRequest;
+    // The gateway sees the new consumer at its next presence refresh (within a second); until then it answers 503 without sending.
+    let inFlight: Promise<request.Response>;
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      inFlight = api
+        .get('/api/v1/workspaces')
+        .set(bearer(user.token))
+        .then((res) => res);
+      if ((await Promise.race([tookRequest.then(() => 'taken'), inFlight.then(() => 'answered')])) === 'taken') break;
+      if (Date.now() > deadline) throw new Error('the gateway sent no request to the new consumer');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await deleteVhost(platform.vhost);
     const res = await inFlight;
     expect(res.status).toBe(503);

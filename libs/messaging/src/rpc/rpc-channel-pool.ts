@@ -35,6 +35,9 @@ export class RpcChannelPool {
   /** A new broker connection: the old channels died with the old one. */
   async open(model: ChannelModel): Promise<void> {
     this.model = model;
+    model.once('close', () => {
+      if (this.model === model) this.reset();
+    });
     this.channels = [];
     this.control = undefined;
     await Promise.all(Array.from({ length: this.size }, () => this.openRequestChannel(model)));
@@ -79,7 +82,10 @@ export class RpcChannelPool {
     this.closing = true;
     const open = [...this.channels, ...(this.control ? [await this.control.catch(() => undefined)] : [])];
     this.reset();
-    await Promise.all(open.map((channel) => channel?.close().catch(() => undefined)));
+    // A channel on a connection that died unnoticed would wait forever for the broker's close-ok.
+    const bounded = (channel: Channel) =>
+      Promise.race([channel.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await Promise.all(open.filter((c): c is Channel => c !== undefined).map(bounded));
   }
 
   private controlChannel(): Promise<Channel> {
@@ -113,10 +119,13 @@ export class RpcChannelPool {
       const wasOpen = this.channels.includes(channel);
       this.channels = this.channels.filter((c) => c !== channel);
       this.handlers.onLost(channel);
-      // Closed on its own while the connection lives: replace it.
-      if (wasOpen && !this.closing && this.model === model) {
+      // Closed on its own while the connection lives: replace it. (When the connection is what
+      // died, its own close follows at once and resets the pool; a reconnection reopens everything.)
+      if (!wasOpen) return;
+      setTimeout(() => {
+        if (this.closing || this.model !== model) return;
         this.openRequestChannel(model).catch((error: Error) => this.logger.warn(`could not reopen a request channel: ${error.message}`));
-      }
+      }, 100).unref();
     });
     if (this.model !== model || this.closing) {
       await channel.close().catch(() => undefined);

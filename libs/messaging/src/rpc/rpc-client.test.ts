@@ -203,4 +203,28 @@ describe('RpcClient (integration, real RabbitMQ)', () => {
       await channel.close();
     }
   });
+
+  it('a dropped broker connection fails the calls in flight with 503 at once, and calls work again once it is back', async () => {
+    const { client, pattern } = await setup({ timeoutMs: 5000 });
+    await expect(client.call(pattern, { n: 1 }, ctx())).resolves.toMatchObject({ echo: { n: 1 } });
+    const inFlight = Promise.all(Array.from({ length: 10 }, (_, n) => outcome(client.call(pattern, { n }, ctx()))));
+    // The socket under the client's connection dies (a network cut); amqp-connection-manager reconnects after a second.
+    const manager = (client as unknown as { connection: { connection?: { connection: { stream: { destroy(error: Error): void } } } } })
+      .connection;
+    const cut = Date.now();
+    manager.connection!.connection.stream.destroy(Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }));
+    const results = await inFlight;
+    expect(Date.now() - cut).toBeLessThan(1000);
+    expect(results.filter((r) => r.ok || r.status !== 503)).toEqual([]);
+
+    let back: number | undefined;
+    while (Date.now() - cut < 10_000) {
+      if ((await outcome(client.call(pattern, { n: 2 }, ctx()))).ok) {
+        back = Date.now() - cut;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(back).toBeDefined();
+  });
 });
