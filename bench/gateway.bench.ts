@@ -28,7 +28,7 @@ import { dropDatabases, provisionDatabases } from '../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../tools/infra/rabbitmq-vhost';
 import { AmqpRequester, closedLoop } from './support/amqp-requester';
 import { summariseCpuProfile, ProfileSummary } from './support/cpu-profile-summary';
-import { ownCpuMs, processCpuMs, processesCpuMs } from './support/process-cpu';
+import { cpuSpentBetween, ownCpuMs, processCpuMs, processesCpuMs } from './support/process-cpu';
 import { BenchProcess, httpReady, startProcess } from './support/service-process';
 import { latencyStats, LatencyStats } from './support/stats';
 
@@ -107,8 +107,8 @@ async function measure(
     errors,
     gatewayCpuMsPerRequest: (after.gw - before.gw) / requests,
     workspaceCpuMsPerRequest: (after.ws - before.ws) / requests,
-    postgresCpuMsPerRequest: (after.pg - before.pg) / requests,
-    rabbitCpuMsPerRequest: (after.mq - before.mq) / requests,
+    postgresCpuMsPerRequest: cpuSpentBetween(before.pg, after.pg) / requests,
+    rabbitCpuMsPerRequest: cpuSpentBetween(before.mq, after.mq) / requests,
     driverCpuMsPerRequest: (after.me - before.me) / requests,
   };
   process.stdout.write(`  ${row(m)}\n`);
@@ -161,8 +161,8 @@ async function idleCpu(services: Services): Promise<Record<'gateway' | 'workspac
   return {
     gateway: (after.gw - before.gw) / 3,
     workspace: (after.ws - before.ws) / 3,
-    postgres: (after.pg - before.pg) / 3,
-    rabbitmq: (after.mq - before.mq) / 3,
+    postgres: cpuSpentBetween(before.pg, after.pg) / 3,
+    rabbitmq: cpuSpentBetween(before.mq, after.mq) / 3,
   };
 }
 

@@ -14,22 +14,31 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
- * CPU time used so far by every process whose command name is `name` (e.g. `postgres`, all
- * backends; `beam.smp`, RabbitMQ). Shared infrastructure: other users' work counts too.
+ * CPU time (ms) so far of every process whose command name is `name` (e.g. `postgres`:
+ * every backend; `beam.smp`: RabbitMQ), by pid. Shared infrastructure: other users' work
+ * counts too. Compare two snapshots with `cpuSpentBetween`, which ignores processes that
+ * exited in between (their time would otherwise count negative).
  */
-export function processesCpuMs(name: string): number {
-  let total = 0;
+export function processesCpuMs(name: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // exited meanwhile
     }
   }
+  return byPid;
+}
+
+/** CPU ms spent between two snapshots by the processes alive at the second one (a process started in between counts whole). */
+export function cpuSpentBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 
