@@ -34,24 +34,14 @@ describe('gateway when a service is down or slow', () => {
     const taken: string[] = [];
     await channel.consume('workspace.rpc', (msg) => msg && taken.push(String(msg.properties.headers?.['x-request-id'])), { noAck: false });
     try {
-      // The gateway learns of the new consumer at its next presence refresh (well within a second): 503 until then.
-      const timedGet = async () => {
-        const started = Date.now();
-        const res = await api.get('/api/v1/workspaces').set(bearer(user.token));
-        return { res, ms: Date.now() - started };
-      };
-      const seen = Date.now();
-      let slow = await timedGet();
-      while (slow.res.status === 503 && Date.now() - seen < 1000) {
-        await new Promise((r) => setTimeout(r, 50));
-        slow = await timedGet();
-      }
-      expect(slow.res.status).toBe(504);
-      expect(slow.res.body.error).toMatchObject({ code: 'gateway_timeout', details: { service: 'workspace', timeoutMs: 700 } });
-      expect(slow.ms).toBeLessThan(5000);
-      // The hung consumer did take the request that timed out. (It may also get a request answered 503 just
-      // before the gateway noticed that the service had stopped: that one waits in the queue until it expires.)
-      expect(taken).toContain(slow.res.headers['x-request-id']);
+      const started = Date.now();
+      const slow = await api.get('/api/v1/workspaces').set(bearer(user.token));
+      expect(slow.status).toBe(504);
+      expect(slow.body.error).toMatchObject({ code: 'gateway_timeout', details: { service: 'workspace', timeoutMs: 700 } });
+      expect(Date.now() - started).toBeLessThan(5000);
+      // The hung consumer took the request that timed out. It may also get the 503 one above: a request sent in
+      // the moment before the gateway's presence refresh noticed the stop waits in the queue until it expires.
+      expect(taken).toContain(slow.headers['x-request-id']);
     } finally {
       await channel.close();
       await connection.close();

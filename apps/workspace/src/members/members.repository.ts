@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CLIENT_SIDE_ROLES, FREELANCER_SIDE_ROLES, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberView } from '@fpms/contracts';
 import { isUniqueViolation } from '@fpms/database/postgres-errors';
+import { preparedQuery } from '@fpms/database/prepared-query';
 import { AWAITING_CLIENT_DECISION_SQL } from './client-money-predicates';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -61,11 +62,12 @@ export class MembersRepository {
     userId: string,
     serializeMembership: boolean,
   ): Promise<{ accountId: string; role: WorkspaceRole | null } | null> {
-    const [row] = await manager.query(`select member_account_id, member_role from enter_workspace($1, $2, $3)`, [
-      workspaceId,
-      userId,
-      serializeMembership,
-    ]);
+    // On every workspace-scoped request: prepared once per connection.
+    const [row] = await preparedQuery<{ member_account_id: string; member_role: WorkspaceRole | null }>(
+      manager,
+      `select member_account_id, member_role from enter_workspace($1, $2, $3)`,
+      [workspaceId, userId, serializeMembership],
+    );
     return row ? { accountId: row.member_account_id, role: row.member_role ?? null } : null;
   }
 

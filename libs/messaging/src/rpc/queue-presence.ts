@@ -16,12 +16,12 @@ interface Entry {
 }
 
 /**
- * Whether anyone consumes a queue, known without a broker round trip per call: the
- * first call to a queue asks (and every caller arriving meanwhile waits for that one
- * answer), then a timer asks again every `refreshMs` while the queue is in use. A
- * consumer that vanishes is therefore noticed within one refresh: later calls get `false`
- * at once and `onNoConsumers` lets the caller fail the requests it already sent. A
- * consumer that comes back is seen at the next refresh.
+ * Whether anyone consumes a queue, known without a broker round trip per call while it is
+ * served: the first call to a queue asks (every caller arriving meanwhile waits for that one
+ * answer), then a timer asks again every `refreshMs` while the queue is in use. A consumer
+ * that vanishes is noticed within one refresh: `onNoConsumers` lets the caller fail the
+ * requests it already sent, and from then on each call asks the broker again until a
+ * consumer is back, so the first call after a replica starts already reaches it.
  */
 export class QueuePresence {
   private readonly queues = new Map<string, Entry>();
@@ -38,7 +38,10 @@ export class QueuePresence {
       this.queues.set(queue, entry);
     }
     entry.lastUsed = Date.now();
-    if (entry.consumers === undefined) await this.refresh(queue, entry, true);
+    // Only a "yes" is answered from the cache. While no consumer is known the broker is asked
+    // again (callers arriving meanwhile share the one answer): a replica that starts is used by
+    // the very next call, and an outage costs a round trip per call, not the hot path.
+    if (!entry.consumers) await this.refresh(queue, entry, true);
     this.schedule();
     return (entry.consumers ?? 0) > 0;
   }
