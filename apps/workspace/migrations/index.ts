@@ -5,6 +5,7 @@ import { MembersInvitationsActivity1732300400000 } from './1732300400000-members
 import { MilestonesTasksDashboards1732300500000 } from './1732300500000-milestones-tasks-dashboards';
 import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
 import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
+import { EnterWorkspace1733100000000 } from './1733100000000-enter-workspace';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -15,4 +16,5 @@ export const workspaceMigrations = [
   TwoSidedRoles1732300610000,
   MilestoneMoneyState1732300650000,
   CreateIdempotencyKeys1733000000000,
+  EnterWorkspace1733100000000,
 ];

@@ -33,6 +33,27 @@ describe('AccessTokenService', () => {
     expect(() => verifier.verify(expired)).toThrow(/expired/);
   });
 
+  it('a token verified before still expires on time, and a different token is checked on its own', () => {
+    const tokens = new AccessTokenService(keySetFromPair(current), 60);
+    const token = tokens.sign(claims);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(now);
+      expect(tokens.verify(token).sub).toBe(claims.sub);
+      clock.mockReturnValue(now + 30_000);
+      expect(tokens.verify(token).sub).toBe(claims.sub); // answered from the cache
+      clock.mockReturnValue(now + 61_000);
+      expect(() => tokens.verify(token)).toThrow(/expired/);
+      const [h, p] = token.split('.');
+      const forgedSignature = Buffer.alloc(64, 1).toString('base64url');
+      clock.mockReturnValue(now);
+      expect(() => tokens.verify(`${h}.${p}.${forgedSignature}`)).toThrow(/Invalid access token/);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('answers 401s, never anything else', () => {
     const verifier = new AccessTokenService({ publicKeys: { k2: current.publicKeyPem } });
     for (const token of ['', 'a.b.c', 'x'.repeat(5000)]) {

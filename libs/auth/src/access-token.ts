@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { AppError } from '@fpms/common/errors/app-error';
 import { KeySet } from './key-set';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export const TOKEN_ISSUER = 'fpms-gateway';
 export const TOKEN_AUDIENCE = 'fpms';
@@ -26,6 +27,7 @@ export interface VerifiedToken extends AccessTokenClaims {
 /** Signs (gateway only) and verifies (everyone) access tokens. */
 export class AccessTokenService {
   private readonly jwt = new JwtService({});
+  private readonly verified = new VerifiedTokenCache<VerifiedToken>();
 
   constructor(
     private readonly keys: KeySet,
@@ -47,8 +49,20 @@ export class AccessTokenService {
     );
   }
 
-  /** Throws a 401 AppError for anything but a valid, unexpired token signed by a known key. */
+  /**
+   * Throws a 401 AppError for anything but a valid, unexpired token signed by a known key.
+   * A token verified before is answered from the cache (expiry still checked on every call).
+   */
   verify(token: string): VerifiedToken {
+    const known = this.verified.get(token, Math.floor(Date.now() / 1000));
+    if (known === 'expired') throw AppError.unauthorized('Access token expired');
+    if (known) return { ...known };
+    const claims = this.verifySignatureAndClaims(token);
+    this.verified.remember(token, claims);
+    return { ...claims };
+  }
+
+  private verifySignatureAndClaims(token: string): VerifiedToken {
     const decoded = this.jwt.decode<{ header?: { kid?: unknown; alg?: unknown } } | null>(token, { complete: true });
     const kid = decoded?.header?.kid;
     if (typeof kid !== 'string' || decoded?.header?.alg !== ALGORITHM) throw AppError.unauthorized('Invalid access token');

@@ -10,3 +10,4 @@ export * from './postgres-errors';
 export * from './idempotency';
 export * from './idempotency-purge';
 export * from './write-query';
+export * from './prepared-query';

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from './prepared-query';
 import type { TenantManager } from './tenant-manager';
 
 /**
@@ -29,7 +30,9 @@ export async function setTenantContext(manager: EntityManager, scope: TenantScop
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('setTenantContext must be called inside a transaction');
   }
-  await manager.query(
+  // Every unit of work starts with this statement: prepared once per connection.
+  await preparedQuery(
+    manager,
     `select set_config('app.account_id', $1, true), set_config('app.workspace_id', $2, true), set_config('app.user_id', $3, true)`,
     [accountId, workspaceId, userId],
   );

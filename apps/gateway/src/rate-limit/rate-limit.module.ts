@@ -1,11 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GatewayEnv } from '../config';
 import { createRateLimitRedis, RATE_LIMIT_REDIS, RateLimitRedisLifecycle } from './rate-limit-redis';
 import { RATE_LIMIT_SETTINGS, RateLimitService, RateLimitSettings } from './rate-limit.service';
-import { RetryAfterInterceptor } from './retry-after.interceptor';
 
-/** Redis-backed rate limits for the gateway, and `Retry-After` on every 429. */
+/** Redis-backed rate limits for the gateway (the HTTP exception filter turns a 429's `retryAfterSeconds` into `Retry-After`). */
 @Module({})
 export class RateLimitModule {
   static forRoot(env: GatewayEnv): DynamicModule {
@@ -27,7 +25,6 @@ export class RateLimitModule {
         { provide: RATE_LIMIT_SETTINGS, useValue: settings },
         RateLimitRedisLifecycle,
         RateLimitService,
-        { provide: APP_INTERCEPTOR, useClass: RetryAfterInterceptor },
       ],
       exports: [RateLimitService],
     };

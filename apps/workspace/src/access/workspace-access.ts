@@ -56,12 +56,10 @@ export class WorkspaceAccess {
     return this.runtime.transaction(async (tx) => {
       // Branded by setTenantContext; every later call re-sets the context on the same transaction.
       const manager = await setTenantContext(tx, { userId: actor.userId });
-      const accountId = await this.members.accountOfOwnMembership(manager, workspaceId, actor.userId);
-      if (!accountId) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
-      await setTenantContext(manager, { accountId, workspaceId, userId: actor.userId });
-      if (options.serializeMembership) await this.members.lockSequence(manager, { accountId, workspaceId });
-      // Re-read under the tenant with a share lock (see roleForShare).
-      const role = await this.members.roleForShare(manager, workspaceId, actor.userId);
+      const membership = await this.members.enterOwnMembership(manager, workspaceId, actor.userId, options.serializeMembership ?? false);
+      if (!membership) return work(manager, await this.asFormerClient(manager, actor, workspaceId, action, options.formerClientResource));
+      // Scoped to the membership's tenant by the same statement; the role was re-read under it with a share lock.
+      const { accountId, role } = membership;
       if (!role) throw AccessError.workspaceNotFound(workspaceId);
       const scope: WorkspaceScope = { accountId, workspaceId, role };
       if (!can(role, action)) throw AccessError.actionForbidden(action, role);

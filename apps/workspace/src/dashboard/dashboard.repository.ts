@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountDashboardView, MILESTONE_STATUS_VALUES, MilestoneStatusValue, MoneyBuckets, WorkspaceDashboardView } from '@fpms/contracts';
+import { preparedQuery } from '@fpms/database/prepared-query';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 interface MoneyRow {
@@ -38,11 +39,14 @@ const MONEY = `currency, contracted::text, in_escrow::text, released::text, refu
 export class DashboardRepository {
   async workspace(manager: TenantManager, workspaceId: string, accountId: string, today: string): Promise<WorkspaceDashboardView> {
     const [row] = await manager.query(`select * from workspace_dashboards where workspace_id = $1`, [workspaceId]);
-    const money: MoneyRow[] = await manager.query(
+    // The row stays `select *` (its per-status columns follow the status list); the other two are prepared once per connection.
+    const money = await preparedQuery<MoneyRow>(
+      manager,
       `select ${MONEY} from workspace_dashboard_money where workspace_id = $1 order by currency`,
       [workspaceId],
     );
-    const [due]: DueRow[] = await manager.query(
+    const [due] = await preparedQuery<DueRow>(
+      manager,
       `select coalesce(sum(open_count) filter (where kind = 'milestone' and due_date < $2), 0)::int as overdue_milestones,
               coalesce(sum(open_count) filter (where kind = 'task' and due_date < $2), 0)::int as overdue_tasks,
               min(due_date) filter (where due_date >= $2)::text as next_due
@@ -68,10 +72,13 @@ export class DashboardRepository {
 
   async account(manager: TenantManager, accountId: string, today: string): Promise<AccountDashboardView> {
     const [row] = await manager.query(`select * from account_dashboards where account_id = $1`, [accountId]);
-    const money: MoneyRow[] = await manager.query(`select ${MONEY} from account_dashboard_money where account_id = $1 order by currency`, [
-      accountId,
-    ]);
-    const [due]: DueRow[] = await manager.query(
+    const money = await preparedQuery<MoneyRow>(
+      manager,
+      `select ${MONEY} from account_dashboard_money where account_id = $1 order by currency`,
+      [accountId],
+    );
+    const [due] = await preparedQuery<DueRow>(
+      manager,
       `select coalesce(sum(open_count) filter (where kind = 'milestone' and due_date < $2), 0)::int as overdue_milestones,
               coalesce(sum(open_count) filter (where kind = 'task' and due_date < $2), 0)::int as overdue_tasks,
               min(due_date) filter (where due_date >= $2)::text as next_due

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CLIENT_SIDE_ROLES, FREELANCER_SIDE_ROLES, WorkspaceRole } from '@fpms/auth/permissions';
 import { MemberView } from '@fpms/contracts';
 import { isUniqueViolation } from '@fpms/database/postgres-errors';
+import { preparedQuery } from '@fpms/database/prepared-query';
 import { AWAITING_CLIENT_DECISION_SQL } from './client-money-predicates';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -46,27 +47,28 @@ export class MembersRepository {
   }
 
   /**
-   * Before any tenant is set: the account of a workspace the user belongs to, read through
-   * the SELECT-only policy on the user's own memberships (null: not a member).
+   * The caller's own membership, and the transaction scoped to it, in one round trip
+   * (`enter_workspace`, migration 1733100000000): called before any tenant is set, it reads
+   * the membership through the SELECT-only policy on the user's own rows; if there is one,
+   * it sets the tenant to that account and workspace, locks the membership sequence first
+   * when asked (as lockSequence does), and re-reads the role under the tenant with a share
+   * lock, so a concurrent removal or role change waits for the caller's unit of work, or the
+   * caller sees its result. null: not a member (context unchanged); role null: removed
+   * between the two reads.
    */
-  async accountOfOwnMembership(manager: TenantManager, workspaceId: string, userId: string): Promise<string | null> {
-    const [row] = await manager.query(`select account_id from workspace_members where workspace_id = $1 and user_id = $2`, [
-      workspaceId,
-      userId,
-    ]);
-    return row?.account_id ?? null;
-  }
-
-  /**
-   * Under the tenant, with a share lock: a concurrent removal or role change waits for the
-   * caller's unit of work, or the caller sees its result.
-   */
-  async roleForShare(manager: TenantManager, workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
-    const [row] = await manager.query(`select role from workspace_members where workspace_id = $1 and user_id = $2 for share`, [
-      workspaceId,
-      userId,
-    ]);
-    return row?.role ?? null;
+  async enterOwnMembership(
+    manager: TenantManager,
+    workspaceId: string,
+    userId: string,
+    serializeMembership: boolean,
+  ): Promise<{ accountId: string; role: WorkspaceRole | null } | null> {
+    // On every workspace-scoped request: prepared once per connection.
+    const [row] = await preparedQuery<{ member_account_id: string; member_role: WorkspaceRole | null }>(
+      manager,
+      `select member_account_id, member_role from enter_workspace($1, $2, $3)`,
+      [workspaceId, userId, serializeMembership],
+    );
+    return row ? { accountId: row.member_account_id, role: row.member_role ?? null } : null;
   }
 
   async list(manager: TenantManager, workspaceId: string): Promise<MemberView[]> {

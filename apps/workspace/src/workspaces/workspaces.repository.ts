@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MyWorkspaceView, WorkspaceView } from '@fpms/contracts';
 import { WorkspaceEntity } from './entities/workspace.entity';
+import { preparedQuery } from '@fpms/database/prepared-query';
 import type { SystemManager, TenantManager } from '@fpms/database/tenant-manager';
 
 interface MyWorkspaceRow {
@@ -57,7 +58,9 @@ export class WorkspacesRepository {
   }
 
   async findForMember(manager: TenantManager, workspaceId: string, userId: string): Promise<MyWorkspaceView | null> {
-    const [row]: MyWorkspaceRow[] = await manager.query(
+    // GET /workspaces/:id: prepared once per connection (planning the RLS policies is most of its cost).
+    const [row] = await preparedQuery<MyWorkspaceRow>(
+      manager,
       `select w.id, w.account_id, w.name, w.client_name, w.created_by, w.created_at, w.review_window_days, m.role
          from workspaces w join workspace_members m on m.workspace_id = w.id and m.user_id = $2
         where w.id = $1`,

@@ -23,7 +23,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const requestId = RequestContext.requestId() ?? (request?.headers?.['x-request-id'] as string | undefined) ?? null;
     if (response.headersSent) return;
-    // 503 is retryable (a restart, a lost broker connection); say when to try again.
+    // 503 is retryable (a restart, a lost broker connection); say when to try again. An error that
+    // knows when (a rate limit's 429: `details.retryAfterSeconds`) says so itself.
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (error.status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     if (error.status === 503 && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(error.status).json({
       error: { code: error.code, message: error.message, details: error.details ?? null, requestId },

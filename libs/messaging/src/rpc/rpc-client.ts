@@ -1,65 +1,103 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { AppError } from '@fpms/common/errors/app-error';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
 import { RequestClass, RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
-
-const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
+import { QueuePresence } from './queue-presence';
+import { DIRECT_REPLY_TO, RpcChannelPool } from './rpc-channel-pool';
 
 export interface RpcClientOptions {
   url: string;
   /** Default per-call timeout (DESIGN §3: 5 s → HTTP 504). */
   timeoutMs?: number;
+  /** How often the consumer count of each queue in use is refreshed in the background (a vanished service is 503 within this). */
+  presenceRefreshMs?: number;
+  /** Channels requests are published on, round robin. */
+  channels?: number;
 }
 
 interface PendingCall {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
+  queue: string;
+  channel: Channel;
 }
+
+const serviceOf = (queue: string) => queue.replace(/\.rpc$/, '');
+const unavailable = (queue: string, details: Record<string, unknown> = {}) =>
+  new AppError(503, CommonErrorCode.ServiceUnavailable, `The ${serviceOf(queue)} service is unavailable`, {
+    service: serviceOf(queue),
+    ...details,
+  });
 
 /**
  * Request/response over RabbitMQ to services running Nest's RMQ server (same wire format:
  * `{pattern, data, id}` in, `{response|err, isDisposed, id}` back through direct
- * reply-to). Written on amqp-connection-manager instead of Nest's ClientRMQ so that every
- * call has a timeout, carries the request id in headers, expires in the queue when the
- * caller has given up, and a service with no consumer answers 503 at once instead of
- * waiting out the timeout.
+ * reply-to). Written on amqp-connection-manager (reconnects) and amqplib channels instead
+ * of Nest's ClientRMQ so that every call has a timeout (504), carries the request id in
+ * headers, expires in the queue when the caller has given up, and a service with no
+ * consumer answers 503 at once instead of waiting out the timeout.
+ *
+ * No broker round trip happens per call besides the request itself: consumer presence is
+ * cached per queue and refreshed in the background (QueuePresence); requests already sent
+ * to a queue whose consumers vanished fail with 503 at the next refresh; requests are
+ * published `mandatory`, so one to a queue that does not exist comes back at once (503).
  */
 export class RpcClient {
   private readonly logger = new Logger(RpcClient.name);
   private readonly connection: amqp.AmqpConnectionManager;
-  private readonly channel: amqp.ChannelWrapper;
+  private readonly pool: RpcChannelPool;
+  private readonly presence: QueuePresence;
   private readonly pending = new Map<string, PendingCall>();
   private readonly timeoutMs: number;
 
   constructor(options: RpcClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.connection = amqp.connect([options.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
+    this.pool = new RpcChannelPool(options.channels ?? 2, {
+      onReply: (msg) => this.onReply(msg),
+      onReturn: (msg) => this.onReturn(msg),
+      onLost: (channel) =>
+        this.failWhere(
+          (call) => call.channel === channel,
+          () => this.brokerLost(),
+        ),
+    });
+    const refreshMs = options.presenceRefreshMs ?? 250;
+    this.presence = new QueuePresence({
+      declare: (queue) => this.pool.consumerCount(queue),
+      refreshMs,
+      idleMs: Math.max(30_000, refreshMs * 4),
+      onNoConsumers: (queue) =>
+        this.failWhere(
+          (call) => call.queue === queue,
+          () => unavailable(queue),
+        ),
+    });
+    this.connection = amqp.connect([options.url], {
+      heartbeatIntervalInSeconds: 5,
+      reconnectTimeInSeconds: 1,
+      // Small request/reply frames: Nagle's algorithm would hold them back waiting for ACKs.
+      connectionOptions: { noDelay: true },
+    });
+    this.connection.on('connect', ({ connection }) => {
+      // amqp-connection-manager's types predate amqplib 2, whose connect() resolves to this ChannelModel.
+      this.pool
+        .open(connection as unknown as ChannelModel)
+        .catch((error: Error) => this.logger.warn(`could not open RPC channels: ${error.message}`));
+    });
     this.connection.on('disconnect', ({ err }) => {
       this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`);
-      // Replies come back on this connection's channel: calls in flight can no longer be
+      this.pool.reset();
+      // Replies come back on this connection's channels: calls in flight can no longer be
       // answered. Fail them now as retryable instead of letting them run into the timeout.
-      for (const id of [...this.pending.keys()]) {
-        this.settle(
-          id,
-          undefined,
-          new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker connection lost', {
-            dependency: 'broker',
-            retryable: true,
-          }),
-        );
-      }
-    });
-    this.channel = this.connection.createChannel({
-      json: false,
-      confirm: false,
-      // Direct reply-to only works with noAck (RabbitMQ refuses acks on it). A lost reply
-      // is a timed-out call (504), never a lost request: requests are acked by the server.
-      setup: (ch: ConfirmChannel) => ch.consume(REPLY_QUEUE, (msg) => this.onReply(msg), { noAck: true }),
+      this.failWhere(
+        () => true,
+        () => this.brokerLost(),
+      );
     });
   }
 
@@ -73,17 +111,19 @@ export class RpcClient {
     ctx: RpcContext,
     options: { timeoutMs?: number } = {},
   ): Promise<RpcResponse<P>> {
-    const service = pattern.queue.replace(/\.rpc$/, '');
-    if (!this.connection.isConnected()) {
+    const queue = pattern.queue;
+    const service = serviceOf(queue);
+    let channel = this.connection.isConnected() ? this.pool.pick() : undefined;
+    if (!channel) {
       // Just started or reconnecting: give the connection a moment before answering 503.
-      await Promise.race([this.channel.waitForConnect(), new Promise((r) => setTimeout(r, 1000).unref())]);
+      await this.pool.waitForChannel(1000);
+      channel = this.connection.isConnected() ? this.pool.pick() : undefined;
     }
-    if (!this.connection.isConnected()) {
-      throw new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service });
-    }
-    if (!(await this.hasConsumers(pattern.queue))) {
-      throw new AppError(503, CommonErrorCode.ServiceUnavailable, `The ${service} service is unavailable`, { service });
-    }
+    if (!channel) throw new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service });
+    const served = await this.presence.isServed(queue).catch((error: Error) => {
+      throw new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service, reason: error.message });
+    });
+    if (!served) throw unavailable(queue);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const id = randomUUID();
     const body = Buffer.from(JSON.stringify({ pattern: pattern.pattern, data: { ctx, data }, id }));
@@ -92,48 +132,61 @@ export class RpcClient {
         this.pending.delete(id);
         reject(new AppError(504, CommonErrorCode.GatewayTimeout, `The ${service} service did not answer in time`, { service, timeoutMs }));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      this.channel
-        .sendToQueue(pattern.queue, body, {
-          replyTo: REPLY_QUEUE,
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, queue, channel });
+      try {
+        channel.sendToQueue(queue, body, {
+          replyTo: DIRECT_REPLY_TO,
           correlationId: id,
           contentType: 'application/json',
           // A request nobody picked up before the caller gave up is dropped, not run late.
           expiration: String(timeoutMs),
           headers: { 'x-request-id': ctx.requestId },
-        })
-        .catch((error: Error) => {
-          this.settle(
-            id,
-            undefined,
-            new AppError(503, CommonErrorCode.ServiceUnavailable, 'Message broker is unavailable', { service, reason: error.message }),
-          );
+          // No queue by that name: the broker hands the request back (onReturn) instead of dropping it.
+          mandatory: true,
         });
+      } catch (error) {
+        this.settle(id, undefined, this.brokerLost((error as Error).message, service));
+      }
     });
   }
 
   async close(): Promise<void> {
-    for (const [id, call] of this.pending) {
-      clearTimeout(call.timer);
-      call.reject(new AppError(503, CommonErrorCode.ServiceUnavailable, 'Shutting down'));
-      this.pending.delete(id);
-    }
-    await this.channel.close().catch(() => undefined);
+    this.presence.close();
+    this.failWhere(
+      () => true,
+      () => new AppError(503, CommonErrorCode.ServiceUnavailable, 'Shutting down'),
+    );
+    await this.pool.close();
     await this.connection.close().catch(() => undefined);
   }
 
-  /**
-   * Asked on every call, not cached: a cached "yes" would send requests to a service
-   * that just went away and make the caller wait out the timeout. Declaring with the
-   * servers' exact options is idempotent and answers the consumer count in one round trip.
-   */
-  private async hasConsumers(queue: string): Promise<boolean> {
-    const { consumerCount } = await this.channel.assertQueue(queue, { durable: true });
-    return consumerCount > 0;
+  private brokerLost(reason?: string, service?: string): AppError {
+    return new AppError(
+      503,
+      CommonErrorCode.ServiceUnavailable,
+      reason ? 'Message broker is unavailable' : 'Message broker connection lost',
+      {
+        dependency: 'broker',
+        retryable: true,
+        ...(service ? { service } : {}),
+        ...(reason ? { reason } : {}),
+      },
+    );
   }
 
-  private onReply(msg: ConsumeMessage | null): void {
-    if (!msg) return;
+  private failWhere(match: (call: PendingCall) => boolean, error: () => AppError): void {
+    for (const [id, call] of this.pending) if (match(call)) this.settle(id, undefined, error());
+  }
+
+  private onReturn(msg: Message): void {
+    const id = msg.properties.correlationId as string | undefined;
+    const call = id ? this.pending.get(id) : undefined;
+    if (!call) return;
+    this.presence.markGone(call.queue);
+    this.settle(id!, undefined, unavailable(call.queue));
+  }
+
+  private onReply(msg: ConsumeMessage): void {
     const id = msg.properties.correlationId as string | undefined;
     if (!id || !this.pending.has(id)) return; // late reply to a call that timed out
     let packet: { err?: unknown; response?: unknown; isDisposed?: boolean };

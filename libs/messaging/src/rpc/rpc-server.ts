@@ -16,7 +16,8 @@ export function rpcServerStrategy(options: RpcServerOptions): MicroserviceOption
       queueOptions: { durable: true },
       noAck: false,
       prefetchCount: options.prefetch ?? 20,
-      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+      // Nagle off: replies are small frames that must not wait for the broker's ACK.
+      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: { noDelay: true } },
     }),
   };
 }
