@@ -8,6 +8,12 @@ import { PlatformModule } from '@fpms/platform/platform.module';
 import { BillingAccountsRepository } from './accounts/billing-accounts.repository';
 import { BILLING_ENV } from './billing-env.token';
 import { BillingEnv } from './config';
+import { ChargebackResponderService } from './chargebacks/chargeback-responder.service';
+import { ChargebacksController } from './chargebacks/chargebacks.controller';
+import { ChargebackEventsHandler } from './chargebacks/chargeback-events.handler';
+import { CHARGEBACK_EVIDENCE_OPTIONS, ChargebackEvidenceOptions, ChargebackEvidenceWorker } from './chargebacks/chargeback-evidence.worker';
+import { ChargebackSelfResponsesRepository, CrossTenantChargebacksRepository } from './chargebacks/chargebacks.repository';
+import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } from './chargebacks/milestone-activity.repository';
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
 import { FundingService } from './payments/funding.service';
@@ -41,16 +47,21 @@ export interface BillingAppOptions {
 @Module({})
 export class BillingAppModule {
   static forRoot(env: BillingEnv, keys: KeySet, logger: PinoLogger, options: BillingAppOptions = {}): DynamicModule {
-    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [ConnectAccountEventsHandler, CheckoutEventsHandler];
+    const eventHandlers: Array<new (...args: never[]) => StripeEventHandler> = [
+      ConnectAccountEventsHandler,
+      CheckoutEventsHandler,
+      ChargebackEventsHandler,
+    ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
       batchSize: 20,
       retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
     };
+    const evidenceOptions: ChargebackEvidenceOptions = { pollIntervalMs: env.CHARGEBACK_EVIDENCE_POLL_MS, batchSize: 20 };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [...webhookControllers, ConnectController, PaymentsController],
+      controllers: [...webhookControllers, ConnectController, PaymentsController, ChargebacksController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -68,6 +79,13 @@ export class BillingAppModule {
         ReleaseTransfers,
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
         ReleaseWorker,
+        CrossTenantChargebacksRepository,
+        ChargebackSelfResponsesRepository,
+        MilestoneActivityRepository,
+        CrossTenantMilestoneActivityRepository,
+        { provide: CHARGEBACK_EVIDENCE_OPTIONS, useValue: evidenceOptions },
+        ChargebackEvidenceWorker,
+        ChargebackResponderService,
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -63,4 +63,32 @@ export class MilestonePaymentEvents {
       },
     });
   }
+
+  /** A chargeback opened: `disputed` in the money state freezes the milestone. */
+  async disputed(manager: SystemManager, order: Order, dispute: { id: string; amount: number; reason: string | null }): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestoneDisputed,
+      ...this.envelope(order),
+      data: {
+        ...this.ref(order),
+        amount: dispute.amount,
+        currency: order.currency,
+        disputeId: dispute.id,
+        ...(dispute.reason ? { reason: dispute.reason.slice(0, 200) } : {}),
+      },
+    });
+  }
+
+  async disputeClosed(
+    manager: SystemManager,
+    order: Order,
+    dispute: { id: string; amount: number },
+    outcome: 'won' | 'lost',
+  ): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestoneDisputeClosed,
+      ...this.envelope(order),
+      data: { ...this.ref(order), amount: dispute.amount, currency: order.currency, disputeId: dispute.id, outcome },
+    });
+  }
 }

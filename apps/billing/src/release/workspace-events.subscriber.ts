@@ -4,6 +4,7 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
+import { MilestoneActivityRepository } from '../chargebacks/milestone-activity.repository';
 import { OrdersRepository } from '../payments/orders.repository';
 import { ReleaseWorker } from './release.worker';
 
@@ -21,6 +22,7 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly accounts: BillingAccountsRepository,
     private readonly orders: OrdersRepository,
     private readonly releases: ReleaseWorker,
+    private readonly activity: MilestoneActivityRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -30,6 +32,8 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
       await this.accounts.recordCreated(manager, event.tenant.accountId, data.plan);
       return;
     }
+    // Every milestone step billing receives is kept: it is the evidence billing answers a chargeback with.
+    if (event.type.startsWith('workspace.milestone.')) await this.activity.record(manager, event as EventEnvelope<MilestoneEventData>);
     if (event.type === WorkspaceEvents.milestoneApproved) {
       const data = event.data as MilestoneEventData;
       const order = await this.orders.lockByMilestone(manager, data.milestoneId);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
+  BillingChargebacksRpc,
   BillingPaymentsRpc,
   CreateMilestoneBody,
   ListMilestonesQuery,
@@ -116,6 +117,18 @@ export class MilestonesController {
   @Get(':milestoneId/payment')
   payment(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
     return this.rpc.call(BillingPaymentsRpc.get, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  }
+
+  /** The freelancer answers chargebacks on this milestone's payment personally; billing then submits no evidence. */
+  @Post(':milestoneId/chargeback/respond-myself')
+  @HttpCode(200)
+  respondToChargebackMyself(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+  ) {
+    return this.rpc.call(BillingChargebacksRpc.respondMyself, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
   }
 
   @Post(':milestoneId/submit')

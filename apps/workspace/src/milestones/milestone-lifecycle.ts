@@ -157,6 +157,7 @@ export class MilestoneLifecycle {
       workspaceId: m.workspace_id,
       accountId: m.account_id,
       title: m.title,
+      description: m.description,
       amount: Number(m.amount),
       currency: m.currency,
       status: m.status,

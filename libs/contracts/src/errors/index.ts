@@ -17,6 +17,7 @@ export * from './billing-connect.errors';
 export * from './billing-webhooks.errors';
 export * from './common.errors';
 export * from './payments.errors';
+export * from './chargebacks.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -32,6 +33,7 @@ import type { ConnectErrorCode } from './billing-connect.errors';
 import type { WebhookErrorCode } from './billing-webhooks.errors';
 import type { CommonErrorCode } from './common.errors';
 import type { PaymentErrorCode } from './payments.errors';
+import type { ChargebackErrorCode } from './chargebacks.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -48,4 +50,5 @@ export type ErrorCode =
   | ConnectErrorCode
   | WebhookErrorCode
   | CommonErrorCode
-  | PaymentErrorCode;
+  | PaymentErrorCode
+  | ChargebackErrorCode;

@@ -53,7 +53,11 @@ export const EVENT_TOPOLOGY: EventTopology = {
     // that move money. Queued from the start, so none is lost before billing consumes.
     billing: consumer('billing', [
       'workspace.account.*',
+      // Accepted and submitted too: billing keeps each step as evidence for a chargeback.
+      WorkspaceEvents.milestoneAccepted,
       WorkspaceEvents.milestoneFundingRequested,
+      WorkspaceEvents.milestoneSubmitted,
+      WorkspaceEvents.milestoneChangesRequested,
       WorkspaceEvents.milestoneApproved,
       WorkspaceEvents.milestoneCancelled,
       WorkspaceEvents.milestoneRefundRequested,

@@ -39,6 +39,8 @@ export const milestoneEventDataSchema = z.object({
   workspaceId: z.uuid(),
   accountId: z.uuid(),
   title: z.string().min(1),
+  /** What was agreed (billing keeps it as chargeback evidence). */
+  description: z.string().nullable().optional(),
   /** Integer minor units. */
   amount: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   currency: currencySchema,

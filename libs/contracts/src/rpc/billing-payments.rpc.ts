@@ -11,7 +11,21 @@ export interface FundingView {
   expiresAt: string;
 }
 
-export const LEDGER_ENTRY_KINDS = ['charge', 'stripe_fee', 'platform_fee', 'transfer', 'refund', 'reversal', 'dispute'] as const;
+/**
+ * `dispute`: a chargeback's amount withdrawn; `dispute_fee`: Stripe's fee for it (kept even
+ * when won); `dispute_reinstatement`: the amount returned when the chargeback was won.
+ */
+export const LEDGER_ENTRY_KINDS = [
+  'charge',
+  'stripe_fee',
+  'platform_fee',
+  'transfer',
+  'refund',
+  'reversal',
+  'dispute',
+  'dispute_fee',
+  'dispute_reinstatement',
+] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
 export interface LedgerEntryView {

@@ -1,0 +1,64 @@
+/** A `chargebacks` row: one Stripe dispute on an order's charge, as billing last saw it. */
+export interface Chargeback {
+  id: string;
+  orderId: string;
+  accountId: string;
+  workspaceId: string;
+  milestoneId: string;
+  chargeId: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  stripeStatus: string;
+  outcome: 'won' | 'lost' | null;
+  evidenceDueBy: Date | null;
+  /** When billing submits its evidence unless the freelancer answers personally. */
+  evidenceSubmitAt: Date | null;
+  evidenceSubmittedAt: Date | null;
+  evidence: Record<string, string> | null;
+  evidenceLastError: string | null;
+  openedAt: Date;
+  closedAt: Date | null;
+}
+
+/** Stripe statuses of a dispute that is still open (inquiries included: they may still become chargebacks). */
+export const OPEN_DISPUTE_STATUSES: readonly string[] = [
+  'warning_needs_response',
+  'warning_under_review',
+  'needs_response',
+  'under_review',
+];
+/** The statuses in which Stripe accepts evidence. */
+export const AWAITING_EVIDENCE_STATUSES: readonly string[] = ['warning_needs_response', 'needs_response'];
+
+/** The outcome a closed dispute's status means; an inquiry closed without a chargeback counts as won (nothing was taken). */
+export function outcomeOf(stripeStatus: string): 'won' | 'lost' | null {
+  if (stripeStatus === 'lost') return 'lost';
+  if (stripeStatus === 'won' || stripeStatus === 'warning_closed') return 'won';
+  return null;
+}
+
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+export function toChargeback(r: Record<string, unknown>): Chargeback {
+  return {
+    id: r.id as string,
+    orderId: r.order_id as string,
+    accountId: r.account_id as string,
+    workspaceId: r.workspace_id as string,
+    milestoneId: r.milestone_id as string,
+    chargeId: r.charge_id as string,
+    amount: Number(r.amount),
+    currency: r.currency as string,
+    reason: (r.reason as string) ?? null,
+    stripeStatus: r.stripe_status as string,
+    outcome: (r.outcome as 'won' | 'lost') ?? null,
+    evidenceDueBy: date(r.evidence_due_by),
+    evidenceSubmitAt: date(r.evidence_submit_at),
+    evidenceSubmittedAt: date(r.evidence_submitted_at),
+    evidence: (r.evidence as Record<string, string>) ?? null,
+    evidenceLastError: (r.evidence_last_error as string) ?? null,
+    openedAt: date(r.opened_at) as Date,
+    closedAt: date(r.closed_at),
+  };
+}
