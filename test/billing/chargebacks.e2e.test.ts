@@ -234,4 +234,36 @@ describe('billing: chargebacks', () => {
     expect(await ledger(id)).toEqual(expect.arrayContaining([{ kind: 'reversal', amount: amount - fee }]));
     await eventually('refunded in the workspace', async () => (await status(id)) === 'refunded');
   });
+
+  it('applies the same outcome when Stripe loses, duplicates and reorders the dispute events', async () => {
+    const amount = 30_000;
+    const { id, chargeId } = await fundedMilestone('Logo refresh', amount);
+    const { webhookEndpoints } = platform.stripe!;
+    const dispute = ['charge.dispute.created', 'charge.dispute.funds_withdrawn', 'charge.dispute.closed'];
+    await emulator().control.addWebhookFault(webhookEndpoints.platform, { mode: 'drop', eventTypes: ['charge.dispute.created'] });
+    await emulator().control.addWebhookFault(webhookEndpoints.platform, {
+      mode: 'duplicate',
+      copies: 2,
+      concurrent: true,
+      eventTypes: dispute,
+    });
+    await emulator().control.addWebhookFault(webhookEndpoints.platform, { mode: 'shuffle', window: 50, seed: 3, eventTypes: dispute });
+    try {
+      const opened = await emulator().control.openDispute(chargeId);
+      await emulator().control.closeDispute(opened.id, 'lost');
+      await emulator().control.flushShuffled(webhookEndpoints.platform);
+      await eventually('chargeback lost', async () => (await payment(id)).money.status === 'refunded');
+    } finally {
+      await emulator().control.clearWebhookFaults(webhookEndpoints.platform);
+    }
+    expect((await payment(id)).money).toMatchObject({ charged: amount, released: 0, refunded: amount, disputed: 0 });
+    const entries = (await ledger(id)).filter((e) => e.kind.startsWith('dispute'));
+    expect(entries.sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      { kind: 'dispute', amount },
+      { kind: 'dispute_fee', amount: 1500 },
+    ]);
+    const closed = (await billingEvents(id)).filter((e) => e.type === BillingEvents.milestoneDisputeClosed);
+    expect(closed).toEqual([{ type: BillingEvents.milestoneDisputeClosed, outcome: 'lost', disputed: 0 }]);
+    await eventually('refunded in the workspace', async () => (await status(id)) === 'refunded');
+  });
 });

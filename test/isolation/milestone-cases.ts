@@ -91,6 +91,13 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
     // A scratch milestone funded through billing (it has an order); tenant A's snapshot milestone has none.
     probe: (w) => ({ method: 'GET', path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/payment') }),
   },
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/chargeback/respond-myself': {
+    kind: 'workspace',
+    action: WorkspaceAction.ManageMilestones,
+    mutates: true,
+    disposable: 'records the choice on a scratch milestone funded through billing (it has an order); its status does not move',
+    probe: (w) => ({ method: 'POST', path: milestonePath(w, w.ms.scratch, w.ms.m.submit, '/chargeback/respond-myself') }),
+  },
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/submit': {
     ...command('submit', 'submit', WorkspaceAction.ManageMilestones),
     probe: (w) => ({
