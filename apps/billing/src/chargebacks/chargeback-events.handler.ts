@@ -139,6 +139,12 @@ export class ChargebackEventsHandler implements StripeEventHandler {
       const lost = Math.min(dispute.amount, order.charged - order.refunded);
       if (order.released > 0) await this.reverseTransferShare(manager, order, dispute.id, lost);
       order.refunded += lost;
+      // Nothing is left to release: a due release stops being retried.
+      if (order.refunded === order.charged && !order.transferId) {
+        order.releaseRequestedAt = null;
+        order.releaseNextAttemptAt = null;
+        order.releaseLastError = null;
+      }
     } else if (order.releaseRequestedAt && !order.transferId) {
       // The release waited for this chargeback (with backoff): it is due again now.
       order.releaseNextAttemptAt = this.clock.now();
