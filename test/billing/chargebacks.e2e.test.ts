@@ -266,4 +266,32 @@ describe('billing: chargebacks', () => {
     expect(closed).toEqual([{ type: BillingEvents.milestoneDisputeClosed, outcome: 'lost', disputed: 0 }]);
     await eventually('refunded in the workspace', async () => (await status(id)) === 'refunded');
   });
+
+  it('an inquiry freezes without moving money; evidence is retried after Stripe fails; the escalated loss is recorded', async () => {
+    const amount = 25_000;
+    const { id, chargeId } = await fundedMilestone('Newsletter', amount, randomUUID());
+    const inquiry = await emulator().control.openDispute(chargeId, { inquiry: true });
+    await eventually('inquiry applied', async () => (await payment(id)).money.disputed === amount);
+    expect((await ledger(id)).map((e) => e.kind)).not.toContain('dispute');
+
+    // Stripe fails the submission, the SDK's own two retries included.
+    await emulator().control.addApiFault({ status: 500, count: 3, method: 'POST', path_prefix: `/v1/disputes/${inquiry.id}` });
+    clock.advance(25 * 3600_000);
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 1 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 1, failed: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0 });
+    const answered = await stripe.disputes.retrieve(inquiry.id);
+    expect(answered).toMatchObject({ status: 'warning_under_review', evidence_details: { submission_count: 1 } });
+
+    // The inquiry escalates and is lost: the withdrawal and its fee arrive only now.
+    await emulator().control.closeDispute(inquiry.id, 'lost');
+    await eventually('inquiry lost', async () => (await payment(id)).money.status === 'refunded');
+    expect(await ledger(id)).toEqual(
+      expect.arrayContaining([
+        { kind: 'dispute', amount },
+        { kind: 'dispute_fee', amount: 1500 },
+      ]),
+    );
+    expect((await payment(id)).release).toEqual({ status: 'not_due' });
+  });
 });
