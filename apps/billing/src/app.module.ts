@@ -24,6 +24,12 @@ import { ConnectController } from './connect/connect.controller';
 import { CONNECT_PROVIDERS } from './connect/connect.providers';
 import { ConnectAccountsRepository } from './connect/connect-accounts.repository';
 import { ConnectedAccounts } from './payments/connected-accounts';
+import { REFUND_RETRY_BASE_SECONDS, RefundExecutor } from './refunds/refund-executor';
+import { RefundsController } from './refunds/refunds.controller';
+import { RefundRequestsRepository, RefundsRepository } from './refunds/refunds.repository';
+import { RefundsService } from './refunds/refunds.service';
+import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker';
+import { StripeRefunds } from './refunds/stripe-refunds';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
@@ -50,7 +56,7 @@ export class BillingAppModule {
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [...webhookControllers, ConnectController, PaymentsController],
+      controllers: [...webhookControllers, ConnectController, PaymentsController, RefundsController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -68,6 +74,14 @@ export class BillingAppModule {
         ReleaseTransfers,
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
         ReleaseWorker,
+        RefundsRepository,
+        RefundRequestsRepository,
+        StripeRefunds,
+        { provide: REFUND_RETRY_BASE_SECONDS, useValue: env.RELEASE_RETRY_BASE_SECONDS },
+        RefundExecutor,
+        RefundsService,
+        { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
+        RefundsWorker,
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountCreatedData, EventEnvelope, MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
+import { BILLING_ENV } from '../billing-env.token';
+import type { BillingEnv } from '../config';
 import { OrdersRepository } from '../payments/orders.repository';
+import { RefundRequestsRepository } from '../refunds/refunds.repository';
 import { ReleaseWorker } from './release.worker';
 
 /**
@@ -21,7 +25,9 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly accounts: BillingAccountsRepository,
     private readonly orders: OrdersRepository,
     private readonly releases: ReleaseWorker,
+    private readonly refundRequests: RefundRequestsRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(BILLING_ENV) private readonly env: BillingEnv,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
@@ -47,6 +53,22 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
         }, 50).unref();
       }
     }
-    // Other milestone steps (funding requested, cancelled, refunds, disputes) are Billing II's.
+    if (event.type === WorkspaceEvents.milestoneRefundRequested) {
+      // The client asks for its money back: a refund request the owner answers, accepted by the
+      // RefundsWorker once the window passes unanswered. No order or nothing paid: nothing to ask for.
+      const data = event.data as MilestoneEventData;
+      const order = await this.orders.lockByMilestone(manager, data.milestoneId);
+      if (!order || order.charged === 0) return;
+      const now = this.clock.now();
+      await this.refundRequests.open(manager, order, {
+        id: randomUUID(),
+        requestedBy: data.actorUserId,
+        requestedAt: now,
+        dueAt: new Date(now.getTime() + this.env.REFUND_REQUEST_WINDOW_DAYS * 86_400_000),
+        sourceEventId: event.id,
+      });
+      return;
+    }
+    // Other milestone steps (funding requested, cancelled, disputes) are Billing II's.
   }
 }
