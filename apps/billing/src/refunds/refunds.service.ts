@@ -124,12 +124,13 @@ export class RefundsService {
     });
   }
 
-  /** Money goes back to the client on the owner's word only (collaborators may not, the client may request). */
+  /** Money goes back to the client on the owner's word only (the workspace's matrix: RefundPayments). */
   private async ownerScope(caller: VerifiedRpc<unknown>, workspaceId: string) {
-    const ctx = callerContext(caller, workspaceId);
-    const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.ManageMilestones }, ctx);
-    if (grant.role !== 'owner')
-      throw new PaymentError(403, PaymentErrorCode.RefundNotAllowed, "Only the workspace's owner can refund", { role: grant.role });
+    const grant = await this.rpc.call(
+      WorkspaceRpc.authorize,
+      { workspaceId, action: WorkspaceAction.RefundPayments },
+      callerContext(caller, workspaceId),
+    );
     return { accountId: grant.accountId, workspaceId };
   }
 

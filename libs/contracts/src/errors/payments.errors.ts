@@ -12,8 +12,6 @@ export enum PaymentErrorCode {
   RefundExceedsRemaining = 'refund_exceeds_remaining',
   /** Refunds wait while a chargeback is open on the payment (Stripe refuses them). */
   RefundBlockedByChargeback = 'refund_blocked_by_chargeback',
-  /** Only the workspace's owner moves money back to the client. */
-  RefundNotAllowed = 'refund_not_allowed',
   /** No refund request is open for this milestone (none made, or already accepted or contested). */
   RefundRequestNotOpen = 'refund_request_not_open',
 }
