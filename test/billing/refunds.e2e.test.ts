@@ -205,6 +205,37 @@ describe('billing: refunds', () => {
     await expectInvariants(final);
   });
 
+  it('keeps a refund Stripe could not finish pending and visible, counts it against what is left, and retries it once', async () => {
+    const amount = 6_000;
+    const m = await fundedMilestone(amount);
+    await m.release();
+    const transferId = (await m.payment()).stripe.transferId as string;
+    // The reversal goes through; the refund call fails until Stripe recovers.
+    await platform.stripe!.emulator.control.addApiFault({ status: 500, count: 1000, method: 'POST', path_prefix: '/v1/refunds' });
+    const pending = await m.refund({ amount: 2_000 });
+    expect(pending.status).toBe(201);
+    expect(pending.body).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/^Stripe/), afterRelease: true });
+    expect(pending.body.stripe.reversalId).toEqual(expect.any(String));
+    const during = await m.payment();
+    expect(during.money).toMatchObject({ released: amount, refunded: 0 });
+    expect(during.ledger.filter((e) => e.kind === 'refund' || e.kind === 'reversal')).toEqual([]);
+    // What the pending refund will take is already spoken for.
+    const tooMuch = await m.refund({ amount: 4_001 });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.error.details).toMatchObject({ remaining: 4_000 });
+
+    await platform.stripe!.emulator.control.clearApiFaults();
+    clock.advance(10 * 60_000);
+    expect(await platform.apps.billing!.get(RefundsWorker).runOnce()).toMatchObject({ refunded: 1, deferred: 0 });
+    const done = await m.payment();
+    expect(done.money).toMatchObject({ status: 'released', released: 4_000, refunded: 2_000 });
+    expect((await stripe.transfers.listReversals(transferId)).data.map((r) => r.id)).toEqual([pending.body.stripe.reversalId]);
+    expect((await stripe.refunds.list({ charge: done.stripe.chargeId as string })).data.map((r) => r.amount)).toEqual([2_000]);
+    expect(await platform.apps.billing!.get(RefundsWorker).runOnce()).toMatchObject({ refunded: 0, deferred: 0 });
+    await tap.waitFor(() => refundEvents(m.id).length === 1);
+    await expectInvariants(done);
+  });
+
   it('refuses a refund larger than what is left with 409, and nothing changes', async () => {
     const amount = 3_000;
     const m = await fundedMilestone(amount);
