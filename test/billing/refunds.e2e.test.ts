@@ -10,6 +10,7 @@ import {
   connectServiceDb,
   createWorkspace,
   eventually,
+  inParallel,
   inviteAndJoin,
   MutableClock,
   onboardToConnect,
@@ -122,6 +123,9 @@ describe('billing: refunds', () => {
     const view = await m.payment();
     expect(view.money).toMatchObject({ status: 'held', charged: amount, released: 0, refunded: 4_000, platformFee: 0 });
     expect(view.ledger.filter((e) => e.kind === 'refund').map((e) => [e.amount, e.stripeObjectId])).toEqual([[4_000, stripeRefund.id]]);
+    expect(view.refunds).toEqual([
+      expect.objectContaining({ id: refunded.body.id, status: 'succeeded', amount: 4_000, reason: 'scope reduced' }),
+    ]);
     await tap.waitFor(() => refundEvents(m.id).length === 1);
     expect(refundEvents(m.id)[0]).toMatchObject({
       amount: 4_000,
@@ -255,6 +259,16 @@ describe('billing: refunds', () => {
     await expectInvariants(after);
   });
 
+  it('lets only one of two concurrent refunds through when together they exceed the payment', async () => {
+    const m = await fundedMilestone(10_000);
+    const answers = await inParallel([6_000, 6_000], 2, (amount) => m.refund({ amount }));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const view = await m.payment();
+    expect(view.money).toMatchObject({ refunded: 6_000 });
+    expect((await stripe.refunds.list({ charge: view.stripe.chargeId as string })).data.map((r) => r.amount)).toEqual([6_000]);
+    await expectInvariants(view);
+  });
+
   it('accepts an unanswered refund request once the window has passed', async () => {
     const amount = 9_900;
     const m = await fundedMilestone(amount);
@@ -264,6 +278,9 @@ describe('billing: refunds', () => {
       const [row] = await billingDb.query(`select status from refund_requests where milestone_id = $1`, [m.id]);
       return row?.status === 'open' ? true : null;
     });
+    const opened = (await m.payment()).refundRequest;
+    expect(opened).toMatchObject({ status: 'open', requestedBy: m.client.userId });
+    expect(Date.parse(opened!.dueAt) - Date.parse(opened!.requestedAt)).toBe(7 * 86_400_000);
     clock.advanceDays(6);
     expect((await worker.runOnce()).autoAccepted).toBe(0);
     expect((await m.payment()).money.refunded).toBe(0);
@@ -273,8 +290,8 @@ describe('billing: refunds', () => {
     const view = await m.payment();
     expect(view.money).toMatchObject({ status: 'refunded', refunded: amount });
     expect((await stripe.charges.retrieve(view.stripe.chargeId as string)).amount_refunded).toBe(amount);
-    const [request] = await billingDb.query(`select status, decided_by from refund_requests where milestone_id = $1`, [m.id]);
-    expect(request).toEqual({ status: 'accepted', decided_by: 'auto' });
+    expect(view.refundRequest).toMatchObject({ status: 'accepted', decidedBy: 'auto', refundId: view.refunds[0].id });
+    expect(view.refunds).toEqual([expect.objectContaining({ initiatedBy: 'auto', amount, status: 'succeeded' })]);
     await eventually('refunded in the workspace', async () => (await m.status()) === 'refunded');
     await tap.waitFor(() => refundEvents(m.id).length === 1);
     expect((await api().post(`${m.base}/${m.id}/refund-request/accept`).set(bearer(owner.token)).send({})).status).toBe(409);

@@ -91,6 +91,10 @@ export function toRefundRequest(r: Row): RefundRequest {
 }
 
 export function refundView(refund: Refund, order: Order): RefundView {
+  return { ...refundEntryView(refund), money: moneyStateOf(order) };
+}
+
+export function refundEntryView(refund: Refund): Omit<RefundView, 'money'> {
   return {
     id: refund.id,
     orderId: refund.orderId,
@@ -105,7 +109,6 @@ export function refundView(refund: Refund, order: Order): RefundView {
     stripe: { refundId: refund.stripeRefundId, reversalId: refund.stripeReversalId },
     attempts: refund.attempts,
     lastError: refund.lastError,
-    money: moneyStateOf(order),
     createdAt: refund.createdAt.toISOString(),
   };
 }

@@ -63,6 +63,10 @@ export class RefundsRepository {
     return r ? toRefund(r) : null;
   }
 
+  async listForOrder(manager: AnyManager, orderId: string): Promise<Refund[]> {
+    return (await rows(manager, `select * from refunds where order_id = $1 order by created_at, id`, [orderId])).map(toRefund);
+  }
+
   /** Call with the order already locked. */
   async lock(manager: SystemManager, id: string): Promise<Refund | null> {
     const [r] = await rows(manager, `select * from refunds where id = $1 for update`, [id]);
