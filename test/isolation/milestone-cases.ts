@@ -111,6 +111,22 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
     'refund',
     WorkspaceAction.DecideMilestones,
   ),
+  // Owner only: every weaker role is refused before anything moves, so no disposable target is needed.
+  ...Object.fromEntries(
+    ['refunds', 'refund-request/accept', 'refund-request/contest'].map((tail) => [
+      `POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/${tail}`,
+      {
+        kind: 'workspace' as const,
+        action: WorkspaceAction.RefundPayments,
+        mutates: true,
+        probe: (w: W) => ({
+          method: 'POST',
+          path: milestonePath(w, w.ms.scratch, w.ms.m.submit, `/${tail}`),
+          body: tail === 'refunds' ? { amount: 100 } : {},
+        }),
+      },
+    ]),
+  ),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': command('dispute', 'dispute', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve': command('approve', 'approve', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-changes': command(

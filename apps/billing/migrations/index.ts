@@ -2,6 +2,7 @@ import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { CreateStripeWebhookEvents1734100000000 } from './1734100000000-stripe-webhook-events';
 import { CreateConnectAccounts1734200000000 } from './1734200000000-create-connect-accounts';
 import { OrdersAndLedger1734300000000 } from './1734300000000-orders-and-ledger';
+import { Refunds1734400000000 } from './1734400000000-refunds';
 import { Chargebacks1734500000000 } from './1734500000000-chargebacks';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
@@ -10,5 +11,6 @@ export const billingMigrations = [
   CreateStripeWebhookEvents1734100000000,
   CreateConnectAccounts1734200000000,
   OrdersAndLedger1734300000000,
+  Refunds1734400000000,
   Chargebacks1734500000000,
 ];

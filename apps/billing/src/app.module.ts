@@ -30,6 +30,12 @@ import { ConnectController } from './connect/connect.controller';
 import { CONNECT_PROVIDERS } from './connect/connect.providers';
 import { ConnectAccountsRepository } from './connect/connect-accounts.repository';
 import { ConnectedAccounts } from './payments/connected-accounts';
+import { REFUND_RETRY_BASE_SECONDS, RefundExecutor } from './refunds/refund-executor';
+import { RefundsController } from './refunds/refunds.controller';
+import { RefundRequestsRepository, RefundsRepository } from './refunds/refunds.repository';
+import { RefundsService } from './refunds/refunds.service';
+import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker';
+import { StripeRefunds } from './refunds/stripe-refunds';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
@@ -61,7 +67,7 @@ export class BillingAppModule {
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [...webhookControllers, ConnectController, PaymentsController, ChargebacksController],
+      controllers: [...webhookControllers, ConnectController, PaymentsController, ChargebacksController, RefundsController],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -86,6 +92,14 @@ export class BillingAppModule {
         { provide: CHARGEBACK_EVIDENCE_OPTIONS, useValue: evidenceOptions },
         ChargebackEvidenceWorker,
         ChargebackResponderService,
+        RefundsRepository,
+        RefundRequestsRepository,
+        StripeRefunds,
+        { provide: REFUND_RETRY_BASE_SECONDS, useValue: env.RELEASE_RETRY_BASE_SECONDS },
+        RefundExecutor,
+        RefundsService,
+        { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
+        RefundsWorker,
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -34,6 +34,10 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   RELEASE_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** How often each replica looks for chargebacks whose evidence billing submits now; 0 disables the loop. */
   CHARGEBACK_EVIDENCE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** How long the owner has to answer the client's refund request before it is accepted automatically. */
+  REFUND_REQUEST_WINDOW_DAYS: z.coerce.number().min(0).max(90).default(7),
+  /** How often each replica accepts unanswered refund requests and retries refunds Stripe could not do; 0 disables the loop. */
+  REFUND_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Webhook processing: each replica's poll for due events (the intake also wakes it at once); 0 = only the wake-ups. */
   STRIPE_WEBHOOK_POLL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** Events one replica processes at once (each in its own transaction on the system pool). */

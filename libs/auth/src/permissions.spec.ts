@@ -23,6 +23,7 @@ const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
   [WorkspaceAction.ReadActivity]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.ReadMilestones]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
   [WorkspaceAction.ManageMilestones]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
+  [WorkspaceAction.RefundPayments]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },
   [WorkspaceAction.DecideMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
   [WorkspaceAction.FundMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
   [WorkspaceAction.ReadTasks]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },

@@ -42,6 +42,8 @@ export enum WorkspaceAction {
   DeleteFiles = 'files.delete',
   /** Pin a version as a deliverable (milestone submission). */
   PinFiles = 'files.pin',
+  /** Freelancer's owner: refund a milestone's payment, answer the client's refund request. */
+  RefundPayments = 'payments.refund',
 }
 
 /**
@@ -104,6 +106,8 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.UploadFiles]: ['owner', 'collaborator', 'client_admin'],
   [WorkspaceAction.DeleteFiles]: ['owner', 'collaborator'],
   [WorkspaceAction.PinFiles]: ['owner', 'collaborator'],
+  // Money goes back to the client on the account owner's word alone; the client asks (request-refund).
+  [WorkspaceAction.RefundPayments]: ['owner'],
 };
 
 export function can(role: WorkspaceRole, action: WorkspaceAction): boolean {

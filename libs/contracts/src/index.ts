@@ -32,3 +32,5 @@ export * from './rpc/billing-payments.rpc';
 export * from './rpc/billing-chargebacks.rpc';
 export * from './rpc/billing-webhooks.rpc';
 export * from './requests/billing-webhooks.requests';
+export * from './rpc/billing-refunds.rpc';
+export * from './requests/billing-refunds.requests';

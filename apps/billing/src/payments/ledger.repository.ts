@@ -42,7 +42,7 @@ export class LedgerRepository {
     return rows.length === 1;
   }
 
-  async listForOrder(manager: TenantManager, orderId: string): Promise<LedgerEntryView[]> {
+  async listForOrder(manager: TenantManager | SystemManager, orderId: string): Promise<LedgerEntryView[]> {
     const rows: Array<Record<string, unknown>> = await manager.query(
       `select * from ledger_entries where order_id = $1 order by created_at, id`,
       [orderId],

@@ -91,4 +91,19 @@ export class MilestonePaymentEvents {
       data: { ...this.ref(order), amount: dispute.amount, currency: order.currency, disputeId: dispute.id, outcome },
     });
   }
+
+  /** `amount`: this refund's; `money`: the whole state after it. */
+  async refunded(manager: SystemManager, order: Order, refund: { refundId: string; amount: number; afterRelease: boolean }): Promise<void> {
+    await this.outbox.add(manager, {
+      type: BillingEvents.milestoneRefunded,
+      ...this.envelope(order),
+      data: {
+        ...this.ref(order),
+        amount: refund.amount,
+        currency: order.currency,
+        refundId: refund.refundId,
+        afterRelease: refund.afterRelease,
+      },
+    });
+  }
 }

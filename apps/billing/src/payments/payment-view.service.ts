@@ -10,6 +10,8 @@ import { LedgerRepository } from './ledger.repository';
 import { moneyStateOf, Order } from './order';
 import { OrdersRepository } from './orders.repository';
 import { PaymentError } from './payments.errors';
+import { refundEntryView, refundRequestView } from '../refunds/refund';
+import { RefundRequestsRepository, RefundsRepository } from '../refunds/refunds.repository';
 
 /** A milestone's payment as its workspace's members see it: the order, its ledger, its Stripe ids. */
 @Injectable()
@@ -19,6 +21,8 @@ export class PaymentViewService {
     private readonly tx: TenantTransactions,
     private readonly orders: OrdersRepository,
     private readonly ledger: LedgerRepository,
+    private readonly refunds: RefundsRepository,
+    private readonly refundRequests: RefundRequestsRepository,
   ) {}
 
   async get(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<PaymentView> {
@@ -28,7 +32,12 @@ export class PaymentViewService {
     return this.tx.run({ accountId: grant.accountId, workspaceId }, async (manager) => {
       const order = await this.orders.findByMilestone(manager, milestoneId);
       if (!order) throw new PaymentError(404, PaymentErrorCode.PaymentNotFound, 'This milestone has no payment yet');
-      return toView(order, await this.ledger.listForOrder(manager, order.id));
+      const request = await this.refundRequests.latest(manager, milestoneId);
+      return {
+        ...toView(order, await this.ledger.listForOrder(manager, order.id)),
+        refunds: (await this.refunds.listForOrder(manager, order.id)).map(refundEntryView),
+        refundRequest: request ? refundRequestView(request) : null,
+      };
     });
   }
 }
@@ -45,7 +54,7 @@ function releaseState(order: Order): ReleaseState {
   };
 }
 
-function toView(order: Order, ledger: PaymentView['ledger']): PaymentView {
+function toView(order: Order, ledger: PaymentView['ledger']): Omit<PaymentView, 'refunds' | 'refundRequest'> {
   const open = order.checkoutSessionId && order.checkoutUrl && order.checkoutExpiresAt && order.charged === 0;
   return {
     orderId: order.id,

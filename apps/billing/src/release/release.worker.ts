@@ -85,16 +85,18 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
       return false;
     }
     const plan = await this.accounts.planOf(manager, order.accountId);
-    const fee = platformFee(order.charged, plan);
+    // What partial refunds before release left is released; the fee is on that, not on money returned.
+    const releasable = order.charged - order.refunded;
+    const fee = platformFee(releasable, plan);
     const payout = (await this.connected.find(manager, order.accountId)) as { stripeAccountId: string };
     let transfer;
     try {
-      transfer = await this.transfers.release(order, payout.stripeAccountId, order.charged - fee);
+      transfer = await this.transfers.release(order, payout.stripeAccountId, releasable - fee);
     } catch (error) {
       await this.defer(manager, order, `Stripe: ${(error as Error).message}`.slice(0, 500));
       return false;
     }
-    order.released = order.charged;
+    order.released = releasable;
     order.platformFee = fee;
     order.transferId = transfer.id;
     order.connectedAccountId = payout.stripeAccountId;
@@ -120,7 +122,7 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
   private async blocker(manager: SystemManager, order: Order): Promise<string | null> {
     if (order.charged === 0 || !order.chargeId) return 'the payment has not arrived';
     if (order.disputed > 0) return 'a chargeback is open on the payment';
-    if (order.refunded > 0) return 'the payment was refunded';
+    if (order.refunded >= order.charged) return 'the payment was refunded';
     const payout = await this.connected.find(manager, order.accountId);
     if (!payout?.payoutsEnabled) return "the freelancer's Stripe account cannot receive payouts";
     return null;

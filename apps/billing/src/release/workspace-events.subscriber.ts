@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountCreatedData, EventEnvelope, MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
@@ -5,12 +6,16 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
 import { MilestoneActivityRepository } from '../chargebacks/milestone-activity.repository';
+import { BILLING_ENV } from '../billing-env.token';
+import type { BillingEnv } from '../config';
 import { OrdersRepository } from '../payments/orders.repository';
+import { RefundRequestsRepository } from '../refunds/refunds.repository';
 import { ReleaseWorker } from './release.worker';
 
 /**
- * What billing takes from the workspace service: new accounts (their plan sets the fee) and
- * approvals, which make an order's release due. The release itself is the ReleaseWorker's, after
+ * What billing takes from the workspace service: new accounts (their plan sets the fee), every
+ * milestone step (the chargeback evidence), approvals, which make an order's release due, and
+ * the client's refund requests. The release itself is the ReleaseWorker's, after
  * this transaction commits: a Stripe call has no place inside an inbox transaction that a
  * redelivery could run twice.
  */
@@ -23,7 +28,9 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly orders: OrdersRepository,
     private readonly releases: ReleaseWorker,
     private readonly activity: MilestoneActivityRepository,
+    private readonly refundRequests: RefundRequestsRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(BILLING_ENV) private readonly env: BillingEnv,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
@@ -51,6 +58,22 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
         }, 50).unref();
       }
     }
-    // Other milestone steps (funding requested, cancelled, refunds, disputes) are Billing II's.
+    if (event.type === WorkspaceEvents.milestoneRefundRequested) {
+      // The client asks for its money back: a refund request the owner answers, accepted by the
+      // RefundsWorker once the window passes unanswered. No order or nothing paid: nothing to ask for.
+      const data = event.data as MilestoneEventData;
+      const order = await this.orders.lockByMilestone(manager, data.milestoneId);
+      if (!order || order.charged === 0) return;
+      const now = this.clock.now();
+      await this.refundRequests.open(manager, order, {
+        id: randomUUID(),
+        requestedBy: data.actorUserId,
+        requestedAt: now,
+        dueAt: new Date(now.getTime() + this.env.REFUND_REQUEST_WINDOW_DAYS * 86_400_000),
+        sourceEventId: event.id,
+      });
+      return;
+    }
+    // Other milestone steps (funding requested, cancelled, in-app disputes) are not billing's yet (issue 13 item 2).
   }
 }

@@ -2,10 +2,13 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '
 import {
   BillingChargebacksRpc,
   BillingPaymentsRpc,
+  BillingRefundsRpc,
   CreateMilestoneBody,
+  CreateRefundBody,
   ListMilestonesQuery,
   MilestoneCommandBody,
   MilestonesRpc,
+  RefundRequestDecisionBody,
   SubmitMilestoneBody,
   UpdateMilestoneBody,
 } from '@fpms/contracts';
@@ -111,6 +114,48 @@ export class MilestonesController {
   @HttpCode(200)
   fund(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
     return this.rpc.call(BillingPaymentsRpc.fund, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  }
+
+  /**
+   * The owner refunds (part of) the payment: before release from the charge, after it by
+   * reversing the transfer first. 409 `refund_exceeds_remaining` beyond what is left.
+   */
+  @Post(':milestoneId/refunds')
+  @HttpCode(201)
+  refund(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: CreateRefundBody,
+  ) {
+    return this.rpc.call(BillingRefundsRpc.create, { workspaceId: w, milestoneId: m, ...b }, rpcContextFor(p, r, w));
+  }
+
+  /** The owner accepts the client's refund request: everything left goes back to the client. */
+  @Post(':milestoneId/refund-request/accept')
+  @HttpCode(200)
+  acceptRefundRequest(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: RefundRequestDecisionBody,
+  ) {
+    return this.rpc.call(BillingRefundsRpc.acceptRequest, { workspaceId: w, milestoneId: m, ...b }, rpcContextFor(p, r, w));
+  }
+
+  /** The owner contests it: no money moves; the client may take it to an in-app dispute. */
+  @Post(':milestoneId/refund-request/contest')
+  @HttpCode(200)
+  contestRefundRequest(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: RefundRequestDecisionBody,
+  ) {
+    return this.rpc.call(BillingRefundsRpc.contestRequest, { workspaceId: w, milestoneId: m, ...b }, rpcContextFor(p, r, w));
   }
 
   /** The milestone's order, its ledger and its Stripe ids (members of the workspace, both sides). */

@@ -8,4 +8,10 @@ export enum PaymentErrorCode {
   PaymentNotFound = 'payment_not_found',
   /** Stripe did not answer in a way we can act on now; nothing was charged. */
   PaymentProviderUnavailable = 'payment_provider_unavailable',
+  /** A refund larger than what is left of the payment (charged − refunded − refunds in progress); nothing changed. */
+  RefundExceedsRemaining = 'refund_exceeds_remaining',
+  /** Refunds wait while a chargeback is open on the payment (Stripe refuses them). */
+  RefundBlockedByChargeback = 'refund_blocked_by_chargeback',
+  /** No refund request is open for this milestone (none made, or already accepted or contested). */
+  RefundRequestNotOpen = 'refund_request_not_open',
 }

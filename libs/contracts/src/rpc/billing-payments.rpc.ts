@@ -1,5 +1,6 @@
 import { Addressed, NoFields } from '../requests/addressed';
 import type { MilestoneMoneyState, OrderStatus } from '../events/billing.events';
+import type { RefundRequestView, RefundView } from './billing-refunds.rpc';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
 const queue = rpcQueue('billing');
@@ -60,6 +61,10 @@ export interface PaymentView {
   checkout: { sessionId: string; url: string; expiresAt: string } | null;
   stripe: { checkoutSessionId: string | null; paymentIntentId: string | null; chargeId: string | null; transferId: string | null };
   ledger: LedgerEntryView[];
+  /** Every refund of the payment, oldest first (pending ones with their last error). */
+  refunds: Array<Omit<RefundView, 'money'>>;
+  /** The client's latest refund request (open, accepted, contested or settled), or null. */
+  refundRequest: RefundRequestView | null;
   version: number;
   createdAt: string;
   updatedAt: string;

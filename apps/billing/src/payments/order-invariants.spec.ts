@@ -1,0 +1,51 @@
+import type { LedgerEntryView } from '@fpms/contracts';
+import type { Order } from './order';
+import { orderInvariantViolations } from './order-invariants';
+
+const order = (over: Partial<Order>): Order =>
+  ({
+    id: 'o',
+    currency: 'EUR',
+    status: 'released',
+    charged: 10_000,
+    released: 6_000,
+    platformFee: 300,
+    refunded: 4_000,
+    disputed: 0,
+    ...over,
+  }) as Order;
+const entry = (kind: LedgerEntryView['kind'], amount: number, id = `${kind}-${amount}`): LedgerEntryView => ({
+  id,
+  kind,
+  amount,
+  currency: 'EUR',
+  stripeObjectId: id,
+  stripeEventId: null,
+  createdAt: '',
+});
+// Released 10,000 (fee 500, transfer 9,500), then 4,000 refunded after release: 3,800 reversed, fee down to 300.
+const ledger = [
+  entry('charge', 10_000),
+  entry('transfer', 9_500),
+  entry('platform_fee', 500),
+  entry('reversal', 3_800),
+  entry('refund', 4_000),
+];
+
+describe('orderInvariantViolations', () => {
+  it('accepts a consistent order after a refund following release', () => {
+    expect(orderInvariantViolations(order({}), ledger)).toEqual([]);
+  });
+
+  it('names each broken rule', () => {
+    expect(orderInvariantViolations(order({ refunded: 5_000, status: 'released' }), ledger)).toEqual([
+      'released 6000 + refunded 5000 exceed charged 10000',
+      'ledger refunds 4000 ≠ refunded 5000',
+    ]);
+    expect(orderInvariantViolations(order({}), ledger.slice(0, 4))).toEqual(['ledger refunds 0 ≠ refunded 4000']);
+    expect(orderInvariantViolations(order({ platformFee: 200 }), ledger)).toEqual([
+      'ledger transfers − reversals 5700 ≠ released − platform fee 5800',
+    ]);
+    expect(orderInvariantViolations(order({ status: 'held' }), ledger)).toEqual(['status held does not match the amounts (released)']);
+  });
+});
