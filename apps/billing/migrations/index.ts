@@ -2,6 +2,7 @@ import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { CreateStripeWebhookEvents1734100000000 } from './1734100000000-stripe-webhook-events';
 import { CreateConnectAccounts1734200000000 } from './1734200000000-create-connect-accounts';
 import { OrdersAndLedger1734300000000 } from './1734300000000-orders-and-ledger';
+import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-runs';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -9,4 +10,5 @@ export const billingMigrations = [
   CreateStripeWebhookEvents1734100000000,
   CreateConnectAccounts1734200000000,
   OrdersAndLedger1734300000000,
+  ReconciliationRuns1734600000000,
 ];

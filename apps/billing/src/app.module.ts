@@ -24,6 +24,7 @@ import { ConnectController } from './connect/connect.controller';
 import { CONNECT_PROVIDERS } from './connect/connect.providers';
 import { ConnectAccountsRepository } from './connect/connect-accounts.repository';
 import { ConnectedAccounts } from './payments/connected-accounts';
+import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
@@ -50,7 +51,7 @@ export class BillingAppModule {
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [...webhookControllers, ConnectController, PaymentsController],
+      controllers: [...webhookControllers, ConnectController, PaymentsController, ...reconciliationControllers],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -75,6 +76,7 @@ export class BillingAppModule {
           useFactory: (...handlers: StripeEventHandler[]) => [...handlers, ...(options.stripeEventHandlers ?? [])],
         },
         ...webhookProviders(env),
+        ...reconciliationProviders(env),
         ...eventConsumerProviders('billing', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -31,3 +31,5 @@ export * from './requests/auth.requests';
 export * from './rpc/billing-payments.rpc';
 export * from './rpc/billing-webhooks.rpc';
 export * from './requests/billing-webhooks.requests';
+export * from './rpc/billing-reconciliation.rpc';
+export * from './requests/billing-reconciliation.requests';
