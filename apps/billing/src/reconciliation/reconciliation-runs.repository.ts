@@ -73,7 +73,8 @@ export class CrossTenantReconciliationRunsRepository {
   }
 
   async finish(manager: SystemManager, id: string, outcome: RunOutcome): Promise<ReconciliationRunView> {
-    const [row]: Array<Record<string, unknown>> = await manager.query(
+    // (TypeORM answers an UPDATE … RETURNING as [rows, affected].)
+    const [[row]]: [Array<Record<string, unknown>>, number] = await manager.query(
       `update reconciliation_runs set status = $2, finished_at = $3, orders_checked = $4, events_checked = $5, drift = $6,
               repaired = $7, left_for_human = $8, findings = $9, error = $10
         where id = $1 returning *`,
