@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -232,6 +235,51 @@ describe('billing: reconciliation', () => {
     );
     expect(rows.map((r) => r.status)).toEqual(['completed', 'skipped']);
   }, 120_000);
+
+  describe('npm run billing:reconcile', () => {
+    // The compiled tool (npm test builds dist first), against this platform's database, broker and emulator.
+    const cli = () =>
+      promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../dist/tools/billing/reconcile.js')], {
+        env: {
+          ...process.env,
+          ...platform.stripe!.billingEnv,
+          FPMS_DB_PREFIX: platform.dbPrefix,
+          AMQP_URL: platform.amqpUrl,
+          LOG_LEVEL: 'error',
+        },
+        timeout: 120_000,
+      }).then(
+        ({ stdout }) => ({ code: 0, run: JSON.parse(stdout) as ReconciliationRunView }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          run: JSON.parse(error.stdout || 'null'),
+          stderr: error.stderr,
+        }),
+      );
+
+    it('runs once against the configured database and Stripe and prints the run', async () => {
+      const { code, run } = await cli();
+      expect({ code, trigger: run?.trigger, status: run?.status }).toEqual({ code: 0, trigger: 'cli', status: 'completed' });
+      // The window starts at the last completed run: only the orders that are not final (the held ones) are audited again.
+      expect(run.ordersChecked).toBe(ORDERS - RELEASED - EXPIRING);
+      const [row] = await billingDb.query(`select trigger, status from reconciliation_runs where id = $1`, [run.id]);
+      expect(row).toEqual({ trigger: 'cli', status: 'completed' });
+    }, 180_000);
+
+    it('is skipped (exit code 2) while another run, in another process, holds the lock', async () => {
+      const holder = billingDb.createQueryRunner();
+      await holder.connect();
+      try {
+        const [{ locked }] = await holder.query(`select pg_try_advisory_lock($1, 1) as locked`, [0x62696c6c]);
+        expect(locked).toBe(true);
+        const { code, run } = await cli();
+        expect({ code, status: run?.status }).toEqual({ code: 2, status: 'skipped' });
+      } finally {
+        await holder.query(`select pg_advisory_unlock($1, 1)`, [0x62696c6c]);
+        await holder.release();
+      }
+    }, 180_000);
+  });
 
   it('answers a non-admin, and an admin without a reason, 403 and runs nothing', async () => {
     const runs = async () => Number((await billingDb.query(`select count(*)::int as n from reconciliation_runs`))[0].n);
