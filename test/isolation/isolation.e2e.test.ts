@@ -228,6 +228,11 @@ const CASES: Record<string, Case> = {
     kind: 'admin',
     probe: () => ({ method: 'GET', path: '/api/v1/admin/billing/webhook-events?status=failed' }),
   },
+  // Reconciliation reads and repairs every tenant's orders: platform admins only, refused by the gateway before billing runs anything.
+  'POST /api/v1/admin/billing/reconciliations': {
+    kind: 'admin',
+    probe: () => ({ method: 'POST', path: '/api/v1/admin/billing/reconciliations' }),
+  },
   'POST /api/v1/invitations/:token/signup': {
     kind: 'capability',
     why: 'public by design: the token lets its holder create a client user for that workspace (tested in invited-signup.e2e); a guessed token creates nothing',

@@ -4,6 +4,7 @@ import { CreateConnectAccounts1734200000000 } from './1734200000000-create-conne
 import { OrdersAndLedger1734300000000 } from './1734300000000-orders-and-ledger';
 import { Refunds1734400000000 } from './1734400000000-refunds';
 import { Chargebacks1734500000000 } from './1734500000000-chargebacks';
+import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-runs';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -13,4 +14,5 @@ export const billingMigrations = [
   OrdersAndLedger1734300000000,
   Refunds1734400000000,
   Chargebacks1734500000000,
+  ReconciliationRuns1734600000000,
 ];

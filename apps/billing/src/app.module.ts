@@ -36,6 +36,7 @@ import { RefundRequestsRepository, RefundsRepository } from './refunds/refunds.r
 import { RefundsService } from './refunds/refunds.service';
 import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker';
 import { StripeRefunds } from './refunds/stripe-refunds';
+import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
@@ -67,7 +68,14 @@ export class BillingAppModule {
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [...webhookControllers, ConnectController, PaymentsController, ChargebacksController, RefundsController],
+      controllers: [
+        ...webhookControllers,
+        ConnectController,
+        PaymentsController,
+        ChargebacksController,
+        RefundsController,
+        ...reconciliationControllers,
+      ],
       providers: [
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
@@ -107,6 +115,7 @@ export class BillingAppModule {
           useFactory: (...handlers: StripeEventHandler[]) => [...handlers, ...(options.stripeEventHandlers ?? [])],
         },
         ...webhookProviders(env),
+        ...reconciliationProviders(env),
         ...eventConsumerProviders('billing', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -53,6 +53,15 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
     .min(1)
     .max(7 * 86_400_000)
     .default(3_600_000),
+  /** How often each replica tries to start a reconciliation (one runs at a time: an advisory lock); 0 disables the schedule. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  /** How far back the first reconciliation looks (later ones start where the last completed run started); Stripe keeps 30 days of events. */
+  RECONCILE_LOOKBACK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(3 * 86_400),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

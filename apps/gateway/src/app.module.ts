@@ -21,6 +21,7 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ActivityController } from './activity/activity.controller';
 import { AdminController } from './admin/admin.controller';
 import { AdminBillingWebhookEventsController } from './admin/billing-webhook-events.controller';
+import { AdminBillingReconciliationsController } from './admin/billing-reconciliations.controller';
 import { PlatformAdminGuard } from './admin/platform-admin.guard';
 import { InvitationsController } from './invitations/invitations.controller';
 import { MeController } from './me/me.controller';
@@ -58,6 +59,7 @@ export class GatewayAppModule {
         ActivityController,
         AdminController,
         AdminBillingWebhookEventsController,
+        AdminBillingReconciliationsController,
         FilesController,
         MilestonesController,
         TasksController,

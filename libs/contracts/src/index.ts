@@ -34,3 +34,5 @@ export * from './rpc/billing-webhooks.rpc';
 export * from './requests/billing-webhooks.requests';
 export * from './rpc/billing-refunds.rpc';
 export * from './requests/billing-refunds.requests';
+export * from './rpc/billing-reconciliation.rpc';
+export * from './requests/billing-reconciliation.requests';

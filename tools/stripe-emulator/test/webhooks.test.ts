@@ -144,6 +144,19 @@ describe('stripe emulator: webhook delivery, retries and fault injection', () =>
     expect(receiver.events().map(customerIdOf)).toEqual([retried]);
   });
 
+  it('fault: drop with a fraction loses exactly that share of the deliveries for good', async () => {
+    const { receiver, id } = await endpoint();
+    await h.emulator.control.addWebhookFault(id, { mode: 'drop', fraction: 0.2 });
+    const made = await customers(10);
+    await h.emulator.control.drainWebhooks();
+    await h.emulator.control.advanceClock(3600);
+    const deliveries = await h.emulator.control.deliveries({ endpoint: id });
+    expect(deliveries.filter((d) => d.state === 'dropped')).toHaveLength(2);
+    const arrived = receiver.events().map(customerIdOf);
+    expect(arrived).toHaveLength(8);
+    expect(made.filter((c) => !arrived.includes(c))).toHaveLength(2);
+  });
+
   it('fault: corrupt_signature is rejected by constructEvent; Stripe retries with a good signature', async () => {
     const { receiver, id } = await endpoint();
     await h.emulator.control.addWebhookFault(id, { mode: 'corrupt_signature', count: 1 });

@@ -29,6 +29,11 @@ export interface FaultScope {
   count?: number;
   /** Restrict to these event types. */
   eventTypes?: string[];
+  /**
+   * Apply to this share (0 < fraction <= 1, default 1) of the matching deliveries, spread evenly
+   * and deterministically: with 0.2, the 5th, 10th, 15th… matching delivery (e.g. "drop 20% for good").
+   */
+  fraction?: number;
 }
 
 export type FaultMode = WebhookFault['mode'];
@@ -36,6 +41,8 @@ export type FaultMode = WebhookFault['mode'];
 interface ActiveFault {
   fault: WebhookFault;
   remaining: number;
+  /** Matching deliveries seen so far (for `fraction`). */
+  seen: number;
 }
 
 export class FaultRegistry {
@@ -44,7 +51,7 @@ export class FaultRegistry {
   add(endpointId: string, fault: WebhookFault): void {
     validateFault(fault);
     const list = this.byEndpoint.get(endpointId) ?? [];
-    list.push({ fault, remaining: fault.count ?? Number.POSITIVE_INFINITY });
+    list.push({ fault, remaining: fault.count ?? Number.POSITIVE_INFINITY, seen: 0 });
     this.byEndpoint.set(endpointId, list);
   }
 
@@ -62,7 +69,7 @@ export class FaultRegistry {
     const list = this.byEndpoint.get(endpointId);
     if (!list) return null;
     const active = list.find(
-      (a) => a.fault.mode === mode && a.remaining > 0 && (!a.fault.eventTypes || a.fault.eventTypes.includes(eventType)),
+      (a) => a.fault.mode === mode && a.remaining > 0 && (!a.fault.eventTypes || a.fault.eventTypes.includes(eventType)) && sampled(a),
     );
     if (!active) return null;
     active.remaining -= 1;
@@ -71,11 +78,20 @@ export class FaultRegistry {
   }
 }
 
+/** Counts one matching delivery; true when it falls in the fault's fraction (Bresenham-style: exactly ⌊n·f⌋ of the first n). */
+function sampled(active: ActiveFault): boolean {
+  const fraction = active.fault.fraction ?? 1;
+  active.seen += 1;
+  return Math.floor(active.seen * fraction + 1e-9) > Math.floor((active.seen - 1) * fraction + 1e-9);
+}
+
 export function validateFault(fault: WebhookFault): void {
   const modes: FaultMode[] = ['duplicate', 'shuffle', 'delay', 'drop', 'corrupt_signature'];
   if (!fault || !modes.includes(fault.mode)) throw new Error(`fault.mode must be one of ${modes.join(', ')}`);
   if (fault.count !== undefined && (!Number.isInteger(fault.count) || fault.count < 1))
     throw new Error('fault.count must be a positive integer');
+  if (fault.fraction !== undefined && !(typeof fault.fraction === 'number' && fault.fraction > 0 && fault.fraction <= 1))
+    throw new Error('fault.fraction must be a number in (0, 1]');
   if (fault.mode === 'delay' && !(typeof fault.seconds === 'number' && fault.seconds >= 0)) throw new Error('delay needs seconds >= 0');
   if (fault.mode === 'duplicate' && fault.copies !== undefined && (!Number.isInteger(fault.copies) || fault.copies < 1)) {
     throw new Error('duplicate.copies must be a positive integer');
