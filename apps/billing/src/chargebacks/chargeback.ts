@@ -1,3 +1,5 @@
+import { dateOrNull } from '../payments/row-values';
+
 /** A `chargebacks` row: one Stripe dispute on an order's charge, as billing last saw it. */
 export interface Chargeback {
   id: string;
@@ -38,8 +40,6 @@ export function outcomeOf(stripeStatus: string): 'won' | 'lost' | null {
   return null;
 }
 
-const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-
 export function toChargeback(r: Record<string, unknown>): Chargeback {
   return {
     id: r.id as string,
@@ -53,12 +53,12 @@ export function toChargeback(r: Record<string, unknown>): Chargeback {
     reason: (r.reason as string) ?? null,
     stripeStatus: r.stripe_status as string,
     outcome: (r.outcome as 'won' | 'lost') ?? null,
-    evidenceDueBy: date(r.evidence_due_by),
-    evidenceSubmitAt: date(r.evidence_submit_at),
-    evidenceSubmittedAt: date(r.evidence_submitted_at),
+    evidenceDueBy: dateOrNull(r.evidence_due_by),
+    evidenceSubmitAt: dateOrNull(r.evidence_submit_at),
+    evidenceSubmittedAt: dateOrNull(r.evidence_submitted_at),
     evidence: (r.evidence as Record<string, string>) ?? null,
     evidenceLastError: (r.evidence_last_error as string) ?? null,
-    openedAt: date(r.opened_at) as Date,
-    closedAt: date(r.closed_at),
+    openedAt: dateOrNull(r.opened_at) as Date,
+    closedAt: dateOrNull(r.closed_at),
   };
 }

@@ -1,4 +1,5 @@
 import type { MilestoneMoneyState, OrderStatus } from '@fpms/contracts';
+import { dateOrNull } from './row-values';
 
 /** An `orders` row as repositories return it (bigint columns as numbers: amounts stay below 2^53). */
 export interface Order {
@@ -64,7 +65,6 @@ export function hasOpenCheckout(order: Order, now: Date): boolean {
 
 type OrderRow = Record<string, unknown>;
 const num = (v: unknown) => Number(v);
-const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
 
 export function toOrder(r: OrderRow): Order {
   return {
@@ -82,19 +82,19 @@ export function toOrder(r: OrderRow): Order {
     disputed: num(r.disputed),
     checkoutSessionId: (r.checkout_session_id as string) ?? null,
     checkoutUrl: (r.checkout_url as string) ?? null,
-    checkoutExpiresAt: date(r.checkout_expires_at),
+    checkoutExpiresAt: dateOrNull(r.checkout_expires_at),
     checkoutAttempt: num(r.checkout_attempt),
     paymentIntentId: (r.payment_intent_id as string) ?? null,
     chargeId: (r.charge_id as string) ?? null,
     connectedAccountId: (r.connected_account_id as string) ?? null,
     transferId: (r.transfer_id as string) ?? null,
-    releasedAt: date(r.released_at),
-    releaseRequestedAt: date(r.release_requested_at),
+    releasedAt: dateOrNull(r.released_at),
+    releaseRequestedAt: dateOrNull(r.release_requested_at),
     releaseAttempts: num(r.release_attempts),
-    releaseNextAttemptAt: date(r.release_next_attempt_at),
+    releaseNextAttemptAt: dateOrNull(r.release_next_attempt_at),
     releaseLastError: (r.release_last_error as string) ?? null,
     version: num(r.version),
-    createdAt: date(r.created_at) as Date,
-    updatedAt: date(r.updated_at) as Date,
+    createdAt: dateOrNull(r.created_at) as Date,
+    updatedAt: dateOrNull(r.updated_at) as Date,
   };
 }

@@ -1,5 +1,6 @@
 import type { RefundRequestView, RefundView } from '@fpms/contracts';
 import { moneyStateOf, Order } from '../payments/order';
+import { dateOrNull, numberOrNull } from '../payments/row-values';
 
 /** A `refunds` row. Its id is the idempotency key of its Stripe calls. */
 export interface Refund {
@@ -43,8 +44,6 @@ export interface RefundRequest {
 }
 
 type Row = Record<string, unknown>;
-const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export function toRefund(r: Row): Refund {
   return {
@@ -61,14 +60,14 @@ export function toRefund(r: Row): Refund {
     refundRequestId: (r.refund_request_id as string) ?? null,
     reason: (r.reason as string) ?? null,
     afterRelease: (r.after_release as boolean) ?? null,
-    reversalAmount: numOrNull(r.reversal_amount),
+    reversalAmount: numberOrNull(r.reversal_amount),
     stripeReversalId: (r.stripe_reversal_id as string) ?? null,
     stripeRefundId: (r.stripe_refund_id as string) ?? null,
     attempts: Number(r.attempts),
-    nextAttemptAt: date(r.next_attempt_at),
+    nextAttemptAt: dateOrNull(r.next_attempt_at),
     lastError: (r.last_error as string) ?? null,
-    createdAt: date(r.created_at) as Date,
-    completedAt: date(r.completed_at),
+    createdAt: dateOrNull(r.created_at) as Date,
+    completedAt: dateOrNull(r.completed_at),
   };
 }
 
@@ -81,9 +80,9 @@ export function toRefundRequest(r: Row): RefundRequest {
     milestoneId: r.milestone_id as string,
     status: r.status as RefundRequest['status'],
     requestedBy: (r.requested_by as string) ?? null,
-    requestedAt: date(r.requested_at) as Date,
-    dueAt: date(r.due_at) as Date,
-    decidedAt: date(r.decided_at),
+    requestedAt: dateOrNull(r.requested_at) as Date,
+    dueAt: dateOrNull(r.due_at) as Date,
+    decidedAt: dateOrNull(r.decided_at),
     decidedBy: (r.decided_by as string) ?? null,
     note: (r.note as string) ?? null,
     refundId: (r.refund_id as string) ?? null,
