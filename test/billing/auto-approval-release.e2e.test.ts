@@ -3,20 +3,10 @@ import request from 'supertest';
 import Stripe from 'stripe';
 import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import {
-  bearer,
-  eventually,
-  createWorkspace,
-  inviteAndJoin,
-  MutableClock,
-  onboardToConnect,
-  RunningPlatform,
-  signUp,
-  SignedUpUser,
-  startPlatform,
-} from '@fpms/harness';
+import { bearer, eventually, MutableClock, RunningPlatform, SignedUpUser } from '@fpms/harness';
 import { ReleaseWorker } from '../../apps/billing/src/release/release.worker';
 import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review-timer.poller';
+import { BillingWorld, startBillingWorld } from './billing-world';
 
 /**
  * The client says nothing: the review window lapses, the review timer approves, and billing
@@ -24,6 +14,7 @@ import { ReviewTimerPoller } from '../../apps/workspace/src/review-timers/review
  * and why, and once Stripe answers again the money is released exactly once.
  */
 describe('billing: release after automatic approval, through a Stripe outage', () => {
+  let world: BillingWorld;
   const clock = new MutableClock(new Date());
   let platform: RunningPlatform;
   let stripe: Stripe;
@@ -35,25 +26,18 @@ describe('billing: release after automatic approval, through a Stripe outage', (
   const base = () => `/api/v1/workspaces/${workspaceId}/milestones`;
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      services: ['gateway', 'workspace', 'billing'],
+    ({ platform, stripe, rpc, owner, client, workspaceId } = world = await startBillingWorld({
+      ownerName: 'Patient Freelancer',
       clock,
       env: {
         workspace: { REVIEW_TIMER_POLL_MS: '0', DELIVERABLE_PINNING: 'off' },
         billing: { RELEASE_POLL_MS: '0', RELEASE_RETRY_BASE_SECONDS: '60' },
       },
-    });
-    stripe = new Stripe(platform.stripe!.emulator.apiKey, platform.stripe!.emulator.stripeConfig);
-    rpc = new RpcClient({ url: platform.amqpUrl });
-    owner = await signUp(platform.gatewayUrl, 'Patient Freelancer');
-    await onboardToConnect(platform.gatewayUrl, owner);
-    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
+    }));
   });
 
   afterAll(async () => {
-    await rpc?.close();
-    await platform?.close();
+    await world?.close();
   });
 
   const payment = (id: string): Promise<PaymentView> => {

@@ -4,20 +4,8 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import {
-  bearer,
-  eventually,
-  connectServiceDb,
-  createWorkspace,
-  inviteAndJoin,
-  onboardToConnect,
-  RunningPlatform,
-  ServiceProcess,
-  signUp,
-  SignedUpUser,
-  startPlatform,
-  startServiceProcess,
-} from '@fpms/harness';
+import { bearer, eventually, RunningPlatform, ServiceProcess, SignedUpUser, startServiceProcess } from '@fpms/harness';
+import { BillingWorld, startBillingWorld } from './billing-world';
 
 const ORDERS = 40;
 
@@ -28,6 +16,7 @@ const ORDERS = 40;
  */
 describe('billing killed mid-batch, Stripe failing releases', () => {
   jest.setTimeout(300_000);
+  let world: BillingWorld;
   let platform: RunningPlatform;
   let billing: ServiceProcess | undefined;
   let billingPort: number;
@@ -49,15 +38,10 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
   };
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace', 'billing'], env: { workspace: { DELIVERABLE_PINNING: 'off' } } });
-    const emulator = platform.stripe!.emulator;
-    stripe = new Stripe(emulator.apiKey, emulator.stripeConfig);
-    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
-    rpc = new RpcClient({ url: platform.amqpUrl });
-    owner = await signUp(platform.gatewayUrl, 'Crash Freelancer');
-    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
-    await onboardToConnect(platform.gatewayUrl, owner);
+    ({ platform, stripe, billingDb, rpc, owner, client, workspaceId } = world = await startBillingWorld({
+      ownerName: 'Crash Freelancer',
+      env: { workspace: { DELIVERABLE_PINNING: 'off' } },
+    }));
     // From here on billing is a child process on the port Stripe's webhooks point at.
     billingPort = (platform.apps.billing!.getHttpServer().address() as { port: number }).port;
     await platform.stop('billing');
@@ -66,9 +50,7 @@ describe('billing killed mid-batch, Stripe failing releases', () => {
 
   afterAll(async () => {
     await billing?.kill();
-    await rpc?.close();
-    await billingDb?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   const ctx = (who: SignedUpUser): RpcContext => ({

@@ -5,18 +5,8 @@ import { DataSource } from 'typeorm';
 import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/contracts';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import {
-  bearer,
-  eventually,
-  connectServiceDb,
-  createWorkspace,
-  inviteAndJoin,
-  onboardToConnect,
-  RunningPlatform,
-  signUp,
-  SignedUpUser,
-  startPlatform,
-} from '@fpms/harness';
+import { bearer, eventually, onboardToConnect, RunningPlatform, SignedUpUser } from '@fpms/harness';
+import { BillingWorld, startBillingWorld } from './billing-world';
 
 /**
  * The escrow story against the Stripe emulator, real PostgreSQL and RabbitMQ: a freelancer
@@ -25,6 +15,7 @@ import {
  * ledger balances to the cent.
  */
 describe('billing: escrow funding and release', () => {
+  let world: BillingWorld;
   let platform: RunningPlatform;
   let stripe: Stripe;
   let billingDb: DataSource;
@@ -35,23 +26,15 @@ describe('billing: escrow funding and release', () => {
   const api = () => request(platform.gatewayUrl);
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      services: ['gateway', 'workspace', 'billing'],
+    ({ platform, stripe, billingDb, rpc, owner, client, workspaceId } = world = await startBillingWorld({
+      ownerName: 'Fiona Freelancer',
+      onboard: false,
       env: { workspace: { DELIVERABLE_PINNING: 'off' } },
-    });
-    const emulator = platform.stripe!.emulator;
-    stripe = new Stripe(emulator.apiKey, emulator.stripeConfig);
-    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
-    rpc = new RpcClient({ url: platform.amqpUrl });
-    owner = await signUp(platform.gatewayUrl, 'Fiona Freelancer');
-    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
+    }));
   });
 
   afterAll(async () => {
-    await rpc?.close();
-    await billingDb?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   const ctxOf = (who: SignedUpUser): RpcContext => ({

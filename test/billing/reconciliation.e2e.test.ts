@@ -7,19 +7,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingPaymentsRpc, ReconciliationRunView, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import {
-  bearer,
-  connectServiceDb,
-  createWorkspace,
-  eventually,
-  inParallel,
-  inviteAndJoin,
-  onboardToConnect,
-  RunningPlatform,
-  signUp,
-  SignedUpUser,
-  startPlatform,
-} from '@fpms/harness';
+import { bearer, connectServiceDb, eventually, inParallel, RunningPlatform, signUp, SignedUpUser } from '@fpms/harness';
+import { BillingWorld, startBillingWorld } from './billing-world';
 
 const ORDERS = 200;
 const RELEASED = 20;
@@ -36,6 +25,7 @@ type Milestone = { id: string; amount: number };
  * one runs, the other is skipped.
  */
 describe('billing: reconciliation', () => {
+  let world: BillingWorld;
   let platform: RunningPlatform;
   let billingDb: DataSource;
   let rpc: RpcClient;
@@ -50,18 +40,10 @@ describe('billing: reconciliation', () => {
     api().post('/api/v1/admin/billing/reconciliations').set(bearer(token)).set(headers).send({});
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      services: ['gateway', 'workspace', 'billing'],
+    ({ platform, stripe, billingDb, rpc, owner, client, workspaceId } = world = await startBillingWorld({
+      ownerName: 'Reconciled Freelancer',
       env: { billing: { LOG_LEVEL: 'error', RECONCILE_INTERVAL_MS: '0' }, workspace: { DELIVERABLE_PINNING: 'off' } },
-    });
-    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
-    rpc = new RpcClient({ url: platform.amqpUrl });
-    const emulator = platform.stripe!.emulator;
-    stripe = new Stripe(emulator.apiKey, emulator.stripeConfig);
-    owner = await signUp(platform.gatewayUrl, 'Reconciled Freelancer');
-    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
-    await onboardToConnect(platform.gatewayUrl, owner);
+    }));
     admin = await signUp(platform.gatewayUrl, 'Billing Admin');
     const gatewayDb = await connectServiceDb('gateway', 'system', platform.dbPrefix);
     await gatewayDb.query(`update users set is_platform_admin = true where id = $1`, [admin.userId]);
@@ -70,9 +52,7 @@ describe('billing: reconciliation', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await rpc?.close();
-    await billingDb?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   const orderRows = async () =>

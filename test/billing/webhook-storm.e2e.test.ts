@@ -3,19 +3,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
-import {
-  bearer,
-  eventually,
-  inParallel,
-  connectServiceDb,
-  createWorkspace,
-  inviteAndJoin,
-  onboardToConnect,
-  RunningPlatform,
-  signUp,
-  SignedUpUser,
-  startPlatform,
-} from '@fpms/harness';
+import { bearer, eventually, inParallel, RunningPlatform, SignedUpUser } from '@fpms/harness';
+import { BillingWorld, startBillingWorld } from './billing-world';
 
 const ORDERS = 200;
 
@@ -25,6 +14,7 @@ const ORDERS = 200;
  * exactly one ledger entry per Stripe object and exactly one outbox event per fact.
  */
 describe('billing: webhook storm', () => {
+  let world: BillingWorld;
   let platform: RunningPlatform;
   let billingDb: DataSource;
   let rpc: RpcClient;
@@ -34,19 +24,14 @@ describe('billing: webhook storm', () => {
   const api = () => request(platform.gatewayUrl);
 
   beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway', 'workspace', 'billing'], env: { billing: { LOG_LEVEL: 'error' } } });
-    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
-    rpc = new RpcClient({ url: platform.amqpUrl });
-    owner = await signUp(platform.gatewayUrl, 'Storm Freelancer');
-    workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
-    client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
-    await onboardToConnect(platform.gatewayUrl, owner);
+    ({ platform, billingDb, rpc, owner, client, workspaceId } = world = await startBillingWorld({
+      ownerName: 'Storm Freelancer',
+      env: { billing: { LOG_LEVEL: 'error' } },
+    }));
   }, 120_000);
 
   afterAll(async () => {
-    await rpc?.close();
-    await billingDb?.destroy();
-    await platform?.close();
+    await world?.close();
   });
 
   it('ends every order right, with one ledger entry per Stripe object and one event per fact', async () => {
