@@ -79,16 +79,16 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
   }
 
   private async releaseOne(manager: SystemManager, order: Order): Promise<boolean> {
-    const blocker = await this.blocker(manager, order);
-    if (blocker) {
-      await this.defer(manager, order, blocker);
+    const blocker = this.moneyBlocker(order);
+    const payout = blocker ? null : await this.connected.find(manager, order.accountId);
+    if (blocker || !payout?.payoutsEnabled) {
+      await this.defer(manager, order, blocker ?? "the freelancer's Stripe account cannot receive payouts");
       return false;
     }
     const plan = await this.accounts.planOf(manager, order.accountId);
     // What partial refunds before release left is released; the fee is on that, not on money returned.
     const releasable = order.charged - order.refunded;
     const fee = platformFee(releasable, plan);
-    const payout = (await this.connected.find(manager, order.accountId)) as { stripeAccountId: string };
     let transfer;
     try {
       transfer = await this.transfers.release(order, payout.stripeAccountId, releasable - fee);
@@ -118,13 +118,11 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
     return true;
   }
 
-  /** Why the order cannot be released now, or null. */
-  private async blocker(manager: SystemManager, order: Order): Promise<string | null> {
+  /** Why the order's money cannot be released now, or null (the payout account is checked next). */
+  private moneyBlocker(order: Order): string | null {
     if (order.charged === 0 || !order.chargeId) return 'the payment has not arrived';
     if (order.disputed > 0) return 'a chargeback is open on the payment';
     if (order.refunded >= order.charged) return 'the payment was refunded';
-    const payout = await this.connected.find(manager, order.accountId);
-    if (!payout?.payoutsEnabled) return "the freelancer's Stripe account cannot receive payouts";
     return null;
   }
 
