@@ -8,17 +8,11 @@ import type {
 } from '@fpms/contracts/rpc/billing-reconciliation.rpc';
 import type { SystemManager } from '@fpms/database/tenant-manager';
 
-export interface RunOutcome {
-  status: 'completed' | 'failed';
-  finishedAt: Date;
-  ordersChecked: number;
-  eventsChecked: number;
-  drift: Record<DriftKind, DriftTally>;
-  repaired: number;
-  leftForHuman: number;
-  findings: ReconciliationFinding[];
-  error: string | null;
-}
+/** What a finished run records: the view's counts, with the run's end as a Date. */
+export type RunOutcome = Pick<
+  ReconciliationRunView,
+  'ordersChecked' | 'eventsChecked' | 'drift' | 'repaired' | 'leftForHuman' | 'findings' | 'error'
+> & { status: 'completed' | 'failed'; finishedAt: Date };
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 
