@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN, PLAN_IDS, PLAN_LIMITS, planLimits, platformFee } from './plans';
+import { DEFAULT_PLAN, PLAN_IDS, PLAN_LIMITS, PLAN_PRICES, planLimits, planThatLifts, platformFee } from './plans';
 
 describe('plan limits', () => {
   it('grows with each plan', () => {
@@ -39,5 +39,21 @@ describe('platform fee', () => {
   it('charges an unknown plan the free rate, and stays exact at the largest amount', () => {
     expect(platformFee(10_000, 'gold')).toBe(500);
     expect(platformFee(1_000_000_000_000, 'free')).toBe(50_000_000_000);
+  });
+});
+
+describe('plan catalog', () => {
+  it('names the cheapest plan that lifts a limit or has a feature', () => {
+    expect(planThatLifts({ limit: 'activeWorkspaces', needed: 4 })).toBe('pro');
+    expect(planThatLifts({ limit: 'activeWorkspaces', needed: 1_000 })).toBe('enterprise');
+    expect(planThatLifts({ limit: 'activeWorkspaces', needed: 1 })).toBe('free');
+    expect(planThatLifts({ feature: 'apiAccess' })).toBe('enterprise');
+    expect(planThatLifts({ feature: 'internalNotes' })).toBe('pro');
+  });
+
+  it('gives every paid plan a price per interval, the year cheaper than twelve months', () => {
+    for (const plan of ['pro', 'enterprise'] as const) {
+      expect(PLAN_PRICES[plan].year).toBeLessThan(PLAN_PRICES[plan].month * 12);
+    }
   });
 });

@@ -14,16 +14,88 @@ export interface PlanLimits {
   storageQuotaBytes: number;
   /** Largest single file version. */
   maxFileSizeBytes: number;
+  /** Workspaces not archived, per account; null = unlimited. */
+  activeWorkspaces: number | null;
+  /** Members (both sides, owner included) per workspace; null = unlimited. */
+  membersPerWorkspace: number | null;
+  /** Milestones proposed per account per calendar month (UTC); null = unlimited. */
+  milestonesPerMonth: number | null;
 }
+
+/** The names of the limits, as they appear in 402 error codes (`<name>_limit_reached`) and usage. */
+export const PLAN_LIMIT_NAMES = [
+  'storageQuotaBytes',
+  'maxFileSizeBytes',
+  'activeWorkspaces',
+  'membersPerWorkspace',
+  'milestonesPerMonth',
+] as const;
+export type PlanLimitName = (typeof PLAN_LIMIT_NAMES)[number];
+
+/** What a plan switches on beyond limits. */
+export const PLAN_FEATURES = ['internalNotes', 'customTaskStatuses', 'dailyDigests', 'apiAccess'] as const;
+export type PlanFeature = (typeof PLAN_FEATURES)[number];
+
+export const BILLING_INTERVALS = ['month', 'year'] as const;
+export type BillingInterval = (typeof BILLING_INTERVALS)[number];
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 export const PLAN_LIMITS: Readonly<Record<PlanId, Readonly<PlanLimits>>> = {
-  free: { storageQuotaBytes: 1 * GiB, maxFileSizeBytes: 100 * MiB },
-  pro: { storageQuotaBytes: 100 * GiB, maxFileSizeBytes: 2 * GiB },
-  enterprise: { storageQuotaBytes: 1024 * GiB, maxFileSizeBytes: 5 * GiB },
+  free: {
+    storageQuotaBytes: 1 * GiB,
+    maxFileSizeBytes: 100 * MiB,
+    activeWorkspaces: 3,
+    membersPerWorkspace: 5,
+    milestonesPerMonth: 10,
+  },
+  pro: {
+    storageQuotaBytes: 100 * GiB,
+    maxFileSizeBytes: 2 * GiB,
+    activeWorkspaces: 50,
+    membersPerWorkspace: 25,
+    milestonesPerMonth: 500,
+  },
+  enterprise: {
+    storageQuotaBytes: 1024 * GiB,
+    maxFileSizeBytes: 5 * GiB,
+    activeWorkspaces: null,
+    membersPerWorkspace: null,
+    milestonesPerMonth: null,
+  },
 };
+
+export const PLAN_FEATURE_SETS: Readonly<Record<PlanId, readonly PlanFeature[]>> = {
+  free: [],
+  pro: ['internalNotes', 'customTaskStatuses', 'dailyDigests'],
+  enterprise: ['internalNotes', 'customTaskStatuses', 'dailyDigests', 'apiAccess'],
+};
+
+/**
+ * What each paid plan costs, in minor units of PLAN_CURRENCY per interval (the free plan
+ * costs nothing and has no Stripe Price). In real Stripe each (plan, interval) maps to a
+ * Price configured by id (STRIPE_PRICE_<PLAN>_<INTERVAL>); with the emulator `npm start`
+ * creates them at boot.
+ */
+export const PLAN_CURRENCY = 'USD';
+export const PLAN_PRICES: Readonly<Record<Exclude<PlanId, 'free'>, Readonly<Record<BillingInterval, number>>>> = {
+  pro: { month: 2_900, year: 29_000 },
+  enterprise: { month: 9_900, year: 99_000 },
+};
+
+/** The cheapest plan that has `feature`, or that lifts `limit` above `needed` (null if none does). */
+export function planThatLifts(need: { feature: PlanFeature } | { limit: PlanLimitName; needed: number }): PlanId | null {
+  for (const plan of PLAN_IDS) {
+    if ('feature' in need) {
+      if (PLAN_FEATURE_SETS[plan].includes(need.feature)) return plan;
+    } else {
+      const max = PLAN_LIMITS[plan][need.limit];
+      if (max === null || max >= need.needed) return plan;
+    }
+  }
+  return null;
+}
 
 export const DEFAULT_PLAN: PlanId = 'free';
 

@@ -44,11 +44,16 @@ const consumer = (service: string, bindings: readonly string[]): EventConsumerDe
 export const EVENT_TOPOLOGY: EventTopology = {
   exchange: EVENTS_EXCHANGE,
   consumers: {
-    // Billing's money facts move milestones and dashboards.
-    workspace: consumer('workspace', ['billing.milestone.*']),
+    // Billing's money facts move milestones and dashboards; entitlements gate new work.
+    workspace: consumer('workspace', ['billing.milestone.*', BillingAccountEvents.entitlementsChanged]),
     // Plan limits (new accounts start on their plan, billing changes it) and milestones'
     // deliverables (each milestone event carries the one its pin must follow).
-    files: consumer('files', ['workspace.account.*', BillingAccountEvents.accountPlanChanged, 'workspace.milestone.*']),
+    files: consumer('files', [
+      'workspace.account.*',
+      BillingAccountEvents.accountPlanChanged,
+      BillingAccountEvents.entitlementsChanged,
+      'workspace.milestone.*',
+    ]),
     // What billing acts on: new accounts (Connect, subscriptions) and the milestone steps
     // that move money. Queued from the start, so none is lost before billing consumes.
     billing: consumer('billing', [
