@@ -19,6 +19,7 @@ const AMOUNT = 1_000;
 const PAID: readonly WorkStatus[] = ['funded', 'submitted', 'changes_requested', 'approved', 'refund_requested'];
 const state = (work: WorkStatus, extra: Partial<MilestoneState> = {}): MilestoneState => ({
   work,
+  billing: 'escrow',
   disputeOpenedBy: null,
   orderStatus: PAID.includes(work) ? 'held' : null,
   money: PAID.includes(work) ? { ...NO_MONEY, charged: AMOUNT } : NO_MONEY,
@@ -173,6 +174,37 @@ describe('milestone state machine', () => {
         const outcome = billingTransition(state(work), money(m), 'held');
         expect(outcome.kind === 'apply' && outcome.transition.to).toBe(expected);
       }
+    });
+  });
+
+  describe('on-approval milestones (paid by the client after approval)', () => {
+    const onApproval = (work: WorkStatus, extra: Partial<MilestoneState> = {}) =>
+      state(work, { billing: 'on_approval', money: NO_MONEY, orderStatus: null, ...extra });
+
+    it('are never funded and are submitted straight from accepted', () => {
+      expectRefused(() => userTransition(onApproval('accepted'), 'start_funding', ALICE), 'accepted', 'start_funding');
+      expect(userTransition(onApproval('accepted'), 'submit', ALICE)).toMatchObject({ from: 'accepted', to: 'submitted' });
+      expect(userTransition(onApproval('submitted'), 'approve', BOB)).toMatchObject({ to: 'approved' });
+      // An escrowed milestone still needs its money first.
+      expectRefused(() => userTransition(state('accepted'), 'submit', ALICE), 'accepted', 'submit');
+    });
+
+    it('show released once paid; money changes no work status; a refund request only once paid', () => {
+      const paid = { ...NO_MONEY, charged: AMOUNT, released: AMOUNT, platformFee: 50 };
+      const outcome = billingTransition(onApproval('approved'), paid, 'released');
+      expect(outcome).toMatchObject({ kind: 'apply', transition: { from: 'approved', to: 'released', after: { work: 'approved' } } });
+      expectRefused(() => userTransition(onApproval('approved'), 'request_refund', BOB), 'approved', 'request_refund');
+      expectRefused(() => userTransition(onApproval('submitted'), 'request_refund', BOB), 'submitted', 'request_refund');
+      const asked = userTransition(onApproval('approved', { money: paid, orderStatus: 'released' }), 'request_refund', BOB);
+      expect(asked).toMatchObject({ from: 'released', to: 'refund_requested' });
+      const refunded = billingTransition(asked.after, { ...paid, released: 0, platformFee: 0, refunded: AMOUNT }, 'refunded');
+      expect(refunded).toMatchObject({ kind: 'apply', transition: { to: 'refunded' } });
+      // Escrow: a released milestone stays closed to refund requests.
+      expectRefused(
+        () => userTransition(state('approved', { money: paid, orderStatus: 'released' }), 'request_refund', BOB),
+        'released',
+        'request_refund',
+      );
     });
   });
 });

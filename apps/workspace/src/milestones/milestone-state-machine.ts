@@ -1,5 +1,5 @@
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { MILESTONE_STATUS_VALUES, MilestoneStatusValue } from '@fpms/contracts';
+import { MILESTONE_STATUS_VALUES, MilestoneBillingMode, MilestoneStatusValue } from '@fpms/contracts';
 import { MilestoneError } from './milestone.errors';
 
 export type MilestoneStatus = MilestoneStatusValue;
@@ -54,6 +54,8 @@ export const NO_MONEY: MoneyAmounts = { charged: 0, released: 0, platformFee: 0,
  */
 export interface MilestoneState {
   work: WorkStatus;
+  /** escrow: funded before the work; on_approval: paid by the client after approval (billing's pay-now order). */
+  billing: MilestoneBillingMode;
   disputeOpenedBy: string | null;
   money: MoneyAmounts;
   /** billing's order status label (null until billing reports). */
@@ -73,7 +75,8 @@ export function visibleStatus(s: MilestoneState): MilestoneStatus {
   if (s.work === 'cancelled') return 'cancelled';
   if (s.money.charged > 0 && s.money.refunded >= s.money.charged) return 'refunded';
   if (frozen(s)) return 'disputed';
-  if (s.money.released > 0) return 'released';
+  // A paid on-approval milestone whose client asks for its money back shows the request (escrow cannot get here: no release after one).
+  if (s.money.released > 0 && s.work !== 'refund_requested') return 'released';
   return s.work;
 }
 
@@ -127,12 +130,27 @@ const transition = (before: MilestoneState, after: MilestoneState): Transition =
   after,
 });
 
+/**
+ * On-approval milestones depart from the table: never funded (no start_funding), submitted
+ * straight from accepted, and refund requests only once paid (a paid one is `released`):
+ * before that there is no money to ask back.
+ */
+function onApprovalRule(state: MilestoneState, command: UserCommand): readonly WorkStatus[] | null {
+  if (state.billing !== 'on_approval') return null;
+  if (command === 'start_funding') return [];
+  if (command === 'submit') return ['accepted', 'changes_requested'];
+  if (command === 'request_refund') return state.money.charged > state.money.refunded ? ['approved'] : [];
+  return null;
+}
+
 /** A member's command: the transition, or 409 `invalid_milestone_transition` (403 for someone else's dispute). */
 export function userTransition(state: MilestoneState, command: UserCommand, userId: string): Transition {
   const rule = USER_RULES[command];
+  const from = onApprovalRule(state, command) ?? rule.from;
   const status = visibleStatus(state);
   const refuse = () => MilestoneError.invalidTransition(status, command);
-  if (CLOSED.includes(status)) throw refuse();
+  const paidOnApproval = state.billing === 'on_approval' && status === 'released' && command === 'request_refund';
+  if (CLOSED.includes(status) && !paidOnApproval) throw refuse();
   if (rule.to === 'unfreeze') {
     if (state.disputeOpenedBy === null) throw refuse();
     // Only its opener withdraws an in-app dispute; a chargeback is not theirs to lift.
@@ -144,7 +162,7 @@ export function userTransition(state: MilestoneState, command: UserCommand, user
     if (state.disputeOpenedBy !== null || !rule.from.includes(state.work)) throw refuse();
     return transition(state, { ...state, disputeOpenedBy: userId });
   }
-  if (frozen(state) || !rule.from.includes(state.work)) throw refuse();
+  if (frozen(state) || !from.includes(state.work)) throw refuse();
   return transition(state, { ...state, work: rule.to });
 }
 
@@ -168,7 +186,8 @@ export function billingTransition(state: MilestoneState, money: MoneyAmounts, or
   if (money.charged > 0) {
     if (work === 'draft' || work === 'proposed' || work === 'cancelled')
       return { kind: 'impossible', reason: `money charged for a ${work} milestone` };
-    if (work === 'accepted' || work === 'funding') work = 'funded';
+    // An on-approval milestone is paid after approval: money changes no work status.
+    if (state.billing === 'escrow' && (work === 'accepted' || work === 'funding')) work = 'funded';
   } else if (orderStatus === 'payment_failed' && work === 'funding') {
     work = 'accepted';
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MilestoneView, UpdateMilestoneBody } from '@fpms/contracts';
+import { MilestoneBillingMode, MilestoneView, UpdateMilestoneBody } from '@fpms/contracts';
 import { MilestoneState, MilestoneStatus, WorkStatus } from './milestone-state-machine';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -14,6 +14,7 @@ export interface MilestoneRow {
   currency: string;
   due_date: string | null;
   review_window_days: number;
+  billing_mode: MilestoneBillingMode;
   /** What users see: derived from the fields below (visibleStatus), stored for lists, filters and dashboards. */
   status: MilestoneStatus;
   work_status: WorkStatus;
@@ -49,6 +50,7 @@ export function toMilestoneView(r: MilestoneRow): MilestoneView {
     currency: r.currency,
     dueDate: r.due_date,
     reviewWindowDays: r.review_window_days,
+    billing: r.billing_mode,
     status: r.status,
     deliverableFileVersionId: r.deliverable_file_version_id,
     submittedAt: iso(r.submitted_at),
@@ -67,6 +69,7 @@ export function toMilestoneView(r: MilestoneRow): MilestoneView {
 export function stateOf(r: MilestoneRow): MilestoneState {
   return {
     work: r.work_status,
+    billing: r.billing_mode,
     disputeOpenedBy: r.dispute_opened_by,
     orderStatus: r.money_status,
     money: {
@@ -81,7 +84,7 @@ export function stateOf(r: MilestoneRow): MilestoneState {
 
 // due_date as text: a calendar date must not travel through a JS Date and a time zone.
 const COLUMNS = `m.id, m.seq::text, m.account_id, m.workspace_id, m.title, m.description, m.amount::text, m.currency, m.due_date::text,
-  m.review_window_days, m.status, m.work_status, m.dispute_opened_by, m.money_status, m.money_charged::text, m.money_released::text,
+  m.review_window_days, m.billing_mode, m.status, m.work_status, m.dispute_opened_by, m.money_status, m.money_charged::text, m.money_released::text,
   m.money_platform_fee::text, m.money_refunded::text, m.money_disputed::text, m.deliverable_file_version_id, m.submitted_at, m.approved_at, m.approved_by,
   m.billing_version::text, m.version, m.created_by, m.created_at, m.updated_at,
   case when t.paused_at is null then t.due_at end as review_due_at`;
@@ -97,6 +100,7 @@ export interface NewMilestone {
   currency: string;
   dueDate: string | null;
   reviewWindowDays: number;
+  billing: MilestoneBillingMode;
   createdBy: string;
   now: Date;
 }
@@ -120,9 +124,9 @@ export interface StatusChange {
 export class MilestonesRepository {
   async insert(manager: TenantManager, m: NewMilestone): Promise<void> {
     await manager.query(
-      `insert into milestones (id, account_id, workspace_id, title, description, amount, currency, due_date, review_window_days, created_by, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-      [m.id, m.accountId, m.workspaceId, m.title, m.description, m.amount, m.currency, m.dueDate, m.reviewWindowDays, m.createdBy, m.now],
+      `insert into milestones (id, account_id, workspace_id, title, description, amount, currency, due_date, review_window_days, billing_mode, created_by, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+      [m.id, m.accountId, m.workspaceId, m.title, m.description, m.amount, m.currency, m.dueDate, m.reviewWindowDays, m.billing, m.createdBy, m.now],
     );
   }
 
@@ -160,6 +164,7 @@ export class MilestonesRepository {
          currency = coalesce($6, currency),
          due_date = case when $7::boolean then $8::date else due_date end,
          review_window_days = coalesce($9, review_window_days),
+         billing_mode = coalesce($11, billing_mode),
          version = version + 1, updated_at = $10
        where id = $1`,
       [
@@ -173,6 +178,7 @@ export class MilestonesRepository {
         e.dueDate ?? null,
         e.reviewWindowDays ?? null,
         now,
+        e.billing ?? null,
       ],
     );
   }

@@ -48,6 +48,7 @@ export class MilestonesService {
           currency: input.currency,
           dueDate: input.dueDate ?? null,
           reviewWindowDays,
+          billing: input.billing ?? 'escrow',
           createdBy: actor.userId,
           now: this.clock.now(),
         });
@@ -58,7 +59,14 @@ export class MilestonesService {
           action: 'milestone.created',
           targetType: 'milestone',
           targetId: id,
-          after: { status: row.status, title: row.title, amount: Number(row.amount), currency: row.currency, dueDate: row.due_date },
+          after: {
+            status: row.status,
+            title: row.title,
+            amount: Number(row.amount),
+            currency: row.currency,
+            dueDate: row.due_date,
+            billing: row.billing_mode,
+          },
           requestId: actor.requestId,
         });
         await this.dashboards.milestoneChanged(manager, scope, null, factsOf(row));
@@ -204,4 +212,5 @@ const terms = (r: MilestoneRow) => ({
   currency: r.currency,
   dueDate: r.due_date,
   reviewWindowDays: r.review_window_days,
+  billing: r.billing_mode,
 });

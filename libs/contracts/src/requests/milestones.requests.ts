@@ -1,4 +1,4 @@
-import { MILESTONE_STATUS_VALUES, type MilestoneStatusValue } from '../rpc/milestone-values';
+import { MILESTONE_BILLING_MODES, MILESTONE_STATUS_VALUES, type MilestoneBillingMode, type MilestoneStatusValue } from '../rpc/milestone-values';
 import { Addressed } from './addressed';
 import { FIELD_LIMITS } from './field-limits';
 import { CalendarDate, CurrencyCode, EntityId, IntInRange, MinorUnits, OneOf, Optional, OptionalNullable, Text } from './field-decorators';
@@ -28,6 +28,11 @@ export class CreateMilestoneBody {
   @Optional()
   @IntInRange(FIELD_LIMITS.reviewWindowDays)
   reviewWindowDays?: number;
+
+  /** `escrow` (default): funded up front; `on_approval`: paid by the client after approval. */
+  @Optional()
+  @OneOf(MILESTONE_BILLING_MODES)
+  billing?: MilestoneBillingMode;
 }
 
 export class UpdateMilestoneBody extends VersionedEdit {
@@ -47,6 +52,10 @@ export class UpdateMilestoneBody extends VersionedEdit {
   @Optional()
   @IntInRange(FIELD_LIMITS.reviewWindowDays)
   reviewWindowDays?: number;
+
+  @Optional()
+  @OneOf(MILESTONE_BILLING_MODES)
+  billing?: MilestoneBillingMode;
 }
 
 /** The body of every milestone command (all optional; submit also names the deliverable). */

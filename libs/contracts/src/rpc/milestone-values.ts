@@ -16,6 +16,14 @@ export const MILESTONE_STATUS_VALUES = [
 ] as const;
 export type MilestoneStatusValue = (typeof MILESTONE_STATUS_VALUES)[number];
 
+/**
+ * How a milestone is paid: `escrow` (funded before the work, held, released on approval) or
+ * `on_approval` (never funded; the client pays once the work is approved, a destination
+ * charge straight to the freelancer). Chosen while the milestone is a draft.
+ */
+export const MILESTONE_BILLING_MODES = ['escrow', 'on_approval'] as const;
+export type MilestoneBillingMode = (typeof MILESTONE_BILLING_MODES)[number];
+
 /** Member commands on a milestone; each is its own route and RPC pattern. */
 export const MILESTONE_COMMAND_VALUES = [
   'propose',

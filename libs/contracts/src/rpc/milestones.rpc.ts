@@ -6,7 +6,7 @@ import {
   SubmitMilestoneRequest,
   UpdateMilestoneRequest,
 } from '../requests/milestones.requests';
-import type { MilestoneStatusValue } from './milestone-values';
+import type { MilestoneBillingMode, MilestoneStatusValue } from './milestone-values';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
 const queue = rpcQueue('workspace');
@@ -24,6 +24,8 @@ export interface MilestoneView {
   /** YYYY-MM-DD (UTC) or null. */
   dueDate: string | null;
   reviewWindowDays: number;
+  /** How the milestone is paid: escrowed up front, or paid by the client once approved. */
+  billing: MilestoneBillingMode;
   status: MilestoneStatusValue;
   /** The file version pinned at submission: approval is tied to exactly this. */
   deliverableFileVersionId: string | null;
