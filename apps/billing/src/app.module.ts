@@ -17,6 +17,7 @@ import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } f
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
 import { FundingService } from './payments/funding.service';
+import { PayNowService } from './payments/pay-now.service';
 import { LedgerRepository } from './payments/ledger.repository';
 import { MilestonePaymentEvents } from './payments/milestone-payment-events';
 import { CrossTenantOrdersRepository, OrdersRepository } from './payments/orders.repository';
@@ -89,6 +90,7 @@ export class BillingAppModule {
         MilestonePaymentEvents,
         CheckoutSessions,
         FundingService,
+        PayNowService,
         PaymentViewService,
         ReleaseTransfers,
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
+import { Clock } from '@fpms/common/scheduling/clock';
 import type { SystemManager } from '@fpms/database/tenant-manager';
 import { STRIPE } from '../stripe/stripe-client';
 import { StripeEventContext, StripeEventHandler } from '../webhooks/stripe-event-handler';
@@ -33,6 +34,7 @@ export class CheckoutEventsHandler implements StripeEventHandler {
     private readonly orders: CrossTenantOrdersRepository,
     private readonly ledger: LedgerRepository,
     private readonly events: MilestonePaymentEvents,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async handle(event: Stripe.Event, { manager }: StripeEventContext): Promise<void> {
@@ -85,6 +87,38 @@ export class CheckoutEventsHandler implements StripeEventHandler {
       });
     }
     await this.events.funded(manager, order, chargeId);
+    if (order.kind === 'pay_now') await this.applyDestinationTransfer(manager, order, charge, eventId);
+  }
+
+  /**
+   * A pay-now charge is a destination charge: Stripe transferred it to the freelancer as it
+   * succeeded and took the application fee back for the platform. Recorded as the release it
+   * is — the transfer net of the fee (what the freelancer keeps, as for an escrow release),
+   * the fee as the platform's — with billing.milestone.released right after funded.
+   */
+  private async applyDestinationTransfer(manager: SystemManager, order: Order, charge: Stripe.Charge, eventId: string): Promise<void> {
+    const transferId = typeof charge.transfer === 'string' ? charge.transfer : charge.transfer?.id;
+    if (!transferId) throw new Error(`pay-now charge ${charge.id} has no transfer yet`);
+    const transfer = await this.stripe.transfers.retrieve(transferId);
+    const feeId = typeof charge.application_fee === 'string' ? charge.application_fee : (charge.application_fee?.id ?? null);
+    const fee = feeId ? (await this.stripe.applicationFees.retrieve(feeId)).amount : 0;
+    order.released = order.charged;
+    order.platformFee = fee;
+    order.transferId = transfer.id;
+    order.applicationFeeId = feeId;
+    order.releasedAt = this.clock.now();
+    order.status = statusOf(order, false);
+    order.version += 1;
+    await this.orders.save(manager, order);
+    await this.ledger.append(manager, order, {
+      kind: 'transfer',
+      amount: transfer.amount - fee,
+      stripeObjectId: transfer.id,
+      stripeEventId: eventId,
+    });
+    if (fee > 0 && feeId)
+      await this.ledger.append(manager, order, { kind: 'platform_fee', amount: fee, stripeObjectId: feeId, stripeEventId: eventId });
+    await this.events.released(manager, order, { id: transfer.id, amount: transfer.amount - fee });
   }
 
   private async applyFailed(manager: SystemManager, order: Order, session: Stripe.Checkout.Session, code: string): Promise<void> {

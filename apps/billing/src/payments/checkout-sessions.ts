@@ -27,6 +27,30 @@ export class CheckoutSessions {
    * network error) returns the same session, never a second one.
    */
   create(order: Order, attempt: number, title: string): Promise<Stripe.Checkout.Session> {
+    return this.createPaymentSession(order, title, {}, `checkout:${order.id}:${attempt}`);
+  }
+
+  /**
+   * Pay-now: a destination charge. Stripe transfers the charge to `destination` the moment it
+   * succeeds and takes `applicationFee` back from that payment for the platform; no release
+   * follows. No `on_behalf_of`: the platform stays the merchant of record, as for escrow
+   * (docs/decisions.md).
+   */
+  createPayNow(order: Order, attempt: number, title: string, charge: { applicationFee: number; destination: string }) {
+    return this.createPaymentSession(
+      order,
+      title,
+      { application_fee_amount: charge.applicationFee, transfer_data: { destination: charge.destination } },
+      `pay-now:${order.id}:${attempt}`,
+    );
+  }
+
+  private createPaymentSession(
+    order: Order,
+    title: string,
+    destinationCharge: Pick<Stripe.Checkout.SessionCreateParams.PaymentIntentData, 'application_fee_amount' | 'transfer_data'>,
+    idempotencyKey: string,
+  ): Promise<Stripe.Checkout.Session> {
     const metadata: OrderMetadata & Stripe.MetadataParam = {
       accountId: order.accountId,
       workspaceId: order.workspaceId,
@@ -44,12 +68,12 @@ export class CheckoutSessions {
             price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount, product_data: { name: title.slice(0, 250) } },
           },
         ],
-        payment_intent_data: { transfer_group: order.milestoneId, metadata },
+        payment_intent_data: { transfer_group: order.milestoneId, metadata, ...destinationCharge },
         metadata,
         success_url: `${back}?payment=success`,
         cancel_url: `${back}?payment=cancelled`,
       },
-      { idempotencyKey: `checkout:${order.id}:${attempt}` },
+      { idempotencyKey },
     );
   }
 

@@ -10,6 +10,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import type { VerifiedRpc } from '@fpms/messaging/rpc/verified-rpc';
 import { chargeableAmountProblem } from '../stripe/currency-rules';
 import { callerContext } from './caller-context';
+import { closePreviousSession, paymentProviderCall } from './checkout-attempts';
 import { CheckoutSessions } from './checkout-sessions';
 import { ConnectedAccounts } from './connected-accounts';
 import { hasOpenCheckout, Order } from './order';
@@ -39,6 +40,12 @@ export class FundingService {
     const ctx = callerContext(caller, workspaceId);
     const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.FundMilestones }, ctx);
     const milestone = await this.rpc.call(MilestonesRpc.get, { workspaceId, milestoneId }, ctx);
+    if (milestone.billing === 'on_approval') {
+      throw new PaymentError(409, PaymentErrorCode.BilledOnApproval, 'This milestone is paid after approval, not funded up front', {
+        billing: milestone.billing,
+        status: milestone.status,
+      });
+    }
     if (!FUNDABLE.has(milestone.status)) {
       throw new PaymentError(409, PaymentErrorCode.NotFundable, `A ${milestone.status} milestone cannot be funded`, {
         status: milestone.status,
@@ -65,12 +72,15 @@ export class FundingService {
         milestoneId,
         amount: milestone.amount,
         currency: milestone.currency,
+        kind: 'escrow',
       });
+      if (order.kind !== 'escrow')
+        throw new PaymentError(409, PaymentErrorCode.BilledOnApproval, 'This milestone is paid after approval', { kind: order.kind });
       if (order.charged > 0)
         throw new PaymentError(409, PaymentErrorCode.NotFundable, 'The milestone is already paid for', { status: order.status });
       const now = this.clock.now();
-      if (hasOpenCheckout(order, now)) return view(order);
-      await this.closePreviousSession(order);
+      if (hasOpenCheckout(order, now)) return checkoutView(order);
+      await closePreviousSession(this.sessions, order);
       // Terms follow the milestone until money arrives (nothing is charged yet).
       order.amount = milestone.amount;
       order.currency = milestone.currency;
@@ -81,7 +91,7 @@ export class FundingService {
       order.checkoutUrl = session.url;
       order.checkoutExpiresAt = new Date(session.expires_at * 1000);
       await this.orders.save(manager, order);
-      return view(order);
+      return checkoutView(order);
     });
   }
 
@@ -94,35 +104,12 @@ export class FundingService {
     }
   }
 
-  /** A session past its time may still be open on Stripe: close it first, so two sessions can never both be paid. */
-  private async closePreviousSession(order: Order): Promise<void> {
-    if (!order.checkoutSessionId) return;
-    const previous = await this.stripeCall(() => this.sessions.expire(order.checkoutSessionId as string));
-    if (previous.status === 'complete') {
-      throw new PaymentError(409, PaymentErrorCode.NotFundable, 'A payment for this milestone is being confirmed', {
-        checkoutSessionId: previous.id,
-      });
-    }
-  }
-
   private createSession(order: Order, title: string) {
-    return this.stripeCall(() => this.sessions.create(order, order.checkoutAttempt, title));
-  }
-
-  /** Stripe unreachable or refusing for now: a 503 the client may retry (the idempotency key makes the retry safe). */
-  private async stripeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new PaymentError(503, PaymentErrorCode.PaymentProviderUnavailable, 'The payment provider is unavailable; try again shortly', {
-        reason: (error as Error).message?.slice(0, 200),
-      });
-    }
+    return paymentProviderCall(() => this.sessions.create(order, order.checkoutAttempt, title));
   }
 }
 
-function view(order: Order): FundingView {
+export function checkoutView(order: Order): FundingView {
   return {
     orderId: order.id,
     checkoutUrl: order.checkoutUrl as string,

@@ -1,4 +1,4 @@
-import type { MilestoneMoneyState, OrderStatus } from '@fpms/contracts';
+import type { MilestoneMoneyState, OrderKind, OrderStatus } from '@fpms/contracts';
 import { dateOrNull } from './row-values';
 
 /** An `orders` row as repositories return it (bigint columns as numbers: amounts stay below 2^53). */
@@ -7,6 +7,7 @@ export interface Order {
   accountId: string;
   workspaceId: string;
   milestoneId: string;
+  kind: OrderKind;
   amount: number;
   currency: string;
   status: OrderStatus;
@@ -23,6 +24,8 @@ export interface Order {
   chargeId: string | null;
   connectedAccountId: string | null;
   transferId: string | null;
+  /** A pay-now charge's application fee (the platform fee Stripe took from the destination payment). */
+  applicationFeeId: string | null;
   releasedAt: Date | null;
   releaseRequestedAt: Date | null;
   releaseAttempts: number;
@@ -72,6 +75,7 @@ export function toOrder(r: OrderRow): Order {
     accountId: r.account_id as string,
     workspaceId: r.workspace_id as string,
     milestoneId: r.milestone_id as string,
+    kind: (r.kind as OrderKind) ?? 'escrow',
     amount: num(r.amount),
     currency: r.currency as string,
     status: r.status as OrderStatus,
@@ -88,6 +92,7 @@ export function toOrder(r: OrderRow): Order {
     chargeId: (r.charge_id as string) ?? null,
     connectedAccountId: (r.connected_account_id as string) ?? null,
     transferId: (r.transfer_id as string) ?? null,
+    applicationFeeId: (r.application_fee_id as string) ?? null,
     releasedAt: dateOrNull(r.released_at),
     releaseRequestedAt: dateOrNull(r.release_requested_at),
     releaseAttempts: num(r.release_attempts),

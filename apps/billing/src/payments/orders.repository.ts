@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SystemManager, TenantManager } from '@fpms/database/tenant-manager';
 import { Order, toOrder } from './order';
+import type { OrderKind } from '@fpms/contracts';
 
 /** Writes every mutable column of `order` (state transitions are computed in memory, on a locked row). */
 async function writeOrder(manager: EntityManager, order: Order): Promise<void> {
@@ -11,7 +12,7 @@ async function writeOrder(manager: EntityManager, order: Order): Promise<void> {
        checkout_session_id = $10, checkout_url = $11, checkout_expires_at = $12, checkout_attempt = $13,
        payment_intent_id = $14, charge_id = $15, connected_account_id = $16, transfer_id = $17, released_at = $18,
        release_requested_at = $19, release_attempts = $20, release_next_attempt_at = $21, release_last_error = $22,
-       version = $23, updated_at = now()
+       version = $23, application_fee_id = $24, updated_at = now()
      where id = $1`,
     [
       order.id,
@@ -37,6 +38,7 @@ async function writeOrder(manager: EntityManager, order: Order): Promise<void> {
       order.releaseNextAttemptAt,
       order.releaseLastError,
       order.version,
+      order.applicationFeeId,
     ],
   );
 }
@@ -53,15 +55,18 @@ export class OrdersRepository {
     return one(manager, `select * from orders where milestone_id = $1`, [milestoneId]);
   }
 
-  /** The milestone's order, created on first use, locked for the rest of the transaction (concurrent funders queue here). */
+  /**
+   * The milestone's order, created on first use (of `kind`, which never changes after), locked
+   * for the rest of the transaction (concurrent funders and payers queue here).
+   */
   async lockOrCreate(
     manager: TenantManager,
-    input: { id: string; accountId: string; workspaceId: string; milestoneId: string; amount: number; currency: string },
+    input: { id: string; accountId: string; workspaceId: string; milestoneId: string; amount: number; currency: string; kind: OrderKind },
   ): Promise<Order> {
     await manager.query(
-      `insert into orders (id, account_id, workspace_id, milestone_id, amount, currency) values ($1, $2, $3, $4, $5, $6)
+      `insert into orders (id, account_id, workspace_id, milestone_id, amount, currency, kind) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (milestone_id) do nothing`,
-      [input.id, input.accountId, input.workspaceId, input.milestoneId, input.amount, input.currency],
+      [input.id, input.accountId, input.workspaceId, input.milestoneId, input.amount, input.currency, input.kind],
     );
     return (await one(manager, `select * from orders where milestone_id = $1 for update`, [input.milestoneId])) as Order;
   }

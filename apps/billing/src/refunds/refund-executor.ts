@@ -6,7 +6,7 @@ import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
 import { LedgerRepository } from '../payments/ledger.repository';
 import { MilestonePaymentEvents } from '../payments/milestone-payment-events';
-import { statusOf } from '../payments/order';
+import { Order, statusOf } from '../payments/order';
 import { CrossTenantOrdersRepository } from '../payments/orders.repository';
 import { releaseRetryDelaySeconds } from '../release/release-backoff';
 import type { Refund } from './refund';
@@ -52,6 +52,7 @@ export class RefundExecutor {
     if (order.disputed > 0) return this.defer(manager, refund, 'a chargeback is open on the payment');
     if (!order.chargeId) return this.defer(manager, refund, 'the payment has no charge');
 
+    if (order.kind === 'pay_now') return this.executeDestinationRefund(manager, order, refund);
     const afterRelease = order.transferId !== null;
     let split = null;
     if (afterRelease) {
@@ -100,6 +101,50 @@ export class RefundExecutor {
         stripeObjectId: refund.stripeReversalId,
         stripeEventId: null,
       });
+    await this.complete(manager, order, refund, stripeRefund, afterRelease);
+    return refund;
+  }
+
+  /**
+   * A pay-now refund: one Stripe refund with reverse_transfer and refund_application_fee does
+   * what a reversal and a refund do for escrow. The money state follows Stripe's figures: what
+   * stays released is what is not refunded, the platform fee what Stripe left of the
+   * application fee; the freelancer gives back the refund less the fee returned, recorded as
+   * the reversal (net, as the transfer is recorded net of the fee).
+   */
+  private async executeDestinationRefund(manager: SystemManager, order: Order, refund: Refund): Promise<Refund> {
+    let stripeRefund;
+    let feeAfter;
+    try {
+      stripeRefund = await this.stripe.refundCharge(order, refund);
+      feeAfter = await this.stripe.applicationFeeKept(order);
+    } catch (error) {
+      return this.defer(manager, refund, `Stripe: ${(error as Error).message}`.slice(0, 500));
+    }
+    const releasedAfter = order.released - refund.amount;
+    const reversal = order.released - order.platformFee - (releasedAfter - feeAfter);
+    refund.afterRelease = true;
+    refund.reversalAmount = reversal;
+    refund.stripeReversalId = typeof stripeRefund.transfer_reversal === 'string' ? stripeRefund.transfer_reversal : null;
+    order.refunded += refund.amount;
+    order.released = releasedAfter;
+    order.platformFee = feeAfter;
+    order.status = statusOf(order, false);
+    order.version += 1;
+    await this.orders.save(manager, order);
+    await this.ledger.append(manager, order, { kind: 'refund', amount: refund.amount, stripeObjectId: stripeRefund.id, stripeEventId: null });
+    if (reversal > 0 && refund.stripeReversalId)
+      await this.ledger.append(manager, order, {
+        kind: 'reversal',
+        amount: reversal,
+        stripeObjectId: refund.stripeReversalId,
+        stripeEventId: null,
+      });
+    await this.complete(manager, order, refund, stripeRefund, true);
+    return refund;
+  }
+
+  private async complete(manager: SystemManager, order: Order, refund: Refund, stripeRefund: { id: string }, afterRelease: boolean) {
     refund.status = 'succeeded';
     refund.stripeRefundId = stripeRefund.id;
     refund.completedAt = this.clock.now();
@@ -108,7 +153,6 @@ export class RefundExecutor {
     await this.refunds.save(manager, refund);
     await this.events.refunded(manager, order, { refundId: stripeRefund.id, amount: refund.amount, afterRelease });
     if (order.refunded === order.charged) await this.settleOpenRequest(manager, order.milestoneId);
-    return refund;
   }
 
   /** Nothing is left to refund: an open request has nothing to ask for any more. */

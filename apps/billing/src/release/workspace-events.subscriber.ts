@@ -45,7 +45,8 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
       const data = event.data as MilestoneEventData;
       const order = await this.orders.lockByMilestone(manager, data.milestoneId);
       // No order: nothing was paid through us (the workspace only approves funded work, so this is a test or a gap to see in logs).
-      if (!order || order.releaseRequestedAt) return;
+      // A pay-now order is released by its own charge: approval is when the client may pay, not a release.
+      if (!order || order.kind !== 'escrow' || order.releaseRequestedAt) return;
       order.releaseRequestedAt = this.clock.now();
       order.releaseNextAttemptAt = this.clock.now();
       await this.orders.save(manager, order);

@@ -117,6 +117,17 @@ export class MilestonesController {
   }
 
   /**
+   * The client admin pays an approved on-approval milestone: billing answers a Stripe Checkout
+   * page for a destination charge to the freelancer (the same page while one is open); it shows
+   * `released` when Stripe's webhook says the charge succeeded.
+   */
+  @Post(':milestoneId/pay')
+  @HttpCode(200)
+  pay(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
+    return this.rpc.call(BillingPaymentsRpc.pay, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  }
+
+  /**
    * The owner refunds (part of) the payment: before release from the charge, after it by
    * reversing the transfer first. 409 `refund_exceeds_remaining` beyond what is left.
    */

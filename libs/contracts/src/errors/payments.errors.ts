@@ -4,6 +4,10 @@ export enum PaymentErrorCode {
   PayoutsNotEnabled = 'payouts_not_enabled',
   /** The milestone is not in a state that can be funded (it must be accepted, or already funding). */
   NotFundable = 'milestone_not_fundable',
+  /** The milestone is billed on approval: it is never funded; the client pays it once approved (`…/pay`). */
+  BilledOnApproval = 'milestone_billed_on_approval',
+  /** Pay-now is for approved on-approval milestones only (escrowed ones are funded; others are not approved yet or already paid). */
+  NotPayable = 'milestone_not_payable',
   /** No payment exists for this milestone yet. */
   PaymentNotFound = 'payment_not_found',
   /** Stripe did not answer in a way we can act on now; nothing was charged. */

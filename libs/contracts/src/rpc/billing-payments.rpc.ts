@@ -5,7 +5,15 @@ import { rpcPattern, rpcQueue } from './rpc-pattern';
 
 const queue = rpcQueue('billing');
 
-/** Where the client pays for a milestone: a Stripe Checkout page, open until `expiresAt`. */
+/**
+ * What an order is: `escrow` (funded up front, held, released by a transfer on approval) or
+ * `pay_now` (an on-approval milestone paid after approval: one destination charge, the
+ * platform fee as its application fee, released the moment it succeeds).
+ */
+export const ORDER_KINDS = ['escrow', 'pay_now'] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
+/** Where the client pays for a milestone (funding, or paying an approved on-approval one): a Stripe Checkout page, open until `expiresAt`. */
 export interface FundingView {
   orderId: string;
   checkoutUrl: string;
@@ -52,6 +60,7 @@ export interface PaymentView {
   orderId: string;
   milestoneId: string;
   workspaceId: string;
+  kind: OrderKind;
   status: OrderStatus;
   amount: number;
   currency: string;
@@ -59,7 +68,14 @@ export interface PaymentView {
   release: ReleaseState;
   /** The open Checkout page, while one is open. */
   checkout: { sessionId: string; url: string; expiresAt: string } | null;
-  stripe: { checkoutSessionId: string | null; paymentIntentId: string | null; chargeId: string | null; transferId: string | null };
+  /** `applicationFeeId`: the platform fee of a pay-now destination charge (null for escrow orders). */
+  stripe: {
+    checkoutSessionId: string | null;
+    paymentIntentId: string | null;
+    chargeId: string | null;
+    transferId: string | null;
+    applicationFeeId: string | null;
+  };
   ledger: LedgerEntryView[];
   /** Every refund of the payment, oldest first (pending ones with their last error). */
   refunds: Array<Omit<RefundView, 'money'>>;
@@ -78,6 +94,12 @@ export const BillingPaymentsRpc = {
    * for its exact amount. 409 `payouts_not_enabled` while the freelancer cannot be paid.
    */
   fund: rpcPattern<FundingView>()(queue, 'billing.payments.fund', MilestoneRef),
+  /**
+   * The client admin pays an approved on-approval milestone: billing opens (or returns the open)
+   * Checkout Session for a destination charge to the freelancer, the plan's platform fee as its
+   * application fee. 409 `milestone_not_payable` unless it is on-approval and approved.
+   */
+  pay: rpcPattern<FundingView>()(queue, 'billing.payments.pay', MilestoneRef),
   /** The order, its ledger and its Stripe ids, for members of the workspace. */
   get: rpcPattern<PaymentView>()(queue, 'billing.payments.get', MilestoneRef),
 } as const;
