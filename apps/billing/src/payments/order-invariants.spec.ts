@@ -48,4 +48,21 @@ describe('orderInvariantViolations', () => {
     ]);
     expect(orderInvariantViolations(order({ status: 'held' }), ledger)).toEqual(['status held does not match the amounts (released)']);
   });
+
+  it('holds for a pay-now order after a partial refund with reverse_transfer, and refuses one that holds money', () => {
+    // Destination charge 10,000, fee 500 (transfer 10,000 gross, 9,500 net); refund 4,000 reverses 4,000, gives back 200 of the fee.
+    const payNow = order({ kind: 'pay_now', charged: 10_000, released: 6_000, platformFee: 300, refunded: 4_000 });
+    const payNowLedger = [
+      entry('charge', 10_000),
+      entry('transfer', 9_500),
+      entry('platform_fee', 500),
+      entry('refund', 4_000),
+      entry('reversal', 3_800),
+    ];
+    expect(orderInvariantViolations(payNow, payNowLedger)).toEqual([]);
+    expect(orderInvariantViolations({ ...payNow, released: 5_000, platformFee: 300, status: 'released' }, payNowLedger)).toEqual([
+      'pay-now order holds 1000; it is released as charged',
+      'ledger transfers − reversals 5700 ≠ released − platform fee 4700',
+    ]);
+  });
 });

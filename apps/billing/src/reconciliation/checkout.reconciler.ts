@@ -28,11 +28,14 @@ export class CheckoutReconciler implements OrderReconciler {
   ) {}
 
   async check(order: Order): Promise<OrderDrift[]> {
-    if (order.charged === 0) return this.checkUnpaid(order);
+    // Pay-now orders are the PayNowReconciler's (it uses checkSession for their checkout).
+    if (order.kind !== 'escrow') return [];
+    if (order.charged === 0) return this.checkSession(order);
     return this.checkPaid(order);
   }
 
-  private async checkUnpaid(order: Order): Promise<OrderDrift[]> {
+  /** An unpaid order's session, paid or expired on Stripe: repaired by replaying the event Stripe would have sent. */
+  async checkSession(order: Order): Promise<OrderDrift[]> {
     if (!order.checkoutSessionId) return [];
     const session = await this.sessions.retrieve(order.checkoutSessionId);
     const paid = session.status === 'complete' && session.payment_status === 'paid';

@@ -10,13 +10,14 @@ import { CrossTenantReconciliationEventsRepository, CrossTenantReconciliationOrd
 import { CrossTenantReconciliationRunsRepository } from './reconciliation-runs.repository';
 import { RECONCILIATION_JOB_INTERVAL, ReconciliationJob } from './reconciliation.job';
 import { RECONCILIATION_OPTIONS, Reconciliation, ReconciliationOptions } from './reconciliation.service';
+import { PayNowReconciler } from './pay-now.reconciler';
 import { ReleaseReconciler } from './release.reconciler';
 
 /**
  * Each object kind's reconciler. Refunds and chargebacks add theirs here (an OrderReconciler
  * that checks the order's refunds or disputes against Stripe and repairs through their handlers).
  */
-const orderReconcilers: Array<Type<OrderReconciler>> = [CheckoutReconciler, ReleaseReconciler];
+const orderReconcilers: Array<Type<OrderReconciler>> = [CheckoutReconciler, ReleaseReconciler, PayNowReconciler];
 
 export const reconciliationControllers: Type[] = [AdminReconciliationsController];
 

@@ -21,7 +21,8 @@ export class ReleaseReconciler implements OrderReconciler {
   ) {}
 
   async check(order: Order): Promise<OrderDrift[]> {
-    if (order.charged === 0 && !order.transferId) return [];
+    // A pay-now order's transfer is its destination charge's (the PayNowReconciler checks it).
+    if (order.kind !== 'escrow' || (order.charged === 0 && !order.transferId)) return [];
     const listed = await this.stripe.transfers.list({ transfer_group: order.milestoneId, limit: 10 });
     const transfers = listed.data.filter((t) => t.metadata?.orderId === order.id);
     const drifts: OrderDrift[] = [];

@@ -132,7 +132,12 @@ export class RefundExecutor {
     order.status = statusOf(order, false);
     order.version += 1;
     await this.orders.save(manager, order);
-    await this.ledger.append(manager, order, { kind: 'refund', amount: refund.amount, stripeObjectId: stripeRefund.id, stripeEventId: null });
+    await this.ledger.append(manager, order, {
+      kind: 'refund',
+      amount: refund.amount,
+      stripeObjectId: stripeRefund.id,
+      stripeEventId: null,
+    });
     if (reversal > 0 && refund.stripeReversalId)
       await this.ledger.append(manager, order, {
         kind: 'reversal',

@@ -35,7 +35,8 @@ export class StripeRefunds {
     const chargeId = order.chargeId as string;
     const made = (await this.stripe.refunds.list({ charge: chargeId, limit: 100 })).data.find((r) => r.metadata?.refundId === refund.id);
     if (made) return made;
-    const destinationCharge = order.kind === 'pay_now' ? { reverse_transfer: true, refund_application_fee: order.applicationFeeId !== null } : {};
+    const destinationCharge =
+      order.kind === 'pay_now' ? { reverse_transfer: true, refund_application_fee: order.applicationFeeId !== null } : {};
     return this.stripe.refunds.create(
       {
         charge: chargeId,

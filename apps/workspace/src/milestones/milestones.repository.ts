@@ -126,7 +126,20 @@ export class MilestonesRepository {
     await manager.query(
       `insert into milestones (id, account_id, workspace_id, title, description, amount, currency, due_date, review_window_days, billing_mode, created_by, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-      [m.id, m.accountId, m.workspaceId, m.title, m.description, m.amount, m.currency, m.dueDate, m.reviewWindowDays, m.billing, m.createdBy, m.now],
+      [
+        m.id,
+        m.accountId,
+        m.workspaceId,
+        m.title,
+        m.description,
+        m.amount,
+        m.currency,
+        m.dueDate,
+        m.reviewWindowDays,
+        m.billing,
+        m.createdBy,
+        m.now,
+      ],
     );
   }
 

@@ -1,4 +1,9 @@
-import { MILESTONE_BILLING_MODES, MILESTONE_STATUS_VALUES, type MilestoneBillingMode, type MilestoneStatusValue } from '../rpc/milestone-values';
+import {
+  MILESTONE_BILLING_MODES,
+  MILESTONE_STATUS_VALUES,
+  type MilestoneBillingMode,
+  type MilestoneStatusValue,
+} from '../rpc/milestone-values';
 import { Addressed } from './addressed';
 import { FIELD_LIMITS } from './field-limits';
 import { CalendarDate, CurrencyCode, EntityId, IntInRange, MinorUnits, OneOf, Optional, OptionalNullable, Text } from './field-decorators';
