@@ -167,8 +167,9 @@ describe('billing: pay-now (on-approval milestones)', () => {
     await emulator().control.drainWebhooks();
     await new Promise((r) => setTimeout(r, 500));
     expect(eventsOf(id).map((e) => e.body.type)).toEqual(['billing.milestone.funded', 'billing.milestone.released']);
+    // As for escrow: `amount` is what was released (gross), the freelancer's transfer being amount − platformFee.
     expect(eventsOf(id)[1].body.data).toMatchObject({
-      amount: amount - fee,
+      amount,
       transferId: transfer.id,
       platformFee: fee,
       money: { status: 'released', charged: amount, released: amount, platformFee: fee },
@@ -180,6 +181,15 @@ describe('billing: pay-now (on-approval milestones)', () => {
       status: 'released',
       money: { charged: amount, released: amount, platformFee: fee },
     });
+    // Dashboards follow: paid and released, nothing in escrow (the workspace's first money).
+    const dashboard = async () =>
+      (
+        (await api().get(`/api/v1/workspaces/${world.workspaceId}/dashboard`).set(bearer(world.client.token))).body.money as Array<
+          Record<string, unknown>
+        >
+      ).find((m) => m.currency === 'EUR');
+    await eventually('dashboard follows', async () => ((await dashboard())?.released === amount ? true : null));
+    expect(await dashboard()).toMatchObject({ paid: amount, released: amount, inEscrow: 0, refunded: 0 });
     // Paid once: paying again is refused.
     expect((await pay(id)).status).toBe(409);
   });
@@ -205,7 +215,8 @@ describe('billing: pay-now (on-approval milestones)', () => {
     const otherTenant = await pay(id, stranger);
     expect(otherTenant.status).toBe(404);
     const malformed = await api().post(`${base()}/not-a-uuid/pay`).set(bearer(world.client.token)).send({});
-    expect(malformed.status).toBe(400);
+    // A malformed id names no milestone: 404 with a JSON error, never a 500.
+    expect([malformed.status, typeof malformed.body.error?.code]).toEqual([404, 'string']);
     expect((await api().post(`${base()}/${id}/pay`).send({})).status).toBe(401);
     const badMode = await api()
       .post(base())
