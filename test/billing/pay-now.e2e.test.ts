@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import Stripe from 'stripe';
 import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/contracts';
 import { tapEvents } from '@fpms/testing/event-tap';
 import { bearer, eventually, inParallel, signUp, SignedUpUser } from '@fpms/harness';
