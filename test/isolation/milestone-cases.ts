@@ -20,7 +20,19 @@ export interface MilestoneWorld {
   scratch: string;
   /** Scratch milestones by the state the probe needs. */
   m: Record<
-    'edit' | 'propose' | 'cancel' | 'decline' | 'accept' | 'fund' | 'submit' | 'refund' | 'dispute' | 'approve' | 'changes' | 'withdraw',
+    | 'edit'
+    | 'propose'
+    | 'cancel'
+    | 'decline'
+    | 'accept'
+    | 'fund'
+    | 'pay'
+    | 'submit'
+    | 'refund'
+    | 'dispute'
+    | 'approve'
+    | 'changes'
+    | 'withdraw',
     string
   >;
   /** Scratch tasks per role (PATCH and DELETE are allowed to two roles). */
@@ -84,6 +96,8 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/decline': command('decline', 'decline', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/accept': command('accept', 'accept', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/fund': command('fund', 'fund', WorkspaceAction.FundMilestones),
+  // An approved on-approval milestone: paying opens its destination-charge Checkout in billing.
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay': command('pay', 'pay', WorkspaceAction.FundMilestones),
   'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/payment': {
     kind: 'workspace',
     action: WorkspaceAction.ReadMilestones,
@@ -282,6 +296,21 @@ export async function prepareMilestoneWorld(
       await act(id, owner, 'propose');
       return id;
     };
+    const approvedOnApproval = async () => {
+      const id = (
+        await ok(
+          api()
+            .post(base)
+            .set(bearer(owner.token))
+            .send({ title: 'paid on approval', amount: 1000, currency: 'EUR', billing: 'on_approval' }),
+        )
+      ).id as string;
+      await act(id, owner, 'propose');
+      await act(id, client, 'accept');
+      await act(id, owner, 'submit', { deliverableFileVersionId: await upload(scratch, `deliverable-${id}.txt`) });
+      await act(id, client, 'approve');
+      return id;
+    };
     const withdraw = await submitted();
     await act(withdraw, client, 'dispute');
     const m: MilestoneWorld['m'] = {
@@ -291,6 +320,7 @@ export async function prepareMilestoneWorld(
       decline: await proposed(),
       accept: await proposed(),
       fund: await accepted(),
+      pay: await approvedOnApproval(),
       submit: await funded(),
       refund: await funded(),
       dispute: await funded(),
