@@ -46,3 +46,15 @@ export async function waitForBroker(options: { url?: string; timeoutMs?: number 
   }
   throw new Error(`broker not accepting connections at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${String(lastError)}`);
 }
+
+/** The type (classic, quorum, …) of each queue whose name starts with `prefix`, on the test broker's vhost. */
+export async function queueTypes(prefix: string, url = testAmqpUrl()): Promise<Map<string, string>> {
+  const vhost = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || '/';
+  const out = await rabbitmqctl(['list_queues', '-p', vhost, '--quiet', '--no-table-headers', 'name', 'type']);
+  const types = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const [name, type] = line.trim().split(/\s+/);
+    if (name?.startsWith(prefix) && type) types.set(name, type);
+  }
+  return types;
+}
