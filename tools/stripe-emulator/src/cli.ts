@@ -23,7 +23,8 @@ function bootWebhooks(raw: string | undefined): BootWebhook[] {
     typeof (w as BootWebhook).url === 'string' &&
     typeof (w as BootWebhook).secret === 'string' &&
     ['undefined', 'boolean'].includes(typeof (w as BootWebhook).connect);
-  if (!Array.isArray(parsed) || !parsed.every(valid)) throw new Error('STRIPE_EMULATOR_WEBHOOKS must be a JSON array of { url, secret, connect? }');
+  if (!Array.isArray(parsed) || !parsed.every(valid))
+    throw new Error('STRIPE_EMULATOR_WEBHOOKS must be a JSON array of { url, secret, connect? }');
   return parsed;
 }
 
