@@ -36,6 +36,8 @@ describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
     // The published schema names its draft with a trailing '#' Ajv does not know; the draft is 2019-09.
     const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
+    // Compose durations, as Go's time.ParseDuration reads them ("5s", "1m30s").
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
     const validate = ajv.compile(withoutLegacyIds(composeSchema));
     // The packaged schema predates the top-level `name` (Compose 2.3.3): checked here by
     // the specification's own rule, the rest by the schema.
