@@ -36,8 +36,12 @@ describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
     // The published schema names its draft with a trailing '#' Ajv does not know; the draft is 2019-09.
     const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
-    // Compose durations, as Go's time.ParseDuration reads them ("5s", "1m30s").
+    // The specification's own formats: durations as Go's time.ParseDuration reads them
+    // ("5s", "1m30s"), port mappings ("[ip:]host:container[/proto]", ranges), subnets.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('ports', /^((\d{1,3}(\.\d{1,3}){3}|\[[\da-f:]+\]):)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/i);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[\da-f.:]+\/\d{1,3}$/i);
     const validate = ajv.compile(withoutLegacyIds(composeSchema));
     // The packaged schema predates the top-level `name` (Compose 2.3.3): checked here by
     // the specification's own rule, the rest by the schema.
