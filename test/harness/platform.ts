@@ -21,6 +21,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../tools/stripe-emu
 import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';
 import { provisionTopology } from '../../tools/infra/provision';
 import { deleteVhost, ensureVhost } from '../../tools/infra/rabbitmq-vhost';
+import type { QueueType } from '@fpms/messaging/queue-type';
 import { cloneServiceDatabases } from '@fpms/testing/database-clones';
 import { testAmqpUrl, uniqueName } from '@fpms/testing/env';
 
@@ -32,6 +33,8 @@ export interface RunningPlatform {
   /** Prefix of the platform's own databases (for connectServiceDb). */
   dbPrefix: string;
   vhost: string;
+  /** The type of its durable queues (replicas started with shareWith use the same). */
+  queueType: QueueType;
   /** Set when the platform runs on a private PostgreSQL (startPlatform's `postgres`). */
   postgres?: { host: string; port: number; dbPrefix: string };
   /**
@@ -129,6 +132,8 @@ export async function startPlatform(
     shareWith?: RunningPlatform;
     /** Use databases already provisioned on another server (a private PostgreSQL) instead of clones. */
     postgres?: { host: string; port: number; dbPrefix: string };
+    /** The type of every durable queue on the platform's vhost (AMQP_QUEUE_TYPE; default classic). */
+    queueType?: QueueType;
   } & PlatformOverrides = {},
 ): Promise<RunningPlatform> {
   const services = options.services ?? SERVICE_NAMES;
@@ -142,7 +147,8 @@ export async function startPlatform(
   base.pathname = `/${vhost}`;
   const amqpUrl = base.toString();
   // As provisioning does for a real vhost: queues exist before any service publishes.
-  if (!shared) await provisionTopology(amqpUrl);
+  const queueType = shared?.queueType ?? options.queueType ?? 'classic';
+  if (!shared) await provisionTopology(amqpUrl, undefined, queueType);
   const databases = shared
     ? { prefix: shared.dbPrefix, drop: async () => undefined }
     : options.postgres
@@ -182,6 +188,7 @@ export async function startPlatform(
           RATE_LIMIT_PREFIX: redisPrefix,
           // Test files sign up dozens of users from 127.0.0.1; rate-limit.e2e sets its own.
           RATE_LIMIT_SIGNUP_IP: '1000/60',
+          AMQP_QUEUE_TYPE: queueType,
           ...(service === 'billing' ? stripeEnv : {}),
           ...(options.env?.[service] ?? {}),
         },
@@ -225,6 +232,7 @@ export async function startPlatform(
     gatewayUrl: address ? `http://127.0.0.1:${address.port}` : '',
     amqpUrl,
     vhost,
+    queueType,
     dbPrefix: databases.prefix,
     postgres: options.postgres ?? shared?.postgres,
     stripe: platformStripe,

@@ -22,6 +22,8 @@ async function main() {
   const jestArgs = process.argv.slice(2);
   await ensureDependencies();
   await run('bash', ['tools/infra/ensure-services.sh'], { cwd: root });
+  // The deployment tests render k8s/ with kubectl's kustomize.
+  await run('bash', ['tools/infra/ensure-kubectl.sh'], { cwd: root });
   console.log('[test] type-checking, linting and building');
   await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: root });
   // ESLint (typescript-eslint + import boundaries), then Prettier's check: CI fails on either.

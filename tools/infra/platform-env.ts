@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { serviceDatabaseName, serviceRoles, ServiceName, SERVICE_NAMES } from '@fpms/database';
+import type { QueueType } from '@fpms/messaging/queue-type';
 
 /**
  * The settings shared by the whole local platform (one `npm start`, or one test run),
@@ -24,6 +25,10 @@ export interface PlatformEnv {
   s3Mode: 'external' | 'local';
   /** The S3_* variables of an external store, passed to the files service as they are. */
   s3External: Record<string, string>;
+  /** The type of every durable queue (AMQP_QUEUE_TYPE: classic, or quorum for a broker cluster). */
+  queueType: QueueType;
+  /** Whether `provision-cli up` creates the vhost with rabbitmqctl (false where the broker or its operator does). */
+  provisionVhost: boolean;
   /** The gateway's rate-limit store (REDIS_URL, or REDIS_HOST/REDIS_PORT as ensure-services.sh uses). */
   redisUrl: string;
 }
@@ -47,6 +52,8 @@ export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
     stripeMode: env.STRIPE_SECRET_KEY ? 'stripe' : 'emulator',
     s3Mode: env.S3_BUCKET ? 'external' : 'local',
     s3External: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('S3_') && e[1] !== undefined)),
+    queueType: env.AMQP_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic',
+    provisionVhost: env.FPMS_PROVISION_VHOST !== 'false',
     redisUrl: env.REDIS_URL ?? `redis://${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? '6379'}`,
   };
 }
@@ -69,6 +76,7 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
     DB_SYSTEM_USER: roles.system,
     DB_SYSTEM_PASSWORD: platform.rolePassword,
     AMQP_URL: platform.amqpUrl,
+    AMQP_QUEUE_TYPE: platform.queueType,
     JWT_KEYS_DIR: platform.keysDir,
   };
   if (service === 'gateway') {

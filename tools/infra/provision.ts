@@ -4,6 +4,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { EVENT_TOPOLOGY, EventTopology } from '@fpms/contracts/events/event-topology';
 import { serviceDatabaseName, serviceRoles, ServiceName, SERVICE_NAMES } from '@fpms/database';
 import { declareTopology, topologyDeclarations } from '@fpms/messaging/events/event-topology';
+import type { QueueType } from '@fpms/messaging/queue-type';
 import { PlatformEnv } from './platform-env';
 import { serviceMigrations } from './service-migrations';
 
@@ -133,11 +134,15 @@ export async function dropDatabases(platform: PlatformEnv, services: readonly Se
  * declares at start. Idempotent. A queue that exists with other arguments (a changed
  * retry delay) fails here with the broker's PRECONDITION_FAILED, before any service starts.
  */
-export async function provisionTopology(amqpUrl: string, topology: EventTopology = EVENT_TOPOLOGY): Promise<void> {
+export async function provisionTopology(
+  amqpUrl: string,
+  topology: EventTopology = EVENT_TOPOLOGY,
+  queueType: QueueType = 'classic',
+): Promise<void> {
   const connection = await amqplib.connect(amqpUrl);
   try {
     const channel = await connection.createChannel();
-    await declareTopology(channel, topologyDeclarations(topology));
+    await declareTopology(channel, topologyDeclarations(topology, queueType));
     await channel.close();
   } finally {
     await connection.close().catch(() => undefined);

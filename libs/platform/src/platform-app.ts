@@ -20,7 +20,12 @@ export function createPlatformApp(
   return createServiceApp(module, {
     logger,
     rawBody: options.rawBody,
-    microservice: rpcServerStrategy({ url: env.AMQP_URL, queue: rpcQueue(service), prefetch: env.RPC_PREFETCH }),
+    microservice: rpcServerStrategy({
+      url: env.AMQP_URL,
+      queue: rpcQueue(service),
+      prefetch: env.RPC_PREFETCH,
+      queueType: env.AMQP_QUEUE_TYPE,
+    }),
   });
 }
 

@@ -14,6 +14,7 @@ import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '@fpms/mess
 import { RpcEnvelopeInterceptor } from '@fpms/messaging/rpc/rpc-envelope.interceptor';
 import { SERVICE_LOGGER } from '@fpms/messaging/rpc/service-logger';
 import { BrokerConnections } from '@fpms/messaging/nest/broker-connections';
+import { AMQP_QUEUE_TYPE } from '@fpms/messaging/queue-type';
 import {
   MESSAGING_HOUSEKEEPING_OPTIONS,
   MessagingHousekeeping,
@@ -56,6 +57,7 @@ export class PlatformModule {
       ],
       providers: [
         { provide: SERVICE_LOGGER, useValue: options.logger },
+        { provide: AMQP_QUEUE_TYPE, useValue: env.AMQP_QUEUE_TYPE },
         { provide: AccessTokenService, useValue: new AccessTokenService(options.keys, env.ACCESS_TOKEN_TTL_SECONDS) },
         { provide: OutboxWriter, useValue: new OutboxWriter() },
         {
@@ -63,7 +65,8 @@ export class PlatformModule {
           inject: [getDataSourceToken(SYSTEM_DATA_SOURCE)],
           // The relay reads every tenant's outbox rows: it is cross-tenant by nature. It
           // declares the whole topology before its first publish (see event-topology.ts).
-          useFactory: (system: DataSource) => new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY }),
+          useFactory: (system: DataSource) =>
+            new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY, queueType: env.AMQP_QUEUE_TYPE }),
         },
         OutboxRelayLifecycle,
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -84,6 +87,7 @@ export class PlatformModule {
       ],
       exports: [
         SERVICE_LOGGER,
+        AMQP_QUEUE_TYPE,
         AccessTokenService,
         OutboxWriter,
         OutboxRelay,

@@ -46,3 +46,15 @@ export async function waitForBroker(options: { url?: string; timeoutMs?: number 
   }
   throw new Error(`broker not accepting connections at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${String(lastError)}`);
 }
+
+/** The type (classic, quorum, …) of each durable queue whose name starts with `prefix`, on `url`'s vhost. */
+export async function queueTypes(prefix: string, url = testAmqpUrl()): Promise<Map<string, string>> {
+  const vhost = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || '/';
+  const out = await rabbitmqctl(['list_queues', '-p', vhost, '--quiet', '--no-table-headers', 'name', 'type', 'durable']);
+  const types = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const [name, type, durable] = line.trim().split(/\s+/);
+    if (name?.startsWith(prefix) && type && durable === 'true') types.set(name, type);
+  }
+  return types;
+}

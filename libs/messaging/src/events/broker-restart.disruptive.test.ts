@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { startBroker, stopBroker, waitForBroker } from '@fpms/testing/broker-control';
+import { queueTypes, startBroker, stopBroker, waitForBroker } from '@fpms/testing/broker-control';
+import type { QueueType } from '../queue-type';
 import { testAmqpUrl } from '@fpms/testing/env';
 import { EventConsumer } from './event-consumer';
 import { deadLetterQueueName } from './event-topology';
@@ -18,7 +19,9 @@ import {
 /**
  * Phase 2 (serial): a real broker restart in the middle of a 5,000-event stream. Nothing
  * may be lost (every outbox row ends up sent, every event applied) and nothing may be
- * applied twice, although the restart guarantees republishes and redeliveries.
+ * applied twice, although the restart guarantees republishes and redeliveries. It runs
+ * with classic queues (one node) and with quorum queues (AMQP_QUEUE_TYPE=quorum, the prod
+ * overlay's setting), here on the single local node.
  */
 const TOTAL = 5_000;
 const BATCH = 50;
@@ -26,7 +29,7 @@ const RESTART_AFTER = 1_500;
 const OUTAGE_MS = 4_000;
 const DEADLINE_MS = 180_000;
 
-describe('events across a broker restart (disruptive)', () => {
+describe.each<QueueType>(['classic', 'quorum'])('events across a broker restart, %s queues (disruptive)', (queueType) => {
   const log = new Logger('broker-restart.test');
   const consumerName = 'restart-test';
   let env: EventsTestDb;
@@ -41,9 +44,9 @@ describe('events across a broker restart (disruptive)', () => {
     // Thousands of "duplicate skipped" debug lines would bury the result.
     Logger.overrideLogger(['log', 'warn', 'error']);
     await waitForBroker({ timeoutMs: 30_000 });
-    env = await createEventsTestDb('restart', 20);
+    env = await createEventsTestDb(`restart_${queueType}`, 20);
     broker = await BrokerProbe.open();
-    queue = broker.consumerQueue('restart_q');
+    queue = broker.consumerQueue(`restart_${queueType}_q`);
   });
 
   afterAll(async () => {
@@ -67,10 +70,15 @@ describe('events across a broker restart (disruptive)', () => {
       bindings: ['testsvc.stream.*'],
       consumerName,
       retryDelaysMs: [500, 1000, 2000],
+      queueType,
       handler: (event, manager) => recordApplied(manager, event, consumerName),
     });
     await consumer.start();
     await consumer.waitForConnect();
+    // The consumer declared its queue, retry queues and DLQ with the type asked for.
+    const declared = await queueTypes(queue);
+    expect(declared.size).toBe(5);
+    expect(new Set(declared.values())).toEqual(new Set([queueType]));
     relay = new OutboxRelay({
       dataSource: env.dataSource,
       amqpUrl: testAmqpUrl(),

@@ -22,6 +22,7 @@ import {
   RetryPolicy,
   retryQueueName,
 } from './event-topology';
+import type { QueueType } from '../queue-type';
 import { INBOX_TABLE } from './messaging-tables.migration';
 import { purgeInbox } from './housekeeping';
 import { withTimeout } from './relay-support';
@@ -65,6 +66,8 @@ export interface EventConsumerOptions {
   connectTimeoutMs?: number;
   /** How long stop() waits for in-flight handlers (default 30 s). */
   stopTimeoutMs?: number;
+  /** The type of the queues it declares (default classic; see queue-type.ts). */
+  queueType?: QueueType;
 }
 
 type Parsed = { ok: true; event: EventEnvelope } | { ok: false; error: string };
@@ -193,7 +196,7 @@ export class EventConsumer {
     });
     const { queue, bindings } = this.options;
     // The same declarations provisioning and the relays make (see event-topology.ts).
-    await declareTopology(ch, consumerDeclarations(this.exchange, queue, bindings, this.policy));
+    await declareTopology(ch, consumerDeclarations(this.exchange, queue, bindings, this.policy, this.options.queueType));
     if (this.stopping) return;
     await ch.prefetch(this.prefetch);
     const { consumerTag } = await ch.consume(queue, (msg) => this.onDelivery(ch, msg), { noAck: false });

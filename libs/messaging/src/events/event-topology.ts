@@ -1,4 +1,5 @@
 import { DEFAULT_EVENT_RETRY_DELAYS_MS, EVENTS_EXCHANGE, EventTopology } from '@fpms/contracts/events/event-topology';
+import { durableQueueArguments, QueueType } from '../queue-type';
 
 /**
  * Names, headers and retry arithmetic shared by the relay and the consumer, and the
@@ -131,23 +132,29 @@ export function consumerDeclarations(
   queue: string,
   bindings: readonly string[],
   policy: RetryPolicy,
+  queueType: QueueType = 'classic',
 ): TopologyDeclarations {
-  const queues: TopologyDeclarations['queues'] = [{ queue }];
+  const queues: TopologyDeclarations['queues'] = [{ queue, arguments: durableQueueArguments(queueType) }];
   for (let n = 1; n <= retryQueueCount(policy); n++) {
     queues.push({
       queue: retryQueueName(queue, n),
-      arguments: { 'x-message-ttl': policy.retryDelaysMs[n - 1], 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+      arguments: durableQueueArguments(queueType, {
+        'x-message-ttl': policy.retryDelaysMs[n - 1],
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': queue,
+      }),
     });
   }
-  queues.push({ queue: deadLetterQueueName(queue) });
+  queues.push({ queue: deadLetterQueueName(queue), arguments: durableQueueArguments(queueType) });
   return { exchange, queues, bindings: bindings.map((pattern) => ({ queue, pattern })) };
 }
 
 /** The whole topology: what provisioning declares per vhost and every service at start. */
-export function topologyDeclarations(topology: EventTopology): TopologyDeclarations {
+export function topologyDeclarations(topology: EventTopology, queueType: QueueType = 'classic'): TopologyDeclarations {
   const out: TopologyDeclarations = { exchange: topology.exchange, queues: [], bindings: [] };
   for (const def of Object.values(topology.consumers)) {
-    const part = consumerDeclarations(topology.exchange, def.queue, def.bindings, resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs }));
+    const policy = resolveRetryPolicy({ retryDelaysMs: def.retryDelaysMs });
+    const part = consumerDeclarations(topology.exchange, def.queue, def.bindings, policy, queueType);
     out.queues.push(...part.queues);
     out.bindings.push(...part.bindings);
   }
@@ -164,6 +171,9 @@ export interface DeclaringChannel {
 /** Declares everything (idempotent: re-declaring with the same arguments is a no-op). */
 export async function declareTopology(ch: DeclaringChannel, d: TopologyDeclarations): Promise<void> {
   await ch.assertExchange(d.exchange, 'topic', { durable: true });
-  for (const q of d.queues) await ch.assertQueue(q.queue, { durable: true, ...(q.arguments ? { arguments: q.arguments } : {}) });
+  for (const q of d.queues) {
+    const args = q.arguments && Object.keys(q.arguments).length > 0 ? { arguments: q.arguments } : {};
+    await ch.assertQueue(q.queue, { durable: true, ...args });
+  }
   for (const b of d.bindings) await ch.bindQueue(b.queue, d.exchange, b.pattern);
 }

@@ -4,6 +4,7 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EventTopology } from '@fpms/contracts/events/event-topology';
+import type { QueueType } from '../queue-type';
 import { declareTopology, DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL, topologyDeclarations } from './event-topology';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
 import { purgeSentOutbox } from './housekeeping';
@@ -28,6 +29,8 @@ export interface OutboxRelayOptions {
    * the exchange is declared (library tests that bring their own queues).
    */
   topology?: EventTopology;
+  /** The type of the topology's queues (default classic; see queue-type.ts). */
+  queueType?: QueueType;
   /** Back-off before an event the broker returned as unroutable is tried again (default 5 s doubling to 5 min). */
   unroutableRetry?: { baseMs: number; maxMs: number };
 }
@@ -172,7 +175,8 @@ export class OutboxRelay {
       const id = msg.properties.messageId as unknown;
       if (id !== undefined && id !== null) this.returned.add(String(id));
     });
-    if (this.options.topology) await declareTopology(ch, topologyDeclarations({ ...this.options.topology, exchange: this.exchange }));
+    if (this.options.topology)
+      await declareTopology(ch, topologyDeclarations({ ...this.options.topology, exchange: this.exchange }, this.options.queueType));
     else await ch.assertExchange(this.exchange, 'topic', { durable: true });
     this.readyChannel = ch;
     this.waker.wake();

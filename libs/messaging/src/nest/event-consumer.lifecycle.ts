@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventConsumer } from '../events';
+import { AMQP_QUEUE_TYPE, QueueType } from '../queue-type';
 import { BrokerConnections } from './broker-connections';
 import { EVENT_TOPOLOGY, eventConsumerDefinition, EventTopology } from '@fpms/contracts/events/event-topology';
 import { eventDataSchema } from '@fpms/contracts/events/event-schemas';
@@ -45,9 +46,10 @@ export function eventConsumerProviders(
     events.subscriber,
     {
       provide: EventConsumer,
-      inject: [getDataSourceToken(), events.subscriber],
-      useFactory: (runtime: DataSource, subscriber: EventSubscriber) =>
+      inject: [getDataSourceToken(), events.subscriber, { token: AMQP_QUEUE_TYPE, optional: true }],
+      useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType) =>
         new EventConsumer({
+          queueType,
           dataSource: runtime,
           amqpUrl,
           exchange: topology.exchange,

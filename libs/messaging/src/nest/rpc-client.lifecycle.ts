@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { AMQP_QUEUE_TYPE, QueueType } from '../queue-type';
 import { RpcClient } from '../rpc/rpc-client';
 
 /** Closes the service's RPC client last, after in-flight requests are done. */
@@ -14,7 +15,11 @@ export class RpcClientLifecycle implements OnApplicationShutdown {
 /** An RpcClient for calling other services (every call with a timeout), closed on shutdown. */
 export function rpcClientProviders(options: { amqpUrl: string; timeoutMs: number }): Provider[] {
   return [
-    { provide: RpcClient, useFactory: () => new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs }) },
+    {
+      provide: RpcClient,
+      inject: [{ token: AMQP_QUEUE_TYPE, optional: true }],
+      useFactory: (queueType?: QueueType) => new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs, queueType }),
+    },
     RpcClientLifecycle,
   ];
 }

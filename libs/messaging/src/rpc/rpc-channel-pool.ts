@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import { durableQueueArguments, QueueType } from '../queue-type';
 
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
@@ -29,6 +30,7 @@ export class RpcChannelPool {
 
   constructor(
     private readonly size: number,
+    private readonly queueType: QueueType,
     private readonly handlers: RpcChannelHandlers,
   ) {}
 
@@ -74,7 +76,7 @@ export class RpcChannelPool {
   /** Declares a queue with the servers' options (idempotent) and returns its consumer count. */
   async consumerCount(queue: string): Promise<number> {
     const channel = await this.controlChannel();
-    const { consumerCount } = await channel.assertQueue(queue, { durable: true });
+    const { consumerCount } = await channel.assertQueue(queue, { durable: true, arguments: durableQueueArguments(this.queueType) });
     return consumerCount;
   }
 

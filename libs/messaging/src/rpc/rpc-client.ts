@@ -6,6 +6,7 @@ import { AppError } from '@fpms/common/errors/app-error';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
 import { RequestClass, RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
+import type { QueueType } from '../queue-type';
 import { QueuePresence } from './queue-presence';
 import { DIRECT_REPLY_TO, RpcChannelPool } from './rpc-channel-pool';
 
@@ -17,6 +18,8 @@ export interface RpcClientOptions {
   presenceRefreshMs?: number;
   /** Channels requests are published on, round robin. */
   channels?: number;
+  /** The servers' queue type: the presence check declares their queues with the same arguments. */
+  queueType?: QueueType;
 }
 
 interface PendingCall {
@@ -57,7 +60,7 @@ export class RpcClient {
 
   constructor(options: RpcClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.pool = new RpcChannelPool(options.channels ?? 2, {
+    this.pool = new RpcChannelPool(options.channels ?? 2, options.queueType ?? 'classic', {
       onReply: (msg) => this.onReply(msg),
       onReturn: (msg) => this.onReturn(msg),
       onLost: (channel) =>

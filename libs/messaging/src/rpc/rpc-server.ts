@@ -1,10 +1,12 @@
 import { MicroserviceOptions } from '@nestjs/microservices';
+import { durableQueueArguments, QueueType } from '../queue-type';
 import { AckingRmqServer } from './acking-rmq-server';
 
 export interface RpcServerOptions {
   url: string;
   queue: string;
   prefetch?: number;
+  queueType?: QueueType;
 }
 
 /** Options for `app.connectMicroservice()`: durable queue, manual ack, bounded prefetch. */
@@ -13,7 +15,7 @@ export function rpcServerStrategy(options: RpcServerOptions): MicroserviceOption
     strategy: new AckingRmqServer({
       urls: [options.url],
       queue: options.queue,
-      queueOptions: { durable: true },
+      queueOptions: { durable: true, arguments: durableQueueArguments(options.queueType ?? 'classic') },
       noAck: false,
       prefetchCount: options.prefetch ?? 20,
       // Nagle off: replies are small frames that must not wait for the broker's ACK.
