@@ -35,6 +35,7 @@ import { RefundsController } from './refunds/refunds.controller';
 import { RefundRequestsRepository, RefundsRepository } from './refunds/refunds.repository';
 import { RefundsService } from './refunds/refunds.service';
 import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker';
+import { StripeRefundEventsHandler } from './refunds/stripe-refund-events.handler';
 import { StripeRefunds } from './refunds/stripe-refunds';
 import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
@@ -58,6 +59,7 @@ export class BillingAppModule {
       ConnectAccountEventsHandler,
       CheckoutEventsHandler,
       ChargebackEventsHandler,
+      StripeRefundEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,

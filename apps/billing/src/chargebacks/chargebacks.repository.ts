@@ -20,6 +20,15 @@ export class CrossTenantChargebacksRepository {
     return rows[0] ? toChargeback(rows[0]) : null;
   }
 
+  /** The order's chargebacks as billing last saw them, unlocked (reconciliation reads them). */
+  async listForOrder(manager: SystemManager, orderId: string): Promise<Chargeback[]> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `select * from chargebacks where order_id = $1 order by opened_at, id`,
+      [orderId],
+    );
+    return rows.map(toChargeback);
+  }
+
   async insert(manager: SystemManager, c: Chargeback): Promise<void> {
     await manager.query(
       `insert into chargebacks (id, order_id, account_id, workspace_id, milestone_id, charge_id, amount, currency, reason, stripe_status,

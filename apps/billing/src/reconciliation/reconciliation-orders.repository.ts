@@ -9,8 +9,8 @@ import { Order, toOrder } from '../payments/order';
 @Injectable()
 export class CrossTenantReconciliationOrdersRepository {
   /**
-   * Orders that are not final — pending with a checkout session, held, or with a release due
-   * — and every order changed since `since`.
+   * Orders that are not final — pending with a checkout session, held, with a release due or
+   * a chargeback open — and every order changed since `since`.
    */
   async toAudit(manager: SystemManager, since: Date): Promise<Order[]> {
     const rows: Array<Record<string, unknown>> = await manager.query(
@@ -18,6 +18,7 @@ export class CrossTenantReconciliationOrdersRepository {
         where (status = 'pending' and checkout_session_id is not null)
            or status = 'held'
            or (release_requested_at is not null and transfer_id is null)
+           or disputed > 0
            or updated_at >= $1
         order by created_at, id`,
       [since],
