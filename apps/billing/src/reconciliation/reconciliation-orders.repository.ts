@@ -42,6 +42,14 @@ export class CrossTenantReconciliationEventsRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Every connected account billing knows (their events are listed per account: Stripe-Account). */
+  async connectedAccountIds(manager: SystemManager): Promise<string[]> {
+    const rows: Array<{ stripe_account_id: string }> = await manager.query(
+      `select stripe_account_id from connect_accounts order by stripe_account_id`,
+    );
+    return rows.map((r) => r.stripe_account_id);
+  }
+
   /** Where these events stand in the webhook ledger after processing (a missing event was repaired once it is done). */
   async eventStatuses(manager: SystemManager, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
