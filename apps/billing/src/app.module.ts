@@ -12,7 +12,11 @@ import { ChargebackResponderService } from './chargebacks/chargeback-responder.s
 import { ChargebacksController } from './chargebacks/chargebacks.controller';
 import { ChargebackEventsHandler } from './chargebacks/chargeback-events.handler';
 import { CHARGEBACK_EVIDENCE_OPTIONS, ChargebackEvidenceOptions, ChargebackEvidenceWorker } from './chargebacks/chargeback-evidence.worker';
-import { ChargebackSelfResponsesRepository, CrossTenantChargebacksRepository } from './chargebacks/chargebacks.repository';
+import {
+  ChargebackSelfResponsesRepository,
+  ChargebacksRepository,
+  CrossTenantChargebacksRepository,
+} from './chargebacks/chargebacks.repository';
 import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } from './chargebacks/milestone-activity.repository';
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
@@ -66,7 +70,11 @@ export class BillingAppModule {
       batchSize: 20,
       retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
     };
-    const evidenceOptions: ChargebackEvidenceOptions = { pollIntervalMs: env.CHARGEBACK_EVIDENCE_POLL_MS, batchSize: 20 };
+    const evidenceOptions: ChargebackEvidenceOptions = {
+      pollIntervalMs: env.CHARGEBACK_EVIDENCE_POLL_MS,
+      batchSize: 20,
+      retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
+    };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
@@ -96,6 +104,7 @@ export class BillingAppModule {
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
         ReleaseWorker,
         CrossTenantChargebacksRepository,
+        ChargebacksRepository,
         ChargebackSelfResponsesRepository,
         MilestoneActivityRepository,
         CrossTenantMilestoneActivityRepository,
