@@ -283,4 +283,26 @@ describe('billing: reconciliation of refunds, chargebacks and Connect accounts',
     await emulator.control.setOnboarding(before.stripe_account_id, 'complete');
     await emulator.control.drainWebhooks();
   }, 180_000);
+
+  it('reports an order whose ledger invariants do not hold as an amount mismatch, and changes nothing', async () => {
+    const m = await funded('tampered order', 12_000);
+    const { id: orderId } = await order(m.id);
+    // Money billing cannot account for: a platform fee on an order that released nothing.
+    await billingDb.query(`update orders set platform_fee = 50 where id = $1`, [orderId]);
+    try {
+      const run = await reconcile();
+      expect(run.findings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'amount_mismatch',
+            orderId,
+            detail: expect.stringContaining('ledger invariants: platform fee 50 exceeds released 0'),
+          }),
+        ]),
+      );
+      expect(Number((await order(m.id)).platform_fee)).toBe(50); // flagged, not overwritten
+    } finally {
+      await billingDb.query(`update orders set platform_fee = 0 where id = $1`, [orderId]);
+    }
+  }, 120_000);
 });
