@@ -303,7 +303,9 @@ describe('billing: webhook storm over refunds, chargebacks and releases', () => 
         `select id, outcome, amount from chargebacks where order_id = $1 order by id`,
         [order.id],
       );
-      expect(recorded.map((c) => ({ id: c.id, outcome: c.outcome, amount: Number(c.amount) }))).toEqual(
+      expect(
+        recorded.map((c) => ({ id: c.id, outcome: c.outcome, amount: Number(c.amount) })).sort((a, b) => a.id.localeCompare(b.id)),
+      ).toEqual(
         disputes
           .map((d) => ({ id: d.id, outcome: d.status === 'won' ? 'won' : d.status === 'lost' ? 'lost' : null, amount: d.amount }))
           .sort((a, b) => a.id.localeCompare(b.id)),
