@@ -42,7 +42,7 @@ export async function startBillingWorld(options: {
   const emulator = platform.stripe!.emulator;
   const stripe = new Stripe(emulator.apiKey, emulator.stripeConfig);
   const billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
-  const rpc = new RpcClient({ url: platform.amqpUrl });
+  const rpc = new RpcClient({ url: platform.amqpUrl, timeoutMs: 20_000 });
   const owner = await signUp(platform.gatewayUrl, options.ownerName);
   if (options.onboard !== false) await onboardToConnect(platform.gatewayUrl, owner);
   const workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;

@@ -19,6 +19,7 @@ import {
 } from '@fpms/harness';
 import { ChargebackEvidenceWorker } from '../../apps/billing/src/chargebacks/chargeback-evidence.worker';
 import { ReleaseWorker } from '../../apps/billing/src/release/release.worker';
+import { checkLedgerInvariantsAfterEach } from './ledger-invariants';
 
 /**
  * Chargebacks on milestone payments, against the emulator: the client's bank takes the money
@@ -64,6 +65,8 @@ describe('billing: chargebacks', () => {
     await rpc?.close();
     await platform?.close();
   });
+
+  checkLedgerInvariantsAfterEach(() => billingDb);
 
   const payment = (id: string): Promise<PaymentView> => {
     const ctx: RpcContext = { requestId: randomUUID(), userId: owner.userId, accountId: owner.accountId, workspaceId, token: owner.token };
@@ -133,9 +136,24 @@ describe('billing: chargebacks', () => {
     );
 
     // Nobody chose to answer personally: a day later billing answers Stripe, before the due date.
-    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 });
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({
+        id: dispute.id,
+        status: 'open',
+        amount,
+        currency: 'USD',
+        reason: 'fraudulent',
+        evidence: 'scheduled',
+        dueBy: new Date(dispute.evidence_details.due_by! * 1000).toISOString(),
+        evidenceSubmittedAt: null,
+      }),
+    ]);
     clock.advance(25 * 3600_000);
-    expect(await evidence().runOnce()).toEqual({ submitted: 1, failed: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 1, failed: 0, flagged: 0 });
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({ id: dispute.id, status: 'open', evidence: 'submitted', evidenceSubmittedAt: expect.any(String) }),
+    ]);
     const answered = await stripe.disputes.retrieve(dispute.id);
     expect(answered.status).toBe('under_review');
     expect(answered.evidence_details.submission_count).toBe(1);
@@ -171,6 +189,9 @@ describe('billing: chargebacks', () => {
     expect((await stripe.transfers.list({ transfer_group: id })).data.map((t) => t.amount)).toEqual([amount - fee]);
     expect(await ledger(id)).toEqual(expect.arrayContaining([{ kind: 'dispute_reinstatement', amount }]));
     await eventually('released in the workspace', async () => (await status(id)) === 'released');
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({ id: dispute.id, status: 'won', stripeStatus: 'won', evidence: 'submitted', closedAt: expect.any(String) }),
+    ]);
     // created, funds_withdrawn, updated, funds_reinstated, closed: one event per fact.
     expect(await billingEvents(id)).toEqual([
       { type: BillingEvents.milestoneDisputed, outcome: null, disputed: amount },
@@ -190,10 +211,16 @@ describe('billing: chargebacks', () => {
     clock.advance(7 * 24 * 3600_000);
     await evidence().runOnce();
     expect((await stripe.disputes.retrieve(dispute.id)).evidence_details.submission_count).toBe(0);
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({ id: dispute.id, status: 'open', evidence: 'freelancer_responds', evidenceSubmittedAt: null }),
+    ]);
 
     await emulator().control.closeDispute(dispute.id, 'lost');
     await eventually('chargeback lost', async () => (await payment(id)).money.status === 'refunded');
     expect((await payment(id)).money).toMatchObject({ charged: amount, released: 0, refunded: amount, disputed: 0 });
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({ id: dispute.id, status: 'lost', amount, evidence: 'freelancer_responds' }),
+    ]);
     // Entries of one transaction share a timestamp: compared by kind.
     const byKind = (await ledger(id)).sort((a, b) => a.kind.localeCompare(b.kind));
     expect(byKind).toEqual([
@@ -269,17 +296,28 @@ describe('billing: chargebacks', () => {
 
   it('an inquiry freezes without moving money; evidence is retried after Stripe fails; the escalated loss is recorded', async () => {
     const amount = 25_000;
+    // Billing's clock ran ahead in the cases before: Stripe's (whose due dates billing compares with its own) catches up.
+    await emulator().control.setClock(Math.max(await emulator().control.now(), Math.floor(clock.now().getTime() / 1000)));
     const { id, chargeId } = await fundedMilestone('Newsletter', amount, randomUUID());
     const inquiry = await emulator().control.openDispute(chargeId, { inquiry: true });
     await eventually('inquiry applied', async () => (await payment(id)).money.disputed === amount);
     expect((await ledger(id)).map((e) => e.kind)).not.toContain('dispute');
 
-    // Stripe fails the submission, the SDK's own two retries included.
-    await emulator().control.addApiFault({ status: 500, count: 3, method: 'POST', path_prefix: `/v1/disputes/${inquiry.id}` });
+    // Stripe fails the submission twice, the SDK's own two retries included each time: retried with backoff.
+    await emulator().control.addApiFault({ status: 500, count: 6, method: 'POST', path_prefix: `/v1/disputes/${inquiry.id}` });
     clock.advance(25 * 3600_000);
-    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 1 });
-    expect(await evidence().runOnce()).toEqual({ submitted: 1, failed: 0 });
-    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 1, flagged: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 }); // not before the backoff (60 s)
+    clock.advance(61_000);
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 1, flagged: 0 });
+    clock.advance(61_000);
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 }); // the second wait is twice as long
+    clock.advance(60_000);
+    expect(await evidence().runOnce()).toEqual({ submitted: 1, failed: 0, flagged: 0 });
+    expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 });
+    expect((await payment(id)).chargebacks).toEqual([
+      expect.objectContaining({ id: inquiry.id, evidence: 'submitted', evidenceAttempts: 2, evidenceLastError: null }),
+    ]);
     const answered = await stripe.disputes.retrieve(inquiry.id);
     expect(answered).toMatchObject({ status: 'warning_under_review', evidence_details: { submission_count: 1 } });
 
@@ -293,5 +331,31 @@ describe('billing: chargebacks', () => {
       ]),
     );
     expect((await payment(id)).release).toEqual({ status: 'not_due' });
+  });
+
+  it('flags a chargeback whose due date passes while Stripe keeps failing, and submits nothing late', async () => {
+    const amount = 15_000;
+    // Billing's clock ran ahead in the cases before: Stripe's (whose due dates billing compares with its own) catches up.
+    await emulator().control.setClock(Math.max(await emulator().control.now(), Math.floor(clock.now().getTime() / 1000)));
+    const { id, chargeId } = await fundedMilestone('Late answer', amount, randomUUID());
+    const dispute = await openChargeback(id, chargeId, amount);
+    await emulator().control.addApiFault({ status: 500, count: 1000, method: 'POST', path_prefix: `/v1/disputes/${dispute.id}` });
+    try {
+      clock.advance(25 * 3600_000);
+      expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 1, flagged: 0 });
+      // Stripe's due date passes while it still refuses.
+      const due = (dispute.evidence_details.due_by as number) * 1000;
+      clock.advance(due - clock.now().getTime() + 60_000);
+      expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 1 });
+      await emulator().control.clearApiFaults();
+      clock.advance(3600_000);
+      expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 });
+    } finally {
+      await emulator().control.clearApiFaults();
+    }
+    expect((await stripe.disputes.retrieve(dispute.id)).evidence_details.submission_count).toBe(0);
+    const [view] = (await payment(id)).chargebacks;
+    expect(view).toMatchObject({ id: dispute.id, status: 'open', evidence: 'past_due', evidenceAttempts: 1, evidenceSubmittedAt: null });
+    expect(view.evidenceLastError).toMatch(/due date .* passed before the evidence was submitted/);
   });
 });

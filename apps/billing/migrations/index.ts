@@ -6,6 +6,7 @@ import { Refunds1734400000000 } from './1734400000000-refunds';
 import { Chargebacks1734500000000 } from './1734500000000-chargebacks';
 import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-runs';
 import { PayNowOrders1734800000001 } from './1734800000001-pay-now-orders';
+import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeback-evidence-retries';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -17,4 +18,5 @@ export const billingMigrations = [
   Chargebacks1734500000000,
   ReconciliationRuns1734600000000,
   PayNowOrders1734800000001,
+  ChargebackEvidenceRetries1734900000000,
 ];

@@ -12,7 +12,11 @@ import { ChargebackResponderService } from './chargebacks/chargeback-responder.s
 import { ChargebacksController } from './chargebacks/chargebacks.controller';
 import { ChargebackEventsHandler } from './chargebacks/chargeback-events.handler';
 import { CHARGEBACK_EVIDENCE_OPTIONS, ChargebackEvidenceOptions, ChargebackEvidenceWorker } from './chargebacks/chargeback-evidence.worker';
-import { ChargebackSelfResponsesRepository, CrossTenantChargebacksRepository } from './chargebacks/chargebacks.repository';
+import {
+  ChargebackSelfResponsesRepository,
+  ChargebacksRepository,
+  CrossTenantChargebacksRepository,
+} from './chargebacks/chargebacks.repository';
 import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } from './chargebacks/milestone-activity.repository';
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
@@ -36,6 +40,7 @@ import { RefundsController } from './refunds/refunds.controller';
 import { RefundRequestsRepository, RefundsRepository } from './refunds/refunds.repository';
 import { RefundsService } from './refunds/refunds.service';
 import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker';
+import { StripeRefundEventsHandler } from './refunds/stripe-refund-events.handler';
 import { StripeRefunds } from './refunds/stripe-refunds';
 import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
@@ -59,13 +64,18 @@ export class BillingAppModule {
       ConnectAccountEventsHandler,
       CheckoutEventsHandler,
       ChargebackEventsHandler,
+      StripeRefundEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
       batchSize: 20,
       retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
     };
-    const evidenceOptions: ChargebackEvidenceOptions = { pollIntervalMs: env.CHARGEBACK_EVIDENCE_POLL_MS, batchSize: 20 };
+    const evidenceOptions: ChargebackEvidenceOptions = {
+      pollIntervalMs: env.CHARGEBACK_EVIDENCE_POLL_MS,
+      batchSize: 20,
+      retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
+    };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
@@ -96,6 +106,7 @@ export class BillingAppModule {
         { provide: RELEASE_WORKER_OPTIONS, useValue: releaseOptions },
         ReleaseWorker,
         CrossTenantChargebacksRepository,
+        ChargebacksRepository,
         ChargebackSelfResponsesRepository,
         MilestoneActivityRepository,
         CrossTenantMilestoneActivityRepository,

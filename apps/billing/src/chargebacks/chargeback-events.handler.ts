@@ -102,6 +102,8 @@ export class ChargebackEventsHandler implements StripeEventHandler {
       evidenceSubmittedAt: null,
       evidence: null,
       evidenceLastError: null,
+      evidenceAttempts: 0,
+      evidenceFlaggedAt: null,
       openedAt: now,
       closedAt: null,
     };

@@ -6,6 +6,7 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
+import { releaseRetryDelaySeconds } from '../release/release-backoff';
 import { STRIPE } from '../stripe/stripe-client';
 import { AWAITING_EVIDENCE_STATUSES, Chargeback } from './chargeback';
 import { assembleEvidence } from './chargeback-evidence';
@@ -14,15 +15,22 @@ import { CrossTenantMilestoneActivityRepository } from './milestone-activity.rep
 
 export const CHARGEBACK_EVIDENCE_OPTIONS = Symbol('CHARGEBACK_EVIDENCE_OPTIONS');
 
+/** A retry that would fall this close to (or past) Stripe's due date is moved before it. */
+const LAST_TRY_BEFORE_DUE_MS = 15 * 60_000;
+
 export interface ChargebackEvidenceOptions {
   /** 0 disables the loop (tests call runOnce). */
   pollIntervalMs: number;
   batchSize: number;
+  /** The first retry's delay after a failed submission (doubling per attempt, at most an hour; release-backoff.ts). */
+  retryBaseSeconds: number;
 }
 
 export interface EvidenceRound {
   submitted: number;
   failed: number;
+  /** Stripe's due date passed before billing could submit: flagged, nothing sent. */
+  flagged: number;
 }
 
 /**
@@ -31,6 +39,8 @@ export interface EvidenceRound {
  * personally, the evidence is assembled from billing's record of the milestone and submitted
  * with disputes.update. Each chargeback is claimed FOR UPDATE SKIP LOCKED and stays locked
  * until its outcome commits, so every replica may run it and one submission happens once.
+ * A failed submission is retried with backoff (as a deferred release), never past Stripe's
+ * due date: a chargeback still unanswered then is flagged for a human and nothing is sent late.
  */
 @Injectable()
 export class ChargebackEvidenceWorker extends ScheduledJob<EvidenceRound> {
@@ -49,16 +59,15 @@ export class ChargebackEvidenceWorker extends ScheduledJob<EvidenceRound> {
 
   protected async round(): Promise<EvidenceRound> {
     return systemTransaction(this.system, async (manager) => {
-      const round: EvidenceRound = { submitted: 0, failed: 0 };
+      const round: EvidenceRound = { submitted: 0, failed: 0, flagged: 0 };
       for (const chargeback of await this.chargebacks.claimDueEvidence(manager, this.clock.now(), this.options.batchSize)) {
-        if (await this.submitOne(manager, chargeback)) round.submitted += 1;
-        else round.failed += 1;
+        round[await this.submitOne(manager, chargeback)] += 1;
       }
       return round;
     });
   }
 
-  private async submitOne(manager: SystemManager, chargeback: Chargeback): Promise<boolean> {
+  private async submitOne(manager: SystemManager, chargeback: Chargeback): Promise<keyof EvidenceRound> {
     const dispute = await this.stripe.disputes.retrieve(chargeback.id);
     const now = this.clock.now();
     if (!AWAITING_EVIDENCE_STATUSES.includes(dispute.status) || dispute.evidence_details.submission_count > 0) {
@@ -66,7 +75,17 @@ export class ChargebackEvidenceWorker extends ScheduledJob<EvidenceRound> {
       chargeback.evidenceSubmittedAt = now;
       chargeback.stripeStatus = dispute.status;
       await this.chargebacks.save(manager, chargeback);
-      return true;
+      return 'submitted';
+    }
+    const due = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : chargeback.evidenceDueBy;
+    if (due && due.getTime() <= now.getTime()) {
+      chargeback.evidenceFlaggedAt = now;
+      chargeback.evidenceLastError = `Stripe's due date ${due.toISOString()} passed before the evidence was submitted${
+        chargeback.evidenceLastError ? ` (last failure: ${chargeback.evidenceLastError})` : ''
+      }`.slice(0, 500);
+      await this.chargebacks.save(manager, chargeback);
+      this.logger.error(`chargeback ${chargeback.id}: past Stripe's due date without evidence; flagged for a human`);
+      return 'flagged';
     }
     const order = { milestoneId: chargeback.milestoneId, amount: chargeback.amount, currency: chargeback.currency };
     const evidence = assembleEvidence(order, await this.activity.list(manager, chargeback.milestoneId));
@@ -77,15 +96,26 @@ export class ChargebackEvidenceWorker extends ScheduledJob<EvidenceRound> {
         { idempotencyKey: `chargeback-evidence:${chargeback.id}` },
       );
     } catch (error) {
+      chargeback.evidenceAttempts += 1;
       chargeback.evidenceLastError = `Stripe: ${(error as Error).message}`.slice(0, 500);
+      chargeback.evidenceSubmitAt = this.nextAttemptAt(now, chargeback.evidenceAttempts, due);
       await this.chargebacks.save(manager, chargeback);
-      this.logger.warn(`evidence for chargeback ${chargeback.id} not submitted: ${chargeback.evidenceLastError}`);
-      return false;
+      this.logger.warn(
+        `evidence for chargeback ${chargeback.id} not submitted (attempt ${chargeback.evidenceAttempts}, next ${chargeback.evidenceSubmitAt.toISOString()}): ${chargeback.evidenceLastError}`,
+      );
+      return 'failed';
     }
     chargeback.evidence = { ...evidence };
     chargeback.evidenceSubmittedAt = now;
     chargeback.evidenceLastError = null;
     await this.chargebacks.save(manager, chargeback);
-    return true;
+    return 'submitted';
+  }
+
+  /** The backoff's next attempt, but one last try before the due date rather than none. */
+  private nextAttemptAt(now: Date, attempts: number, due: Date | null): Date {
+    const next = new Date(now.getTime() + releaseRetryDelaySeconds(attempts, this.options.retryBaseSeconds) * 1000);
+    if (!due || next.getTime() < due.getTime() - LAST_TRY_BEFORE_DUE_MS) return next;
+    return new Date(Math.max(now.getTime(), due.getTime() - LAST_TRY_BEFORE_DUE_MS));
   }
 }

@@ -1,3 +1,4 @@
+import type { ChargebackView } from '@fpms/contracts';
 import { dateOrNull } from '../payments/row-values';
 
 /** A `chargebacks` row: one Stripe dispute on an order's charge, as billing last saw it. */
@@ -19,6 +20,10 @@ export interface Chargeback {
   evidenceSubmittedAt: Date | null;
   evidence: Record<string, string> | null;
   evidenceLastError: string | null;
+  /** Failed submissions so far (the next attempt is `evidenceSubmitAt`, with backoff). */
+  evidenceAttempts: number;
+  /** Stripe's due date passed before billing could submit: nothing is sent late; a human looks. */
+  evidenceFlaggedAt: Date | null;
   openedAt: Date;
   closedAt: Date | null;
 }
@@ -58,7 +63,35 @@ export function toChargeback(r: Record<string, unknown>): Chargeback {
     evidenceSubmittedAt: dateOrNull(r.evidence_submitted_at),
     evidence: (r.evidence as Record<string, string>) ?? null,
     evidenceLastError: (r.evidence_last_error as string) ?? null,
+    evidenceAttempts: Number(r.evidence_attempts ?? 0),
+    evidenceFlaggedAt: dateOrNull(r.evidence_flagged_at),
     openedAt: dateOrNull(r.opened_at) as Date,
     closedAt: dateOrNull(r.closed_at),
+  };
+}
+
+/** The chargeback as the payment view shows it; `freelancerResponds`: the freelancer chose to answer Stripe personally. */
+export function chargebackView(c: Chargeback, freelancerResponds: boolean, now: Date): ChargebackView {
+  let evidence: ChargebackView['evidence'];
+  if (c.evidenceSubmittedAt) evidence = 'submitted';
+  else if (freelancerResponds) evidence = 'freelancer_responds';
+  else if (c.evidenceFlaggedAt) evidence = 'past_due';
+  else if (!c.outcome && (!c.evidenceDueBy || c.evidenceDueBy.getTime() > now.getTime())) evidence = 'scheduled';
+  else evidence = 'not_submitted';
+  return {
+    id: c.id,
+    status: c.outcome ?? 'open',
+    stripeStatus: c.stripeStatus,
+    amount: c.amount,
+    currency: c.currency,
+    reason: c.reason,
+    dueBy: c.evidenceDueBy?.toISOString() ?? null,
+    evidence,
+    evidenceSubmitAt: c.evidenceSubmitAt?.toISOString() ?? null,
+    evidenceSubmittedAt: c.evidenceSubmittedAt?.toISOString() ?? null,
+    evidenceLastError: c.evidenceLastError,
+    evidenceAttempts: c.evidenceAttempts,
+    openedAt: c.openedAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
   };
 }

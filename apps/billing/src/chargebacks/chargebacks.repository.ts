@@ -20,6 +20,15 @@ export class CrossTenantChargebacksRepository {
     return rows[0] ? toChargeback(rows[0]) : null;
   }
 
+  /** The order's chargebacks as billing last saw them, unlocked (reconciliation reads them). */
+  async listForOrder(manager: SystemManager, orderId: string): Promise<Chargeback[]> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `select * from chargebacks where order_id = $1 order by opened_at, id`,
+      [orderId],
+    );
+    return rows.map(toChargeback);
+  }
+
   async insert(manager: SystemManager, c: Chargeback): Promise<void> {
     await manager.query(
       `insert into chargebacks (id, order_id, account_id, workspace_id, milestone_id, charge_id, amount, currency, reason, stripe_status,
@@ -47,7 +56,8 @@ export class CrossTenantChargebacksRepository {
   async save(manager: SystemManager, c: Chargeback): Promise<void> {
     await manager.query(
       `update chargebacks set amount = $2, stripe_status = $3, outcome = $4, evidence_due_by = $5, evidence_submit_at = $6,
-              evidence_submitted_at = $7, evidence = $8, evidence_last_error = $9, closed_at = $10, updated_at = now()
+              evidence_submitted_at = $7, evidence = $8, evidence_last_error = $9, closed_at = $10,
+              evidence_attempts = $11, evidence_flagged_at = $12, updated_at = now()
         where id = $1`,
       [
         c.id,
@@ -60,6 +70,8 @@ export class CrossTenantChargebacksRepository {
         c.evidence === null ? null : JSON.stringify(c.evidence),
         c.evidenceLastError,
         c.closedAt,
+        c.evidenceAttempts,
+        c.evidenceFlaggedAt,
       ],
     );
   }
@@ -68,12 +80,24 @@ export class CrossTenantChargebacksRepository {
   async claimDueEvidence(manager: SystemManager, now: Date, limit: number): Promise<Chargeback[]> {
     const rows: Array<Record<string, unknown>> = await manager.query(
       `select c.* from chargebacks c
-        where c.evidence_submitted_at is null and c.outcome is null and c.evidence_submit_at <= $1
+        where c.evidence_submitted_at is null and c.outcome is null and c.evidence_flagged_at is null and c.evidence_submit_at <= $1
           and not exists (select 1 from chargeback_self_responses s where s.milestone_id = c.milestone_id)
         order by c.evidence_submit_at
         limit $2
         for update of c skip locked`,
       [now, limit],
+    );
+    return rows.map(toChargeback);
+  }
+}
+
+/** A workspace's chargebacks as its members read them (tenant pool, RLS). */
+@Injectable()
+export class ChargebacksRepository {
+  async listForMilestone(manager: TenantManager, milestoneId: string): Promise<Chargeback[]> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `select * from chargebacks where milestone_id = $1 order by opened_at, id`,
+      [milestoneId],
     );
     return rows.map(toChargeback);
   }

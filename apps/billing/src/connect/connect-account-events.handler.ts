@@ -22,11 +22,14 @@ import { ACCOUNT_ID_METADATA, StripeConnectAccounts } from './stripe-connect-acc
  *   onboarding transaction that created it did not commit): the row is written from Stripe's
  *   state. Any other is ignored.
  */
+/** The connected accounts' events billing acts on (reconciliation lists these per account). */
+export const CONNECT_ACCOUNT_EVENT_TYPES = ['account.updated', 'account.application.deauthorized'] as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ConnectAccountEventsHandler implements StripeEventHandler {
-  readonly eventTypes = ['account.updated', 'account.application.deauthorized'] as const;
+  readonly eventTypes = CONNECT_ACCOUNT_EVENT_TYPES;
 
   constructor(
     private readonly accounts: ConnectAccountsRepository,

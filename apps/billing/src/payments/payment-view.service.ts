@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PaymentView, ReleaseState, WorkspaceRpc } from '@fpms/contracts';
 import { PaymentErrorCode } from '@fpms/contracts/errors';
 import { WorkspaceAction } from '@fpms/auth/permissions';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import type { VerifiedRpc } from '@fpms/messaging/rpc/verified-rpc';
@@ -10,10 +11,12 @@ import { LedgerRepository } from './ledger.repository';
 import { moneyStateOf, Order } from './order';
 import { OrdersRepository } from './orders.repository';
 import { PaymentError } from './payments.errors';
+import { chargebackView } from '../chargebacks/chargeback';
+import { ChargebackSelfResponsesRepository, ChargebacksRepository } from '../chargebacks/chargebacks.repository';
 import { refundEntryView, refundRequestView } from '../refunds/refund';
 import { RefundRequestsRepository, RefundsRepository } from '../refunds/refunds.repository';
 
-/** A milestone's payment as its workspace's members see it: the order, its ledger, its Stripe ids. */
+/** A milestone's payment as its workspace's members see it: the order, its ledger, its Stripe ids, refunds and chargebacks. */
 @Injectable()
 export class PaymentViewService {
   constructor(
@@ -23,6 +26,9 @@ export class PaymentViewService {
     private readonly ledger: LedgerRepository,
     private readonly refunds: RefundsRepository,
     private readonly refundRequests: RefundRequestsRepository,
+    private readonly chargebacks: ChargebacksRepository,
+    private readonly selfResponses: ChargebackSelfResponsesRepository,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async get(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<PaymentView> {
@@ -33,10 +39,13 @@ export class PaymentViewService {
       const order = await this.orders.findByMilestone(manager, milestoneId);
       if (!order) throw new PaymentError(404, PaymentErrorCode.PaymentNotFound, 'This milestone has no payment yet');
       const request = await this.refundRequests.latest(manager, milestoneId);
+      const respondsThemselves = (await this.selfResponses.find(manager, milestoneId)) !== null;
+      const now = this.clock.now();
       return {
         ...toView(order, await this.ledger.listForOrder(manager, order.id)),
         refunds: (await this.refunds.listForOrder(manager, order.id)).map(refundEntryView),
         refundRequest: request ? refundRequestView(request) : null,
+        chargebacks: (await this.chargebacks.listForMilestone(manager, milestoneId)).map((c) => chargebackView(c, respondsThemselves, now)),
       };
     });
   }
@@ -54,7 +63,7 @@ function releaseState(order: Order): ReleaseState {
   };
 }
 
-function toView(order: Order, ledger: PaymentView['ledger']): Omit<PaymentView, 'refunds' | 'refundRequest'> {
+function toView(order: Order, ledger: PaymentView['ledger']): Omit<PaymentView, 'refunds' | 'refundRequest' | 'chargebacks'> {
   const open = order.checkoutSessionId && order.checkoutUrl && order.checkoutExpiresAt && order.charged === 0;
   return {
     orderId: order.id,

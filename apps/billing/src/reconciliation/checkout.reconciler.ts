@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { systemTransaction } from '@fpms/database/tenant-manager';
 import { CheckoutEventsHandler } from '../payments/checkout-events.handler';
 import { CheckoutSessions } from '../payments/checkout-sessions';
 import type { Order } from '../payments/order';
 import { STRIPE } from '../stripe/stripe-client';
 import { OrderDrift, OrderReconciler } from './order-reconciler';
+import { replayThroughHandler } from './replayed-event';
 
 /**
  * Funding: an unpaid order's checkout session (paid or expired on Stripe while the order
@@ -70,16 +70,7 @@ export class CheckoutReconciler implements OrderReconciler {
     ];
   }
 
-  /** The handler, in its own system transaction, with the event Stripe would have delivered. */
   private replay(type: string, session: Stripe.Checkout.Session): Promise<void> {
-    const event = {
-      id: `reconciliation:${type}:${session.id}`,
-      object: 'event',
-      type,
-      created: Math.floor(Date.now() / 1000),
-      livemode: session.livemode,
-      data: { object: session },
-    } as unknown as Stripe.Event;
-    return systemTransaction(this.system, (manager) => this.handler.handle(event, { manager, source: 'platform' }));
+    return replayThroughHandler(this.system, this.handler, type, session);
   }
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
+import { CONNECT_ACCOUNT_EVENT_TYPES as CONNECT_EVENT_TYPES } from '../connect/connect-account-events.handler';
 import { STRIPE } from '../stripe/stripe-client';
 import { toReceivedEvent } from '../webhooks/stripe-event-shape';
 import { CrossTenantWebhookEventsRepository } from '../webhooks/webhook-events.repository';
@@ -33,11 +34,19 @@ export class MissingStripeEvents {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  /** The platform's events created since `since`, and those of them the ledger lacks. */
+  /**
+   * The platform's events created since `since`, and the Connect events billing acts on of
+   * every connected account it knows (listed per account, as Stripe keeps them), and those of
+   * them the ledger lacks.
+   */
   async find(since: Date): Promise<{ checked: number; missing: Stripe.Event[] }> {
+    const created = { gte: Math.floor(since.getTime() / 1000) };
     const events: Stripe.Event[] = [];
-    for await (const event of this.stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 })) {
-      events.push(event);
+    for await (const event of this.stripe.events.list({ created, limit: 100 })) events.push(event);
+    const accounts = await systemTransaction(this.system, (m) => this.ledger.connectedAccountIds(m));
+    for (const stripeAccount of accounts) {
+      const listed = this.stripe.events.list({ created, types: [...CONNECT_EVENT_TYPES], limit: 100 }, { stripeAccount });
+      for await (const event of listed) events.push(event.account ? event : { ...event, account: stripeAccount });
     }
     const stored = await systemTransaction(this.system, (m) =>
       this.ledger.storedEventIds(
@@ -48,9 +57,17 @@ export class MissingStripeEvents {
     return { checked: events.length, missing: events.filter((e) => !stored.has(e.id)) };
   }
 
-  /** Stores them as the intake would (a delivery arriving meanwhile finds its row there: a duplicate). */
+  /**
+   * Stores them as the intake would, each from the endpoint Stripe sends it to (a connected
+   * account's event to the Connect one); a delivery arriving meanwhile finds its row there: a duplicate.
+   */
   async store(events: Stripe.Event[]): Promise<void> {
-    for (const event of events) await this.webhookEvents.insertReceived(this.system, toReceivedEvent(event, 'platform'), this.clock.now());
+    for (const event of events)
+      await this.webhookEvents.insertReceived(
+        this.system,
+        toReceivedEvent(event, event.account ? 'connect' : 'platform'),
+        this.clock.now(),
+      );
   }
 
   /** Where each event stands now in the ledger. */

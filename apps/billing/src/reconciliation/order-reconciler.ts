@@ -18,8 +18,7 @@ export interface OrderDrift {
 }
 
 /**
- * One object kind's audit (checkout/payment, release transfer; refunds and chargebacks add
- * theirs): compares an order with Stripe's own objects. `check` only reads; repairs go
+ * One object kind's audit (checkout/payment, release transfer, refunds, disputes): compares an order with Stripe's own objects. `check` only reads; repairs go
  * through the returned drift's `repair`, which must be idempotent (a second run, or the
  * webhook arriving late, finds nothing left to do).
  */

@@ -9,8 +9,8 @@ import { Order, toOrder } from '../payments/order';
 @Injectable()
 export class CrossTenantReconciliationOrdersRepository {
   /**
-   * Orders that are not final — pending with a checkout session, held, or with a release due
-   * — and every order changed since `since`.
+   * Orders that are not final — pending with a checkout session, held, with a release due or
+   * a chargeback open — and every order changed since `since`.
    */
   async toAudit(manager: SystemManager, since: Date): Promise<Order[]> {
     const rows: Array<Record<string, unknown>> = await manager.query(
@@ -18,6 +18,7 @@ export class CrossTenantReconciliationOrdersRepository {
         where (status = 'pending' and checkout_session_id is not null)
            or status = 'held'
            or (release_requested_at is not null and transfer_id is null)
+           or disputed > 0
            or updated_at >= $1
         order by created_at, id`,
       [since],
@@ -39,6 +40,14 @@ export class CrossTenantReconciliationEventsRepository {
     if (ids.length === 0) return new Set();
     const rows: Array<{ id: string }> = await manager.query(`select id from stripe_webhook_events where id = any($1)`, [ids]);
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Every connected account billing knows (their events are listed per account: Stripe-Account). */
+  async connectedAccountIds(manager: SystemManager): Promise<string[]> {
+    const rows: Array<{ stripe_account_id: string }> = await manager.query(
+      `select stripe_account_id from connect_accounts order by stripe_account_id`,
+    );
+    return rows.map((r) => r.stripe_account_id);
   }
 
   /** Where these events stand in the webhook ledger after processing (a missing event was repaired once it is done). */

@@ -2,6 +2,7 @@ import { Provider, Type } from '@nestjs/common';
 import type { BillingEnv } from '../config';
 import { AdminReconciliationsController } from './admin-reconciliations.controller';
 import { AdminReconciliations } from './admin-reconciliations.service';
+import { ChargebackReconciler } from './chargeback.reconciler';
 import { CheckoutReconciler } from './checkout.reconciler';
 import { MissingStripeEvents } from './missing-stripe-events';
 import { ORDER_RECONCILERS, OrderReconciler } from './order-reconciler';
@@ -11,13 +12,17 @@ import { CrossTenantReconciliationRunsRepository } from './reconciliation-runs.r
 import { RECONCILIATION_JOB_INTERVAL, ReconciliationJob } from './reconciliation.job';
 import { RECONCILIATION_OPTIONS, Reconciliation, ReconciliationOptions } from './reconciliation.service';
 import { PayNowReconciler } from './pay-now.reconciler';
+import { RefundReconciler } from './refund.reconciler';
 import { ReleaseReconciler } from './release.reconciler';
 
-/**
- * Each object kind's reconciler. Refunds and chargebacks add theirs here (an OrderReconciler
- * that checks the order's refunds or disputes against Stripe and repairs through their handlers).
- */
-const orderReconcilers: Array<Type<OrderReconciler>> = [CheckoutReconciler, ReleaseReconciler, PayNowReconciler];
+/** Each object kind's reconciler, in the order a run checks them (funding first: the others need the charge). */
+const orderReconcilers: Array<Type<OrderReconciler>> = [
+  CheckoutReconciler,
+  ReleaseReconciler,
+  PayNowReconciler,
+  RefundReconciler,
+  ChargebackReconciler,
+];
 
 export const reconciliationControllers: Type[] = [AdminReconciliationsController];
 

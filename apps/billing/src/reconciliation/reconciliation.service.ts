@@ -16,7 +16,9 @@ import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
 import { errorSummary } from '@fpms/messaging/events/event-topology';
 import { SERVICE_LOGGER } from '@fpms/messaging/rpc/service-logger';
+import { LedgerRepository } from '../payments/ledger.repository';
 import type { Order } from '../payments/order';
+import { orderInvariantViolations } from '../payments/order-invariants';
 import { WebhookProcessor } from '../webhooks/webhook-processor';
 import { MissingStripeEvents, moneyOfEvent } from './missing-stripe-events';
 import { ORDER_RECONCILERS, OrderDrift, OrderReconciler } from './order-reconciler';
@@ -51,7 +53,9 @@ const driftKey = (d: Pick<OrderDrift, 'kind' | 'stripeObjectId'>) => `${d.kind}:
  * 2. Repair: missing events are stored as the intake would and processed by the webhook
  *    processor (the same handlers, exactly once); orders still drifting afterwards get their
  *    reconciler's repair (the same handler or worker, idempotent); then each is checked again.
- * 3. Record: what was found, repaired and left for a human (amount mismatches and orphans
+ * 3. Check every audited order's ledger invariants (payments/order-invariants.ts) after the
+ *    repairs; a violation is reported as an amount mismatch, never "fixed".
+ * 4. Record: what was found, repaired and left for a human (amount mismatches and orphans
  *    are never repaired), in `reconciliation_runs` and one structured log line.
  * One run at a time across replicas (advisory lock); a run that finds the lock held is recorded as skipped.
  */
@@ -64,6 +68,7 @@ export class Reconciliation {
     private readonly orders: CrossTenantReconciliationOrdersRepository,
     private readonly events: MissingStripeEvents,
     private readonly processor: WebhookProcessor,
+    private readonly ledger: LedgerRepository,
     @Inject(ORDER_RECONCILERS) private readonly reconcilers: OrderReconciler[],
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SERVICE_LOGGER) private readonly logger: PinoLogger,
@@ -188,6 +193,26 @@ export class Reconciliation {
           detail: d.detail,
         });
       }
+    }
+
+    // 3. The ledger invariants of every audited order, as it stands after the repairs: a
+    // violation is money billing cannot account for — an amount mismatch, for a human.
+    for (const order of audited) {
+      const problems = await systemTransaction(this.system, async (m) => {
+        const now = await this.orders.find(m, order.id);
+        return now ? orderInvariantViolations(now, await this.ledger.listForOrder(m, now.id)) : [];
+      });
+      if (problems.length === 0) continue;
+      tally(drift, 'amount_mismatch', 0, order.currency);
+      leftForHuman += 1;
+      leave({
+        kind: 'amount_mismatch',
+        orderId: order.id,
+        stripeObjectId: order.chargeId ?? order.checkoutSessionId ?? order.id,
+        amount: 0,
+        currency: order.currency,
+        detail: `ledger invariants: ${problems.join('; ')}`.slice(0, 1000),
+      });
     }
 
     return {

@@ -28,15 +28,17 @@ export class ReleaseReconciler implements OrderReconciler {
     const drifts: OrderDrift[] = [];
     for (const transfer of transfers) {
       if (transfer.id === order.transferId) {
+        // What the freelancer still holds: refunds and lost chargebacks after release reverse part of the transfer.
         const expected = order.released - order.platformFee;
-        if (transfer.amount !== expected)
+        const kept = transfer.amount - transfer.amount_reversed;
+        if (kept !== expected)
           drifts.push({
             kind: 'amount_mismatch',
             orderId: order.id,
             stripeObjectId: transfer.id,
-            amount: Math.abs(transfer.amount - expected),
+            amount: Math.abs(kept - expected),
             currency: order.currency,
-            detail: `order released ${expected} to the freelancer, the transfer is ${transfer.amount}`,
+            detail: `order released ${expected} to the freelancer, the transfer keeps ${kept} (${transfer.amount} − ${transfer.amount_reversed} reversed)`,
           });
       } else if (!order.transferId && order.releaseRequestedAt) {
         drifts.push({

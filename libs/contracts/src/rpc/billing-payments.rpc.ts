@@ -56,6 +56,33 @@ export type ReleaseState =
   | { status: 'release_pending'; reason: string; attempts: number; nextAttemptAt: string | null }
   | { status: 'released'; transferId: string; releasedAt: string };
 
+/**
+ * A chargeback on the payment as the workspace sees it. `evidence`: `submitted` (billing
+ * answered Stripe, at `evidenceSubmittedAt`), `freelancer_responds` (the freelancer chose to
+ * answer personally: billing submits nothing), `scheduled` (billing will submit at
+ * `evidenceSubmitAt`, before `dueBy`; failed attempts are retried with backoff), `past_due`
+ * (Stripe's due date passed before billing could submit: flagged for a human, nothing sent
+ * late), `not_submitted` (closed without billing's evidence).
+ */
+export interface ChargebackView {
+  id: string;
+  status: 'open' | 'won' | 'lost';
+  /** Stripe's own status (needs_response, under_review, won, lost, …). */
+  stripeStatus: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  dueBy: string | null;
+  evidence: 'submitted' | 'freelancer_responds' | 'scheduled' | 'past_due' | 'not_submitted';
+  evidenceSubmitAt: string | null;
+  evidenceSubmittedAt: string | null;
+  /** Why the last submission failed (it is retried with backoff until the due date). */
+  evidenceLastError: string | null;
+  evidenceAttempts: number;
+  openedAt: string;
+  closedAt: string | null;
+}
+
 export interface PaymentView {
   orderId: string;
   milestoneId: string;
@@ -81,6 +108,8 @@ export interface PaymentView {
   refunds: Array<Omit<RefundView, 'money'>>;
   /** The client's latest refund request (open, accepted, contested or settled), or null. */
   refundRequest: RefundRequestView | null;
+  /** Every chargeback on the payment, oldest first (open, won or lost). */
+  chargebacks: ChargebackView[];
   version: number;
   createdAt: string;
   updatedAt: string;
