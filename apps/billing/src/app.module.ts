@@ -38,6 +38,9 @@ import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker'
 import { StripeRefunds } from './refunds/stripe-refunds';
 import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
+import { SubscriptionEventsHandler } from './subscriptions/subscription-events.handler';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { subscriptionProviders } from './subscriptions/subscriptions.providers';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
 
@@ -58,6 +61,7 @@ export class BillingAppModule {
       ConnectAccountEventsHandler,
       CheckoutEventsHandler,
       ChargebackEventsHandler,
+      SubscriptionEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -74,6 +78,7 @@ export class BillingAppModule {
         PaymentsController,
         ChargebacksController,
         RefundsController,
+        SubscriptionsController,
         ...reconciliationControllers,
       ],
       providers: [
@@ -108,6 +113,7 @@ export class BillingAppModule {
         RefundsService,
         { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
         RefundsWorker,
+        ...subscriptionProviders(env),
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -135,7 +135,7 @@ describe('stripe emulator: billing periods and proration', () => {
         end_behavior: 'release',
         phases: [
           { items: [{ price: enterprise.id }], start_date: sub.items.data[0].current_period_start, end_date: end },
-          { items: [{ price: pro.id }], iterations: 1 },
+          { items: [{ price: pro.id }], duration: { interval: 'month', interval_count: 1 } },
         ],
       });
       await expect(h.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })).rejects.toThrow(/schedule/);

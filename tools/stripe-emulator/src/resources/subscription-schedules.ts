@@ -98,8 +98,12 @@ export class SubscriptionSchedules {
       if (items.length === 0) throw invalidParam(`phases[${n}][items]`, 'Each phase needs at least one item.');
       const rec = items[0].price.recurring;
       if (!rec) throw invalidParam(`phases[${n}][items]`, 'Phase items must use recurring prices.');
-      const iterations = raw.int('iterations');
-      const end = raw.int('end_date') ?? periodEndAfter(start, { ...rec, interval_count: rec.interval_count * (iterations ?? 1) }, start);
+      // `duration` (or the older `iterations`, counted in the price's intervals); one period by default.
+      const duration = raw.obj('duration');
+      const length: Stripe.Price.Recurring = duration
+        ? { ...rec, interval: duration.oneOf('interval', ['day', 'week', 'month', 'year'] as const)!, interval_count: duration.int('interval_count') ?? 1 }
+        : { ...rec, interval_count: rec.interval_count * (raw.int('iterations') ?? 1) };
+      const end = raw.int('end_date') ?? periodEndAfter(start, length, start);
       if (end <= start) throw invalidParam(`phases[${n}][end_date]`, 'A phase must end after it starts.');
       const behavior = raw.oneOf('proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const);
       phases.push(this.phaseFrom(items, start, end, behavior));
