@@ -22,7 +22,10 @@ export class StripeSubscriptions {
   /** The account's one customer: the idempotency key is our account id, so racing first checkouts get the same one. */
   createCustomer(accountId: string): Promise<Stripe.Customer> {
     return this.call(() =>
-      this.stripe.customers.create({ metadata: { [ACCOUNT_ID_METADATA]: accountId } }, { idempotencyKey: `subscription-customer:${accountId}` }),
+      this.stripe.customers.create(
+        { metadata: { [ACCOUNT_ID_METADATA]: accountId } },
+        { idempotencyKey: `subscription-customer:${accountId}` },
+      ),
     );
   }
 
@@ -96,7 +99,11 @@ export class StripeSubscriptions {
       this.stripe.subscriptionSchedules.update(schedule.id, {
         end_behavior: 'release',
         phases: [
-          { items: [{ price: item.price.id, quantity: item.quantity ?? 1 }], start_date: item.current_period_start, end_date: item.current_period_end },
+          {
+            items: [{ price: item.price.id, quantity: item.quantity ?? 1 }],
+            start_date: item.current_period_start,
+            end_date: item.current_period_end,
+          },
           { items: [{ price: priceId, quantity: 1 }], duration: { interval, interval_count: 1 } },
         ],
       }),

@@ -57,11 +57,19 @@ export class SubscriptionEventsHandler implements StripeEventHandler {
         this.logger.warn(`account ${held.accountId}: subscription ${subscriptionId} ignored while ${held.stripeSubscriptionId} runs`);
         return;
       }
-      await this.writer.write(manager, held, applySubscription(held, other, (p) => this.prices.planOf(p), new Date()));
+      await this.writer.write(
+        manager,
+        held,
+        applySubscription(held, other, (p) => this.prices.planOf(p), new Date()),
+      );
       return this.onSubscription(manager, (await this.subscriptions.lock(manager, held.accountId))!, subscriptionId);
     }
     const current = await this.stripe.retrieve(subscriptionId);
-    await this.writer.write(manager, held, applySubscription(held, current, (p) => this.prices.planOf(p), new Date()));
+    await this.writer.write(
+      manager,
+      held,
+      applySubscription(held, current, (p) => this.prices.planOf(p), new Date()),
+    );
   }
 
   private async onInvoice(manager: SystemManager, held: SubscriptionRecord, event: Stripe.Event, invoiceId: string): Promise<void> {

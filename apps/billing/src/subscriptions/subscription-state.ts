@@ -79,7 +79,12 @@ const subscriptionOf = (invoice: Stripe.Invoice) => {
  * past due or locked stays as it is (its first unpaid invoice counts); a paid or voided
  * invoice, or one of another subscription, changes nothing.
  */
-export function applyRenewalFailure(record: SubscriptionRecord, invoice: Stripe.Invoice, failedAt: Date, graceDays: number): SubscriptionRecord {
+export function applyRenewalFailure(
+  record: SubscriptionRecord,
+  invoice: Stripe.Invoice,
+  failedAt: Date,
+  graceDays: number,
+): SubscriptionRecord {
   if (invoice.status !== 'open' || invoice.billing_reason !== 'subscription_cycle') return record;
   if (subscriptionOf(invoice) !== record.stripeSubscriptionId || record.standing !== 'active') return record;
   if (!grantsPlan(record.status)) return record;

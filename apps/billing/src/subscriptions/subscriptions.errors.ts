@@ -10,18 +10,32 @@ export class SubscriptionError extends AppError<SubscriptionErrorCode> {
     );
   }
   static noSubscription() {
-    return new SubscriptionError(404, SubscriptionErrorCode.SubscriptionNotFound, 'This account has no subscription (it is on the free plan)');
+    return new SubscriptionError(
+      404,
+      SubscriptionErrorCode.SubscriptionNotFound,
+      'This account has no subscription (it is on the free plan)',
+    );
   }
   static exists(status: string) {
-    return new SubscriptionError(409, SubscriptionErrorCode.SubscriptionExists, 'This account already has a subscription: change its plan instead', {
-      status,
-    });
+    return new SubscriptionError(
+      409,
+      SubscriptionErrorCode.SubscriptionExists,
+      'This account already has a subscription: change its plan instead',
+      {
+        status,
+      },
+    );
   }
   static notChangeable(reason: string) {
-    return new SubscriptionError(409, SubscriptionErrorCode.SubscriptionNotChangeable, `The subscription cannot change now: ${reason}`, { reason });
+    return new SubscriptionError(409, SubscriptionErrorCode.SubscriptionNotChangeable, `The subscription cannot change now: ${reason}`, {
+      reason,
+    });
   }
   static unchanged(plan: string, interval: string) {
-    return new SubscriptionError(409, SubscriptionErrorCode.PlanUnchanged, `The account is already on ${plan} (${interval})`, { plan, interval });
+    return new SubscriptionError(409, SubscriptionErrorCode.PlanUnchanged, `The account is already on ${plan} (${interval})`, {
+      plan,
+      interval,
+    });
   }
   static priceNotConfigured(plan: string, interval: string) {
     return new SubscriptionError(503, SubscriptionErrorCode.PriceNotConfigured, `${plan} (${interval}) cannot be bought right now`, {

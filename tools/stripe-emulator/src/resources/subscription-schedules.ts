@@ -25,7 +25,12 @@ export class SubscriptionSchedules {
     subscriptions.schedules = this;
   }
 
-  private phaseFrom(items: PhaseItem[], start: number, end: number, behavior: Stripe.SubscriptionSchedule.Phase.ProrationBehavior = 'create_prorations'): Phase {
+  private phaseFrom(
+    items: PhaseItem[],
+    start: number,
+    end: number,
+    behavior: Stripe.SubscriptionSchedule.Phase.ProrationBehavior = 'create_prorations',
+  ): Phase {
     return {
       add_invoice_items: [],
       application_fee_percent: null,
@@ -101,7 +106,11 @@ export class SubscriptionSchedules {
       // `duration` (or the older `iterations`, counted in the price's intervals); one period by default.
       const duration = raw.obj('duration');
       const length: Stripe.Price.Recurring = duration
-        ? { ...rec, interval: duration.oneOf('interval', ['day', 'week', 'month', 'year'] as const)!, interval_count: duration.int('interval_count') ?? 1 }
+        ? {
+            ...rec,
+            interval: duration.oneOf('interval', ['day', 'week', 'month', 'year'] as const)!,
+            interval_count: duration.int('interval_count') ?? 1,
+          }
         : { ...rec, interval_count: rec.interval_count * (raw.int('iterations') ?? 1) };
       const end = raw.int('end_date') ?? periodEndAfter(start, length, start);
       if (end <= start) throw invalidParam(`phases[${n}][end_date]`, 'A phase must end after it starts.');

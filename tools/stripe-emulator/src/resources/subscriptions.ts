@@ -544,8 +544,7 @@ export class Subscriptions {
             if (itemId && !held) throw invalidRequest(`No such subscription item: '${itemId}'`, { param: 'items' });
             const priceId = i.str('price');
             const price = priceId ? state.prices.get(priceId, req.owner, 'items[][price]') : held!.price;
-            if (!price.recurring)
-              throw invalidRequest(`The price specified (${price.id}) is not a recurring price.`, { param: 'items' });
+            if (!price.recurring) throw invalidRequest(`The price specified (${price.id}) is not a recurring price.`, { param: 'items' });
             return { price, quantity: i.int('quantity') ?? held?.quantity ?? 1 };
           });
           const behavior = p.oneOf('proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ?? 'create_prorations';
