@@ -50,7 +50,8 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
     (await billingDb.query(`select stripe_subscription_id from billing_subscriptions where account_id = $1`, [accountId]))[0]
       .stripe_subscription_id;
   const customerOf = async (accountId: string): Promise<string> =>
-    (await billingDb.query(`select stripe_customer_id from billing_subscriptions where account_id = $1`, [accountId]))[0].stripe_customer_id;
+    (await billingDb.query(`select stripe_customer_id from billing_subscriptions where account_id = $1`, [accountId]))[0]
+      .stripe_customer_id;
   const billingPlan = async (accountId: string): Promise<string> =>
     (await billingDb.query(`select plan from billing_accounts where account_id = $1`, [accountId]))[0]?.plan;
   const settle = async () => {
@@ -129,7 +130,11 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
     it('subscribes to pro through Checkout: active after Stripe says so, pro entitlements published once, the fee follows', async () => {
       const first = await checkout(owner, { plan: 'pro', interval: 'month' });
       expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ plan: 'pro', interval: 'month', checkoutUrl: expect.stringContaining(first.body.checkoutSessionId) });
+      expect(first.body).toMatchObject({
+        plan: 'pro',
+        interval: 'month',
+        checkoutUrl: expect.stringContaining(first.body.checkoutSessionId),
+      });
       // A second click answers the same page, and the account keeps its one customer.
       const again = await checkout(owner, { plan: 'pro', interval: 'month' });
       expect(again.body.checkoutSessionId).toBe(first.body.checkoutSessionId);
@@ -175,7 +180,9 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
         locksAt: null,
       });
       expect(await billingPlan(owner.accountId)).toBe('pro');
-      expect((await billingDb.query(`select count(*)::int as n from billing_subscriptions where account_id = $1`, [owner.accountId]))[0].n).toBe(1);
+      expect(
+        (await billingDb.query(`select count(*)::int as n from billing_subscriptions where account_id = $1`, [owner.accountId]))[0].n,
+      ).toBe(1);
 
       const twice = await checkout(owner, { plan: 'enterprise', interval: 'month' });
       expect(twice.status).toBe(409);
@@ -286,7 +293,12 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
     clockOffsetMs = locksAt - Date.now() + 1_000;
     expect(await worker.runOnce()).toEqual({ locked: 1 });
     expect(await worker.runOnce()).toEqual({ locked: 0 });
-    expect((await getSubscription(owner)).body).toMatchObject({ standing: 'locked', pastDueSince: pastDue.pastDueSince, locksAt: null, version: 3 });
+    expect((await getSubscription(owner)).body).toMatchObject({
+      standing: 'locked',
+      pastDueSince: pastDue.pastDueSince,
+      locksAt: null,
+      version: 3,
+    });
 
     await emulator().failNextRenewal(subId, 0);
     await stripe.invoices.pay(failure.id);
@@ -318,7 +330,13 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
       'invoice.payment_failed',
     ];
     await emulator().addWebhookFault(webhookEndpoints.platform, { mode: 'duplicate', copies: 2, concurrent: true, eventTypes });
-    await emulator().addWebhookFault(webhookEndpoints.platform, { mode: 'shuffle', window: 50, seed: 11, flushAfterSeconds: 3600, eventTypes });
+    await emulator().addWebhookFault(webhookEndpoints.platform, {
+      mode: 'shuffle',
+      window: 50,
+      seed: 11,
+      flushAfterSeconds: 3600,
+      eventTypes,
+    });
     try {
       const started = await checkout(owner, { plan: 'pro', interval: 'month' });
       const { session } = await emulator().completeCheckout(started.body.checkoutSessionId);
@@ -402,7 +420,9 @@ describe('subscriptions: plans bought, changed, cancelled and locked through Str
         const res = await change(owner, body);
         expect(res.status).toBe(400);
       }
-      expect((await billingDb.query(`select count(*)::int as n from billing_subscriptions where account_id = $1`, [owner.accountId]))[0].n).toBe(0);
+      expect(
+        (await billingDb.query(`select count(*)::int as n from billing_subscriptions where account_id = $1`, [owner.accountId]))[0].n,
+      ).toBe(0);
     });
 
     it('another account’s subscription is never visible or changeable', async () => {
