@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { BILLING_INTERVALS, PLAN_CURRENCY, PLAN_PRICES } from '@fpms/contracts';
+import { BILLING_INTERVALS, PLAN_CURRENCY, PLAN_PRICES } from '@fpms/contracts/plans';
 
 /** The environment variable that carries the Stripe Price of a plan and interval. */
 export const planPriceEnvName = (plan: string, interval: string) => `STRIPE_PRICE_${plan.toUpperCase()}_${interval.toUpperCase()}`;
