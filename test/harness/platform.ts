@@ -17,6 +17,8 @@ import { createMessagingApp } from '../../apps/messaging/src/messaging-app';
 import { workspaceEnvSchema } from '../../apps/workspace/src/config';
 import { createWorkspaceApp } from '../../apps/workspace/src/workspace-app';
 import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import { createPlanPrices } from '../../tools/billing/plan-prices';
 import { startStripeEmulator, type StripeEmulator } from '../../tools/stripe-emulator/src';
 import { platformEnv, serviceEnv } from '../../tools/infra/platform-env';
 import { provisionTopology } from '../../tools/infra/provision';
@@ -162,16 +164,20 @@ export async function startPlatform(
     : undefined;
   const ownsStripe = stripe !== undefined && stripe !== shared?.stripe?.emulator;
   const secrets = shared?.stripe?.webhookSecrets ?? { platform: webhookSecret(), connect: webhookSecret() };
-  const stripeEnv: Record<string, string> = stripe
-    ? {
-        STRIPE_SECRET_KEY: stripe.apiKey,
-        STRIPE_API_HOST: stripe.host,
-        STRIPE_API_PORT: String(stripe.port),
-        STRIPE_API_PROTOCOL: 'http',
-        STRIPE_WEBHOOK_SECRETS: secrets.platform,
-        STRIPE_CONNECT_WEBHOOK_SECRETS: secrets.connect,
-      }
-    : {};
+  // The plans' Products and Prices, created in the emulator before billing starts with their ids.
+  const stripeEnv: Record<string, string> = shared?.stripe?.billingEnv
+    ? shared.stripe.billingEnv
+    : stripe
+      ? {
+          STRIPE_SECRET_KEY: stripe.apiKey,
+          STRIPE_API_HOST: stripe.host,
+          STRIPE_API_PORT: String(stripe.port),
+          STRIPE_API_PROTOCOL: 'http',
+          STRIPE_WEBHOOK_SECRETS: secrets.platform,
+          STRIPE_CONNECT_WEBHOOK_SECRETS: secrets.connect,
+          ...(await createPlanPrices(new Stripe(stripe.apiKey, { ...stripe.stripeConfig, maxNetworkRetries: 2 }))),
+        }
+      : {};
   const apps: Partial<Record<ServiceName, INestApplication>> = {};
   const stop = async (service: ServiceName) => {
     const app = apps[service];

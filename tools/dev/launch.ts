@@ -1,5 +1,7 @@
 import { request } from 'node:http';
 import concurrently from 'concurrently';
+import Stripe from 'stripe';
+import { createPlanPrices } from '../billing/plan-prices';
 import { SERVICE_NAMES } from '@fpms/database/service-names';
 import { EmulatorControl } from '../stripe-emulator/src/control/client';
 import {
@@ -38,20 +40,38 @@ const s3 = {
   prefixColor: 'gray',
 };
 
-const { result } = concurrently(
-  [
-    // Without STRIPE_SECRET_KEY, billing talks to the local Stripe emulator.
-    ...(useEmulator ? [emulator] : []),
-    ...(useLocalS3 ? [s3] : []),
-    ...SERVICE_NAMES.map((service, i) => ({
+// Stand-ins first: the emulator must hold the plans' Prices before billing starts with their ids.
+const standIns = [
+  // Without STRIPE_SECRET_KEY, billing talks to the local Stripe emulator.
+  ...(useEmulator ? [emulator] : []),
+  ...(useLocalS3 ? [s3] : []),
+];
+const local = standIns.length ? concurrently(standIns, { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 }) : null;
+
+/** Creates the plans' Products and Prices in the emulator (it forgets them on restart): billing's STRIPE_PRICE_* ids. */
+async function emulatorPlanPrices(): Promise<Record<string, string>> {
+  if (!useEmulator) return {};
+  const deadline = Date.now() + 60_000;
+  while (!(await ready(stripeEmulatorPort(platform), '/_emulator/health'))) {
+    if (Date.now() > deadline) throw new Error('The Stripe emulator did not start within a minute');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return createPlanPrices(new Stripe(EMULATOR_API_KEY, { host: '127.0.0.1', port: stripeEmulatorPort(platform), protocol: 'http' }));
+}
+
+async function startServices(): Promise<void> {
+  const prices = await emulatorPlanPrices();
+  const { result } = concurrently(
+    SERVICE_NAMES.map((service, i) => ({
       name: service.padEnd(9),
       command: `node dist/apps/${service}/src/main.js`,
-      env: { ...serviceEnv(platform, service), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+      env: { ...serviceEnv(platform, service), ...(service === 'billing' ? prices : {}), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
       prefixColor: colors[i],
     })),
-  ],
-  { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
-);
+    { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
+  );
+  await result;
+}
 
 function ready(port: number, path = '/health/ready'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -97,7 +117,11 @@ async function announceWhenReady(): Promise<void> {
 }
 
 void announceWhenReady();
-result.then(
+Promise.all([startServices(), local?.result]).then(
   () => process.exit(0),
-  () => process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 1),
+  (error: unknown) => {
+    if (error instanceof Error) process.stderr.write(`${error.message}\n`);
+    local?.commands.forEach((command) => command.kill());
+    process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 1);
+  },
 );

@@ -7,6 +7,7 @@ import { Chargebacks1734500000000 } from './1734500000000-chargebacks';
 import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-runs';
 import { PayNowOrders1734800000001 } from './1734800000001-pay-now-orders';
 import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeback-evidence-retries';
+import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -19,4 +20,5 @@ export const billingMigrations = [
   ReconciliationRuns1734600000000,
   PayNowOrders1734800000001,
   ChargebackEvidenceRetries1734900000000,
+  Subscriptions1735000000000,
 ];

@@ -44,6 +44,9 @@ import { StripeRefundEventsHandler } from './refunds/stripe-refund-events.handle
 import { StripeRefunds } from './refunds/stripe-refunds';
 import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
+import { SubscriptionEventsHandler } from './subscriptions/subscription-events.handler';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { subscriptionProviders } from './subscriptions/subscriptions.providers';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
 
@@ -65,6 +68,7 @@ export class BillingAppModule {
       CheckoutEventsHandler,
       ChargebackEventsHandler,
       StripeRefundEventsHandler,
+      SubscriptionEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -85,6 +89,7 @@ export class BillingAppModule {
         PaymentsController,
         ChargebacksController,
         RefundsController,
+        SubscriptionsController,
         ...reconciliationControllers,
       ],
       providers: [
@@ -121,6 +126,7 @@ export class BillingAppModule {
         RefundsService,
         { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
         RefundsWorker,
+        ...subscriptionProviders(env),
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

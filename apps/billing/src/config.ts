@@ -62,6 +62,20 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
     .min(60)
     .max(30 * 86_400)
     .default(3 * 86_400),
+  /**
+   * The Stripe Price of each paid plan and interval (libs/contracts PLAN_PRICES says what
+   * they cost). Real Stripe: created in the Dashboard and configured by id; the emulator:
+   * created at boot by `npm start` and the test harness (tools/billing/plan-prices.ts).
+   * A plan without its Price cannot be bought (503 plan_price_not_configured).
+   */
+  STRIPE_PRICE_PRO_MONTH: z.string().min(1).optional(),
+  STRIPE_PRICE_PRO_YEAR: z.string().min(1).optional(),
+  STRIPE_PRICE_ENTERPRISE_MONTH: z.string().min(1).optional(),
+  STRIPE_PRICE_ENTERPRISE_YEAR: z.string().min(1).optional(),
+  /** Days a failed renewal leaves the account working (past_due) before it locks. */
+  SUBSCRIPTION_GRACE_DAYS: z.coerce.number().min(0).max(60).default(7),
+  /** How often each replica locks accounts whose grace period ended unpaid; 0 disables the loop. */
+  SUBSCRIPTION_LOCK_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

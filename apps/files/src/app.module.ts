@@ -17,6 +17,7 @@ import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.s
 import { PinsRepository } from './pins/pins.repository';
 import { AccountPlansRepository } from './plans/account-plans.repository';
 import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
+import { AccountStorageController } from './quota/account-storage.controller';
 import { StorageUsageRepository } from './quota/storage-usage.repository';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadsService } from './uploads/uploads.service';
@@ -29,7 +30,7 @@ export class FilesAppModule {
     return {
       module: FilesAppModule,
       imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [FilesController],
+      controllers: [FilesController, AccountStorageController],
       providers: [
         { provide: FILES_ENV, useValue: env },
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },

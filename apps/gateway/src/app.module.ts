@@ -31,6 +31,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
+import { SubscriptionsController } from './billing/subscriptions.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -65,6 +66,7 @@ export class GatewayAppModule {
         TasksController,
         DashboardController,
         ConnectController,
+        SubscriptionsController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),

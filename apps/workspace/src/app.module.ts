@@ -7,6 +7,8 @@ import { PlatformModule } from '@fpms/platform/platform.module';
 import { AccessController } from './access/access.controller';
 import { FormerClientsRepository } from './access/former-clients.repository';
 import { WorkspaceAccess } from './access/workspace-access';
+import { AccountUsageController } from './accounts/account-usage.controller';
+import { AccountUsageRepository } from './accounts/account-usage.repository';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
@@ -73,6 +75,7 @@ export class WorkspaceAppModule {
       controllers: [
         AccessController,
         AccountsController,
+        AccountUsageController,
         WorkspacesController,
         MembersController,
         InvitationsController,
@@ -87,6 +90,7 @@ export class WorkspaceAppModule {
         FormerClientsRepository,
         ActivityLogRepository,
         AccountsRepository,
+        AccountUsageRepository,
         AccountsService,
         WorkspacesRepository,
         WorkspacesService,

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { Collection, IdIndex } from './store';
 import type { TestCard } from './payments/test-cards';
+import type { InvoiceLine } from './resources/invoices';
 
 export interface AccountLinkRecord {
   token: string;
@@ -33,6 +34,8 @@ export interface SubscriptionControl {
   /** Number of upcoming payment attempts forced to fail (test control). */
   failNext: number;
   cancelTimer?: () => void;
+  /** Prorations of mid-period changes waiting for the next invoice (Stripe's pending invoice items). */
+  pendingProrations: InvoiceLine[];
 }
 
 /** All emulator state, per resource, plus bookkeeping Stripe keeps but does not expose. */
@@ -56,6 +59,7 @@ export class State {
   readonly disputes = new Collection<Stripe.Dispute>('dispute', this.index);
   readonly subscriptions = new Collection<Stripe.Subscription>('subscription', this.index);
   readonly invoices = new Collection<Stripe.Invoice>('invoice', this.index);
+  readonly subscriptionSchedules = new Collection<Stripe.SubscriptionSchedule>('subscription schedule', this.index);
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice payment', this.index);
   readonly events = new Collection<Stripe.Event>('event', this.index);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook endpoint', this.index);

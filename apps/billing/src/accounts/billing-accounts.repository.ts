@@ -13,6 +13,15 @@ export class BillingAccountsRepository {
     ]);
   }
 
+  /** The plan the account's subscription grants now (webhook processing, in the same transaction as its entitlements). */
+  async setPlan(manager: EntityManager, accountId: string, plan: PlanId): Promise<void> {
+    await manager.query(
+      `insert into billing_accounts (account_id, plan) values ($1, $2)
+       on conflict (account_id) do update set plan = excluded.plan, updated_at = now()`,
+      [accountId, plan],
+    );
+  }
+
   /** Works on a tenant or the system manager: the release reads it on the system pool. */
   async planOf(manager: EntityManager, accountId: string): Promise<PlanId> {
     const rows: Array<{ plan: string }> = await manager.query(`select plan from billing_accounts where account_id = $1`, [accountId]);

@@ -100,6 +100,10 @@ export class EmulatorControl {
     return this.request('POST', `/subscriptions/${subscriptionId}/fail_next_renewal`, { times });
   }
 
+  /** Jumps the emulated clock to the subscription's current period end: it renews (or ends) there. */
+  advanceToRenewal(subscriptionId: string): Promise<Stripe.Subscription> {
+    return this.request('POST', `/subscriptions/${subscriptionId}/advance_to_renewal`);
+  }
   topUp(amount: number, currency = 'usd', account?: string): Promise<Stripe.Balance> {
     return this.request('POST', '/balance/top_up', { amount, currency, account });
   }

@@ -185,6 +185,17 @@ export function controlRouter(deps: ControlDeps): express.Router {
     return subscriptions.failNextRenewals(ownerOf(core.state.subscriptions, id, 'subscription'), id, times);
   });
 
+  /** Moves the emulated clock to the subscription's period end (its renewal runs, webhooks delivered). */
+  route('post', '/subscriptions/:id/advance_to_renewal', async (req) => {
+    const id = String(req.params.id);
+    const owner = ownerOf(core.state.subscriptions, id, 'subscription');
+    const sub = core.state.subscriptions.get(id, owner);
+    const at = sub.items.data[0].current_period_end;
+    if (at > core.now()) await core.clock.setTime(at);
+    await core.webhooks.drain();
+    return core.state.subscriptions.get(id, owner);
+  });
+
   route('post', '/balance/top_up', (req) => {
     const b = body(req);
     const amount = Number(b.amount);

@@ -15,6 +15,7 @@ import { registerEvents } from '../resources/events';
 import { registerPaymentIntents } from '../resources/payment-intents';
 import { registerPaymentMethods } from '../resources/payment-methods';
 import { registerPayouts } from '../resources/payouts';
+import { SubscriptionSchedules } from '../resources/subscription-schedules';
 import { Subscriptions } from '../resources/subscriptions';
 import { registerTransfers } from '../resources/transfers';
 import { registerWebhookEndpoints } from '../resources/webhook-endpoints';
@@ -46,6 +47,7 @@ export function buildApp(core: Core): express.Express {
   registerPayouts(api, core);
   registerDisputes(api, core);
   subscriptions.register(api);
+  new SubscriptionSchedules(core, subscriptions).register(api);
   registerEvents(api, core);
   registerWebhookEndpoints(api, core);
 

@@ -14,32 +14,42 @@ export interface InvoiceLine {
   quantity: number;
   subscriptionItem: string | null;
   period: { start: number; end: number };
+  /** A proration (credit for unused time, negative, or charge for remaining time): its amount and wording. */
+  proration?: { amount: number; description: string };
 }
 
-/** Builds an invoice for a subscription period, finalized at once (Stripe waits about an hour). */
+const lineAmount = (l: InvoiceLine) => l.proration?.amount ?? (l.price.unit_amount ?? 0) * l.quantity;
+
+/**
+ * Builds an invoice for a subscription, finalized at once (Stripe waits about an hour).
+ * `period` is the invoice's own period, as Stripe reports it: for a renewal the period that
+ * just ended (usage-based items bill in arrears for it; licensed lines carry the new period
+ * they pay for in advance), for creation and updates the moment of the invoice.
+ */
 export function createSubscriptionInvoice(
   core: Core,
   owner: string,
   sub: Stripe.Subscription,
   lines: InvoiceLine[],
   reason: Stripe.Invoice.BillingReason,
+  period?: { start: number; end: number },
 ): Stripe.Invoice {
   const customer = core.state.customers.get(sub.customer as string, owner);
   const id = newId('in');
   const now = core.now();
-  const total = lines.reduce((sum, l) => sum + (l.price.unit_amount ?? 0) * l.quantity, 0);
-  const periodStart = lines[0]?.period.start ?? now;
-  const periodEnd = lines[0]?.period.end ?? now;
+  const total = lines.reduce((sum, l) => sum + lineAmount(l), 0);
+  // A credit larger than the charges goes to the customer's balance: nothing is due.
+  const due = Math.max(0, total);
   const invoice: Stripe.Invoice = {
     id,
     object: 'invoice',
     account_country: 'US',
     account_name: 'FPMS Platform (emulated)',
     account_tax_ids: null,
-    amount_due: total,
+    amount_due: due,
     amount_overpaid: 0,
     amount_paid: 0,
-    amount_remaining: total,
+    amount_remaining: due,
     amount_shipping: 0,
     application: null,
     attempt_count: 0,
@@ -81,9 +91,11 @@ export function createSubscriptionInvoice(
       data: lines.map((l) => ({
         id: newId('il'),
         object: 'line_item',
-        amount: (l.price.unit_amount ?? 0) * l.quantity,
+        amount: lineAmount(l),
         currency: l.price.currency,
-        description: `${l.quantity} × ${l.price.nickname ?? l.price.product} (at ${l.price.unit_amount} / ${l.price.recurring?.interval ?? 'one-time'})`,
+        description:
+          l.proration?.description ??
+          `${l.quantity} × ${l.price.nickname ?? l.price.product} (at ${l.price.unit_amount} / ${l.price.recurring?.interval ?? 'one-time'})`,
         discount_amounts: [],
         discountable: true,
         discounts: [],
@@ -93,8 +105,8 @@ export function createSubscriptionInvoice(
         parent: {
           invoice_item_details: null,
           subscription_item_details: {
-            invoice_item: null,
-            proration: false,
+            invoice_item: l.proration ? newId('ii') : null,
+            proration: l.proration !== undefined,
             proration_details: { credited_items: null },
             subscription: sub.id,
             subscription_item: l.subscriptionItem ?? '',
@@ -111,7 +123,7 @@ export function createSubscriptionInvoice(
         quantity: l.quantity,
         quantity_decimal: decimal(String(l.quantity)),
         subscription: sub.id,
-        subtotal: (l.price.unit_amount ?? 0) * l.quantity,
+        subtotal: lineAmount(l),
         taxes: [],
       })),
       has_more: false,
@@ -128,9 +140,8 @@ export function createSubscriptionInvoice(
       type: 'subscription_details',
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    // Invoices for licensed prices bill in advance: the invoice period is the one that just ended.
-    period_end: periodStart,
-    period_start: reason === 'subscription_create' ? periodStart : periodStart - (periodEnd - periodStart),
+    period_end: period?.end ?? now,
+    period_start: period?.start ?? now,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,
@@ -182,6 +193,15 @@ export function attemptInvoicePayment(
     throw invalidRequest(`Invoice ${invoice.id} is ${invoice.status}; only open invoices can be paid.`, { code: 'invoice_not_open' });
   const subId = invoice.parent?.subscription_details?.subscription as string | undefined;
   const sub = subId ? core.state.subscriptions.find(subId, owner) : undefined;
+  if (invoice.amount_due === 0) {
+    // Nothing to collect (a credit covered it): Stripe marks it paid without a payment.
+    invoice.status = 'paid';
+    invoice.attempted = true;
+    invoice.status_transitions.paid_at = core.now();
+    core.events.publish('invoice.paid', owner, invoice);
+    core.events.publish('invoice.payment_succeeded', owner, invoice);
+    return 'paid';
+  }
   invoice.attempt_count += 1;
   invoice.attempted = true;
   const before = { attempt_count: invoice.attempt_count - 1, attempted: invoice.attempt_count > 1 };

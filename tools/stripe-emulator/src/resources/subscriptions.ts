@@ -34,6 +34,30 @@ export function addInterval(unix: number, interval: Stripe.Price.Recurring.Inter
   }
 }
 
+/**
+ * The end of the period that starts at `start`, counted from the billing cycle anchor as
+ * Stripe does: the n-th period ends n intervals after the anchor, so an anchor on Jan 31
+ * renews on Feb 28 (29), then Mar 31 — not Mar 28, as adding a month to Feb 28 would.
+ */
+export function periodEndAfter(anchor: number, recurring: Stripe.Price.Recurring, start: number): number {
+  for (let n = 1; ; n += 1) {
+    const end = addInterval(anchor, recurring.interval, recurring.interval_count * n);
+    if (end > start) return end;
+  }
+}
+
+/**
+ * What Stripe charges or credits for the rest of a period when a price changes at `at`:
+ * the price's amount × the share of the period left, to the second, rounded to a minor unit.
+ */
+export function prorate(amount: number, period: { start: number; end: number }, at: number): number {
+  const length = period.end - period.start;
+  if (length <= 0) return 0;
+  return Math.round((amount * (period.end - at)) / length);
+}
+
+const prorationDate = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
+
 export interface SubscriptionInput {
   customer: string;
   items: Array<{ price: Stripe.Price; quantity: number }>;
@@ -86,7 +110,7 @@ export class Subscriptions {
   private control(subId: string) {
     let c = this.core.state.subscriptionControls.get(subId);
     if (!c) {
-      c = { failNext: 0 };
+      c = { failNext: 0, pendingProrations: [] };
       this.core.state.subscriptionControls.set(subId, c);
     }
     return c;
@@ -192,6 +216,7 @@ export class Subscriptions {
       sub,
       items.map((i) => ({ price: i.price, quantity: i.quantity ?? 1, subscriptionItem: i.id, period: { start: now, end } })),
       'subscription_create',
+      { start: now, end: now },
     );
     sub.latest_invoice = invoice.id;
     const outcome = attemptInvoicePayment(core, owner, invoice, this.pmFor(owner, sub), this.consumeForcedFailure(sub.id));
@@ -215,7 +240,12 @@ export class Subscriptions {
     if (Object.keys(prev).length > 0) this.core.events.publish('customer.subscription.updated', owner, sub, prev);
   }
 
-  /** Period end: cancel if asked to, otherwise start the next period and bill it. */
+  /**
+   * Period end: cancel if asked to, otherwise move to the schedule's next phase if one starts
+   * now, start the next period and bill it. The invoice covers the period that just ended
+   * (its `period_start`/`period_end`); its lines pay the new period in advance, plus any
+   * prorations left pending by changes during the old one.
+   */
   renew(owner: string, subId: string): void {
     const { core } = this;
     const sub = core.state.subscriptions.find(subId, owner);
@@ -224,24 +254,161 @@ export class Subscriptions {
       this.cancel(owner, sub, 'cancellation_requested');
       return;
     }
-    const rec = sub.items.data[0].price.recurring!;
-    const start = sub.items.data[0].current_period_end;
-    const end = addInterval(start, rec.interval, rec.interval_count);
+    const ended = { start: sub.items.data[0].current_period_start, end: sub.items.data[0].current_period_end };
+    const start = ended.end;
     this.setStatus(owner, sub, () => {
+      const phase = this.schedules?.phaseStartingAt(owner, sub, start);
+      if (phase) {
+        const interval = sub.items.data[0].price.recurring!;
+        this.replaceItems(sub, phase);
+        const next = sub.items.data[0].price.recurring!;
+        // A new interval starts a new billing cycle, as on Stripe.
+        if (next.interval !== interval.interval || next.interval_count !== interval.interval_count) sub.billing_cycle_anchor = start;
+      }
+      const end = periodEndAfter(sub.billing_cycle_anchor, sub.items.data[0].price.recurring!, start);
       for (const item of sub.items.data) {
         item.current_period_start = start;
         item.current_period_end = end;
       }
     });
+    const control = this.control(sub.id);
+    const pending = control.pendingProrations.splice(0);
     const invoice = createSubscriptionInvoice(
       core,
       owner,
       sub,
-      sub.items.data.map((i) => ({ price: i.price, quantity: i.quantity ?? 1, subscriptionItem: i.id, period: { start, end } })),
+      [
+        ...pending,
+        ...sub.items.data.map((i) => ({
+          price: i.price,
+          quantity: i.quantity ?? 1,
+          subscriptionItem: i.id,
+          period: { start, end: i.current_period_end },
+        })),
+      ],
       'subscription_cycle',
+      ended,
     );
     sub.latest_invoice = invoice.id;
     this.scheduleRenewal(owner, sub);
+    this.collect(owner, sub, invoice);
+  }
+
+  /** Schedules (set by app.ts): phases that change the subscription at a period boundary. */
+  schedules?: {
+    phaseStartingAt(owner: string, sub: Stripe.Subscription, at: number): Array<{ price: Stripe.Price; quantity: number }> | null;
+  };
+
+  private replaceItems(sub: Stripe.Subscription, items: Array<{ price: Stripe.Price; quantity: number }>): void {
+    const current = sub.items.data;
+    sub.items.data = items.map((i, n) => ({
+      ...(current[n] ?? {
+        id: newId('si'),
+        object: 'subscription_item' as const,
+        billing_thresholds: null,
+        created: this.core.now(),
+        current_trial: null,
+        discounts: [],
+        metadata: {},
+        subscription: sub.id,
+        tax_rates: [],
+        current_period_start: current[0].current_period_start,
+        current_period_end: current[0].current_period_end,
+      }),
+      plan: planOf(i.price),
+      price: i.price,
+      quantity: i.quantity,
+    }));
+  }
+
+  /**
+   * Changes the subscription's prices mid-period, as `POST /v1/subscriptions/:id` with
+   * `items` does. `proration_behavior`: `create_prorations` (default) leaves a credit for
+   * the old price's unused time and a charge for the new price's remaining time (to the
+   * second, from `proration_date`) on the next invoice; `always_invoice` bills them now;
+   * `none` changes the price from the next period. A new interval restarts the billing
+   * cycle now and bills the new period at once (with the credit), whatever the behaviour.
+   */
+  changeItems(
+    owner: string,
+    sub: Stripe.Subscription,
+    items: Array<{ price: Stripe.Price; quantity: number }>,
+    behavior: 'create_prorations' | 'always_invoice' | 'none',
+    at: number,
+  ): void {
+    const { core } = this;
+    if (sub.status !== 'active' && sub.status !== 'past_due' && sub.status !== 'trialing')
+      throw invalidRequest(`The subscription is ${sub.status}; its items cannot change.`);
+    const old = sub.items.data.map((i) => ({ price: i.price, quantity: i.quantity ?? 1, id: i.id }));
+    const period = { start: old.length ? sub.items.data[0].current_period_start : at, end: sub.items.data[0].current_period_end };
+    if (at < period.start || at > period.end)
+      throw invalidRequest('proration_date must be within the current billing period.', { param: 'proration_date' });
+    for (const i of items)
+      if (i.price.currency !== sub.currency)
+        throw invalidRequest('All prices on a subscription must have the same currency.', { param: 'items' });
+    const oldRec = old[0].price.recurring!;
+    const newRec = items[0].price.recurring!;
+    const newCycle = oldRec.interval !== newRec.interval || oldRec.interval_count !== newRec.interval_count;
+    const credits = old.map((o) => ({
+      price: o.price,
+      quantity: o.quantity,
+      subscriptionItem: o.id,
+      period: { start: at, end: period.end },
+      proration: {
+        amount: -prorate((o.price.unit_amount ?? 0) * o.quantity, period, at),
+        description: `Unused time on ${o.quantity} × ${o.price.nickname ?? o.price.product} after ${prorationDate(at)}`,
+      },
+    }));
+    this.setStatus(owner, sub, () => {
+      this.replaceItems(sub, items);
+      if (newCycle) {
+        sub.billing_cycle_anchor = at;
+        const end = periodEndAfter(at, newRec, at);
+        for (const item of sub.items.data) {
+          item.current_period_start = at;
+          item.current_period_end = end;
+        }
+      }
+    });
+    if (newCycle) {
+      const invoice = createSubscriptionInvoice(
+        core,
+        owner,
+        sub,
+        [
+          ...(behavior === 'none' ? [] : credits),
+          ...sub.items.data.map((i) => ({
+            price: i.price,
+            quantity: i.quantity ?? 1,
+            subscriptionItem: i.id,
+            period: { start: at, end: i.current_period_end },
+          })),
+        ],
+        'subscription_update',
+        { start: at, end: at },
+      );
+      sub.latest_invoice = invoice.id;
+      this.scheduleRenewal(owner, sub);
+      this.collect(owner, sub, invoice);
+      return;
+    }
+    if (behavior === 'none') return;
+    const charges = sub.items.data.map((i) => ({
+      price: i.price,
+      quantity: i.quantity ?? 1,
+      subscriptionItem: i.id,
+      period: { start: at, end: period.end },
+      proration: {
+        amount: prorate((i.price.unit_amount ?? 0) * (i.quantity ?? 1), period, at),
+        description: `Remaining time on ${i.quantity ?? 1} × ${i.price.nickname ?? i.price.product} after ${prorationDate(at)}`,
+      },
+    }));
+    if (behavior === 'create_prorations') {
+      this.control(sub.id).pendingProrations.push(...credits, ...charges);
+      return;
+    }
+    const invoice = createSubscriptionInvoice(core, owner, sub, [...credits, ...charges], 'subscription_update', { start: at, end: at });
+    sub.latest_invoice = invoice.id;
     this.collect(owner, sub, invoice);
   }
 
@@ -366,6 +533,23 @@ export class Subscriptions {
         if (sub.status === 'canceled')
           throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
         const p = req.params;
+        if (sub.schedule && p.has('cancel_at_period_end'))
+          throw invalidRequest(
+            `The subscription is managed by the subscription schedule \`${String(sub.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+          );
+        if (p.has('items')) {
+          const items = p.objList('items').map((i, n) => {
+            const itemId = i.str('id');
+            const held = itemId ? sub.items.data.find((x) => x.id === itemId) : sub.items.data[n];
+            if (itemId && !held) throw invalidRequest(`No such subscription item: '${itemId}'`, { param: 'items' });
+            const priceId = i.str('price');
+            const price = priceId ? state.prices.get(priceId, req.owner, 'items[][price]') : held!.price;
+            if (!price.recurring) throw invalidRequest(`The price specified (${price.id}) is not a recurring price.`, { param: 'items' });
+            return { price, quantity: i.int('quantity') ?? held?.quantity ?? 1 };
+          });
+          const behavior = p.oneOf('proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ?? 'create_prorations';
+          this.changeItems(req.owner, sub, items, behavior, p.int('proration_date') ?? core.now());
+        }
         this.setStatus(req.owner, sub, () => {
           if (p.has('metadata')) sub.metadata = p.isEmptied('metadata') ? {} : mergeMetadata(sub.metadata, p.metadata());
           if (p.has('cancel_at_period_end')) {
@@ -377,7 +561,18 @@ export class Subscriptions {
         });
         return sub;
       },
-      { allow: ['metadata', 'cancel_at_period_end', 'default_payment_method', 'description', 'payment_behavior', 'proration_behavior'] },
+      {
+        allow: [
+          'metadata',
+          'cancel_at_period_end',
+          'default_payment_method',
+          'description',
+          'payment_behavior',
+          'proration_behavior',
+          'proration_date',
+          'items',
+        ],
+      },
     );
     api.del(
       '/subscriptions/:id',
