@@ -36,3 +36,6 @@ export * from './rpc/billing-refunds.rpc';
 export * from './requests/billing-refunds.requests';
 export * from './rpc/billing-reconciliation.rpc';
 export * from './requests/billing-reconciliation.requests';
+export * from './events/messaging.events';
+export * from './rpc/threads.rpc';
+export * from './requests/threads.requests';

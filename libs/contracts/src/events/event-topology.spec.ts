@@ -1,6 +1,7 @@
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingConnectEvents } from './billing-connect.events';
 import { BillingEvents } from './billing.events';
+import { MessagingEvents } from './messaging.events';
 import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
 import { FilesEvents } from './files.events';
 import { WorkspaceEvents } from './workspace.events';
@@ -39,10 +40,13 @@ describe('event topology', () => {
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');
     expect(consumersOf('nobody.binds.this')).toEqual([]);
+    // Messaging's own events reach the gateway's realtime fan-out, and only it.
+    expect(consumersOf(MessagingEvents.messagePosted)).toEqual(['realtime']);
+    expect(consumersOf(WorkspaceEvents.memberRemoved)).toEqual(expect.arrayContaining(['messaging', 'realtime']));
   });
 
   it('names one durable queue per consuming service', () => {
-    expect(Object.keys(EVENT_TOPOLOGY.consumers).sort()).toEqual(['billing', 'files', 'messaging', 'workspace']);
+    expect(Object.keys(EVENT_TOPOLOGY.consumers).sort()).toEqual(['billing', 'files', 'messaging', 'realtime', 'workspace']);
     for (const [service, def] of Object.entries(EVENT_TOPOLOGY.consumers)) {
       expect(def.queue).toBe(`${service}.events`);
       expect(def.bindings.length).toBeGreaterThan(0);
