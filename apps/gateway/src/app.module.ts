@@ -31,6 +31,10 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
+import { ThreadsController } from './messaging/threads.controller';
+import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber';
+import { RealtimeGateway } from './realtime/realtime.gateway';
 
 @Module({})
 export class GatewayAppModule {
@@ -65,6 +69,7 @@ export class GatewayAppModule {
         TasksController,
         DashboardController,
         ConnectController,
+        ThreadsController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
@@ -74,6 +79,9 @@ export class GatewayAppModule {
         AuthService,
         PasswordHasher,
         UsersRepository,
+        RealtimeGateway,
+        // The realtime fan-out: one queue for all replicas, emitting through the Redis adapter.
+        ...eventConsumerProviders('realtime', env.AMQP_URL, { subscriber: RealtimeEventsSubscriber }),
       ],
     };
   }

@@ -64,10 +64,11 @@ export class ReadStateRepository {
        on conflict do nothing`,
       [input.accountId, input.workspaceId, input.userId],
     );
-    await manager.query(
-      `insert into workspace_unread (workspace_id, user_id, account_id) values ($1, $2, $3) on conflict do nothing`,
-      [input.workspaceId, input.userId, input.accountId],
-    );
+    await manager.query(`insert into workspace_unread (workspace_id, user_id, account_id) values ($1, $2, $3) on conflict do nothing`, [
+      input.workspaceId,
+      input.userId,
+      input.accountId,
+    ]);
   }
 
   async removeMember(manager: TenantManager, workspaceId: string, userId: string): Promise<void> {
@@ -120,10 +121,11 @@ export class ReadStateRepository {
     );
     const delta = input.unread - input.previousUnread;
     if (delta !== 0) {
-      await manager.query(
-        `update workspace_unread set unread = greatest(unread + $3, 0) where workspace_id = $1 and user_id = $2`,
-        [input.workspaceId, input.userId, delta],
-      );
+      await manager.query(`update workspace_unread set unread = greatest(unread + $3, 0) where workspace_id = $1 and user_id = $2`, [
+        input.workspaceId,
+        input.userId,
+        delta,
+      ]);
     }
   }
 }

@@ -10,7 +10,15 @@ export class ThreadsRepository {
   /** Idempotent: a redelivered event finds the thread there and creates nothing. True if created. */
   async create(
     manager: TenantManager,
-    input: { id: string; accountId: string; workspaceId: string; kind: ThreadRow['kind']; milestoneId: string | null; title: string; now: Date },
+    input: {
+      id: string;
+      accountId: string;
+      workspaceId: string;
+      kind: ThreadRow['kind'];
+      milestoneId: string | null;
+      title: string;
+      now: Date;
+    },
   ): Promise<boolean> {
     const rows: Rows = await manager.query(
       `insert into threads (id, account_id, workspace_id, kind, milestone_id, title, created_at)
@@ -54,10 +62,11 @@ export class ThreadsRepository {
   }
 
   async lockMessage(manager: TenantManager, workspaceId: string, threadId: string, messageId: string): Promise<MessageRow | null> {
-    const [r]: Rows = await manager.query(
-      `select * from messages where workspace_id = $1 and thread_id = $2 and id = $3 for update`,
-      [workspaceId, threadId, messageId],
-    );
+    const [r]: Rows = await manager.query(`select * from messages where workspace_id = $1 and thread_id = $2 and id = $3 for update`, [
+      workspaceId,
+      threadId,
+      messageId,
+    ]);
     return r ? toMessageRow(r) : null;
   }
 

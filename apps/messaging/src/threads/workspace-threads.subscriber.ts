@@ -30,7 +30,13 @@ export class WorkspaceThreadsSubscriber implements EventSubscriber {
     switch (event.type) {
       case WorkspaceEvents.workspaceCreated: {
         const data = event.data as WorkspaceCreatedData;
-        await this.createThread(manager, { accountId, workspaceId: data.workspaceId, kind: 'general', milestoneId: null, title: 'General' });
+        await this.createThread(manager, {
+          accountId,
+          workspaceId: data.workspaceId,
+          kind: 'general',
+          milestoneId: null,
+          title: 'General',
+        });
         return;
       }
       case WorkspaceEvents.milestoneProposed: {
