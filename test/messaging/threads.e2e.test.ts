@@ -88,7 +88,8 @@ describe('messaging: threads, read state and realtime across two gateway replica
     general = await generalThreadOf(workspaceId, owner);
     outsiderGeneral = await generalThreadOf(outsiderWorkspaceId, outsider);
     for (const user of [owner, collaborator, client, viewer]) await projected(user);
-  });
+    // Five services and a second gateway on a shared, busy machine.
+  }, 240_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();

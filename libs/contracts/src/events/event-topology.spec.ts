@@ -19,8 +19,8 @@ describe('event topology', () => {
   });
 
   it('routes every event a service publishes today to at least one queue (nothing would come back unroutable)', () => {
-    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents].flatMap((events) =>
-      Object.values(events),
+    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents, MessagingEvents].flatMap(
+      (events) => Object.values(events),
     );
     const orphans = published.filter((key) => consumersOf(key).length === 0);
     expect(orphans).toEqual([]);
