@@ -60,7 +60,7 @@ export class ReadStateRepository {
   async addMember(manager: TenantManager, input: { accountId: string; workspaceId: string; userId: string }): Promise<void> {
     await manager.query(
       `insert into read_states (thread_id, user_id, account_id, workspace_id, last_read_seq)
-       select id, $3, account_id, workspace_id, last_seq from threads where workspace_id = $2 and account_id = $1
+       select id, $3::uuid, account_id, workspace_id, last_seq from threads where workspace_id = $2 and account_id = $1
        on conflict do nothing`,
       [input.accountId, input.workspaceId, input.userId],
     );
@@ -80,9 +80,9 @@ export class ReadStateRepository {
   async addThread(manager: TenantManager, input: { accountId: string; workspaceId: string; threadId: string }): Promise<void> {
     await manager.query(
       `insert into read_states (thread_id, user_id, account_id, workspace_id)
-       select $3, user_id, account_id, workspace_id from thread_members where workspace_id = $2 and removed_at is null
+       select $2::uuid, user_id, account_id, workspace_id from thread_members where workspace_id = $1 and removed_at is null
        on conflict do nothing`,
-      [input.accountId, input.workspaceId, input.threadId],
+      [input.workspaceId, input.threadId],
     );
   }
 
