@@ -44,12 +44,14 @@ export class ThreadsRepository {
 
   /** Takes the next seq under the thread's row lock: posts to one thread are strictly ordered. */
   async nextSeq(manager: TenantManager, workspaceId: string, threadId: string, internal: boolean, now: Date): Promise<number | null> {
-    const [r]: Rows = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING on PostgreSQL as [rows, affected].
+    const [updated]: [Rows, number] = await manager.query(
       `update threads set last_seq = last_seq + 1, last_message_at = $3,
          last_public_message_at = case when $4 then last_public_message_at else $3 end
        where workspace_id = $1 and id = $2 returning last_seq`,
       [workspaceId, threadId, now, internal],
     );
+    const [r] = updated;
     return r ? Number(r.last_seq) : null;
   }
 
