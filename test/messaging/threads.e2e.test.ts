@@ -56,7 +56,6 @@ describe('messaging: threads, read state and realtime across two gateway replica
   const generalThreadOf = (ws: string, user: SignedUpUser) =>
     eventually(`general thread of ${ws}`, async () => {
       const res = await A().get(threads(ws)).set(bearer(user.token));
-      if (process.env.DEBUG_THREADS) console.log(res.status, JSON.stringify(res.body));
       return res.status === 200 ? (res.body.items.find((t: { kind: string }) => t.kind === 'general')?.id as string) : null;
     });
   const threadOf = async (user: SignedUpUser, thread = general) => (await A().get(`${threads()}/${thread}`).set(bearer(user.token))).body;
