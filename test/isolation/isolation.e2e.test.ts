@@ -18,6 +18,7 @@ import { uploadFile } from '../files/files-fixtures';
 import { BillingPublisher } from '../milestones/support';
 import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
 import { discoverRoutes, needsIsolationCase } from './route-catalog';
+import { prepareThreadWorld, THREAD_CASES, ThreadWorld } from './thread-cases';
 
 /**
  * The isolation suite. Two tenants with workspaces, members and data; then every gateway
@@ -40,6 +41,8 @@ interface World {
   ms: MilestoneWorld;
   /** Client viewers of the scratch workspace the client admin may re-role or remove (one probe each). */
   scratchMembers: { promote: string; remove: string };
+  /** Threads and messages (thread-cases.ts). */
+  threads: ThreadWorld;
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -61,6 +64,7 @@ type Case =
 
 const CASES: Record<string, Case> = {
   ...MILESTONE_CASES,
+  ...THREAD_CASES,
   [ACCOUNT_DASHBOARD_ROUTE]: { kind: 'account', probe: (w) => ({ method: 'GET', path: `/api/v1/accounts/${w.accountA}/dashboard` }) },
   'GET /api/v1/workspaces/:workspaceId': {
     kind: 'workspace',
@@ -294,6 +298,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       tasks: await get(`/api/v1/workspaces/${world.workspaceA}/tasks`, owner.token),
       taskStatuses: await get(`/api/v1/workspaces/${world.workspaceA}/task-statuses`, owner.token),
       dashboard: await get(`/api/v1/workspaces/${world.workspaceA}/dashboard`, owner.token),
+      messages: await get(`/api/v1/workspaces/${world.workspaceA}/threads/${world.threads.threadA}/messages`, owner.token),
       outsiderWorkspace: await get(`/api/v1/workspaces/${outsiderWorkspace}/members`, outsider.token),
     };
   }
@@ -302,7 +307,8 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       // Billing too: funding a milestone opens its Checkout there (and tenant A's freelancer onboards to Connect).
-      services: ['gateway', 'workspace', 'files', 'billing'],
+      // Messaging for threads and messages.
+      services: ['gateway', 'workspace', 'files', 'billing', 'messaging'],
       // Deliverables are pinned for real: a foreign version as a deliverable must be refused.
       env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },
     });
@@ -349,7 +355,9 @@ describe('tenant isolation across every gateway route that takes an id', () => {
         async (ws, name) => (await uploadFile(platform.gatewayUrl, owner, ws, name, 'abc')).versionId,
       ),
       scratchMembers: { promote: '', remove: '' },
+      threads: undefined as unknown as ThreadWorld,
     };
+    world.threads = await prepareThreadWorld(platform, owner, a.id, world.ms.scratch, members);
     world.scratchMembers = {
       promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
       remove: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,

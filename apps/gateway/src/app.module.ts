@@ -32,6 +32,10 @@ import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
+import { ThreadsController } from './messaging/threads.controller';
+import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber';
+import { RealtimeGateway } from './realtime/realtime.gateway';
 
 @Module({})
 export class GatewayAppModule {
@@ -67,6 +71,7 @@ export class GatewayAppModule {
         DashboardController,
         ConnectController,
         SubscriptionsController,
+        ThreadsController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
@@ -76,6 +81,9 @@ export class GatewayAppModule {
         AuthService,
         PasswordHasher,
         UsersRepository,
+        RealtimeGateway,
+        // The realtime fan-out: one queue for all replicas, emitting through the Redis adapter.
+        ...eventConsumerProviders('realtime', env.AMQP_URL, { subscriber: RealtimeEventsSubscriber }),
       ],
     };
   }

@@ -27,5 +27,8 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   RATE_LIMIT_REFRESH_SESSION: rateLimitRule('30/60'),
   /** Signups (freelancer or through an invitation) per client IP. */
   RATE_LIMIT_SIGNUP_IP: rateLimitRule('20/600'),
+  /** Messages one member may send in one workspace, and the whole workspace may receive. */
+  RATE_LIMIT_MESSAGE_MEMBER: rateLimitRule('30/60'),
+  RATE_LIMIT_MESSAGE_WORKSPACE: rateLimitRule('120/60'),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

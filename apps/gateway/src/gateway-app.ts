@@ -6,6 +6,7 @@ import { createServiceApp } from '@fpms/common/bootstrap/create-service-app';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { GatewayAppModule } from './app.module';
 import { GatewayEnv } from './config';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -14,6 +15,8 @@ export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger, opti
   const app = await createServiceApp(GatewayAppModule.forRoot(env, signerKeySet(env), logger, options), { logger, logRequests: true });
   // req.ip (the key of the per-IP rate limits) honours X-Forwarded-For only from these proxies.
   (app as NestExpressApplication).set('trust proxy', env.TRUST_PROXY);
+  // Socket.IO on the same HTTP server (path /socket.io), fanned out across replicas through Redis.
+  app.useWebSocketAdapter(new RedisIoAdapter(app, env.REDIS_URL, env.RATE_LIMIT_PREFIX));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

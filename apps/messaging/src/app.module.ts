@@ -2,16 +2,44 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
 import { Clock } from '@fpms/common/scheduling/clock';
+import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
+import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
+import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { PlatformModule } from '@fpms/platform/platform.module';
-import { MessagingEnv } from './config';
+import { MESSAGING_ENV, MessagingEnv } from './config';
+import { ThreadMembersRepository } from './members/thread-members.repository';
+import { MessagingEventsSubscriber } from './messaging-events.subscriber';
+import { ReadStateRepository } from './read-state/read-state.repository';
+import { ReadStateService } from './read-state/read-state.service';
+import { MessageEvents } from './threads/message-events';
+import { ThreadAccess } from './threads/thread-access';
+import { ThreadsController } from './threads/threads.controller';
+import { ThreadsRepository } from './threads/threads.repository';
+import { ThreadsService } from './threads/threads.service';
+import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscriber';
 
-/** The messaging service. Its features arrive with their issues; the platform parts run now. */
+/** The messaging service: threads, messages and read state (notifications arrive with their issue items). */
 @Module({})
 export class MessagingAppModule {
   static forRoot(env: MessagingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: MessagingAppModule,
       imports: [PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [], clock: options.clock })],
+      controllers: [ThreadsController],
+      providers: [
+        { provide: MESSAGING_ENV, useValue: env },
+        ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
+        ...eventConsumerProviders('messaging', env.AMQP_URL, { subscriber: MessagingEventsSubscriber }),
+        WorkspaceThreadsSubscriber,
+        ThreadMembersRepository,
+        ThreadsRepository,
+        ReadStateRepository,
+        MessageEvents,
+        ThreadAccess,
+        ThreadsService,
+        ReadStateService,
+        IdempotencyKeysPurge,
+      ],
     };
   }
 }

@@ -44,6 +44,12 @@ export enum WorkspaceAction {
   PinFiles = 'files.pin',
   /** Freelancer's owner: refund a milestone's payment, answer the client's refund request. */
   RefundPayments = 'payments.refund',
+  /** Read the workspace's threads and messages (internal notes: the freelancer side only, see sideOf). */
+  ReadMessages = 'messages.read',
+  /** Post, edit and delete one's own messages. */
+  PostMessages = 'messages.post',
+  /** Post internal notes: messages only the freelancer side sees. */
+  PostInternalNotes = 'messages.post_internal',
 }
 
 /**
@@ -108,6 +114,10 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.PinFiles]: ['owner', 'collaborator'],
   // Money goes back to the client on the account owner's word alone; the client asks (request-refund).
   [WorkspaceAction.RefundPayments]: ['owner'],
+  // Everyone reads the conversation; viewers only read; internal notes stay on the freelancer side.
+  [WorkspaceAction.ReadMessages]: ALL,
+  [WorkspaceAction.PostMessages]: ['owner', 'collaborator', 'client_admin'],
+  [WorkspaceAction.PostInternalNotes]: ['owner', 'collaborator'],
 };
 
 export function can(role: WorkspaceRole, action: WorkspaceAction): boolean {

@@ -39,3 +39,6 @@ export * from './requests/billing-reconciliation.requests';
 export * from './rpc/billing-subscriptions.rpc';
 export * from './requests/billing-subscriptions.requests';
 export * from './rpc/account-usage.rpc';
+export * from './events/messaging.events';
+export * from './rpc/threads.rpc';
+export * from './requests/threads.requests';

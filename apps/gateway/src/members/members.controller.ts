@@ -5,13 +5,17 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { MemberErrorCode } from '@fpms/contracts/errors';
+import { RealtimeGateway } from '../realtime/realtime.gateway';
 
 const MemberIdParam = () => IdParam('userId', MemberErrorCode.MemberNotFound, 'Member');
 
 @Controller('workspaces/:workspaceId/members')
 @UseGuards(AccessTokenGuard)
 export class MembersController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly realtime: RealtimeGateway,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
@@ -19,14 +23,21 @@ export class MembersController {
   }
 
   @Patch(':userId')
-  changeRole(
+  async changeRole(
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
     @WorkspaceIdParam() workspaceId: string,
     @MemberIdParam() userId: string,
     @Body() body: ChangeMemberRoleBody,
   ) {
-    return this.rpc.call(WorkspaceRpc.changeMemberRole, { workspaceId, userId, role: body.role }, rpcContextFor(p, requestId, workspaceId));
+    const member = await this.rpc.call(
+      WorkspaceRpc.changeMemberRole,
+      { workspaceId, userId, role: body.role },
+      rpcContextFor(p, requestId, workspaceId),
+    );
+    // At once, on every replica (the workspace.member.role_changed event does it again, for changes made elsewhere).
+    this.realtime.placeMember(userId, workspaceId, member.role);
+    return member;
   }
 
   @Delete(':userId')
@@ -38,5 +49,7 @@ export class MembersController {
     @MemberIdParam() userId: string,
   ) {
     await this.rpc.call(WorkspaceRpc.removeMember, { workspaceId, userId }, rpcContextFor(p, requestId, workspaceId));
+    // The removed member's sockets leave the workspace's rooms before this answers (the event repeats it).
+    this.realtime.leaveWorkspace(userId, workspaceId);
   }
 }

@@ -15,6 +15,8 @@ export class RateLimitModule {
         refreshIp: env.RATE_LIMIT_REFRESH_IP,
         refreshSession: env.RATE_LIMIT_REFRESH_SESSION,
         signupIp: env.RATE_LIMIT_SIGNUP_IP,
+        messageMember: env.RATE_LIMIT_MESSAGE_MEMBER,
+        messageWorkspace: env.RATE_LIMIT_MESSAGE_WORKSPACE,
       },
     };
     return {

@@ -8,7 +8,7 @@ import { RATE_LIMIT_REDIS } from './rate-limit-redis';
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');
 
-export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession' | 'signupIp';
+export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession' | 'signupIp' | 'messageMember' | 'messageWorkspace';
 
 export interface RateLimitSettings {
   /** Prefix of every Redis key (one per deployment; one per platform in tests). */
@@ -22,6 +22,8 @@ const KEY_NAMES: Record<RateLimitName, string> = {
   refreshIp: 'refresh_ip',
   refreshSession: 'refresh_session',
   signupIp: 'signup_ip',
+  messageMember: 'message_member',
+  messageWorkspace: 'message_workspace',
 };
 
 /** Emails are personal data: Redis sees only a hash of the normalised address. */
@@ -62,7 +64,28 @@ export class RateLimitService {
       refreshIp: build('refreshIp'),
       refreshSession: build('refreshSession'),
       signupIp: build('signupIp'),
+      messageMember: build('messageMember'),
+      messageWorkspace: build('messageWorkspace'),
     };
+  }
+
+  /**
+   * Before a message is sent: spends one of the member's sends in this workspace, and
+   * refuses if the workspace's budget is spent. The workspace's budget itself is spent
+   * only by messages that were posted (messageSent), so someone outside the workspace
+   * cannot exhaust it by posting to its id and being refused.
+   */
+  async consumeMessageSend(workspaceId: string, userId: string): Promise<void> {
+    await this.consume('messageMember', `${workspaceId}:${userId}`);
+    const spent = await this.limiters.messageWorkspace.get(workspaceId);
+    if (spent && spent.remainingPoints <= 0) throw new RateLimitedError(Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
+  }
+
+  /** A message was posted: it counts against the workspace's budget. */
+  async messageSent(workspaceId: string): Promise<void> {
+    await this.limiters.messageWorkspace.consume(workspaceId).catch((rejection: unknown) => {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    });
   }
 
   /**

@@ -19,6 +19,7 @@ export * from './common.errors';
 export * from './payments.errors';
 export * from './chargebacks.errors';
 export * from './subscriptions.errors';
+export * from './threads.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -36,6 +37,7 @@ import type { CommonErrorCode } from './common.errors';
 import type { PaymentErrorCode } from './payments.errors';
 import type { ChargebackErrorCode } from './chargebacks.errors';
 import type { SubscriptionErrorCode } from './subscriptions.errors';
+import type { ThreadErrorCode } from './threads.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -54,4 +56,5 @@ export type ErrorCode =
   | CommonErrorCode
   | PaymentErrorCode
   | ChargebackErrorCode
-  | SubscriptionErrorCode;
+  | SubscriptionErrorCode
+  | ThreadErrorCode;

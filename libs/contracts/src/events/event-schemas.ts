@@ -3,6 +3,7 @@ import { billingAccountEventDataSchemas } from './billing-account.events';
 import { billingConnectEventDataSchemas } from './billing-connect.events';
 import { billingEventDataSchemas } from './billing.events';
 import { filesEventDataSchemas } from './files.events';
+import { messagingEventDataSchemas } from './messaging.events';
 import { workspaceEventDataSchemas } from './workspace.events';
 
 /**
@@ -17,6 +18,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...billingEventDataSchemas,
   ...billingAccountEventDataSchemas,
   ...billingConnectEventDataSchemas,
+  ...messagingEventDataSchemas,
 } satisfies Record<string, z.ZodType>;
 
 export type EventDataSchemas = typeof EVENT_DATA_SCHEMAS;

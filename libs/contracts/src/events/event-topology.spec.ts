@@ -1,6 +1,7 @@
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingConnectEvents } from './billing-connect.events';
 import { BillingEvents } from './billing.events';
+import { MessagingEvents } from './messaging.events';
 import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
 import { FilesEvents } from './files.events';
 import { WorkspaceEvents } from './workspace.events';
@@ -18,8 +19,8 @@ describe('event topology', () => {
   });
 
   it('routes every event a service publishes today to at least one queue (nothing would come back unroutable)', () => {
-    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents].flatMap((events) =>
-      Object.values(events),
+    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents, MessagingEvents].flatMap(
+      (events) => Object.values(events),
     );
     const orphans = published.filter((key) => consumersOf(key).length === 0);
     expect(orphans).toEqual([]);
@@ -39,10 +40,13 @@ describe('event topology', () => {
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');
     expect(consumersOf('nobody.binds.this')).toEqual([]);
+    // Messaging's own events reach the gateway's realtime fan-out, and only it.
+    expect(consumersOf(MessagingEvents.messagePosted)).toEqual(['realtime']);
+    expect(consumersOf(WorkspaceEvents.memberRemoved)).toEqual(expect.arrayContaining(['messaging', 'realtime']));
   });
 
   it('names one durable queue per consuming service', () => {
-    expect(Object.keys(EVENT_TOPOLOGY.consumers).sort()).toEqual(['billing', 'files', 'messaging', 'workspace']);
+    expect(Object.keys(EVENT_TOPOLOGY.consumers).sort()).toEqual(['billing', 'files', 'messaging', 'realtime', 'workspace']);
     for (const [service, def] of Object.entries(EVENT_TOPOLOGY.consumers)) {
       expect(def.queue).toBe(`${service}.events`);
       expect(def.bindings.length).toBeGreaterThan(0);

@@ -71,6 +71,15 @@ export const EVENT_TOPOLOGY: EventTopology = {
     ]),
     // Notifications and activity feeds: everything the other services publish.
     messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#']),
+    // The gateway's realtime fan-out (docs/realtime.md): one queue (`realtime.events`) shared by every gateway
+    // replica, so each event is consumed once and emitted to rooms through the Redis adapter.
+    // Membership changes make sockets leave (or join) their workspace's rooms at once.
+    realtime: {
+      queue: 'realtime.events',
+      bindings: ['messaging.#', WorkspaceEvents.memberAdded, WorkspaceEvents.memberRemoved, WorkspaceEvents.memberRoleChanged],
+      // Realtime is worth little late: two short retries, then the DLQ.
+      retryDelaysMs: [1_000, 5_000],
+    },
   },
 };
 

@@ -36,4 +36,9 @@ export const FIELD_LIMITS = {
   etagMaxLength: 200,
   pinnedForLength: { min: 1, max: 200 },
   authorizeActionMaxLength: 64,
+  /** A message's text, in characters, counted as given (never trimmed: stored exactly as sent). */
+  messageTextLength: { min: 1, max: 10_000 },
+  /** File versions attached to one message. */
+  messageAttachmentsMax: 10,
+  messagePageLimit: { max: 100, default: 50 },
 } as const;

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantManager } from '@fpms/database/tenant-manager';
+
+export type MemberSide = 'freelancer' | 'client';
+
+/**
+ * The workspace's members as messaging knows them (from workspace.member.* events): whose
+ * unread counters a message bumps. Access itself is asked live from the workspace service.
+ * Each change applies only if its membership version is newer than the row's.
+ */
+@Injectable()
+export class ThreadMembersRepository {
+  /** True if the change applied (it was newer than what the row holds). */
+  async upsert(
+    manager: TenantManager,
+    input: { accountId: string; workspaceId: string; userId: string; role: string; side: MemberSide; version: number },
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `insert into thread_members (workspace_id, user_id, account_id, role, side, membership_version, removed_at)
+       values ($1, $2, $3, $4, $5, $6, null)
+       on conflict (workspace_id, user_id) do update
+         set role = excluded.role, side = excluded.side, membership_version = excluded.membership_version, removed_at = null
+         where thread_members.membership_version < excluded.membership_version
+       returning user_id`,
+      [input.workspaceId, input.userId, input.accountId, input.role, input.side, input.version],
+    );
+    return rows.length > 0;
+  }
+
+  async markRemoved(
+    manager: TenantManager,
+    input: { accountId: string; workspaceId: string; userId: string; version: number; now: Date },
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `insert into thread_members (workspace_id, user_id, account_id, role, side, membership_version, removed_at)
+       values ($1, $2, $3, 'removed', 'client', $4, $5)
+       on conflict (workspace_id, user_id) do update
+         set membership_version = excluded.membership_version, removed_at = excluded.removed_at
+         where thread_members.membership_version < excluded.membership_version
+       returning user_id`,
+      [input.workspaceId, input.userId, input.accountId, input.version, input.now],
+    );
+    return rows.length > 0;
+  }
+}

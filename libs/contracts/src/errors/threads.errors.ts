@@ -1,0 +1,14 @@
+/** Error codes of threads, messages and read state (messaging). */
+export enum ThreadErrorCode {
+  ThreadNotFound = 'thread_not_found',
+  MessageNotFound = 'message_not_found',
+  /** An attachment that is not a ready file version of the same workspace. */
+  AttachmentInvalid = 'attachment_invalid',
+  /** Edits are allowed only within the edit window after posting. */
+  EditWindowClosed = 'message_edit_window_closed',
+  /** Only the author edits or deletes a message. */
+  NotAuthor = 'message_not_author',
+  MessageDeleted = 'message_deleted',
+  /** A page may go `before` or `after` a cursor, not both. */
+  ConflictingCursors = 'conflicting_cursors',
+}
