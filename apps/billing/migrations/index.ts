@@ -5,6 +5,7 @@ import { OrdersAndLedger1734300000000 } from './1734300000000-orders-and-ledger'
 import { Refunds1734400000000 } from './1734400000000-refunds';
 import { Chargebacks1734500000000 } from './1734500000000-chargebacks';
 import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-runs';
+import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -15,4 +16,5 @@ export const billingMigrations = [
   Refunds1734400000000,
   Chargebacks1734500000000,
   ReconciliationRuns1734600000000,
+  DisputeSettlements1734700100000,
 ];

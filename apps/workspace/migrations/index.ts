@@ -6,6 +6,7 @@ import { MilestonesTasksDashboards1732300500000 } from './1732300500000-mileston
 import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
 import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
 import { EnterWorkspace1733100000000 } from './1733100000000-enter-workspace';
+import { MilestoneDisputes1734700000000 } from './1734700000000-milestone-disputes';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -17,4 +18,5 @@ export const workspaceMigrations = [
   MilestoneMoneyState1732300650000,
   CreateIdempotencyKeys1733000000000,
   EnterWorkspace1733100000000,
+  MilestoneDisputes1734700000000,
 ];

@@ -36,4 +36,8 @@ export const FIELD_LIMITS = {
   etagMaxLength: 200,
   pinnedForLength: { min: 1, max: 200 },
   authorizeActionMaxLength: 64,
+  /** A dispute statement (the opener's, or one piece of evidence). */
+  disputeStatementMaxLength: 5000,
+  /** References one piece of dispute evidence may carry, per kind. */
+  disputeEvidenceRefs: { max: 20 },
 } as const;
