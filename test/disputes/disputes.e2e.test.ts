@@ -94,7 +94,8 @@ describe('in-app disputes', () => {
     const client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
     const viewer = await inviteAndJoin(platform.gatewayUrl, client, workspaceId, 'client_viewer');
     const base = `/api/v1/workspaces/${workspaceId}/milestones`;
-    const id = (await api().post(base).set(bearer(owner.token)).send({ title: 'Disputed work', amount, currency: 'EUR' })).body.id as string;
+    const id = (await api().post(base).set(bearer(owner.token)).send({ title: 'Disputed work', amount, currency: 'EUR' })).body
+      .id as string;
     await api().post(`${base}/${id}/propose`).set(bearer(owner.token)).send({});
     await api().post(`${base}/${id}/accept`).set(bearer(client.token)).send({});
     const ctx: RpcContext = { requestId: randomUUID(), userId: owner.userId, accountId: owner.accountId, workspaceId, token: owner.token };
@@ -116,12 +117,12 @@ describe('in-app disputes', () => {
       read: (who: SignedUpUser) => api().get(dispute).set(bearer(who.token)),
       evidence: (who: SignedUpUser, body: object) => api().post(`${dispute}/evidence`).set(bearer(who.token)).send(body),
       activity: async () =>
-        ((await api().get(`/api/v1/workspaces/${workspaceId}/activity?limit=200`).set(bearer(owner.token))).body.items as Array<{
+        (await api().get(`/api/v1/workspaces/${workspaceId}/activity?limit=200`).set(bearer(owner.token))).body.items as Array<{
           id: string;
           action: string;
           targetId: string;
           after: Record<string, unknown> | null;
-        }>),
+        }>,
     };
   }
 
@@ -211,7 +212,14 @@ describe('in-app disputes', () => {
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({
       status: 'resolved',
-      resolution: { outcome: 'split', releaseAmount: 6_000, refundAmount: 4_000, resolvedBy: 'admin', adminUserId: admin.userId, overrideReason: REASON },
+      resolution: {
+        outcome: 'split',
+        releaseAmount: 6_000,
+        refundAmount: 4_000,
+        resolvedBy: 'admin',
+        adminUserId: admin.userId,
+        overrideReason: REASON,
+      },
     });
 
     const p = await settled(m);
@@ -321,13 +329,13 @@ describe('in-app disputes', () => {
     expect((await m.payment()).money.refunded).toBe(0);
 
     // With the reason, the read is audited first.
-    expect((await api().get(`/api/v1/admin/disputes/${disputeId}`).set(bearer(adminToken)).set('X-Admin-Override-Reason', REASON)).status).toBe(
-      200,
-    );
+    expect(
+      (await api().get(`/api/v1/admin/disputes/${disputeId}`).set(bearer(adminToken)).set('X-Admin-Override-Reason', REASON)).status,
+    ).toBe(200);
     expect(await audited()).toBe(1);
-    expect((await api().get(`/api/v1/admin/disputes/${randomUUID()}`).set(bearer(adminToken)).set('X-Admin-Override-Reason', REASON)).status).toBe(
-      404,
-    );
+    expect(
+      (await api().get(`/api/v1/admin/disputes/${randomUUID()}`).set(bearer(adminToken)).set('X-Admin-Override-Reason', REASON)).status,
+    ).toBe(404);
   });
 
   it("keeps a dispute to its workspace: another tenant's members get 404; foreign or unfinished files and foreign activity are 422", async () => {
@@ -337,7 +345,12 @@ describe('in-app disputes', () => {
     for (const who of [outsider, outsiderClient]) {
       const read = await m.read(who);
       const add = await m.evidence(who, { statement: 'let me in' });
-      expect([read.status, read.body.error.code, add.status, add.body.error.code]).toEqual([404, 'workspace_not_found', 404, 'workspace_not_found']);
+      expect([read.status, read.body.error.code, add.status, add.body.error.code]).toEqual([
+        404,
+        'workspace_not_found',
+        404,
+        'workspace_not_found',
+      ]);
     }
     // The other tenant's file version, and an activity entry of the other tenant.
     const foreign = await uploadFile(platform.gatewayUrl, outsider, outsiderWorkspace, 'theirs.txt', 'not yours', 'text/plain');
@@ -352,7 +365,9 @@ describe('in-app disputes', () => {
     expect(pending.status).toBe(201);
     const unfinished = await m.evidence(owner, { fileVersions: [{ fileId: pending.body.file.id, versionId: pending.body.version.id }] });
     expect([unfinished.status, unfinished.body.error.code]).toEqual([422, 'dispute_evidence_rejected']);
-    const [{ id: foreignActivity }] = await workspaceDb.query(`select id::text from activity_log where workspace_id = $1 limit 1`, [outsiderWorkspace]);
+    const [{ id: foreignActivity }] = await workspaceDb.query(`select id::text from activity_log where workspace_id = $1 limit 1`, [
+      outsiderWorkspace,
+    ]);
     expect((await m.evidence(owner, { activityIds: [foreignActivity] })).status).toBe(422);
     // Malformed and empty evidence.
     expect((await m.evidence(owner, {})).status).toBe(400);
@@ -387,7 +402,11 @@ describe('in-app disputes', () => {
     expect(refunded.money).toMatchObject({ status: 'refunded', refunded: 4_000, released: 0 });
     expect((await stripe.charges.retrieve(refunded.stripe.chargeId as string)).amount_refunded).toBe(4_000);
     await expectInvariants(refunded);
-    expect((await clientOpened.read(owner)).body.resolution).toMatchObject({ outcome: 'refund', resolvedBy: 'deadline', adminUserId: null });
+    expect((await clientOpened.read(owner)).body.resolution).toMatchObject({
+      outcome: 'refund',
+      resolvedBy: 'deadline',
+      adminUserId: null,
+    });
 
     const released = await settled(ownerOpened);
     const fee = platformFee(6_000, 'free');

@@ -12,7 +12,9 @@ export class DisputeSettlements1734700100000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`alter table refunds drop constraint refunds_initiated_by_check`);
-    await q.query(`alter table refunds add constraint refunds_initiated_by_check check (initiated_by in ('owner', 'request', 'auto', 'dispute'))`);
+    await q.query(
+      `alter table refunds add constraint refunds_initiated_by_check check (initiated_by in ('owner', 'request', 'auto', 'dispute'))`,
+    );
     await q.query(`alter table orders add column release_amount bigint check (release_amount > 0)`);
     await q.query(`
       create table dispute_settlements (

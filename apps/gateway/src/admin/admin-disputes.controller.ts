@@ -20,12 +20,22 @@ export class AdminDisputesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  list(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Req() request: AuthenticatedRequest, @Query() q: AdminDisputesQuery) {
+  list(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @Req() request: AuthenticatedRequest,
+    @Query() q: AdminDisputesQuery,
+  ) {
     return this.rpc.call(DisputesRpc.adminList, { ...q, reason: overrideReason(request, 400) }, rpcContextFor(p, requestId));
   }
 
   @Get(':disputeId')
-  get(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Req() request: AuthenticatedRequest, @DisputeIdParam() disputeId: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @Req() request: AuthenticatedRequest,
+    @DisputeIdParam() disputeId: string,
+  ) {
     return this.rpc.call(DisputesRpc.adminGet, { disputeId, reason: overrideReason(request, 400) }, rpcContextFor(p, requestId));
   }
 
@@ -38,6 +48,10 @@ export class AdminDisputesController {
     @DisputeIdParam() disputeId: string,
     @Body() body: ResolveDisputeBody,
   ) {
-    return this.rpc.call(DisputesRpc.adminResolve, { ...body, disputeId, reason: overrideReason(request, 400) }, rpcContextFor(p, requestId));
+    return this.rpc.call(
+      DisputesRpc.adminResolve,
+      { ...body, disputeId, reason: overrideReason(request, 400) },
+      rpcContextFor(p, requestId),
+    );
   }
 }

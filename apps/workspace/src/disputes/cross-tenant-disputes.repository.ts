@@ -34,7 +34,9 @@ export class CrossTenantDisputesRepository {
   }
 
   async evidence(manager: SystemManager, disputeId: string): Promise<EvidenceRow[]> {
-    return manager.query(`select ${EVIDENCE_COLUMNS} from milestone_dispute_evidence e where e.dispute_id = $1 order by e.seq`, [disputeId]);
+    return manager.query(`select ${EVIDENCE_COLUMNS} from milestone_dispute_evidence e where e.dispute_id = $1 order by e.seq`, [
+      disputeId,
+    ]);
   }
 
   /**

@@ -52,7 +52,9 @@ export class DisputeDeadlinePoller extends ScheduledJob<DeadlineRound> {
     const total: DeadlineRound = { resolved: 0, awaitingAdmin: 0, skipped: 0 };
     for (;;) {
       const now = this.clock.now();
-      const claimed = await systemTransaction(this.system, (m) => this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize));
+      const claimed = await systemTransaction(this.system, (m) =>
+        this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize),
+      );
       for (const claim of claimed) {
         try {
           total[await this.handle(claim)]++;

@@ -39,7 +39,11 @@ export class DisputeResolver {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async resolve(manager: TenantManager, dispute: Pick<DisputeRow, 'id' | 'workspace_id' | 'milestone_id'>, decision: Decision): Promise<DisputeRow> {
+  async resolve(
+    manager: TenantManager,
+    dispute: Pick<DisputeRow, 'id' | 'workspace_id' | 'milestone_id'>,
+    decision: Decision,
+  ): Promise<DisputeRow> {
     const milestone = await this.milestones.find(manager, dispute.workspace_id, dispute.milestone_id, true);
     if (!milestone) throw MilestoneError.milestoneNotFound(dispute.milestone_id);
     const locked = await this.disputes.find(manager, dispute.id, true);

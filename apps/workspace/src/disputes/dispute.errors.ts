@@ -7,7 +7,9 @@ export class DisputeError extends AppError<DisputeErrorCode> {
   }
   static closed(status: string, responseDueAt: Date, reason: 'status' | 'deadline') {
     const message =
-      reason === 'deadline' ? 'The response deadline of this dispute has passed: no more evidence' : `This dispute is ${status}: no more evidence`;
+      reason === 'deadline'
+        ? 'The response deadline of this dispute has passed: no more evidence'
+        : `This dispute is ${status}: no more evidence`;
     return new DisputeError(409, DisputeErrorCode.DisputeClosed, message, { status, responseDueAt: responseDueAt.toISOString() });
   }
   static notOpen(status: string) {

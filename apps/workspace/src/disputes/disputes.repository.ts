@@ -60,7 +60,9 @@ export class DisputesRepository {
   }
 
   async evidence(manager: TenantManager, disputeId: string): Promise<EvidenceRow[]> {
-    return manager.query(`select ${EVIDENCE_COLUMNS} from milestone_dispute_evidence e where e.dispute_id = $1 order by e.seq`, [disputeId]);
+    return manager.query(`select ${EVIDENCE_COLUMNS} from milestone_dispute_evidence e where e.dispute_id = $1 order by e.seq`, [
+      disputeId,
+    ]);
   }
 
   async addEvidence(manager: TenantManager, e: NewEvidence): Promise<string> {
@@ -122,7 +124,10 @@ export class DisputesRepository {
 
   /** The deadline passed with the other side's answer on record: an admin decides; the poller is done with it. */
   async markDeadlinePassed(manager: TenantManager, disputeId: string, now: Date): Promise<void> {
-    await manager.query(`update milestone_disputes set deadline_passed_at = $2, deadline_claimed_until = null where id = $1`, [disputeId, now]);
+    await manager.query(`update milestone_disputes set deadline_passed_at = $2, deadline_claimed_until = null where id = $1`, [
+      disputeId,
+      now,
+    ]);
   }
 
   async releaseDeadlineClaim(manager: TenantManager, disputeId: string): Promise<void> {

@@ -41,8 +41,10 @@ export class EvidenceChecker {
       }
       for (const versionId of versionIds) {
         const version = versions.find((v) => v.id === versionId);
-        if (!version) throw DisputeError.evidenceRejected('fileVersion', versionId, `version ${versionId} is not a version of file ${fileId}`);
-        if (version.status !== 'ready') throw DisputeError.evidenceRejected('fileVersion', versionId, `version ${versionId} is not uploaded yet`);
+        if (!version)
+          throw DisputeError.evidenceRejected('fileVersion', versionId, `version ${versionId} is not a version of file ${fileId}`);
+        if (version.status !== 'ready')
+          throw DisputeError.evidenceRejected('fileVersion', versionId, `version ${versionId} is not uploaded yet`);
       }
     }
   }

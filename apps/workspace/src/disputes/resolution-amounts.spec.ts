@@ -15,7 +15,11 @@ describe('dispute resolution amounts', () => {
       releaseAmount: 6_001,
       refundAmount: 3_999,
     });
-    for (const asked of [{ releaseAmount: 6_000, refundAmount: 3_999 }, { releaseAmount: 10_000 }, { releaseAmount: 5_000, refundAmount: 5_001 }])
+    for (const asked of [
+      { releaseAmount: 6_000, refundAmount: 3_999 },
+      { releaseAmount: 10_000 },
+      { releaseAmount: 5_000, refundAmount: 5_001 },
+    ])
       expect(() => resolutionAmounts('split', 10_000, asked)).toThrow(expect.objectContaining({ status: 422 }));
   });
 

@@ -104,7 +104,11 @@ export class MilestoneLifecycle {
         ...(extra.note ? { note: extra.note } : {}),
       },
       requestId:
-        cause.kind === 'user' || cause.kind === 'dispute' ? cause.requestId : cause.kind === 'billing' ? (cause.requestId ?? cause.eventId) : undefined,
+        cause.kind === 'user' || cause.kind === 'dispute'
+          ? cause.requestId
+          : cause.kind === 'billing'
+            ? (cause.requestId ?? cause.eventId)
+            : undefined,
     });
     await this.dashboards.milestoneChanged(manager, scope, factsOf(row), {
       ...factsOf(row),
