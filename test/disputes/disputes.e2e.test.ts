@@ -99,7 +99,11 @@ describe('in-app disputes', () => {
     await api().post(`${base}/${id}/propose`).set(bearer(owner.token)).send({});
     await api().post(`${base}/${id}/accept`).set(bearer(client.token)).send({});
     const ctx: RpcContext = { requestId: randomUUID(), userId: owner.userId, accountId: owner.accountId, workspaceId, token: owner.token };
-    await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, { ...ctx, userId: client.userId, token: client.token });
+    await rpc.call(
+      BillingPaymentsRpc.fund,
+      { workspaceId, milestoneId: id },
+      { ...ctx, userId: client.userId, accountId: client.accountId, token: client.token },
+    );
     const payment = (): Promise<PaymentView> => rpc.call(BillingPaymentsRpc.get, { workspaceId, milestoneId: id }, ctx);
     await platform.stripe!.emulator.control.completeCheckout((await payment()).stripe.checkoutSessionId as string, { outcome: 'success' });
     const milestone = async () => (await api().get(`${base}/${id}`).set(bearer(owner.token))).body;
