@@ -77,7 +77,8 @@ describe('in-app disputes', () => {
     adminToken = (await api().post('/api/v1/auth/login').send({ email: admin.email, password: admin.password })).body.accessToken;
     outsider = await signUp(platform.gatewayUrl, 'Other Tenant');
     outsiderWorkspace = (await createWorkspace(platform.gatewayUrl, outsider)).id;
-  });
+    // Four services and an S3 stand-in on a busy machine take a while to start.
+  }, 180_000);
 
   afterAll(async () => {
     await tap?.close();
