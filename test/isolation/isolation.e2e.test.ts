@@ -227,6 +227,16 @@ const CASES: Record<string, Case> = {
     probe: (w) => ({ method: 'GET', path: `/api/v1/admin/accounts/${w.accountA}/workspaces` }),
   },
   'GET /api/v1/admin/audit': { kind: 'admin', probe: () => ({ method: 'GET', path: '/api/v1/admin/audit' }) },
+  // In-app disputes across tenants: refused by the gateway's admin guard before the workspace is asked.
+  'GET /api/v1/admin/disputes': { kind: 'admin', probe: () => ({ method: 'GET', path: '/api/v1/admin/disputes' }) },
+  'GET /api/v1/admin/disputes/:disputeId': {
+    kind: 'admin',
+    probe: (w) => ({ method: 'GET', path: `/api/v1/admin/disputes/${w.ms.m.evidence}` }),
+  },
+  'POST /api/v1/admin/disputes/:disputeId/resolve': {
+    kind: 'admin',
+    probe: (w) => ({ method: 'POST', path: `/api/v1/admin/disputes/${w.ms.m.evidence}/resolve`, body: { outcome: 'refund' } }),
+  },
   // Billing's webhook ledger (all tenants' events): platform admins only, refused by the gateway before billing is asked.
   'GET /api/v1/admin/billing/webhook-events': {
     kind: 'admin',

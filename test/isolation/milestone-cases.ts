@@ -20,21 +20,12 @@ export interface MilestoneWorld {
   scratch: string;
   /** Scratch milestones by the state the probe needs. */
   m: Record<
-    | 'edit'
-    | 'propose'
-    | 'cancel'
-    | 'decline'
-    | 'accept'
-    | 'fund'
-    | 'pay'
-    | 'submit'
-    | 'refund'
-    | 'dispute'
-    | 'approve'
-    | 'changes'
-    | 'withdraw',
+    'edit' | 'propose' | 'cancel' | 'decline' | 'accept' | 'fund' | 'pay' | 'submit' | 'refund' | 'approve' | 'changes' | 'evidence',
     string
   >;
+  /** Disputes are either side's (milestones.dispute): a funded target per role to open one on, and one each role opened to withdraw. */
+  dispute: Record<WeakerRole, string>;
+  withdraw: Record<WeakerRole, string>;
   /** Scratch tasks per role (PATCH and DELETE are allowed to two roles). */
   tasks: Record<WeakerRole, string>;
   /** A ready file version of the scratch workspace, for the submit probe (deliverables are pinned for real). */
@@ -141,18 +132,51 @@ export const MILESTONE_CASES: Record<string, MilestoneCase> = {
       },
     ]),
   ),
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': command('dispute', 'dispute', WorkspaceAction.DecideMilestones),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': {
+    kind: 'workspace',
+    action: WorkspaceAction.DisputeMilestones,
+    mutates: true,
+    disposable: 'opens a dispute on a funded scratch milestone of the probing role',
+    probe: (w, role = 'client_viewer') => ({
+      method: 'POST',
+      path: milestonePath(w, w.ms.scratch, w.ms.dispute[role], '/dispute'),
+      body: {},
+    }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: milestonePath(w, w.ms.scratch, w.ms.m.evidence, '/dispute') }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': {
+    kind: 'workspace',
+    action: WorkspaceAction.DisputeMilestones,
+    mutates: true,
+    disposable: 'adds a statement to an open scratch dispute (evidence is append-only)',
+    probe: (w) => ({
+      method: 'POST',
+      path: milestonePath(w, w.ms.scratch, w.ms.m.evidence, '/dispute/evidence'),
+      body: { statement: 'probe' },
+    }),
+  },
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve': command('approve', 'approve', WorkspaceAction.DecideMilestones),
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-changes': command(
     'request-changes',
     'changes',
     WorkspaceAction.DecideMilestones,
   ),
-  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': command(
-    'withdraw-dispute',
-    'withdraw',
-    WorkspaceAction.DecideMilestones,
-  ),
+  'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': {
+    kind: 'workspace',
+    action: WorkspaceAction.DisputeMilestones,
+    mutates: true,
+    disposable: 'withdraws the scratch dispute the probing role opened',
+    probe: (w, role = 'client_viewer') => ({
+      method: 'POST',
+      path: milestonePath(w, w.ms.scratch, w.ms.withdraw[role], '/withdraw-dispute'),
+      body: {},
+    }),
+  },
   'GET /api/v1/workspaces/:workspaceId/dashboard': {
     kind: 'workspace',
     action: WorkspaceAction.ReadMilestones,
@@ -311,8 +335,18 @@ export async function prepareMilestoneWorld(
       await act(id, client, 'approve');
       return id;
     };
-    const withdraw = await submitted();
-    await act(withdraw, client, 'dispute');
+    const collaborator = members.collaborator;
+    const disputedBy = async (who: SignedUpUser) => {
+      const id = await funded();
+      await act(id, who, 'dispute');
+      return id;
+    };
+    const withdraw = {
+      collaborator: await disputedBy(collaborator),
+      client_admin: await disputedBy(client),
+      client_viewer: await disputedBy(client),
+    };
+    const dispute = { collaborator: await funded(), client_admin: await funded(), client_viewer: await funded() };
     const m: MilestoneWorld['m'] = {
       edit: await make(),
       propose: await make(),
@@ -323,15 +357,24 @@ export async function prepareMilestoneWorld(
       pay: await approvedOnApproval(),
       submit: await funded(),
       refund: await funded(),
-      dispute: await funded(),
       approve: await submitted(),
       changes: await submitted(),
-      withdraw,
+      evidence: await disputedBy(client),
     };
     const task = async () =>
       (await ok(api().post(`/api/v1/workspaces/${scratch}/tasks`).set(bearer(owner.token)).send({ title: 'scratch task' }))).id as string;
     const tasks = { collaborator: await task(), client_admin: await task(), client_viewer: await task() };
-    return { workspaceA, milestoneA, taskA, scratch, m, tasks, deliverable: await upload(scratch, 'probe-deliverable.txt') };
+    return {
+      workspaceA,
+      milestoneA,
+      taskA,
+      scratch,
+      m,
+      dispute,
+      withdraw,
+      tasks,
+      deliverable: await upload(scratch, 'probe-deliverable.txt'),
+    };
   } finally {
     await billing.close();
   }

@@ -8,6 +8,7 @@ import { ReconciliationRuns1734600000000 } from './1734600000000-reconciliation-
 import { PayNowOrders1734800000001 } from './1734800000001-pay-now-orders';
 import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeback-evidence-retries';
 import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
+import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -21,4 +22,5 @@ export const billingMigrations = [
   PayNowOrders1734800000001,
   ChargebackEvidenceRetries1734900000000,
   Subscriptions1735000000000,
+  DisputeSettlements1734700100000,
 ];

@@ -28,6 +28,8 @@ import { CrossTenantOrdersRepository, OrdersRepository } from './payments/orders
 import { PaymentViewService } from './payments/payment-view.service';
 import { PaymentsController } from './payments/payments.controller';
 import { WorkspaceEventsSubscriber } from './release/workspace-events.subscriber';
+import { DisputeSettlementHandler } from './disputes/dispute-settlement.handler';
+import { DisputeSettlementsRepository } from './disputes/dispute-settlements.repository';
 import { ReleaseTransfers } from './release/release-transfers';
 import { RELEASE_WORKER_OPTIONS, ReleaseWorker, ReleaseWorkerOptions } from './release/release.worker';
 import { ConnectAccountEventsHandler } from './connect/connect-account-events.handler';
@@ -119,6 +121,8 @@ export class BillingAppModule {
         ChargebackEvidenceWorker,
         ChargebackResponderService,
         RefundsRepository,
+        DisputeSettlementsRepository,
+        DisputeSettlementHandler,
         RefundRequestsRepository,
         StripeRefunds,
         { provide: REFUND_RETRY_BASE_SECONDS, useValue: env.RELEASE_RETRY_BASE_SECONDS },

@@ -20,6 +20,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ActivityController } from './activity/activity.controller';
 import { AdminController } from './admin/admin.controller';
+import { AdminDisputesController } from './admin/admin-disputes.controller';
 import { AdminBillingWebhookEventsController } from './admin/billing-webhook-events.controller';
 import { AdminBillingReconciliationsController } from './admin/billing-reconciliations.controller';
 import { PlatformAdminGuard } from './admin/platform-admin.guard';
@@ -65,6 +66,7 @@ export class GatewayAppModule {
         AdminController,
         AdminBillingWebhookEventsController,
         AdminBillingReconciliationsController,
+        AdminDisputesController,
         FilesController,
         MilestonesController,
         TasksController,

@@ -7,6 +7,7 @@ import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
 import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
 import { EnterWorkspace1733100000000 } from './1733100000000-enter-workspace';
 import { MilestoneBillingMode1734800000000 } from './1734800000000-milestone-billing-mode';
+import { MilestoneDisputes1734700000000 } from './1734700000000-milestone-disputes';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -19,4 +20,5 @@ export const workspaceMigrations = [
   CreateIdempotencyKeys1733000000000,
   EnterWorkspace1733100000000,
   MilestoneBillingMode1734800000000,
+  MilestoneDisputes1734700000000,
 ];

@@ -51,12 +51,28 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { WorkspacesRepository } from './workspaces/workspaces.repository';
 import { WorkspacesService } from './workspaces/workspaces.service';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
+import { AdminDisputesService } from './disputes/admin-disputes.service';
+import { CrossTenantDisputesRepository } from './disputes/cross-tenant-disputes.repository';
+import { DisputeDeadlinePoller } from './disputes/dispute-deadline.poller';
+import { DISPUTE_OPTIONS, DisputeOptions } from './disputes/dispute-options';
+import { DisputeRecords } from './disputes/dispute-records';
+import { DisputeResolver } from './disputes/dispute-resolver';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesRepository } from './disputes/disputes.repository';
+import { DisputesService } from './disputes/disputes.service';
+import { EvidenceChecker } from './disputes/evidence-checker';
 
 @Module({})
 export class WorkspaceAppModule {
   static forRoot(env: WorkspaceEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     const timerOptions: ReviewTimerOptions = {
       pollIntervalMs: env.REVIEW_TIMER_POLL_MS,
+      leaseMs: env.REVIEW_TIMER_LEASE_MS,
+      batchSize: 100,
+    };
+    const disputeOptions: DisputeOptions = {
+      responseDays: env.DISPUTE_RESPONSE_DAYS,
+      pollIntervalMs: env.DISPUTE_DEADLINE_POLL_MS,
       leaseMs: env.REVIEW_TIMER_LEASE_MS,
       batchSize: 100,
     };
@@ -84,6 +100,7 @@ export class WorkspaceAppModule {
         MilestonesController,
         TasksController,
         DashboardController,
+        DisputesController,
       ],
       providers: [
         WorkspaceAccess,
@@ -120,6 +137,15 @@ export class WorkspaceAppModule {
         DashboardProjectionRepository,
         DashboardRepository,
         DashboardService,
+        { provide: DISPUTE_OPTIONS, useValue: disputeOptions },
+        DisputesRepository,
+        CrossTenantDisputesRepository,
+        DisputeRecords,
+        DisputeResolver,
+        EvidenceChecker,
+        DisputesService,
+        AdminDisputesService,
+        DisputeDeadlinePoller,
         // Billing's money facts, through the inbox (DESIGN §3): see BillingEventsSubscriber.
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: BillingEventsSubscriber }),
       ],

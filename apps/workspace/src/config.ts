@@ -15,6 +15,10 @@ export const workspaceEnvSchema = platformServiceEnvSchema.extend({
    * workspace service without a files service (milestone-only tests); never in production.
    */
   DELIVERABLE_PINNING: z.enum(['files', 'off']).default('files'),
+  /** Days the side that did not open an in-app dispute has to answer with evidence; silence loses (docs/disputes.md). */
+  DISPUTE_RESPONSE_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** How often each replica looks for disputes past their response deadline; 0 disables the loop. */
+  DISPUTE_DEADLINE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** An invitation that can no longer be used (expired or revoked) is deleted this long after that. */
   INVITATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });

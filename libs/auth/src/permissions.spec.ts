@@ -29,6 +29,7 @@ const EXPECTED: Record<WorkspaceAction, Record<WorkspaceRole, boolean>> = {
   [WorkspaceAction.PostInternalNotes]: { owner: true, collaborator: true, client_admin: false, client_viewer: false },
   [WorkspaceAction.DecideMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
   [WorkspaceAction.FundMilestones]: { owner: false, collaborator: false, client_admin: true, client_viewer: false },
+  [WorkspaceAction.DisputeMilestones]: { owner: true, collaborator: true, client_admin: true, client_viewer: false },
   [WorkspaceAction.ReadTasks]: { owner: true, collaborator: true, client_admin: true, client_viewer: true },
   [WorkspaceAction.ManageTasks]: { owner: true, collaborator: true, client_admin: true, client_viewer: false },
   [WorkspaceAction.ConfigureTaskBoard]: { owner: true, collaborator: false, client_admin: false, client_viewer: false },

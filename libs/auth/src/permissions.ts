@@ -25,8 +25,13 @@ export enum WorkspaceAction {
   ReadMilestones = 'milestones.read',
   /** Freelancer side: create, edit, propose, submit, cancel before funding. */
   ManageMilestones = 'milestones.manage',
-  /** Client side: accept, approve, request changes, request a refund, open or withdraw a dispute. */
+  /** Client side: accept, approve, request changes, request a refund. */
   DecideMilestones = 'milestones.decide',
+  /**
+   * Either side's say in an in-app dispute: open one, withdraw the one you opened, add
+   * evidence. Viewers only read it (ReadMilestones).
+   */
+  DisputeMilestones = 'milestones.dispute',
   /** Client side: start paying a milestone into escrow (billing confirms it). */
   FundMilestones = 'milestones.fund',
   ReadTasks = 'tasks.read',
@@ -103,6 +108,7 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.ManageMilestones]: ['owner', 'collaborator'],
   [WorkspaceAction.DecideMilestones]: ['client_admin'],
   [WorkspaceAction.FundMilestones]: ['client_admin'],
+  [WorkspaceAction.DisputeMilestones]: ['owner', 'collaborator', 'client_admin'],
   [WorkspaceAction.ReadTasks]: ALL,
   [WorkspaceAction.ManageTasks]: ['owner', 'collaborator', 'client_admin'],
   [WorkspaceAction.ConfigureTaskBoard]: ['owner'],

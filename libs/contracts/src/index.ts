@@ -42,3 +42,5 @@ export * from './rpc/account-usage.rpc';
 export * from './events/messaging.events';
 export * from './rpc/threads.rpc';
 export * from './requests/threads.requests';
+export * from './rpc/disputes.rpc';
+export * from './requests/disputes.requests';

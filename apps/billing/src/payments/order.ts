@@ -31,6 +31,8 @@ export interface Order {
   releaseAttempts: number;
   releaseNextAttemptAt: Date | null;
   releaseLastError: string | null;
+  /** What the release transfers (gross, the fee taken from it): an in-app dispute's release part; null = everything not refunded. */
+  releaseAmount: number | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -98,6 +100,7 @@ export function toOrder(r: OrderRow): Order {
     releaseAttempts: num(r.release_attempts),
     releaseNextAttemptAt: dateOrNull(r.release_next_attempt_at),
     releaseLastError: (r.release_last_error as string) ?? null,
+    releaseAmount: r.release_amount === null || r.release_amount === undefined ? null : num(r.release_amount),
     version: num(r.version),
     createdAt: dateOrNull(r.created_at) as Date,
     updatedAt: dateOrNull(r.updated_at) as Date,

@@ -12,7 +12,7 @@ async function writeOrder(manager: EntityManager, order: Order): Promise<void> {
        checkout_session_id = $10, checkout_url = $11, checkout_expires_at = $12, checkout_attempt = $13,
        payment_intent_id = $14, charge_id = $15, connected_account_id = $16, transfer_id = $17, released_at = $18,
        release_requested_at = $19, release_attempts = $20, release_next_attempt_at = $21, release_last_error = $22,
-       version = $23, application_fee_id = $24, updated_at = now()
+       version = $23, application_fee_id = $24, release_amount = $25, updated_at = now()
      where id = $1`,
     [
       order.id,
@@ -39,6 +39,7 @@ async function writeOrder(manager: EntityManager, order: Order): Promise<void> {
       order.releaseLastError,
       order.version,
       order.applicationFeeId,
+      order.releaseAmount,
     ],
   );
 }

@@ -87,6 +87,8 @@ export class RefundExecutor {
     }
     order.status = statusOf(order, false);
     order.version += 1;
+    // A release waiting behind this refund (a dispute's split) may go now rather than after its backoff.
+    if (order.releaseRequestedAt && !order.transferId) order.releaseNextAttemptAt = this.clock.now();
     await this.orders.save(manager, order);
     await this.ledger.append(manager, order, {
       kind: 'refund',

@@ -12,7 +12,7 @@ export interface Refund {
   amount: number;
   currency: string;
   status: 'pending' | 'succeeded';
-  initiatedBy: 'owner' | 'request' | 'auto';
+  initiatedBy: 'owner' | 'request' | 'auto' | 'dispute';
   initiatedByUser: string | null;
   refundRequestId: string | null;
   reason: string | null;

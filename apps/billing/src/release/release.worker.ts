@@ -12,6 +12,7 @@ import { LedgerRepository } from '../payments/ledger.repository';
 import { MilestonePaymentEvents } from '../payments/milestone-payment-events';
 import { Order, statusOf } from '../payments/order';
 import { CrossTenantOrdersRepository } from '../payments/orders.repository';
+import { RefundsRepository } from '../refunds/refunds.repository';
 import { releaseRetryDelaySeconds } from './release-backoff';
 import { ReleaseTransfers } from './release-transfers';
 
@@ -31,7 +32,8 @@ export interface ReleaseRound {
 }
 
 /**
- * Releases approved orders: a Transfer of (charged − platform fee) to the connected account,
+ * Releases approved orders (and in-app disputes' release parts): a Transfer of (released −
+ * platform fee) to the connected account, released being what is held or the dispute's part,
  * with the charge as source_transaction. Every replica runs it; each order is claimed under
  * FOR UPDATE SKIP LOCKED and stays locked until its outcome commits, so one release happens
  * once. A release that cannot happen now (a chargeback open, payouts disabled, Stripe down
@@ -49,6 +51,7 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
     private readonly transfers: ReleaseTransfers,
     private readonly connected: ConnectedAccounts,
     private readonly accounts: BillingAccountsRepository,
+    private readonly refunds: RefundsRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(RELEASE_WORKER_OPTIONS) private readonly options: ReleaseWorkerOptions,
   ) {
@@ -79,15 +82,22 @@ export class ReleaseWorker extends ScheduledJob<ReleaseRound> {
   }
 
   private async releaseOne(manager: SystemManager, order: Order): Promise<boolean> {
-    const blocker = this.moneyBlocker(order);
+    // A refund in progress goes first (an in-app dispute's split: refund part, then release part).
+    const refunding = (await this.refunds.pendingTotal(manager, order.id)) > 0;
+    const blocker = refunding ? 'a refund of this payment is in progress' : this.moneyBlocker(order);
     const payout = blocker ? null : await this.connected.find(manager, order.accountId);
     if (blocker || !payout?.payoutsEnabled) {
       await this.defer(manager, order, blocker ?? "the freelancer's Stripe account cannot receive payouts");
       return false;
     }
     const plan = await this.accounts.planOf(manager, order.accountId);
-    // What partial refunds before release left is released; the fee is on that, not on money returned.
-    const releasable = order.charged - order.refunded;
+    // What partial refunds before release left is released (or a dispute's release part, less
+    // than that); the fee is on the released amount, not on money returned.
+    const releasable = order.releaseAmount ?? order.charged - order.refunded;
+    if (releasable > order.charged - order.refunded) {
+      await this.defer(manager, order, `the release of ${releasable} exceeds what is held (${order.charged - order.refunded})`);
+      return false;
+    }
     const fee = platformFee(releasable, plan);
     let transfer;
     try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { AccountCreatedData, EventEnvelope, MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccountCreatedData, DisputeResolvedData, EventEnvelope, MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
@@ -9,18 +9,22 @@ import { MilestoneActivityRepository } from '../chargebacks/milestone-activity.r
 import { BILLING_ENV } from '../billing-env.token';
 import type { BillingEnv } from '../config';
 import { OrdersRepository } from '../payments/orders.repository';
+import { DisputeSettlementHandler, SettlementWork } from '../disputes/dispute-settlement.handler';
+import { RefundExecutor } from '../refunds/refund-executor';
 import { RefundRequestsRepository } from '../refunds/refunds.repository';
 import { ReleaseWorker } from './release.worker';
 
 /**
  * What billing takes from the workspace service: new accounts (their plan sets the fee), every
  * milestone step (the chargeback evidence), approvals, which make an order's release due, and
- * the client's refund requests. The release itself is the ReleaseWorker's, after
+ * the client's refund requests, and in-app disputes' decisions (a refund part and a release
+ * part, DisputeSettlementHandler). The release itself is the ReleaseWorker's, after
  * this transaction commits: a Stripe call has no place inside an inbox transaction that a
  * redelivery could run twice.
  */
 @Injectable()
 export class WorkspaceEventsSubscriber implements EventSubscriber {
+  private readonly logger = new Logger(WorkspaceEventsSubscriber.name);
   private pendingWake = false;
 
   constructor(
@@ -29,6 +33,8 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly releases: ReleaseWorker,
     private readonly activity: MilestoneActivityRepository,
     private readonly refundRequests: RefundRequestsRepository,
+    private readonly settlements: DisputeSettlementHandler,
+    private readonly refunds: RefundExecutor,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(BILLING_ENV) private readonly env: BillingEnv,
   ) {}
@@ -75,6 +81,26 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
       });
       return;
     }
-    // Other milestone steps (funding requested, cancelled, in-app disputes) are not billing's yet (issue 13 item 2).
+    if (event.type === WorkspaceEvents.milestoneDisputeResolved) {
+      const work = await this.settlements.apply(manager, event as EventEnvelope<DisputeResolvedData>);
+      if (work) this.afterCommit(work);
+      return;
+    }
+    // Other milestone steps (funding requested, cancelled, a dispute opened or withdrawn) move no money:
+    // the workspace freezes approval while an in-app dispute is open, so no release is asked for meanwhile.
+  }
+
+  /**
+   * A dispute's money, once its inbox transaction has committed: the refund part first, then
+   * the release part. Both are also picked up by their workers' polls if this process stops
+   * before (pending refunds, due releases), so this only makes it prompt.
+   */
+  private afterCommit(work: SettlementWork): void {
+    setTimeout(() => {
+      const refund = work.refundId ? this.refunds.run(work.refundId, work.orderId) : Promise.resolve(null);
+      refund
+        .then(() => (work.release ? this.releases.wake() : undefined))
+        .catch((error: Error) => this.logger.warn(`dispute settlement of order ${work.orderId} left to the workers: ${error.message}`));
+    }, 50).unref();
   }
 }

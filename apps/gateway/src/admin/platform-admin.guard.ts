@@ -16,14 +16,18 @@ export class PlatformAdminGuard implements CanActivate {
   }
 }
 
-/** The stated reason for a cross-tenant read; without it an admin reads nothing across tenants. */
-export function overrideReason(request: AuthenticatedRequest): string {
+/**
+ * The stated reason for a cross-tenant read; without it an admin reads nothing across tenants.
+ * `status`: the older admin routes answer a missing reason with 403; the dispute routes with
+ * 400 (a malformed request from someone allowed in; docs/decisions.md).
+ */
+export function overrideReason(request: AuthenticatedRequest, status: 400 | 403 = 403): string {
   const value = request.headers[OVERRIDE_HEADER];
   const reason = typeof value === 'string' ? value.trim() : '';
   const { min, max } = FIELD_LIMITS.adminReasonLength;
   if (reason.length < min || reason.length > max) {
     throw new AppError(
-      403,
+      status,
       AccessErrorCode.OverrideRequired,
       `Cross-tenant reads need the ${OVERRIDE_HEADER} header with a reason (${min}-${max} characters)`,
     );

@@ -5,6 +5,9 @@ import {
   BillingRefundsRpc,
   CreateMilestoneBody,
   CreateRefundBody,
+  AddDisputeEvidenceBody,
+  DisputesRpc,
+  OpenDisputeBody,
   ListMilestonesQuery,
   MilestoneCommandBody,
   MilestonesRpc,
@@ -254,9 +257,28 @@ export class MilestonesController {
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
-    @Body() b: MilestoneCommandBody,
+    @Body() b: OpenDisputeBody,
   ) {
-    return this.command(MilestonesRpc.openDispute, p, r, w, m, b);
+    return this.rpc.call(MilestonesRpc.openDispute, { workspaceId: w, milestoneId: m, ...b }, rpcContextFor(p, r, w));
+  }
+
+  /** The milestone's in-app dispute with both sides' evidence (any member; viewers read only). */
+  @Get(':milestoneId/dispute')
+  getDispute(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
+    return this.rpc.call(DisputesRpc.get, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  }
+
+  /** Evidence for the open dispute, from either side, until its response deadline. */
+  @Post(':milestoneId/dispute/evidence')
+  @HttpCode(201)
+  addDisputeEvidence(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Body() b: AddDisputeEvidenceBody,
+  ) {
+    return this.rpc.call(DisputesRpc.addEvidence, { workspaceId: w, milestoneId: m, ...b }, rpcContextFor(p, r, w));
   }
 
   @Post(':milestoneId/withdraw-dispute')

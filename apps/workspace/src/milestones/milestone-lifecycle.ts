@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MilestoneEventData, MilestoneEventType, WorkspaceEvents } from '@fpms/contracts';
+import { DisputeResolvedData, MilestoneEventData, MilestoneEventType, WorkspaceEvents } from '@fpms/contracts';
 import { OutboxWriter } from '@fpms/messaging';
 import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
@@ -7,7 +7,7 @@ import { DashboardProjectionRepository } from '../dashboard/dashboard-projection
 import { MilestoneFacts } from '../dashboard/dashboard-contributions';
 import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
 import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
-import { CLOSED_STATUSES, frozen, MilestoneCommand, Transition } from './milestone-state-machine';
+import { CLOSED_STATUSES, frozen, MilestoneCommand, settling, Transition } from './milestone-state-machine';
 import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -15,6 +15,8 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 export type TransitionCause =
   | { kind: 'user'; userId: string; requestId: string }
   | { kind: 'review_timer' }
+  /** A platform admin's resolution, or the dispute's response deadline. */
+  | { kind: 'dispute'; adminUserId: string | null; requestId?: string }
   | { kind: 'billing'; eventId: string; eventType: string; requestId?: string; billingVersion: number };
 
 const EVENT_OF: Partial<Record<MilestoneCommand, MilestoneEventType>> = {
@@ -30,6 +32,7 @@ const EVENT_OF: Partial<Record<MilestoneCommand, MilestoneEventType>> = {
   request_refund: WorkspaceEvents.milestoneRefundRequested,
   open_dispute: WorkspaceEvents.milestoneDisputeOpened,
   withdraw_dispute: WorkspaceEvents.milestoneDisputeWithdrawn,
+  resolve_dispute: WorkspaceEvents.milestoneDisputeResolved,
 };
 
 export const factsOf = (r: MilestoneRow): MilestoneFacts => {
@@ -66,7 +69,7 @@ export class MilestoneLifecycle {
     command: MilestoneCommand,
     t: Transition,
     cause: TransitionCause,
-    extra: { deliverableFileVersionId?: string; note?: string } = {},
+    extra: { deliverableFileVersionId?: string; note?: string; dispute?: DisputeResolvedData['dispute'] } = {},
   ): Promise<MilestoneRow> {
     const now = this.clock.now();
     const approving = t.after.work === 'approved' && t.before.work !== 'approved';
@@ -86,7 +89,7 @@ export class MilestoneLifecycle {
     const by = cause.kind === 'user' ? 'member' : cause.kind;
     await this.activity.record(manager, {
       ...scope,
-      actorUserId: cause.kind === 'user' ? cause.userId : null,
+      actorUserId: cause.kind === 'user' ? cause.userId : cause.kind === 'dispute' ? cause.adminUserId : null,
       action: 'milestone.status_changed',
       targetType: 'milestone',
       targetId: row.id,
@@ -100,7 +103,12 @@ export class MilestoneLifecycle {
         ...(command === 'submit' ? { deliverableFileVersionId: extra.deliverableFileVersionId } : {}),
         ...(extra.note ? { note: extra.note } : {}),
       },
-      requestId: cause.kind === 'user' ? cause.requestId : cause.kind === 'billing' ? (cause.requestId ?? cause.eventId) : undefined,
+      requestId:
+        cause.kind === 'user' || cause.kind === 'dispute'
+          ? cause.requestId
+          : cause.kind === 'billing'
+            ? (cause.requestId ?? cause.eventId)
+            : undefined,
     });
     await this.dashboards.milestoneChanged(manager, scope, factsOf(row), {
       ...factsOf(row),
@@ -111,7 +119,7 @@ export class MilestoneLifecycle {
 
     const updated = (await this.milestones.find(manager, row.workspace_id, row.id))!;
     const eventType = EVENT_OF[command];
-    if (eventType) await this.publish(manager, updated, eventType, t.from, cause, extra.note);
+    if (eventType) await this.publish(manager, updated, eventType, t.from, cause, extra.note, extra.dispute);
     return updated;
   }
 
@@ -126,7 +134,8 @@ export class MilestoneLifecycle {
    * resumes it with the time it had left; anything else ends it.
    */
   private async moveTimer(manager: TenantManager, row: MilestoneRow, command: MilestoneCommand, t: Transition, now: Date): Promise<void> {
-    if (t.after.work !== 'submitted' || CLOSED_STATUSES.includes(t.to)) {
+    // A decided dispute ends the review: what happens to the money is decided.
+    if (t.after.work !== 'submitted' || CLOSED_STATUSES.includes(t.to) || settling(t.after)) {
       await this.timers.remove(manager, row.id);
     } else if (command === 'submit') {
       const dueAt = reviewDueAt(now, row.review_window_days);
@@ -151,8 +160,9 @@ export class MilestoneLifecycle {
     previousStatus: MilestoneEventData['previousStatus'],
     cause: TransitionCause,
     note?: string,
+    dispute?: DisputeResolvedData['dispute'],
   ): Promise<void> {
-    const data: MilestoneEventData = {
+    const data: MilestoneEventData | DisputeResolvedData = {
       milestoneId: m.id,
       workspaceId: m.workspace_id,
       accountId: m.account_id,
@@ -167,15 +177,17 @@ export class MilestoneLifecycle {
       ...(m.status === 'approved' ? { approvedBy: m.approved_by ?? undefined } : {}),
       ...(m.status === 'submitted' ? { reviewDueAt: m.review_due_at ? new Date(m.review_due_at).toISOString() : null } : {}),
       ...(note ? { note } : {}),
+      ...(dispute ? { dispute } : {}),
     };
+    // One data type per event type: dispute_resolved's is the milestone's plus the decision.
     await this.outbox.add(manager, {
       type,
       tenant: { accountId: m.account_id, workspaceId: m.workspace_id },
       aggregateId: m.id,
       aggregateVersion: m.version,
-      requestId: cause.kind === 'user' ? cause.requestId : undefined,
+      requestId: cause.kind === 'user' || cause.kind === 'dispute' ? cause.requestId : undefined,
       occurredAt: this.clock.now().toISOString(),
       data,
-    });
+    } as Parameters<OutboxWriter['add']>[1]);
   }
 }

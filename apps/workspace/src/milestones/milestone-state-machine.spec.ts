@@ -2,6 +2,7 @@ import { WorkspaceAction } from '@fpms/auth/permissions';
 import { MilestoneErrorCode } from '@fpms/contracts/errors';
 import { MilestoneError } from './milestone.errors';
 import {
+  disputeResolution,
   billingTransition,
   MilestoneState,
   MoneyAmounts,
@@ -83,9 +84,21 @@ describe('milestone state machine', () => {
         approve: WorkspaceAction.DecideMilestones,
         cancel: WorkspaceAction.ManageMilestones,
         request_refund: WorkspaceAction.DecideMilestones,
-        open_dispute: WorkspaceAction.DecideMilestones,
-        withdraw_dispute: WorkspaceAction.DecideMilestones,
+        open_dispute: WorkspaceAction.DisputeMilestones,
+        withdraw_dispute: WorkspaceAction.DisputeMilestones,
       });
+    });
+
+    it('a decided dispute lifts its freeze but keeps the milestone disputed, closed to every command, until the money follows', () => {
+      const decided = disputeResolution(state('submitted', { disputeOpenedBy: ALICE, money: money({}) }), 'split').after;
+      expect(decided).toMatchObject({ disputeOpenedBy: null, settlement: 'split' });
+      expect(visibleStatus(decided)).toBe('disputed');
+      for (const command of ['approve', 'request_changes', 'open_dispute', 'withdraw_dispute', 'request_refund'] as const)
+        expect(() => userTransition(decided, command, ALICE)).toThrow(MilestoneError);
+      expect(() => timerTransition(decided, 'auto_approve')).toThrow(MilestoneError);
+      expect(visibleStatus({ ...decided, money: money({ released: 600, refunded: AMOUNT - 600 }) })).toBe('released');
+      expect(visibleStatus({ ...decided, money: money({ refunded: AMOUNT }) })).toBe('refunded');
+      expect(() => disputeResolution(decided, 'refund')).toThrow(MilestoneError);
     });
 
     it('an in-app dispute freezes everything but its withdrawal, by the member who opened it', () => {

@@ -1,5 +1,5 @@
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { MILESTONE_STATUS_VALUES, MilestoneBillingMode, MilestoneStatusValue } from '@fpms/contracts';
+import { DisputeOutcome, MILESTONE_STATUS_VALUES, MilestoneBillingMode, MilestoneStatusValue } from '@fpms/contracts';
 import { MilestoneError } from './milestone.errors';
 
 export type MilestoneStatus = MilestoneStatusValue;
@@ -13,6 +13,9 @@ export type WorkStatus = Exclude<MilestoneStatusValue, (typeof DERIVED_STATUSES)
 export const WORK_STATUSES: readonly WorkStatus[] = MILESTONE_STATUS_VALUES.filter(
   (status): status is WorkStatus => !(DERIVED_STATUSES as readonly string[]).includes(status),
 );
+
+/** A platform admin's decision (or the response deadline's) on an in-app dispute. */
+export type DisputeCommand = 'resolve_dispute';
 
 /** What a member asks for through the API. */
 export type UserCommand =
@@ -34,7 +37,7 @@ export type TimerCommand = 'auto_approve';
 /** A newer money state from billing (the only way money enters a milestone). */
 export type BillingCommand = 'money';
 
-export type MilestoneCommand = UserCommand | TimerCommand | BillingCommand;
+export type MilestoneCommand = UserCommand | TimerCommand | BillingCommand | DisputeCommand;
 
 /** billing's newest money state for the milestone, integer minor units; null until billing reports. */
 export interface MoneyAmounts {
@@ -60,10 +63,17 @@ export interface MilestoneState {
   money: MoneyAmounts;
   /** billing's order status label (null until billing reports). */
   orderStatus: string | null;
+  /**
+   * A resolved in-app dispute's outcome, kept until billing's money follows it: no member
+   * command or auto-approval runs meanwhile, so nothing but the decided money moves.
+   */
+  settlement?: DisputeOutcome | null;
 }
 
 export const chargebackOpen = (s: MilestoneState): boolean => s.money.disputed > 0;
 export const frozen = (s: MilestoneState): boolean => s.disputeOpenedBy !== null || chargebackOpen(s);
+/** A dispute was decided and billing has not reported the money of that decision yet. */
+export const settling = (s: MilestoneState): boolean => (s.settlement ?? null) !== null;
 
 /**
  * The status users and dashboards see, derived from work status, money and freezes:
@@ -77,6 +87,8 @@ export function visibleStatus(s: MilestoneState): MilestoneStatus {
   if (frozen(s)) return 'disputed';
   // A paid on-approval milestone whose client asks for its money back shows the request (escrow cannot get here: no release after one).
   if (s.money.released > 0 && s.work !== 'refund_requested') return 'released';
+  // Decided, and the money not there yet: still the dispute's, not the members' (settling()).
+  if (settling(s)) return 'disputed';
   return s.work;
 }
 
@@ -111,9 +123,9 @@ export const USER_RULES: Readonly<Record<UserCommand, Rule & { to: WorkStatus | 
   open_dispute: {
     from: ['funded', 'submitted', 'changes_requested', 'refund_requested'],
     to: 'freeze',
-    action: WorkspaceAction.DecideMilestones,
+    action: WorkspaceAction.DisputeMilestones,
   },
-  withdraw_dispute: { from: WORK_STATUSES, to: 'unfreeze', action: WorkspaceAction.DecideMilestones },
+  withdraw_dispute: { from: WORK_STATUSES, to: 'unfreeze', action: WorkspaceAction.DisputeMilestones },
 };
 
 export interface Transition {
@@ -150,7 +162,7 @@ export function userTransition(state: MilestoneState, command: UserCommand, user
   const status = visibleStatus(state);
   const refuse = () => MilestoneError.invalidTransition(status, command);
   const paidOnApproval = state.billing === 'on_approval' && status === 'released' && command === 'request_refund';
-  if (CLOSED.includes(status) && !paidOnApproval) throw refuse();
+  if ((CLOSED.includes(status) && !paidOnApproval) || settling(state)) throw refuse();
   if (rule.to === 'unfreeze') {
     if (state.disputeOpenedBy === null) throw refuse();
     // Only its opener withdraws an in-app dispute; a chargeback is not theirs to lift.
@@ -168,9 +180,18 @@ export function userTransition(state: MilestoneState, command: UserCommand, user
 
 /** The review timer's approval: only an unfrozen submission. */
 export function timerTransition(state: MilestoneState, command: TimerCommand): Transition {
-  if (command !== 'auto_approve' || frozen(state) || visibleStatus(state) !== 'submitted')
+  if (command !== 'auto_approve' || frozen(state) || settling(state) || visibleStatus(state) !== 'submitted')
     throw MilestoneError.invalidTransition(visibleStatus(state), command);
   return transition(state, { ...state, work: 'approved' });
+}
+
+/**
+ * Resolving an in-app dispute: lifts its freeze and records the outcome until the money
+ * follows (a chargeback freeze, if any, stays: it is billing's). 409 without an open dispute.
+ */
+export function disputeResolution(state: MilestoneState, outcome: DisputeOutcome): Transition {
+  if (state.disputeOpenedBy === null || settling(state)) throw MilestoneError.invalidTransition(visibleStatus(state), 'resolve_dispute');
+  return transition(state, { ...state, disputeOpenedBy: null, settlement: outcome });
 }
 
 export type BillingOutcome = { kind: 'apply'; transition: Transition } | { kind: 'impossible'; reason: string };

@@ -4,7 +4,10 @@ import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { UserCommand } from './milestone-state-machine';
 import { MilestonesService } from './milestones.service';
 
-type CommandRpc = VerifiedRequest<typeof MilestonesRpc.propose> | VerifiedRequest<typeof MilestonesRpc.submit>;
+type CommandRpc =
+  | VerifiedRequest<typeof MilestonesRpc.propose>
+  | VerifiedRequest<typeof MilestonesRpc.submit>
+  | VerifiedRequest<typeof MilestonesRpc.openDispute>;
 
 @RpcController()
 export class MilestonesController {
@@ -79,7 +82,7 @@ export class MilestonesController {
   }
 
   @RpcHandler(MilestonesRpc.openDispute)
-  openDispute(@Payload() rpc: VerifiedRequest<typeof MilestonesRpc.propose>) {
+  openDispute(@Payload() rpc: VerifiedRequest<typeof MilestonesRpc.openDispute>) {
     return this.run(rpc, 'open_dispute');
   }
 

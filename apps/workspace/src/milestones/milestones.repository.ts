@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MilestoneBillingMode, MilestoneView, UpdateMilestoneBody } from '@fpms/contracts';
+import { DisputeOutcome, MilestoneBillingMode, MilestoneView, UpdateMilestoneBody } from '@fpms/contracts';
 import { MilestoneState, MilestoneStatus, WorkStatus } from './milestone-state-machine';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -19,6 +19,7 @@ export interface MilestoneRow {
   status: MilestoneStatus;
   work_status: WorkStatus;
   dispute_opened_by: string | null;
+  dispute_settlement: DisputeOutcome | null;
   money_status: string | null;
   money_charged: string;
   money_released: string;
@@ -71,6 +72,7 @@ export function stateOf(r: MilestoneRow): MilestoneState {
     work: r.work_status,
     billing: r.billing_mode,
     disputeOpenedBy: r.dispute_opened_by,
+    settlement: r.dispute_settlement,
     orderStatus: r.money_status,
     money: {
       charged: Number(r.money_charged),
@@ -84,7 +86,8 @@ export function stateOf(r: MilestoneRow): MilestoneState {
 
 // due_date as text: a calendar date must not travel through a JS Date and a time zone.
 const COLUMNS = `m.id, m.seq::text, m.account_id, m.workspace_id, m.title, m.description, m.amount::text, m.currency, m.due_date::text,
-  m.review_window_days, m.billing_mode, m.status, m.work_status, m.dispute_opened_by, m.money_status, m.money_charged::text, m.money_released::text,
+  m.review_window_days, m.billing_mode, m.status, m.work_status, m.dispute_opened_by, m.dispute_settlement, m.money_status, m.money_charged::text,
+  m.money_released::text,
   m.money_platform_fee::text, m.money_refunded::text, m.money_disputed::text, m.deliverable_file_version_id, m.submitted_at, m.approved_at, m.approved_by,
   m.billing_version::text, m.version, m.created_by, m.created_at, m.updated_at,
   case when t.paused_at is null then t.due_at end as review_due_at`;
@@ -207,6 +210,7 @@ export class MilestonesRepository {
          approved_by = coalesce($8, approved_by),
          billing_version = case when $9::bigint is null then billing_version else greatest(billing_version, $9::bigint) end,
          money_status = $10, money_charged = $11, money_released = $12, money_platform_fee = $13, money_refunded = $14, money_disputed = $15,
+         dispute_settlement = $17,
          version = version + 1, updated_at = $16
        where id = $1`,
       [
@@ -226,6 +230,7 @@ export class MilestonesRepository {
         m.refunded,
         m.disputed,
         c.now,
+        c.state.settlement ?? null,
       ],
     );
   }

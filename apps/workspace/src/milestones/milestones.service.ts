@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { CreateMilestoneBody, MilestoneCommandBody, MilestoneView, SubmitMilestoneBody } from '@fpms/contracts';
+import { CreateMilestoneBody, MilestoneCommandBody, MilestoneView, OpenDisputeBody, SubmitMilestoneBody } from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityLogRepository } from '../activity/activity-log.repository';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
+import { DisputeRecords } from '../disputes/dispute-records';
 import { DeliverablePinner, PinRequest } from './deliverable-pinner';
 import { factsOf, MilestoneLifecycle } from './milestone-lifecycle';
 import { USER_RULES, UserCommand, userTransition } from './milestone-state-machine';
@@ -16,7 +17,9 @@ import { idempotent } from '@fpms/database/idempotency';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /** A command's input: the note and version every command takes, and submit's deliverable. */
-export type CommandInput = MilestoneCommandBody & Partial<Pick<SubmitMilestoneBody, 'deliverableFileVersionId'>>;
+export type CommandInput = MilestoneCommandBody &
+  Partial<Pick<SubmitMilestoneBody, 'deliverableFileVersionId'>> &
+  Partial<Pick<OpenDisputeBody, 'statement'>>;
 
 @Injectable()
 export class MilestonesService {
@@ -27,6 +30,7 @@ export class MilestonesService {
     private readonly activity: ActivityLogRepository,
     private readonly dashboards: DashboardProjectionRepository,
     private readonly pinner: DeliverablePinner,
+    private readonly disputeRecords: DisputeRecords,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -173,6 +177,9 @@ export class MilestonesService {
       { kind: 'user', userId: actor.userId, requestId: actor.requestId },
       { deliverableFileVersionId: input.deliverableFileVersionId, note: input.note },
     );
+    // The dispute's own record (evidence, deadline, resolution) commits with its freeze.
+    if (command === 'open_dispute') await this.disputeRecords.opened(manager, scope, actor, updated, input.statement);
+    if (command === 'withdraw_dispute') await this.disputeRecords.withdrawn(manager, scope, actor, updated);
     return toMilestoneView(updated);
   }
 

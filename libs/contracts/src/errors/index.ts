@@ -20,6 +20,7 @@ export * from './payments.errors';
 export * from './chargebacks.errors';
 export * from './subscriptions.errors';
 export * from './threads.errors';
+export * from './disputes.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -38,6 +39,7 @@ import type { PaymentErrorCode } from './payments.errors';
 import type { ChargebackErrorCode } from './chargebacks.errors';
 import type { SubscriptionErrorCode } from './subscriptions.errors';
 import type { ThreadErrorCode } from './threads.errors';
+import type { DisputeErrorCode } from './disputes.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -57,4 +59,5 @@ export type ErrorCode =
   | PaymentErrorCode
   | ChargebackErrorCode
   | SubscriptionErrorCode
-  | ThreadErrorCode;
+  | ThreadErrorCode
+  | DisputeErrorCode;

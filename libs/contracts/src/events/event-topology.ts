@@ -68,6 +68,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
       WorkspaceEvents.milestoneRefundRequested,
       WorkspaceEvents.milestoneDisputeOpened,
       WorkspaceEvents.milestoneDisputeWithdrawn,
+      // An in-app dispute's decision: the money it names (refund part, release part).
+      WorkspaceEvents.milestoneDisputeResolved,
     ]),
     // Notifications and activity feeds: everything the other services publish.
     messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#']),

@@ -23,6 +23,8 @@ export const WorkspaceEvents = {
   milestoneRefundRequested: 'workspace.milestone.refund_requested',
   milestoneDisputeOpened: 'workspace.milestone.dispute_opened',
   milestoneDisputeWithdrawn: 'workspace.milestone.dispute_withdrawn',
+  /** An admin (or the response deadline) decided an in-app dispute: billing moves the money it names. */
+  milestoneDisputeResolved: 'workspace.milestone.dispute_resolved',
   /** The review window lapses soon: messaging reminds the client. */
   milestoneReviewReminder: 'workspace.milestone.review_reminder',
 } as const;
@@ -57,6 +59,24 @@ export const milestoneEventDataSchema = z.object({
   note: z.string().optional(),
 });
 export type MilestoneEventData = z.infer<typeof milestoneEventDataSchema>;
+
+const minorUnits = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `workspace.milestone.dispute_resolved`: the milestone event's fields and the decision.
+ * releaseAmount + refundAmount is what was escrowed when it was decided; billing refunds
+ * its part first, then releases its part (the platform fee on the released part only).
+ */
+export const disputeResolvedDataSchema = milestoneEventDataSchema.extend({
+  dispute: z.object({
+    disputeId: z.uuid(),
+    outcome: z.enum(['release', 'refund', 'split']),
+    releaseAmount: minorUnits,
+    refundAmount: minorUnits,
+    resolvedBy: z.enum(['admin', 'deadline']),
+  }),
+});
+export type DisputeResolvedData = z.infer<typeof disputeResolvedDataSchema>;
 
 export const workspaceCreatedDataSchema = z.object({
   workspaceId: z.uuid(),
@@ -103,4 +123,5 @@ export const workspaceEventDataSchemas = {
     MilestoneEventType,
     typeof milestoneEventDataSchema
   >),
+  [WorkspaceEvents.milestoneDisputeResolved]: disputeResolvedDataSchema,
 };

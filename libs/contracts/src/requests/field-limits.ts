@@ -41,4 +41,8 @@ export const FIELD_LIMITS = {
   /** File versions attached to one message. */
   messageAttachmentsMax: 10,
   messagePageLimit: { max: 100, default: 50 },
+  /** A dispute statement (the opener's, or one piece of evidence). */
+  disputeStatementMaxLength: 5000,
+  /** References one piece of dispute evidence may carry, per kind. */
+  disputeEvidenceRefs: { max: 20 },
 } as const;

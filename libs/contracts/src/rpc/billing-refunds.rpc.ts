@@ -20,8 +20,8 @@ export interface RefundView {
   /** The transfer had been made: part of it was reversed first (`reversalAmount`). */
   afterRelease: boolean | null;
   reversalAmount: number | null;
-  /** owner: at will; request: the owner accepted the client's request; auto: the request went unanswered. */
-  initiatedBy: 'owner' | 'request' | 'auto';
+  /** owner: at will; request: the owner accepted the client's request; auto: the request went unanswered; dispute: an in-app dispute's refund part. */
+  initiatedBy: 'owner' | 'request' | 'auto' | 'dispute';
   reason: string | null;
   stripe: { refundId: string | null; reversalId: string | null };
   attempts: number;

@@ -6,6 +6,7 @@ import {
   SubmitMilestoneRequest,
   UpdateMilestoneRequest,
 } from '../requests/milestones.requests';
+import { OpenDisputeRequest } from '../requests/disputes.requests';
 import type { MilestoneBillingMode, MilestoneStatusValue } from './milestone-values';
 import { rpcPattern, rpcQueue } from './rpc-pattern';
 
@@ -67,6 +68,7 @@ export const MilestonesRpc = {
   approve: command('approve'),
   cancel: command('cancel'),
   requestRefund: command('request-refund'),
-  openDispute: command('open-dispute'),
+  /** Opens the in-app dispute (its record: DisputesRpc), with the opener's optional statement. */
+  openDispute: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.open-dispute', OpenDisputeRequest),
   withdrawDispute: command('withdraw-dispute'),
 } as const;
