@@ -69,8 +69,9 @@ export const EVENT_TOPOLOGY: EventTopology = {
       WorkspaceEvents.milestoneDisputeOpened,
       WorkspaceEvents.milestoneDisputeWithdrawn,
     ]),
-    // Notifications and activity feeds: everything the other services publish.
-    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#']),
+    // Notifications and activity feeds: everything the other services publish, and the
+    // gateway's user facts (email address, unsubscribes) that notification email needs.
+    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#', 'gateway.user.*']),
   },
 };
 
