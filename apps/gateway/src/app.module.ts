@@ -31,6 +31,8 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
+import { MyNotificationsController } from './notifications/my-notifications.controller';
+import { UNSUBSCRIBE_SECRET, UnsubscribeController } from './notifications/unsubscribe.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -65,9 +67,12 @@ export class GatewayAppModule {
         TasksController,
         DashboardController,
         ConnectController,
+        MyNotificationsController,
+        UnsubscribeController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
+        { provide: UNSUBSCRIBE_SECRET, useValue: env.UNSUBSCRIBE_TOKEN_SECRET },
         AccessTokenGuard,
         PlatformAdminGuard,
         MeService,

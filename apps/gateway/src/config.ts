@@ -27,5 +27,7 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   RATE_LIMIT_REFRESH_SESSION: rateLimitRule('30/60'),
   /** Signups (freelancer or through an invitation) per client IP. */
   RATE_LIMIT_SIGNUP_IP: rateLimitRule('20/600'),
+  /** HMAC secret of email unsubscribe links: the same value as messaging's. */
+  UNSUBSCRIBE_TOKEN_SECRET: z.string().min(16).default('fpms-local-unsubscribe-secret'),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
