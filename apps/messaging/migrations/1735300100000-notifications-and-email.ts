@@ -36,10 +36,12 @@ export class NotificationsAndEmail1735300100000 implements MigrationInterface {
         time_zone text not null default 'UTC',
         digest_hour smallint not null default 8 check (digest_hour between 0 and 23),
         email_enabled boolean not null default true,
-        -- The user's local date of the last digest sent: one digest per local day.
-        last_digest_on date,
+        -- The next local morning (digest_hour in time_zone) after the first item waiting
+        -- for the digest; null while nothing waits.
+        next_digest_at timestamptz,
         updated_at timestamptz not null default now()
       )`);
+    await q.query(`create index notification_settings_digest_idx on notification_settings (next_digest_at) where next_digest_at is not null`);
     await q.query(`
       create table notification_preferences (
         user_id uuid not null,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope, GatewayEvents, UserEmailUnsubscribedData, UserRegisteredData, WorkspaceEvents } from '@fpms/contracts';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { EventSubscriber } from '@fpms/messaging';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { MembershipProjection } from './notifications/membership-projection';
@@ -15,13 +16,14 @@ export class MessagingEventsSubscriber implements EventSubscriber {
     private readonly contacts: NotificationContactsRepository,
     private readonly preferences: PreferencesService,
     private readonly notifications: NotificationDispatcher,
+    private readonly clock: Clock,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type === GatewayEvents.userRegistered) return this.contacts.upsert(manager, event.data as UserRegisteredData);
     if (event.type === GatewayEvents.userEmailUnsubscribed) {
       const data = event.data as UserEmailUnsubscribedData;
-      return this.preferences.unsubscribe(manager, data.userId, data.scope);
+      return this.preferences.unsubscribe(manager, data.userId, data.scope, this.clock.now());
     }
     // A joiner counts as a member before their own join is announced (they are its actor and
     // excluded); a removed member is told before they leave the projection.

@@ -17,9 +17,10 @@ interface DueUser {
 }
 
 /**
- * Sends each digest user one email a day, at or after their digest hour in their own time
- * zone. Every replica runs it: the user's settings row is locked (SKIP LOCKED) while their
- * digest is built and `last_digest_on` (their local date) keeps it to one per day.
+ * Sends each digest user one email a day at their local morning: the first item waiting
+ * for a digest sets `next_digest_at` to the next `digest_hour`:00 in the user's time zone,
+ * and this job sends what waits once that moment has come. Every replica runs it: the
+ * settings row is locked (SKIP LOCKED) while the digest is built, and cleared with it.
  */
 @Injectable()
 export class DigestScheduler extends ScheduledJob<number> {
@@ -46,13 +47,17 @@ export class DigestScheduler extends ScheduledJob<number> {
     }
   }
 
+  private async emailEnabled(m: SystemManager, userId: string): Promise<boolean> {
+    const [row] = await m.query(`select email_enabled from notification_settings where user_id = $1`, [userId]);
+    return row?.email_enabled === true;
+  }
+
   private due(m: SystemManager, now: Date): Promise<DueUser[]> {
     return m.query(
       `select s.user_id, to_char(($1::timestamptz at time zone s.time_zone)::date, 'YYYY-MM-DD') as local_date
          from notification_settings s
-        where extract(hour from ($1::timestamptz at time zone s.time_zone)) >= s.digest_hour
-          and (s.last_digest_on is null or s.last_digest_on < ($1::timestamptz at time zone s.time_zone)::date)
-          and exists (select 1 from notifications n where n.user_id = s.user_id and n.digest_pending and n.created_at <= $1)
+        where s.next_digest_at <= $1
+        order by s.next_digest_at
         limit 50
         for update of s skip locked`,
       [now],
@@ -61,10 +66,10 @@ export class DigestScheduler extends ScheduledJob<number> {
 
   private async send(m: SystemManager, user: DueUser): Promise<boolean> {
     const now = this.clock.now();
-    await m.query(`update notification_settings set last_digest_on = $2::date where user_id = $1`, [user.user_id, user.local_date]);
+    await m.query(`update notification_settings set next_digest_at = null where user_id = $1`, [user.user_id]);
     const items = await this.notifications.takeDigestItems(m, user.user_id, now);
     const contact = await this.contacts.find(m, user.user_id);
-    if (!contact || items.length === 0) return false;
+    if (!contact || items.length === 0 || !(await this.emailEnabled(m, user.user_id))) return false;
     const data: DigestEmailData = {
       recipientName: contact.displayName,
       localDate: user.local_date,

@@ -79,7 +79,7 @@ export class NotificationDispatcher {
         requestId: event.requestId,
         data: { notificationId: notification.id, type: def.type, workspaceId, headline, recipientUserIds: [userId], createdAt: notification.createdAt },
       });
-      if (digest) await this.settings.ensureSettings(manager, userId);
+      if (digest) await this.settings.scheduleDigest(manager, userId, now);
       else if (byEmail) await this.emailNow(manager, userId, def.type, `${subject.kind}:${subject.id}`, headline, now);
     }
     return created;

@@ -40,6 +40,6 @@ export class NotificationsService {
   }
 
   updatePreferences(userId: string, body: UpdateNotificationPreferencesBody): Promise<NotificationPreferencesView> {
-    return this.tx.runForUser({ userId }, (m) => this.preferences.update(m, userId, body));
+    return this.tx.runForUser({ userId }, (m) => this.preferences.update(m, userId, body, this.clock.now()));
   }
 }

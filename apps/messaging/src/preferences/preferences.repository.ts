@@ -13,6 +13,13 @@ export interface TypePreference {
   delivery: EmailDelivery;
 }
 
+/** SQL: the first moment strictly after $now at which it is `digest_hour`:00 in `time_zone` (columns of notification_settings). */
+const NEXT_LOCAL_MORNING = `(case
+    when date_trunc('day', $2::timestamptz at time zone time_zone) + make_interval(hours => digest_hour) > ($2::timestamptz at time zone time_zone)
+    then date_trunc('day', $2::timestamptz at time zone time_zone) + make_interval(hours => digest_hour)
+    else date_trunc('day', $2::timestamptz at time zone time_zone) + make_interval(hours => digest_hour) + interval '1 day'
+  end) at time zone time_zone`;
+
 export const DEFAULT_SETTINGS: UserSettings = { timeZone: 'UTC', digestHour: 8, emailEnabled: true };
 
 /** Per-user settings and per-type choices: global rows (users are global), always addressed by user id. */
@@ -23,7 +30,7 @@ export class PreferencesRepository {
     return row ? { timeZone: row.time_zone, digestHour: Number(row.digest_hour), emailEnabled: row.email_enabled } : { ...DEFAULT_SETTINGS };
   }
 
-  async saveSettings(manager: EntityManager, userId: string, patch: Partial<UserSettings>): Promise<void> {
+  async saveSettings(manager: EntityManager, userId: string, patch: Partial<UserSettings>, now: Date): Promise<void> {
     const current = await this.settings(manager, userId);
     const next = { ...current, ...patch };
     await manager.query(
@@ -32,11 +39,17 @@ export class PreferencesRepository {
          email_enabled = excluded.email_enabled, updated_at = now()`,
       [userId, next.timeZone, next.digestHour, next.emailEnabled],
     );
+    // A digest already scheduled moves to the new zone's (or hour's) next morning.
+    await manager.query(`update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is not null`, [
+      userId,
+      now,
+    ]);
   }
 
-  /** Makes sure the digest scheduler sees the user (it walks settings rows). */
-  async ensureSettings(manager: EntityManager, userId: string): Promise<void> {
+  /** An item waits for the user's digest: schedule it for their next local morning, unless one is scheduled. */
+  async scheduleDigest(manager: EntityManager, userId: string, now: Date): Promise<void> {
     await manager.query(`insert into notification_settings (user_id) values ($1) on conflict do nothing`, [userId]);
+    await manager.query(`update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is null`, [userId, now]);
   }
 
   async typePreferences(manager: EntityManager, userId: string): Promise<Map<string, TypePreference>> {

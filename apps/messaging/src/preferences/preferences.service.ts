@@ -29,12 +29,12 @@ export class PreferencesService {
     return { ...settings, types: NOTIFICATION_CATALOGUE.map((d) => ({ type: d.type, ...this.pick(d.type, prefs) })) };
   }
 
-  async update(manager: EntityManager, userId: string, body: UpdateNotificationPreferencesBody): Promise<NotificationPreferencesView> {
+  async update(manager: EntityManager, userId: string, body: UpdateNotificationPreferencesBody, now: Date): Promise<NotificationPreferencesView> {
     const patch: Partial<UserSettings> = {};
     if (body.timeZone !== undefined) patch.timeZone = body.timeZone;
     if (body.digestHour !== undefined) patch.digestHour = body.digestHour;
     if (body.emailEnabled !== undefined) patch.emailEnabled = body.emailEnabled;
-    await this.repo.saveSettings(manager, userId, patch);
+    await this.repo.saveSettings(manager, userId, patch, now);
     const current = await this.repo.typePreferences(manager, userId);
     for (const t of body.types ?? []) {
       const delivery = (t.delivery ?? current.get(t.type)?.delivery ?? notificationDefinition(t.type)!.defaultDelivery) as EmailDelivery;
@@ -44,10 +44,10 @@ export class PreferencesService {
   }
 
   /** An unsubscribe link: `all` stops every notification email; a type keeps it in the app only. */
-  async unsubscribe(manager: EntityManager, userId: string, scope: string): Promise<void> {
+  async unsubscribe(manager: EntityManager, userId: string, scope: string, now: Date): Promise<void> {
     const def = notificationDefinition(scope);
     if (!def) {
-      await this.repo.saveSettings(manager, userId, { emailEnabled: false });
+      await this.repo.saveSettings(manager, userId, { emailEnabled: false }, now);
       return;
     }
     const current = (await this.repo.typePreferences(manager, userId)).get(scope);
