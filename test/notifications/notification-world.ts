@@ -59,7 +59,7 @@ async function engagement(gatewayUrl: string, name: string): Promise<Engagement>
 
 export async function startNotificationWorld(options: { start?: string; replicas?: number; env?: Record<string, string> } = {}) {
   const smtp = await SmtpSink.start();
-  const env = { SMTP_URL: smtp.url, EMAIL_WORKER_INTERVAL_MS: '0', DIGEST_INTERVAL_MS: '0', EMAIL_RETRY_BASE_MS: '0', ...options.env };
+  const env = { SMTP_URL: smtp.url, EMAIL_WORKER_INTERVAL_MS: '0', DIGEST_INTERVAL_MS: '0', EMAIL_RETRY_BASE_MS: '1000', ...options.env };
   const platform = await startPlatform({ services: ['gateway', 'workspace', 'messaging'], env: { messaging: env } });
   await platform.stop('messaging');
   const clock = new MutableClock(options.start ?? new Date());

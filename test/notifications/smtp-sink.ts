@@ -5,6 +5,7 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server in the test process: every message it accepts, parsed. */
 export class SmtpSink {
   readonly messages: ParsedMail[] = [];
+  readonly refusedOnce = new Set<string>();
 
   private constructor(private readonly server: SMTPServer) {}
 
@@ -13,6 +14,16 @@ export class SmtpSink {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      // `*@reject.test` is refused for good (550); `*@flaky.test` once (451), then accepted.
+      onRcptTo(address, _session, callback) {
+        const to = address.address.toLowerCase();
+        if (to.endsWith('@reject.test')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (to.endsWith('@flaky.test') && !sink.refusedOnce.has(to)) {
+          sink.refusedOnce.add(to);
+          return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+        }
+        callback();
+      },
       onData(stream, _session, callback) {
         simpleParser(stream).then(
           (mail) => {
@@ -47,10 +58,8 @@ export function addressesOf(mail: ParsedMail): string[] {
   return to.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
 }
 
-/** A header's value as text (mailparser parses some into objects). */
+/** A header's raw value, unfolded (mailparser parses some headers into objects). */
 export function headerText(mail: ParsedMail, name: string): string {
-  const value = mail.headers.get(name.toLowerCase());
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  const line = mail.headerLines.find((h) => h.key === name.toLowerCase());
+  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : '';
 }

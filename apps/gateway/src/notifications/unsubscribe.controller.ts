@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GatewayEvents, GLOBAL_TENANT_ACCOUNT_ID, UnsubscribeClaim, verifyUnsubscribeToken } from '@fpms/contracts';
@@ -25,10 +26,11 @@ export class UnsubscribeController {
   ) {}
 
   @Get(':token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  page(@Param('token') token: string): string {
+  page(@Param('token') token: string, @Res({ passthrough: true }) res: Response): string {
     const claim = this.verify(token);
+    // HTML only for a genuine link: errors stay the JSON error model.
+    res.type('html');
     const what = claim.scope === 'all' ? 'all notification emails' : `emails about ${claim.scope.replace(/[._]/g, ' ')}`;
     return `<!doctype html><html><head><meta charset="utf-8"><title>Unsubscribe</title></head><body>
 <p>Stop receiving ${escapeHtml(what)}?</p>

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotificationSubject, NotificationView } from '@fpms/contracts';
 import type { SystemManager, TenantManager } from '@fpms/database/tenant-manager';
+import { writeQuery } from '@fpms/database/write-query';
 
 export interface NewNotification {
   accountId: string;
@@ -92,7 +93,8 @@ export class NotificationsRepository {
   }
 
   async markRead(manager: TenantManager, userId: string, id: string, now: Date): Promise<NotificationView | null> {
-    const rows: Row[] = await manager.query(
+    const { rows } = await writeQuery<Row>(
+      manager,
       `update notifications set read_at = coalesce(read_at, $3) where user_id = $1 and id = $2::bigint returning ${COLUMNS}`,
       [userId, id, now],
     );
@@ -100,16 +102,14 @@ export class NotificationsRepository {
   }
 
   async markAllRead(manager: TenantManager, userId: string, now: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
-      `update notifications set read_at = $2 where user_id = $1 and read_at is null returning id`,
-      [userId, now],
-    );
-    return rows.length;
+    const { affected } = await writeQuery(manager, `update notifications set read_at = $2 where user_id = $1 and read_at is null`, [userId, now]);
+    return affected;
   }
 
   /** The digest's items: everything waiting for this user's digest up to `until` (cross-tenant, system pool). */
   async takeDigestItems(manager: SystemManager | EntityManager, userId: string, until: Date): Promise<NotificationView[]> {
-    const rows: Row[] = await manager.query(
+    const { rows } = await writeQuery<Row>(
+      manager,
       `update notifications set digest_pending = false
         where user_id = $1 and digest_pending and created_at <= $2
         returning ${COLUMNS}`,
