@@ -31,7 +31,14 @@ function envelope(e: Engagement, type: string, aggregateId: string, data: Record
 }
 
 function billing(e: Engagement, type: string, milestoneId: string, extra: Record<string, unknown>): EventEnvelope {
-  return envelope(e, type, milestoneId, { milestoneId, workspaceId: e.workspaceId, orderId: `ord_${milestoneId}`, amount: 120_000, currency: 'EUR', ...extra });
+  return envelope(e, type, milestoneId, {
+    milestoneId,
+    workspaceId: e.workspaceId,
+    orderId: `ord_${milestoneId}`,
+    amount: 120_000,
+    currency: 'EUR',
+    ...extra,
+  });
 }
 
 const entitlements = (e: Engagement, standing: string) =>
@@ -76,13 +83,33 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
     { type: 'milestone.proposed', event: ms('workspace.milestone.proposed', 'owner'), expected: ['clientAdmin', 'clientViewer'] },
     { type: 'milestone.accepted', event: ms('workspace.milestone.accepted', 'clientAdmin'), expected: ['owner', 'collaborator'] },
     { type: 'milestone.declined', event: ms('workspace.milestone.declined', 'clientAdmin'), expected: ['owner', 'collaborator'] },
-    { type: 'milestone.funding_started', event: ms('workspace.milestone.funding_requested', 'clientAdmin'), expected: ['owner', 'collaborator'] },
+    {
+      type: 'milestone.funding_started',
+      event: ms('workspace.milestone.funding_requested', 'clientAdmin'),
+      expected: ['owner', 'collaborator'],
+    },
     { type: 'milestone.submitted', event: ms('workspace.milestone.submitted', 'collaborator'), expected: ['clientAdmin', 'clientViewer'] },
-    { type: 'milestone.changes_requested', event: ms('workspace.milestone.changes_requested', 'clientAdmin'), expected: ['owner', 'collaborator'] },
-    { type: 'milestone.approved', event: ms('workspace.milestone.approved', 'clientAdmin'), expected: ['owner', 'collaborator', 'clientViewer'] },
+    {
+      type: 'milestone.changes_requested',
+      event: ms('workspace.milestone.changes_requested', 'clientAdmin'),
+      expected: ['owner', 'collaborator'],
+    },
+    {
+      type: 'milestone.approved',
+      event: ms('workspace.milestone.approved', 'clientAdmin'),
+      expected: ['owner', 'collaborator', 'clientViewer'],
+    },
     { type: 'milestone.auto_approval_reminder', event: ms('workspace.milestone.review_reminder', null), expected: ['clientAdmin'] },
-    { type: 'milestone.cancelled', event: ms('workspace.milestone.cancelled', 'owner'), expected: ['collaborator', 'clientAdmin', 'clientViewer'] },
-    { type: 'milestone.refund_requested', event: ms('workspace.milestone.refund_requested', 'clientAdmin'), expected: ['owner', 'collaborator'] },
+    {
+      type: 'milestone.cancelled',
+      event: ms('workspace.milestone.cancelled', 'owner'),
+      expected: ['collaborator', 'clientAdmin', 'clientViewer'],
+    },
+    {
+      type: 'milestone.refund_requested',
+      event: ms('workspace.milestone.refund_requested', 'clientAdmin'),
+      expected: ['owner', 'collaborator'],
+    },
     { type: 'milestone.disputed', event: ms('workspace.milestone.dispute_opened', 'clientAdmin'), expected: ['owner'] },
     { type: 'milestone.dispute_withdrawn', event: ms('workspace.milestone.dispute_withdrawn', 'clientAdmin'), expected: ['owner'] },
     {
@@ -106,17 +133,27 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
     },
     {
       type: 'milestone.refunded',
-      event: billing(e, 'billing.milestone.refunded', m, { refundId: 're_1', money: money('refunded', { charged: 120_000, refunded: 120_000 }) }),
+      event: billing(e, 'billing.milestone.refunded', m, {
+        refundId: 're_1',
+        money: money('refunded', { charged: 120_000, refunded: 120_000 }),
+      }),
       expected: ['owner', 'collaborator', 'clientAdmin', 'clientViewer'],
     },
     {
       type: 'milestone.chargeback_opened',
-      event: billing(e, 'billing.milestone.disputed', m, { disputeId: 'dp_1', money: money('held', { charged: 120_000, disputed: 120_000 }) }),
+      event: billing(e, 'billing.milestone.disputed', m, {
+        disputeId: 'dp_1',
+        money: money('held', { charged: 120_000, disputed: 120_000 }),
+      }),
       expected: ['owner', 'clientAdmin'],
     },
     {
       type: 'milestone.chargeback_closed',
-      event: billing(e, 'billing.milestone.dispute_closed', m, { disputeId: 'dp_1', outcome: 'won', money: money('held', { charged: 120_000 }) }),
+      event: billing(e, 'billing.milestone.dispute_closed', m, {
+        disputeId: 'dp_1',
+        outcome: 'won',
+        money: money('held', { charged: 120_000 }),
+      }),
       expected: ['owner', 'clientAdmin'],
     },
     { type: 'member.joined', event: member('workspace.member.added', 'collaborator', null), expected: ['owner', 'clientAdmin'] },
@@ -138,7 +175,12 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
     },
     {
       type: 'file.deleted',
-      event: envelope(e, 'files.file.deleted', file, { fileId: file, workspaceId: e.workspaceId, deletedBy: e.owner.userId, restorableUntil: iso(HOUR) }),
+      event: envelope(e, 'files.file.deleted', file, {
+        fileId: file,
+        workspaceId: e.workspaceId,
+        deletedBy: e.owner.userId,
+        restorableUntil: iso(HOUR),
+      }),
       expected: ['collaborator', 'clientAdmin', 'clientViewer'],
     },
     {
@@ -170,15 +212,25 @@ describe('notification catalogue: each type reaches its audience, and only it', 
     const all = cases(a, subject);
     const upcoming = new Set<string>(Object.values(UPCOMING_EVENTS));
     // Every type whose event is produced today is covered here (the others: catalogue spec).
-    expect(all.map((c) => c.type).sort()).toEqual(NOTIFICATION_CATALOGUE.filter((d) => !upcoming.has(d.event)).map((d) => d.type).sort());
+    expect(all.map((c) => c.type).sort()).toEqual(
+      NOTIFICATION_CATALOGUE.filter((d) => !upcoming.has(d.event))
+        .map((d) => d.type)
+        .sort(),
+    );
 
     const idOf = (who: Who) => (who === 'subject' ? subject : a[who].userId);
     const tenantB = [b.owner, b.collaborator, b.clientAdmin, b.clientViewer].map((u) => u.userId);
     for (const c of all) {
       await world.publish(c.event);
       await world.processed(c.event.id);
-      const rows: { user_id: string; type: string }[] = await world.db.query(`select user_id, type from notifications where source_event_id = $1`, [c.event.id]);
-      const got = rows.filter((r) => r.type === c.type).map((r) => r.user_id).sort();
+      const rows: { user_id: string; type: string }[] = await world.db.query(
+        `select user_id, type from notifications where source_event_id = $1`,
+        [c.event.id],
+      );
+      const got = rows
+        .filter((r) => r.type === c.type)
+        .map((r) => r.user_id)
+        .sort();
       expect([c.type, got]).toEqual([c.type, c.expected.map(idOf).sort()]);
       expect(rows.filter((r) => tenantB.includes(r.user_id))).toEqual([]);
     }

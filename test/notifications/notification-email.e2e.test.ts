@@ -29,7 +29,11 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
     const milestoneId = randomUUID();
     const title = '<b>Tom & "Jerry"</b>';
     for (let i = 0; i < 20; i++) {
-      const event = milestoneEvent(a, 'workspace.milestone.submitted', milestoneId, { actorUserId: a.collaborator.userId, title, version: i + 1 });
+      const event = milestoneEvent(a, 'workspace.milestone.submitted', milestoneId, {
+        actorUserId: a.collaborator.userId,
+        title,
+        version: i + 1,
+      });
       await world.publish(event);
       if (i === 19) await world.processed(event.id);
     }
@@ -62,11 +66,7 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
 
     // One-click (RFC 8058): the mail client POSTs `List-Unsubscribe=One-Click` to the URL, no login.
     const token = listUnsubscribe.slice(listUnsubscribe.lastIndexOf('/') + 1, -1);
-    const res = await world
-      .api()
-      .post(`/api/v1/unsubscribe/${token}`)
-      .type('form')
-      .send('List-Unsubscribe=One-Click');
+    const res = await world.api().post(`/api/v1/unsubscribe/${token}`).type('form').send('List-Unsubscribe=One-Click');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ unsubscribed: true, scope: 'milestone.submitted' });
     await eventually('submissions no longer emailed to the client admin', async () => {
@@ -177,7 +177,9 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
     world.clock.advance(11 * MINUTE);
     await world.runEmailWorker();
     const rows = await world.db.query(`select type, user_id from notifications where source_event_id = any($1)`, [[off.id, on.id]]);
-    expect(rows.filter((r: { user_id: string }) => r.user_id === b.owner.userId).map((r: { type: string }) => r.type)).toEqual(['milestone.declined']);
+    expect(rows.filter((r: { user_id: string }) => r.user_id === b.owner.userId).map((r: { type: string }) => r.type)).toEqual([
+      'milestone.declined',
+    ]);
     // The collaborator kept the defaults: both.
     expect(rows.filter((r: { user_id: string }) => r.user_id === b.collaborator.userId)).toHaveLength(2);
     const owner = world.smtp.to(b.owner.email).slice(sentBefore);
@@ -190,7 +192,10 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
     // 15 separate milestones: 15 emails each for the client viewer (no merging across subjects).
     let last = '';
     for (let i = 0; i < 15; i++) {
-      const event = milestoneEvent(a, 'workspace.milestone.submitted', randomUUID(), { actorUserId: a.collaborator.userId, title: `M${i}` });
+      const event = milestoneEvent(a, 'workspace.milestone.submitted', randomUUID(), {
+        actorUserId: a.collaborator.userId,
+        title: `M${i}`,
+      });
       await world.publish(event);
       last = event.id;
     }
@@ -216,7 +221,8 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
       await outbox.enqueue(m, { to: { address: 'ops@reject.test' }, templateId: 'notification', data }),
     ]);
     await world.runEmailWorker();
-    const status = async (id: string) => (await world.db.query(`select status, attempts, last_error from email_outbox where id = $1`, [id]))[0];
+    const status = async (id: string) =>
+      (await world.db.query(`select status, attempts, last_error from email_outbox where id = $1`, [id]))[0];
     expect(await status(flaky)).toMatchObject({ status: 'pending', attempts: 1 });
     expect(await status(rejected)).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await status(rejected)).last_error).toMatch(/mailbox unavailable/);

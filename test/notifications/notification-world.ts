@@ -74,7 +74,9 @@ export async function startNotificationWorld(options: { start?: string; replicas
   const b = await engagement(platform.gatewayUrl, 'B');
   // Both engagements' members (4 + owner) projected, and every user's address known.
   await eventually('membership projected', async () => {
-    const [row] = await db.query(`select count(*)::int as n from notification_members where workspace_id = any($1)`, [[a.workspaceId, b.workspaceId]]);
+    const [row] = await db.query(`select count(*)::int as n from notification_members where workspace_id = any($1)`, [
+      [a.workspaceId, b.workspaceId],
+    ]);
     const [contacts] = await db.query(`select count(*)::int as n from notification_contacts`);
     return row.n === 8 && contacts.n >= 8;
   });
@@ -148,5 +150,9 @@ export function milestoneEvent(
 export async function notificationsOf(world: NotificationWorld, user: SignedUpUser, query = '') {
   const res = await world.api().get(`/api/v1/me/notifications${query}`).set(bearer(user.token));
   if (res.status !== 200) throw new Error(`list notifications: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { items: { id: string; type: string; headline: string; readAt: string | null; subject: { id: string } }[]; nextBefore: string | null; unreadCount: number };
+  return res.body as {
+    items: { id: string; type: string; headline: string; readAt: string | null; subject: { id: string } }[];
+    nextBefore: string | null;
+    unreadCount: number;
+  };
 }

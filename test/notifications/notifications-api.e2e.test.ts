@@ -10,7 +10,10 @@ describe('GET/POST /me/notifications and /me/notification-preferences', () => {
     const { a } = world;
     // Five proposals in A: the client admin and the client viewer get five each.
     for (let i = 0; i < 5; i++) {
-      const event = milestoneEvent(a, 'workspace.milestone.proposed', randomUUID(), { actorUserId: a.owner.userId, title: `Proposal ${i}` });
+      const event = milestoneEvent(a, 'workspace.milestone.proposed', randomUUID(), {
+        actorUserId: a.owner.userId,
+        title: `Proposal ${i}`,
+      });
       await world.publish(event);
       await world.processed(event.id);
     }
@@ -112,7 +115,11 @@ describe('GET/POST /me/notifications and /me/notification-preferences', () => {
       { types: 'all' },
     ];
     for (const body of bodies) {
-      const res = await world.api().put('/api/v1/me/notification-preferences').set(token).send(body as object);
+      const res = await world
+        .api()
+        .put('/api/v1/me/notification-preferences')
+        .set(token)
+        .send(body as object);
       expect([body, res.status]).toEqual([body, 400]);
       expect(res.body.error).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
     }

@@ -10,7 +10,7 @@ export class SmtpSink {
   private constructor(private readonly server: SMTPServer) {}
 
   static async start(): Promise<SmtpSink> {
-    let sink: SmtpSink;
+    const holder: { sink?: SmtpSink } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -18,8 +18,8 @@ export class SmtpSink {
       onRcptTo(address, _session, callback) {
         const to = address.address.toLowerCase();
         if (to.endsWith('@reject.test')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-        if (to.endsWith('@flaky.test') && !sink.refusedOnce.has(to)) {
-          sink.refusedOnce.add(to);
+        if (to.endsWith('@flaky.test') && !holder.sink!.refusedOnce.has(to)) {
+          holder.sink!.refusedOnce.add(to);
           return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
         }
         callback();
@@ -27,14 +27,15 @@ export class SmtpSink {
       onData(stream, _session, callback) {
         simpleParser(stream).then(
           (mail) => {
-            sink.messages.push(mail);
+            holder.sink!.messages.push(mail);
             callback();
           },
           (err: Error) => callback(err),
         );
       },
     });
-    sink = new SmtpSink(server);
+    const sink = new SmtpSink(server);
+    holder.sink = sink;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return sink;
   }
@@ -61,5 +62,10 @@ export function addressesOf(mail: ParsedMail): string[] {
 /** A header's raw value, unfolded (mailparser parses some headers into objects). */
 export function headerText(mail: ParsedMail, name: string): string {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase());
-  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : '';
+  return line
+    ? line.line
+        .slice(line.line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim()
+    : '';
 }

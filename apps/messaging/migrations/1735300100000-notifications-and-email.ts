@@ -28,7 +28,9 @@ export class NotificationsAndEmail1735300100000 implements MigrationInterface {
         owned_account_id uuid,
         updated_at timestamptz not null default now()
       )`);
-    await q.query(`create index notification_contacts_account_idx on notification_contacts (owned_account_id) where owned_account_id is not null`);
+    await q.query(
+      `create index notification_contacts_account_idx on notification_contacts (owned_account_id) where owned_account_id is not null`,
+    );
 
     await q.query(`
       create table notification_settings (
@@ -41,7 +43,9 @@ export class NotificationsAndEmail1735300100000 implements MigrationInterface {
         next_digest_at timestamptz,
         updated_at timestamptz not null default now()
       )`);
-    await q.query(`create index notification_settings_digest_idx on notification_settings (next_digest_at) where next_digest_at is not null`);
+    await q.query(
+      `create index notification_settings_digest_idx on notification_settings (next_digest_at) where next_digest_at is not null`,
+    );
     await q.query(`
       create table notification_preferences (
         user_id uuid not null,
@@ -76,7 +80,9 @@ export class NotificationsAndEmail1735300100000 implements MigrationInterface {
     await q.query(`create index notifications_digest_idx on notifications (user_id, created_at) where digest_pending`);
     // Written by the consumer in the event's tenant; read and marked read by their own recipient.
     await enableTenantRls(q, 'notifications', { accountColumn: 'account_id', workspaceColumn: 'workspace_id' });
-    await q.query(`create policy recipient_own on notifications using (user_id = ${CURRENT_USER_ID}) with check (user_id = ${CURRENT_USER_ID})`);
+    await q.query(
+      `create policy recipient_own on notifications using (user_id = ${CURRENT_USER_ID}) with check (user_id = ${CURRENT_USER_ID})`,
+    );
 
     // The email outbox: every email the platform sends, claimed by a worker on any replica.
     // Not tenant data (account-security emails have no tenant): the worker is cross-tenant.
@@ -104,7 +110,14 @@ export class NotificationsAndEmail1735300100000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['email_outbox', 'notifications', 'notification_preferences', 'notification_settings', 'notification_contacts', 'notification_members']) {
+    for (const t of [
+      'email_outbox',
+      'notifications',
+      'notification_preferences',
+      'notification_settings',
+      'notification_contacts',
+      'notification_members',
+    ]) {
       await q.query(`drop table ${t}`);
     }
   }

@@ -18,7 +18,10 @@ export class MessagingAppModule {
         PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [], clock: options.clock }),
         NotificationsModule.forRoot(env),
       ],
-      providers: [...eventConsumerProviders('messaging', env.AMQP_URL, { subscriber: MessagingEventsSubscriber }), MessagingEventsSubscriber],
+      providers: [
+        ...eventConsumerProviders('messaging', env.AMQP_URL, { subscriber: MessagingEventsSubscriber }),
+        MessagingEventsSubscriber,
+      ],
     };
   }
 }

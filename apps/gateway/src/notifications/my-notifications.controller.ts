@@ -33,7 +33,11 @@ export class MyNotificationsController {
 
   @Post('notifications/:notificationId/read')
   @HttpCode(200)
-  read(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Param('notificationId', new NotificationIdPipe()) notificationId: string) {
+  read(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() requestId: string,
+    @Param('notificationId', new NotificationIdPipe()) notificationId: string,
+  ) {
     return this.rpc.call(NotificationsRpc.markRead, { notificationId }, rpcContextFor(p, requestId));
   }
 

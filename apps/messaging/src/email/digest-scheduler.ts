@@ -75,7 +75,12 @@ export class DigestScheduler extends ScheduledJob<number> {
       localDate: user.local_date,
       items: items.map((i) => ({ type: i.type, headline: i.headline, createdAt: i.createdAt })),
     };
-    await this.outbox.enqueue(m, { to: { address: contact.email, userId: contact.userId }, templateId: 'digest', data: { ...data }, unsubscribeScope: 'all' });
+    await this.outbox.enqueue(m, {
+      to: { address: contact.email, userId: contact.userId },
+      templateId: 'digest',
+      data: { ...data },
+      unsubscribeScope: 'all',
+    });
     return true;
   }
 }

@@ -37,7 +37,9 @@ interface Links {
 }
 
 function layout(title: string, bodyHtml: string, links: Links): string {
-  const unsubscribe = links.unsubscribeUrl ? `<p style="color:#777;font-size:12px"><a href="${escapeHtml(links.unsubscribeUrl)}">Unsubscribe</a></p>` : '';
+  const unsubscribe = links.unsubscribeUrl
+    ? `<p style="color:#777;font-size:12px"><a href="${escapeHtml(links.unsubscribeUrl)}">Unsubscribe</a></p>`
+    : '';
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif">${bodyHtml}<p><a href="${escapeHtml(links.appUrl)}">Open FPMS</a></p>${unsubscribe}</body></html>`;
 }
 
@@ -60,7 +62,11 @@ function digest(data: DigestEmailData, links: Links): RenderedEmail {
   const subject = `Your FPMS digest for ${data.localDate}: ${data.items.length} update${data.items.length === 1 ? '' : 's'}`;
   const text = `Hello ${data.recipientName},\n\nWhat happened on ${data.localDate}:\n${data.items.map((i) => `- ${i.headline}`).join('\n')}${footer(links)}\n`;
   const list = data.items.map((i) => `<li>${escapeHtml(i.headline)}</li>`).join('');
-  const html = layout(subject, `<p>Hello ${escapeHtml(data.recipientName)},</p><p>What happened on ${escapeHtml(data.localDate)}:</p><ul>${list}</ul>`, links);
+  const html = layout(
+    subject,
+    `<p>Hello ${escapeHtml(data.recipientName)},</p><p>What happened on ${escapeHtml(data.localDate)}:</p><ul>${list}</ul>`,
+    links,
+  );
   return { subject, text, html };
 }
 

@@ -56,7 +56,10 @@ export class EmailWorker extends ScheduledJob<EmailRound> implements OnApplicati
 
   private async deliver(email: ClaimedEmail): Promise<keyof EmailRound> {
     const base = this.env.APP_PUBLIC_URL.replace(/\/+$/, '');
-    const token = email.user_id && email.unsubscribe_scope ? signUnsubscribeToken({ userId: email.user_id, scope: email.unsubscribe_scope }, this.env.UNSUBSCRIBE_TOKEN_SECRET) : null;
+    const token =
+      email.user_id && email.unsubscribe_scope
+        ? signUnsubscribeToken({ userId: email.user_id, scope: email.unsubscribe_scope }, this.env.UNSUBSCRIBE_TOKEN_SECRET)
+        : null;
     const unsubscribeUrl = token ? `${base}/api/v1/unsubscribe/${token}` : null;
     const messageId = `<${email.id}@fpms.notifications>`;
     try {

@@ -26,7 +26,9 @@ export class NotificationContactsRepository {
   }
 
   async ownersOf(manager: EntityManager, accountId: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await manager.query(`select user_id from notification_contacts where owned_account_id = $1`, [accountId]);
+    const rows: { user_id: string }[] = await manager.query(`select user_id from notification_contacts where owned_account_id = $1`, [
+      accountId,
+    ]);
     return rows.map((r) => r.user_id);
   }
 }

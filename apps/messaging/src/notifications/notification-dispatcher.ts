@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventEnvelope, EventFields, MessagingEvents, NotificationTypeDefinition, notificationsFor, resolveAudience } from '@fpms/contracts';
+import {
+  EventEnvelope,
+  EventFields,
+  MessagingEvents,
+  NotificationTypeDefinition,
+  notificationsFor,
+  resolveAudience,
+} from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { OutboxWriter } from '@fpms/messaging/events';
@@ -77,7 +84,14 @@ export class NotificationDispatcher {
         aggregateId: notification.id,
         aggregateVersion: 0,
         requestId: event.requestId,
-        data: { notificationId: notification.id, type: def.type, workspaceId, headline, recipientUserIds: [userId], createdAt: notification.createdAt },
+        data: {
+          notificationId: notification.id,
+          type: def.type,
+          workspaceId,
+          headline,
+          recipientUserIds: [userId],
+          createdAt: notification.createdAt,
+        },
       });
       if (digest) await this.settings.scheduleDigest(manager, userId, now);
       else if (byEmail) await this.emailNow(manager, userId, def.type, `${subject.kind}:${subject.id}`, headline, now);

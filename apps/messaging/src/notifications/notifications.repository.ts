@@ -102,7 +102,10 @@ export class NotificationsRepository {
   }
 
   async markAllRead(manager: TenantManager, userId: string, now: Date): Promise<number> {
-    const { affected } = await writeQuery(manager, `update notifications set read_at = $2 where user_id = $1 and read_at is null`, [userId, now]);
+    const { affected } = await writeQuery(manager, `update notifications set read_at = $2 where user_id = $1 and read_at is null`, [
+      userId,
+      now,
+    ]);
     return affected;
   }
 

@@ -26,8 +26,12 @@ export const DEFAULT_SETTINGS: UserSettings = { timeZone: 'UTC', digestHour: 8, 
 @Injectable()
 export class PreferencesRepository {
   async settings(manager: EntityManager, userId: string): Promise<UserSettings> {
-    const [row] = await manager.query(`select time_zone, digest_hour, email_enabled from notification_settings where user_id = $1`, [userId]);
-    return row ? { timeZone: row.time_zone, digestHour: Number(row.digest_hour), emailEnabled: row.email_enabled } : { ...DEFAULT_SETTINGS };
+    const [row] = await manager.query(`select time_zone, digest_hour, email_enabled from notification_settings where user_id = $1`, [
+      userId,
+    ]);
+    return row
+      ? { timeZone: row.time_zone, digestHour: Number(row.digest_hour), emailEnabled: row.email_enabled }
+      : { ...DEFAULT_SETTINGS };
   }
 
   async saveSettings(manager: EntityManager, userId: string, patch: Partial<UserSettings>, now: Date): Promise<void> {
@@ -40,16 +44,19 @@ export class PreferencesRepository {
       [userId, next.timeZone, next.digestHour, next.emailEnabled],
     );
     // A digest already scheduled moves to the new zone's (or hour's) next morning.
-    await manager.query(`update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is not null`, [
-      userId,
-      now,
-    ]);
+    await manager.query(
+      `update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is not null`,
+      [userId, now],
+    );
   }
 
   /** An item waits for the user's digest: schedule it for their next local morning, unless one is scheduled. */
   async scheduleDigest(manager: EntityManager, userId: string, now: Date): Promise<void> {
     await manager.query(`insert into notification_settings (user_id) values ($1) on conflict do nothing`, [userId]);
-    await manager.query(`update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is null`, [userId, now]);
+    await manager.query(
+      `update notification_settings set next_digest_at = ${NEXT_LOCAL_MORNING} where user_id = $1 and next_digest_at is null`,
+      [userId, now],
+    );
   }
 
   async typePreferences(manager: EntityManager, userId: string): Promise<Map<string, TypePreference>> {

@@ -29,7 +29,12 @@ export class PreferencesService {
     return { ...settings, types: NOTIFICATION_CATALOGUE.map((d) => ({ type: d.type, ...this.pick(d.type, prefs) })) };
   }
 
-  async update(manager: EntityManager, userId: string, body: UpdateNotificationPreferencesBody, now: Date): Promise<NotificationPreferencesView> {
+  async update(
+    manager: EntityManager,
+    userId: string,
+    body: UpdateNotificationPreferencesBody,
+    now: Date,
+  ): Promise<NotificationPreferencesView> {
     const patch: Partial<UserSettings> = {};
     if (body.timeZone !== undefined) patch.timeZone = body.timeZone;
     if (body.digestHour !== undefined) patch.digestHour = body.digestHour;

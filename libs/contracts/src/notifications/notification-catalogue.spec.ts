@@ -28,7 +28,15 @@ function audience(envelope: EventEnvelope) {
   return Object.fromEntries(
     notificationsFor(envelope).map((def) => {
       const data = envelope.data as Record<string, unknown>;
-      return [def.type, resolveAudience(def.audience, { members, accountOwnerIds: [], subjectUserIds: def.subjectUsers?.(data) ?? [], actorUserId: def.actor(data) })];
+      return [
+        def.type,
+        resolveAudience(def.audience, {
+          members,
+          accountOwnerIds: [],
+          subjectUserIds: def.subjectUsers?.(data) ?? [],
+          actorUserId: def.actor(data),
+        }),
+      ];
     }),
   );
 }
@@ -63,7 +71,11 @@ describe('notification catalogue', () => {
     const resolved = audience({ ...posted({}), type: UPCOMING_EVENTS.milestoneDisputeResolved, data: milestone });
     expect(resolved['milestone.dispute_resolved']).toEqual([owner, clientAdmin].sort());
     const invitee = randomUUID();
-    const invited = audience({ ...posted({}), type: UPCOMING_EVENTS.invitationCreated, data: { inviteeUserId: invitee, invitedBy: owner } });
+    const invited = audience({
+      ...posted({}),
+      type: UPCOMING_EVENTS.invitationCreated,
+      data: { inviteeUserId: invitee, invitedBy: owner },
+    });
     expect(invited['invitation.received']).toEqual([invitee]);
   });
 });

@@ -76,8 +76,22 @@ const owners: AudienceRule = { accountOwners: true, exceptActor: false };
 
 type Def = Omit<NotificationTypeDefinition, 'defaultDelivery'> & { defaultDelivery?: EmailDelivery };
 
-function milestoneType(type: string, event: string, audience: AudienceRule, verb: string, defaultChannel: NotificationChannel = 'email'): Def {
-  return { type, event, audience, defaultChannel, subject: milestone, actor: milestoneActor, headline: (d) => `Milestone "${str(d.title)}" ${verb}` };
+function milestoneType(
+  type: string,
+  event: string,
+  audience: AudienceRule,
+  verb: string,
+  defaultChannel: NotificationChannel = 'email',
+): Def {
+  return {
+    type,
+    event,
+    audience,
+    defaultChannel,
+    subject: milestone,
+    actor: milestoneActor,
+    headline: (d) => `Milestone "${str(d.title)}" ${verb}`,
+  };
 }
 
 function billingType(type: string, event: string, audience: AudienceRule, text: (d: EventFields) => string, extra: Partial<Def> = {}): Def {
@@ -89,21 +103,46 @@ const definitions: Def[] = [
   milestoneType('milestone.accepted', WorkspaceEvents.milestoneAccepted, freelancerSide, 'was accepted'),
   milestoneType('milestone.declined', WorkspaceEvents.milestoneDeclined, freelancerSide, 'was declined'),
   milestoneType('milestone.funding_started', WorkspaceEvents.milestoneFundingRequested, freelancerSide, 'is being paid for', 'in_app'),
-  billingType('milestone.funded', BillingEvents.milestoneFunded, everyoneButActor, (d) => `A milestone was funded: ${money(d)} held in escrow`),
+  billingType(
+    'milestone.funded',
+    BillingEvents.milestoneFunded,
+    everyoneButActor,
+    (d) => `A milestone was funded: ${money(d)} held in escrow`,
+  ),
   milestoneType('milestone.submitted', WorkspaceEvents.milestoneSubmitted, clientSide, 'was submitted for review'),
   milestoneType('milestone.changes_requested', WorkspaceEvents.milestoneChangesRequested, freelancerSide, 'needs changes'),
   milestoneType('milestone.approved', WorkspaceEvents.milestoneApproved, everyoneButActor, 'was approved'),
-  milestoneType('milestone.auto_approval_reminder', WorkspaceEvents.milestoneReviewReminder, clientAdmins, 'will be approved automatically soon'),
+  milestoneType(
+    'milestone.auto_approval_reminder',
+    WorkspaceEvents.milestoneReviewReminder,
+    clientAdmins,
+    'will be approved automatically soon',
+  ),
   milestoneType('milestone.cancelled', WorkspaceEvents.milestoneCancelled, everyoneButActor, 'was cancelled'),
   milestoneType('milestone.refund_requested', WorkspaceEvents.milestoneRefundRequested, freelancerSide, 'has a refund request'),
   milestoneType('milestone.disputed', WorkspaceEvents.milestoneDisputeOpened, partiesToMoney, 'is disputed'),
   milestoneType('milestone.dispute_withdrawn', WorkspaceEvents.milestoneDisputeWithdrawn, partiesToMoney, 'is no longer disputed'),
   milestoneType('milestone.dispute_resolved', UPCOMING_EVENTS.milestoneDisputeResolved, partiesToMoney, 'had its dispute resolved'),
-  billingType('milestone.released', BillingEvents.milestoneReleased, freelancerSide, (d) => `A milestone's payment was released: ${money(d)}`),
+  billingType(
+    'milestone.released',
+    BillingEvents.milestoneReleased,
+    freelancerSide,
+    (d) => `A milestone's payment was released: ${money(d)}`,
+  ),
   billingType('milestone.refunded', BillingEvents.milestoneRefunded, everyoneButActor, (d) => `A milestone was refunded: ${money(d)}`),
   billingType('payment.failed', BillingEvents.milestonePaymentFailed, clientAdmins, () => 'A milestone payment failed: please try again'),
-  billingType('milestone.chargeback_opened', BillingEvents.milestoneDisputed, partiesToMoney, (d) => `A chargeback was opened: ${money(d)}`),
-  billingType('milestone.chargeback_closed', BillingEvents.milestoneDisputeClosed, partiesToMoney, (d) => `A chargeback was closed: ${str(d.outcome)}`),
+  billingType(
+    'milestone.chargeback_opened',
+    BillingEvents.milestoneDisputed,
+    partiesToMoney,
+    (d) => `A chargeback was opened: ${money(d)}`,
+  ),
+  billingType(
+    'milestone.chargeback_closed',
+    BillingEvents.milestoneDisputeClosed,
+    partiesToMoney,
+    (d) => `A chargeback was closed: ${str(d.outcome)}`,
+  ),
   {
     type: 'member.joined',
     event: WorkspaceEvents.memberAdded,

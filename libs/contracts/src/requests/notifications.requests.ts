@@ -57,7 +57,10 @@ export class UpdateNotificationPreferencesBody {
 
   /** `false` turns every notification email off (what the digest's unsubscribe link does); `true` turns them back on. */
   @Optional()
-  @ValidateBy({ name: 'isBoolean', validator: { validate: (v) => typeof v === 'boolean', defaultMessage: () => '$property must be a boolean' } })
+  @ValidateBy({
+    name: 'isBoolean',
+    validator: { validate: (v) => typeof v === 'boolean', defaultMessage: () => '$property must be a boolean' },
+  })
   emailEnabled?: boolean;
 
   @Optional()
