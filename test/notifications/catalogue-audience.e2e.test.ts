@@ -200,11 +200,11 @@ describe('notification catalogue: each type reaches its audience, and only it', 
 
   beforeAll(async () => {
     world = await startNotificationWorld();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await world?.close();
-  });
+  }, 60_000);
 
   it('maps every produced event to its type and audience; another tenant never gets any of it', async () => {
     const { a, b } = world;

@@ -18,11 +18,11 @@ describe('notification email: dedup window, digests at local morning, unsubscrib
   beforeAll(async () => {
     // 12:00 UTC: 21:00 in Tokyo, before the Tokyo user's 08:00 digest.
     world = await startNotificationWorld({ start: '2026-03-10T12:00:00Z', replicas: 2 });
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await world?.close();
-  });
+  }, 60_000);
 
   it('turns a burst of 20 events about one milestone into one email per recipient, with text and escaped HTML parts and RFC 8058 headers', async () => {
     const { a } = world;

@@ -17,20 +17,21 @@ describe('GET/POST /me/notifications and /me/notification-preferences', () => {
       await world.publish(event);
       await world.processed(event.id);
     }
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await world?.close();
-  });
+  }, 60_000);
 
   it('pages the caller’s own notifications newest first, with the unread count', async () => {
     const first = await notificationsOf(world, world.a.clientAdmin, '?limit=2');
     expect(first.items.map((n) => n.headline)).toEqual(['Milestone "Proposal 4" was proposed', 'Milestone "Proposal 3" was proposed']);
-    expect(first.unreadCount).toBe(5);
+    // Five proposals, and the client viewer's joining (the client admin invited them).
+    expect(first.unreadCount).toBe(6);
     const second = await notificationsOf(world, world.a.clientAdmin, `?limit=2&before=${first.nextBefore}`);
     expect(second.items.map((n) => n.headline)).toEqual(['Milestone "Proposal 2" was proposed', 'Milestone "Proposal 1" was proposed']);
     const last = await notificationsOf(world, world.a.clientAdmin, `?limit=2&before=${second.nextBefore}`);
-    expect(last.items).toHaveLength(1);
+    expect(last.items.map((n) => n.type)).toEqual(['milestone.proposed', 'member.joined']);
     expect(last.nextBefore).toBeNull();
     // The owner proposed them: nothing for the owner, and nothing for another tenant.
     expect((await notificationsOf(world, world.a.owner)).items.filter((n) => n.type === 'milestone.proposed')).toEqual([]);
@@ -48,18 +49,18 @@ describe('GET/POST /me/notifications and /me/notification-preferences', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('notification_not_found');
     }
-    expect((await notificationsOf(world, a.clientAdmin)).unreadCount).toBe(5);
+    expect((await notificationsOf(world, a.clientAdmin)).unreadCount).toBe(6);
 
     const read = await world.api().post(`/api/v1/me/notifications/${newest.id}/read`).set(bearer(a.clientAdmin.token));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: newest.id, readAt: expect.any(String) });
     const after = await notificationsOf(world, a.clientAdmin);
-    expect(after.unreadCount).toBe(4);
+    expect(after.unreadCount).toBe(5);
     expect((await notificationsOf(world, a.clientAdmin, '?unread=true')).items.map((n) => n.id)).not.toContain(newest.id);
 
     const all = await world.api().post('/api/v1/me/notifications/read-all').set(bearer(a.clientAdmin.token));
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ marked: 4 });
+    expect(all.body).toEqual({ marked: 5 });
     expect((await notificationsOf(world, a.clientAdmin)).unreadCount).toBe(0);
     // read-all is the caller's own: the viewer's stay unread.
     const viewer = await notificationsOf(world, a.clientViewer);
