@@ -261,6 +261,21 @@ const CASES: Record<string, Case> = {
     why: 'the token is the permission: whoever holds it may join (tested in invitations.e2e); a guessed token must find nothing',
     probe: () => ({ method: 'POST', path: `/api/v1/invitations/inv_${randomUUID().replace(/-/g, '')}/accept` }),
   },
+  'POST /api/v1/me/notifications/:notificationId/read': {
+    kind: 'capability',
+    why: "the caller's own notifications only (tested with real ones in notifications-api.e2e): notification 1 is someone else's",
+    probe: () => ({ method: 'POST', path: '/api/v1/me/notifications/1/read' }),
+  },
+  'GET /api/v1/unsubscribe/:token': {
+    kind: 'capability',
+    why: 'public by design: the signed token is the permission (tested in notification-email.e2e); a guessed token names nothing',
+    probe: () => ({ method: 'GET', path: `/api/v1/unsubscribe/${Buffer.from(randomUUID()).toString('base64url')}.guess` }),
+  },
+  'POST /api/v1/unsubscribe/:token': {
+    kind: 'capability',
+    why: 'public by design: the signed token is the permission (tested in notification-email.e2e); a guessed token unsubscribes nobody',
+    probe: () => ({ method: 'POST', path: `/api/v1/unsubscribe/${Buffer.from(randomUUID()).toString('base64url')}.guess` }),
+  },
 };
 
 const WEAKER_ROLES = WORKSPACE_ROLES.filter((r) => r !== 'owner') as Exclude<WorkspaceRole, 'owner'>[];
@@ -317,7 +332,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     s3 = await startTestS3();
     platform = await startPlatform({
       // Billing too: funding a milestone opens its Checkout there (and tenant A's freelancer onboards to Connect).
-      // Messaging for threads and messages.
+      // Messaging for threads and messages, and the caller's own notifications.
       services: ['gateway', 'workspace', 'files', 'billing', 'messaging'],
       // Deliverables are pinned for real: a foreign version as a deliverable must be refused.
       env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }) },

@@ -9,6 +9,7 @@ import {
   EMULATOR_WEBHOOK_SECRETS,
   LOCAL_S3_BUCKET,
   localS3Port,
+  mailSinkPorts,
   platformEnv,
   serviceEnv,
   servicePort,
@@ -40,11 +41,21 @@ const s3 = {
   prefixColor: 'gray',
 };
 
+// Without SMTP_URL, messaging's email goes to a local sink with a web inbox.
+const useMailSink = platform.mailMode === 'local';
+const mailSink = {
+  name: 'mail     ',
+  command: 'node dist/tools/mail-sink/cli.js',
+  env: { MAIL_SINK_SMTP_PORT: String(mailSinkPorts(platform).smtp), MAIL_SINK_WEB_PORT: String(mailSinkPorts(platform).web) },
+  prefixColor: 'gray',
+};
+
 // Stand-ins first: the emulator must hold the plans' Prices before billing starts with their ids.
 const standIns = [
   // Without STRIPE_SECRET_KEY, billing talks to the local Stripe emulator.
   ...(useEmulator ? [emulator] : []),
   ...(useLocalS3 ? [s3] : []),
+  ...(useMailSink ? [mailSink] : []),
 ];
 const local = standIns.length ? concurrently(standIns, { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 }) : null;
 
@@ -100,14 +111,16 @@ async function announceWhenReady(): Promise<void> {
       ...SERVICE_NAMES.map((s) => ready(servicePort(platform, s))),
       ...(useEmulator ? [ready(stripeEmulatorPort(platform), '/_emulator/health')] : []),
       ...(useLocalS3 ? [ready(localS3Port(platform), `/${LOCAL_S3_BUCKET}`)] : []),
+      ...(useMailSink ? [ready(mailSinkPorts(platform).web, '/')] : []),
     ]);
     if (states.every(Boolean)) {
       if (useEmulator) await registerEmulatorWebhooks();
       const gateway = `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
       const stripe = useEmulator ? `   Stripe emulator: http://127.0.0.1:${stripeEmulatorPort(platform)}` : '';
+      const inbox = useMailSink ? `   Email inbox: http://127.0.0.1:${mailSinkPorts(platform).web}` : '';
       const s3Url = useLocalS3 ? `   Local S3: http://127.0.0.1:${localS3Port(platform)}/${LOCAL_S3_BUCKET}` : '';
       process.stdout.write(
-        `\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}${s3Url}   Ctrl-C stops everything.\n\n`,
+        `\n  FPMS is up. Gateway: ${gateway}/api/v1   (health: ${gateway}/health/ready)${stripe}${s3Url}${inbox}   Ctrl-C stops everything.\n\n`,
       );
       return;
     }

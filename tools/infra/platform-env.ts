@@ -31,6 +31,9 @@ export interface PlatformEnv {
   provisionVhost: boolean;
   /** The gateway's rate-limit store (REDIS_URL, or REDIS_HOST/REDIS_PORT as ensure-services.sh uses). */
   redisUrl: string;
+  /** An external SMTP server; without one, `npm start` runs the local mail sink. */
+  smtpUrl?: string;
+  mailMode: 'external' | 'local';
 }
 
 export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
@@ -54,6 +57,8 @@ export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
     s3External: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('S3_') && e[1] !== undefined)),
     queueType: env.AMQP_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic',
     provisionVhost: env.FPMS_PROVISION_VHOST !== 'false',
+    smtpUrl: env.SMTP_URL,
+    mailMode: env.SMTP_URL ? 'external' : 'local',
     redisUrl: env.REDIS_URL ?? `redis://${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? '6379'}`,
   };
 }
@@ -85,6 +90,22 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
   }
   if (service === 'billing') Object.assign(env, stripeEnv(platform));
   if (service === 'files') Object.assign(env, s3Env(platform));
+  if (service === 'messaging') Object.assign(env, mailEnv(platform));
+  return env;
+}
+
+/** Where `npm start`'s local mail sink listens (SMTP, web inbox) when no SMTP_URL is configured. */
+export function mailSinkPorts(platform: PlatformEnv): { smtp: number; web: number } {
+  return { smtp: platform.portBase + 113, web: platform.portBase + 114 };
+}
+
+/** Messaging sends through SMTP_URL when set, otherwise into the local mail sink; links point at the gateway. */
+function mailEnv(platform: PlatformEnv): Record<string, string> {
+  const env: Record<string, string> = {
+    SMTP_URL: platform.smtpUrl ?? `smtp://127.0.0.1:${mailSinkPorts(platform).smtp}`,
+    APP_PUBLIC_URL: process.env.APP_PUBLIC_URL ?? `http://127.0.0.1:${servicePort(platform, 'gateway')}`,
+  };
+  if (process.env.UNSUBSCRIBE_TOKEN_SECRET) env.UNSUBSCRIBE_TOKEN_SECRET = process.env.UNSUBSCRIBE_TOKEN_SECRET;
   return env;
 }
 

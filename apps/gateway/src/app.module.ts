@@ -37,6 +37,8 @@ import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.life
 import { ThreadsController } from './messaging/threads.controller';
 import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber';
 import { RealtimeGateway } from './realtime/realtime.gateway';
+import { MyNotificationsController } from './notifications/my-notifications.controller';
+import { UNSUBSCRIBE_SECRET, UnsubscribeController } from './notifications/unsubscribe.controller';
 
 @Module({})
 export class GatewayAppModule {
@@ -74,9 +76,12 @@ export class GatewayAppModule {
         ConnectController,
         SubscriptionsController,
         ThreadsController,
+        MyNotificationsController,
+        UnsubscribeController,
       ],
       providers: [
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
+        { provide: UNSUBSCRIBE_SECRET, useValue: env.UNSUBSCRIBE_TOKEN_SECRET },
         AccessTokenGuard,
         PlatformAdminGuard,
         MeService,

@@ -30,5 +30,7 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   /** Messages one member may send in one workspace, and the whole workspace may receive. */
   RATE_LIMIT_MESSAGE_MEMBER: rateLimitRule('30/60'),
   RATE_LIMIT_MESSAGE_WORKSPACE: rateLimitRule('120/60'),
+  /** HMAC secret of email unsubscribe links: the same value as messaging's. */
+  UNSUBSCRIBE_TOKEN_SECRET: z.string().min(16).default('fpms-local-unsubscribe-secret'),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

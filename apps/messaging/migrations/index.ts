@@ -1,10 +1,12 @@
 import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { CreateIdempotencyKeys1733000000000 } from '@fpms/database/idempotency';
 import { ThreadsAndMessages1735200000000 } from './1735200000000-threads-and-messages';
+import { NotificationsAndEmail1735300100000 } from './1735300100000-notifications-and-email';
 
 /** The messaging service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const messagingMigrations = [
   CreateMessagingTables1732300000000,
   CreateIdempotencyKeys1733000000000,
   ThreadsAndMessages1735200000000,
+  NotificationsAndEmail1735300100000,
 ];

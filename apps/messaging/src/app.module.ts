@@ -9,6 +9,7 @@ import { PlatformModule } from '@fpms/platform/platform.module';
 import { MESSAGING_ENV, MessagingEnv } from './config';
 import { ThreadMembersRepository } from './members/thread-members.repository';
 import { MessagingEventsSubscriber } from './messaging-events.subscriber';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ReadStateRepository } from './read-state/read-state.repository';
 import { ReadStateService } from './read-state/read-state.service';
 import { MessageEvents } from './threads/message-events';
@@ -18,13 +19,16 @@ import { ThreadsRepository } from './threads/threads.repository';
 import { ThreadsService } from './threads/threads.service';
 import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscriber';
 
-/** The messaging service: threads, messages and read state (notifications arrive with their issue items). */
+/** The messaging service: threads, messages and read state; notifications and email. */
 @Module({})
 export class MessagingAppModule {
   static forRoot(env: MessagingEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: MessagingAppModule,
-      imports: [PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [], clock: options.clock })],
+      imports: [
+        PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [], clock: options.clock }),
+        NotificationsModule.forRoot(env),
+      ],
       controllers: [ThreadsController],
       providers: [
         { provide: MESSAGING_ENV, useValue: env },

@@ -1,18 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@fpms/contracts';
-import type { TenantManager } from '@fpms/database/tenant-manager';
+import { EventEnvelope, GatewayEvents, UserEmailUnsubscribedData, UserRegisteredData, WorkspaceEvents } from '@fpms/contracts';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { EventSubscriber } from '@fpms/messaging';
+import type { TenantManager } from '@fpms/database/tenant-manager';
+import { MembershipProjection } from './notifications/membership-projection';
+import { NotificationContactsRepository } from './notifications/notification-contacts.repository';
+import { NotificationDispatcher } from './notifications/notification-dispatcher';
+import { PreferencesService } from './preferences/preferences.service';
 import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscriber';
 
 /**
- * The messaging service's one event queue (bindings: EVENT_TOPOLOGY), handed to each
- * feature that consumes events. Notifications (issue 16 items 4–5) add theirs here.
+ * The messaging service's one event queue (bindings: EVENT_TOPOLOGY), routed to the
+ * projection or feature that owns each event: threads (workspace and milestone threads,
+ * the members whose unread counters change) and notifications (contacts, preferences,
+ * the membership their audiences are resolved from, and the notifications themselves).
  */
 @Injectable()
 export class MessagingEventsSubscriber implements EventSubscriber {
-  constructor(private readonly threads: WorkspaceThreadsSubscriber) {}
+  constructor(
+    private readonly threads: WorkspaceThreadsSubscriber,
+    private readonly membership: MembershipProjection,
+    private readonly contacts: NotificationContactsRepository,
+    private readonly preferences: PreferencesService,
+    private readonly notifications: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
+    if (event.type === GatewayEvents.userRegistered) return this.contacts.upsert(manager, event.data as UserRegisteredData);
+    if (event.type === GatewayEvents.userEmailUnsubscribed) {
+      const data = event.data as UserEmailUnsubscribedData;
+      return this.preferences.unsubscribe(manager, data.userId, data.scope, this.clock.now());
+    }
     if (event.type.startsWith('workspace.')) await this.threads.handle(event, manager);
+    // A joiner counts as a member before their own join is announced (they are its actor and
+    // excluded); a removed member is told before they leave the projection.
+    if (event.type === WorkspaceEvents.memberAdded) await this.membership.apply(event, manager);
+    await this.notifications.dispatch(event, manager);
+    if (event.type !== WorkspaceEvents.memberAdded) await this.membership.apply(event, manager);
   }
 }

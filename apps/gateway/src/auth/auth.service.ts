@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessTokenService } from '@fpms/auth/access-token';
-import { AccountView, MyWorkspaceView, WorkspaceRpc } from '@fpms/contracts';
+import { AccountView, GatewayEvents, GLOBAL_TENANT_ACCOUNT_ID, MyWorkspaceView, WorkspaceRpc } from '@fpms/contracts';
+import { OutboxWriter } from '@fpms/messaging/events';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import type { TenantManager } from '@fpms/database/tenant-manager';
@@ -58,6 +59,7 @@ export class AuthService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly sessions: SessionsService,
     private readonly limits: RateLimitService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /**
@@ -74,6 +76,7 @@ export class AuthService {
     return this.tx.run({ accountId, userId }, async (manager) => {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
       await this.users.addMembership(manager, { userId, accountId, role: 'owner' });
+      await this.announce(manager, user, accountId, requestId);
       const session = await this.sessions.start(manager, userId, client);
       const token = this.issue({ userId, accountId, email }, session);
       const account = await this.rpc.call(
@@ -102,6 +105,7 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(input.password);
     return this.tx.runForUser({ userId }, async (manager) => {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
+      await this.announce(manager, user, null, requestId);
       const session = await this.sessions.start(manager, userId, client);
       const token = this.issue({ userId, email }, session);
       const workspace = await this.rpc.call(
@@ -143,6 +147,18 @@ export class AuthService {
   /** Ends the session the refresh token belongs to (idempotent; unknown tokens are ignored). */
   logout(refreshToken: string): Promise<void> {
     return this.sessions.revoke(refreshToken);
+  }
+
+  /** Tells messaging where to email the new user (in the signup's transaction: no user without it). */
+  private async announce(manager: TenantManager, user: UserEntity, ownedAccountId: string | null, requestId: string): Promise<void> {
+    await this.outbox.add(manager, {
+      type: GatewayEvents.userRegistered,
+      tenant: { accountId: ownedAccountId ?? GLOBAL_TENANT_ACCOUNT_ID },
+      aggregateId: user.id,
+      aggregateVersion: 1,
+      requestId,
+      data: { userId: user.id, email: user.email, displayName: user.displayName, ownedAccountId },
+    });
   }
 
   /** The manager's transaction must be scoped to this user (memberships are RLS-protected). */

@@ -8,6 +8,8 @@ describe('the realtime room rule', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     expect(roomsFor({ workspaceId, internal: false, recipientUserIds: [a, b] })).toEqual([userRoom(a), userRoom(b)]);
     expect(roomsFor({ workspaceId, internal: true, recipientUserIds: [a] })).toEqual([userRoom(a)]);
+    // A notification about no workspace (an account's subscription) still reaches its recipient.
+    expect(roomsFor({ workspaceId: null, recipientUserIds: [b] })).toEqual([userRoom(b)]);
   });
 
   it('sends to the workspace, or its freelancer side for internal events', () => {

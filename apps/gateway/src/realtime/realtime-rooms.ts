@@ -16,6 +16,9 @@ export const freelancerRoom = (workspaceId: string) => `workspace:${workspaceId}
  * names no audience goes nowhere (a producer's mistake must not become a broadcast).
  */
 export function roomsFor(data: unknown): string[] {
+  // Addressed to users (notifications): no workspace needed, and none is reached.
+  const addressed = z.object({ recipientUserIds: z.array(z.uuid()).min(1) }).safeParse(data);
+  if (addressed.success) return addressed.data.recipientUserIds.map(userRoom);
   const audience = realtimeAudienceSchema.partial({ internal: true }).safeParse(data);
   if (!audience.success) return [];
   const { workspaceId, internal, recipientUserIds } = audience.data as z.infer<typeof realtimeAudienceSchema>;

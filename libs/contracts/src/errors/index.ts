@@ -21,6 +21,7 @@ export * from './chargebacks.errors';
 export * from './subscriptions.errors';
 export * from './threads.errors';
 export * from './disputes.errors';
+export * from './notifications.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -40,6 +41,7 @@ import type { ChargebackErrorCode } from './chargebacks.errors';
 import type { SubscriptionErrorCode } from './subscriptions.errors';
 import type { ThreadErrorCode } from './threads.errors';
 import type { DisputeErrorCode } from './disputes.errors';
+import type { NotificationErrorCode } from './notifications.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -60,4 +62,5 @@ export type ErrorCode =
   | ChargebackErrorCode
   | SubscriptionErrorCode
   | ThreadErrorCode
-  | DisputeErrorCode;
+  | DisputeErrorCode
+  | NotificationErrorCode;

@@ -4,13 +4,20 @@ import { BillingConnectEvents } from './billing-connect.events';
 import { BillingEvents } from './billing.events';
 import { EVENT_DATA_SCHEMAS, eventDataSchema } from './event-schemas';
 import { FilesEvents } from './files.events';
+import { GatewayEvents } from './gateway.events';
 import { MessagingEvents } from './messaging.events';
 import { WorkspaceEvents } from './workspace.events';
 
 describe('EVENT_DATA_SCHEMAS', () => {
-  const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents, MessagingEvents].flatMap(
-    (events) => Object.values(events),
-  );
+  const published = [
+    WorkspaceEvents,
+    FilesEvents,
+    BillingEvents,
+    BillingAccountEvents,
+    BillingConnectEvents,
+    GatewayEvents,
+    MessagingEvents,
+  ].flatMap((events) => Object.values(events));
 
   it('has a schema for every event type a service publishes, and none for anything else', () => {
     expect(Object.keys(EVENT_DATA_SCHEMAS).sort()).toEqual([...published].sort());

@@ -3,6 +3,7 @@ import { billingAccountEventDataSchemas } from './billing-account.events';
 import { billingConnectEventDataSchemas } from './billing-connect.events';
 import { billingEventDataSchemas } from './billing.events';
 import { filesEventDataSchemas } from './files.events';
+import { gatewayEventDataSchemas } from './gateway.events';
 import { messagingEventDataSchemas } from './messaging.events';
 import { workspaceEventDataSchemas } from './workspace.events';
 
@@ -18,6 +19,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...billingEventDataSchemas,
   ...billingAccountEventDataSchemas,
   ...billingConnectEventDataSchemas,
+  ...gatewayEventDataSchemas,
   ...messagingEventDataSchemas,
 } satisfies Record<string, z.ZodType>;
 

@@ -71,8 +71,9 @@ export const EVENT_TOPOLOGY: EventTopology = {
       // An in-app dispute's decision: the money it names (refund part, release part).
       WorkspaceEvents.milestoneDisputeResolved,
     ]),
-    // Notifications and activity feeds: everything the other services publish.
-    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#']),
+    // Notifications and activity feeds: everything the other services publish, and the
+    // gateway's user facts (email address, unsubscribes) that notification email needs.
+    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#', 'gateway.user.*']),
     // The gateway's realtime fan-out (docs/realtime.md): one queue (`realtime.events`) shared by every gateway
     // replica, so each event is consumed once and emitted to rooms through the Redis adapter.
     // Membership changes make sockets leave (or join) their workspace's rooms at once.

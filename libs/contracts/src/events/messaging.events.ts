@@ -17,6 +17,8 @@ export const MessagingEvents = {
   messageDeleted: 'messaging.message.deleted',
   /** A member's read cursor moved forward (a read receipt). */
   readCursorMoved: 'messaging.read_cursor.moved',
+  /** A new in-app notification (one per recipient). Envelope: aggregateId = the notification id. */
+  notificationCreated: 'messaging.notification.created',
 } as const;
 
 /** Who a realtime event is for; every `messaging.*` data schema extends it. */
@@ -63,10 +65,22 @@ export const readCursorMovedDataSchema = realtimeAudienceSchema.extend({
 });
 export type ReadCursorMovedData = z.infer<typeof readCursorMovedDataSchema>;
 
+export const notificationCreatedDataSchema = z.object({
+  notificationId: z.string().regex(/^\d+$/),
+  type: z.string().min(1),
+  workspaceId: z.uuid().nullable(),
+  headline: z.string().min(1),
+  /** Realtime sends it to these users' rooms only. */
+  recipientUserIds: z.array(z.uuid()).min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type NotificationCreatedData = z.infer<typeof notificationCreatedDataSchema>;
+
 /** The data schema of each messaging event type: one definition for producer and consumers. */
 export const messagingEventDataSchemas = {
   [MessagingEvents.messagePosted]: messageEventDataSchema,
   [MessagingEvents.messageEdited]: messageEventDataSchema,
   [MessagingEvents.messageDeleted]: messageEventDataSchema,
   [MessagingEvents.readCursorMoved]: readCursorMovedDataSchema,
+  [MessagingEvents.notificationCreated]: notificationCreatedDataSchema,
 } as const;

@@ -1,0 +1,308 @@
+import type { EventEnvelope } from '../events/event-envelope';
+import { BillingAccountEvents } from '../events/billing-account.events';
+import { BillingConnectEvents } from '../events/billing-connect.events';
+import { BillingEvents } from '../events/billing.events';
+import { FilesEvents } from '../events/files.events';
+import { WorkspaceEvents } from '../events/workspace.events';
+import { ALL_ROLES, AudienceRule, CLIENT_SIDE, FREELANCER_SIDE } from './notification-audience';
+
+/**
+ * Events other branches of issue 16 (and later issues) will publish. The catalogue maps
+ * them now, by the names and fields they will carry; until they are produced nothing
+ * arrives for them (the messaging queue already binds `workspace.#`; `messaging.*` is the
+ * service's own and is consumed by it when that producer lands).
+ */
+export const UPCOMING_EVENTS = {
+  messagePosted: 'messaging.message.posted',
+  milestoneDisputeResolved: 'workspace.milestone.dispute_resolved',
+  invitationCreated: 'workspace.invitation.created',
+} as const;
+
+/** Where a notification goes by default: in the app only, or in the app and by email (now, or in the daily digest). */
+export const NOTIFICATION_CHANNELS = ['in_app', 'email', 'off'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+export const EMAIL_DELIVERIES = ['immediate', 'digest'] as const;
+export type EmailDelivery = (typeof EMAIL_DELIVERIES)[number];
+
+/** What a notification is about: the dedup window groups emails by (recipient, subject). */
+export interface NotificationSubject {
+  kind: 'milestone' | 'file' | 'member' | 'account' | 'thread';
+  id: string;
+}
+
+export interface NotificationTypeDefinition {
+  type: string;
+  /** The routing key of the event it is produced from. */
+  event: string;
+  /** Extra condition on the event (several types may come from one event). */
+  when?: (data: EventFields, envelope: EventEnvelope) => boolean;
+  audience: AudienceRule;
+  defaultChannel: NotificationChannel;
+  defaultDelivery: EmailDelivery;
+  subject: (data: EventFields, envelope: EventEnvelope) => NotificationSubject;
+  actor: (data: EventFields) => string | null;
+  /** The users the event is about (audience `subject`). */
+  subjectUsers?: (data: EventFields) => string[];
+  /** One line, plain text; user-supplied parts are inserted raw and escaped by each renderer. */
+  headline: (data: EventFields) => string;
+  /** Once per recipient and key (default: the event id), for events that repeat a state. */
+  dedupeKey?: (data: EventFields, envelope: EventEnvelope) => string;
+}
+
+/** The event data as the catalogue reads it: known fields, checked by the event's schema before we see it. */
+export type EventFields = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const money = (d: EventFields) => {
+  const amount = typeof d.amount === 'number' ? d.amount : 0;
+  const currency = str(d.currency) || str((d.money as EventFields | undefined)?.currency);
+  return `${(amount / 100).toFixed(2)} ${currency}`.trim();
+};
+
+const milestone = (d: EventFields): NotificationSubject => ({ kind: 'milestone', id: str(d.milestoneId) });
+const file = (d: EventFields): NotificationSubject => ({ kind: 'file', id: str(d.fileId) });
+const account = (_: EventFields, e: EventEnvelope): NotificationSubject => ({ kind: 'account', id: e.tenant.accountId });
+const milestoneActor = (d: EventFields) => strOrNull(d.actorUserId);
+const system = () => null;
+
+const everyoneButActor: AudienceRule = { roles: ALL_ROLES, exceptActor: true };
+const freelancerSide: AudienceRule = { roles: FREELANCER_SIDE, exceptActor: true };
+const clientSide: AudienceRule = { roles: CLIENT_SIDE, exceptActor: true };
+const clientAdmins: AudienceRule = { roles: ['client_admin'], exceptActor: true };
+const partiesToMoney: AudienceRule = { roles: ['owner', 'client_admin'], exceptActor: true };
+const owners: AudienceRule = { accountOwners: true, exceptActor: false };
+
+type Def = Omit<NotificationTypeDefinition, 'defaultDelivery'> & { defaultDelivery?: EmailDelivery };
+
+function milestoneType(
+  type: string,
+  event: string,
+  audience: AudienceRule,
+  verb: string,
+  defaultChannel: NotificationChannel = 'email',
+): Def {
+  return {
+    type,
+    event,
+    audience,
+    defaultChannel,
+    subject: milestone,
+    actor: milestoneActor,
+    headline: (d) => `Milestone "${str(d.title)}" ${verb}`,
+  };
+}
+
+function billingType(type: string, event: string, audience: AudienceRule, text: (d: EventFields) => string, extra: Partial<Def> = {}): Def {
+  return { type, event, audience, defaultChannel: 'email', subject: milestone, actor: system, headline: text, ...extra };
+}
+
+const definitions: Def[] = [
+  milestoneType('milestone.proposed', WorkspaceEvents.milestoneProposed, clientSide, 'was proposed'),
+  milestoneType('milestone.accepted', WorkspaceEvents.milestoneAccepted, freelancerSide, 'was accepted'),
+  milestoneType('milestone.declined', WorkspaceEvents.milestoneDeclined, freelancerSide, 'was declined'),
+  milestoneType('milestone.funding_started', WorkspaceEvents.milestoneFundingRequested, freelancerSide, 'is being paid for', 'in_app'),
+  billingType(
+    'milestone.funded',
+    BillingEvents.milestoneFunded,
+    everyoneButActor,
+    (d) => `A milestone was funded: ${money(d)} held in escrow`,
+  ),
+  milestoneType('milestone.submitted', WorkspaceEvents.milestoneSubmitted, clientSide, 'was submitted for review'),
+  milestoneType('milestone.changes_requested', WorkspaceEvents.milestoneChangesRequested, freelancerSide, 'needs changes'),
+  milestoneType('milestone.approved', WorkspaceEvents.milestoneApproved, everyoneButActor, 'was approved'),
+  milestoneType(
+    'milestone.auto_approval_reminder',
+    WorkspaceEvents.milestoneReviewReminder,
+    clientAdmins,
+    'will be approved automatically soon',
+  ),
+  milestoneType('milestone.cancelled', WorkspaceEvents.milestoneCancelled, everyoneButActor, 'was cancelled'),
+  milestoneType('milestone.refund_requested', WorkspaceEvents.milestoneRefundRequested, freelancerSide, 'has a refund request'),
+  milestoneType('milestone.disputed', WorkspaceEvents.milestoneDisputeOpened, partiesToMoney, 'is disputed'),
+  milestoneType('milestone.dispute_withdrawn', WorkspaceEvents.milestoneDisputeWithdrawn, partiesToMoney, 'is no longer disputed'),
+  milestoneType('milestone.dispute_resolved', UPCOMING_EVENTS.milestoneDisputeResolved, partiesToMoney, 'had its dispute resolved'),
+  billingType(
+    'milestone.released',
+    BillingEvents.milestoneReleased,
+    freelancerSide,
+    (d) => `A milestone's payment was released: ${money(d)}`,
+  ),
+  billingType('milestone.refunded', BillingEvents.milestoneRefunded, everyoneButActor, (d) => `A milestone was refunded: ${money(d)}`),
+  billingType('payment.failed', BillingEvents.milestonePaymentFailed, clientAdmins, () => 'A milestone payment failed: please try again'),
+  billingType(
+    'milestone.chargeback_opened',
+    BillingEvents.milestoneDisputed,
+    partiesToMoney,
+    (d) => `A chargeback was opened: ${money(d)}`,
+  ),
+  billingType(
+    'milestone.chargeback_closed',
+    BillingEvents.milestoneDisputeClosed,
+    partiesToMoney,
+    (d) => `A chargeback was closed: ${str(d.outcome)}`,
+  ),
+  {
+    type: 'member.joined',
+    event: WorkspaceEvents.memberAdded,
+    audience: { roles: ['owner', 'client_admin'], exceptActor: true },
+    defaultChannel: 'in_app',
+    subject: (d) => ({ kind: 'member', id: str(d.userId) }),
+    // The joiner is the actor: an accepted invitation notifies the others, not them.
+    actor: (d) => strOrNull(d.userId),
+    headline: (d) => `A new member joined the workspace as ${str(d.role).replace('_', ' ')}`,
+  },
+  {
+    type: 'member.removed',
+    event: WorkspaceEvents.memberRemoved,
+    audience: { subject: true, exceptActor: false },
+    defaultChannel: 'email',
+    subject: (d) => ({ kind: 'member', id: str(d.userId) }),
+    actor: system,
+    subjectUsers: (d) => [str(d.userId)],
+    headline: () => 'You were removed from a workspace',
+  },
+  {
+    type: 'member.role_changed',
+    event: WorkspaceEvents.memberRoleChanged,
+    audience: { subject: true, exceptActor: false },
+    defaultChannel: 'in_app',
+    subject: (d) => ({ kind: 'member', id: str(d.userId) }),
+    actor: system,
+    subjectUsers: (d) => [str(d.userId)],
+    headline: (d) => `Your role is now ${str(d.role).replace('_', ' ')}`,
+  },
+  {
+    type: 'invitation.received',
+    event: UPCOMING_EVENTS.invitationCreated,
+    audience: { subject: true, exceptActor: true },
+    defaultChannel: 'email',
+    subject: (d) => ({ kind: 'member', id: str(d.inviteeUserId) }),
+    actor: (d) => strOrNull(d.invitedBy),
+    subjectUsers: (d) => ids([d.inviteeUserId]),
+    headline: () => 'You were invited to a workspace',
+  },
+  {
+    type: 'file.shared',
+    event: FilesEvents.versionReady,
+    audience: everyoneButActor,
+    defaultChannel: 'in_app',
+    subject: file,
+    actor: (d) => strOrNull(d.uploadedBy),
+    headline: (d) => `File "${str(d.name)}" (version ${String(d.number ?? '')}) was shared`,
+  },
+  {
+    type: 'file.deleted',
+    event: FilesEvents.fileDeleted,
+    audience: everyoneButActor,
+    defaultChannel: 'in_app',
+    subject: file,
+    actor: (d) => strOrNull(d.deletedBy),
+    headline: () => 'A file was deleted (it can be restored for a while)',
+  },
+  {
+    type: 'file.restored',
+    event: FilesEvents.fileRestored,
+    audience: everyoneButActor,
+    defaultChannel: 'in_app',
+    subject: file,
+    actor: (d) => strOrNull(d.restoredBy),
+    headline: () => 'A deleted file was restored',
+  },
+  {
+    type: 'message.posted',
+    event: UPCOMING_EVENTS.messagePosted,
+    when: (d) => d.internal !== true,
+    audience: everyoneButActor,
+    defaultChannel: 'email',
+    defaultDelivery: 'digest',
+    subject: (d) => ({ kind: 'thread', id: str(d.threadId) }),
+    actor: (d) => strOrNull(d.authorUserId),
+    headline: () => 'New message in your workspace',
+  },
+  {
+    // Internal notes are the freelancer side's own: the client side is never told of them.
+    type: 'internal_note.posted',
+    event: UPCOMING_EVENTS.messagePosted,
+    when: (d) => d.internal === true,
+    audience: freelancerSide,
+    defaultChannel: 'in_app',
+    subject: (d) => ({ kind: 'thread', id: str(d.threadId) }),
+    actor: (d) => strOrNull(d.authorUserId),
+    headline: () => 'New internal note',
+  },
+  {
+    type: 'message.mention',
+    event: UPCOMING_EVENTS.messagePosted,
+    when: (d) => ids(d.mentionedUserIds).length > 0,
+    // Only mentioned users who are members and, for an internal note, on the freelancer side.
+    audience: { subject: true, subjectsMustBeMembers: true, exceptActor: true },
+    defaultChannel: 'email',
+    subject: (d) => ({ kind: 'thread', id: str(d.threadId) }),
+    actor: (d) => strOrNull(d.authorUserId),
+    subjectUsers: (d) => ids(d.mentionedUserIds),
+    headline: () => 'You were mentioned in a message',
+  },
+  {
+    type: 'connect.onboarding_needed',
+    event: BillingConnectEvents.connectStatusChanged,
+    when: (d) => d.status === 'pending' || d.status === 'restricted',
+    audience: owners,
+    defaultChannel: 'email',
+    subject: account,
+    actor: system,
+    headline: () => 'Finish setting up payouts: Stripe needs more information',
+    dedupeKey: (d) => `${str(d.status)}:${ids(d.requirements).sort().join(',')}`,
+  },
+  {
+    type: 'connect.enabled',
+    event: BillingConnectEvents.connectStatusChanged,
+    when: (d) => d.status === 'enabled' && d.chargesEnabled === true && d.payoutsEnabled === true,
+    audience: owners,
+    defaultChannel: 'email',
+    subject: account,
+    actor: system,
+    headline: () => 'Payouts are enabled: clients can fund your milestones',
+    dedupeKey: () => 'enabled',
+  },
+  {
+    type: 'subscription.past_due',
+    event: BillingAccountEvents.entitlementsChanged,
+    when: (d) => d.standing === 'past_due',
+    audience: owners,
+    defaultChannel: 'email',
+    subject: account,
+    actor: system,
+    headline: () => 'Your subscription payment failed: update your card to avoid a lock',
+    dedupeKey: (d) => `past_due:${str(d.pastDueSince)}`,
+  },
+  {
+    type: 'account.locked',
+    event: BillingAccountEvents.entitlementsChanged,
+    when: (d) => d.standing === 'locked',
+    audience: owners,
+    defaultChannel: 'email',
+    subject: account,
+    actor: system,
+    headline: () => 'Your account is locked for new work until the subscription is paid',
+    dedupeKey: (d) => `locked:${str(d.pastDueSince)}`,
+  },
+];
+
+export const NOTIFICATION_CATALOGUE: readonly NotificationTypeDefinition[] = definitions.map((d) => ({
+  ...d,
+  defaultDelivery: d.defaultDelivery ?? 'immediate',
+}));
+
+export const NOTIFICATION_TYPES: readonly string[] = NOTIFICATION_CATALOGUE.map((d) => d.type);
+
+export function notificationDefinition(type: string): NotificationTypeDefinition | undefined {
+  return NOTIFICATION_CATALOGUE.find((d) => d.type === type);
+}
+
+/** The catalogue entries an event produces (none for most events). */
+export function notificationsFor(envelope: EventEnvelope): NotificationTypeDefinition[] {
+  const data = (envelope.data ?? {}) as EventFields;
+  return NOTIFICATION_CATALOGUE.filter((d) => d.event === envelope.type && (!d.when || d.when(data, envelope)));
+}
