@@ -6,6 +6,8 @@ import { MilestonesTasksDashboards1732300500000 } from './1732300500000-mileston
 import { TwoSidedRoles1732300610000 } from './1732300610000-two-sided-roles';
 import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-money-state';
 import { EnterWorkspace1733100000000 } from './1733100000000-enter-workspace';
+import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
+import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -17,4 +19,6 @@ export const workspaceMigrations = [
   MilestoneMoneyState1732300650000,
   CreateIdempotencyKeys1733000000000,
   EnterWorkspace1733100000000,
+  AccountEntitlements1735100000000,
+  PlanUsage1735100100000,
 ];

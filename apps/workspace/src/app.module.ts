@@ -49,6 +49,11 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { WorkspacesRepository } from './workspaces/workspaces.repository';
 import { WorkspacesService } from './workspaces/workspaces.service';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
+import { entitlementsProviders } from '@fpms/platform/entitlements';
+import { AccountStandingsService } from './entitlements/account-standings.service';
+import { EntitlementsController } from './entitlements/entitlements.controller';
+import { PlanUsageRepository } from './entitlements/plan-usage.repository';
+import { WorkspaceEventsSubscriber } from './entitlements/workspace-events.subscriber';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -81,6 +86,7 @@ export class WorkspaceAppModule {
         MilestonesController,
         TasksController,
         DashboardController,
+        EntitlementsController,
       ],
       providers: [
         WorkspaceAccess,
@@ -116,8 +122,13 @@ export class WorkspaceAppModule {
         DashboardProjectionRepository,
         DashboardRepository,
         DashboardService,
-        // Billing's money facts, through the inbox (DESIGN §3): see BillingEventsSubscriber.
-        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: BillingEventsSubscriber }),
+        // Plans: billing's entitlements projected here, read from memory on every check.
+        ...entitlementsProviders,
+        PlanUsageRepository,
+        AccountStandingsService,
+        // Billing's money facts and entitlements, through the inbox (DESIGN §3).
+        BillingEventsSubscriber,
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

@@ -36,3 +36,5 @@ export * from './rpc/billing-refunds.rpc';
 export * from './requests/billing-refunds.requests';
 export * from './rpc/billing-reconciliation.rpc';
 export * from './requests/billing-reconciliation.requests';
+export * from './entitlements';
+export * from './rpc/entitlements.rpc';

@@ -18,6 +18,7 @@ export * from './billing-webhooks.errors';
 export * from './common.errors';
 export * from './payments.errors';
 export * from './chargebacks.errors';
+export * from './plans.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -34,6 +35,7 @@ import type { WebhookErrorCode } from './billing-webhooks.errors';
 import type { CommonErrorCode } from './common.errors';
 import type { PaymentErrorCode } from './payments.errors';
 import type { ChargebackErrorCode } from './chargebacks.errors';
+import type { PlanErrorCode } from './plans.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -51,4 +53,5 @@ export type ErrorCode =
   | WebhookErrorCode
   | CommonErrorCode
   | PaymentErrorCode
-  | ChargebackErrorCode;
+  | ChargebackErrorCode
+  | PlanErrorCode;
