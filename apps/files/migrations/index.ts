@@ -3,6 +3,7 @@ import { CreateIdempotencyKeys1733000000000 } from '@fpms/database/idempotency';
 import { FilesVersionsQuotas1732300500000 } from './1732300500000-files-versions-quotas';
 import { ImmutableVersionsPins1732300600000 } from './1732300600000-immutable-versions-pins';
 import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
+import { RetireAccountPlans1735100200000 } from './1735100200000-retire-account-plans';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const filesMigrations = [
@@ -11,4 +12,5 @@ export const filesMigrations = [
   ImmutableVersionsPins1732300600000,
   CreateIdempotencyKeys1733000000000,
   AccountEntitlements1735100000000,
+  RetireAccountPlans1735100200000,
 ];
