@@ -60,10 +60,7 @@ export class EntitlementsPublisher {
   }
 
   /** Publishes the account's next version (one more than the last this publisher sent it, from 1). */
-  async next(
-    accountId: string,
-    e: Parameters<typeof entitlementsEvent>[2],
-  ): Promise<EventEnvelope<EntitlementsChangedData>> {
+  async next(accountId: string, e: Parameters<typeof entitlementsEvent>[2]): Promise<EventEnvelope<EntitlementsChangedData>> {
     const version = (this.versions.get(accountId) ?? 0) + 1;
     this.versions.set(accountId, version);
     const envelope = entitlementsEvent(accountId, version, e);

@@ -15,14 +15,19 @@ export class PlanError extends AppError<PlanErrorCode> {
   static limitReached(entitlements: Entitlements, limit: PlanLimitName, current: number, requested = 1) {
     const max = entitlements.limits[limit] as number;
     const needed = current + requested;
-    return new PlanError(402, PLAN_LIMIT_ERROR_CODES[limit], `The ${entitlements.plan} plan allows ${max} (${limit}); this needs ${needed}`, {
-      plan: entitlements.plan,
-      limit,
-      max,
-      current,
-      requested,
-      planThatLifts: planThatLifts({ limit, needed }),
-    });
+    return new PlanError(
+      402,
+      PLAN_LIMIT_ERROR_CODES[limit],
+      `The ${entitlements.plan} plan allows ${max} (${limit}); this needs ${needed}`,
+      {
+        plan: entitlements.plan,
+        limit,
+        max,
+        current,
+        requested,
+        planThatLifts: planThatLifts({ limit, needed }),
+      },
+    );
   }
 
   static featureNotInPlan(entitlements: Entitlements, feature: PlanFeature) {
