@@ -48,7 +48,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     entitlements = await EntitlementsPublisher.connect(platform.amqpUrl);
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await connectServiceDb('workspace', 'system', platform.dbPrefix);
-    e = await engagement(platform);
+    e = await engagement(platform, { plan: null });
     ms = milestoneApi(platform, e);
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
+import { eventually } from './eventually';
+import { connectServiceDb } from './service-db';
 import {
   AccountStanding,
   BillingAccountEvents,
@@ -80,5 +82,37 @@ export class EntitlementsPublisher {
   async close(): Promise<void> {
     await this.channel.close().catch(() => undefined);
     await this.connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Puts `accountId` on `plan` for suites whose worlds need more than the free plan allows
+ * (a big team, many proposals, a custom board): publishes the entitlements and waits until
+ * each of `services` has projected them.
+ */
+export async function grantPlan(
+  platform: { amqpUrl: string; dbPrefix: string },
+  accountId: string,
+  plan: PlanId,
+  services: ReadonlyArray<'workspace' | 'files'> = ['workspace', 'files'],
+): Promise<void> {
+  const publisher = await EntitlementsPublisher.connect(platform.amqpUrl);
+  // Above any version a suite's own publisher starts from, and increasing across calls.
+  const version = Date.now();
+  try {
+    await publisher.publish(entitlementsEvent(accountId, version, { plan }));
+  } finally {
+    await publisher.close();
+  }
+  for (const service of services) {
+    const db = await connectServiceDb(service, 'system', platform.dbPrefix);
+    try {
+      await eventually(`${plan} entitlements in ${service}`, async () => {
+        const [row] = await db.query(`select version from account_entitlements where account_id = $1`, [accountId]);
+        return row && Number(row.version) >= version;
+      });
+    } finally {
+      await db.destroy();
+    }
   }
 }
