@@ -50,7 +50,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     system = await connectServiceDb('workspace', 'system', platform.dbPrefix);
     e = await engagement(platform, { plan: null });
     ms = milestoneApi(platform, e);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await entitlements?.close();
@@ -339,7 +339,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     );
     expect(Date.now() - startedAt).toBeLessThan(1_000);
     expect((await ms.act(owner, draft, 'propose')).status).toBe(409); // cancelled above: the state machine's answer, not the lock's
-  });
+  }, 300_000);
 
   it('one account’s lock never applies to another', async () => {
     const other = await signUp(platform.gatewayUrl, 'Neighbour');

@@ -45,7 +45,7 @@ describe('plans: limits and features from billing.entitlements.changed', () => {
     entitlements = await EntitlementsPublisher.connect(platform.amqpUrl);
     workspaceDb = await connectServiceDb('workspace', 'system', platform.dbPrefix);
     filesDb = await connectServiceDb('files', 'system', platform.dbPrefix);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await entitlements?.close();
