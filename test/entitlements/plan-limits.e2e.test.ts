@@ -75,7 +75,6 @@ describe('plans: limits and features from billing.entitlements.changed', () => {
     });
 
     await entitlements.next(owner.accountId, { plan: 'pro' });
-    const start = Date.now();
     const lifted = await eventually(
       'pro to lift the limit',
       async () => {
@@ -84,7 +83,6 @@ describe('plans: limits and features from billing.entitlements.changed', () => {
       },
       { timeoutMs: 1_000, intervalMs: 20 },
     );
-    expect(Date.now() - start).toBeLessThan(1_000);
     ids.push(lifted.body.id);
 
     // Downgrade: all four stay readable and editable; a fifth is refused.
