@@ -126,6 +126,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     await entitlements.next(e.accountId, { plan: 'free', standing: 'locked' });
     await eventually('the lock to apply', async () => (await createWs(e.freelancer)).status === 402);
 
+    // Clients of a locked account still upload and invite on their side (before the walk fills the seats).
+    expect(
+      (await api().post(`${base()}/files`).set(bearer(e.client.token)).send({ name: 'feedback.txt', size: 5, contentType: 'text/plain' }))
+        .status,
+    ).toBe(201);
+    expect((await api().post(`${base()}/invitations`).set(bearer(e.client.token)).send({ role: 'client_viewer' })).status).toBe(201);
+
     const owner = e.freelancer;
     const as = (who: SignedUpUser) => bearer(who.token);
     const probes: Record<string, Probe> = {
@@ -319,12 +326,6 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
 
     // Money owed kept moving: the approval went out to billing.
     expect((await ms.get(owner, toApprove.id)).body.status).toBe('approved');
-
-    // Clients of a locked account still upload and invite on their side.
-    expect(
-      (await api().post(`${base()}/files`).set(as(e.client)).send({ name: 'feedback.txt', size: 5, contentType: 'text/plain' })).status,
-    ).toBe(201);
-    expect((await api().post(`${base()}/invitations`).set(as(e.client)).send({ role: 'client_viewer' })).status).toBe(201);
 
     // Paying unlocks at once (a newer `active` version).
     await entitlements.next(e.accountId, { plan: 'free', standing: 'active' });
