@@ -10,6 +10,7 @@ import {
   onboardToConnect,
   RunningPlatform,
   signUp,
+  grantPlan,
   SignedUpUser,
   startPlatform,
 } from '@fpms/harness';
@@ -45,6 +46,8 @@ export async function startBillingWorld(options: {
   const rpc = new RpcClient({ url: platform.amqpUrl, timeoutMs: 20_000 });
   const owner = await signUp(platform.gatewayUrl, options.ownerName);
   if (options.onboard !== false) await onboardToConnect(platform.gatewayUrl, owner);
+  // Money stories are not about plan limits (test/entitlements is): no free-plan ceiling on proposals.
+  await grantPlan(platform, owner.accountId, 'enterprise', ['workspace']);
   const workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
   const client = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
   return {

@@ -1,9 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingAccountEvents, PLAN_LIMITS } from '@fpms/contracts';
-import { bearer, connectServiceDb, createWorkspace, RunningPlatform, signUp, startPlatform, startTestS3, TestS3 } from '@fpms/harness';
+import { PLAN_LIMITS } from '@fpms/contracts';
+import {
+  bearer,
+  connectServiceDb,
+  createWorkspace,
+  EntitlementsPublisher,
+  entitlementsEvent,
+  eventually,
+  RunningPlatform,
+  signUp,
+  startPlatform,
+  startTestS3,
+  TestS3,
+} from '@fpms/harness';
 
 const MiB = 1024 * 1024;
 
@@ -35,19 +45,6 @@ describe('files: quotas, plans and multipart uploads', () => {
     await s3?.close();
   });
 
-  async function planOf(accountId: string): Promise<string | undefined> {
-    const [row] = await db.query(`select plan from account_plans where account_id = $1`, [accountId]);
-    return row?.plan;
-  }
-
-  async function waitForPlan(accountId: string, plan: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while ((await planOf(accountId)) !== plan) {
-      if (Date.now() > deadline) throw new Error(`plan of ${accountId} did not become ${plan}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   it('holds the quota under 20 concurrent uploads: exactly as many as fit are accepted', async () => {
     const owner = await signUp(platform.gatewayUrl, 'Busy');
     const workspace = await createWorkspace(platform.gatewayUrl, owner);
@@ -64,11 +61,18 @@ describe('files: quotas, plans and multipart uploads', () => {
       ),
     );
     const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([...Array(fits).fill(201), ...Array(20 - fits).fill(409)]);
-    const refused = results.find((r) => r.status === 409)!;
+    expect(statuses).toEqual([...Array(fits).fill(201), ...Array(20 - fits).fill(402)]);
+    const refused = results.find((r) => r.status === 402)!;
     expect(refused.body.error).toMatchObject({
-      code: 'storage_quota_exceeded',
-      details: { quotaBytes: PLAN_LIMITS.free.storageQuotaBytes, plan: 'free' },
+      code: 'storage_quota_bytes_limit_reached',
+      details: {
+        limit: 'storageQuotaBytes',
+        max: PLAN_LIMITS.free.storageQuotaBytes,
+        current: fits * size,
+        requested: size,
+        plan: 'free',
+        planThatLifts: 'pro',
+      },
     });
     const [usage] = await db.query(`select used_bytes, reserved_bytes from storage_usage where account_id = $1`, [owner.accountId]);
     expect(Number(usage.reserved_bytes)).toBe(fits * size);
@@ -77,45 +81,31 @@ describe('files: quotas, plans and multipart uploads', () => {
     expect(n).toBe(fits);
   });
 
-  it('projects the account plan from workspace.account.created, and billing.account.plan_changed raises the limits', async () => {
+  it('starts every account on the free plan, and billing.entitlements.changed raises the limits (older versions ignored)', async () => {
     const owner = await signUp(platform.gatewayUrl, 'Upgrader');
     const workspace = await createWorkspace(platform.gatewayUrl, owner);
-    await waitForPlan(owner.accountId, 'free');
     const big = { name: 'film.mp4', size: PLAN_LIMITS.free.maxFileSizeBytes + 1, contentType: 'video/mp4' };
     const refused = await api().post(`/api/v1/workspaces/${workspace.id}/files`).set(bearer(owner.token)).send(big);
-    expect([refused.status, refused.body.error.code]).toEqual([400, 'file_too_large']);
+    expect([refused.status, refused.body.error.code]).toEqual([402, 'max_file_size_bytes_limit_reached']);
 
-    const connection = await amqplib.connect(platform.amqpUrl);
+    const publisher = await EntitlementsPublisher.connect(platform.amqpUrl);
     try {
-      const channel = await connection.createConfirmChannel();
-      await channel.assertExchange('fpms.events', 'topic', { durable: true });
-      const publish = (plan: string, version: number) => {
-        const id = randomUUID();
-        const envelope = {
-          id,
-          type: BillingAccountEvents.accountPlanChanged,
-          tenant: { accountId: owner.accountId },
-          aggregateId: owner.accountId,
-          aggregateVersion: version,
-          occurredAt: new Date().toISOString(),
-          data: { accountId: owner.accountId, plan, previousPlan: 'free' },
-        };
-        channel.publish('fpms.events', envelope.type, Buffer.from(JSON.stringify(envelope)), {
-          persistent: true,
-          messageId: id,
-          contentType: 'application/json',
-        });
-      };
-      publish('pro', 2);
-      await channel.waitForConfirms();
-      await waitForPlan(owner.accountId, 'pro');
+      await publisher.publish(entitlementsEvent(owner.accountId, 2, { plan: 'pro' }));
+      await eventually('pro in files', async () => {
+        const [row] = await db.query(`select plan from account_entitlements where account_id = $1`, [owner.accountId]);
+        return row?.plan === 'pro';
+      });
       // An older change arriving late is ignored.
-      publish('free', 1);
-      await channel.waitForConfirms();
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await planOf(owner.accountId)).toBe('pro');
+      const late = entitlementsEvent(owner.accountId, 1, { plan: 'free' });
+      await publisher.publish(late);
+      await eventually('the late event taken', async () => {
+        const [{ n }] = await db.query(`select count(*)::int as n from inbox_messages where message_id = $1`, [late.id]);
+        return n === 1;
+      });
+      const [row] = await db.query(`select plan, version from account_entitlements where account_id = $1`, [owner.accountId]);
+      expect(row).toEqual({ plan: 'pro', version: '2' });
     } finally {
-      await connection.close();
+      await publisher.close();
     }
     const accepted = await api().post(`/api/v1/workspaces/${workspace.id}/files`).set(bearer(owner.token)).send(big);
     expect(accepted.status).toBe(201);

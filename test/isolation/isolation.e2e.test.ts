@@ -10,6 +10,7 @@ import {
   SignedUpUser,
   startPlatform,
   onboardToConnect,
+  grantPlan,
   startTestS3,
   TestS3,
 } from '@fpms/harness';
@@ -341,6 +342,9 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     await onboardToConnect(platform.gatewayUrl, owner);
     outsider = await signUp(platform.gatewayUrl, 'Owner B');
     await onboardToConnect(platform.gatewayUrl, outsider);
+    // Both tenants on enterprise: the world has more members, proposals and board changes than the free plan allows.
+    await grantPlan(platform, owner.accountId, 'enterprise');
+    await grantPlan(platform, outsider.accountId, 'enterprise');
     const a = await createWorkspace(platform.gatewayUrl, owner, 'Tenant A engagement');
     outsiderWorkspace = (await createWorkspace(platform.gatewayUrl, outsider, 'Tenant B engagement')).id;
     // Tenant B has a client too, so "member of the other tenant" covers both sides.

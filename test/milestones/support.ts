@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingEvents, EventEnvelope, MilestonesRpc, MilestoneMoneyState } from '@fpms/contracts';
+import { BillingEvents, EventEnvelope, MilestonesRpc, MilestoneMoneyState, PlanId } from '@fpms/contracts';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import {
@@ -14,6 +14,7 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
+  grantPlan,
 } from '@fpms/harness';
 
 /**
@@ -149,9 +150,16 @@ export interface Engagement {
   viewer: SignedUpUser;
 }
 
-/** A freelancer's workspace with a collaborator, a client admin and a client viewer. */
-export async function engagement(platform: RunningPlatform): Promise<Engagement> {
+/**
+ * A freelancer's workspace with a collaborator, a client admin and a client viewer. On
+ * `plan` (default enterprise: milestone suites propose more than the free plan allows;
+ * null leaves the account on the free plan, for suites that publish entitlements themselves).
+ */
+export async function engagement(platform: RunningPlatform, options: { plan?: PlanId | null } = {}): Promise<Engagement> {
   const freelancer = await signUp(platform.gatewayUrl, 'Freelancer');
+  const plan = options.plan === undefined ? 'enterprise' : options.plan;
+  const projecting = (['workspace', 'files'] as const).filter((s) => platform.apps[s]);
+  if (plan) await grantPlan(platform, freelancer.accountId, plan, projecting);
   const ws = await createWorkspace(platform.gatewayUrl, freelancer, 'Website redesign');
   const collaborator = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'collaborator');
   const client = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'client_admin');

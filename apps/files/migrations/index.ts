@@ -2,6 +2,8 @@ import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { CreateIdempotencyKeys1733000000000 } from '@fpms/database/idempotency';
 import { FilesVersionsQuotas1732300500000 } from './1732300500000-files-versions-quotas';
 import { ImmutableVersionsPins1732300600000 } from './1732300600000-immutable-versions-pins';
+import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
+import { RetireAccountPlans1735100200000 } from './1735100200000-retire-account-plans';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const filesMigrations = [
@@ -9,4 +11,6 @@ export const filesMigrations = [
   FilesVersionsQuotas1732300500000,
   ImmutableVersionsPins1732300600000,
   CreateIdempotencyKeys1733000000000,
+  AccountEntitlements1735100000000,
+  RetireAccountPlans1735100200000,
 ];

@@ -15,13 +15,12 @@ import { FilesService } from './files/files.service';
 import { FilesEventsSubscriber } from './files-events.subscriber';
 import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.subscriber';
 import { PinsRepository } from './pins/pins.repository';
-import { AccountPlansRepository } from './plans/account-plans.repository';
-import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
 import { AccountStorageController } from './quota/account-storage.controller';
 import { StorageUsageRepository } from './quota/storage-usage.repository';
 import { ObjectStorage } from './storage/object-storage';
 import { UploadsService } from './uploads/uploads.service';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
+import { entitlementsProviders } from '@fpms/platform/entitlements';
 
 /** The files service: tenant-scoped object storage with presigned URLs, versions, quotas. */
 @Module({})
@@ -36,10 +35,10 @@ export class FilesAppModule {
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         ...eventConsumerProviders('files', env.AMQP_URL, { subscriber: FilesEventsSubscriber }),
-        PlanEventsSubscriber,
+        // Plans: billing's entitlements projected here, read from memory on every upload.
+        ...entitlementsProviders,
         MilestoneDeliverablesSubscriber,
         PinsRepository,
-        AccountPlansRepository,
         StorageUsageRepository,
         FilesRepository,
         FilesAccess,

@@ -1,20 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@fpms/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { BillingAccountEvents, EventEnvelope } from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging';
+import { EntitlementsProjection } from '@fpms/platform/entitlements';
 import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.subscriber';
-import { PlanEventsSubscriber } from './plans/plan-events.subscriber';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
-/** The files service's one event queue (bindings: EVENT_TOPOLOGY), routed by type to the projection that owns it. */
+/**
+ * The files service's one event queue (bindings: EVENT_TOPOLOGY), routed by type to the
+ * projection that owns it. Plans come from `billing.entitlements.changed` alone (an account
+ * with none yet is on the free plan); `workspace.account.*` and `billing.account.plan_changed`
+ * are still bound but need nothing here.
+ */
 @Injectable()
 export class FilesEventsSubscriber implements EventSubscriber {
+  private readonly logger = new Logger(FilesEventsSubscriber.name);
+
   constructor(
-    private readonly plans: PlanEventsSubscriber,
+    private readonly entitlements: EntitlementsProjection,
     private readonly milestones: MilestoneDeliverablesSubscriber,
   ) {}
 
-  handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
+  async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type.startsWith('workspace.milestone.')) return this.milestones.handle(event, manager);
-    return this.plans.handle(event, manager);
+    if (event.type === BillingAccountEvents.entitlementsChanged) return this.entitlements.handle(event, manager);
+    this.logger.debug(`ignoring ${event.type}: nothing in files follows it`);
   }
 }

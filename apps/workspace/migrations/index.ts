@@ -8,6 +8,8 @@ import { MilestoneMoneyState1732300650000 } from './1732300650000-milestone-mone
 import { EnterWorkspace1733100000000 } from './1733100000000-enter-workspace';
 import { MilestoneBillingMode1734800000000 } from './1734800000000-milestone-billing-mode';
 import { MilestoneDisputes1734700000000 } from './1734700000000-milestone-disputes';
+import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
+import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -21,4 +23,6 @@ export const workspaceMigrations = [
   EnterWorkspace1733100000000,
   MilestoneBillingMode1734800000000,
   MilestoneDisputes1734700000000,
+  AccountEntitlements1735100000000,
+  PlanUsage1735100100000,
 ];

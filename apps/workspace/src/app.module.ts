@@ -61,6 +61,11 @@ import { DisputesController } from './disputes/disputes.controller';
 import { DisputesRepository } from './disputes/disputes.repository';
 import { DisputesService } from './disputes/disputes.service';
 import { EvidenceChecker } from './disputes/evidence-checker';
+import { entitlementsProviders } from '@fpms/platform/entitlements';
+import { AccountStandingsService } from './entitlements/account-standings.service';
+import { EntitlementsController } from './entitlements/entitlements.controller';
+import { PlanUsageRepository } from './entitlements/plan-usage.repository';
+import { WorkspaceEventsSubscriber } from './entitlements/workspace-events.subscriber';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -101,6 +106,7 @@ export class WorkspaceAppModule {
         TasksController,
         DashboardController,
         DisputesController,
+        EntitlementsController,
       ],
       providers: [
         WorkspaceAccess,
@@ -146,8 +152,13 @@ export class WorkspaceAppModule {
         DisputesService,
         AdminDisputesService,
         DisputeDeadlinePoller,
-        // Billing's money facts, through the inbox (DESIGN §3): see BillingEventsSubscriber.
-        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: BillingEventsSubscriber }),
+        // Plans: billing's entitlements projected here, read from memory on every check.
+        ...entitlementsProviders,
+        PlanUsageRepository,
+        AccountStandingsService,
+        // Billing's money facts and entitlements, through the inbox (DESIGN §3).
+        BillingEventsSubscriber,
+        ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };
   }

@@ -50,3 +50,5 @@ export * from './notifications/notification-catalogue';
 export * from './notifications/unsubscribe-token';
 export * from './requests/notifications.requests';
 export * from './rpc/notifications.rpc';
+export * from './entitlements';
+export * from './rpc/entitlements.rpc';

@@ -9,3 +9,4 @@ export * from './mutable-clock';
 export * from './private-postgres';
 export * from './connect-fixtures';
 export * from './eventually';
+export * from './entitlements-publisher';

@@ -21,9 +21,6 @@ export class FilesError extends AppError<FilesErrorCode> {
       maxSizeBytes,
     });
   }
-  static quotaExceeded(details: { size: number; quotaBytes: number; usedBytes: number; reservedBytes: number; plan: string }) {
-    return new FilesError(409, FilesErrorCode.QuotaExceeded, 'This upload would exceed the account’s storage quota', details);
-  }
   static uploadNotFound() {
     return new FilesError(409, FilesErrorCode.UploadNotFound, 'Nothing was uploaded for this version yet');
   }

@@ -1,5 +1,4 @@
-import { PLAN_LIMITS } from '@fpms/contracts';
-import { isContentTypeAllowed, maxFileSize, multipartLayout } from './upload-policy';
+import { isContentTypeAllowed, multipartLayout } from './upload-policy';
 
 describe('upload policy', () => {
   it('allows listed types and type families only', () => {
@@ -9,13 +8,6 @@ describe('upload policy', () => {
     expect(isContentTypeAllowed('application/x-msdownload', allowed)).toBe(false);
     expect(isContentTypeAllowed('imagex/png', allowed)).toBe(false);
     expect(isContentTypeAllowed('application/pdf2', allowed)).toBe(false);
-  });
-
-  it('caps the file size by the plan and by the service, whichever is lower', () => {
-    expect(maxFileSize('free', Number.MAX_SAFE_INTEGER)).toBe(PLAN_LIMITS.free.maxFileSizeBytes);
-    expect(maxFileSize('enterprise', Number.MAX_SAFE_INTEGER)).toBe(PLAN_LIMITS.enterprise.maxFileSizeBytes);
-    expect(maxFileSize('enterprise', 1000)).toBe(1000);
-    expect(maxFileSize(null, Number.MAX_SAFE_INTEGER)).toBe(PLAN_LIMITS.free.maxFileSizeBytes);
   });
 
   it('splits multipart uploads into parts that add up, at most 10,000 of them', () => {

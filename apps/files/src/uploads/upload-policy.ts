@@ -1,15 +1,9 @@
-import { planLimits } from '@fpms/contracts';
 import { FilesError } from '../files/files.errors';
 
 /** Whether `contentType` is in the allowed list (`type/*` entries allow a whole family). */
 export function isContentTypeAllowed(contentType: string, allowed: readonly string[]): boolean {
   const type = contentType.toLowerCase();
   return allowed.some((entry) => (entry.endsWith('/*') ? type.startsWith(entry.slice(0, -1)) : type === entry));
-}
-
-/** The largest version an account may upload: the service-wide cap or its plan's limit, whichever is lower. */
-export function maxFileSize(plan: string | null, serviceMaxBytes: number): number {
-  return Math.min(serviceMaxBytes, planLimits(plan).maxFileSizeBytes);
 }
 
 export function assertContentTypeAllowed(contentType: string, allowed: readonly string[]): void {

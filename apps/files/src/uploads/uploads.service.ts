@@ -7,7 +7,6 @@ import {
   CreateVersionBody,
   FileDetailView,
   FilesEvents,
-  planLimits,
   UploadInstructions,
   WorkspaceGrant,
 } from '@fpms/contracts';
@@ -20,11 +19,12 @@ import { toFileDetailView, toFileView, toVersionView, VersionRow } from '../file
 import { FilesErrorCode } from '@fpms/contracts/errors';
 import { FilesError } from '../files/files.errors';
 import { FilesRepository } from '../files/files.repository';
-import { AccountPlansRepository } from '../plans/account-plans.repository';
 import { StorageUsageRepository } from '../quota/storage-usage.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { deliveredKey, stagingKey, storageKey } from '../storage/storage-key';
-import { assertContentTypeAllowed, maxFileSize, multipartLayout } from './upload-policy';
+import { assertContentTypeAllowed, multipartLayout } from './upload-policy';
+import { sideOf } from '@fpms/auth/permissions';
+import { assertNotLocked, assertWithinLimit, EntitlementsReader, PlanError } from '@fpms/platform/entitlements';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 /**
@@ -39,7 +39,7 @@ export class UploadsService {
   constructor(
     private readonly access: FilesAccess,
     private readonly files: FilesRepository,
-    private readonly plans: AccountPlansRepository,
+    private readonly entitlements: EntitlementsReader,
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
@@ -105,14 +105,15 @@ export class UploadsService {
         caller,
         grant,
         idempotent(caller, async (manager) => {
-          const plan = await this.plans.find(manager, grant.accountId);
-          const maxBytes = maxFileSize(plan, this.env.FILES_MAX_SIZE_BYTES);
-          if (input.size > maxBytes) throw FilesError.fileTooLarge(input.size, maxBytes);
+          // The plan (from memory): a locked account's freelancer side uploads nothing new
+          // (its clients still may); the file size and the storage quota are the plan's.
+          const entitlements = await this.entitlements.forAccount(manager, grant.accountId);
+          if (grant.role !== 'former_client' && sideOf(grant.role) === 'freelancer') assertNotLocked(entitlements);
+          assertWithinLimit(entitlements, 'maxFileSizeBytes', 0, input.size);
           await prepareFile(manager, now);
-          const quotaBytes = planLimits(plan).storageQuotaBytes;
-          if (!(await this.usage.reserve(manager, grant.accountId, input.size, quotaBytes))) {
+          if (!(await this.usage.reserve(manager, grant.accountId, input.size, entitlements.limits.storageQuotaBytes))) {
             const current = await this.usage.find(manager, grant.accountId);
-            throw FilesError.quotaExceeded({ size: input.size, quotaBytes, ...current, plan: plan ?? 'free' });
+            throw PlanError.limitReached(entitlements, 'storageQuotaBytes', current.usedBytes + current.reservedBytes, input.size);
           }
           const number = await this.files.nextVersionNumber(manager, grant.workspaceId, fileId);
           await this.files.insertVersion(manager, {

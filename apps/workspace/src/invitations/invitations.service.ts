@@ -20,6 +20,8 @@ import { InvitationTokenLookupRepository } from './invitation-token-lookup.repos
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { idempotent } from '@fpms/database/idempotency';
 import { systemTransaction, type TenantManager } from '@fpms/database/tenant-manager';
+import { assertNotLocked, assertWithinLimit, EntitlementsReader } from '@fpms/platform/entitlements';
+import { PlanUsageRepository } from '../entitlements/plan-usage.repository';
 
 const view = ({ accountId: _accountId, issuerSide: _issuerSide, ...rest }: Invitation): InvitationView => rest;
 
@@ -36,6 +38,8 @@ export class InvitationsService {
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly tokens: InvitationTokenLookupRepository,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly entitlements: EntitlementsReader,
+    private readonly usage: PlanUsageRepository,
   ) {}
 
   /**
@@ -50,6 +54,12 @@ export class InvitationsService {
       WorkspaceAction.ManageInvitations,
       idempotent(actor, async (manager, scope) => {
         await this.requireMayInvite(manager, scope, input.role);
+        // A locked account's freelancer side invites no one (its clients still may); and a
+        // workspace already at the plan's member limit gets no invitation nobody could accept.
+        const entitlements = await this.entitlements.forAccount(manager, scope.accountId);
+        if (scopeSide(scope) === 'freelancer') assertNotLocked(entitlements);
+        if (entitlements.limits.membersPerWorkspace !== null)
+          assertWithinLimit(entitlements, 'membersPerWorkspace', await this.usage.countMembers(manager, scope.workspaceId));
         const { token, hash } = newInvitationToken();
         const invitation = await this.invitations.insert(manager, {
           id: randomUUID(),
@@ -126,6 +136,11 @@ export class InvitationsService {
       // Serialises with every other membership change of the workspace (the client-admin check below).
       await this.members.lockSequence(manager, scope);
       if (await this.members.find(manager, located.workspaceId, actor.userId)) throw InvitationError.alreadyMember();
+      // The member limit holds here, under the membership lock: invitations may outnumber
+      // the seats left, and concurrent acceptances are counted one after another.
+      const entitlements = await this.entitlements.forAccount(manager, located.accountId);
+      if (entitlements.limits.membersPerWorkspace !== null)
+        assertWithinLimit(entitlements, 'membersPerWorkspace', await this.usage.countMembers(manager, located.workspaceId));
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
       await this.requireMayJoin(manager, actor, taken);

@@ -15,6 +15,8 @@ import { MilestoneError } from './milestone.errors';
 import { MilestoneEdits, MilestoneRow, MilestonesRepository, stateOf, toMilestoneView } from './milestones.repository';
 import { idempotent } from '@fpms/database/idempotency';
 import type { TenantManager } from '@fpms/database/tenant-manager';
+import { assertNotLocked, assertWithinLimit, EntitlementsReader } from '@fpms/platform/entitlements';
+import { monthOf, PlanUsageRepository } from '../entitlements/plan-usage.repository';
 
 /** A command's input: the note and version every command takes, and submit's deliverable. */
 export type CommandInput = MilestoneCommandBody &
@@ -32,6 +34,8 @@ export class MilestonesService {
     private readonly pinner: DeliverablePinner,
     private readonly disputeRecords: DisputeRecords,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly entitlements: EntitlementsReader,
+    private readonly usage: PlanUsageRepository,
   ) {}
 
   create(actor: Actor, workspaceId: string, input: CreateMilestoneBody): Promise<MilestoneView> {
@@ -40,6 +44,8 @@ export class MilestonesService {
       workspaceId,
       WorkspaceAction.ManageMilestones,
       idempotent(actor, async (manager, scope) => {
+        // A new milestone is new work: refused while the account is locked.
+        assertNotLocked(await this.entitlements.forAccount(manager, scope.accountId));
         const id = randomUUID();
         const reviewWindowDays = input.reviewWindowDays ?? (await this.milestones.workspaceReviewWindow(manager, workspaceId));
         await this.milestones.insert(manager, {
@@ -168,6 +174,7 @@ export class MilestonesService {
   ): Promise<MilestoneView> {
     const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
     const transition = userTransition(stateOf(row), command, actor.userId);
+    if (command === 'propose') await this.countProposal(manager, scope, milestoneId);
     if (command === 'submit') onPinned(await this.pin(actor, scope, row, input.deliverableFileVersionId));
     const updated = await this.lifecycle.apply(
       manager,
@@ -181,6 +188,23 @@ export class MilestonesService {
     if (command === 'open_dispute') await this.disputeRecords.opened(manager, scope, actor, updated, input.statement);
     if (command === 'withdraw_dispute') await this.disputeRecords.withdrawn(manager, scope, actor, updated);
     return toMilestoneView(updated);
+  }
+
+  /**
+   * A proposal is refused while the account is locked, and beyond the plan's
+   * `milestonesPerMonth` (the account's proposals this UTC month, counted under a
+   * per-account lock; a milestone proposed again after a decline counts once).
+   */
+  private async countProposal(manager: TenantManager, scope: WorkspaceScope, milestoneId: string): Promise<void> {
+    const entitlements = await this.entitlements.forAccount(manager, scope.accountId);
+    assertNotLocked(entitlements);
+    const now = this.clock.now();
+    const month = monthOf(now);
+    await this.usage.lockMilestoneProposals(manager, scope.accountId);
+    if (await this.usage.isProposalCounted(manager, scope.accountId, month, milestoneId)) return;
+    if (entitlements.limits.milestonesPerMonth !== null)
+      assertWithinLimit(entitlements, 'milestonesPerMonth', await this.usage.proposalsInMonth(manager, scope.accountId, month));
+    await this.usage.recordProposal(manager, { accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId, month, at: now });
   }
 
   private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<PinRequest> {

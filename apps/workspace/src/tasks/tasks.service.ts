@@ -12,6 +12,7 @@ import { TaskError } from './task.errors';
 import { TaskFields, TaskRow, TasksRepository, toTaskView } from './tasks.repository';
 import { idempotent } from '@fpms/database/idempotency';
 import type { TenantManager } from '@fpms/database/tenant-manager';
+import { assertFeature, EntitlementsReader } from '@fpms/platform/entitlements';
 
 const factsOf = (r: Pick<TaskRow, 'category' | 'due_date'>): TaskFacts => ({ open: r.category !== 'done', dueDate: r.due_date });
 
@@ -23,6 +24,7 @@ export class TasksService {
     private readonly activity: ActivityLogRepository,
     private readonly dashboards: DashboardProjectionRepository,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly entitlements: EntitlementsReader,
   ) {}
 
   listStatuses(actor: Actor, workspaceId: string): Promise<{ items: TaskStatusView[] }> {
@@ -32,11 +34,14 @@ export class TasksService {
   }
 
   /**
-   * Replaces the board. A status that still holds tasks cannot be removed or change its
+   * Replaces the board: the plan's `customTaskStatuses` feature (without it the default
+   * board stays; a board customised before a downgrade stays as it is, readable and in use).
+   * A status that still holds tasks cannot be removed or change its
    * category (that would silently reopen or close its tasks); renames and reordering can.
    */
   replaceStatuses(actor: Actor, workspaceId: string, statuses: Omit<TaskStatusView, 'position'>[]): Promise<{ items: TaskStatusView[] }> {
     return this.access.run(actor, workspaceId, WorkspaceAction.ConfigureTaskBoard, async (manager, scope) => {
+      assertFeature(await this.entitlements.forAccount(manager, scope.accountId), 'customTaskStatuses');
       const before = await this.tasks.board(manager, scope);
       const next = new Map(statuses.map((s) => [s.key, s]));
       const affected = before.filter((s) => !next.has(s.key) || next.get(s.key)!.category !== s.category).map((s) => s.key);

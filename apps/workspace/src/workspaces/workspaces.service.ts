@@ -13,6 +13,9 @@ import { MembersRepository } from '../members/members.repository';
 import { MembersService } from '../members/members.service';
 import { WorkspacesRepository } from './workspaces.repository';
 import { idempotent } from '@fpms/database/idempotency';
+import { setTenantContext } from '@fpms/database/tenant-context';
+import { assertNotLocked, assertWithinLimit, EntitlementsReader } from '@fpms/platform/entitlements';
+import { PlanUsageRepository } from '../entitlements/plan-usage.repository';
 
 @Injectable()
 export class WorkspacesService {
@@ -25,16 +28,29 @@ export class WorkspacesService {
     private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
     private readonly dashboards: DashboardProjectionRepository,
+    private readonly entitlements: EntitlementsReader,
+    private readonly usage: PlanUsageRepository,
   ) {}
 
-  /** A freelancer opens a workspace in their own account and becomes its owner. */
+  /**
+   * A freelancer opens a workspace in their own account and becomes its owner: refused
+   * while the account is locked, and beyond the plan's `activeWorkspaces` (counted under a
+   * per-account lock, so concurrent creations never pass it together).
+   */
   create(actor: Actor, input: { name: string; clientName?: string }): Promise<MyWorkspaceView> {
     const accountId = actor.accountId;
     if (!accountId) throw AccessError.noAccount();
     const id = randomUUID();
     return this.tx.run(
-      { accountId, workspaceId: id, userId: actor.userId },
-      idempotent(actor, async (manager) => {
+      { accountId, userId: actor.userId },
+      idempotent(actor, async (accountScoped) => {
+        const entitlements = await this.entitlements.forAccount(accountScoped, accountId);
+        assertNotLocked(entitlements);
+        if (entitlements.limits.activeWorkspaces !== null) {
+          await this.usage.lockWorkspaceCreation(accountScoped, accountId);
+          assertWithinLimit(entitlements, 'activeWorkspaces', await this.usage.countWorkspaces(accountScoped, accountId));
+        }
+        const manager = await setTenantContext(accountScoped, { accountId, workspaceId: id, userId: actor.userId });
         await this.workspaces.insert(manager, {
           id,
           accountId,

@@ -6,6 +6,7 @@ import { outageDependency } from './outage';
 const codeByStatus: Record<number, CommonErrorCode> = {
   400: CommonErrorCode.ValidationFailed,
   401: CommonErrorCode.Unauthorized,
+  402: CommonErrorCode.PaymentRequired,
   403: CommonErrorCode.Forbidden,
   404: CommonErrorCode.NotFound,
   405: CommonErrorCode.MethodNotAllowed,

@@ -5,6 +5,7 @@ export enum CommonErrorCode {
   PayloadTooLarge = 'payload_too_large',
   HeadersTooLarge = 'headers_too_large',
   Unauthorized = 'unauthorized',
+  PaymentRequired = 'payment_required',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   RouteNotFound = 'route_not_found',

@@ -4,7 +4,6 @@ export enum FilesErrorCode {
   VersionNotFound = 'file_version_not_found',
   ContentTypeNotAllowed = 'content_type_not_allowed',
   FileTooLarge = 'file_too_large',
-  QuotaExceeded = 'storage_quota_exceeded',
   UploadNotFound = 'upload_not_found',
   UploadSizeMismatch = 'upload_size_mismatch',
   UploadContentTypeMismatch = 'upload_content_type_mismatch',

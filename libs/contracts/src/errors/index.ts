@@ -22,6 +22,7 @@ export * from './subscriptions.errors';
 export * from './threads.errors';
 export * from './disputes.errors';
 export * from './notifications.errors';
+export * from './plans.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -42,6 +43,7 @@ import type { SubscriptionErrorCode } from './subscriptions.errors';
 import type { ThreadErrorCode } from './threads.errors';
 import type { DisputeErrorCode } from './disputes.errors';
 import type { NotificationErrorCode } from './notifications.errors';
+import type { PlanErrorCode } from './plans.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -63,4 +65,5 @@ export type ErrorCode =
   | SubscriptionErrorCode
   | ThreadErrorCode
   | DisputeErrorCode
-  | NotificationErrorCode;
+  | NotificationErrorCode
+  | PlanErrorCode;
