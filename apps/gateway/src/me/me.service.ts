@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccountStandingView, DEFAULT_PLAN, EntitlementsRpc, MyWorkspaceView, ThreadsRpc, UnreadSummaryView, WorkspaceRpc } from '@fpms/contracts';
+import {
+  AccountStandingView,
+  DEFAULT_PLAN,
+  EntitlementsRpc,
+  MyWorkspaceView,
+  ThreadsRpc,
+  UnreadSummaryView,
+  WorkspaceRpc,
+} from '@fpms/contracts';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AppError } from '@fpms/common/errors/app-error';
