@@ -161,6 +161,11 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
       const unknown = [...provided].filter((name) => !needs[service].known.has(name) && !NODE_RUNTIME_VARIABLES.has(name));
       expect({ service, missing, unknown }).toEqual({ service, missing: [], unknown: [] });
       expect(provided.has('JWT_KEYS_DIR')).toBe(true);
+      // Credentials and signing secrets come from Secrets, never a ConfigMap (whatever their local default).
+      const inConfigMaps = (container.envFrom ?? [])
+        .filter((source: K8sObject['spec']) => source.configMapRef)
+        .flatMap((source: K8sObject['spec']) => Object.keys(one(objects, 'ConfigMap', source.configMapRef.name).data ?? {}));
+      expect(inConfigMaps.filter((name: string) => /SECRET|PASSWORD|_URL$/.test(name) && name !== 'APP_PUBLIC_URL')).toEqual([]);
     }
     // A migration Job gets the owner's password; no service does.
     for (const service of SERVICE_NAMES) {
@@ -196,7 +201,7 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
   it('denies all traffic by default and allows each pod only what it needs', () => {
     const denyAll = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
     expect(denyAll?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-    const allowed = { dns: 53, postgres: 5432, amqp: 5672, amqps: 5671, redis: 6379, https: 443 };
+    const allowed = { dns: 53, postgres: 5432, amqp: 5672, amqps: 5671, redis: 6379, https: 443, submission: 587, smtps: 465 };
     for (const pod of podsOf(objects)) {
       const ports = egressPorts(policies, pod.labels);
       expect({ owner: pod.owner, dns: ports.has(53), postgres: ports.has(5432), amqp: ports.has(5672) }).toEqual({
@@ -214,6 +219,11 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
         https: isServer && ['fpms-billing', 'fpms-files'].includes(name),
       });
       expect({ owner: pod.owner, redis: ports.has(6379) }).toEqual({ owner: pod.owner, redis: isServer && name === 'fpms-gateway' });
+      // SMTP out: messaging only.
+      expect({ owner: pod.owner, smtp: ports.has(587) || ports.has(465) }).toEqual({
+        owner: pod.owner,
+        smtp: isServer && name === 'fpms-messaging',
+      });
 
       // In: only the gateway and billing's webhooks, only from the ingress controller, only on their HTTP port.
       const rules = ingressRules(policies, pod.labels);
