@@ -138,6 +138,29 @@ describe('messaging: threads, read state and realtime across two gateway replica
     expect(seenByOwner.body.items).toEqual(seenByClient.body.items);
   });
 
+  it('tells the other members of a new message in the app, never its author; internal notes only the freelancer side', async () => {
+    const notificationsOf = async (user: SignedUpUser) =>
+      (await A().get('/api/v1/me/notifications?limit=100').set(bearer(user.token))).body.items as Array<{ type: string }>;
+    const before = {
+      client: (await notificationsOf(client)).filter((n) => n.type === 'message.posted').length,
+      owner: (await notificationsOf(owner)).filter((n) => n.type === 'message.posted').length,
+    };
+    await post(collaborator, { text: 'news for everyone' });
+    await eventually('the client is told of the message', async () => {
+      const mine = (await notificationsOf(client)).filter((n) => n.type === 'message.posted');
+      expect(mine.length).toBe(before.client + 1);
+    });
+    expect((await notificationsOf(owner)).filter((n) => n.type === 'message.posted').length).toBe(before.owner + 1);
+    expect((await notificationsOf(collaborator)).some((n) => n.type === 'message.posted')).toBe(false);
+
+    await post(owner, { text: 'between us', internal: true });
+    await eventually('the collaborator is told of the internal note', async () => {
+      expect((await notificationsOf(collaborator)).some((n) => n.type === 'internal_note.posted')).toBe(true);
+    });
+    expect((await notificationsOf(client)).some((n) => n.type === 'internal_note.posted')).toBe(false);
+    expect((await notificationsOf(viewer)).some((n) => n.type === 'internal_note.posted')).toBe(false);
+  });
+
   it('refuses attachments from another workspace or not finished uploading (422), and bad input (400)', async () => {
     const foreign = await uploadFile(platform.gatewayUrl, outsider, outsiderWorkspaceId, 'theirs.txt', 'x');
     const res = await A()

@@ -26,6 +26,8 @@ export class MessageEvents {
         workspaceId: message.workspaceId,
         threadId: message.threadId,
         internal: message.internal,
+        // The actor, for notifications (never told of their own message).
+        authorUserId: message.authorId,
         message: toMessageView(message),
       },
     });

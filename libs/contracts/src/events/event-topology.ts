@@ -1,4 +1,5 @@
 import { BillingAccountEvents } from './billing-account.events';
+import { MessagingEvents } from './messaging.events';
 import { WorkspaceEvents } from './workspace.events';
 
 /**
@@ -73,7 +74,7 @@ export const EVENT_TOPOLOGY: EventTopology = {
     ]),
     // Notifications and activity feeds: everything the other services publish, and the
     // gateway's user facts (email address, unsubscribes) that notification email needs.
-    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#', 'gateway.user.*']),
+    messaging: consumer('messaging', ['workspace.#', 'files.#', 'billing.#', 'gateway.user.*', MessagingEvents.messagePosted]),
     // The gateway's realtime fan-out (docs/realtime.md): one queue (`realtime.events`) shared by every gateway
     // replica, so each event is consumed once and emitted to rooms through the Redis adapter.
     // Membership changes make sockets leave (or join) their workspace's rooms at once.

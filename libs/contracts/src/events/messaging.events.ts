@@ -53,6 +53,8 @@ export const messageEventMessageSchema = z.object({
 
 export const messageEventDataSchema = realtimeAudienceSchema.extend({
   threadId: z.uuid(),
+  /** Who posted, edited or deleted (the message's author). */
+  authorUserId: z.uuid(),
   message: messageEventMessageSchema,
 });
 export type MessageEventData = z.infer<typeof messageEventDataSchema>;

@@ -7,10 +7,11 @@ import { WorkspaceEvents } from '../events/workspace.events';
 import { ALL_ROLES, AudienceRule, CLIENT_SIDE, FREELANCER_SIDE } from './notification-audience';
 
 /**
- * Events other branches of issue 16 (and later issues) will publish. The catalogue maps
- * them now, by the names and fields they will carry; until they are produced nothing
- * arrives for them (the messaging queue already binds `workspace.#`; `messaging.*` is the
- * service's own and is consumed by it when that producer lands).
+ * Events mapped by name rather than through their producer's constant. Messages are
+ * produced (messaging consumes its own `messaging.message.posted` for notifications);
+ * mentions need `mentionedUserIds`, which messages do not carry yet; the dispute resolution
+ * is produced by the workspace; invitations are announced as `workspace.member.added` on
+ * acceptance, and `workspace.invitation.created` is not produced yet.
  */
 export const UPCOMING_EVENTS = {
   messagePosted: 'messaging.message.posted',
