@@ -10,6 +10,7 @@ import {
   connectServiceDb,
   createWorkspace,
   eventually,
+  grantPlan,
   inviteAndJoin,
   MutableClock,
   onboardToConnect,
@@ -69,6 +70,8 @@ describe('in-app disputes', () => {
     rpc = new RpcClient({ url: platform.amqpUrl });
     tap = await tapEvents(['workspace.milestone.dispute_resolved'], { amqpUrl: platform.amqpUrl });
     owner = await signUp(platform.gatewayUrl, 'Dora Disputed');
+    // Each case opens a workspace of its own: more than the free plan's three.
+    await grantPlan(platform, owner.accountId, 'enterprise', ['workspace', 'files']);
     await onboardToConnect(platform.gatewayUrl, owner);
     admin = await signUp(platform.gatewayUrl, 'Platform Admin');
     const gatewayDb = await connectServiceDb('gateway', 'system', platform.dbPrefix);

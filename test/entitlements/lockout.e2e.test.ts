@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -265,6 +266,21 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'DELETE /api/v1/workspaces/:workspaceId/tasks/:taskId': () => api().delete(`${base()}/tasks/${task.body.id}`).set(as(owner)),
       'GET /api/v1/billing/connect': () => api().get('/api/v1/billing/connect').set(as(owner)),
       'POST /api/v1/billing/connect/onboarding': () => api().post('/api/v1/billing/connect/onboarding').set(as(owner)).send({}),
+      'GET /api/v1/admin/disputes': () => api().get('/api/v1/admin/disputes').set(as(owner)),
+      'GET /api/v1/admin/disputes/:disputeId': () => api().get(`/api/v1/admin/disputes/${randomUUID()}`).set(as(owner)),
+      'POST /api/v1/admin/disputes/:disputeId/resolve': () =>
+        api().post(`/api/v1/admin/disputes/${randomUUID()}/resolve`).set(as(owner)).send({ outcome: 'refund' }),
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay': () =>
+        api().post(`${base()}/milestones/${toSubmit.id}/pay`).set(as(e.client)).send({}),
+      'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': () =>
+        api().get(`${base()}/milestones/${toDispute.id}/dispute`).set(as(e.client)),
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': () =>
+        api().post(`${base()}/milestones/${toDispute.id}/dispute/evidence`).set(as(owner)).send({ statement: 'Delivered as agreed.' }),
+      'POST /api/v1/billing/checkout': () => api().post('/api/v1/billing/checkout').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
+      'GET /api/v1/billing/subscription': () => api().get('/api/v1/billing/subscription').set(as(owner)),
+      'POST /api/v1/billing/subscription/change': () =>
+        api().post('/api/v1/billing/subscription/change').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
+      'POST /api/v1/billing/subscription/cancel': () => api().post('/api/v1/billing/subscription/cancel').set(as(owner)).send({}),
     };
     expect(Object.keys(probes).sort()).toEqual([...Object.keys(LOCKED_ROUTES), ...Object.keys(OPEN_ROUTES)].sort());
 
@@ -279,6 +295,11 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/chargeback/respond-myself',
       'GET /api/v1/billing/connect',
       'POST /api/v1/billing/connect/onboarding',
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay',
+      'POST /api/v1/billing/checkout',
+      'GET /api/v1/billing/subscription',
+      'POST /api/v1/billing/subscription/change',
+      'POST /api/v1/billing/subscription/cancel',
     ]);
     // What a member does and must succeed (2xx) while locked: the money and the clients' side.
     const mustSucceed = new Set([
