@@ -15,6 +15,7 @@ import {
   MutableClock,
   onboardToConnect,
   RunningPlatform,
+  grantPlan,
   signUp,
   SignedUpUser,
   startPlatform,
@@ -53,6 +54,8 @@ describe('billing: refunds', () => {
     rpc = new RpcClient({ url: platform.amqpUrl });
     tap = await tapEvents(['billing.milestone.refunded'], { amqpUrl: platform.amqpUrl });
     owner = await signUp(platform.gatewayUrl, 'Rita Refunder');
+    // A workspace per case: more than the free plan's three.
+    await grantPlan(platform, owner.accountId, 'enterprise', ['workspace']);
     await onboardToConnect(platform.gatewayUrl, owner);
   });
 
