@@ -4,6 +4,7 @@ import {
   bearer,
   connectServiceDb,
   createWorkspace,
+  grantPlan,
   inviteAndJoin,
   RunningPlatform,
   signUp,
@@ -36,6 +37,8 @@ describe('invitations', () => {
     platform = await startPlatform({ services: ['gateway', 'workspace'] });
     api = request(platform.gatewayUrl);
     owner = await signUp(platform.gatewayUrl, 'Owner');
+    // One workspace takes in more members across these cases than the free plan's five.
+    await grantPlan(platform, owner.accountId, 'enterprise', ['workspace']);
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner)).id;
     clientAdmin = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'client_admin');
     db = await connectServiceDb('workspace', 'system', platform.dbPrefix);

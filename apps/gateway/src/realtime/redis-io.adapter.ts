@@ -9,6 +9,8 @@ import type { Server, ServerOptions } from 'socket.io';
  * sockets of that room on every replica (and `socketsJoin`/`socketsLeave` act on all of
  * them). Channels are prefixed per deployment (RATE_LIMIT_PREFIX, one per platform in tests).
  */
+const CLOSE_GRACE_MS = 1_000;
+
 export class RedisIoAdapter extends IoAdapter {
   private readonly pub: Redis;
   private readonly sub: Redis;
@@ -29,8 +31,18 @@ export class RedisIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * Redis may be down (the gateway keeps serving without it): the adapter's unsubscribe and
+   * QUIT would then wait for a connection forever, so shutdown gives them a moment and then
+   * drops the connections.
+   */
   override async close(server: Server): Promise<void> {
-    await super.close(server);
-    await Promise.all([this.pub.quit().catch(() => undefined), this.sub.quit().catch(() => undefined)]);
+    const settle = (work: Promise<unknown>) =>
+      Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+    await settle(super.close(server));
+    const ready = (client: Redis) => client.status === 'ready';
+    await settle(Promise.all([this.pub, this.sub].filter(ready).map((client) => client.quit())));
+    this.pub.disconnect();
+    this.sub.disconnect();
   }
 }

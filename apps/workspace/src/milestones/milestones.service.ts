@@ -200,11 +200,14 @@ export class MilestonesService {
     assertNotLocked(entitlements);
     const now = this.clock.now();
     const month = monthOf(now);
+    const proposal = { accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId, month, at: now };
+    // Unlimited: recorded for the usage view, without serialising the account's proposals
+    // (the insert is idempotent; the milestone's own row lock orders a milestone's proposals).
+    if (entitlements.limits.milestonesPerMonth === null) return this.usage.recordProposal(manager, proposal);
     await this.usage.lockMilestoneProposals(manager, scope.accountId);
     if (await this.usage.isProposalCounted(manager, scope.accountId, month, milestoneId)) return;
-    if (entitlements.limits.milestonesPerMonth !== null)
-      assertWithinLimit(entitlements, 'milestonesPerMonth', await this.usage.proposalsInMonth(manager, scope.accountId, month));
-    await this.usage.recordProposal(manager, { accountId: scope.accountId, workspaceId: scope.workspaceId, milestoneId, month, at: now });
+    assertWithinLimit(entitlements, 'milestonesPerMonth', await this.usage.proposalsInMonth(manager, scope.accountId, month));
+    await this.usage.recordProposal(manager, proposal);
   }
 
   private async pin(actor: Actor, scope: WorkspaceScope, row: MilestoneRow, fileVersionId?: string): Promise<PinRequest> {

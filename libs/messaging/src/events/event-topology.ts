@@ -134,18 +134,22 @@ export function consumerDeclarations(
   policy: RetryPolicy,
   queueType: QueueType = 'classic',
 ): TopologyDeclarations {
-  const queues: TopologyDeclarations['queues'] = [{ queue, arguments: durableQueueArguments(queueType) }];
+  // Only the arguments a queue needs: classic queues without any, as declared before the switch existed.
+  const declared = (name: string, own?: Record<string, unknown>) => {
+    const args = durableQueueArguments(queueType, own);
+    return Object.keys(args).length > 0 ? { queue: name, arguments: args } : { queue: name };
+  };
+  const queues: TopologyDeclarations['queues'] = [declared(queue)];
   for (let n = 1; n <= retryQueueCount(policy); n++) {
-    queues.push({
-      queue: retryQueueName(queue, n),
-      arguments: durableQueueArguments(queueType, {
+    queues.push(
+      declared(retryQueueName(queue, n), {
         'x-message-ttl': policy.retryDelaysMs[n - 1],
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': queue,
       }),
-    });
+    );
   }
-  queues.push({ queue: deadLetterQueueName(queue), arguments: durableQueueArguments(queueType) });
+  queues.push(declared(deadLetterQueueName(queue)));
   return { exchange, queues, bindings: bindings.map((pattern) => ({ queue, pattern })) };
 }
 
