@@ -92,7 +92,9 @@ describe('workspace members', () => {
     const me = await api.get('/api/v1/me').set(bearer(owner.token));
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: owner.userId, email: owner.email, name: 'Me Myself', isPlatformAdmin: false });
-    expect(me.body.accounts).toEqual([{ accountId: owner.accountId, role: 'owner' }]);
+    expect(me.body.accounts).toEqual([
+      { accountId: owner.accountId, role: 'owner', plan: 'free', standing: 'active', pastDueSince: null, locksAt: null },
+    ]);
     expect(me.body.workspaces.map((w: { id: string; role: string }) => [w.id, w.role]).sort()).toEqual(
       [
         [id, 'owner'],

@@ -1,7 +1,18 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { serviceDatabaseName } from '@fpms/database';
-import { bearer, PrivatePostgres, RunningPlatform, signUp, SignedUpUser, startPlatform, startPrivatePostgres } from '@fpms/harness';
+import {
+  bearer,
+  entitlementsEvent,
+  EntitlementsPublisher,
+  eventually,
+  PrivatePostgres,
+  RunningPlatform,
+  signUp,
+  SignedUpUser,
+  startPlatform,
+  startPrivatePostgres,
+} from '@fpms/harness';
 import { platformEnv } from '../../tools/infra/platform-env';
 import { provisionDatabases } from '../../tools/infra/provision';
 
@@ -45,6 +56,17 @@ describe('a PostgreSQL restart under load', () => {
   it('answers 2xx or 503 (never 500) during the restart, loses nothing committed and recovers', async () => {
     const user: SignedUpUser = await signUp(platform.gatewayUrl);
     const api = request(platform.gatewayUrl);
+    // The load creates dozens of workspaces: the account is on a plan without that limit.
+    const publisher = await EntitlementsPublisher.connect(platform.amqpUrl);
+    await publisher.publish(entitlementsEvent(user.accountId, 1, { plan: 'enterprise' }));
+    await publisher.close();
+    const workspaceDb = new Client({ host: pg.host, port: pg.port, user: pg.user, database: serviceDatabaseName('workspace', dbPrefix) });
+    await workspaceDb.connect();
+    await eventually('enterprise entitlements', async () => {
+      const { rows } = await workspaceDb.query('select 1 from account_entitlements where account_id = $1', [user.accountId]);
+      return rows.length === 1;
+    });
+    await workspaceDb.end();
     const outcomes: Outcome[] = [];
     const created: string[] = [];
     let running = true;
