@@ -12,6 +12,8 @@ export const LOCKED_ROUTES: Readonly<Record<string, string>> = {
   'POST /api/v1/workspaces/:workspaceId/invitations': 'a new invitation from the freelancer side (clients may still invite their own)',
   'POST /api/v1/workspaces/:workspaceId/files': 'a new upload from the freelancer side (clients may still upload)',
   'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions': 'a new version from the freelancer side',
+  'POST /api/v1/workspaces/:workspaceId/threads/:threadId/messages':
+    'a new message or internal note from the freelancer side (clients may still post)',
 };
 
 /** Why each other route keeps working while locked. */
@@ -74,4 +76,17 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'DELETE /api/v1/workspaces/:workspaceId/tasks/:taskId': 'organising existing work',
   'GET /api/v1/billing/connect': 'reading',
   'POST /api/v1/billing/connect/onboarding': 'money owed: Connect onboarding, so payouts can happen',
+  'GET /api/v1/workspaces/:workspaceId/threads': 'reading',
+  'GET /api/v1/workspaces/:workspaceId/threads/:threadId': 'reading',
+  'GET /api/v1/workspaces/:workspaceId/threads/:threadId/messages': 'reading (internal notes kept after a downgrade too)',
+  'PATCH /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId': 'editing what exists',
+  'DELETE /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId': 'removing',
+  'POST /api/v1/workspaces/:workspaceId/threads/:threadId/read': 'reading (a read cursor)',
+  'GET /api/v1/me/notifications': 'reading',
+  'POST /api/v1/me/notifications/:notificationId/read': 'reading',
+  'POST /api/v1/me/notifications/read-all': 'reading',
+  'GET /api/v1/me/notification-preferences': 'settings, not work',
+  'PUT /api/v1/me/notification-preferences': 'settings, not work',
+  'GET /api/v1/unsubscribe/:token': 'stopping email, not work',
+  'POST /api/v1/unsubscribe/:token': 'stopping email, not work',
 };

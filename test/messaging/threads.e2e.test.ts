@@ -4,6 +4,7 @@ import {
   bearer,
   createWorkspace,
   eventually,
+  grantPlan,
   inviteAndJoin,
   RunningPlatform,
   signUp,
@@ -80,6 +81,8 @@ describe('messaging: threads, read state and realtime across two gateway replica
     });
     owner = await signUp(platform.gatewayUrl, 'Owner');
     outsider = await signUp(platform.gatewayUrl, 'Outsider');
+    // Internal notes are a pro feature (the free plan's 402 is test/entitlements' case).
+    await grantPlan(platform, owner.accountId, 'pro', ['workspace', 'files', 'messaging']);
     workspaceId = (await createWorkspace(platform.gatewayUrl, owner, 'Engagement')).id;
     outsiderWorkspaceId = (await createWorkspace(platform.gatewayUrl, outsider, 'Other engagement')).id;
     collaborator = await inviteAndJoin(platform.gatewayUrl, owner, workspaceId, 'collaborator');
