@@ -281,6 +281,9 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/cancel': () => ms.act(owner, draft, 'cancel'),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund': () => ms.act(e.client, toRefund.id, 'request-refund'),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': () => ms.act(e.client, toDispute.id, 'dispute'),
+      // The locked freelancer still answers the dispute (before it is withdrawn below).
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': () =>
+        api().post(`${base()}/milestones/${toDispute.id}/dispute/evidence`).set(as(owner)).send({ statement: 'Delivered as agreed' }),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': () =>
         ms.act(e.client, toDispute.id, 'withdraw-dispute'),
       'GET /api/v1/workspaces/:workspaceId/dashboard': () => ms.dashboard(e.client),
@@ -308,6 +311,20 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'DELETE /api/v1/workspaces/:workspaceId/tasks/:taskId': () => api().delete(`${base()}/tasks/${task.body.id}`).set(as(owner)),
       'GET /api/v1/billing/connect': () => api().get('/api/v1/billing/connect').set(as(owner)),
       'POST /api/v1/billing/connect/onboarding': () => api().post('/api/v1/billing/connect/onboarding').set(as(owner)).send({}),
+      'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': () =>
+        api().get(`${base()}/milestones/${toDispute.id}/dispute`).set(as(e.client)),
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay': () =>
+        api().post(`${base()}/milestones/${toApprove.id}/pay`).set(as(e.client)).send({}),
+      // Platform-admin routes: the owner is no admin (refused for that, never for the lock).
+      'GET /api/v1/admin/disputes': () => api().get('/api/v1/admin/disputes').set(as(owner)),
+      'GET /api/v1/admin/disputes/:disputeId': () => api().get(`/api/v1/admin/disputes/${toDispute.id}`).set(as(owner)),
+      'POST /api/v1/admin/disputes/:disputeId/resolve': () =>
+        api().post(`/api/v1/admin/disputes/${toDispute.id}/resolve`).set(as(owner)).send({}),
+      'POST /api/v1/billing/checkout': () => api().post('/api/v1/billing/checkout').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
+      'GET /api/v1/billing/subscription': () => api().get('/api/v1/billing/subscription').set(as(owner)),
+      'POST /api/v1/billing/subscription/change': () =>
+        api().post('/api/v1/billing/subscription/change').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
+      'POST /api/v1/billing/subscription/cancel': () => api().post('/api/v1/billing/subscription/cancel').set(as(owner)).send({}),
       'GET /api/v1/workspaces/:workspaceId/threads': () => api().get(`${base()}/threads`).set(as(e.client)),
       'GET /api/v1/workspaces/:workspaceId/threads/:threadId': () => api().get(thread).set(as(owner)),
       'GET /api/v1/workspaces/:workspaceId/threads/:threadId/messages': () => api().get(`${thread}/messages`).set(as(e.client)),
@@ -339,6 +356,11 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/chargeback/respond-myself',
       'GET /api/v1/billing/connect',
       'POST /api/v1/billing/connect/onboarding',
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay',
+      'POST /api/v1/billing/checkout',
+      'GET /api/v1/billing/subscription',
+      'POST /api/v1/billing/subscription/change',
+      'POST /api/v1/billing/subscription/cancel',
     ]);
     // What a member does and must succeed (2xx) while locked: the money and the clients' side.
     const mustSucceed = new Set([
@@ -349,7 +371,9 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute',
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute',
+      'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/decline',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/accept',
       'DELETE /api/v1/workspaces/:workspaceId/members/:userId',
