@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -26,8 +25,9 @@ type Probe = () => Promise<{ status: number; body: any }>; // eslint-disable-lin
  * The lockout, route by route: every route the gateway serves is either refused with 402
  * `account_locked` for a locked account's freelancer side (lockout-rules.ts) or keeps
  * working — and the money routes are driven for real (funding, submitting, approving,
- * disputes, refund requests), not just "not refused". Billing runs no service here: its
- * own routes answer 503, which still shows nothing before billing refuses them.
+ * disputes, refund requests), not just "not refused"; messaging runs too, so posting is
+ * refused for the freelancer side while the clients keep posting. Billing runs no service
+ * here: its own routes answer 503, which still shows nothing before billing refuses them.
  */
 describe('lockout: a locked account refuses new work and nothing else', () => {
   let s3: TestS3;
@@ -35,6 +35,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
   let entitlements: EntitlementsPublisher;
   let billing: BillingPublisher;
   let system: DataSource;
+  let messagingDb: DataSource;
   let e: Engagement;
   let ms: ReturnType<typeof milestoneApi>;
   const api = () => request(platform.gatewayUrl);
@@ -43,12 +44,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
   beforeAll(async () => {
     s3 = await startTestS3();
     platform = await startPlatform({
-      services: ['gateway', 'workspace', 'files'],
+      services: ['gateway', 'workspace', 'files', 'messaging'],
       env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }), workspace: { REVIEW_TIMER_POLL_MS: '0' } },
     });
     entitlements = await EntitlementsPublisher.connect(platform.amqpUrl);
     billing = await BillingPublisher.connect(platform.amqpUrl);
     system = await connectServiceDb('workspace', 'system', platform.dbPrefix);
+    messagingDb = await connectServiceDb('messaging', 'system', platform.dbPrefix);
     e = await engagement(platform, { plan: null });
     ms = milestoneApi(platform, e);
   }, 180_000);
@@ -57,11 +59,25 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     await entitlements?.close();
     await billing?.close();
     await system?.destroy();
+    await messagingDb?.destroy();
     await platform?.close();
     await s3?.close();
   });
 
   const createWs = (who: SignedUpUser) => api().post('/api/v1/workspaces').set(bearer(who.token)).send({ name: 'Next job' });
+  const generalThreadOf = (workspaceId: string, who: SignedUpUser) =>
+    eventually(`the general thread of ${workspaceId}`, async () => {
+      const res = await api().get(`/api/v1/workspaces/${workspaceId}/threads`).set(bearer(who.token));
+      return res.status === 200 ? (res.body.items.find((t: { kind: string }) => t.kind === 'general')?.id as string) : null;
+    });
+  const postTo = (workspaceId: string, threadId: string, who: SignedUpUser, body: { text: string; internal?: boolean }) =>
+    api().post(`/api/v1/workspaces/${workspaceId}/threads/${threadId}/messages`).set(bearer(who.token)).send(body);
+  /** Messaging projects entitlements from its own queue: its row, not the workspace's 402, says when it has. */
+  const messagingSees = (accountId: string, expected: { standing?: string; plan?: string }) =>
+    eventually(`messaging to project ${JSON.stringify(expected)}`, async () => {
+      const [row] = await messagingDb.query(`select plan, standing from account_entitlements where account_id = $1`, [accountId]);
+      return row && Object.entries(expected).every(([k, v]) => row[k] === v);
+    });
 
   it('classifies every route the gateway serves (a new route fails here until it is)', () => {
     const served = discoverRoutes(platform.apps.gateway!)
@@ -101,6 +117,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     expect((await ms.act(e.freelancer, toApprove.id, 'submit', { deliverableFileVersionId: deliverable.versionId })).status).toBe(200);
     const toDispute = await fundedMilestone(platform, e, billing, system, { title: 'Support', amount: 10_000, currency: 'EUR' });
     const toRefund = await fundedMilestone(platform, e, billing, system, { title: 'Extra', amount: 5_000, currency: 'EUR' });
+    const general = await generalThreadOf(e.workspaceId, e.client);
+    const thread = `${base()}/threads/${general}`;
+    const post = (who: SignedUpUser, body: { text: string; internal?: boolean }) => postTo(e.workspaceId, general, who, body);
+    const clientNotification = await eventually('a notification for the client', async () => {
+      const res = await api().get('/api/v1/me/notifications').set(bearer(e.client.token));
+      return res.body.items?.[0]?.id as string | undefined;
+    });
     const task = await api().post(`${base()}/tasks`).set(bearer(e.freelancer.token)).send({ title: 'Wireframes' });
     const invitation = await api().post(`${base()}/invitations`).set(bearer(e.freelancer.token)).send({ role: 'collaborator' });
     const pendingInvite = await api().post(`${base()}/invitations`).set(bearer(e.client.token)).send({ role: 'client_viewer', maxUses: 2 });
@@ -123,9 +146,27 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     expect(clientMe.body.accountStandings.map((s: { accountId: string }) => s.accountId)).not.toContain(e.accountId);
     expect((await createWs(e.freelancer)).status).toBe(201);
 
+    // Messages posted just before the lock (well inside the edit window) for the probes to edit and delete.
+    const toEdit = await post(e.freelancer, { text: 'Plan, first draft' });
+    const toDelete = await post(e.freelancer, { text: 'Wrong thread, sorry' });
+    expect([toEdit.status, toDelete.status]).toEqual([201, 201]);
+
     // locked.
     await entitlements.next(e.accountId, { plan: 'free', standing: 'locked' });
     await eventually('the lock to apply', async () => (await createWs(e.freelancer)).status === 402);
+    await messagingSees(e.accountId, { standing: 'locked' });
+
+    // The whole freelancer side is refused a new message (a note too: the lock is checked first); the client keeps posting.
+    const refusals = await Promise.all([
+      post(e.collaborator, { text: 'Still here' }),
+      post(e.freelancer, { text: 'A note', internal: true }),
+    ]);
+    expect(refusals.map((r) => [r.status, r.body.error?.code])).toEqual([
+      [402, 'account_locked'],
+      [402, 'account_locked'],
+    ]);
+    expect(refusals[0].body.error.details).toMatchObject({ plan: 'free', standing: 'locked' });
+    expect((await post(e.client, { text: 'Any news on the launch?' })).status).toBe(201);
 
     // Clients of a locked account still upload and invite on their side (before the walk fills the seats).
     expect(
@@ -147,6 +188,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
         api().post(`${base()}/files`).set(as(owner)).send({ name: 'new.txt', size: 3, contentType: 'text/plain' }),
       'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions': () =>
         api().post(`${base()}/files/${file.fileId}/versions`).set(as(owner)).send({ size: 3, contentType: 'text/plain' }),
+      'POST /api/v1/workspaces/:workspaceId/threads/:threadId/messages': () => post(owner, { text: 'New work' }),
 
       // Keep working. Removing the viewer first leaves seats for the two who join below (free: 5 members).
       'PATCH /api/v1/workspaces/:workspaceId/members/:userId': () =>
@@ -239,6 +281,9 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/cancel': () => ms.act(owner, draft, 'cancel'),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund': () => ms.act(e.client, toRefund.id, 'request-refund'),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': () => ms.act(e.client, toDispute.id, 'dispute'),
+      // The locked freelancer still answers the dispute (before it is withdrawn below).
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': () =>
+        api().post(`${base()}/milestones/${toDispute.id}/dispute/evidence`).set(as(owner)).send({ statement: 'Delivered as agreed' }),
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute': () =>
         ms.act(e.client, toDispute.id, 'withdraw-dispute'),
       'GET /api/v1/workspaces/:workspaceId/dashboard': () => ms.dashboard(e.client),
@@ -266,21 +311,37 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'DELETE /api/v1/workspaces/:workspaceId/tasks/:taskId': () => api().delete(`${base()}/tasks/${task.body.id}`).set(as(owner)),
       'GET /api/v1/billing/connect': () => api().get('/api/v1/billing/connect').set(as(owner)),
       'POST /api/v1/billing/connect/onboarding': () => api().post('/api/v1/billing/connect/onboarding').set(as(owner)).send({}),
-      'GET /api/v1/admin/disputes': () => api().get('/api/v1/admin/disputes').set(as(owner)),
-      'GET /api/v1/admin/disputes/:disputeId': () => api().get(`/api/v1/admin/disputes/${randomUUID()}`).set(as(owner)),
-      'POST /api/v1/admin/disputes/:disputeId/resolve': () =>
-        api().post(`/api/v1/admin/disputes/${randomUUID()}/resolve`).set(as(owner)).send({ outcome: 'refund' }),
-      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay': () =>
-        api().post(`${base()}/milestones/${toSubmit.id}/pay`).set(as(e.client)).send({}),
       'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute': () =>
         api().get(`${base()}/milestones/${toDispute.id}/dispute`).set(as(e.client)),
-      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': () =>
-        api().post(`${base()}/milestones/${toDispute.id}/dispute/evidence`).set(as(owner)).send({ statement: 'Delivered as agreed.' }),
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay': () =>
+        api().post(`${base()}/milestones/${toApprove.id}/pay`).set(as(e.client)).send({}),
+      // Platform-admin routes: the owner is no admin (refused for that, never for the lock).
+      'GET /api/v1/admin/disputes': () => api().get('/api/v1/admin/disputes').set(as(owner)),
+      'GET /api/v1/admin/disputes/:disputeId': () => api().get(`/api/v1/admin/disputes/${toDispute.id}`).set(as(owner)),
+      'POST /api/v1/admin/disputes/:disputeId/resolve': () =>
+        api().post(`/api/v1/admin/disputes/${toDispute.id}/resolve`).set(as(owner)).send({}),
       'POST /api/v1/billing/checkout': () => api().post('/api/v1/billing/checkout').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
       'GET /api/v1/billing/subscription': () => api().get('/api/v1/billing/subscription').set(as(owner)),
       'POST /api/v1/billing/subscription/change': () =>
         api().post('/api/v1/billing/subscription/change').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
       'POST /api/v1/billing/subscription/cancel': () => api().post('/api/v1/billing/subscription/cancel').set(as(owner)).send({}),
+      'GET /api/v1/workspaces/:workspaceId/threads': () => api().get(`${base()}/threads`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/threads/:threadId': () => api().get(thread).set(as(owner)),
+      'GET /api/v1/workspaces/:workspaceId/threads/:threadId/messages': () => api().get(`${thread}/messages`).set(as(e.client)),
+      'PATCH /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId': () =>
+        api().patch(`${thread}/messages/${toEdit.body.id}`).set(as(owner)).send({ text: 'Plan, final' }),
+      'DELETE /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId': () =>
+        api().delete(`${thread}/messages/${toDelete.body.id}`).set(as(owner)),
+      'POST /api/v1/workspaces/:workspaceId/threads/:threadId/read': () => api().post(`${thread}/read`).set(as(owner)).send({}),
+      'GET /api/v1/me/notifications': () => api().get('/api/v1/me/notifications').set(as(e.client)),
+      'POST /api/v1/me/notifications/:notificationId/read': () =>
+        api().post(`/api/v1/me/notifications/${clientNotification}/read`).set(as(e.client)).send({}),
+      'POST /api/v1/me/notifications/read-all': () => api().post('/api/v1/me/notifications/read-all').set(as(owner)).send({}),
+      'GET /api/v1/me/notification-preferences': () => api().get('/api/v1/me/notification-preferences').set(as(owner)),
+      'PUT /api/v1/me/notification-preferences': () =>
+        api().put('/api/v1/me/notification-preferences').set(as(owner)).send({ digestHour: 7 }),
+      'GET /api/v1/unsubscribe/:token': () => api().get('/api/v1/unsubscribe/not-a-token'),
+      'POST /api/v1/unsubscribe/:token': () => api().post('/api/v1/unsubscribe/not-a-token').send({}),
     };
     expect(Object.keys(probes).sort()).toEqual([...Object.keys(LOCKED_ROUTES), ...Object.keys(OPEN_ROUTES)].sort());
 
@@ -310,7 +371,9 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/approve',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/request-refund',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute',
+      'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/withdraw-dispute',
+      'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/decline',
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/accept',
       'DELETE /api/v1/workspaces/:workspaceId/members/:userId',
@@ -321,6 +384,12 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/workspaces/:workspaceId/files',
       'GET /api/v1/workspaces/:workspaceId/milestones/:milestoneId',
       'POST /api/v1/workspaces/:workspaceId/tasks',
+      'GET /api/v1/workspaces/:workspaceId/threads',
+      'GET /api/v1/workspaces/:workspaceId/threads/:threadId/messages',
+      'PATCH /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId',
+      'DELETE /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId',
+      'POST /api/v1/workspaces/:workspaceId/threads/:threadId/read',
+      'POST /api/v1/me/notifications/:notificationId/read',
     ]);
 
     const outcomes: string[] = [];
@@ -359,7 +428,48 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       },
     );
     expect((await ms.act(owner, draft, 'propose')).status).toBe(409); // cancelled above: the state machine's answer, not the lock's
+    // Messaging's projection is a queue of its own: the owner posts again within a second as well.
+    await eventually('the unlock in messaging', async () => (await post(owner, { text: 'Paid: back to work' })).status === 201, {
+      timeoutMs: 1_000,
+      intervalMs: 100,
+    });
+    // The edited and deleted messages are what the probes left; the client's message is there.
+    const page = await api().get(`${thread}/messages`).set(as(e.client));
+    expect(page.body.items.map((m: { text: string | null }) => m.text)).toEqual(
+      expect.arrayContaining(['Paid: back to work', 'Any news on the launch?', 'Plan, final', null]),
+    );
   }, 300_000);
+
+  it('internal notes follow the plan: 402 on free, posted on pro, still readable after a downgrade', async () => {
+    const owner = await signUp(platform.gatewayUrl, 'Note taker');
+    const ws = await createWorkspace(platform.gatewayUrl, owner, 'Notes');
+    const general = await generalThreadOf(ws.id, owner);
+    const note = (text: string) => postTo(ws.id, general, owner, { text, internal: true });
+
+    const onFree = await note('client pays late');
+    expect(onFree.status).toBe(402);
+    expect(onFree.body.error).toMatchObject({
+      code: 'internal_notes_not_in_plan',
+      details: { plan: 'free', feature: 'internalNotes', planThatLifts: 'pro' },
+    });
+    // Plain messages are every plan's.
+    expect((await postTo(ws.id, general, owner, { text: 'Welcome aboard' })).status).toBe(201);
+
+    await entitlements.next(owner.accountId, { plan: 'pro' });
+    await messagingSees(owner.accountId, { plan: 'pro' });
+    const kept = await note('client pays late, be firm');
+    expect(kept.status).toBe(201);
+
+    // A downgrade refuses new notes only: the one written on pro stays readable.
+    await entitlements.next(owner.accountId, { plan: 'free' });
+    await messagingSees(owner.accountId, { plan: 'free' });
+    expect((await note('and again')).body.error?.code).toBe('internal_notes_not_in_plan');
+    const page = await api().get(`/api/v1/workspaces/${ws.id}/threads/${general}/messages`).set(bearer(owner.token));
+    expect(page.status).toBe(200);
+    expect(page.body.items.filter((m: { internal: boolean }) => m.internal)).toEqual([
+      expect.objectContaining({ id: kept.body.id, text: 'client pays late, be firm', internal: true }),
+    ]);
+  });
 
   it('one account’s lock never applies to another', async () => {
     const other = await signUp(platform.gatewayUrl, 'Neighbour');

@@ -158,7 +158,7 @@ export interface Engagement {
 export async function engagement(platform: RunningPlatform, options: { plan?: PlanId | null } = {}): Promise<Engagement> {
   const freelancer = await signUp(platform.gatewayUrl, 'Freelancer');
   const plan = options.plan === undefined ? 'enterprise' : options.plan;
-  const projecting = (['workspace', 'files'] as const).filter((s) => platform.apps[s]);
+  const projecting = (['workspace', 'files', 'messaging'] as const).filter((s) => platform.apps[s]);
   if (plan) await grantPlan(platform, freelancer.accountId, plan, projecting);
   const ws = await createWorkspace(platform.gatewayUrl, freelancer, 'Website redesign');
   const collaborator = await inviteAndJoin(platform.gatewayUrl, freelancer, ws.id, 'collaborator');

@@ -6,6 +6,7 @@ import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { PlatformModule } from '@fpms/platform/platform.module';
+import { entitlementsProviders } from '@fpms/platform/entitlements';
 import { MESSAGING_ENV, MessagingEnv } from './config';
 import { ThreadMembersRepository } from './members/thread-members.repository';
 import { MessagingEventsSubscriber } from './messaging-events.subscriber';
@@ -34,6 +35,8 @@ export class MessagingAppModule {
         { provide: MESSAGING_ENV, useValue: env },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
         ...eventConsumerProviders('messaging', env.AMQP_URL, { subscriber: MessagingEventsSubscriber }),
+        // Plans: billing's entitlements projected here, read from memory on every post.
+        ...entitlementsProviders,
         WorkspaceThreadsSubscriber,
         ThreadMembersRepository,
         ThreadsRepository,

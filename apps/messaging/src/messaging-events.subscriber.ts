@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope, GatewayEvents, UserEmailUnsubscribedData, UserRegisteredData, WorkspaceEvents } from '@fpms/contracts';
+import {
+  BillingAccountEvents,
+  EventEnvelope,
+  GatewayEvents,
+  UserEmailUnsubscribedData,
+  UserRegisteredData,
+  WorkspaceEvents,
+} from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { EventSubscriber } from '@fpms/messaging';
 import type { TenantManager } from '@fpms/database/tenant-manager';
+import { EntitlementsProjection } from '@fpms/platform/entitlements';
 import { MembershipProjection } from './notifications/membership-projection';
 import { NotificationContactsRepository } from './notifications/notification-contacts.repository';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
@@ -13,7 +21,9 @@ import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscrib
  * The messaging service's one event queue (bindings: EVENT_TOPOLOGY), routed to the
  * projection or feature that owns each event: threads (workspace and milestone threads,
  * the members whose unread counters change) and notifications (contacts, preferences,
- * the membership their audiences are resolved from, and the notifications themselves).
+ * the membership their audiences are resolved from, and the notifications themselves),
+ * and plans (`billing.entitlements.changed`, projected for the checks on posting, before
+ * the same event tells the owners of a past-due or locked account).
  */
 @Injectable()
 export class MessagingEventsSubscriber implements EventSubscriber {
@@ -24,6 +34,7 @@ export class MessagingEventsSubscriber implements EventSubscriber {
     private readonly preferences: PreferencesService,
     private readonly notifications: NotificationDispatcher,
     private readonly clock: Clock,
+    private readonly entitlements: EntitlementsProjection,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
@@ -32,6 +43,7 @@ export class MessagingEventsSubscriber implements EventSubscriber {
       const data = event.data as UserEmailUnsubscribedData;
       return this.preferences.unsubscribe(manager, data.userId, data.scope, this.clock.now());
     }
+    if (event.type === BillingAccountEvents.entitlementsChanged) await this.entitlements.handle(event, manager);
     if (event.type.startsWith('workspace.')) await this.threads.handle(event, manager);
     // A joiner counts as a member before their own join is announced (they are its actor and
     // excluded); a removed member is told before they leave the projection.

@@ -94,7 +94,7 @@ export async function grantPlan(
   platform: { amqpUrl: string; dbPrefix: string },
   accountId: string,
   plan: PlanId,
-  services: ReadonlyArray<'workspace' | 'files'> = ['workspace', 'files'],
+  services: ReadonlyArray<'workspace' | 'files' | 'messaging'> = ['workspace', 'files'],
 ): Promise<void> {
   const publisher = await EntitlementsPublisher.connect(platform.amqpUrl);
   // Above any version a suite's own publisher starts from, and increasing across calls.

@@ -6,6 +6,7 @@ import { Clock } from '@fpms/common/scheduling/clock';
 import { idempotent } from '@fpms/database/idempotency';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import type { VerifiedRpc } from '@fpms/messaging';
+import { assertFeature, assertNotLocked, EntitlementsReader } from '@fpms/platform/entitlements';
 import { MESSAGING_ENV, MessagingEnv } from '../config';
 import { ReadStateRepository } from '../read-state/read-state.repository';
 import { MessageEvents } from './message-events';
@@ -21,6 +22,9 @@ type ThreadRef = { workspaceId: string; threadId: string };
  * PostMessages); internal notes exist for the freelancer side only — to anyone else they
  * are not there at all (404, absent from pages and counts). Every write moves the unread
  * counters in its own transaction and records its `messaging.*` event in the outbox.
+ * Posting follows the workspace account's plan: a locked account's freelancer side posts
+ * nothing new (its clients still do), and internal notes need the plan's `internalNotes`;
+ * edits, deletes, reads and what was posted before stay as they are.
  */
 @Injectable()
 export class ThreadsService {
@@ -29,6 +33,7 @@ export class ThreadsService {
     private readonly threads: ThreadsRepository,
     private readonly reads: ReadStateRepository,
     private readonly events: MessageEvents,
+    private readonly entitlements: EntitlementsReader,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(MESSAGING_ENV) private readonly env: MessagingEnv,
   ) {}
@@ -97,6 +102,7 @@ export class ThreadsService {
       caller,
       grant,
       idempotent(caller, async (manager) => {
+        await this.assertPlanAllowsPosting(manager, grant, internal);
         const now = this.clock.now();
         const seq = await this.threads.nextSeq(manager, input.workspaceId, input.threadId, internal, now);
         if (seq === null) throw ThreadError.threadNotFound(input.threadId);
@@ -155,6 +161,20 @@ export class ThreadsService {
       await this.events.message(manager, MessagingEvents.messageDeleted, deleted, caller.requestId);
       return toMessageView(deleted);
     });
+  }
+
+  /**
+   * The workspace's account (the grant's: messaging holds no accounts of its own), from
+   * memory: refused before anything is written, inside the idempotent transaction so a
+   * replay of a message posted before the lock still answers what it answered.
+   */
+  private async assertPlanAllowsPosting(manager: TenantManager, grant: ThreadGrant, internal: boolean): Promise<void> {
+    // Only the freelancer side sees internal notes: the same side the lock refuses.
+    const freelancerSide = grant.seesInternal;
+    if (!freelancerSide) return;
+    const entitlements = await this.entitlements.forAccount(manager, grant.accountId);
+    assertNotLocked(entitlements);
+    if (internal) assertFeature(entitlements, 'internalNotes');
   }
 
   /** The caller's message, live, locked; a deleted one is 409, another's 403, an unseen internal note 404. */
