@@ -285,7 +285,7 @@ describe('plans end to end: what the user notices as Stripe bills the account', 
       return res.body.status === 'funded';
     });
     const funded = await api().get(`${milestones()}/${accepted}/payment`).set(as(owner));
-    expect(funded.body.money).toMatchObject({ status: 'funded', charged: 40_000 });
+    expect(funded.body.money).toMatchObject({ status: 'held', charged: 40_000, released: 0 });
     // And clients keep reading and downloading what they paid for.
     expect((await api().get(`/api/v1/workspaces/${engagementId}/files`).set(as(client))).status).toBe(200);
     const download = await api().get(`/api/v1/workspaces/${engagementId}/files/${deliverable.fileId}/download`).set(as(client));
