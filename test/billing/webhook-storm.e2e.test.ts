@@ -108,8 +108,8 @@ describe('billing: webhook storm', () => {
 
     // One ledger entry per Stripe object and kind (the unique key holds it; the counts show nothing was lost either).
     const ledger: Array<{ kind: string; n: number; objects: number }> = await billingDb.query(
-      `select kind, count(*)::int as n, count(distinct stripe_object_id)::int as objects
-         from ledger_entries l join orders o on o.id = l.order_id where o.workspace_id = $1 group by kind`,
+      `select l.kind, count(*)::int as n, count(distinct l.stripe_object_id)::int as objects
+         from ledger_entries l join orders o on o.id = l.order_id where o.workspace_id = $1 group by l.kind`,
       [workspaceId],
     );
     const charges = ledger.find((l) => l.kind === 'charge');

@@ -164,6 +164,35 @@ describe('messaging: threads, read state and realtime across two gateway replica
     expect((await notificationsOf(viewer)).some((n) => n.type === 'internal_note.posted')).toBe(false);
   });
 
+  it('notifies the members a message mentions, and refuses mentions of non-members or, in a note, of the client side (422)', async () => {
+    const mentionsOf = async (user: SignedUpUser) =>
+      ((await A().get('/api/v1/me/notifications?limit=100').set(bearer(user.token))).body.items as Array<{ type: string }>).filter(
+        (n) => n.type === 'message.mention',
+      ).length;
+    const before = { client: await mentionsOf(client), viewer: await mentionsOf(viewer) };
+    await post(owner, { text: '@client please have a look', mentions: [client.userId] });
+    await eventually('the mentioned client is told', async () => expect(await mentionsOf(client)).toBe(before.client + 1));
+    expect(await mentionsOf(viewer)).toBe(before.viewer);
+
+    const stranger = await A()
+      .post(messages())
+      .set(bearer(owner.token))
+      .send({ text: 'hi', mentions: [outsider.userId] });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.error).toMatchObject({ code: 'mention_invalid', details: { userIds: [outsider.userId] } });
+    const leak = await A()
+      .post(messages())
+      .set(bearer(owner.token))
+      .send({ text: 'psst', internal: true, mentions: [client.userId] });
+    expect(leak.status).toBe(422);
+    expect(leak.body.error.code).toBe('mention_invalid');
+    const bad = await A()
+      .post(messages())
+      .set(bearer(owner.token))
+      .send({ text: 'x', mentions: ['not-a-user', 'not-a-user'] });
+    expect(bad.status).toBe(400);
+  });
+
   it('refuses attachments from another workspace or not finished uploading (422), and bad input (400)', async () => {
     const foreign = await uploadFile(platform.gatewayUrl, outsider, outsiderWorkspaceId, 'theirs.txt', 'x');
     const res = await A()

@@ -7,7 +7,6 @@ import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
 import { CONNECT_ACCOUNT_EVENT_TYPES as CONNECT_EVENT_TYPES } from '../connect/connect-account-events.handler';
 import { STRIPE } from '../stripe/stripe-client';
-import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from '../webhooks/stripe-event-handler';
 import { toReceivedEvent } from '../webhooks/stripe-event-shape';
 import { CrossTenantWebhookEventsRepository } from '../webhooks/webhook-events.repository';
 import { CrossTenantReconciliationEventsRepository } from './reconciliation-orders.repository';
@@ -21,25 +20,27 @@ export function moneyOfEvent(event: Stripe.Event): { amount: number; currency: s
 }
 
 /**
+ * Events about the product catalogue (the plans' Products and Prices, created by setup,
+ * often before any endpoint exists to receive them): configuration, not money or accounts,
+ * so reconciliation neither audits them nor counts them as missing.
+ */
+const CATALOG_EVENT_PREFIXES = ['product.', 'price.', 'plan.', 'coupon.', 'promotion_code.', 'tax_rate.'];
+export const isCatalogEvent = (type: string) => CATALOG_EVENT_PREFIXES.some((prefix) => type.startsWith(prefix));
+
+/**
  * Stripe's own event list against the webhook ledger: what Stripe sent (or tried to) that
  * never arrived. A missing event is stored exactly as the intake stores a delivery, so the
  * processor applies it through the same handlers, once.
  */
 @Injectable()
 export class MissingStripeEvents {
-  /** The event types billing acts on: an endpoint is subscribed to these, so only these can go missing. */
-  private readonly handled: ReadonlySet<string>;
-
   constructor(
-    @Inject(STRIPE_EVENT_HANDLERS) handlers: readonly StripeEventHandler[],
     @Inject(STRIPE) private readonly stripe: Stripe,
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly ledger: CrossTenantReconciliationEventsRepository,
     private readonly webhookEvents: CrossTenantWebhookEventsRepository,
     @Inject(Clock) private readonly clock: Clock,
-  ) {
-    this.handled = new Set(handlers.flatMap((h) => h.eventTypes));
-  }
+  ) {}
 
   /**
    * The platform's events created since `since`, and the Connect events billing acts on of
@@ -49,8 +50,7 @@ export class MissingStripeEvents {
   async find(since: Date): Promise<{ checked: number; missing: Stripe.Event[] }> {
     const created = { gte: Math.floor(since.getTime() / 1000) };
     const events: Stripe.Event[] = [];
-    // Products and prices created at setup, payouts and the like are nobody's to apply.
-    for await (const event of this.stripe.events.list({ created, limit: 100 })) if (this.handled.has(event.type)) events.push(event);
+    for await (const event of this.stripe.events.list({ created, limit: 100 })) if (!isCatalogEvent(event.type)) events.push(event);
     const accounts = await systemTransaction(this.system, (m) => this.ledger.connectedAccountIds(m));
     for (const stripeAccount of accounts) {
       const listed = this.stripe.events.list({ created, types: [...CONNECT_EVENT_TYPES], limit: 100 }, { stripeAccount });

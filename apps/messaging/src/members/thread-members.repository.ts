@@ -27,6 +27,17 @@ export class ThreadMembersRepository {
     return rows.length > 0;
   }
 
+  /** Of `userIds`, those who are current members (on `side`, when given). */
+  async currentMembers(manager: TenantManager, workspaceId: string, userIds: string[], side?: MemberSide): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: Array<{ user_id: string }> = await manager.query(
+      `select user_id from thread_members
+        where workspace_id = $1 and user_id = any($2::uuid[]) and removed_at is null and ($3::text is null or side = $3)`,
+      [workspaceId, userIds, side ?? null],
+    );
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   async markRemoved(
     manager: TenantManager,
     input: { accountId: string; workspaceId: string; userId: string; version: number; now: Date },

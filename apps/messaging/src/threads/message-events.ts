@@ -15,7 +15,13 @@ type MessageEventType = typeof MessagingEvents.messagePosted | typeof MessagingE
 export class MessageEvents {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async message(manager: TenantManager, type: MessageEventType, message: MessageRow, requestId: string): Promise<void> {
+  async message(
+    manager: TenantManager,
+    type: MessageEventType,
+    message: MessageRow,
+    requestId: string,
+    mentions: string[] = [],
+  ): Promise<void> {
     await this.outbox.add(manager, {
       type,
       tenant: { accountId: message.accountId, workspaceId: message.workspaceId },
@@ -28,6 +34,7 @@ export class MessageEvents {
         internal: message.internal,
         // The actor, for notifications (never told of their own message).
         authorUserId: message.authorId,
+        ...(mentions.length > 0 ? { mentionedUserIds: mentions } : {}),
         message: toMessageView(message),
       },
     });

@@ -6,6 +6,7 @@ import type { ReadStateRepository } from '../read-state/read-state.repository';
 import type { MessageEvents } from './message-events';
 import type { ThreadAccess, ThreadGrant } from './thread-access';
 import type { ThreadsRepository } from './threads.repository';
+import { ThreadMembersRepository } from '../members/thread-members.repository';
 import { ThreadsService } from './threads.service';
 
 const ACCOUNT = '00000000-0000-4000-8000-00000000000a';
@@ -38,12 +39,14 @@ function world(entitlements: Entitlements, role: ThreadGrant['role']) {
   const threads = { nextSeq: jest.fn(async () => 1), insertMessage: jest.fn(async () => undefined) };
   const reads = { adjustForMessage: jest.fn(async () => undefined), lock: jest.fn(async () => null) };
   const events = { message: jest.fn(async () => undefined) };
+  const members = { currentMembers: jest.fn(async () => new Set<string>()) };
   const reader = { forAccount: jest.fn(async () => entitlements) };
   const service = new ThreadsService(
     access as unknown as ThreadAccess,
     threads as unknown as ThreadsRepository,
     reads as unknown as ReadStateRepository,
     events as unknown as MessageEvents,
+    members as unknown as ThreadMembersRepository,
     reader as unknown as EntitlementsReader,
     { now: () => new Date('2026-12-01T10:00:00Z') },
     {} as MessagingEnv,

@@ -13,6 +13,10 @@ export class ThreadError extends AppError<ThreadErrorCode> {
     const why = { not_found: 'is not a file version of this workspace', not_ready: 'has not finished uploading', deleted: 'is deleted' };
     return new ThreadError(422, ThreadErrorCode.AttachmentInvalid, `The attachment ${why[reason]}`, { fileId, versionId, reason });
   }
+  static mentionInvalid(userIds: string[], internal: boolean) {
+    const who = internal ? 'members of the freelancer side (this is an internal note)' : 'members of this workspace';
+    return new ThreadError(422, ThreadErrorCode.MentionInvalid, `Only ${who} can be mentioned`, { userIds });
+  }
   static editWindowClosed(windowMinutes: number) {
     return new ThreadError(409, ThreadErrorCode.EditWindowClosed, `Messages can be edited for ${windowMinutes} minutes after posting`, {
       windowMinutes,

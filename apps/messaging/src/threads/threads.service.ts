@@ -9,6 +9,7 @@ import type { VerifiedRpc } from '@fpms/messaging';
 import { assertFeature, assertNotLocked, EntitlementsReader } from '@fpms/platform/entitlements';
 import { MESSAGING_ENV, MessagingEnv } from '../config';
 import { ReadStateRepository } from '../read-state/read-state.repository';
+import { ThreadMembersRepository } from '../members/thread-members.repository';
 import { MessageEvents } from './message-events';
 import { ThreadAccess, ThreadGrant } from './thread-access';
 import { MessageRow, ThreadRow, toMessageView, toThreadView } from './thread-rows';
@@ -33,6 +34,7 @@ export class ThreadsService {
     private readonly threads: ThreadsRepository,
     private readonly reads: ReadStateRepository,
     private readonly events: MessageEvents,
+    private readonly members: ThreadMembersRepository,
     private readonly entitlements: EntitlementsReader,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(MESSAGING_ENV) private readonly env: MessagingEnv,
@@ -88,7 +90,12 @@ export class ThreadsService {
 
   async post(
     caller: VerifiedRpc<unknown>,
-    input: ThreadRef & { text: string; attachments?: Array<{ fileId: string; versionId: string }>; internal?: boolean },
+    input: ThreadRef & {
+      text: string;
+      attachments?: Array<{ fileId: string; versionId: string }>;
+      internal?: boolean;
+      mentions?: string[];
+    },
   ): Promise<MessageView> {
     const internal = input.internal === true;
     const grant = await this.access.authorize(
@@ -103,6 +110,12 @@ export class ThreadsService {
       grant,
       idempotent(caller, async (manager) => {
         await this.assertPlanAllowsPosting(manager, grant, internal);
+        const mentions = input.mentions ?? [];
+        // Only members may be mentioned, and only the freelancer side in an internal note: a
+        // mention is a notification, and it must not tell a client of a note they cannot read.
+        const mentionable = await this.members.currentMembers(manager, input.workspaceId, mentions, internal ? 'freelancer' : undefined);
+        const invalid = mentions.filter((id) => !mentionable.has(id));
+        if (invalid.length > 0) throw ThreadError.mentionInvalid(invalid, internal);
         const now = this.clock.now();
         const seq = await this.threads.nextSeq(manager, input.workspaceId, input.threadId, internal, now);
         if (seq === null) throw ThreadError.threadNotFound(input.threadId);
@@ -124,7 +137,7 @@ export class ThreadsService {
         await this.reads.adjustForMessage(manager, { ...input, authorId: caller.userId, seq, internal, delta: 1 });
         // Posting means the author has read the thread up to their own message.
         await this.moveCursor(manager, caller, grant, input.threadId, seq, 0, message.id, internal);
-        await this.events.message(manager, MessagingEvents.messagePosted, message, caller.requestId);
+        await this.events.message(manager, MessagingEvents.messagePosted, message, caller.requestId, mentions);
         return toMessageView(message);
       }),
     );

@@ -55,6 +55,8 @@ export const messageEventDataSchema = realtimeAudienceSchema.extend({
   threadId: z.uuid(),
   /** Who posted, edited or deleted (the message's author). */
   authorUserId: z.uuid(),
+  /** Members the message mentions (posted only): each is notified. */
+  mentionedUserIds: z.array(z.uuid()).optional(),
   message: messageEventMessageSchema,
 });
 export type MessageEventData = z.infer<typeof messageEventDataSchema>;

@@ -40,6 +40,8 @@ export const FIELD_LIMITS = {
   messageTextLength: { min: 1, max: 10_000 },
   /** File versions attached to one message. */
   messageAttachmentsMax: 10,
+  /** Members one message may mention (each is notified). */
+  messageMentionsMax: 20,
   messagePageLimit: { max: 100, default: 50 },
   /** A dispute statement (the opener's, or one piece of evidence). */
   disputeStatementMaxLength: 5000,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
 import { Addressed, NoFields } from './addressed';
 import { FIELD_LIMITS } from './field-limits';
 import { EntityId, Optional, PageCursor, QueryInt, UniqueBy } from './field-decorators';
@@ -45,6 +45,17 @@ export class PostMessageBody {
   @Optional()
   @IsBoolean()
   internal?: boolean;
+
+  /**
+   * Members mentioned (user ids; the client resolves @names): each is notified. They must be
+   * members of the workspace, and of its freelancer side for an internal note (else 422).
+   */
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(FIELD_LIMITS.messageMentionsMax)
+  @ArrayUnique({ message: 'mentions must not repeat a user' })
+  @EntityId({ each: true })
+  mentions?: string[];
 }
 
 export class EditMessageBody {
