@@ -16,9 +16,12 @@ import {
   signUp,
   SignedUpUser,
   startPlatform,
+  startTestS3,
+  TestS3,
 } from '@fpms/harness';
 import { ChargebackEvidenceWorker } from '../../apps/billing/src/chargebacks/chargeback-evidence.worker';
 import { ReleaseWorker } from '../../apps/billing/src/release/release.worker';
+import { uploadFile } from '../files/files-fixtures';
 import { checkLedgerInvariantsAfterEach } from './ledger-invariants';
 
 /**
@@ -26,10 +29,14 @@ import { checkLedgerInvariantsAfterEach } from './ledger-invariants';
  * back; billing freezes the release, answers Stripe with the evidence the workspace recorded
  * (unless the freelancer answers personally), and follows the outcome: won → the release goes
  * ahead; lost → the money counts as refunded (after a release: the freelancer's share reversed).
+ * The files service runs (on a local S3) so that a real upload's files.version.ready tells
+ * billing the deliverable's file name; pinning stays off so the other cases may deliver
+ * version ids billing never heard of (their evidence says the name is unknown).
  */
 describe('billing: chargebacks', () => {
   const clock = new MutableClock(new Date());
   let platform: RunningPlatform;
+  let s3: TestS3;
   let stripe: Stripe;
   let rpc: RpcClient;
   let billingDb: DataSource;
@@ -43,10 +50,12 @@ describe('billing: chargebacks', () => {
   const evidence = () => platform.apps.billing!.get(ChargebackEvidenceWorker);
 
   beforeAll(async () => {
+    s3 = await startTestS3();
     platform = await startPlatform({
-      services: ['gateway', 'workspace', 'billing'],
+      services: ['gateway', 'workspace', 'files', 'billing'],
       clock,
       env: {
+        files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }),
         workspace: { REVIEW_TIMER_POLL_MS: '0', DELIVERABLE_PINNING: 'off' },
         billing: { RELEASE_POLL_MS: '0', RELEASE_RETRY_BASE_SECONDS: '60', CHARGEBACK_EVIDENCE_POLL_MS: '0' },
       },
@@ -64,6 +73,7 @@ describe('billing: chargebacks', () => {
     await billingDb?.destroy();
     await rpc?.close();
     await platform?.close();
+    await s3?.close();
   });
 
   checkLedgerInvariantsAfterEach(() => billingDb);
@@ -112,7 +122,14 @@ describe('billing: chargebacks', () => {
 
   it('freezes an approved release while open, submits the evidence, and releases once won', async () => {
     const amount = 120_000;
-    const deliverable = randomUUID();
+    const { versionId: deliverable } = await uploadFile(
+      platform.gatewayUrl,
+      owner,
+      workspaceId,
+      'brand-identity-final.pdf',
+      'the delivered brand identity',
+      'application/pdf',
+    );
     const { id, chargeId } = await fundedMilestone('Brand identity', amount, deliverable);
 
     // The approval reaches billing while Stripe refuses transfers, so the release waits…
@@ -135,6 +152,11 @@ describe('billing: chargebacks', () => {
       ]),
     );
 
+    // The upload's files.version.ready reaches billing through the exchange, like every event it consumes.
+    await eventually(
+      'billing knows the file name',
+      async () => (await billingDb.query(`select 1 from file_version_names where version_id = $1`, [deliverable])).length === 1,
+    );
     // Nobody chose to answer personally: a day later billing answers Stripe, before the due date.
     expect(await evidence().runOnce()).toEqual({ submitted: 0, failed: 0, flagged: 0 });
     expect((await payment(id)).chargebacks).toEqual([
@@ -161,7 +183,10 @@ describe('billing: chargebacks', () => {
     expect(answered.evidence.product_description).toContain('Brand identity: the agreed scope');
     expect(answered.evidence.product_description).toContain(`${amount} USD`);
     expect(answered.evidence.uncategorized_text).toMatch(new RegExp(`The client \\(user ${client.userId}\\) accepted the milestone`));
-    expect(answered.evidence.uncategorized_text).toContain(`deliverable file version ${deliverable}`);
+    expect(answered.evidence.uncategorized_text).toContain(
+      `deliverable file "brand-identity-final.pdf" (file version ${deliverable}), pinned to the milestone.`,
+    );
+    expect(answered.evidence.uncategorized_text).not.toContain('file name not known');
     expect(answered.evidence.uncategorized_text).toMatch(
       new RegExp(`The client \\(user ${client.userId}\\) approved the delivered work at \\d{4}-`),
     );
@@ -169,7 +194,7 @@ describe('billing: chargebacks', () => {
     expect(log.split('\n').map((l) => l.replace(/^\S+ /, ''))).toEqual(
       expect.arrayContaining([
         expect.stringMatching(`^user ${client.userId} accepted the milestone`),
-        expect.stringMatching(`^user ${owner.userId} delivered the work`),
+        expect.stringMatching(`^user ${owner.userId} delivered the work: deliverable file "brand-identity-final.pdf"`),
         expect.stringMatching(`^user ${client.userId} approved the delivered work`),
       ]),
     );
@@ -298,7 +323,8 @@ describe('billing: chargebacks', () => {
     const amount = 25_000;
     // Billing's clock ran ahead in the cases before: Stripe's (whose due dates billing compares with its own) catches up.
     await emulator().control.setClock(Math.max(await emulator().control.now(), Math.floor(clock.now().getTime() / 1000)));
-    const { id, chargeId } = await fundedMilestone('Newsletter', amount, randomUUID());
+    const unknownVersion = randomUUID(); // no file the files service made: billing never heard its name
+    const { id, chargeId } = await fundedMilestone('Newsletter', amount, unknownVersion);
     const inquiry = await emulator().control.openDispute(chargeId, { inquiry: true });
     await eventually('inquiry applied', async () => (await payment(id)).money.disputed === amount);
     expect((await ledger(id)).map((e) => e.kind)).not.toContain('dispute');
@@ -320,6 +346,9 @@ describe('billing: chargebacks', () => {
     ]);
     const answered = await stripe.disputes.retrieve(inquiry.id);
     expect(answered).toMatchObject({ status: 'warning_under_review', evidence_details: { submission_count: 1 } });
+    expect(answered.evidence.uncategorized_text).toContain(
+      `deliverable file version ${unknownVersion} (file name not known to billing), pinned to the milestone.`,
+    );
 
     // The inquiry escalates and is lost: the withdrawal and its fee arrive only now.
     await emulator().control.closeDispute(inquiry.id, 'lost');

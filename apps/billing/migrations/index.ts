@@ -9,6 +9,7 @@ import { PayNowOrders1734800000001 } from './1734800000001-pay-now-orders';
 import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeback-evidence-retries';
 import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
 import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
+import { DeliverableFileNames1735500000000 } from './1735500000000-deliverable-file-names';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -23,4 +24,5 @@ export const billingMigrations = [
   ChargebackEvidenceRetries1734900000000,
   Subscriptions1735000000000,
   DisputeSettlements1734700100000,
+  DeliverableFileNames1735500000000,
 ];

@@ -17,6 +17,7 @@ import {
   ChargebacksRepository,
   CrossTenantChargebacksRepository,
 } from './chargebacks/chargebacks.repository';
+import { FileVersionNamesRepository } from './chargebacks/file-version-names.repository';
 import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } from './chargebacks/milestone-activity.repository';
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
@@ -116,6 +117,7 @@ export class BillingAppModule {
         ChargebacksRepository,
         ChargebackSelfResponsesRepository,
         MilestoneActivityRepository,
+        FileVersionNamesRepository,
         CrossTenantMilestoneActivityRepository,
         { provide: CHARGEBACK_EVIDENCE_OPTIONS, useValue: evidenceOptions },
         ChargebackEvidenceWorker,

@@ -11,6 +11,7 @@ const step = (eventType: string, at: string, extra: Partial<MilestoneActivity> =
   currency: 'EUR',
   actorUserId: null,
   deliverableFileVersionId: null,
+  deliverableFileName: null,
   approvedBy: null,
   occurredAt: new Date(at),
   ...extra,
@@ -30,13 +31,28 @@ describe('assembleEvidence', () => {
       step('workspace.milestone.approved', '2026-01-08T10:00:00Z', { approvedBy: 'auto', milestoneVersion: 5 }),
     ]);
     expect(evidence.uncategorized_text).toContain('approved automatically at 2026-01-08T10:00:00.000Z');
-    expect(evidence.uncategorized_text).toContain('deliverable file version v-9');
+    expect(evidence.uncategorized_text).toContain('deliverable file version v-9 (file name not known to billing)');
     expect(evidence.service_date).toBe('2026-01-08');
     expect(evidence.access_activity_log.split('\n')).toEqual([
       '2026-01-02T10:00:00.000Z user client-1 accepted the milestone (status accepted, version 2)',
-      '2026-01-05T10:00:00.000Z user owner-1 delivered the work (status submitted, version 4)',
+      '2026-01-05T10:00:00.000Z user owner-1 delivered the work: deliverable file version v-9 (file name not known to billing) (status submitted, version 4)',
       '2026-01-08T10:00:00.000Z the system approved the delivered work (status approved, version 5)',
     ]);
+  });
+
+  it('names the delivered file and its pinned version when billing heard of the file', () => {
+    const evidence = assembleEvidence(milestone, [
+      step('workspace.milestone.submitted', '2026-01-05T10:00:00Z', {
+        actorUserId: 'owner-1',
+        deliverableFileVersionId: 'v-9',
+        deliverableFileName: 'audit-report.pdf',
+      }),
+    ]);
+    expect(evidence.uncategorized_text).toBe(
+      'The freelancer delivered the work at 2026-01-05T10:00:00.000Z: deliverable file "audit-report.pdf" (file version v-9), pinned to the milestone.',
+    );
+    expect(evidence.access_activity_log).toContain('delivered the work: deliverable file "audit-report.pdf" (file version v-9)');
+    expect(evidence.uncategorized_text).not.toContain('not known');
   });
 
   it('still answers with the agreed work when billing recorded no step', () => {

@@ -26,11 +26,16 @@ const STEP_WORDS: Record<string, string> = {
 
 const who = (a: MilestoneActivity) => (a.actorUserId ? `user ${a.actorUserId}` : 'the system');
 const iso = (d: Date) => d.toISOString();
+/** The delivered file by name and version; a name billing never heard of is said to be unknown, not left out silently. */
+const deliverable = (a: MilestoneActivity) =>
+  a.deliverableFileName
+    ? `deliverable file "${a.deliverableFileName}" (file version ${a.deliverableFileVersionId})`
+    : `deliverable file version ${a.deliverableFileVersionId} (file name not known to billing)`;
 
 /**
  * Evidence for a chargeback on a milestone's payment, from what the workspace recorded: the
  * agreed work and price, the client's acceptance and approval with their times, the delivered
- * file version, and every step in order. Pure: the same record gives the same evidence.
+ * file (name and pinned version), and every step in order. Pure: the same record gives the same evidence.
  */
 export function assembleEvidence(
   milestone: { milestoneId: string; amount: number; currency: string },
@@ -52,9 +57,7 @@ export function assembleEvidence(
   if (delivered) {
     summary.push(
       `The freelancer delivered the work at ${iso(delivered.occurredAt)}` +
-        (delivered.deliverableFileVersionId
-          ? `: deliverable file version ${delivered.deliverableFileVersionId}, pinned to the milestone.`
-          : '.'),
+        (delivered.deliverableFileVersionId ? `: ${deliverable(delivered)}, pinned to the milestone.` : '.'),
     );
   }
   if (approved) {
@@ -67,7 +70,10 @@ export function assembleEvidence(
   if (summary.length === 0) summary.push('The milestone was paid into escrow; the activity log below lists every step recorded.');
 
   const trail = activity.map(
-    (a) => `${iso(a.occurredAt)} ${who(a)} ${STEP_WORDS[a.eventType] ?? a.eventType} (status ${a.status}, version ${a.milestoneVersion})`,
+    (a) =>
+      `${iso(a.occurredAt)} ${who(a)} ${STEP_WORDS[a.eventType] ?? a.eventType}` +
+      (a.eventType === 'workspace.milestone.submitted' && a.deliverableFileVersionId ? `: ${deliverable(a)}` : '') +
+      ` (status ${a.status}, version ${a.milestoneVersion})`,
   );
 
   return {

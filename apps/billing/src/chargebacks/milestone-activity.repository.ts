@@ -13,6 +13,8 @@ export interface MilestoneActivity {
   currency: string;
   actorUserId: string | null;
   deliverableFileVersionId: string | null;
+  /** The deliverable's file name, from files.version.ready; null when billing never received that event. */
+  deliverableFileName: string | null;
   approvedBy: string | null;
   occurredAt: Date;
 }
@@ -52,12 +54,19 @@ export class MilestoneActivityRepository {
   }
 }
 
-/** The same record read across tenants (the evidence worker runs for every tenant's chargebacks). */
+/**
+ * The same record read across tenants (the evidence worker runs for every tenant's chargebacks),
+ * each deliverable with the file name billing kept for it in the same account.
+ */
 @Injectable()
 export class CrossTenantMilestoneActivityRepository {
   async list(manager: SystemManager, milestoneId: string): Promise<MilestoneActivity[]> {
     const rows: Array<Record<string, unknown>> = await manager.query(
-      `select * from milestone_activity where milestone_id = $1 order by milestone_version, occurred_at`,
+      `select a.*, n.name as deliverable_file_name
+         from milestone_activity a
+         left join file_version_names n on n.account_id = a.account_id and n.version_id = a.deliverable_file_version_id
+        where a.milestone_id = $1
+        order by a.milestone_version, a.occurred_at`,
       [milestoneId],
     );
     return rows.map((r) => ({
@@ -70,6 +79,7 @@ export class CrossTenantMilestoneActivityRepository {
       currency: r.currency as string,
       actorUserId: (r.actor_user_id as string) ?? null,
       deliverableFileVersionId: (r.deliverable_file_version_id as string) ?? null,
+      deliverableFileName: (r.deliverable_file_name as string) ?? null,
       approvedBy: (r.approved_by as string) ?? null,
       occurredAt: new Date(r.occurred_at as string),
     }));

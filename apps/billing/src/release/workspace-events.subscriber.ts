@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AccountCreatedData, DisputeResolvedData, EventEnvelope, MilestoneEventData, WorkspaceEvents } from '@fpms/contracts';
+import {
+  AccountCreatedData,
+  DisputeResolvedData,
+  EventEnvelope,
+  FilesEvents,
+  FileVersionReadyData,
+  MilestoneEventData,
+  WorkspaceEvents,
+} from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
+import { FileVersionNamesRepository } from '../chargebacks/file-version-names.repository';
 import { MilestoneActivityRepository } from '../chargebacks/milestone-activity.repository';
 import { BILLING_ENV } from '../billing-env.token';
 import type { BillingEnv } from '../config';
@@ -16,7 +25,8 @@ import { ReleaseWorker } from './release.worker';
 
 /**
  * What billing takes from the workspace service: new accounts (their plan sets the fee), every
- * milestone step (the chargeback evidence), approvals, which make an order's release due, and
+ * milestone step (the chargeback evidence, with each file version's name from the files
+ * service's files.version.ready), approvals, which make an order's release due, and
  * the client's refund requests, and in-app disputes' decisions (a refund part and a release
  * part, DisputeSettlementHandler). The release itself is the ReleaseWorker's, after
  * this transaction commits: a Stripe call has no place inside an inbox transaction that a
@@ -32,6 +42,7 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly orders: OrdersRepository,
     private readonly releases: ReleaseWorker,
     private readonly activity: MilestoneActivityRepository,
+    private readonly fileNames: FileVersionNamesRepository,
     private readonly refundRequests: RefundRequestsRepository,
     private readonly settlements: DisputeSettlementHandler,
     private readonly refunds: RefundExecutor,
@@ -43,6 +54,10 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     if (event.type === WorkspaceEvents.accountCreated) {
       const data = event.data as AccountCreatedData;
       await this.accounts.recordCreated(manager, event.tenant.accountId, data.plan);
+      return;
+    }
+    if (event.type === FilesEvents.versionReady) {
+      await this.fileNames.record(manager, event as EventEnvelope<FileVersionReadyData>);
       return;
     }
     // Every milestone step billing receives is kept: it is the evidence billing answers a chargeback with.

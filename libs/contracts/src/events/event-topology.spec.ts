@@ -30,6 +30,9 @@ describe('event topology', () => {
     expect(consumersOf(BillingEvents.milestoneReleased)).toEqual(expect.arrayContaining(['workspace', 'messaging']));
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).toEqual(expect.arrayContaining(['billing', 'messaging']));
     expect(consumersOf(WorkspaceEvents.milestoneFundingRequested)).toContain('billing');
+    // Billing keeps each version's file name for chargeback evidence; deletions are not its concern.
+    expect(consumersOf(FilesEvents.versionReady)).toEqual(expect.arrayContaining(['billing', 'messaging']));
+    expect(consumersOf(FilesEvents.fileDeleted)).not.toContain('billing');
     // The files service follows each milestone's deliverable to keep exactly its pin.
     expect(consumersOf(WorkspaceEvents.milestoneSubmitted)).toEqual(expect.arrayContaining(['files', 'messaging']));
     expect(consumersOf(WorkspaceEvents.accountCreated)).toEqual(expect.arrayContaining(['files', 'billing', 'messaging']));
@@ -40,8 +43,8 @@ describe('event topology', () => {
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');
     expect(consumersOf('nobody.binds.this')).toEqual([]);
-    // Messaging's own events reach the gateway's realtime fan-out, and only it.
-    expect(consumersOf(MessagingEvents.messagePosted)).toEqual(['realtime']);
+    // A posted message reaches the gateway's realtime fan-out and messaging itself (it notifies the other members).
+    expect(consumersOf(MessagingEvents.messagePosted).sort()).toEqual(['messaging', 'realtime']);
     expect(consumersOf(WorkspaceEvents.memberRemoved)).toEqual(expect.arrayContaining(['messaging', 'realtime']));
   });
 

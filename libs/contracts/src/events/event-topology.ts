@@ -1,4 +1,5 @@
 import { BillingAccountEvents } from './billing-account.events';
+import { FilesEvents } from './files.events';
 import { MessagingEvents } from './messaging.events';
 import { WorkspaceEvents } from './workspace.events';
 
@@ -71,6 +72,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
       WorkspaceEvents.milestoneDisputeWithdrawn,
       // An in-app dispute's decision: the money it names (refund part, release part).
       WorkspaceEvents.milestoneDisputeResolved,
+      // Each version's file name: a chargeback's evidence names the delivered file, not only its version id.
+      FilesEvents.versionReady,
     ]),
     // Notifications and activity feeds: everything the other services publish, and the
     // gateway's user facts (email address, unsubscribes) that notification email needs.
