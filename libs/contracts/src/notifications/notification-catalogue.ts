@@ -243,6 +243,8 @@ const definitions: Def[] = [
     subject: (d) => ({ kind: 'thread', id: str(d.threadId) }),
     actor: (d) => strOrNull(d.authorUserId),
     subjectUsers: (d) => ids(d.mentionedUserIds),
+    // Its own key: the same event also gives the mentioned member the message's own notification.
+    dedupeKey: (_d, e) => `mention:${e.id}`,
     headline: () => 'You were mentioned in a message',
   },
   {
