@@ -63,6 +63,9 @@ function envFor(
     AMQP_URL: amqpUrl,
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'error',
+    // Tests judge behaviour, not speed (that is bench/'s job): CI runs many platforms on 2 cores, where
+    // the services' 3 s default failed healthy calls. Tests about timeouts set their own.
+    RPC_TIMEOUT_MS: '15000',
     ...overrides,
   };
 }
