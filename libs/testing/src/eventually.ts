@@ -1,8 +1,10 @@
 /**
  * Polls `probe` until it answers something truthy and returns that, or fails naming `what`
- * after `timeoutMs`: for what happens asynchronously (webhooks, events, workers).
+ * after `timeoutMs`: for what happens asynchronously (webhooks, events, workers). `T extends {}`
+ * keeps out probes that answer nothing (an `expect(...)` inside would throw on the first poll).
  */
-export async function eventually<T>(
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is exactly "anything but null/undefined/void"
+export async function eventually<T extends {}>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
   options: { timeoutMs?: number; intervalMs?: number } = {},

@@ -10,6 +10,11 @@ export type MemberSide = 'freelancer' | 'client';
  */
 @Injectable()
 export class ThreadMembersRepository {
+  /** Serialises changes to a workspace's threads and members until the transaction ends. */
+  async lockWorkspace(manager: TenantManager, workspaceId: string): Promise<void> {
+    await manager.query(`select pg_advisory_xact_lock(hashtext('messaging.thread_members'), hashtext($1))`, [workspaceId]);
+  }
+
   /** True if the change applied (it was newer than what the row holds). */
   async upsert(
     manager: TenantManager,

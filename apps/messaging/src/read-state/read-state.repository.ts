@@ -56,11 +56,16 @@ export class ReadStateRepository {
     return rows.map((r) => ({ workspaceId: r.workspace_id as string, unread: Number(r.unread) }));
   }
 
-  /** A member starts every thread read (cursor at its newest message); idempotent. */
+  /**
+   * A member starts every thread read (cursor at its newest message); idempotent. `for share`
+   * waits for a message being posted right now, so its seq is the cursor (never counted unread
+   * yet missed by the post's counter update).
+   */
   async addMember(manager: TenantManager, input: { accountId: string; workspaceId: string; userId: string }): Promise<void> {
     await manager.query(
       `insert into read_states (thread_id, user_id, account_id, workspace_id, last_read_seq)
        select id, $3::uuid, account_id, workspace_id, last_seq from threads where workspace_id = $2 and account_id = $1
+       for share
        on conflict do nothing`,
       [input.accountId, input.workspaceId, input.userId],
     );

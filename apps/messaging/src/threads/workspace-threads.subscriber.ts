@@ -16,6 +16,15 @@ import { ThreadsRepository } from './threads.repository';
  * Every step is idempotent on its own too (unique thread per workspace / milestone,
  * membership versions), so a redelivery or a reordering changes nothing.
  */
+/** The events that change which threads or which members a workspace has. */
+const SERIALISED_PER_WORKSPACE: ReadonlySet<string> = new Set([
+  WorkspaceEvents.workspaceCreated,
+  WorkspaceEvents.milestoneProposed,
+  WorkspaceEvents.memberAdded,
+  WorkspaceEvents.memberRoleChanged,
+  WorkspaceEvents.memberRemoved,
+]);
+
 @Injectable()
 export class WorkspaceThreadsSubscriber implements EventSubscriber {
   constructor(
@@ -27,6 +36,12 @@ export class WorkspaceThreadsSubscriber implements EventSubscriber {
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     const accountId = event.tenant.accountId;
+    if (!SERIALISED_PER_WORKSPACE.has(event.type)) return;
+    // The consumer applies events concurrently. A member joining while a thread is created
+    // would otherwise miss both ways (each transaction blind to the other's uncommitted row:
+    // no read state for that member in that thread, and no cursor, counts or receipts ever).
+    const workspaceId = (event.data as { workspaceId?: string }).workspaceId ?? event.tenant.workspaceId;
+    if (workspaceId) await this.members.lockWorkspace(manager, workspaceId);
     switch (event.type) {
       case WorkspaceEvents.workspaceCreated: {
         const data = event.data as WorkspaceCreatedData;
