@@ -77,8 +77,13 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
   const file = randomUUID();
   const ms = (type: string, actor: 'owner' | 'collaborator' | 'clientAdmin' | null) =>
     milestoneEvent(e, type, m, { actorUserId: actor ? e[actor].userId : null, title: 'Logo' });
-  const member = (type: string, role: string | null, previousRole: string | null) =>
-    envelope(e, type, `${e.workspaceId}:${subjectUserId}`, { workspaceId: e.workspaceId, userId: subjectUserId, role, previousRole });
+  // Each membership change a version newer than the last, as the workspace service numbers them
+  // (messaging's projection ignores a change that is not newer than what it holds).
+  let membershipVersion = 0;
+  const member = (type: string, role: string | null, previousRole: string | null) => ({
+    ...envelope(e, type, `${e.workspaceId}:${subjectUserId}`, { workspaceId: e.workspaceId, userId: subjectUserId, role, previousRole }),
+    aggregateVersion: ++membershipVersion,
+  });
   return [
     { type: 'milestone.proposed', event: ms('workspace.milestone.proposed', 'owner'), expected: ['clientAdmin', 'clientViewer'] },
     { type: 'milestone.accepted', event: ms('workspace.milestone.accepted', 'clientAdmin'), expected: ['owner', 'collaborator'] },

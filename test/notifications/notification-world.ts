@@ -74,7 +74,7 @@ export async function startNotificationWorld(options: { start?: string; replicas
   const b = await engagement(platform.gatewayUrl, 'B');
   // Both engagements' members (4 + owner) projected, and every user's address known.
   await eventually('membership projected', async () => {
-    const [row] = await db.query(`select count(*)::int as n from notification_members where workspace_id = any($1)`, [
+    const [row] = await db.query(`select count(*)::int as n from thread_members where workspace_id = any($1) and removed_at is null`, [
       [a.workspaceId, b.workspaceId],
     ]);
     const [contacts] = await db.query(`select count(*)::int as n from notification_contacts`);

@@ -8,7 +8,6 @@ import { rpcClientProviders } from '@fpms/messaging/nest/rpc-client.lifecycle';
 import { PlatformModule } from '@fpms/platform/platform.module';
 import { entitlementsProviders } from '@fpms/platform/entitlements';
 import { MESSAGING_ENV, MessagingEnv } from './config';
-import { ThreadMembersRepository } from './members/thread-members.repository';
 import { MessagingEventsSubscriber } from './messaging-events.subscriber';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReadStateRepository } from './read-state/read-state.repository';
@@ -38,7 +37,6 @@ export class MessagingAppModule {
         // Plans: billing's entitlements projected here, read from memory on every post.
         ...entitlementsProviders,
         WorkspaceThreadsSubscriber,
-        ThreadMembersRepository,
         ThreadsRepository,
         ReadStateRepository,
         MessageEvents,

@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  BillingAccountEvents,
-  EventEnvelope,
-  GatewayEvents,
-  UserEmailUnsubscribedData,
-  UserRegisteredData,
-  WorkspaceEvents,
-} from '@fpms/contracts';
+import { BillingAccountEvents, EventEnvelope, GatewayEvents, UserEmailUnsubscribedData, UserRegisteredData } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { EventSubscriber } from '@fpms/messaging';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EntitlementsProjection } from '@fpms/platform/entitlements';
-import { MembershipProjection } from './notifications/membership-projection';
 import { NotificationContactsRepository } from './notifications/notification-contacts.repository';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { PreferencesService } from './preferences/preferences.service';
@@ -21,7 +13,7 @@ import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscrib
  * The messaging service's one event queue (bindings: EVENT_TOPOLOGY), routed to the
  * projection or feature that owns each event: threads (workspace and milestone threads,
  * the members whose unread counters change) and notifications (contacts, preferences,
- * the membership their audiences are resolved from, and the notifications themselves),
+ * and the notifications themselves, whose audiences come from the threads' members),
  * and plans (`billing.entitlements.changed`, projected for the checks on posting, before
  * the same event tells the owners of a past-due or locked account).
  */
@@ -29,7 +21,6 @@ import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscrib
 export class MessagingEventsSubscriber implements EventSubscriber {
   constructor(
     private readonly threads: WorkspaceThreadsSubscriber,
-    private readonly membership: MembershipProjection,
     private readonly contacts: NotificationContactsRepository,
     private readonly preferences: PreferencesService,
     private readonly notifications: NotificationDispatcher,
@@ -44,11 +35,9 @@ export class MessagingEventsSubscriber implements EventSubscriber {
       return this.preferences.unsubscribe(manager, data.userId, data.scope, this.clock.now());
     }
     if (event.type === BillingAccountEvents.entitlementsChanged) await this.entitlements.handle(event, manager);
+    // Members first: a joiner is a member when their join is announced (as its actor they are
+    // left out); a removed member is told as the event's subject, member or not.
     if (event.type.startsWith('workspace.')) await this.threads.handle(event, manager);
-    // A joiner counts as a member before their own join is announced (they are its actor and
-    // excluded); a removed member is told before they leave the projection.
-    if (event.type === WorkspaceEvents.memberAdded) await this.membership.apply(event, manager);
     await this.notifications.dispatch(event, manager);
-    if (event.type !== WorkspaceEvents.memberAdded) await this.membership.apply(event, manager);
   }
 }

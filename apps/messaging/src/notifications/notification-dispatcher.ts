@@ -12,23 +12,23 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 import { OutboxWriter } from '@fpms/messaging/events';
 import { MESSAGING_ENV, MessagingEnv } from '../config';
 import { EmailOutbox } from '../email/email-outbox';
+import { WorkspaceMembersRepository } from '../members/workspace-members.repository';
 import { NotificationEmailData } from '../email/email-templates';
 import { PreferencesRepository } from '../preferences/preferences.repository';
 import { PreferencesService } from '../preferences/preferences.service';
 import { NotificationContactsRepository } from './notification-contacts.repository';
-import { NotificationMembersRepository } from './notification-members.repository';
 import { NotificationsRepository } from './notifications.repository';
 
 /**
  * Turns one event into the notifications the catalogue says it produces, in the consumer's
- * transaction: audience from the membership projection, each recipient's preference, the
+ * transaction: audience from the members projection (thread_members), each recipient's preference, the
  * in-app row (+ `messaging.notification.created` for realtime), and the email — now
  * (merged per user and subject within the dedup window) or in the daily digest.
  */
 @Injectable()
 export class NotificationDispatcher {
   constructor(
-    private readonly members: NotificationMembersRepository,
+    private readonly members: WorkspaceMembersRepository,
     private readonly contacts: NotificationContactsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly preferences: PreferencesService,

@@ -4,13 +4,12 @@ import { DigestScheduler } from '../email/digest-scheduler';
 import { EmailOutbox } from '../email/email-outbox';
 import { EmailOutboxRepository } from '../email/email-outbox.repository';
 import { EmailWorker } from '../email/email-worker';
+import { WorkspaceMembersRepository } from '../members/workspace-members.repository';
 import { SmtpTransport } from '../email/smtp-transport';
 import { PreferencesRepository } from '../preferences/preferences.repository';
 import { PreferencesService } from '../preferences/preferences.service';
-import { MembershipProjection } from './membership-projection';
 import { NotificationContactsRepository } from './notification-contacts.repository';
 import { NotificationDispatcher } from './notification-dispatcher';
-import { NotificationMembersRepository } from './notification-members.repository';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
@@ -25,12 +24,11 @@ export class NotificationsModule {
       providers: [
         { provide: MESSAGING_ENV, useValue: env },
         { provide: SmtpTransport, useFactory: () => new SmtpTransport(env.SMTP_URL) },
-        NotificationMembersRepository,
+        WorkspaceMembersRepository,
         NotificationContactsRepository,
         NotificationsRepository,
         NotificationsService,
         NotificationDispatcher,
-        MembershipProjection,
         PreferencesRepository,
         PreferencesService,
         EmailOutbox,
@@ -38,7 +36,7 @@ export class NotificationsModule {
         EmailWorker,
         DigestScheduler,
       ],
-      exports: [NotificationDispatcher, MembershipProjection, NotificationContactsRepository, PreferencesService, EmailOutbox],
+      exports: [NotificationDispatcher, WorkspaceMembersRepository, NotificationContactsRepository, PreferencesService, EmailOutbox],
     };
   }
 }

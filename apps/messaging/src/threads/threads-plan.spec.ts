@@ -6,7 +6,7 @@ import type { ReadStateRepository } from '../read-state/read-state.repository';
 import type { MessageEvents } from './message-events';
 import type { ThreadAccess, ThreadGrant } from './thread-access';
 import type { ThreadsRepository } from './threads.repository';
-import { ThreadMembersRepository } from '../members/thread-members.repository';
+import { WorkspaceMembersRepository } from '../members/workspace-members.repository';
 import { ThreadsService } from './threads.service';
 
 const ACCOUNT = '00000000-0000-4000-8000-00000000000a';
@@ -46,7 +46,7 @@ function world(entitlements: Entitlements, role: ThreadGrant['role']) {
     threads as unknown as ThreadsRepository,
     reads as unknown as ReadStateRepository,
     events as unknown as MessageEvents,
-    members as unknown as ThreadMembersRepository,
+    members as unknown as WorkspaceMembersRepository,
     reader as unknown as EntitlementsReader,
     { now: () => new Date('2026-12-01T10:00:00Z') },
     {} as MessagingEnv,

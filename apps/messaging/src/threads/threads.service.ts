@@ -9,7 +9,7 @@ import type { VerifiedRpc } from '@fpms/messaging';
 import { assertFeature, assertNotLocked, EntitlementsReader } from '@fpms/platform/entitlements';
 import { MESSAGING_ENV, MessagingEnv } from '../config';
 import { ReadStateRepository } from '../read-state/read-state.repository';
-import { ThreadMembersRepository } from '../members/thread-members.repository';
+import { WorkspaceMembersRepository } from '../members/workspace-members.repository';
 import { MessageEvents } from './message-events';
 import { ThreadAccess, ThreadGrant } from './thread-access';
 import { MessageRow, ThreadRow, toMessageView, toThreadView } from './thread-rows';
@@ -34,7 +34,7 @@ export class ThreadsService {
     private readonly threads: ThreadsRepository,
     private readonly reads: ReadStateRepository,
     private readonly events: MessageEvents,
-    private readonly members: ThreadMembersRepository,
+    private readonly members: WorkspaceMembersRepository,
     private readonly entitlements: EntitlementsReader,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(MESSAGING_ENV) private readonly env: MessagingEnv,

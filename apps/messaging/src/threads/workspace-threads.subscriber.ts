@@ -5,7 +5,7 @@ import { EventEnvelope, MemberChangedData, MilestoneEventData, WorkspaceCreatedD
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
-import { ThreadMembersRepository } from '../members/thread-members.repository';
+import { WorkspaceMembersRepository } from '../members/workspace-members.repository';
 import { ReadStateRepository } from '../read-state/read-state.repository';
 import { ThreadsRepository } from './threads.repository';
 
@@ -29,7 +29,7 @@ const SERIALISED_PER_WORKSPACE: ReadonlySet<string> = new Set([
 export class WorkspaceThreadsSubscriber implements EventSubscriber {
   constructor(
     private readonly threads: ThreadsRepository,
-    private readonly members: ThreadMembersRepository,
+    private readonly members: WorkspaceMembersRepository,
     private readonly reads: ReadStateRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { AudienceMember, WorkspaceRole } from '@fpms/contracts';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 export type MemberSide = 'freelancer' | 'client';
 
 /**
  * The workspace's members as messaging knows them (from workspace.member.* events): whose
- * unread counters a message bumps. Access itself is asked live from the workspace service.
- * Each change applies only if its membership version is newer than the row's.
+ * unread counters a message bumps, who may be mentioned, and the audiences notifications
+ * are resolved from, in the consumer's own transaction. Access itself is asked live from the
+ * workspace service. Each change applies only if its membership version is newer than the row's.
  */
 @Injectable()
-export class ThreadMembersRepository {
+export class WorkspaceMembersRepository {
   /** Serialises changes to a workspace's threads and members until the transaction ends. */
   async lockWorkspace(manager: TenantManager, workspaceId: string): Promise<void> {
     await manager.query(`select pg_advisory_xact_lock(hashtext('messaging.thread_members'), hashtext($1))`, [workspaceId]);
@@ -30,6 +32,15 @@ export class ThreadMembersRepository {
       [input.workspaceId, input.userId, input.accountId, input.role, input.side, input.version],
     );
     return rows.length > 0;
+  }
+
+  /** The current members with their roles: a notification's audience. */
+  async list(manager: TenantManager, workspaceId: string): Promise<AudienceMember[]> {
+    const rows: Array<{ user_id: string; role: WorkspaceRole }> = await manager.query(
+      `select user_id, role from thread_members where workspace_id = $1 and removed_at is null order by user_id`,
+      [workspaceId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, role: r.role }));
   }
 
   /** Of `userIds`, those who are current members (on `side`, when given). */
