@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { BillingPaymentsRpc, FundingView, RpcContext } from '@fpms/contracts';
 import { DataSource } from 'typeorm';
 import type { Clock } from '@fpms/common/scheduling/clock';
 import { ServiceName } from '@fpms/database/service-names';
@@ -64,4 +65,11 @@ export async function startBillingWorld(options: {
       await platform.close();
     },
   };
+}
+
+/** Funds as the gateway would and expects the Checkout page (no approval chain in these worlds). */
+export async function fundCheckout(rpc: RpcClient, workspaceId: string, milestoneId: string, ctx: RpcContext): Promise<FundingView> {
+  const answer = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId }, ctx);
+  if ('approvalRequest' in answer) throw new Error(`funding ${milestoneId} waits for approval request ${answer.approvalRequest.id}`);
+  return answer;
 }

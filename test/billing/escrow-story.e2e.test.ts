@@ -6,7 +6,7 @@ import { BillingPaymentsRpc, PaymentView, platformFee, RpcContext } from '@fpms/
 import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { bearer, eventually, onboardToConnect, RunningPlatform, SignedUpUser } from '@fpms/harness';
-import { BillingWorld, startBillingWorld } from './billing-world';
+import { BillingWorld, fundCheckout, startBillingWorld } from './billing-world';
 
 /**
  * The escrow story against the Stripe emulator, real PostgreSQL and RabbitMQ: a freelancer
@@ -89,8 +89,8 @@ describe('billing: escrow funding and release', () => {
 
     // Funding: a Checkout page for the exact amount; asking again (even concurrently) gives the same one.
     const [first, second] = await Promise.all([
-      rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client)),
-      rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client)),
+      fundCheckout(rpc, workspaceId, id, ctxOf(client)),
+      fundCheckout(rpc, workspaceId, id, ctxOf(client)),
     ]);
     expect(second.checkoutUrl).toBe(first.checkoutUrl);
     expect((await milestone(id)).status).toBe('funding');
@@ -161,7 +161,7 @@ describe('billing: escrow funding and release', () => {
   it('sends an expired checkout back to accepted and lets the client try again, in a zero-decimal currency', async () => {
     const amount = 15_000; // ¥15,000: JPY has no minor unit, so Stripe's unit_amount is the amount as it stands
     const id = await acceptedMilestone(amount, 'JPY');
-    const first = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client));
+    const first = await fundCheckout(rpc, workspaceId, id, ctxOf(client));
     const firstSession = (await payment(id)).stripe.checkoutSessionId as string;
     expect(await stripe.checkout.sessions.retrieve(firstSession)).toMatchObject({ amount_total: amount, currency: 'jpy' });
 
@@ -169,7 +169,7 @@ describe('billing: escrow funding and release', () => {
     await eventually('back to accepted', async () => (await milestone(id)).status === 'accepted');
     expect((await payment(id)).money).toMatchObject({ status: 'payment_failed', charged: 0 });
 
-    const second = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: id }, ctxOf(client));
+    const second = await fundCheckout(rpc, workspaceId, id, ctxOf(client));
     expect(second.orderId).toBe(first.orderId);
     expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
     expect((await milestone(id)).status).toBe('funding');

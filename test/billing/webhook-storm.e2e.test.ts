@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { BillingEvents, BillingPaymentsRpc, RpcContext } from '@fpms/contracts';
+import { BillingEvents, RpcContext } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { bearer, eventually, inParallel, RunningPlatform, SignedUpUser } from '@fpms/harness';
-import { BillingWorld, startBillingWorld } from './billing-world';
+import { BillingWorld, fundCheckout, startBillingWorld } from './billing-world';
 
 const ORDERS = 200;
 
@@ -50,7 +50,7 @@ describe('billing: webhook storm', () => {
         .send({ title: `Storm ${i}`, amount: 1000 + i, currency: 'EUR' });
       await api().post(`${base}/${created.body.id}/propose`).set(bearer(owner.token)).send({});
       await api().post(`${base}/${created.body.id}/accept`).set(bearer(client.token)).send({});
-      const funding = await rpc.call(BillingPaymentsRpc.fund, { workspaceId, milestoneId: created.body.id }, ctx());
+      const funding = await fundCheckout(rpc, workspaceId, created.body.id, ctx());
       return { id: created.body.id as string, amount: 1000 + i, orderId: funding.orderId };
     });
     const sessions: Array<{ checkout_session_id: string; milestone_id: string }> = await billingDb.query(

@@ -248,6 +248,50 @@ const CASES: Record<string, Case> = {
     kind: 'admin',
     probe: () => ({ method: 'POST', path: '/api/v1/admin/billing/reconciliations' }),
   },
+  // Approval chains (approval-chains.e2e covers who may pass a gate; here: nobody outside the tenant gets anything).
+  'GET /api/v1/workspaces/:workspaceId/approvals': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/approvals` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/approval-policies': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.workspaceA}/approval-policies` }),
+  },
+  // The freelancer side's submit policy: the owner's alone, so every weaker role is refused and nothing changes.
+  'PUT /api/v1/workspaces/:workspaceId/approval-policies/:action': {
+    kind: 'workspace',
+    action: WorkspaceAction.ManageFreelancerSide,
+    mutates: true,
+    probe: (w) => ({
+      method: 'PUT',
+      path: `/api/v1/workspaces/${w.workspaceA}/approval-policies/submit`,
+      body: { gates: [{ name: 'Review', approvers: { roles: ['owner'] }, required: 1 }] },
+    }),
+  },
+  'DELETE /api/v1/workspaces/:workspaceId/approval-policies/:action': {
+    kind: 'workspace',
+    action: WorkspaceAction.ManageFreelancerSide,
+    mutates: true,
+    probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/approval-policies/submit` }),
+  },
+  ...Object.fromEntries(
+    (['approve', 'reject', 'cancel'] as const).map((step) => [
+      `POST /api/v1/workspaces/:workspaceId/approvals/:requestId/${step}`,
+      {
+        kind: 'capability',
+        why: 'who may decide is per request (the gate, the requester: approval-chains.e2e); another tenant is refused at the workspace',
+        probe: (w: World) => ({
+          method: 'POST',
+          path: `/api/v1/workspaces/${w.workspaceA}/approvals/${randomUUID()}/${step}`,
+          body: step === 'reject' ? { reason: 'no' } : {},
+        }),
+      } satisfies Case,
+    ]),
+  ),
   'POST /api/v1/invitations/:token/signup': {
     kind: 'capability',
     why: 'public by design: the token lets its holder create a client user for that workspace (tested in invited-signup.e2e); a guessed token creates nothing',

@@ -84,6 +84,27 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
     ...envelope(e, type, `${e.workspaceId}:${subjectUserId}`, { workspaceId: e.workspaceId, userId: subjectUserId, role, previousRole }),
     aggregateVersion: ++membershipVersion,
   });
+  const approval = (
+    type: string,
+    approvers: Array<'owner' | 'collaborator' | 'clientAdmin' | 'clientViewer'>,
+    actor: 'owner' | 'clientAdmin' | null,
+  ) =>
+    envelope(e, type, randomUUID(), {
+      requestId: randomUUID(),
+      workspaceId: e.workspaceId,
+      milestoneId: m,
+      milestoneTitle: 'Logo',
+      action: 'approve',
+      status: 'pending',
+      requestedBy: e.clientAdmin.userId,
+      amount: 120_000,
+      currency: 'EUR',
+      gate: 0,
+      gateName: 'Finance',
+      approverUserIds: approvers.map((who) => e[who].userId),
+      actorUserId: actor ? e[actor].userId : null,
+      reason: null,
+    });
   return [
     { type: 'milestone.proposed', event: ms('workspace.milestone.proposed', 'owner'), expected: ['clientAdmin', 'clientViewer'] },
     { type: 'milestone.accepted', event: ms('workspace.milestone.accepted', 'clientAdmin'), expected: ['owner', 'collaborator'] },
@@ -161,6 +182,21 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
       }),
       expected: ['owner', 'clientAdmin'],
     },
+    // Approval chains: the gate's approvers are asked (never the actor), the requester hears the outcome.
+    {
+      type: 'approval.requested',
+      event: approval('workspace.approval.requested', ['clientViewer'], 'clientAdmin'),
+      expected: ['clientViewer'],
+    },
+    {
+      type: 'approval.next_gate',
+      event: approval('workspace.approval.gate_opened', ['clientViewer', 'clientAdmin'], 'clientAdmin'),
+      expected: ['clientViewer'],
+    },
+    { type: 'approval.reminder', event: approval('workspace.approval.reminder', ['clientViewer'], null), expected: ['clientViewer'] },
+    { type: 'approval.escalated', event: approval('workspace.approval.escalated', ['clientViewer'], null), expected: ['clientViewer'] },
+    { type: 'approval.approved', event: approval('workspace.approval.approved', [], null), expected: ['clientAdmin'] },
+    { type: 'approval.rejected', event: approval('workspace.approval.rejected', [], 'owner'), expected: ['clientAdmin'] },
     { type: 'member.joined', event: member('workspace.member.added', 'collaborator', null), expected: ['owner', 'clientAdmin'] },
     { type: 'member.role_changed', event: member('workspace.member.role_changed', 'client_viewer', 'collaborator'), expected: ['subject'] },
     { type: 'member.removed', event: member('workspace.member.removed', null, 'client_viewer'), expected: ['subject'] },

@@ -1,3 +1,4 @@
+import { ApprovalsController } from './approvals/approvals.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { KeySet } from '@fpms/auth/key-set';
@@ -71,6 +72,7 @@ export class GatewayAppModule {
         AdminDisputesController,
         FilesController,
         MilestonesController,
+        ApprovalsController,
         TasksController,
         DashboardController,
         ConnectController,

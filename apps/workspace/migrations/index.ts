@@ -10,6 +10,7 @@ import { MilestoneBillingMode1734800000000 } from './1734800000000-milestone-bil
 import { MilestoneDisputes1734700000000 } from './1734700000000-milestone-disputes';
 import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
 import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
+import { ApprovalChains1736400000000 } from './1736400000000-approval-chains';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -25,4 +26,5 @@ export const workspaceMigrations = [
   MilestoneDisputes1734700000000,
   AccountEntitlements1735100000000,
   PlanUsage1735100100000,
+  ApprovalChains1736400000000,
 ];

@@ -54,6 +54,16 @@ import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { AdminDisputesService } from './disputes/admin-disputes.service';
 import { CrossTenantDisputesRepository } from './disputes/cross-tenant-disputes.repository';
 import { DisputeDeadlinePoller } from './disputes/dispute-deadline.poller';
+import { ApprovalRecords } from './approvals/approval-events';
+import { APPROVAL_OPTIONS, ApprovalOptions } from './approvals/approval-options';
+import { ApprovalPoliciesRepository } from './approvals/approval-policies.repository';
+import { ApprovalPoliciesService } from './approvals/approval-policies.service';
+import { ApprovalRequestsRepository } from './approvals/approval-requests.repository';
+import { ApprovalTimerPoller } from './approvals/approval-timer.poller';
+import { ApprovalChainsService } from './approvals/approval-chains.service';
+import { ApprovalsController } from './approvals/approvals.controller';
+import { CrossTenantApprovalsRepository } from './approvals/cross-tenant-approvals.repository';
+import { StaleApprovals } from './approvals/stale-approvals';
 import { DISPUTE_OPTIONS, DisputeOptions } from './disputes/dispute-options';
 import { DisputeRecords } from './disputes/dispute-records';
 import { DisputeResolver } from './disputes/dispute-resolver';
@@ -78,6 +88,13 @@ export class WorkspaceAppModule {
     const disputeOptions: DisputeOptions = {
       responseDays: env.DISPUTE_RESPONSE_DAYS,
       pollIntervalMs: env.DISPUTE_DEADLINE_POLL_MS,
+      leaseMs: env.REVIEW_TIMER_LEASE_MS,
+      batchSize: 100,
+    };
+    const approvalOptions: ApprovalOptions = {
+      reminderHours: env.APPROVAL_REMINDER_HOURS,
+      escalationHours: Math.max(env.APPROVAL_ESCALATION_HOURS, env.APPROVAL_REMINDER_HOURS),
+      pollIntervalMs: env.APPROVAL_TIMER_POLL_MS,
       leaseMs: env.REVIEW_TIMER_LEASE_MS,
       batchSize: 100,
     };
@@ -107,6 +124,7 @@ export class WorkspaceAppModule {
         DashboardController,
         DisputesController,
         EntitlementsController,
+        ApprovalsController,
       ],
       providers: [
         WorkspaceAccess,
@@ -152,6 +170,16 @@ export class WorkspaceAppModule {
         DisputesService,
         AdminDisputesService,
         DisputeDeadlinePoller,
+        // Approval chains in front of milestone actions (docs/approvals.md).
+        { provide: APPROVAL_OPTIONS, useValue: approvalOptions },
+        ApprovalPoliciesRepository,
+        ApprovalRequestsRepository,
+        CrossTenantApprovalsRepository,
+        ApprovalRecords,
+        StaleApprovals,
+        ApprovalChainsService,
+        ApprovalPoliciesService,
+        ApprovalTimerPoller,
         // Plans: billing's entitlements projected here, read from memory on every check.
         ...entitlementsProviders,
         PlanUsageRepository,

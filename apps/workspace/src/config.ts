@@ -19,6 +19,12 @@ export const workspaceEnvSchema = platformServiceEnvSchema.extend({
   DISPUTE_RESPONSE_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   /** How often each replica looks for disputes past their response deadline; 0 disables the loop. */
   DISPUTE_DEADLINE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** Hours an approval gate waits before its approvers are reminded (docs/approvals.md). */
+  APPROVAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** Hours an approval gate waits before the side's admin may pass it too (escalation). */
+  APPROVAL_ESCALATION_HOURS: z.coerce.number().int().min(1).max(2160).default(72),
+  /** How often each replica looks for approval gates due a reminder or escalation; 0 disables the loop. */
+  APPROVAL_TIMER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** An invitation that can no longer be used (expired or revoked) is deleted this long after that. */
   INVITATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });

@@ -52,3 +52,6 @@ export * from './requests/notifications.requests';
 export * from './rpc/notifications.rpc';
 export * from './entitlements';
 export * from './rpc/entitlements.rpc';
+export * from './rpc/approval-values';
+export * from './rpc/approvals.rpc';
+export * from './requests/approvals.requests';

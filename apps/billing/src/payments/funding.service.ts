@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FundingView, MilestonesRpc, MilestoneView, RpcContext, WorkspaceRpc } from '@fpms/contracts';
+import {
+  FundingAwaitingApproval,
+  FundingView,
+  MilestoneCommandResult,
+  MilestonesRpc,
+  MilestoneView,
+  RpcContext,
+  WorkspaceRpc,
+} from '@fpms/contracts';
 import { PaymentErrorCode } from '@fpms/contracts/errors';
 import { WorkspaceAction } from '@fpms/auth/permissions';
 import { AppError } from '@fpms/common/errors/app-error';
@@ -36,7 +44,7 @@ export class FundingService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async fund(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<FundingView> {
+  async fund(caller: VerifiedRpc<unknown>, workspaceId: string, milestoneId: string): Promise<FundingView | FundingAwaitingApproval> {
     const ctx = callerContext(caller, workspaceId);
     const grant = await this.rpc.call(WorkspaceRpc.authorize, { workspaceId, action: WorkspaceAction.FundMilestones }, ctx);
     const milestone = await this.rpc.call(MilestonesRpc.get, { workspaceId, milestoneId }, ctx);
@@ -62,7 +70,11 @@ export class FundingService {
       });
     }
 
-    if (milestone.status === 'accepted') await this.markFunding(ctx, workspaceId, milestoneId);
+    if (milestone.status === 'accepted') {
+      // An approval chain in front of funding: nothing is ordered until its last gate passes.
+      const started = await this.markFunding(ctx, workspaceId, milestoneId);
+      if (started?.approvalRequest) return { approvalRequest: started.approvalRequest };
+    }
 
     return this.tx.run(scope, async (manager) => {
       const order = await this.orders.lockOrCreate(manager, {
@@ -95,12 +107,13 @@ export class FundingService {
     });
   }
 
-  /** accepted → funding in the workspace; a concurrent funder may have done it already. */
-  private async markFunding(ctx: RpcContext, workspaceId: string, milestoneId: string): Promise<void> {
+  /** accepted → funding in the workspace (or its approval request); a concurrent funder may have done it already. */
+  private async markFunding(ctx: RpcContext, workspaceId: string, milestoneId: string): Promise<MilestoneCommandResult | null> {
     try {
-      await this.rpc.call(MilestonesRpc.startFunding, { workspaceId, milestoneId }, ctx);
+      return await this.rpc.call(MilestonesRpc.startFunding, { workspaceId, milestoneId }, ctx);
     } catch (error) {
       if (!(error instanceof AppError && error.status === 409)) throw error;
+      return null;
     }
   }
 

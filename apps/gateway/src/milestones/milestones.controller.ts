@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   BillingChargebacksRpc,
   BillingPaymentsRpc,
@@ -18,6 +19,7 @@ import {
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { acceptedWhenAwaitingApproval } from '../common/approval-accepted';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MilestoneErrorCode } from '@fpms/contracts/errors';
@@ -115,8 +117,17 @@ export class MilestonesController {
    */
   @Post(':milestoneId/fund')
   @HttpCode(200)
-  fund(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
-    return this.rpc.call(BillingPaymentsRpc.fund, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w));
+  async fund(
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @WorkspaceIdParam() w: string,
+    @MilestoneIdParam() m: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return acceptedWhenAwaitingApproval(
+      res,
+      await this.rpc.call(BillingPaymentsRpc.fund, { workspaceId: w, milestoneId: m }, rpcContextFor(p, r, w)),
+    );
   }
 
   /**
@@ -192,14 +203,16 @@ export class MilestonesController {
 
   @Post(':milestoneId/submit')
   @HttpCode(200)
-  submit(
+  async submit(
     @CurrentPrincipal() p: Principal,
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
     @Body() b: SubmitMilestoneBody,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.command(MilestonesRpc.submit, p, r, w, m, b);
+    // 202 with the approval request when a chain holds the action back (docs/approvals.md).
+    return acceptedWhenAwaitingApproval(res, await this.command(MilestonesRpc.submit, p, r, w, m, b));
   }
 
   @Post(':milestoneId/request-changes')
@@ -216,14 +229,16 @@ export class MilestonesController {
 
   @Post(':milestoneId/approve')
   @HttpCode(200)
-  approve(
+  async approve(
     @CurrentPrincipal() p: Principal,
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
     @Body() b: MilestoneCommandBody,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.command(MilestonesRpc.approve, p, r, w, m, b);
+    // 202 with the approval request when a chain holds the action back (docs/approvals.md).
+    return acceptedWhenAwaitingApproval(res, await this.command(MilestonesRpc.approve, p, r, w, m, b));
   }
 
   @Post(':milestoneId/cancel')
@@ -240,14 +255,16 @@ export class MilestonesController {
 
   @Post(':milestoneId/request-refund')
   @HttpCode(200)
-  requestRefund(
+  async requestRefund(
     @CurrentPrincipal() p: Principal,
     @RequestId() r: string,
     @WorkspaceIdParam() w: string,
     @MilestoneIdParam() m: string,
     @Body() b: MilestoneCommandBody,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.command(MilestonesRpc.requestRefund, p, r, w, m, b);
+    // 202 with the approval request when a chain holds the action back (docs/approvals.md).
+    return acceptedWhenAwaitingApproval(res, await this.command(MilestonesRpc.requestRefund, p, r, w, m, b));
   }
 
   @Post(':milestoneId/dispute')

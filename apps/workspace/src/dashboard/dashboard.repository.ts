@@ -37,7 +37,12 @@ const MONEY = `currency, contracted::text, in_escrow::text, released::text, refu
  */
 @Injectable()
 export class DashboardRepository {
-  async workspace(manager: TenantManager, workspaceId: string, accountId: string, today: string): Promise<WorkspaceDashboardView> {
+  async workspace(
+    manager: TenantManager,
+    workspaceId: string,
+    accountId: string,
+    today: string,
+  ): Promise<Omit<WorkspaceDashboardView, 'approvals'>> {
     const [row] = await manager.query(`select * from workspace_dashboards where workspace_id = $1`, [workspaceId]);
     // The row stays `select *` (its per-status columns follow the status list); the other two are prepared once per connection.
     const money = await preparedQuery<MoneyRow>(

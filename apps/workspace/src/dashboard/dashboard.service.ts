@@ -6,6 +6,7 @@ import { Actor } from '../access/actor';
 import { AccountError } from '../accounts/account.errors';
 import { WorkspaceAccess } from '../access/workspace-access';
 import { Clock } from '@fpms/common/scheduling/clock';
+import { ApprovalChainsService } from '../approvals/approval-chains.service';
 import { DashboardRepository } from './dashboard.repository';
 
 @Injectable()
@@ -14,14 +15,17 @@ export class DashboardService {
     private readonly access: WorkspaceAccess,
     private readonly tx: TenantTransactions,
     private readonly dashboards: DashboardRepository,
+    private readonly approvals: ApprovalChainsService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** Every member reads it; clients see what they paid (`paid`, `refunded`) next to the freelancer's figures. */
   workspace(actor: Actor, workspaceId: string): Promise<WorkspaceDashboardView> {
-    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, (manager, scope) =>
-      this.dashboards.workspace(manager, workspaceId, scope.accountId, this.today()),
-    );
+    return this.access.run(actor, workspaceId, WorkspaceAction.ReadMilestones, async (manager, scope) => ({
+      ...(await this.dashboards.workspace(manager, workspaceId, scope.accountId, this.today())),
+      // Live, not projected: a handful of open requests per workspace, judged against the caller's current role.
+      approvals: await this.approvals.waitingCounts(manager, workspaceId, actor.userId),
+    }));
   }
 
   /** The account's own freelancer only; anyone else gets the same 404 as a missing account. */

@@ -7,6 +7,7 @@ import { DashboardProjectionRepository } from '../dashboard/dashboard-projection
 import { MilestoneFacts } from '../dashboard/dashboard-contributions';
 import { nextReminderAt, reviewDueAt } from '../review-timers/review-schedule';
 import { ReviewTimersRepository } from '../review-timers/review-timers.repository';
+import { StaleApprovals } from '../approvals/stale-approvals';
 import { CLOSED_STATUSES, frozen, MilestoneCommand, settling, Transition } from './milestone-state-machine';
 import { MilestoneRow, MilestonesRepository, stateOf } from './milestones.repository';
 import type { TenantManager } from '@fpms/database/tenant-manager';
@@ -60,6 +61,7 @@ export class MilestoneLifecycle {
     private readonly activity: ActivityLogRepository,
     private readonly outbox: OutboxWriter,
     private readonly dashboards: DashboardProjectionRepository,
+    private readonly staleApprovals: StaleApprovals,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -118,6 +120,7 @@ export class MilestoneLifecycle {
     });
 
     const updated = (await this.milestones.find(manager, row.workspace_id, row.id))!;
+    await this.staleApprovals.supersede(manager, row.id, t.after);
     const eventType = EVENT_OF[command];
     if (eventType) await this.publish(manager, updated, eventType, t.from, cause, extra.note, extra.dispute);
     return updated;

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { WorkspaceAction } from '@fpms/auth/permissions';
-import { CreateMilestoneBody, MilestoneCommandBody, MilestoneView, OpenDisputeBody, SubmitMilestoneBody } from '@fpms/contracts';
+import {
+  CreateMilestoneBody,
+  MilestoneCommandBody,
+  MilestoneCommandResult,
+  MilestoneView,
+  OpenDisputeBody,
+  SubmitMilestoneBody,
+} from '@fpms/contracts';
 import { Actor } from '../access/actor';
 import { WorkspaceAccess, WorkspaceScope } from '../access/workspace-access';
 import { ActivityLogRepository } from '../activity/activity-log.repository';
+import { ApprovalChainsService } from '../approvals/approval-chains.service';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { DashboardProjectionRepository } from '../dashboard/dashboard-projection.repository';
 import { DisputeRecords } from '../disputes/dispute-records';
@@ -36,6 +44,7 @@ export class MilestonesService {
     @Inject(Clock) private readonly clock: Clock,
     private readonly entitlements: EntitlementsReader,
     private readonly usage: PlanUsageRepository,
+    private readonly approvals: ApprovalChainsService,
   ) {}
 
   create(actor: Actor, workspaceId: string, input: CreateMilestoneBody): Promise<MilestoneView> {
@@ -136,7 +145,13 @@ export class MilestonesService {
   }
 
   /** A member's command: permission (403) first, then the state machine (409). */
-  async command(actor: Actor, workspaceId: string, milestoneId: string, command: UserCommand, input: CommandInput): Promise<MilestoneView> {
+  async command(
+    actor: Actor,
+    workspaceId: string,
+    milestoneId: string,
+    command: UserCommand,
+    input: CommandInput,
+  ): Promise<MilestoneCommandResult> {
     // A pin taken for a submission whose transaction then fails is released (not when the
     // commit itself failed: it may have committed; the milestone's next event settles that).
     let pinned: PinRequest | null = null;
@@ -171,9 +186,12 @@ export class MilestonesService {
     command: UserCommand,
     input: CommandInput,
     onPinned: (request: PinRequest) => void,
-  ): Promise<MilestoneView> {
+  ): Promise<MilestoneCommandResult> {
     const row = await this.require(manager, workspaceId, milestoneId, true, input.expectedVersion);
     const transition = userTransition(stateOf(row), command, actor.userId);
+    // Possible, and a chain stands in front of it: it waits for sign-off (nothing changes yet).
+    const approvalRequest = await this.approvals.intercept(manager, scope, actor, row, command, input);
+    if (approvalRequest) return { ...toMilestoneView(row), approvalRequest };
     if (command === 'propose') await this.countProposal(manager, scope, milestoneId);
     if (command === 'submit') onPinned(await this.pin(actor, scope, row, input.deliverableFileVersionId));
     const updated = await this.lifecycle.apply(

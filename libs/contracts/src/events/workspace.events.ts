@@ -27,6 +27,17 @@ export const WorkspaceEvents = {
   milestoneDisputeResolved: 'workspace.milestone.dispute_resolved',
   /** The review window lapses soon: messaging reminds the client. */
   milestoneReviewReminder: 'workspace.milestone.review_reminder',
+  /** An action waits for an approval chain: its first gate's approvers are asked. */
+  approvalRequested: 'workspace.approval.requested',
+  /** A gate was passed and the next one opened: its approvers are asked. */
+  approvalGateOpened: 'workspace.approval.gate_opened',
+  /** The current gate's approvers are reminded (it has waited APPROVAL_REMINDER_HOURS). */
+  approvalReminder: 'workspace.approval.reminder',
+  /** The gate waited too long: the side's admins may pass it now, and are asked. */
+  approvalEscalated: 'workspace.approval.escalated',
+  /** The last gate was passed: the action happened. */
+  approvalApproved: 'workspace.approval.approved',
+  approvalRejected: 'workspace.approval.rejected',
 } as const;
 
 const milestoneStatus = z.enum(MILESTONE_STATUS_VALUES);
@@ -103,6 +114,29 @@ export const memberChangedDataSchema = z.object({
 });
 export type MemberChangedData = z.infer<typeof memberChangedDataSchema>;
 
+/**
+ * Data of every `workspace.approval.*` event (aggregate: the request, its version the
+ * request's after the change). `approverUserIds`: who may pass the current gate now (the
+ * audience of the ask); the requester is told of the outcome.
+ */
+export const approvalEventDataSchema = z.object({
+  requestId: z.uuid(),
+  workspaceId: z.uuid(),
+  milestoneId: z.uuid(),
+  milestoneTitle: z.string().min(1),
+  action: z.enum(['fund', 'approve', 'request_refund', 'submit']),
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled', 'superseded']),
+  requestedBy: z.uuid(),
+  amount: minorUnits,
+  currency: currencySchema,
+  gate: z.number().int().nonnegative().nullable(),
+  gateName: z.string().nullable(),
+  approverUserIds: z.array(z.uuid()),
+  actorUserId: z.uuid().nullable(),
+  reason: z.string().nullable(),
+});
+export type ApprovalEventData = z.infer<typeof approvalEventDataSchema>;
+
 type Values<T> = T[keyof T];
 type WorkspaceEventType = Values<typeof WorkspaceEvents>;
 /** The `workspace.milestone.*` types. */
@@ -124,4 +158,10 @@ export const workspaceEventDataSchemas = {
     typeof milestoneEventDataSchema
   >),
   [WorkspaceEvents.milestoneDisputeResolved]: disputeResolvedDataSchema,
+  [WorkspaceEvents.approvalRequested]: approvalEventDataSchema,
+  [WorkspaceEvents.approvalGateOpened]: approvalEventDataSchema,
+  [WorkspaceEvents.approvalReminder]: approvalEventDataSchema,
+  [WorkspaceEvents.approvalEscalated]: approvalEventDataSchema,
+  [WorkspaceEvents.approvalApproved]: approvalEventDataSchema,
+  [WorkspaceEvents.approvalRejected]: approvalEventDataSchema,
 };

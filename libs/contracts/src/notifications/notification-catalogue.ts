@@ -99,6 +99,30 @@ function billingType(type: string, event: string, audience: AudienceRule, text: 
   return { type, event, audience, defaultChannel: 'email', subject: milestone, actor: system, headline: text, ...extra };
 }
 
+const ACTION_WORDS: Record<string, string> = {
+  fund: 'funding',
+  approve: 'approval',
+  request_refund: 'refund request',
+  submit: 'submission',
+};
+
+/** Approval chains: the current gate's approvers are asked; the requester hears the outcome. */
+function approvalType(type: string, event: string, to: 'approvers' | 'requester', text: (d: EventFields, what: string) => string): Def {
+  return {
+    type,
+    event,
+    // Only members: an approver removed since the policy was written is asked nothing.
+    audience: { subject: true, subjectsMustBeMembers: true, exceptActor: true },
+    defaultChannel: 'email',
+    subject: milestone,
+    actor: (d) => strOrNull(d.actorUserId),
+    subjectUsers: (d) => (to === 'approvers' ? ids(d.approverUserIds) : [str(d.requestedBy)]),
+    headline: (d) => text(d, `the ${ACTION_WORDS[str(d.action)] ?? str(d.action)} of "${str(d.milestoneTitle)}" (${money(d)})`),
+    // Asked once per gate and round: a reminder or an escalation of the same gate asks again.
+    dedupeKey: (d, e) => `${str(d.requestId)}:${e.type}:${String(d.gate)}:${e.id}`,
+  };
+}
+
 const definitions: Def[] = [
   milestoneType('milestone.proposed', WorkspaceEvents.milestoneProposed, clientSide, 'was proposed'),
   milestoneType('milestone.accepted', WorkspaceEvents.milestoneAccepted, freelancerSide, 'was accepted'),
@@ -174,6 +198,27 @@ const definitions: Def[] = [
     subjectUsers: (d) => [str(d.userId)],
     headline: (d) => `Your role is now ${str(d.role).replace('_', ' ')}`,
   },
+  approvalType('approval.requested', WorkspaceEvents.approvalRequested, 'approvers', (_, what) => `Your sign-off is needed for ${what}`),
+  approvalType(
+    'approval.next_gate',
+    WorkspaceEvents.approvalGateOpened,
+    'approvers',
+    (d, what) => `${what} passed a gate: your sign-off is needed ("${str(d.gateName)}")`,
+  ),
+  approvalType('approval.reminder', WorkspaceEvents.approvalReminder, 'approvers', (_, what) => `Still waiting for your sign-off: ${what}`),
+  approvalType(
+    'approval.escalated',
+    WorkspaceEvents.approvalEscalated,
+    'approvers',
+    (_, what) => `An approval waited too long and was escalated to you: ${what}`,
+  ),
+  approvalType('approval.approved', WorkspaceEvents.approvalApproved, 'requester', (_, what) => `Every gate passed: ${what} went ahead`),
+  approvalType(
+    'approval.rejected',
+    WorkspaceEvents.approvalRejected,
+    'requester',
+    (d, what) => `Rejected: ${what}. Reason: ${str(d.reason)}`,
+  ),
   {
     type: 'invitation.received',
     event: UPCOMING_EVENTS.invitationCreated,

@@ -47,4 +47,11 @@ export const FIELD_LIMITS = {
   disputeStatementMaxLength: 5000,
   /** References one piece of dispute evidence may carry, per kind. */
   disputeEvidenceRefs: { max: 20 },
+  /** Gates in one approval chain, approvers named on one gate, thresholds on one gate. */
+  approvalGatesMax: 5,
+  approvalApproversMax: 20,
+  approvalThresholdsMax: 10,
+  approvalGateNameLength: 80,
+  /** An approver's (or a rejecting approver's) reason. */
+  approvalReasonLength: 2000,
 } as const;

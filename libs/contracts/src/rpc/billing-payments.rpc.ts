@@ -1,3 +1,4 @@
+import type { ApprovalRequestView } from './approvals.rpc';
 import { Addressed, NoFields } from '../requests/addressed';
 import type { MilestoneMoneyState, OrderStatus } from '../events/billing.events';
 import type { RefundRequestView, RefundView } from './billing-refunds.rpc';
@@ -14,6 +15,11 @@ export const ORDER_KINDS = ['escrow', 'pay_now'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 /** Where the client pays for a milestone (funding, or paying an approved on-approval one): a Stripe Checkout page, open until `expiresAt`. */
+/** Funding that waits for the client's approval chain (docs/approvals.md): fund again once it is approved. */
+export interface FundingAwaitingApproval {
+  approvalRequest: ApprovalRequestView;
+}
+
 export interface FundingView {
   orderId: string;
   checkoutUrl: string;
@@ -122,7 +128,8 @@ export const BillingPaymentsRpc = {
    * The client admin funds a milestone: billing opens (or returns the open) Checkout Session
    * for its exact amount. 409 `payouts_not_enabled` while the freelancer cannot be paid.
    */
-  fund: rpcPattern<FundingView>()(queue, 'billing.payments.fund', MilestoneRef),
+  /** The Checkout page; or, when the client's funding waits for an approval chain, that request (no order yet). */
+  fund: rpcPattern<FundingView | FundingAwaitingApproval>()(queue, 'billing.payments.fund', MilestoneRef),
   /**
    * The client admin pays an approved on-approval milestone: billing opens (or returns the open)
    * Checkout Session for a destination charge to the freelancer, the plan's platform fee as its

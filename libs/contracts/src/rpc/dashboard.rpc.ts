@@ -30,6 +30,8 @@ export interface WorkspaceDashboardView {
   nextDueDate: string | null;
   lastActivityAt: string | null;
   updatedAt: string;
+  /** Approval requests open in the workspace, and those the caller may pass now (docs/approvals.md). */
+  approvals: { open: number; waitingForYou: number };
 }
 
 export interface AccountDashboardView {

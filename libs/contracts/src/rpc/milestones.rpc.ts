@@ -1,3 +1,4 @@
+import type { MilestoneCommandResult } from './approvals.rpc';
 import { Addressed, NoFields } from '../requests/addressed';
 import {
   CreateMilestoneRequest,
@@ -52,7 +53,9 @@ export interface MilestoneView {
 
 const MilestoneRef = Addressed(NoFields, 'workspaceId', 'milestoneId');
 
-const command = (pattern: string) => rpcPattern<MilestoneView>()(queue, `workspace.milestones.${pattern}`, MilestoneCommandRequest);
+/** Commands answer the milestone, and the approval request when a chain holds the action back (approvals.rpc). */
+const command = (pattern: string) =>
+  rpcPattern<MilestoneCommandResult>()(queue, `workspace.milestones.${pattern}`, MilestoneCommandRequest);
 
 export const MilestonesRpc = {
   create: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.create', CreateMilestoneRequest),
@@ -63,7 +66,7 @@ export const MilestonesRpc = {
   decline: command('decline'),
   accept: command('accept'),
   startFunding: command('start-funding'),
-  submit: rpcPattern<MilestoneView>()(queue, 'workspace.milestones.submit', SubmitMilestoneRequest),
+  submit: rpcPattern<MilestoneCommandResult>()(queue, 'workspace.milestones.submit', SubmitMilestoneRequest),
   requestChanges: command('request-changes'),
   approve: command('approve'),
   cancel: command('cancel'),
