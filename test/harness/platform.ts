@@ -163,7 +163,8 @@ export async function startPlatform(
   // Billing talks to a Stripe emulator of the platform's own (replicas share it). Secrets are
   // chosen here, so billing starts with them before its endpoints are registered.
   const stripe = services.includes('billing')
-    ? (shared?.stripe?.emulator ?? (await startStripeEmulator({ port: 0, apiKeys: ['sk_test_fpms_platform'] })))
+    ? (shared?.stripe?.emulator ??
+      (await startStripeEmulator({ port: 0, apiKeys: ['sk_test_fpms_platform'], webhooks: { timeoutMs: 30_000 } })))
     : undefined;
   const ownsStripe = stripe !== undefined && stripe !== shared?.stripe?.emulator;
   const secrets = shared?.stripe?.webhookSecrets ?? { platform: webhookSecret(), connect: webhookSecret() };

@@ -435,7 +435,8 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
       remove: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
     };
-  });
+    // Three services, a funded milestone and a dozen members on a shared 2-core machine.
+  }, 240_000);
 
   afterAll(async () => {
     await platform?.close();

@@ -127,7 +127,7 @@ describe('billing events in any order', () => {
       { v: 2, outcome: 'applied' },
       { v: 1, outcome: 'stale' },
     ]);
-  });
+  }, 240_000);
 
   it('through RabbitMQ with everything in flight at once: shuffled events of many milestones, duplicates included', async () => {
     const rng = mulberry32(17_2030);

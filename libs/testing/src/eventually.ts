@@ -9,7 +9,8 @@ export async function eventually<T extends {}>(
   probe: () => Promise<T | null | undefined | false>,
   options: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  // Generous by default: CI runs many platforms on 2 cores; a probe that succeeds returns at once anyway.
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const value = await probe();
     if (value) return value;
