@@ -52,3 +52,6 @@ export * from './requests/notifications.requests';
 export * from './rpc/notifications.rpc';
 export * from './entitlements';
 export * from './rpc/entitlements.rpc';
+export * from './rpc/billing-invoices.rpc';
+export * from './requests/billing-invoices.requests';
+export * from './events/billing-document.events';
