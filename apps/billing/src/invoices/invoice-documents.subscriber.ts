@@ -11,7 +11,10 @@ export class InvoiceDocumentsSubscriber {
   constructor(private readonly invoices: InvoicesRepository) {}
 
   async handle(event: EventEnvelope<DocumentStoredData>, manager: TenantManager): Promise<void> {
-    const stored = await this.invoices.markStored(manager, event.data.documentId, { fileId: event.data.fileId, versionId: event.data.versionId });
+    const stored = await this.invoices.markStored(manager, event.data.documentId, {
+      fileId: event.data.fileId,
+      versionId: event.data.versionId,
+    });
     if (!stored) this.logger.debug(`document ${event.data.documentId}: stored already (or not billing's), nothing to record`);
   }
 }

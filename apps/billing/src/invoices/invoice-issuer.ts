@@ -106,7 +106,12 @@ export class InvoiceIssuer {
     });
   }
 
-  private async finalise(manager: EntityManager, profile: InvoiceProfile, series: 'invoice' | 'credit_note', doc: NewInvoice): Promise<void> {
+  private async finalise(
+    manager: EntityManager,
+    profile: InvoiceProfile,
+    series: 'invoice' | 'credit_note',
+    doc: NewInvoice,
+  ): Promise<void> {
     const pattern = series === 'invoice' ? profile.invoicePattern : profile.creditNotePattern;
     const numbered = await this.invoices.nextNumber(manager, doc.accountId, series, pattern, doc.issuedAt);
     await this.invoices.insert(manager, { ...doc, series, ...numbered });

@@ -9,6 +9,10 @@ export class InvoiceError extends AppError<InvoiceErrorCode> {
     return new InvoiceError(409, InvoiceErrorCode.PdfNotReady, 'The PDF is still being prepared; try again in a moment');
   }
   static ownerRequired() {
-    return new InvoiceError(403, InvoiceErrorCode.OwnerRequired, "Invoicing details belong to a freelancer account: only its owner sets them");
+    return new InvoiceError(
+      403,
+      InvoiceErrorCode.OwnerRequired,
+      'Invoicing details belong to a freelancer account: only its owner sets them',
+    );
   }
 }

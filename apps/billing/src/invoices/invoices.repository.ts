@@ -145,7 +145,10 @@ export class InvoicesRepository {
     return rows[0] ? toInvoice(rows[0]) : null;
   }
 
-  async insert(manager: EntityManager, doc: NewInvoice & { series: string; period: string; sequence: number; number: string }): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    doc: NewInvoice & { series: string; period: string; sequence: number; number: string },
+  ): Promise<void> {
     await manager.query(
       `insert into invoices (id, account_id, workspace_id, order_id, milestone_id, kind, series, period, sequence, number, credit_for, refund_key,
                              currency, seller, buyer, lines, subtotal, tax_rate_bp, tax_amount, total, tax_note, platform_fee, issued_at, paid_at,
@@ -194,7 +197,9 @@ export class InvoicesRepository {
 
   async creditNotesOf(manager: TenantManager, invoiceIds: string[]): Promise<InvoiceRecord[]> {
     if (invoiceIds.length === 0) return [];
-    const rows = await manager.query(`${SELECT_INVOICE} where i.credit_for = any($1::uuid[]) order by i.issued_at, i.sequence`, [invoiceIds]);
+    const rows = await manager.query(`${SELECT_INVOICE} where i.credit_for = any($1::uuid[]) order by i.issued_at, i.sequence`, [
+      invoiceIds,
+    ]);
     return rows.map(toInvoice);
   }
 
@@ -210,10 +215,10 @@ export class InvoicesRepository {
   }
 
   async markRendered(manager: SystemManager, id: string, sha256: string): Promise<void> {
-    await manager.query(`update invoices set pdf_status = 'rendered', pdf_sha256 = $2, pdf_attempts = pdf_attempts + 1, pdf_last_error = null where id = $1`, [
-      id,
-      sha256,
-    ]);
+    await manager.query(
+      `update invoices set pdf_status = 'rendered', pdf_sha256 = $2, pdf_attempts = pdf_attempts + 1, pdf_last_error = null where id = $1`,
+      [id, sha256],
+    );
   }
 
   async markPdfFailed(manager: SystemManager, id: string, error: string, nextAttemptAt: Date): Promise<void> {

@@ -70,7 +70,13 @@ export class InvoicesService {
         taxId: input.taxId ?? null,
         by: caller.userId,
       });
-      return { workspaceId: saved.workspaceId, name: saved.name, address: saved.address, taxId: saved.taxId, updatedAt: saved.updatedAt.toISOString() };
+      return {
+        workspaceId: saved.workspaceId,
+        name: saved.name,
+        address: saved.address,
+        taxId: saved.taxId,
+        updatedAt: saved.updatedAt.toISOString(),
+      };
     });
   }
 
@@ -78,7 +84,15 @@ export class InvoicesService {
     const grant = await this.authorize(caller, workspaceId, WorkspaceAction.ReadMilestones);
     return this.inWorkspace(caller, grant, async (m) => {
       const docs = await this.invoices.list(m, workspaceId);
-      return { items: docs.map((d) => toView(d, grant.role, docs.filter((c) => c.creditFor === d.id))) };
+      return {
+        items: docs.map((d) =>
+          toView(
+            d,
+            grant.role,
+            docs.filter((c) => c.creditFor === d.id),
+          ),
+        ),
+      };
     });
   }
 

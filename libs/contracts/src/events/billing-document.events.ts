@@ -24,7 +24,10 @@ export const documentRenderedDataSchema = z.object({
   size: z.number().int().positive().max(BILLING_DOCUMENT_MAX_BYTES),
   /** Hex SHA-256 of the bytes. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  contentBase64: z.string().min(1).max(Math.ceil(BILLING_DOCUMENT_MAX_BYTES / 3) * 4 + 4),
+  contentBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil(BILLING_DOCUMENT_MAX_BYTES / 3) * 4 + 4),
 });
 export type DocumentRenderedData = z.infer<typeof documentRenderedDataSchema>;
 
