@@ -2,6 +2,7 @@
 // ESM-only, and Jest runs CommonJS, so tests call this in a child `node` process
 // (test/billing/pdf-text.ts). The legacy build runs on Node without browser globals.
 import { readFile } from 'node:fs/promises';
+import process from 'node:process';
 
 // Node 20 has no Promise.withResolvers (Node 22 does), which pdfjs 6 uses even in its legacy build.
 if (typeof Promise.withResolvers !== 'function') {

@@ -10,7 +10,9 @@ export async function pdfText(bytes: Buffer): Promise<string> {
   try {
     const file = join(dir, 'document.pdf');
     writeFileSync(file, bytes);
-    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'pdf-text.mjs'), file], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'pdf-text.mjs'), file], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return (JSON.parse(stdout) as { pages: string[] }).pages.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { InvoiceParty } from '@fpms/contracts';
+import { platformFee, type InvoiceParty } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
+import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
 import type { Order } from '../payments/order';
 import { splitTax } from './invoice-amounts';
 import { NewInvoice } from './invoice';
@@ -24,6 +25,7 @@ export class InvoiceIssuer {
   constructor(
     private readonly invoices: InvoicesRepository,
     private readonly pdfWorker: InvoicePdfWorker,
+    private readonly accounts: BillingAccountsRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -53,8 +55,9 @@ export class InvoiceIssuer {
       taxAmount,
       total,
       taxNote: profile.taxNote,
-      // What the platform keeps: known for a pay-now charge (Stripe's application fee); for escrow it is taken at release.
-      platformFee: order.kind === 'pay_now' ? order.platformFee : null,
+      // What the platform keeps: Stripe's application fee of a pay-now charge; for escrow the plan's fee on the
+      // amount, taken at release (less if part is refunded first: the credit note's refund carries no fee).
+      platformFee: order.kind === 'pay_now' ? order.platformFee : platformFee(total, await this.accounts.planOf(manager, order.accountId)),
       issuedAt: now,
       paidAt: now,
     });
