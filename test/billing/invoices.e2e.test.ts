@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BillingPaymentsRpc, InvoiceView, PaymentView, platformFee, RpcContext } from '@fpms/contracts';
@@ -19,7 +20,26 @@ import {
   startTestS3,
   TestS3,
 } from '@fpms/harness';
+import type { StripeEventHandler } from '../../apps/billing/src/webhooks/stripe-event-handler';
 import { pdfText } from './pdf-text';
+
+/**
+ * Fails the first processing of the checkouts it is told to (after the invoice was numbered in
+ * the same transaction): the webhook's transaction rolls back and is retried, so a number taken
+ * and given back must not leave a gap. Both billing replicas share it (they run in this process).
+ */
+class FailOnceAfterInvoicing implements StripeEventHandler {
+  readonly eventTypes = ['checkout.session.completed'];
+  readonly sessions = new Set<string>();
+  failed = 0;
+
+  async handle(event: Stripe.Event): Promise<void> {
+    const id = (event.data.object as { id: string }).id;
+    if (!this.sessions.delete(id)) return;
+    this.failed += 1;
+    throw new Error(`probe: failing ${id} once, after its invoice was numbered`);
+  }
+}
 
 /**
  * Invoices and credit notes against the Stripe emulator, real PostgreSQL, RabbitMQ and s3rver:
@@ -29,9 +49,13 @@ import { pdfText } from './pdf-text';
  * documents are PDFs stored pinned in the workspace through the files service, downloadable by
  * both sides and by no one else.
  */
+/** A failed webhook is retried a clock-second later (the test moves the clock while it waits). */
+const BILLING_ENV = { STRIPE_WEBHOOK_RETRY_BASE_MS: '500', STRIPE_WEBHOOK_RETRY_MAX_MS: '1000', STRIPE_WEBHOOK_POLL_MS: '200' };
+
 describe('billing: invoices, credit notes and their PDFs', () => {
   // Billing's clock (issue dates, the number's year); every service reads it, so a year can end on demand.
   const clock = new MutableClock('2031-06-02T10:00:00Z');
+  const failOnce = new FailOnceAfterInvoicing();
   let s3: TestS3;
   let platform: RunningPlatform;
   let replica: RunningPlatform;
@@ -47,10 +71,21 @@ describe('billing: invoices, credit notes and their PDFs', () => {
     platform = await startPlatform({
       services: ['gateway', 'workspace', 'files', 'billing'],
       clock,
-      env: { files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }), workspace: { DELIVERABLE_PINNING: 'off' } },
+      stripeEventHandlers: [failOnce],
+      env: {
+        files: s3.filesEnv({ FILES_CLEANUP_INTERVAL_SECONDS: '0' }),
+        workspace: { DELIVERABLE_PINNING: 'off' },
+        billing: BILLING_ENV,
+      },
     });
     // A second billing replica on the same databases and broker: both process webhooks and render PDFs.
-    replica = await startPlatform({ services: ['billing'], shareWith: platform, clock });
+    replica = await startPlatform({
+      services: ['billing'],
+      shareWith: platform,
+      clock,
+      stripeEventHandlers: [failOnce],
+      env: { billing: BILLING_ENV },
+    });
     billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
     rpc = new RpcClient({ url: platform.amqpUrl, timeoutMs: 20_000 });
     ({ owner, client, workspaceId } = await engagement('Zoë Łukasiewicz'));
@@ -379,7 +414,7 @@ describe('billing: invoices, credit notes and their PDFs', () => {
         .send({ businessName: 'Busy Ltd', invoiceNumberPattern: 'B/{YYYY}/{000}' });
     });
 
-    it('stays gap-free and unique with 50 payments finalised at once on two replicas, webhooks duplicated', async () => {
+    it('stays gap-free and unique with 50 payments finalised at once on two replicas, webhooks duplicated, some rolled back', async () => {
       const emulator = platform.stripe!.emulator;
       // Every delivery twice, concurrently: the ledger's dedupe and the invoice's unique key both have to hold.
       await emulator.control.addWebhookFault(platform.stripe!.webhookEndpoints.platform, {
@@ -414,10 +449,19 @@ describe('billing: invoices, credit notes and their PDFs', () => {
             }),
           );
         }
+        // Every fifth payment's first processing rolls back after numbering its invoice.
+        sessions.filter((_, i) => i % 5 === 0).forEach((s) => failOnce.sessions.add(s));
         await Promise.all(sessions.map((s) => emulator.control.completeCheckout(s, { outcome: 'success' })));
-        await eventually('50 invoices', async () => ((await numbersOf(e.owner.accountId)).length >= count ? true : null), {
-          timeoutMs: 90_000,
-        });
+        await eventually(
+          '50 invoices',
+          async () => {
+            // Retries of the rolled-back ones come due on billing's clock.
+            clock.advance(1000);
+            return (await numbersOf(e.owner.accountId)).length >= count ? true : null;
+          },
+          { timeoutMs: 120_000 },
+        );
+        expect(failOnce.failed).toBe(count / 5);
         // Every webhook processed (both replicas took part), and still one invoice per payment.
         await eventually('webhooks processed', async () => {
           const [row] = await billingDb.query(
