@@ -351,7 +351,7 @@ describe('billing: invoices, credit notes and their PDFs', () => {
       expect((await invoices(client)).filter((i) => i.kind === 'invoice').map((i) => i.number)).toEqual(['INV-2031-0001']);
     });
 
-    it('is nobody else’s: another tenant gets 404 on every route, and the client side has no say in the profile', async () => {
+    it('is nobody else’s: another tenant gets 404 on every route, and its own profile stays its own', async () => {
       const other = await engagement('Other Freelancer');
       const path = `/api/v1/workspaces/${workspaceId}/invoices`;
       for (const who of [other.owner, other.client]) {
@@ -393,6 +393,35 @@ describe('billing: invoices, credit notes and their PDFs', () => {
     expect(text).toContain('JP¥833');
     expect(text).toContain('Tanaka');
     expect(text).not.toContain('JP¥50.00');
+  });
+
+  it('invoices a pay-now payment too, with the application fee Stripe kept as the platform fee, and credits its refund', async () => {
+    const base = `/api/v1/workspaces/${workspaceId}/milestones`;
+    const created = await api()
+      .post(base)
+      .set(bearer(owner.token))
+      .send({ title: 'Paid on approval', amount: 6_000, currency: 'EUR', billing: 'on_approval' });
+    const id = created.body.id as string;
+    await api().post(`${base}/${id}/propose`).set(bearer(owner.token)).send({});
+    await api().post(`${base}/${id}/accept`).set(bearer(client.token)).send({});
+    await api().post(`${base}/${id}/submit`).set(bearer(owner.token)).send({ deliverableFileVersionId: randomUUID() });
+    expect((await api().post(`${base}/${id}/approve`).set(bearer(client.token)).send({})).status).toBe(200);
+    expect((await api().post(`${base}/${id}/pay`).set(bearer(client.token)).send({})).status).toBe(200);
+    const payment = (): Promise<PaymentView> =>
+      rpc.call(BillingPaymentsRpc.get, { workspaceId, milestoneId: id }, ctxOf(owner, workspaceId));
+    await platform.stripe!.emulator.control.completeCheckout((await payment()).stripe.checkoutSessionId as string, { outcome: 'success' });
+    const invoice = await invoiceOf(id, owner);
+    const paid = await payment();
+    expect(paid.money.status).toBe('released');
+    expect(invoice).toMatchObject({ number: 'INV-2031-0003', total: 6_000, taxAmount: 1_000, platformFee: paid.money.platformFee });
+    expect(paid.money.platformFee).toBeGreaterThan(0);
+
+    const refunded = await api().post(`${base}/${id}/refunds`).set(bearer(owner.token)).send({});
+    expect(refunded.status).toBe(201);
+    const note = await eventually('credit note', async () =>
+      (await invoices(client)).find((i) => i.kind === 'credit_note' && i.creditFor?.invoiceId === invoice.id),
+    );
+    expect(note).toMatchObject({ number: 'CN-2031-0002', total: 6_000, creditFor: { number: 'INV-2031-0003' } });
   });
 
   describe('numbering under load', () => {
