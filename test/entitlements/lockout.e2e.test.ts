@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -340,6 +341,15 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/me/notification-preferences': () => api().get('/api/v1/me/notification-preferences').set(as(owner)),
       'PUT /api/v1/me/notification-preferences': () =>
         api().put('/api/v1/me/notification-preferences').set(as(owner)).send({ digestHour: 7 }),
+      'GET /api/v1/billing/invoice-profile': () => api().get('/api/v1/billing/invoice-profile').set(as(owner)),
+      'PATCH /api/v1/billing/invoice-profile': () =>
+        api().patch('/api/v1/billing/invoice-profile').set(as(owner)).send({ businessName: 'Locked Studio' }),
+      'PUT /api/v1/workspaces/:workspaceId/invoice-buyer': () =>
+        api().put(`${base()}/invoice-buyer`).set(as(e.client)).send({ name: 'Client Ltd' }),
+      'GET /api/v1/workspaces/:workspaceId/invoices': () => api().get(`${base()}/invoices`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId': () => api().get(`${base()}/invoices/${randomUUID()}`).set(as(owner)),
+      'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId/pdf': () =>
+        api().get(`${base()}/invoices/${randomUUID()}/pdf`).set(as(e.client)),
       'GET /api/v1/unsubscribe/:token': () => api().get('/api/v1/unsubscribe/not-a-token'),
       'POST /api/v1/unsubscribe/:token': () => api().post('/api/v1/unsubscribe/not-a-token').send({}),
     };
@@ -361,6 +371,12 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/billing/subscription',
       'POST /api/v1/billing/subscription/change',
       'POST /api/v1/billing/subscription/cancel',
+      'GET /api/v1/billing/invoice-profile',
+      'PATCH /api/v1/billing/invoice-profile',
+      'PUT /api/v1/workspaces/:workspaceId/invoice-buyer',
+      'GET /api/v1/workspaces/:workspaceId/invoices',
+      'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId',
+      'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId/pdf',
     ]);
     // What a member does and must succeed (2xx) while locked: the money and the clients' side.
     const mustSucceed = new Set([

@@ -44,6 +44,8 @@ interface World {
   scratchMembers: { promote: string; remove: string };
   /** Threads and messages (thread-cases.ts). */
   threads: ThreadWorld;
+  /** An invoice of a payment made through Checkout in the scratch workspace, its PDF stored. */
+  invoice: { workspaceId: string; id: string };
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -122,6 +124,32 @@ const CASES: Record<string, Case> = {
     action: WorkspaceAction.ManageFreelancerSide,
     mutates: true,
     probe: (w) => ({ method: 'DELETE', path: `/api/v1/workspaces/${w.workspaceA}/invitations/${w.invitationA}` }),
+  },
+  // Invoices: every member reads them (both sides); the buyer's details are the client admin's.
+  'GET /api/v1/workspaces/:workspaceId/invoices': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.invoice.workspaceId}/invoices` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.invoice.workspaceId}/invoices/${w.invoice.id}` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId/pdf': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadMilestones,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `/api/v1/workspaces/${w.invoice.workspaceId}/invoices/${w.invoice.id}/pdf` }),
+  },
+  'PUT /api/v1/workspaces/:workspaceId/invoice-buyer': {
+    kind: 'workspace',
+    action: WorkspaceAction.FundMilestones,
+    mutates: true,
+    disposable: "sets the scratch workspace's buyer details to the same value (idempotent)",
+    probe: (w) => ({ method: 'PUT', path: `/api/v1/workspaces/${w.invoice.workspaceId}/invoice-buyer`, body: { name: 'Scratch client' } }),
   },
   'GET /api/v1/workspaces/:workspaceId/activity': {
     kind: 'workspace',
@@ -351,6 +379,27 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     return req.set(bearer(token)).send(probe.body ?? {});
   };
 
+  /** A milestone of `workspaceId` paid through the emulator's Checkout: billing invoices it and stores its PDF. */
+  async function paidInvoice(workspaceId: string): Promise<{ workspaceId: string; id: string }> {
+    const api = () => request(platform.gatewayUrl);
+    const base = `/api/v1/workspaces/${workspaceId}/milestones`;
+    const id = (await api().post(base).set(bearer(owner.token)).send({ title: 'Invoiced', amount: 1000, currency: 'EUR' })).body
+      .id as string;
+    await api().post(`${base}/${id}/propose`).set(bearer(owner.token)).send({});
+    await api().post(`${base}/${id}/accept`).set(bearer(members.client_admin.token)).send({});
+    await api().post(`${base}/${id}/fund`).set(bearer(members.client_admin.token)).send({});
+    const session = (await api().get(`${base}/${id}/payment`).set(bearer(owner.token))).body.stripe.checkoutSessionId as string;
+    await platform.stripe!.emulator.control.completeCheckout(session, { outcome: 'success' });
+    for (const deadline = Date.now() + 30_000; ;) {
+      const items = (await api().get(`/api/v1/workspaces/${workspaceId}/invoices`).set(bearer(owner.token))).body.items as
+        Array<{ id: string; milestoneId: string; pdf: { status: string } }> | undefined;
+      const invoice = items?.find((i) => i.milestoneId === id && i.pdf.status === 'stored');
+      if (invoice) return { workspaceId, id: invoice.id };
+      if (Date.now() > deadline) throw new Error('the paid milestone was not invoiced');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** Everything a probe could have changed, as the owners see it. */
   async function snapshot() {
     const api = request(platform.gatewayUrl);
@@ -429,8 +478,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       ),
       scratchMembers: { promote: '', remove: '' },
       threads: undefined as unknown as ThreadWorld,
+      invoice: { workspaceId: '', id: '' },
     };
     world.threads = await prepareThreadWorld(platform, owner, a.id, world.ms.scratch, members);
+    world.invoice = await paidInvoice(world.ms.scratch);
     world.scratchMembers = {
       promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
       remove: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,

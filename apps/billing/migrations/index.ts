@@ -10,6 +10,7 @@ import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeba
 import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
 import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
 import { DeliverableFileNames1735500000000 } from './1735500000000-deliverable-file-names';
+import { Invoices1736000000000 } from './1736000000000-invoices';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -25,4 +26,5 @@ export const billingMigrations = [
   Subscriptions1735000000000,
   DisputeSettlements1734700100000,
   DeliverableFileNames1735500000000,
+  Invoices1736000000000,
 ];

@@ -19,6 +19,12 @@ import {
 } from './chargebacks/chargebacks.repository';
 import { FileVersionNamesRepository } from './chargebacks/file-version-names.repository';
 import { CrossTenantMilestoneActivityRepository, MilestoneActivityRepository } from './chargebacks/milestone-activity.repository';
+import { InvoiceDocumentsSubscriber } from './invoices/invoice-documents.subscriber';
+import { InvoiceIssuer } from './invoices/invoice-issuer';
+import { INVOICE_PDF_OPTIONS, InvoicePdfOptions, InvoicePdfWorker } from './invoices/invoice-pdf.worker';
+import { InvoicesController } from './invoices/invoices.controller';
+import { InvoicesRepository } from './invoices/invoices.repository';
+import { InvoicesService } from './invoices/invoices.service';
 import { CheckoutEventsHandler } from './payments/checkout-events.handler';
 import { CheckoutSessions } from './payments/checkout-sessions';
 import { FundingService } from './payments/funding.service';
@@ -53,6 +59,9 @@ import { subscriptionProviders } from './subscriptions/subscriptions.providers';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
 
+/** The PDF worker's poll for retries and for documents another replica finalised (finalising wakes it at once). */
+const INVOICE_PDF_POLL_MS = 5000;
+
 export interface BillingAppOptions {
   clock?: Clock;
   /** Handlers added after the features' own (tests register probes here; production passes none). */
@@ -83,6 +92,11 @@ export class BillingAppModule {
       batchSize: 20,
       retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
     };
+    const invoicePdfOptions: InvoicePdfOptions = {
+      pollIntervalMs: INVOICE_PDF_POLL_MS,
+      batchSize: 10,
+      retryBaseSeconds: env.RELEASE_RETRY_BASE_SECONDS,
+    };
     return {
       module: BillingAppModule,
       imports: [PlatformModule.forRoot({ service: 'billing', env, keys, logger, entities: [], clock: options.clock })],
@@ -93,6 +107,7 @@ export class BillingAppModule {
         ChargebacksController,
         RefundsController,
         SubscriptionsController,
+        InvoicesController,
         ...reconciliationControllers,
       ],
       providers: [
@@ -132,6 +147,12 @@ export class BillingAppModule {
         RefundsService,
         { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
         RefundsWorker,
+        InvoicesRepository,
+        { provide: INVOICE_PDF_OPTIONS, useValue: invoicePdfOptions },
+        InvoicePdfWorker,
+        InvoiceIssuer,
+        InvoicesService,
+        InvoiceDocumentsSubscriber,
         ...subscriptionProviders(env),
         ...eventHandlers,
         {

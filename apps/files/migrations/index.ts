@@ -4,6 +4,7 @@ import { FilesVersionsQuotas1732300500000 } from './1732300500000-files-versions
 import { ImmutableVersionsPins1732300600000 } from './1732300600000-immutable-versions-pins';
 import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
 import { RetireAccountPlans1735100200000 } from './1735100200000-retire-account-plans';
+import { BillingDocuments1736000000001 } from './1736000000001-billing-documents';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const filesMigrations = [
@@ -13,4 +14,5 @@ export const filesMigrations = [
   CreateIdempotencyKeys1733000000000,
   AccountEntitlements1735100000000,
   RetireAccountPlans1735100200000,
+  BillingDocuments1736000000001,
 ];

@@ -12,6 +12,8 @@ import { FILES_ENV, FilesEnv } from './config';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
+import { BillingDocumentsRepository } from './documents/billing-documents.repository';
+import { BillingDocumentsSubscriber } from './documents/billing-documents.subscriber';
 import { FilesEventsSubscriber } from './files-events.subscriber';
 import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.subscriber';
 import { PinsRepository } from './pins/pins.repository';
@@ -38,6 +40,8 @@ export class FilesAppModule {
         // Plans: billing's entitlements projected here, read from memory on every upload.
         ...entitlementsProviders,
         MilestoneDeliverablesSubscriber,
+        BillingDocumentsRepository,
+        BillingDocumentsSubscriber,
         PinsRepository,
         StorageUsageRepository,
         FilesRepository,

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BillingAccountEvents, EventEnvelope } from '@fpms/contracts';
+import { BillingAccountEvents, BillingDocumentEvents, DocumentRenderedData, EventEnvelope } from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging';
 import { EntitlementsProjection } from '@fpms/platform/entitlements';
+import { BillingDocumentsSubscriber } from './documents/billing-documents.subscriber';
 import { MilestoneDeliverablesSubscriber } from './pins/milestone-deliverables.subscriber';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
@@ -18,11 +19,14 @@ export class FilesEventsSubscriber implements EventSubscriber {
   constructor(
     private readonly entitlements: EntitlementsProjection,
     private readonly milestones: MilestoneDeliverablesSubscriber,
+    private readonly documents: BillingDocumentsSubscriber,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type.startsWith('workspace.milestone.')) return this.milestones.handle(event, manager);
     if (event.type === BillingAccountEvents.entitlementsChanged) return this.entitlements.handle(event, manager);
+    if (event.type === BillingDocumentEvents.documentRendered)
+      return this.documents.handle(event as EventEnvelope<DocumentRenderedData>, manager);
     this.logger.debug(`ignoring ${event.type}: nothing in files follows it`);
   }
 }

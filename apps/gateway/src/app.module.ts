@@ -33,6 +33,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
+import { InvoiceProfileController, WorkspaceInvoicesController } from './billing/invoices.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { ThreadsController } from './messaging/threads.controller';
@@ -76,6 +77,8 @@ export class GatewayAppModule {
         TasksController,
         DashboardController,
         ConnectController,
+        InvoiceProfileController,
+        WorkspaceInvoicesController,
         SubscriptionsController,
         ThreadsController,
         MyNotificationsController,

@@ -55,3 +55,6 @@ export * from './rpc/entitlements.rpc';
 export * from './rpc/approval-values';
 export * from './rpc/approvals.rpc';
 export * from './requests/approvals.requests';
+export * from './rpc/billing-invoices.rpc';
+export * from './requests/billing-invoices.requests';
+export * from './events/billing-document.events';

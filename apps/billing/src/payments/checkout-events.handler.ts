@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Clock } from '@fpms/common/scheduling/clock';
 import type { SystemManager } from '@fpms/database/tenant-manager';
+import { InvoiceIssuer } from '../invoices/invoice-issuer';
 import { STRIPE } from '../stripe/stripe-client';
 import { StripeEventContext, StripeEventHandler } from '../webhooks/stripe-event-handler';
 import { CheckoutSessions } from './checkout-sessions';
@@ -34,6 +35,7 @@ export class CheckoutEventsHandler implements StripeEventHandler {
     private readonly orders: CrossTenantOrdersRepository,
     private readonly ledger: LedgerRepository,
     private readonly events: MilestonePaymentEvents,
+    private readonly invoicing: InvoiceIssuer,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -88,6 +90,8 @@ export class CheckoutEventsHandler implements StripeEventHandler {
     }
     await this.events.funded(manager, order, chargeId);
     if (order.kind === 'pay_now') await this.applyDestinationTransfer(manager, order, charge, eventId);
+    // The payment's invoice, numbered in this transaction: the charge and its invoice commit together.
+    await this.invoicing.issueInvoice(manager, order);
   }
 
   /**

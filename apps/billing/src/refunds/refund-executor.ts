@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
+import { InvoiceIssuer } from '../invoices/invoice-issuer';
 import { LedgerRepository } from '../payments/ledger.repository';
 import { MilestonePaymentEvents } from '../payments/milestone-payment-events';
 import { Order, statusOf } from '../payments/order';
@@ -35,6 +36,7 @@ export class RefundExecutor {
     private readonly requests: RefundRequestsRepository,
     private readonly ledger: LedgerRepository,
     private readonly events: MilestonePaymentEvents,
+    private readonly invoicing: InvoiceIssuer,
     private readonly stripe: StripeRefunds,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REFUND_RETRY_BASE_SECONDS) private readonly retryBaseSeconds: number,
@@ -159,6 +161,7 @@ export class RefundExecutor {
     refund.lastError = null;
     await this.refunds.save(manager, refund);
     await this.events.refunded(manager, order, { refundId: stripeRefund.id, amount: refund.amount, afterRelease });
+    await this.invoicing.issueCreditNote(manager, order, { refundKey: stripeRefund.id, amount: refund.amount });
     if (order.refunded === order.charged) await this.settleOpenRequest(manager, order.milestoneId);
   }
 

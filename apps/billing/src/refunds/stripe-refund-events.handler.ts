@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import type { SystemManager } from '@fpms/database/tenant-manager';
+import { InvoiceIssuer } from '../invoices/invoice-issuer';
 import { LedgerRepository } from '../payments/ledger.repository';
 import { MilestonePaymentEvents } from '../payments/milestone-payment-events';
 import { Order, statusOf } from '../payments/order';
@@ -45,6 +46,7 @@ export class StripeRefundEventsHandler implements StripeEventHandler {
     private readonly ledger: LedgerRepository,
     private readonly events: MilestonePaymentEvents,
     private readonly orderRows: CrossTenantOrdersRepository,
+    private readonly invoicing: InvoiceIssuer,
   ) {}
 
   async handle(event: Stripe.Event, { manager, source }: StripeEventContext): Promise<void> {
@@ -110,6 +112,7 @@ export class StripeRefundEventsHandler implements StripeEventHandler {
     order.version += 1;
     await this.orderRows.save(manager, order);
     await this.events.refunded(manager, order, { refundId: refund.id, amount: refund.amount, afterRelease: false });
+    await this.invoicing.issueCreditNote(manager, order, { refundKey: refund.id, amount: refund.amount });
     this.logger.log(`order ${order.id}: applied Stripe refund ${refund.id} (${refund.amount}) made outside billing`);
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AccountCreatedData,
   DisputeResolvedData,
+  DocumentStoredData,
   EventEnvelope,
   FilesEvents,
   FileVersionReadyData,
@@ -14,6 +15,7 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EventSubscriber } from '@fpms/messaging';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
 import { FileVersionNamesRepository } from '../chargebacks/file-version-names.repository';
+import { InvoiceDocumentsSubscriber } from '../invoices/invoice-documents.subscriber';
 import { MilestoneActivityRepository } from '../chargebacks/milestone-activity.repository';
 import { BILLING_ENV } from '../billing-env.token';
 import type { BillingEnv } from '../config';
@@ -46,6 +48,7 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly refundRequests: RefundRequestsRepository,
     private readonly settlements: DisputeSettlementHandler,
     private readonly refunds: RefundExecutor,
+    private readonly invoiceDocuments: InvoiceDocumentsSubscriber,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(BILLING_ENV) private readonly env: BillingEnv,
   ) {}
@@ -54,6 +57,10 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     if (event.type === WorkspaceEvents.accountCreated) {
       const data = event.data as AccountCreatedData;
       await this.accounts.recordCreated(manager, event.tenant.accountId, data.plan);
+      return;
+    }
+    if (event.type === FilesEvents.documentStored) {
+      await this.invoiceDocuments.handle(event as EventEnvelope<DocumentStoredData>, manager);
       return;
     }
     if (event.type === FilesEvents.versionReady) {

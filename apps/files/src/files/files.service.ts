@@ -11,6 +11,7 @@ import { toFileDetailView, toFileView, toVersionView } from './file-rows';
 import { FilesError } from './files.errors';
 import { FilesRepository } from './files.repository';
 import { PinsRepository } from '../pins/pins.repository';
+import { BillingDocumentsRepository } from '../documents/billing-documents.repository';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 
 type Scoped = { workspaceId: string; fileId: string };
@@ -26,6 +27,7 @@ export class FilesService {
     private readonly usage: StorageUsageRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
+    private readonly documents: BillingDocumentsRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) private readonly env: FilesEnv,
   ) {}
@@ -221,6 +223,8 @@ export class FilesService {
     const grant = await this.access.authorize(caller, input.workspaceId, WorkspaceAction.PinFiles);
     const pending = await this.access.inTenant(caller, grant, async (manager) => {
       await this.requireVersion(manager, input);
+      // An issued invoice's PDF stays pinned for good.
+      if (await this.documents.isDocument(manager, input.versionId)) throw FilesError.versionPinned();
       return this.pins.unresolvedSubmissions(manager, input.versionId);
     });
     // Asked outside any transaction of ours; each answer is a snapshot with its version, applied like an event.

@@ -154,6 +154,13 @@ export class ObjectStorage implements OnApplicationShutdown {
     return hash.digest('hex');
   }
 
+  /** Writes bytes the service itself holds (documents billing issued), (the caller checked their SHA-256). */
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
+    );
+  }
+
   /** Idempotent: deleting a missing key succeeds. */
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));

@@ -24,6 +24,7 @@ export * from './disputes.errors';
 export * from './notifications.errors';
 export * from './plans.errors';
 export * from './approvals.errors';
+export * from './invoices.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -46,6 +47,7 @@ import type { DisputeErrorCode } from './disputes.errors';
 import type { NotificationErrorCode } from './notifications.errors';
 import type { PlanErrorCode } from './plans.errors';
 import type { ApprovalErrorCode } from './approvals.errors';
+import type { InvoiceErrorCode } from './invoices.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -69,4 +71,5 @@ export type ErrorCode =
   | DisputeErrorCode
   | NotificationErrorCode
   | PlanErrorCode
-  | ApprovalErrorCode;
+  | ApprovalErrorCode
+  | InvoiceErrorCode;

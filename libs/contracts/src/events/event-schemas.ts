@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { billingAccountEventDataSchemas } from './billing-account.events';
 import { billingConnectEventDataSchemas } from './billing-connect.events';
 import { billingEventDataSchemas } from './billing.events';
+import { billingDocumentEventDataSchemas } from './billing-document.events';
 import { filesEventDataSchemas } from './files.events';
 import { gatewayEventDataSchemas } from './gateway.events';
 import { messagingEventDataSchemas } from './messaging.events';
@@ -17,6 +18,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...workspaceEventDataSchemas,
   ...filesEventDataSchemas,
   ...billingEventDataSchemas,
+  ...billingDocumentEventDataSchemas,
   ...billingAccountEventDataSchemas,
   ...billingConnectEventDataSchemas,
   ...gatewayEventDataSchemas,

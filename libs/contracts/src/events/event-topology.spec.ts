@@ -1,5 +1,6 @@
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingConnectEvents } from './billing-connect.events';
+import { BillingDocumentEvents } from './billing-document.events';
 import { BillingEvents } from './billing.events';
 import { MessagingEvents } from './messaging.events';
 import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
@@ -19,9 +20,15 @@ describe('event topology', () => {
   });
 
   it('routes every event a service publishes today to at least one queue (nothing would come back unroutable)', () => {
-    const published = [WorkspaceEvents, FilesEvents, BillingEvents, BillingAccountEvents, BillingConnectEvents, MessagingEvents].flatMap(
-      (events) => Object.values(events),
-    );
+    const published = [
+      WorkspaceEvents,
+      FilesEvents,
+      BillingEvents,
+      BillingAccountEvents,
+      BillingConnectEvents,
+      BillingDocumentEvents,
+      MessagingEvents,
+    ].flatMap((events) => Object.values(events));
     const orphans = published.filter((key) => consumersOf(key).length === 0);
     expect(orphans).toEqual([]);
   });
@@ -42,6 +49,9 @@ describe('event topology', () => {
     // The workspace service takes only billing's milestone facts, not its own events.
     expect(consumersOf(WorkspaceEvents.milestoneApproved)).not.toContain('workspace');
     expect(consumersOf(BillingAccountEvents.accountPlanChanged)).not.toContain('workspace');
+    // Invoice PDFs go to the files service to be stored; where they were stored comes back to billing.
+    expect(consumersOf(BillingDocumentEvents.documentRendered)).toContain('files');
+    expect(consumersOf(FilesEvents.documentStored)).toContain('billing');
     expect(consumersOf('nobody.binds.this')).toEqual([]);
     // A posted message reaches the gateway's realtime fan-out and messaging itself (it notifies the other members).
     expect(consumersOf(MessagingEvents.messagePosted).sort()).toEqual(['messaging', 'realtime']);

@@ -1,4 +1,5 @@
 import { BillingAccountEvents } from './billing-account.events';
+import { BillingDocumentEvents } from './billing-document.events';
 import { FilesEvents } from './files.events';
 import { MessagingEvents } from './messaging.events';
 import { WorkspaceEvents } from './workspace.events';
@@ -55,6 +56,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
       BillingAccountEvents.accountPlanChanged,
       BillingAccountEvents.entitlementsChanged,
       'workspace.milestone.*',
+      // Invoices' and credit notes' PDFs, stored in their workspace and pinned.
+      BillingDocumentEvents.documentRendered,
     ]),
     // What billing acts on: new accounts (Connect, subscriptions) and the milestone steps
     // that move money. Queued from the start, so none is lost before billing consumes.
@@ -74,6 +77,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
       WorkspaceEvents.milestoneDisputeResolved,
       // Each version's file name: a chargeback's evidence names the delivered file, not only its version id.
       FilesEvents.versionReady,
+      // Where an invoice's PDF was stored (the invoice records the file version).
+      FilesEvents.documentStored,
     ]),
     // Notifications and activity feeds: everything the other services publish, and the
     // gateway's user facts (email address, unsubscribes) that notification email needs.

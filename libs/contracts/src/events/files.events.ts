@@ -14,6 +14,8 @@ export const FilesEvents = {
   fileRestored: 'files.file.restored',
   /** A deleted file's restore window ended: its objects and rows are gone for good. */
   filePurged: 'files.file.purged',
+  /** A document billing issued (an invoice's PDF) is stored in the workspace, pinned for good. */
+  documentStored: 'files.document.stored',
 } as const;
 
 export const fileVersionReadyDataSchema = z.object({
@@ -50,10 +52,19 @@ export const filePurgedDataSchema = z.object({
 });
 export type FilePurgedData = z.infer<typeof filePurgedDataSchema>;
 
+export const documentStoredDataSchema = z.object({
+  documentId: z.uuid(),
+  workspaceId: z.uuid(),
+  fileId: z.uuid(),
+  versionId: z.uuid(),
+});
+export type DocumentStoredData = z.infer<typeof documentStoredDataSchema>;
+
 /** The data schema of each files event type: one definition for producer and consumers. */
 export const filesEventDataSchemas = {
   [FilesEvents.versionReady]: fileVersionReadyDataSchema,
   [FilesEvents.fileDeleted]: fileDeletedDataSchema,
   [FilesEvents.fileRestored]: fileRestoredDataSchema,
   [FilesEvents.filePurged]: filePurgedDataSchema,
+  [FilesEvents.documentStored]: documentStoredDataSchema,
 } as const;

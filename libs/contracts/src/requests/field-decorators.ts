@@ -135,3 +135,23 @@ export const PrintableText = (length: { min?: number; max: number }) =>
 
 /** A string with at most `max` characters (not trimmed: secrets and tokens are taken as given). */
 export const Opaque = (length: { min?: number; max: number }) => all(IsString(), Length(length.min ?? 1, length.max));
+
+/**
+ * A document number pattern (invoices, credit notes): literal text plus tokens — `{YYYY}`,
+ * `{YY}`, `{MM}` and exactly one counter `{0000}` (its zeros are the minimum width).
+ */
+export const NumberPattern = () =>
+  all(
+    Text({ min: 1, max: 40 }),
+    ValidateBy({
+      name: 'numberPattern',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (value.match(/\{0+\}/g) ?? []).length === 1 &&
+          value.replace(/\{(?:YYYY|YY|MM|0+)\}/g, '').match(/^[A-Za-z0-9/_.\- ]*$/) !== null,
+        defaultMessage: () =>
+          '$property must contain exactly one counter such as {0000}, optionally {YYYY}, {YY} or {MM}, and otherwise only letters, digits, spaces and - _ / .',
+      },
+    }),
+  );

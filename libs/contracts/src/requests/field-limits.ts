@@ -35,6 +35,10 @@ export const FIELD_LIMITS = {
   uploadParts: { max: 10_000 },
   etagMaxLength: 200,
   pinnedForLength: { min: 1, max: 200 },
+  /** An invoice's postal address (several lines). */
+  invoiceAddressMaxLength: 500,
+  /** A VAT or other tax id as printed on an invoice. */
+  taxIdMaxLength: 40,
   authorizeActionMaxLength: 64,
   /** A message's text, in characters, counted as given (never trimmed: stored exactly as sent). */
   messageTextLength: { min: 1, max: 10_000 },

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Files the compiled services read at run time that tsc does not emit: copied beside the
+// compiled code, so dist/ (all the Docker image ships) is complete. Today: the fonts billing
+// embeds in invoice PDFs.
+const { cpSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..', '..');
+for (const dir of ['apps/billing/assets']) {
+  cpSync(join(root, dir), join(root, 'dist', dir), { recursive: true });
+}
