@@ -10,6 +10,8 @@ import { ChargebackEvidenceRetries1734900000000 } from './1734900000000-chargeba
 import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
 import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
 import { DeliverableFileNames1735500000000 } from './1735500000000-deliverable-file-names';
+import { EarningsReadModel1736100000000 } from './1736100000000-earnings-read-model';
+import { Payouts1736100100000 } from './1736100100000-payouts';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -25,4 +27,6 @@ export const billingMigrations = [
   Subscriptions1735000000000,
   DisputeSettlements1734700100000,
   DeliverableFileNames1735500000000,
+  EarningsReadModel1736100000000,
+  Payouts1736100100000,
 ];

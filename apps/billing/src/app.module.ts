@@ -52,6 +52,11 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
 import { subscriptionProviders } from './subscriptions/subscriptions.providers';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
+import { EarningsController } from './earnings/earnings.controller';
+import { EARNINGS_PROVIDERS } from './earnings/earnings.providers';
+import { PayoutEventsHandler } from './payouts/payout-events.handler';
+import { PayoutsController } from './payouts/payouts.controller';
+import { PAYOUT_PROVIDERS } from './payouts/payouts.providers';
 
 export interface BillingAppOptions {
   clock?: Clock;
@@ -72,6 +77,7 @@ export class BillingAppModule {
       ChargebackEventsHandler,
       StripeRefundEventsHandler,
       SubscriptionEventsHandler,
+      PayoutEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -93,6 +99,8 @@ export class BillingAppModule {
         ChargebacksController,
         RefundsController,
         SubscriptionsController,
+        PayoutsController,
+        EarningsController,
         ...reconciliationControllers,
       ],
       providers: [
@@ -133,6 +141,8 @@ export class BillingAppModule {
         { provide: REFUNDS_WORKER_OPTIONS, useValue: { pollIntervalMs: env.REFUND_POLL_MS, batchSize: 20 } },
         RefundsWorker,
         ...subscriptionProviders(env),
+        ...EARNINGS_PROVIDERS,
+        ...PAYOUT_PROVIDERS,
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -33,6 +33,8 @@ import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
+import { PayoutsController } from './billing/payouts.controller';
+import { EarningsReportController } from './billing/earnings-report.controller';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { ThreadsController } from './messaging/threads.controller';
 import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber';
@@ -75,6 +77,8 @@ export class GatewayAppModule {
         DashboardController,
         ConnectController,
         SubscriptionsController,
+        PayoutsController,
+        EarningsReportController,
         ThreadsController,
         MyNotificationsController,
         UnsubscribeController,

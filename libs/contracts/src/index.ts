@@ -52,3 +52,7 @@ export * from './requests/notifications.requests';
 export * from './rpc/notifications.rpc';
 export * from './entitlements';
 export * from './rpc/entitlements.rpc';
+export * from './requests/billing-earnings.requests';
+export * from './rpc/billing-earnings.rpc';
+export * from './rpc/billing-payouts.rpc';
+export * from './events/billing-payout.events';

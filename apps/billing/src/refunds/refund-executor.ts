@@ -158,7 +158,12 @@ export class RefundExecutor {
     refund.nextAttemptAt = null;
     refund.lastError = null;
     await this.refunds.save(manager, refund);
-    await this.events.refunded(manager, order, { refundId: stripeRefund.id, amount: refund.amount, afterRelease });
+    await this.events.refunded(
+      manager,
+      order,
+      { refundId: stripeRefund.id, amount: refund.amount, afterRelease },
+      refund.initiatedBy === 'dispute' ? 'dispute' : 'refund',
+    );
     if (order.refunded === order.charged) await this.settleOpenRequest(manager, order.milestoneId);
   }
 

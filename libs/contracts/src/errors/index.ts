@@ -23,6 +23,8 @@ export * from './threads.errors';
 export * from './disputes.errors';
 export * from './notifications.errors';
 export * from './plans.errors';
+export * from './billing-earnings.errors';
+export * from './billing-payouts.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -44,6 +46,8 @@ import type { ThreadErrorCode } from './threads.errors';
 import type { DisputeErrorCode } from './disputes.errors';
 import type { NotificationErrorCode } from './notifications.errors';
 import type { PlanErrorCode } from './plans.errors';
+import type { EarningsErrorCode } from './billing-earnings.errors';
+import type { PayoutErrorCode } from './billing-payouts.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -66,4 +70,6 @@ export type ErrorCode =
   | ThreadErrorCode
   | DisputeErrorCode
   | NotificationErrorCode
-  | PlanErrorCode;
+  | PlanErrorCode
+  | EarningsErrorCode
+  | PayoutErrorCode;

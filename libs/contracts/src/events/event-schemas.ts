@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { billingAccountEventDataSchemas } from './billing-account.events';
 import { billingConnectEventDataSchemas } from './billing-connect.events';
+import { billingPayoutEventDataSchemas } from './billing-payout.events';
 import { billingEventDataSchemas } from './billing.events';
 import { filesEventDataSchemas } from './files.events';
 import { gatewayEventDataSchemas } from './gateway.events';
@@ -19,6 +20,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...billingEventDataSchemas,
   ...billingAccountEventDataSchemas,
   ...billingConnectEventDataSchemas,
+  ...billingPayoutEventDataSchemas,
   ...gatewayEventDataSchemas,
   ...messagingEventDataSchemas,
 } satisfies Record<string, z.ZodType>;

@@ -47,4 +47,6 @@ export const FIELD_LIMITS = {
   disputeStatementMaxLength: 5000,
   /** References one piece of dispute evidence may carry, per kind. */
   disputeEvidenceRefs: { max: 20 },
+  /** The longest period one earnings report covers, in days (ten years and leap days). */
+  earningsReportMaxDays: 3653,
 } as const;
