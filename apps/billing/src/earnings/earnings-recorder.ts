@@ -59,8 +59,9 @@ export function earningsDelta(
  * order publishes (MilestonePaymentEvents), in the transaction that saved the order and wrote
  * its ledger entries, so the report can never drift from the ledger. It applies the difference
  * from the last state the order contributed (`earnings_order_state`, locked), once per version:
- * a state replayed or older than the one held adds nothing. The day is today (UTC) by billing's
- * clock; the group is the order's workspace and paying client. The first release also counts
+ * a state replayed or older than the one held adds nothing. The day is the transaction's (UTC
+ * `now()`, the very timestamp its ledger entries get), so a day's row sums exactly that day's
+ * entries; the group is the order's workspace and paying client. The first release also counts
  * the days since the milestone's last submission (billing's record of the workspace's events),
  * kept as a sum and a count so an average over any range costs one read.
  */
@@ -104,7 +105,7 @@ export class EarningsRecorder {
     await manager.query(
       `insert into earnings_daily (account_id, currency, day, workspace_id, client_user_id,
                                    gross, platform_fees, refunds, disputes, net, in_escrow, releases, timed_releases, release_seconds)
-       values ($1, $2, ($3::timestamptz at time zone 'UTC')::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       values ($1, $2, (now() at time zone 'UTC')::date, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        on conflict (account_id, currency, day, workspace_id, client_user_id) do update set
          gross = earnings_daily.gross + excluded.gross,
          platform_fees = earnings_daily.platform_fees + excluded.platform_fees,
@@ -118,7 +119,6 @@ export class EarningsRecorder {
       [
         order.accountId,
         order.currency,
-        now.toISOString(),
         order.workspaceId,
         clientUserId,
         delta.gross,

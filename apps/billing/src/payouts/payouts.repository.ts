@@ -116,7 +116,8 @@ export class CrossTenantPayoutsRepository {
 
   /** Moves the payout to `facts.status` (the caller checked the move is forward). */
   async advance(manager: SystemManager, current: PayoutRecord, facts: PayoutFacts, at: Date): Promise<PayoutRecord> {
-    const rows: Array<Record<string, unknown>> = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING as [rows, affected].
+    const [rows]: [Array<Record<string, unknown>>, number] = await manager.query(
       `update payouts set status = $2, arrival_date = coalesce($3, arrival_date), failure_code = $4, failure_message = $5,
               paid_at = case when $2 = 'paid' then $6::timestamptz else paid_at end,
               failed_at = case when $2 = 'failed' then $6::timestamptz else failed_at end,

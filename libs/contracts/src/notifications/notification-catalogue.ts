@@ -279,7 +279,7 @@ const definitions: Def[] = [
     subject: account,
     actor: system,
     headline: (d) =>
-      `A payout of ${money(d)} to your bank failed${d.failureMessage ? `: ${str(d.failureMessage)}` : ''}. The money is back on your Stripe balance`,
+      `A payout of ${money(d)} to your bank failed${d.failureMessage ? `: ${str(d.failureMessage).replace(/\.+$/, '')}` : ''}. The money is back on your Stripe balance`,
     dedupeKey: (d) => `payout_failed:${str(d.payoutId)}`,
   },
   {
