@@ -21,6 +21,7 @@ import {
   SignedUpUser,
   startPlatform,
 } from '@fpms/harness';
+import { backfillEarnings } from '../../apps/billing/migrations/1736100000000-earnings-read-model';
 import { EarningsRecorder, RefundCause, UNKNOWN_CLIENT } from '../../apps/billing/src/earnings/earnings-recorder';
 import { EarningsRepository } from '../../apps/billing/src/earnings/earnings.repository';
 import { LedgerRepository } from '../../apps/billing/src/payments/ledger.repository';
@@ -475,5 +476,23 @@ describe('billing: earnings report', () => {
     expect(
       (await tx.run({ accountId: owner.accountId }, (m) => repository.sums(m, owner.accountId, period, 'month'))).length,
     ).toBeGreaterThan(0);
+  });
+
+  it("the migration's backfill, run over the same ledger, rebuilds exactly what the live recorder wrote", async () => {
+    const reports = async () => {
+      const out: Record<string, unknown> = {};
+      for (const user of [owner, generated])
+        for (const groupBy of ['month', 'workspace', 'client'])
+          out[`${user.userId}:${groupBy}`] = (await report(user, `${wholeYear()}&groupBy=${groupBy}`)).body;
+      return out;
+    };
+    const live = await reports();
+    expect((live[`${generated.userId}:month`] as Report).currencies.length).toBe(2);
+    await billingDb.transaction(async (m) => {
+      await m.query(`delete from earnings_daily`);
+      await m.query(`delete from earnings_order_state`);
+      await backfillEarnings(m);
+    });
+    expect(await reports()).toEqual(live);
   });
 });
