@@ -270,6 +270,12 @@ describe('billing: earnings report', () => {
           await step(id, async (o, m) => {
             o.refunded = o.charged;
             await ledger.append(m, o, { kind: 'refund', amount: o.charged, stripeObjectId: `re_gen_${id}_d`, stripeEventId: null });
+            // As the RefundExecutor leaves it: the refund row says the dispute decided it.
+            await m.query(
+              `insert into refunds (id, order_id, account_id, workspace_id, milestone_id, amount, currency, status, initiated_by, stripe_refund_id)
+               values ($1, $2, $3, $4, $5, $6, $7, 'succeeded', 'dispute', $8)`,
+              [randomUUID(), o.id, o.accountId, o.workspaceId, o.milestoneId, o.charged, o.currency, `re_gen_${id}_d`],
+            );
             return 'dispute';
           });
           return;
