@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingConnectEvents } from './billing-connect.events';
+import { BillingPayoutEvents } from './billing-payout.events';
 import { BillingEvents } from './billing.events';
 import { EVENT_DATA_SCHEMAS, eventDataSchema } from './event-schemas';
 import { FilesEvents } from './files.events';
@@ -15,6 +16,7 @@ describe('EVENT_DATA_SCHEMAS', () => {
     BillingEvents,
     BillingAccountEvents,
     BillingConnectEvents,
+    BillingPayoutEvents,
     GatewayEvents,
     MessagingEvents,
   ].flatMap((events) => Object.values(events));
