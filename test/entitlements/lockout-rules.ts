@@ -97,6 +97,8 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/dispute/evidence': 'money owed: disputes',
   'POST /api/v1/billing/checkout': 'paying the platform (the way out of the lock)',
   'GET /api/v1/billing/subscription': 'reading',
+  'GET /api/v1/billing/payouts': 'reading (money already earned)',
+  'GET /api/v1/reports/earnings': 'reading (money already earned)',
   'POST /api/v1/billing/subscription/change': 'changing the plan (an upgrade is a way out too)',
   'POST /api/v1/billing/subscription/cancel': 'ending the subscription',
   'GET /api/v1/workspaces/:workspaceId/threads': 'reading',

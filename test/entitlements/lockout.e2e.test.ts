@@ -323,6 +323,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
         api().post(`/api/v1/admin/disputes/${toDispute.id}/resolve`).set(as(owner)).send({}),
       'POST /api/v1/billing/checkout': () => api().post('/api/v1/billing/checkout').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
       'GET /api/v1/billing/subscription': () => api().get('/api/v1/billing/subscription').set(as(owner)),
+      'GET /api/v1/billing/payouts': () => api().get('/api/v1/billing/payouts').set(as(owner)),
+      'GET /api/v1/reports/earnings': () => api().get('/api/v1/reports/earnings?from=2026-01-01&to=2026-12-31').set(as(owner)),
       'POST /api/v1/billing/subscription/change': () =>
         api().post('/api/v1/billing/subscription/change').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
       'POST /api/v1/billing/subscription/cancel': () => api().post('/api/v1/billing/subscription/cancel').set(as(owner)).send({}),
@@ -369,6 +371,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/milestones/:milestoneId/pay',
       'POST /api/v1/billing/checkout',
       'GET /api/v1/billing/subscription',
+      'GET /api/v1/billing/payouts',
+      'GET /api/v1/reports/earnings',
       'POST /api/v1/billing/subscription/change',
       'POST /api/v1/billing/subscription/cancel',
       'GET /api/v1/billing/invoice-profile',

@@ -68,6 +68,23 @@ const connect = (e: Engagement, status: string, enabled: boolean) =>
     false,
   );
 
+const payoutFailed = (e: Engagement) =>
+  envelope(
+    e,
+    'billing.payout.failed',
+    e.accountId,
+    {
+      accountId: e.accountId,
+      payoutId: `po_${randomUUID().replace(/-/g, '')}`,
+      amount: 2_500,
+      currency: 'USD',
+      failureCode: 'account_closed',
+      failureMessage: 'The bank account has been closed.',
+      afterPaid: false,
+    },
+    false,
+  );
+
 /**
  * Every catalogue type whose event is produced today, published as its producer would, in
  * engagement A, with who must get it. Engagement B's members (another tenant) never may.
@@ -231,6 +248,7 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
     },
     { type: 'connect.onboarding_needed', event: connect(e, 'restricted', false), expected: ['owner'] },
     { type: 'connect.enabled', event: connect(e, 'enabled', true), expected: ['owner'] },
+    { type: 'payout.failed', event: payoutFailed(e), expected: ['owner'] },
     { type: 'subscription.past_due', event: entitlements(e, 'past_due'), expected: ['owner'] },
     { type: 'account.locked', event: entitlements(e, 'locked'), expected: ['owner'] },
   ];

@@ -11,6 +11,8 @@ import { Subscriptions1735000000000 } from './1735000000000-subscriptions';
 import { DisputeSettlements1734700100000 } from './1734700100000-dispute-settlements';
 import { DeliverableFileNames1735500000000 } from './1735500000000-deliverable-file-names';
 import { Invoices1736000000000 } from './1736000000000-invoices';
+import { EarningsReadModel1736100000000 } from './1736100000000-earnings-read-model';
+import { Payouts1736100100000 } from './1736100100000-payouts';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -27,4 +29,6 @@ export const billingMigrations = [
   DisputeSettlements1734700100000,
   DeliverableFileNames1735500000000,
   Invoices1736000000000,
+  EarningsReadModel1736100000000,
+  Payouts1736100100000,
 ];

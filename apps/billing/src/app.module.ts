@@ -58,6 +58,11 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
 import { subscriptionProviders } from './subscriptions/subscriptions.providers';
 import { STRIPE_EVENT_HANDLERS, StripeEventHandler } from './webhooks/stripe-event-handler';
 import { webhookControllers, webhookProviders } from './webhooks/webhooks.providers';
+import { EarningsController } from './earnings/earnings.controller';
+import { EARNINGS_PROVIDERS } from './earnings/earnings.providers';
+import { PayoutEventsHandler } from './payouts/payout-events.handler';
+import { PayoutsController } from './payouts/payouts.controller';
+import { PAYOUT_PROVIDERS } from './payouts/payouts.providers';
 
 /** The PDF worker's poll for retries and for documents another replica finalised (finalising wakes it at once). */
 const INVOICE_PDF_POLL_MS = 5000;
@@ -81,6 +86,7 @@ export class BillingAppModule {
       ChargebackEventsHandler,
       StripeRefundEventsHandler,
       SubscriptionEventsHandler,
+      PayoutEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -108,6 +114,8 @@ export class BillingAppModule {
         RefundsController,
         SubscriptionsController,
         InvoicesController,
+        PayoutsController,
+        EarningsController,
         ...reconciliationControllers,
       ],
       providers: [
@@ -154,6 +162,8 @@ export class BillingAppModule {
         InvoicesService,
         InvoiceDocumentsSubscriber,
         ...subscriptionProviders(env),
+        ...EARNINGS_PROVIDERS,
+        ...PAYOUT_PROVIDERS,
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

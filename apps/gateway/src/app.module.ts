@@ -35,6 +35,8 @@ import { TasksController } from './tasks/tasks.controller';
 import { ConnectController } from './billing/connect.controller';
 import { InvoiceProfileController, WorkspaceInvoicesController } from './billing/invoices.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
+import { PayoutsController } from './billing/payouts.controller';
+import { EarningsReportController } from './billing/earnings-report.controller';
 import { eventConsumerProviders } from '@fpms/messaging/nest/event-consumer.lifecycle';
 import { ThreadsController } from './messaging/threads.controller';
 import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber';
@@ -80,6 +82,8 @@ export class GatewayAppModule {
         InvoiceProfileController,
         WorkspaceInvoicesController,
         SubscriptionsController,
+        PayoutsController,
+        EarningsReportController,
         ThreadsController,
         MyNotificationsController,
         UnsubscribeController,

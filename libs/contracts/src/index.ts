@@ -58,3 +58,7 @@ export * from './requests/approvals.requests';
 export * from './rpc/billing-invoices.rpc';
 export * from './requests/billing-invoices.requests';
 export * from './events/billing-document.events';
+export * from './requests/billing-earnings.requests';
+export * from './rpc/billing-earnings.rpc';
+export * from './rpc/billing-payouts.rpc';
+export * from './events/billing-payout.events';

@@ -423,6 +423,25 @@ describe('stripe emulator: Connect and money', () => {
     expect(events.data.map((e) => e.type)).toEqual(expect.arrayContaining(['payout.created', 'payout.paid', 'payout.failed']));
   });
 
+  it('a paid payout can still fail (returned by the bank); a failed one is final', async () => {
+    const acct = await onboardedAccount(h);
+    await h.emulator.control.topUp(5_000, 'usd', acct.id);
+    const po = await h.stripe.payouts.create({ amount: 5_000, currency: 'usd' }, { stripeAccount: acct.id });
+    expect((await h.emulator.control.payPayout(po.id)).status).toBe('paid');
+    expect(available(await h.stripe.balance.retrieve({}, { stripeAccount: acct.id }))).toBe(0);
+    const failed = await h.emulator.control.failPayout(po.id, 'account_closed');
+    expect(failed).toMatchObject({ status: 'failed', failure_code: 'account_closed' });
+    expect(failed.failure_balance_transaction).toEqual(expect.stringMatching(/^txn_/));
+    expect(available(await h.stripe.balance.retrieve({}, { stripeAccount: acct.id }))).toBe(5_000);
+    await expect(h.emulator.control.payPayout(po.id)).rejects.toThrow(/already failed/);
+    await expect(h.emulator.control.failPayout(po.id)).rejects.toThrow(/already failed/);
+    await waitFor(
+      () => connectHook.ofType('payout.failed').find((e) => (e.data.object as Stripe.Payout).id === po.id),
+      3000,
+      'payout.failed after paid',
+    );
+  });
+
   it('every delivered webhook verifies with stripe.webhooks.constructEvent', async () => {
     await h.emulator.control.drainWebhooks();
     const all = [...platformHook.received, ...connectHook.received];

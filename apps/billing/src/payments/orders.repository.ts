@@ -76,6 +76,11 @@ export class OrdersRepository {
     return one(manager, `select * from orders where milestone_id = $1 for update`, [milestoneId]);
   }
 
+  /** Who opened the order's current checkout: its paying client (the earnings report's client group). */
+  async recordPayer(manager: TenantManager, orderId: string, userId: string): Promise<void> {
+    await manager.query(`update orders set client_user_id = $2 where id = $1 and charged = 0`, [orderId, userId]);
+  }
+
   save(manager: TenantManager, order: Order): Promise<void> {
     return writeOrder(manager, order);
   }

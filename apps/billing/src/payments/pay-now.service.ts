@@ -93,6 +93,8 @@ export class PayNowService {
       order.checkoutUrl = session.url;
       order.checkoutExpiresAt = new Date(session.expires_at * 1000);
       await this.orders.save(manager, order);
+      // The paying client, as the earnings report groups money (the checkout's opener).
+      await this.orders.recordPayer(manager, order.id, caller.userId);
       return checkoutView(order);
     });
   }

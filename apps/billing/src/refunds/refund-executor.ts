@@ -160,7 +160,12 @@ export class RefundExecutor {
     refund.nextAttemptAt = null;
     refund.lastError = null;
     await this.refunds.save(manager, refund);
-    await this.events.refunded(manager, order, { refundId: stripeRefund.id, amount: refund.amount, afterRelease });
+    await this.events.refunded(
+      manager,
+      order,
+      { refundId: stripeRefund.id, amount: refund.amount, afterRelease },
+      refund.initiatedBy === 'dispute' ? 'dispute' : 'refund',
+    );
     await this.invoicing.issueCreditNote(manager, order, { refundKey: stripeRefund.id, amount: refund.amount });
     if (order.refunded === order.charged) await this.settleOpenRequest(manager, order.milestoneId);
   }

@@ -25,6 +25,8 @@ export * from './notifications.errors';
 export * from './plans.errors';
 export * from './approvals.errors';
 export * from './invoices.errors';
+export * from './billing-earnings.errors';
+export * from './billing-payouts.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -48,6 +50,8 @@ import type { NotificationErrorCode } from './notifications.errors';
 import type { PlanErrorCode } from './plans.errors';
 import type { ApprovalErrorCode } from './approvals.errors';
 import type { InvoiceErrorCode } from './invoices.errors';
+import type { EarningsErrorCode } from './billing-earnings.errors';
+import type { PayoutErrorCode } from './billing-payouts.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -72,4 +76,6 @@ export type ErrorCode =
   | NotificationErrorCode
   | PlanErrorCode
   | ApprovalErrorCode
-  | InvoiceErrorCode;
+  | InvoiceErrorCode
+  | EarningsErrorCode
+  | PayoutErrorCode;

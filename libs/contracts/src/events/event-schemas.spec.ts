@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingConnectEvents } from './billing-connect.events';
 import { BillingDocumentEvents } from './billing-document.events';
+import { BillingPayoutEvents } from './billing-payout.events';
 import { BillingEvents } from './billing.events';
 import { EVENT_DATA_SCHEMAS, eventDataSchema } from './event-schemas';
 import { FilesEvents } from './files.events';
@@ -17,6 +18,7 @@ describe('EVENT_DATA_SCHEMAS', () => {
     BillingAccountEvents,
     BillingConnectEvents,
     BillingDocumentEvents,
+    BillingPayoutEvents,
     GatewayEvents,
     MessagingEvents,
   ].flatMap((events) => Object.values(events));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { billingAccountEventDataSchemas } from './billing-account.events';
 import { billingConnectEventDataSchemas } from './billing-connect.events';
+import { billingPayoutEventDataSchemas } from './billing-payout.events';
 import { billingEventDataSchemas } from './billing.events';
 import { billingDocumentEventDataSchemas } from './billing-document.events';
 import { filesEventDataSchemas } from './files.events';
@@ -21,6 +22,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...billingDocumentEventDataSchemas,
   ...billingAccountEventDataSchemas,
   ...billingConnectEventDataSchemas,
+  ...billingPayoutEventDataSchemas,
   ...gatewayEventDataSchemas,
   ...messagingEventDataSchemas,
 } satisfies Record<string, z.ZodType>;

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../events/event-envelope';
 import { BillingAccountEvents } from '../events/billing-account.events';
 import { BillingConnectEvents } from '../events/billing-connect.events';
+import { BillingPayoutEvents } from '../events/billing-payout.events';
 import { BillingEvents } from '../events/billing.events';
 import { FilesEvents } from '../events/files.events';
 import { WorkspaceEvents } from '../events/workspace.events';
@@ -313,6 +314,18 @@ const definitions: Def[] = [
     actor: system,
     headline: () => 'Payouts are enabled: clients can fund your milestones',
     dedupeKey: () => 'enabled',
+  },
+  {
+    // Once per payout (a redelivered or replayed failure notifies no one twice).
+    type: 'payout.failed',
+    event: BillingPayoutEvents.payoutFailed,
+    audience: owners,
+    defaultChannel: 'email',
+    subject: account,
+    actor: system,
+    headline: (d) =>
+      `A payout of ${money(d)} to your bank failed${d.failureMessage ? `: ${str(d.failureMessage).replace(/\.+$/, '')}` : ''}. The money is back on your Stripe balance`,
+    dedupeKey: (d) => `payout_failed:${str(d.payoutId)}`,
   },
   {
     type: 'subscription.past_due',

@@ -58,4 +58,6 @@ export const FIELD_LIMITS = {
   approvalGateNameLength: 80,
   /** An approver's (or a rejecting approver's) reason. */
   approvalReasonLength: 2000,
+  /** The longest period one earnings report covers, in days (ten years and leap days). */
+  earningsReportMaxDays: 3653,
 } as const;

@@ -11,6 +11,8 @@ const ARRIVAL_SECONDS = 2 * 24 * 3600;
 /**
  * Marks a payout paid or failed. Failure returns the funds (`payout_failure` BT). Both
  * emit the event on the payout's account (a connected account's payout events carry `account`).
+ * As on Stripe, a `paid` payout may still fail (the bank returned it: `payout.failed` follows
+ * `payout.paid`); a failed or canceled one is final.
  */
 export function settlePayout(
   core: Core,
@@ -19,7 +21,8 @@ export function settlePayout(
   outcome: 'paid' | 'failed',
   failureCode = 'account_closed',
 ): Stripe.Payout {
-  if (payout.status !== 'pending' && payout.status !== 'in_transit')
+  const open = payout.status === 'pending' || payout.status === 'in_transit';
+  if (!open && !(outcome === 'failed' && payout.status === 'paid'))
     throw invalidRequest(`Payout ${payout.id} is already ${payout.status}.`);
   if (outcome === 'paid') {
     payout.status = 'paid';
