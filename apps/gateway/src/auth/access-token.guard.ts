@@ -20,6 +20,8 @@ export class AccessTokenGuard implements CanActivate {
       email: claims.email,
       isPlatformAdmin: claims.adm === true,
       token: match[1],
+      sessionId: claims.sid,
+      emailVerified: claims.ev === true,
     };
     return true;
   }

@@ -1,3 +1,4 @@
+import { AccountSecurityError } from '@fpms/auth/account-security.error';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -143,6 +144,8 @@ export class InvitationsService {
         assertWithinLimit(entitlements, 'membersPerWorkspace', await this.usage.countMembers(manager, located.workspaceId));
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
+      // Bound to an address: only someone who proved they read its mail may take it (issue 18).
+      if (taken.email && actor.emailVerified !== true) throw AccountSecurityError.emailNotVerified();
       await this.requireMayJoin(manager, actor, taken);
       const added = await this.members.add(manager, {
         workspaceId: located.workspaceId,

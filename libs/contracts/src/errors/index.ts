@@ -23,6 +23,7 @@ export * from './threads.errors';
 export * from './disputes.errors';
 export * from './notifications.errors';
 export * from './plans.errors';
+export * from './account-security.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -44,6 +45,7 @@ import type { ThreadErrorCode } from './threads.errors';
 import type { DisputeErrorCode } from './disputes.errors';
 import type { NotificationErrorCode } from './notifications.errors';
 import type { PlanErrorCode } from './plans.errors';
+import type { AccountSecurityErrorCode } from './account-security.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -66,4 +68,5 @@ export type ErrorCode =
   | ThreadErrorCode
   | DisputeErrorCode
   | NotificationErrorCode
-  | PlanErrorCode;
+  | PlanErrorCode
+  | AccountSecurityErrorCode;
