@@ -17,8 +17,6 @@ export interface AccessTokenClaims {
   adm?: boolean;
   /** Session (refresh-token family) the token was issued for. */
   sid?: string;
-  /** The email was verified when the token was issued (re-read at every refresh). */
-  ev?: boolean;
 }
 
 export interface VerifiedToken extends AccessTokenClaims {
@@ -71,7 +69,7 @@ export class AccessTokenService {
     const publicKey = this.keys.publicKeys[kid];
     if (!publicKey) throw AppError.unauthorized('Access token signed with an unknown key');
     try {
-      const payload = this.jwt.verify<AccessTokenClaims & { exp: number; adm?: unknown; sid?: unknown; ev?: unknown }>(token, {
+      const payload = this.jwt.verify<AccessTokenClaims & { exp: number; adm?: unknown; sid?: unknown }>(token, {
         publicKey,
         algorithms: [ALGORITHM],
         issuer: TOKEN_ISSUER,
@@ -84,7 +82,6 @@ export class AccessTokenService {
         email: payload.email,
         adm: payload.adm === true ? true : undefined,
         sid: typeof payload.sid === 'string' ? payload.sid : undefined,
-        ev: payload.ev === true ? true : undefined,
         exp: payload.exp,
         kid,
       };

@@ -20,7 +20,11 @@ export class AccountSecurityError extends AppError<AccountSecurityErrorCode> {
     return new AccountSecurityError(400, AccountSecurityErrorCode.InvalidTwoFactorCode, 'The code is incorrect or was already used');
   }
   static invalidLoginChallenge() {
-    return new AccountSecurityError(401, AccountSecurityErrorCode.InvalidLoginChallenge, 'Sign in again: this sign-in step is invalid or expired');
+    return new AccountSecurityError(
+      401,
+      AccountSecurityErrorCode.InvalidLoginChallenge,
+      'Sign in again: this sign-in step is invalid or expired',
+    );
   }
   static twoFactorAlreadyEnabled() {
     return new AccountSecurityError(409, AccountSecurityErrorCode.TwoFactorAlreadyEnabled, 'Two-factor sign-in is already enabled');

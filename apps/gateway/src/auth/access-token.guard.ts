@@ -21,7 +21,6 @@ export class AccessTokenGuard implements CanActivate {
       isPlatformAdmin: claims.adm === true,
       token: match[1],
       sessionId: claims.sid,
-      emailVerified: claims.ev === true,
     };
     return true;
   }

@@ -39,7 +39,6 @@ interface UserClaims {
   accountId?: string;
   email: string;
   isPlatformAdmin?: boolean;
-  emailVerified?: boolean;
 }
 
 /** The password was right and the user has two-factor sign-in: POST /auth/login/2fa with a code next. */
@@ -133,7 +132,11 @@ export class AuthService {
       // An email-bound invitation waits for the address to be verified (the user is kept):
       // an open one is accepted now. The workspace refuses without writing anything.
       const workspace = await this.rpc
-        .call(WorkspaceRpc.acceptInvitation, { token: invitationToken }, { requestId, userId, token: token.accessToken })
+        .call(
+          WorkspaceRpc.acceptInvitation,
+          { token: invitationToken, emailVerified: false },
+          { requestId, userId, token: token.accessToken },
+        )
         .catch((error: unknown) => {
           if (error instanceof AppError && error.code === AccountSecurityErrorCode.EmailNotVerified) return null;
           throw error;
@@ -151,7 +154,8 @@ export class AuthService {
     if (!(await this.hasher.verify(user?.passwordHash, input.password)) || !user) throw AuthError.invalidCredentials();
     await this.limits.loginSucceeded(email);
     return this.tx.runForUser({ userId: user.id }, async (m): Promise<TokenResponse | TwoFactorChallengeResponse> => {
-      if (await this.twoFactor.isEnabled(m, user.id)) return { twoFactorRequired: true, ...(await this.twoFactor.startChallenge(m, user.id)) };
+      if (await this.twoFactor.isEnabled(m, user.id))
+        return { twoFactorRequired: true, ...(await this.twoFactor.startChallenge(m, user.id)) };
       return this.startSession(m, user, client, requestId);
     });
   }
@@ -213,7 +217,6 @@ export class AuthService {
       accountId: memberships[0]?.accountId,
       email: user.email,
       isPlatformAdmin: user.isPlatformAdmin,
-      emailVerified: user.emailVerifiedAt !== null && user.emailVerifiedAt !== undefined,
     };
   }
 
@@ -225,8 +228,6 @@ export class AuthService {
       // Re-read at every refresh: granting or withdrawing admin takes effect within one access-token lifetime.
       adm: claims.isPlatformAdmin ? true : undefined,
       sid: session.familyId,
-      // Re-read at every refresh too: verifying the email shows after the next refresh.
-      ev: claims.emailVerified ? true : undefined,
     });
     return {
       accessToken,

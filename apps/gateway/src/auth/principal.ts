@@ -11,8 +11,6 @@ export interface Principal {
   token: string;
   /** The session (refresh-token family) the access token was issued for. */
   sessionId?: string;
-  /** The email was verified when the access token was issued. */
-  emailVerified: boolean;
 }
 
 export type AuthenticatedRequest = Request & { principal?: Principal };

@@ -8,7 +8,16 @@ import { RATE_LIMIT_REDIS } from './rate-limit-redis';
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');
 
-export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession' | 'signupIp' | 'messageMember' | 'messageWorkspace' | 'twoFactorUser' | 'securityEmail';
+export type RateLimitName =
+  | 'loginIp'
+  | 'loginAccount'
+  | 'refreshIp'
+  | 'refreshSession'
+  | 'signupIp'
+  | 'messageMember'
+  | 'messageWorkspace'
+  | 'twoFactorUser'
+  | 'securityEmail';
 
 export interface RateLimitSettings {
   /** Prefix of every Redis key (one per deployment; one per platform in tests). */

@@ -95,7 +95,12 @@ export class AccountSecurityRepository {
   }
 
   /** The token by its id and secret's hash, locked; null when either does not match. */
-  async findEmailTokenForUpdate(manager: EntityManager, id: string, hash: Buffer, purpose: EmailTokenPurpose): Promise<EmailTokenRow | null> {
+  async findEmailTokenForUpdate(
+    manager: EntityManager,
+    id: string,
+    hash: Buffer,
+    purpose: EmailTokenPurpose,
+  ): Promise<EmailTokenRow | null> {
     const rows: Row[] = await manager.query(
       `select id, user_id, purpose, email, expires_at, used_at from user_email_tokens
         where id = $1 and token_hash = $2 and purpose = $3 for update`,
@@ -120,9 +125,7 @@ export class AccountSecurityRepository {
 
   /** Deletes tokens that ended (used or expired) before `before`; returns how many. */
   async purgeEndedEmailTokens(manager: EntityManager, before: Date): Promise<number> {
-    const { affected } = await writeQuery(manager, `delete from user_email_tokens where least(used_at, expires_at) < $1`, [
-      before,
-    ]);
+    const { affected } = await writeQuery(manager, `delete from user_email_tokens where least(used_at, expires_at) < $1`, [before]);
     return affected;
   }
 
@@ -190,13 +193,18 @@ export class AccountSecurityRepository {
   }
 
   async countUnusedRecoveryCodes(manager: EntityManager, userId: string): Promise<number> {
-    const [row]: Row[] = await manager.query(`select count(*)::int as n from user_recovery_codes where user_id = $1 and used_at is null`, [userId]);
+    const [row]: Row[] = await manager.query(`select count(*)::int as n from user_recovery_codes where user_id = $1 and used_at is null`, [
+      userId,
+    ]);
     return Number(row.n);
   }
 
   // ---- login challenges ----------------------------------------------------------------
 
-  async insertChallenge(manager: EntityManager, c: { id: string; userId: string; hash: Buffer; createdAt: Date; expiresAt: Date }): Promise<void> {
+  async insertChallenge(
+    manager: EntityManager,
+    c: { id: string; userId: string; hash: Buffer; createdAt: Date; expiresAt: Date },
+  ): Promise<void> {
     await manager.query(`insert into login_challenges (id, user_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)`, [
       c.id,
       c.userId,

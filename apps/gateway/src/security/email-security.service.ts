@@ -41,7 +41,11 @@ export class EmailSecurityService {
   ) {}
 
   /** Writes a verification link for the user's current address (signup, resend, email change), in the caller's transaction. */
-  async sendVerification(manager: EntityManager, user: Pick<UserEntity, 'id' | 'email' | 'displayName'>, requestId?: string): Promise<void> {
+  async sendVerification(
+    manager: EntityManager,
+    user: Pick<UserEntity, 'id' | 'email' | 'displayName'>,
+    requestId?: string,
+  ): Promise<void> {
     const now = this.clock.now();
     const token = generateOpaqueToken('ev');
     const expiresAt = new Date(now.getTime() + this.options.emailVerificationTtlMs);
@@ -113,7 +117,15 @@ export class EmailSecurityService {
       const token = generateOpaqueToken('pr');
       const expiresAt = new Date(now.getTime() + this.options.passwordResetTtlMs);
       await this.repo.endEmailTokens(m, user.id, 'password_reset', now);
-      await this.repo.insertEmailToken(m, { id: token.id, userId: user.id, purpose: 'password_reset', email, hash: token.hash, createdAt: now, expiresAt });
+      await this.repo.insertEmailToken(m, {
+        id: token.id,
+        userId: user.id,
+        purpose: 'password_reset',
+        email,
+        hash: token.hash,
+        createdAt: now,
+        expiresAt,
+      });
       await this.emails.send(m, user, 'password_reset', { link: this.emails.link('reset-password', token.token), expiresAt, requestId });
     });
   }
@@ -144,7 +156,13 @@ export class EmailSecurityService {
   }
 
   /** Changes the password knowing the current one; every other session ends. */
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string, client: ClientInfo, requestId: string): Promise<void> {
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    client: ClientInfo,
+    requestId: string,
+  ): Promise<void> {
     const user = await this.requireUser(this.db.manager, principal.userId);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw AccountSecurityError.invalidPassword();
     const passwordHash = await this.hasher.hash(newPassword);
@@ -160,7 +178,12 @@ export class EmailSecurityService {
    * A new address, unverified until its link is used (money actions wait for it); the old
    * address is told, so a hijacker changing it does not go unnoticed.
    */
-  async changeEmail(principal: Principal, rawEmail: string, password: string, requestId: string): Promise<{ email: string; emailVerified: false }> {
+  async changeEmail(
+    principal: Principal,
+    rawEmail: string,
+    password: string,
+    requestId: string,
+  ): Promise<{ email: string; emailVerified: false }> {
     const email = normaliseEmail(rawEmail);
     const user = await this.requireUser(this.db.manager, principal.userId);
     if (!(await this.hasher.verify(user.passwordHash, password))) throw AccountSecurityError.invalidPassword();

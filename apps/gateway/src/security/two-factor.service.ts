@@ -139,7 +139,11 @@ export class TwoFactorService {
    * spends the challenge and the code. A wrong code is counted on the challenge and
    * committed before the 400 (the outcome is returned, not thrown, for that).
    */
-  async completeChallenge<T>(rawChallenge: string, factor: SecondFactor, onSuccess: (m: EntityManager, userId: string) => Promise<T>): Promise<T> {
+  async completeChallenge<T>(
+    rawChallenge: string,
+    factor: SecondFactor,
+    onSuccess: (m: EntityManager, userId: string) => Promise<T>,
+  ): Promise<T> {
     const parsed = parseOpaqueToken('lc', rawChallenge);
     if (!parsed) throw AccountSecurityError.invalidLoginChallenge();
     const userId = await this.db.manager
@@ -151,7 +155,12 @@ export class TwoFactorService {
     const outcome = await this.db.transaction(async (m): Promise<{ kind: 'ok'; value: T } | { kind: 'invalid' } | { kind: 'wrong' }> => {
       const now = this.clock.now();
       const challenge = await this.repo.findChallengeForUpdate(m, parsed.id, parsed.hash);
-      if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= now.getTime() || challenge.failedAttempts >= CHALLENGE_MAX_FAILURES)
+      if (
+        !challenge ||
+        challenge.usedAt ||
+        challenge.expiresAt.getTime() <= now.getTime() ||
+        challenge.failedAttempts >= CHALLENGE_MAX_FAILURES
+      )
         return { kind: 'invalid' };
       await this.repo.lockUser(m, challenge.userId);
       const checked = await this.check(m, challenge.userId, factor);

@@ -154,7 +154,10 @@ export class RefreshTokensRepository {
 
   /** Whether the family belongs to the user (another user's session id is answered like an unknown one). */
   async familyBelongsTo(manager: EntityManager, familyId: string, userId: string): Promise<boolean> {
-    const rows: Row[] = await manager.query(`select 1 from refresh_tokens where family_id = $1 and user_id = $2 limit 1`, [familyId, userId]);
+    const rows: Row[] = await manager.query(`select 1 from refresh_tokens where family_id = $1 and user_id = $2 limit 1`, [
+      familyId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 

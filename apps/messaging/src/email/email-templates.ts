@@ -72,7 +72,8 @@ function digest(data: DigestEmailData, links: Links): RenderedEmail {
 
 /** Account security (issue 18): gateway.user.security_email's data, as is. */
 export interface SecurityEmailData {
-  kind: 'verify_email' | 'password_reset' | 'email_changed' | 'new_sign_in' | 'password_changed' | 'two_factor_enabled' | 'two_factor_disabled';
+  kind:
+    'verify_email' | 'password_reset' | 'email_changed' | 'new_sign_in' | 'password_changed' | 'two_factor_enabled' | 'two_factor_disabled';
   displayName: string;
   link?: string;
   expiresAt?: string;
@@ -90,7 +91,11 @@ function security(data: SecurityEmailData, links: Links): RenderedEmail {
   const content: Record<SecurityEmailData['kind'], { subject: string; lines: string[] }> = {
     verify_email: {
       subject: 'Verify your email address for FPMS',
-      lines: ['Confirm that this address is yours to pay, approve, refund and receive payouts:', `${data.link}`, `The link works once, until ${data.expiresAt}.`],
+      lines: [
+        'Confirm that this address is yours to pay, approve, refund and receive payouts:',
+        `${data.link}`,
+        `The link works once, until ${data.expiresAt}.`,
+      ],
     },
     password_reset: {
       subject: 'Reset your FPMS password',

@@ -22,7 +22,10 @@ export class NotificationContactsRepository {
 
   /** The user's address changed (gateway.user.email_changed): notifications follow it. */
   async changeEmail(manager: EntityManager, change: UserEmailChangedData): Promise<void> {
-    await manager.query(`update notification_contacts set email = $2, updated_at = now() where user_id = $1`, [change.userId, change.email.toLowerCase()]);
+    await manager.query(`update notification_contacts set email = $2, updated_at = now() where user_id = $1`, [
+      change.userId,
+      change.email.toLowerCase(),
+    ]);
   }
 
   async find(manager: EntityManager, userId: string): Promise<Contact | null> {

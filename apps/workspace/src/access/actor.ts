@@ -6,8 +6,6 @@ export interface Actor {
   accountId?: string;
   requestId: string;
   isPlatformAdmin: boolean;
-  /** The access token says the email is verified (accepting an email-bound invitation needs it). */
-  emailVerified?: boolean;
   /** The caller's verified access token, forwarded when this service calls another for them. */
   token: string;
   /** Set on creating requests: the create runs at most once per (user, key). */

@@ -126,7 +126,7 @@ export class InvitationsService {
    * membership inserted in one transaction: if the insert fails (already a member,
    * possibly by a concurrent accept of the same user) the use is given back.
    */
-  async accept(actor: Actor, token: string): Promise<MyWorkspaceView> {
+  async accept(actor: Actor, token: string, emailVerified?: boolean): Promise<MyWorkspaceView> {
     if (!looksLikeInvitationToken(token)) throw InvitationError.invitationNotFound();
     const located = await systemTransaction(this.system, (m) => this.tokens.locate(m, hashInvitationToken(token)));
     if (!located) throw InvitationError.invitationNotFound();
@@ -144,8 +144,9 @@ export class InvitationsService {
         assertWithinLimit(entitlements, 'membersPerWorkspace', await this.usage.countMembers(manager, located.workspaceId));
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
-      // Bound to an address: only someone who proved they read its mail may take it (issue 18).
-      if (taken.email && actor.emailVerified !== true) throw AccountSecurityError.emailNotVerified();
+      // Bound to an address: only someone who proved they read its mail may take it (issue 18;
+      // the gateway, which owns users, says whether the caller's address is verified).
+      if (taken.email && emailVerified !== true) throw AccountSecurityError.emailNotVerified();
       await this.requireMayJoin(manager, actor, taken);
       const added = await this.members.add(manager, {
         workspaceId: located.workspaceId,

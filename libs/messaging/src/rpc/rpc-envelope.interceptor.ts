@@ -52,7 +52,6 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
       workspaceId: ctx.workspaceId,
       email: claims.email,
       isPlatformAdmin: claims.adm === true,
-      emailVerified: claims.ev === true,
       token: ctx.token,
       idempotency: ctx.idempotency,
       data,

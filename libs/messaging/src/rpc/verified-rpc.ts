@@ -10,8 +10,6 @@ export interface VerifiedRpc<TData> {
   email: string;
   /** Platform admin per the token; still needs an audited override to cross tenants. */
   isPlatformAdmin: boolean;
-  /** The token says the user's email is verified (issue 18: email-bound invitations need it). */
-  emailVerified?: boolean;
   /** The verified access token, to forward when this service calls another on the caller's behalf. */
   token: string;
   /** Idempotency key and request hash of a creating request (see rpc-context). */
