@@ -45,6 +45,7 @@ import { EmailSecurityService } from './security/email-security.service';
 import { MoneyActionGuard } from './security/money-action.guard';
 import { SECURITY_OPTIONS, SecurityEmails, SecurityOptions } from './security/security-emails';
 import { TwoFactorService } from './security/two-factor.service';
+import { SECURITY_TOKEN_PURGE_INTERVAL_MS, SecurityTokenPurger } from './security/security-token-purger';
 
 @Module({})
 export class GatewayAppModule {
@@ -106,6 +107,8 @@ export class GatewayAppModule {
         EmailSecurityService,
         TwoFactorService,
         MoneyActionGuard,
+        { provide: SECURITY_TOKEN_PURGE_INTERVAL_MS, useValue: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000 },
+        SecurityTokenPurger,
         MeService,
         AuthService,
         PasswordHasher,
