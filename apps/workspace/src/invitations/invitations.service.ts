@@ -144,10 +144,11 @@ export class InvitationsService {
         assertWithinLimit(entitlements, 'membersPerWorkspace', await this.usage.countMembers(manager, located.workspaceId));
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
-      // Bound to an address: only someone who proved they read its mail may take it (issue 18;
-      // the gateway, which owns users, says whether the caller's address is verified).
-      if (taken.email && emailVerified !== true) throw AccountSecurityError.emailNotVerified();
       await this.requireMayJoin(manager, actor, taken);
+      // Bound to an address: only someone who proved they read its mail may take it (issue 18; the
+      // gateway, which owns users, says whether the caller's address is verified). After every other
+      // refusal, so an invited signup that could never join leaves no user behind.
+      if (taken.email && emailVerified !== true) throw AccountSecurityError.emailNotVerified();
       const added = await this.members.add(manager, {
         workspaceId: located.workspaceId,
         accountId: located.accountId,
