@@ -213,6 +213,22 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
           .set(as(await signUp(platform.gatewayUrl, 'Helper')))
           .send(),
       'GET /api/v1/me': () => api().get('/api/v1/me').set(as(owner)),
+      'POST /api/v1/auth/login/2fa': () => api().post('/api/v1/auth/login/2fa').send({ challengeToken: 'lc_x', code: '123456' }),
+      'POST /api/v1/auth/verify-email': () => api().post('/api/v1/auth/verify-email').send({ token: 'ev_x' }),
+      'POST /api/v1/auth/password-reset': () => api().post('/api/v1/auth/password-reset').send({ email: 'nobody@example.test' }),
+      'POST /api/v1/auth/password-reset/confirm': () =>
+        api().post('/api/v1/auth/password-reset/confirm').send({ token: 'pr_x', password: 'a long new pass phrase' }),
+      'POST /api/v1/me/email/verification': () => api().post('/api/v1/me/email/verification').set(as(owner)).send({}),
+      'PUT /api/v1/me/email': () => api().put('/api/v1/me/email').set(as(owner)).send({ email: 'x@example.test', password: 'wrong' }),
+      'PUT /api/v1/me/password': () =>
+        api().put('/api/v1/me/password').set(as(owner)).send({ currentPassword: 'wrong', newPassword: 'a long new pass phrase' }),
+      'GET /api/v1/me/2fa': () => api().get('/api/v1/me/2fa').set(as(owner)),
+      'POST /api/v1/me/2fa/totp': () => api().post('/api/v1/me/2fa/totp').set(as(owner)).send({}),
+      'POST /api/v1/me/2fa/totp/confirm': () => api().post('/api/v1/me/2fa/totp/confirm').set(as(owner)).send({ code: '000000' }),
+      'POST /api/v1/me/2fa/totp/disable': () => api().post('/api/v1/me/2fa/totp/disable').set(as(owner)).send({ code: '000000' }),
+      'GET /api/v1/me/sessions': () => api().get('/api/v1/me/sessions').set(as(owner)),
+      'DELETE /api/v1/me/sessions': () => api().delete('/api/v1/me/sessions').set(as(e.collaborator)),
+      'DELETE /api/v1/me/sessions/:sessionId': () => api().delete(`/api/v1/me/sessions/${randomUUID()}`).set(as(owner)),
       'GET /api/v1/workspaces': () => api().get('/api/v1/workspaces').set(as(owner)),
       'GET /api/v1/workspaces/:workspaceId': () => api().get(base()).set(as(e.client)),
       'PATCH /api/v1/workspaces/:workspaceId': () => api().patch(base()).set(as(owner)).send({ name: 'Renamed' }),

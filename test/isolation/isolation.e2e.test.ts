@@ -339,6 +339,11 @@ const CASES: Record<string, Case> = {
     why: "the caller's own notifications only (tested with real ones in notifications-api.e2e): notification 1 is someone else's",
     probe: () => ({ method: 'POST', path: '/api/v1/me/notifications/1/read' }),
   },
+  'DELETE /api/v1/me/sessions/:sessionId': {
+    kind: 'capability',
+    why: "the caller's own sessions only (tested with another user's real session in test/security/sessions.e2e): a guessed id names nothing",
+    probe: () => ({ method: 'DELETE', path: `/api/v1/me/sessions/${randomUUID()}` }),
+  },
   'GET /api/v1/unsubscribe/:token': {
     kind: 'capability',
     why: 'public by design: the signed token is the permission (tested in notification-email.e2e); a guessed token names nothing',

@@ -1,6 +1,12 @@
 import { CreateMessagingTables1732300000000 } from '@fpms/messaging';
 import { UsersAndMemberships1732300200000 } from './1732300200000-users-and-memberships';
 import { RefreshTokens1732300300000 } from './1732300300000-refresh-tokens';
+import { AccountSecurity1736200000000 } from './1736200000000-account-security';
 
 /** The gateway's schema, in order. Run by tools/infra/provision (never `synchronize`). */
-export const gatewayMigrations = [CreateMessagingTables1732300000000, UsersAndMemberships1732300200000, RefreshTokens1732300300000];
+export const gatewayMigrations = [
+  CreateMessagingTables1732300000000,
+  UsersAndMemberships1732300200000,
+  RefreshTokens1732300300000,
+  AccountSecurity1736200000000,
+];

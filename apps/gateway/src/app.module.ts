@@ -43,10 +43,25 @@ import { RealtimeEventsSubscriber } from './realtime/realtime-events.subscriber'
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { MyNotificationsController } from './notifications/my-notifications.controller';
 import { UNSUBSCRIBE_SECRET, UnsubscribeController } from './notifications/unsubscribe.controller';
+import { MySecurityController, PublicAccountSecurityController } from './security/account-security.controller';
+import { AccountSecurityRepository } from './security/account-security.repository';
+import { EmailSecurityService } from './security/email-security.service';
+import { MoneyActionGuard } from './security/money-action.guard';
+import { SECURITY_OPTIONS, SecurityEmails, SecurityOptions } from './security/security-emails';
+import { TwoFactorService } from './security/two-factor.service';
+import { SECURITY_TOKEN_PURGE_INTERVAL_MS, SecurityTokenPurger } from './security/security-token-purger';
 
 @Module({})
 export class GatewayAppModule {
   static forRoot(env: GatewayEnv, keys: KeySet, logger: PinoLogger, options: { clock?: Clock } = {}): DynamicModule {
+    const security: SecurityOptions = {
+      appPublicUrl: env.APP_PUBLIC_URL,
+      emailVerificationTtlMs: env.EMAIL_VERIFICATION_TTL_HOURS * 3_600_000,
+      passwordResetTtlMs: env.PASSWORD_RESET_TTL_MINUTES * 60_000,
+      loginChallengeTtlMs: env.LOGIN_CHALLENGE_TTL_SECONDS * 1000,
+      ownerTwoFactorRequired: env.OWNER_2FA_REQUIRED,
+      totpEncryptionSecret: env.TOTP_ENCRYPTION_SECRET,
+    };
     return {
       module: GatewayAppModule,
       imports: [
@@ -63,6 +78,8 @@ export class GatewayAppModule {
       ],
       controllers: [
         AuthController,
+        PublicAccountSecurityController,
+        MySecurityController,
         InvitedSignupController,
         MeController,
         WorkspacesController,
@@ -93,6 +110,14 @@ export class GatewayAppModule {
         { provide: UNSUBSCRIBE_SECRET, useValue: env.UNSUBSCRIBE_TOKEN_SECRET },
         AccessTokenGuard,
         PlatformAdminGuard,
+        { provide: SECURITY_OPTIONS, useValue: security },
+        AccountSecurityRepository,
+        SecurityEmails,
+        EmailSecurityService,
+        TwoFactorService,
+        MoneyActionGuard,
+        { provide: SECURITY_TOKEN_PURGE_INTERVAL_MS, useValue: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000 },
+        SecurityTokenPurger,
         MeService,
         AuthService,
         PasswordHasher,

@@ -30,6 +30,26 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   /** Messages one member may send in one workspace, and the whole workspace may receive. */
   RATE_LIMIT_MESSAGE_MEMBER: rateLimitRule('30/60'),
   RATE_LIMIT_MESSAGE_WORKSPACE: rateLimitRule('120/60'),
+  /** Absolute lifetime of a session, however often it is refreshed (issue 18). */
+  SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** The public web address links in security emails point at (messaging's APP_PUBLIC_URL). */
+  APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** How long an email-verification link works. */
+  EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** How long a password-reset link works. */
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440).default(60),
+  /** How long the login's second step (the TOTP code) may follow the password. */
+  LOGIN_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(300),
+  /** Account owners must enable two-factor sign-in before Connect onboarding (payouts) and refunds. */
+  OWNER_2FA_REQUIRED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Key material (hashed to an AES-256 key) the TOTP secrets are encrypted with at rest. */
+  TOTP_ENCRYPTION_SECRET: z.string().min(16).default('fpms-local-totp-encryption-secret'),
+  /** Second-step codes (TOTP or recovery) per user; verification/reset emails per address. */
+  RATE_LIMIT_2FA_USER: rateLimitRule('10/900'),
+  RATE_LIMIT_SECURITY_EMAIL: rateLimitRule('3/3600'),
   /** HMAC secret of email unsubscribe links: the same value as messaging's. */
   UNSUBSCRIBE_TOKEN_SECRET: z.string().min(16).default('fpms-local-unsubscribe-secret'),
 });

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { BillingAccountEvents, EventEnvelope, GatewayEvents, UserEmailUnsubscribedData, UserRegisteredData } from '@fpms/contracts';
+import {
+  BillingAccountEvents,
+  EventEnvelope,
+  GatewayEvents,
+  UserEmailChangedData,
+  UserEmailUnsubscribedData,
+  UserSecurityEmailData,
+  UserRegisteredData,
+} from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { EventSubscriber } from '@fpms/messaging';
 import type { TenantManager } from '@fpms/database/tenant-manager';
 import { EntitlementsProjection } from '@fpms/platform/entitlements';
+import { EmailOutbox } from './email/email-outbox';
 import { NotificationContactsRepository } from './notifications/notification-contacts.repository';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { PreferencesService } from './preferences/preferences.service';
@@ -26,10 +35,22 @@ export class MessagingEventsSubscriber implements EventSubscriber {
     private readonly notifications: NotificationDispatcher,
     private readonly clock: Clock,
     private readonly entitlements: EntitlementsProjection,
+    private readonly email: EmailOutbox,
   ) {}
+
+  /**
+   * Security emails go out at once to the address the gateway names, whatever the
+   * preferences (they cannot be unsubscribed from) and never merged.
+   */
+  private async securityEmail(manager: TenantManager, data: UserSecurityEmailData): Promise<void> {
+    const { to, userId, ...rest } = data;
+    await this.email.enqueue(manager, { to: { address: to, userId }, templateId: 'security', data: { ...rest } });
+  }
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type === GatewayEvents.userRegistered) return this.contacts.upsert(manager, event.data as UserRegisteredData);
+    if (event.type === GatewayEvents.userSecurityEmail) return this.securityEmail(manager, event.data as UserSecurityEmailData);
+    if (event.type === GatewayEvents.userEmailChanged) return this.contacts.changeEmail(manager, event.data as UserEmailChangedData);
     if (event.type === GatewayEvents.userEmailUnsubscribed) {
       const data = event.data as UserEmailUnsubscribedData;
       return this.preferences.unsubscribe(manager, data.userId, data.scope, this.clock.now());

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { markEmailVerified } from './verified-emails';
 
 export interface SignedUpUser {
   userId: string;
@@ -11,12 +12,17 @@ export interface SignedUpUser {
   refreshToken: string;
 }
 
-/** Signs a fresh freelancer up through the gateway's public API. */
-export async function signUp(gatewayUrl: string, name = 'Test Freelancer'): Promise<SignedUpUser> {
+/**
+ * Signs a fresh freelancer up through the gateway's public API and, on a platform the
+ * harness started, marks their email verified (see verified-emails.ts); `{ verified: false }`
+ * keeps the product's state (verification pending).
+ */
+export async function signUp(gatewayUrl: string, name = 'Test Freelancer', options: { verified?: boolean } = {}): Promise<SignedUpUser> {
   const email = `user-${randomUUID()}@example.test`;
   const password = 'correct horse battery staple';
   const res = await request(gatewayUrl).post('/api/v1/auth/signup').send({ email, password, name });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (options.verified !== false) await markEmailVerified(gatewayUrl, res.body.user.id);
   return {
     userId: res.body.user.id,
     accountId: res.body.account.id,

@@ -10,3 +10,4 @@ export * from './private-postgres';
 export * from './connect-fixtures';
 export * from './eventually';
 export * from './entitlements-publisher';
+export * from './verified-emails';

@@ -20,6 +20,7 @@ export class AccessTokenGuard implements CanActivate {
       email: claims.email,
       isPlatformAdmin: claims.adm === true,
       token: match[1],
+      sessionId: claims.sid,
     };
     return true;
   }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { AuthService } from './auth.service';
 import { RequestId } from './principal';
-import { LoginBody, RefreshTokenBody, SignupBody } from '@fpms/contracts';
+import { LoginBody, LoginSecondStepBody, RefreshTokenBody, SignupBody } from '@fpms/contracts';
 
 @Controller('auth')
 export class AuthController {
@@ -15,8 +15,15 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: LoginBody, @CurrentClient() client: ClientInfo) {
-    return this.auth.login(body, client);
+  login(@Body() body: LoginBody, @CurrentClient() client: ClientInfo, @RequestId() requestId: string) {
+    return this.auth.login(body, client, requestId);
+  }
+
+  /** The second step when two-factor sign-in is on: the challenge and a TOTP or recovery code. */
+  @Post('login/2fa')
+  @HttpCode(200)
+  loginSecondStep(@Body() body: LoginSecondStepBody, @CurrentClient() client: ClientInfo, @RequestId() requestId: string) {
+    return this.auth.loginSecondStep(body.challengeToken, body, client, requestId);
   }
 
   @Post('refresh')

@@ -17,6 +17,11 @@ import { AuthError } from './auth.errors';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UserEntity } from './entities/user.entity';
+import { AccountSecurityErrorCode } from '@fpms/contracts/errors/account-security.errors';
+import { AppError } from '@fpms/common/errors/app-error';
+import { EmailSecurityService } from '../security/email-security.service';
+import { SecurityEmails } from '../security/security-emails';
+import { SecondFactor, TwoFactorService } from '../security/two-factor.service';
 import { LoginBody, NewUserBody, SignupBody } from '@fpms/contracts';
 
 export interface TokenResponse {
@@ -36,6 +41,13 @@ interface UserClaims {
   isPlatformAdmin?: boolean;
 }
 
+/** The password was right and the user has two-factor sign-in: POST /auth/login/2fa with a code next. */
+export interface TwoFactorChallengeResponse {
+  twoFactorRequired: true;
+  challengeToken: string;
+  expiresIn: number;
+}
+
 export interface SignupResponse extends TokenResponse {
   user: { id: string; email: string; name: string };
   account: AccountView;
@@ -43,7 +55,11 @@ export interface SignupResponse extends TokenResponse {
 
 export interface InvitedSignupResponse extends TokenResponse {
   user: { id: string; email: string; name: string };
-  workspace: MyWorkspaceView;
+  /**
+   * Null when the invitation is bound to the email address: it is accepted (POST
+   * /invitations/:token/accept) once the address is verified, from the link just emailed.
+   */
+  workspace: MyWorkspaceView | null;
 }
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -60,6 +76,9 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly limits: RateLimitService,
     private readonly outbox: OutboxWriter,
+    private readonly emailSecurity: EmailSecurityService,
+    private readonly twoFactor: TwoFactorService,
+    private readonly securityEmails: SecurityEmails,
   ) {}
 
   /**
@@ -77,6 +96,7 @@ export class AuthService {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
       await this.users.addMembership(manager, { userId, accountId, role: 'owner' });
       await this.announce(manager, user, accountId, requestId);
+      await this.emailSecurity.sendVerification(manager, user, requestId);
       const session = await this.sessions.start(manager, userId, client);
       const token = this.issue({ userId, accountId, email }, session);
       const account = await this.rpc.call(
@@ -106,18 +126,26 @@ export class AuthService {
     return this.tx.runForUser({ userId }, async (manager) => {
       const user = await this.users.insert(manager, { id: userId, email, passwordHash, displayName: input.name.trim() });
       await this.announce(manager, user, null, requestId);
+      await this.emailSecurity.sendVerification(manager, user, requestId);
       const session = await this.sessions.start(manager, userId, client);
       const token = this.issue({ userId, email }, session);
-      const workspace = await this.rpc.call(
-        WorkspaceRpc.acceptInvitation,
-        { token: invitationToken },
-        { requestId, userId, token: token.accessToken },
-      );
+      // An email-bound invitation waits for the address to be verified (the user is kept):
+      // an open one is accepted now. The workspace refuses without writing anything.
+      const workspace = await this.rpc
+        .call(
+          WorkspaceRpc.acceptInvitation,
+          { token: invitationToken, emailVerified: false },
+          { requestId, userId, token: token.accessToken },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof AppError && error.code === AccountSecurityErrorCode.EmailNotVerified) return null;
+          throw error;
+        });
       return { ...token, user: { id: user.id, email: user.email, name: user.displayName }, workspace };
     });
   }
 
-  async login(input: LoginBody, client: ClientInfo): Promise<TokenResponse> {
+  async login(input: LoginBody, client: ClientInfo, requestId?: string): Promise<TokenResponse | TwoFactorChallengeResponse> {
     const email = normaliseEmail(input.email);
     // Before argon2: the hash is the expensive part a guesser would make us pay for.
     await this.limits.consumeLoginAttempt(client.ip, email);
@@ -125,10 +153,30 @@ export class AuthService {
     const user = await this.users.findByEmail(this.db.manager, email);
     if (!(await this.hasher.verify(user?.passwordHash, input.password)) || !user) throw AuthError.invalidCredentials();
     await this.limits.loginSucceeded(email);
-    return this.tx.runForUser({ userId: user.id }, async (m) => {
-      const claims = await this.claimsFor(m, user);
-      return this.issue(claims, await this.sessions.start(m, user.id, client));
+    return this.tx.runForUser({ userId: user.id }, async (m): Promise<TokenResponse | TwoFactorChallengeResponse> => {
+      if (await this.twoFactor.isEnabled(m, user.id))
+        return { twoFactorRequired: true, ...(await this.twoFactor.startChallenge(m, user.id)) };
+      return this.startSession(m, user, client, requestId);
     });
+  }
+
+  /** The login's second step: the challenge from the password step and a TOTP or recovery code. */
+  async loginSecondStep(challengeToken: string, factor: SecondFactor, client: ClientInfo, requestId?: string): Promise<TokenResponse> {
+    return this.twoFactor.completeChallenge(challengeToken, factor, async (m, userId) => {
+      const asUser = await setTenantContext(m, { userId });
+      const user = await this.users.findById(asUser, userId);
+      if (!user) throw AppError.unauthorized('This user no longer exists');
+      return this.startSession(asUser, user, client, requestId);
+    });
+  }
+
+  /** A signed-in session; a device never seen for this user gets a security email. */
+  private async startSession(m: TenantManager, user: UserEntity, client: ClientInfo, requestId?: string): Promise<TokenResponse> {
+    const claims = await this.claimsFor(m, user);
+    const known = await this.sessions.knowsDevice(m, user.id, client);
+    const grant = await this.sessions.start(m, user.id, client);
+    if (!known) await this.securityEmails.send(m, user, 'new_sign_in', { client, requestId });
+    return this.issue(claims, grant);
   }
 
   /** Spends a refresh token for a new access token and the next refresh token. */
@@ -164,7 +212,12 @@ export class AuthService {
   /** The manager's transaction must be scoped to this user (memberships are RLS-protected). */
   private async claimsFor(manager: TenantManager, user: UserEntity): Promise<UserClaims> {
     const memberships = await this.users.listMemberships(manager, user.id);
-    return { userId: user.id, accountId: memberships[0]?.accountId, email: user.email, isPlatformAdmin: user.isPlatformAdmin };
+    return {
+      userId: user.id,
+      accountId: memberships[0]?.accountId,
+      email: user.email,
+      isPlatformAdmin: user.isPlatformAdmin,
+    };
   }
 
   private issue(claims: UserClaims, session: SessionGrant): TokenResponse {

@@ -9,6 +9,8 @@ export interface Principal {
   email: string;
   isPlatformAdmin: boolean;
   token: string;
+  /** The session (refresh-token family) the access token was issued for. */
+  sessionId?: string;
 }
 
 export type AuthenticatedRequest = Request & { principal?: Principal };

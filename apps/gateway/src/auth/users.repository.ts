@@ -9,7 +9,10 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 /** Users are global (no tenant column, no RLS): any manager. Memberships are RLS-protected: a TenantManager. */
 @Injectable()
 export class UsersRepository {
-  async insert(manager: EntityManager, user: Omit<UserEntity, 'createdAt' | 'isPlatformAdmin'>): Promise<UserEntity> {
+  async insert(
+    manager: EntityManager,
+    user: Omit<UserEntity, 'createdAt' | 'isPlatformAdmin' | 'emailVerifiedAt' | 'passwordChangedAt'>,
+  ): Promise<UserEntity> {
     try {
       const repo = manager.getRepository(UserEntity);
       return await repo.save(repo.create(user));

@@ -3,6 +3,7 @@ import { BillingConnectRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { MoneyAction } from '../security/money-action.guard';
 
 /**
  * Thin: the caller's own account (the token's) — billing refuses a caller who owns none
@@ -20,6 +21,8 @@ export class ConnectController {
     return this.rpc.call(BillingConnectRpc.state, {}, rpcContextFor(p, requestId));
   }
 
+  /** Receiving payouts: a verified email, and two-factor sign-in for the owner (OWNER_2FA_REQUIRED). */
+  @MoneyAction({ ownerTwoFactor: true })
   @Post('onboarding')
   @HttpCode(200)
   startOnboarding(@CurrentPrincipal() p: Principal, @RequestId() requestId: string) {

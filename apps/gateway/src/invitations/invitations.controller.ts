@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { CreateInvitationBody, WorkspaceRpc } from '@fpms/contracts';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
+import { AccountSecurityRepository } from '../security/account-security.repository';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
@@ -10,7 +13,11 @@ import { InvitationErrorCode } from '@fpms/contracts/errors';
 @Controller()
 @UseGuards(AccessTokenGuard)
 export class InvitationsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly security: AccountSecurityRepository,
+  ) {}
 
   @Post('workspaces/:workspaceId/invitations')
   create(
@@ -41,7 +48,9 @@ export class InvitationsController {
 
   /** A signed-in user joins the invitation's workspace with its role. */
   @Post('invitations/:token/accept')
-  accept(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Param('token') token: string) {
-    return this.rpc.call(WorkspaceRpc.acceptInvitation, { token }, rpcContextFor(p, requestId));
+  async accept(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @Param('token') token: string) {
+    // The workspace knows whether the invitation is bound to an address; the gateway whether the caller's is verified.
+    const emailVerified = (await this.security.standing(this.db.manager, p.userId))?.emailVerified === true;
+    return this.rpc.call(WorkspaceRpc.acceptInvitation, { token, emailVerified }, rpcContextFor(p, requestId));
   }
 }

@@ -15,9 +15,19 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AppError } from '@fpms/common/errors/app-error';
 import { Principal, rpcContextFor } from '../auth/principal';
 import { UsersRepository } from '../auth/users.repository';
+import { AccountSecurityRepository } from '../security/account-security.repository';
 
 export interface MeView {
-  user: { id: string; email: string; name: string; isPlatformAdmin: boolean; createdAt: string };
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    isPlatformAdmin: boolean;
+    createdAt: string;
+    /** Money actions wait for it (issue 18). */
+    emailVerified: boolean;
+    twoFactorEnabled: boolean;
+  };
   /** Each with its plan and standing (`past_due` with `locksAt`: show a banner). */
   accounts: Array<{ accountId: string; role: string } & Omit<AccountStandingView, 'accountId'>>;
   workspaces: MyWorkspaceView[];
@@ -37,13 +47,15 @@ export class MeService {
     private readonly tx: TenantTransactions,
     private readonly users: UsersRepository,
     private readonly rpc: RpcClient,
+    private readonly security: AccountSecurityRepository,
   ) {}
 
   async get(principal: Principal, requestId: string): Promise<MeView> {
     const user = await this.users.findById(this.db.manager, principal.userId);
     if (!user) throw AppError.unauthorized('This user no longer exists');
     const ctx = rpcContextFor(principal, requestId);
-    const [memberships, workspaces, standings, unread] = await Promise.all([
+    const [security, memberships, workspaces, standings, unread] = await Promise.all([
+      this.security.standing(this.db.manager, user.id),
       this.tx.runForUser({ userId: user.id }, (m) => this.users.listMemberships(m, user.id)),
       this.rpc.call(WorkspaceRpc.listWorkspaces, {}, ctx),
       this.rpc.call(EntitlementsRpc.accountStandings, {}, ctx),
@@ -61,6 +73,8 @@ export class MeService {
         name: user.displayName,
         isPlatformAdmin: user.isPlatformAdmin,
         createdAt: user.createdAt.toISOString(),
+        emailVerified: security?.emailVerified ?? false,
+        twoFactorEnabled: security?.twoFactorEnabled ?? false,
       },
       accounts: memberships.map((m) => {
         const standing = standingOf.get(m.accountId);

@@ -22,6 +22,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { acceptedWhenAwaitingApproval } from '../common/approval-accepted';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { MoneyAction } from '../security/money-action.guard';
 import { MilestoneErrorCode } from '@fpms/contracts/errors';
 
 const MilestoneIdParam = () => IdParam('milestoneId', MilestoneErrorCode.MilestoneNotFound, 'Milestone');
@@ -115,6 +116,7 @@ export class MilestonesController {
    * for its exact amount (the same page while one is open) and the milestone moves to
    * `funding`; it is funded only when Stripe's webhook says the money arrived.
    */
+  @MoneyAction()
   @Post(':milestoneId/fund')
   @HttpCode(200)
   async fund(
@@ -135,6 +137,7 @@ export class MilestonesController {
    * page for a destination charge to the freelancer (the same page while one is open); it shows
    * `released` when Stripe's webhook says the charge succeeded.
    */
+  @MoneyAction()
   @Post(':milestoneId/pay')
   @HttpCode(200)
   pay(@CurrentPrincipal() p: Principal, @RequestId() r: string, @WorkspaceIdParam() w: string, @MilestoneIdParam() m: string) {
@@ -145,6 +148,7 @@ export class MilestonesController {
    * The owner refunds (part of) the payment: before release from the charge, after it by
    * reversing the transfer first. 409 `refund_exceeds_remaining` beyond what is left.
    */
+  @MoneyAction({ ownerTwoFactor: true })
   @Post(':milestoneId/refunds')
   @HttpCode(201)
   refund(
@@ -158,6 +162,7 @@ export class MilestonesController {
   }
 
   /** The owner accepts the client's refund request: everything left goes back to the client. */
+  @MoneyAction({ ownerTwoFactor: true })
   @Post(':milestoneId/refund-request/accept')
   @HttpCode(200)
   acceptRefundRequest(
@@ -227,6 +232,7 @@ export class MilestonesController {
     return this.command(MilestonesRpc.requestChanges, p, r, w, m, b);
   }
 
+  @MoneyAction()
   @Post(':milestoneId/approve')
   @HttpCode(200)
   async approve(
@@ -253,6 +259,7 @@ export class MilestonesController {
     return this.command(MilestonesRpc.cancel, p, r, w, m, b);
   }
 
+  @MoneyAction()
   @Post(':milestoneId/request-refund')
   @HttpCode(200)
   async requestRefund(

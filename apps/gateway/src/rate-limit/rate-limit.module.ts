@@ -17,6 +17,8 @@ export class RateLimitModule {
         signupIp: env.RATE_LIMIT_SIGNUP_IP,
         messageMember: env.RATE_LIMIT_MESSAGE_MEMBER,
         messageWorkspace: env.RATE_LIMIT_MESSAGE_WORKSPACE,
+        twoFactorUser: env.RATE_LIMIT_2FA_USER,
+        securityEmail: env.RATE_LIMIT_SECURITY_EMAIL,
       },
     };
     return {

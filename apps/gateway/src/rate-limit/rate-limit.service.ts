@@ -8,7 +8,16 @@ import { RATE_LIMIT_REDIS } from './rate-limit-redis';
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');
 
-export type RateLimitName = 'loginIp' | 'loginAccount' | 'refreshIp' | 'refreshSession' | 'signupIp' | 'messageMember' | 'messageWorkspace';
+export type RateLimitName =
+  | 'loginIp'
+  | 'loginAccount'
+  | 'refreshIp'
+  | 'refreshSession'
+  | 'signupIp'
+  | 'messageMember'
+  | 'messageWorkspace'
+  | 'twoFactorUser'
+  | 'securityEmail';
 
 export interface RateLimitSettings {
   /** Prefix of every Redis key (one per deployment; one per platform in tests). */
@@ -24,6 +33,8 @@ const KEY_NAMES: Record<RateLimitName, string> = {
   signupIp: 'signup_ip',
   messageMember: 'message_member',
   messageWorkspace: 'message_workspace',
+  twoFactorUser: 'two_factor_user',
+  securityEmail: 'security_email',
 };
 
 /** Emails are personal data: Redis sees only a hash of the normalised address. */
@@ -66,6 +77,8 @@ export class RateLimitService {
       signupIp: build('signupIp'),
       messageMember: build('messageMember'),
       messageWorkspace: build('messageWorkspace'),
+      twoFactorUser: build('twoFactorUser'),
+      securityEmail: build('securityEmail'),
     };
   }
 
@@ -115,6 +128,16 @@ export class RateLimitService {
   /** Rotations of one session (refresh-token family), wherever they come from. */
   consumeSessionRefresh(familyId: string): Promise<void> {
     return this.consume('refreshSession', familyId);
+  }
+
+  /** Second-step codes (login challenge, disabling 2FA) of one user: a guesser meets 429 long before 10^6 codes. */
+  consumeTwoFactorAttempt(userId: string): Promise<void> {
+    return this.consume('twoFactorUser', userId);
+  }
+
+  /** Verification (re)sends and reset requests per address and purpose (hashed, known or not: no enumeration). */
+  consumeSecurityEmail(purpose: string, normalisedEmail: string): Promise<void> {
+    return this.consume('securityEmail', `${purpose}:${accountKey(normalisedEmail)}`);
   }
 
   private async consume(name: RateLimitName, key: string): Promise<void> {

@@ -14,6 +14,9 @@ export interface RefreshTokenInsert {
   userId: string;
   tokenHash: Buffer;
   ttlSeconds: number;
+  /** When the session began (login) and when it ends whatever the refreshes (absolute lifetime). */
+  sessionStartedAt: Date;
+  sessionExpiresAt: Date;
   createdIp?: string;
   userAgent?: string;
 }
@@ -34,7 +37,19 @@ const toEntity = (row: Row): RefreshTokenEntity =>
     replacedBy: row.replaced_by,
     createdIp: row.created_ip,
     userAgent: row.user_agent,
+    sessionStartedAt: row.session_started_at,
+    sessionExpiresAt: row.session_expires_at,
   });
+
+/** One live session of a user, as /me/sessions lists it. */
+export interface SessionRow {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 /**
  * SQL for refresh tokens. Times come from the database clock (`now()`), so replicas with
@@ -44,9 +59,19 @@ const toEntity = (row: Row): RefreshTokenEntity =>
 export class RefreshTokensRepository {
   async insert(manager: EntityManager, token: RefreshTokenInsert): Promise<void> {
     await manager.query(
-      `insert into refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent)
-       values ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)`,
-      [token.id, token.familyId, token.userId, token.tokenHash, token.ttlSeconds, token.createdIp ?? null, token.userAgent ?? null],
+      `insert into refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent, session_started_at, session_expires_at)
+       values ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7, $8, $9)`,
+      [
+        token.id,
+        token.familyId,
+        token.userId,
+        token.tokenHash,
+        token.ttlSeconds,
+        token.createdIp ?? null,
+        token.userAgent ?? null,
+        token.sessionStartedAt,
+        token.sessionExpiresAt,
+      ],
     );
   }
 
@@ -87,6 +112,56 @@ export class RefreshTokensRepository {
   }
 
   /**
+   * The user's live sessions: per family, its current token (neither rotated nor revoked
+   * nor expired, by `now` for the absolute end and the database clock for the idle one).
+   * The current token was issued at the last refresh: its time, IP and device are the
+   * session's last use.
+   */
+  async listLive(manager: EntityManager, userId: string, now: Date): Promise<SessionRow[]> {
+    const rows: Row[] = await manager.query(
+      `select family_id, session_started_at, created_at, session_expires_at, created_ip, user_agent from refresh_tokens
+        where user_id = $1 and used_at is null and revoked_at is null and expires_at > now() and session_expires_at > $2
+        order by created_at desc`,
+      [userId, now],
+    );
+    return rows.map((r) => ({
+      id: r.family_id as string,
+      createdAt: r.session_started_at as Date,
+      lastUsedAt: r.created_at as Date,
+      expiresAt: r.session_expires_at as Date,
+      ip: (r.created_ip as string | null) ?? null,
+      userAgent: (r.user_agent as string | null) ?? null,
+    }));
+  }
+
+  /** Whether this user has signed in from this device (user agent) before. */
+  async knowsDevice(manager: EntityManager, userId: string, userAgent: string | undefined): Promise<boolean> {
+    const rows: Row[] = await manager.query(
+      `select 1 from refresh_tokens where user_id = $1 and user_agent is not distinct from $2 limit 1`,
+      [userId, userAgent ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  /** The families of the user's tokens not revoked yet (to lock before revoking them). */
+  async liveFamiliesOf(manager: EntityManager, userId: string): Promise<string[]> {
+    const rows: Row[] = await manager.query(
+      `select distinct family_id from refresh_tokens where user_id = $1 and revoked_at is null order by family_id`,
+      [userId],
+    );
+    return rows.map((r) => r.family_id as string);
+  }
+
+  /** Whether the family belongs to the user (another user's session id is answered like an unknown one). */
+  async familyBelongsTo(manager: EntityManager, familyId: string, userId: string): Promise<boolean> {
+    const rows: Row[] = await manager.query(`select 1 from refresh_tokens where family_id = $1 and user_id = $2 limit 1`, [
+      familyId,
+      userId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /**
    * Deletes up to `limit` ended families: every token expired or revoked, the last of
    * them before `before`. A family with any live token keeps all its rows, spent ones
    * included: a spent token presented again is how reuse is detected, and it must still
@@ -99,13 +174,14 @@ export class RefreshTokensRepository {
       PURGE_LOCK_KEY,
     ]);
     if (!locked) return null;
-    // least() ignores nulls: a token ends when it is revoked or when it expires, whichever is first.
+    // least() ignores nulls: a token ends when it is revoked, when it expires or when its
+    // session reaches its absolute end, whichever is first.
     const { affected } = await writeQuery(
       manager,
       `delete from refresh_tokens where family_id in (
          select family_id from refresh_tokens
           group by family_id
-         having max(least(revoked_at, expires_at)) < $1
+         having max(least(revoked_at, expires_at, session_expires_at)) < $1
           limit $2)`,
       [before, limit],
     );

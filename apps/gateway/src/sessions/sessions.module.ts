@@ -8,7 +8,10 @@ import { SESSION_OPTIONS, SessionOptions, SessionsService } from './sessions.ser
 @Module({})
 export class SessionsModule {
   static forRoot(env: GatewayEnv): DynamicModule {
-    const options: SessionOptions = { refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400 };
+    const options: SessionOptions = {
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      sessionMaxAgeSeconds: env.SESSION_MAX_AGE_DAYS * 86_400,
+    };
     const purge: RefreshTokenPurgeOptions = {
       intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000,
       retentionMs: env.REFRESH_TOKEN_RETENTION_DAYS * 86_400_000,

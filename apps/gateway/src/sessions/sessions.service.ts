@@ -2,16 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@fpms/common/scheduling/clock';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ClientInfo } from './client-info';
 import { generateRefreshToken, parseRefreshToken, refreshSecretMatches } from './refresh-token';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RefreshTokensRepository, SessionRow } from './refresh-tokens.repository';
+import { RevokedReason } from './entities/refresh-token.entity';
 import { SessionError } from './sessions.errors';
 
 export const SESSION_OPTIONS = Symbol('SESSION_OPTIONS');
 
 export interface SessionOptions {
   refreshTokenTtlSeconds: number;
+  /** Absolute lifetime of a session, by the injected clock (SESSION_MAX_AGE_DAYS). */
+  sessionMaxAgeSeconds: number;
 }
 
 /** A session's current refresh token, as handed to the client. */
@@ -45,12 +49,55 @@ export class SessionsService {
     private readonly tokens: RefreshTokensRepository,
     private readonly limits: RateLimitService,
     @Inject(SESSION_OPTIONS) private readonly options: SessionOptions,
+    private readonly clock: Clock,
   ) {}
 
   /** A new session (login, signup), inside the caller's transaction. */
   async start(manager: EntityManager, userId: string, client: ClientInfo): Promise<SessionGrant> {
-    const { session } = await this.issue(manager, randomUUID(), userId, client);
+    const startedAt = this.clock.now();
+    const endsAt = new Date(startedAt.getTime() + this.options.sessionMaxAgeSeconds * 1000);
+    const { session } = await this.issue(manager, randomUUID(), userId, client, { startedAt, endsAt });
     return session;
+  }
+
+  /** Whether the user signed in from this device before (asked before `start`, for the new-device email). */
+  knowsDevice(manager: EntityManager, userId: string, client: ClientInfo): Promise<boolean> {
+    return this.tokens.knowsDevice(manager, userId, client.userAgent);
+  }
+
+  /** The user's live sessions, newest use first. */
+  list(userId: string): Promise<SessionRow[]> {
+    return this.tokens.listLive(this.db.manager, userId, this.clock.now());
+  }
+
+  /** Revokes one of the user's sessions; false when the user has no such session. */
+  async revokeSession(userId: string, familyId: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      if (!(await this.tokens.familyBelongsTo(manager, familyId, userId))) return false;
+      await this.tokens.lockFamily(manager, familyId);
+      await this.tokens.revokeFamily(manager, familyId, 'user_revoked');
+      return true;
+    });
+  }
+
+  /** Revokes every session of the user but the caller's own; returns how many ended. */
+  revokeOthers(userId: string, keepFamilyId: string | undefined): Promise<number> {
+    return this.db.transaction((manager) => this.revokeAllOf(manager, userId, 'user_revoked', keepFamilyId));
+  }
+
+  /**
+   * Revokes every session of the user but `keepFamilyId` (none: all of them), in the
+   * caller's transaction; returns how many sessions ended. Family locks are taken in id
+   * order, so two of these never deadlock.
+   */
+  async revokeAllOf(manager: EntityManager, userId: string, reason: RevokedReason, keepFamilyId?: string): Promise<number> {
+    let ended = 0;
+    for (const familyId of await this.tokens.liveFamiliesOf(manager, userId)) {
+      if (familyId === keepFamilyId) continue;
+      await this.tokens.lockFamily(manager, familyId);
+      if ((await this.tokens.revokeFamily(manager, familyId, reason)) > 0) ended += 1;
+    }
+    return ended;
   }
 
   /**
@@ -85,10 +132,18 @@ export class SessionsService {
         return { kind: 'reused', userId: current.userId, familyId };
       }
       if (current.expired) return { kind: 'invalid' };
+      // The absolute end: however often refreshed, a session ends SESSION_MAX_AGE_DAYS after its login.
+      if (current.sessionExpiresAt.getTime() <= this.clock.now().getTime()) {
+        await this.tokens.revokeFamily(manager, familyId, 'session_expired');
+        return { kind: 'invalid' };
+      }
       // Over the limit → 429 and a rollback; nothing has been written yet.
       await this.limits.consumeSessionRefresh(familyId);
       const claims = await loadClaims(manager, current.userId);
-      const { session, tokenId } = await this.issue(manager, familyId, current.userId, client);
+      const { session, tokenId } = await this.issue(manager, familyId, current.userId, client, {
+        startedAt: current.sessionStartedAt,
+        endsAt: current.sessionExpiresAt,
+      });
       await this.tokens.markUsed(manager, current.id, tokenId);
       return { kind: 'rotated', session, claims };
     });
@@ -128,9 +183,11 @@ export class SessionsService {
     familyId: string,
     userId: string,
     client: ClientInfo,
+    lifetime: { startedAt: Date; endsAt: Date },
   ): Promise<{ session: SessionGrant; tokenId: string }> {
     const token = generateRefreshToken();
-    const ttlSeconds = this.options.refreshTokenTtlSeconds;
+    const remaining = Math.max(1, Math.floor((lifetime.endsAt.getTime() - this.clock.now().getTime()) / 1000));
+    const ttlSeconds = Math.min(this.options.refreshTokenTtlSeconds, remaining);
     await this.tokens.insert(manager, {
       id: token.id,
       familyId,
@@ -139,6 +196,8 @@ export class SessionsService {
       ttlSeconds,
       createdIp: client.ip,
       userAgent: client.userAgent,
+      sessionStartedAt: lifetime.startedAt,
+      sessionExpiresAt: lifetime.endsAt,
     });
     return { session: { familyId, userId, refreshToken: token.token, refreshExpiresIn: ttlSeconds }, tokenId: token.id };
   }

@@ -70,8 +70,77 @@ function digest(data: DigestEmailData, links: Links): RenderedEmail {
   return { subject, text, html };
 }
 
-/** Every template by id: a new email (e.g. account security, issue 18) adds its renderer here. */
+/** Account security (issue 18): gateway.user.security_email's data, as is. */
+export interface SecurityEmailData {
+  kind:
+    'verify_email' | 'password_reset' | 'email_changed' | 'new_sign_in' | 'password_changed' | 'two_factor_enabled' | 'two_factor_disabled';
+  displayName: string;
+  link?: string;
+  expiresAt?: string;
+  device?: string;
+  ip?: string;
+  newEmail?: string;
+  occurredAt: string;
+}
+
+const NOT_YOU = 'If this was not you, reset your password now and review your sessions in your security settings.';
+
+function security(data: SecurityEmailData, links: Links): RenderedEmail {
+  const when = data.occurredAt;
+  const where = [data.device ? `Device: ${data.device}` : null, data.ip ? `IP address: ${data.ip}` : null].filter((l): l is string => !!l);
+  const content: Record<SecurityEmailData['kind'], { subject: string; lines: string[] }> = {
+    verify_email: {
+      subject: 'Verify your email address for FPMS',
+      lines: [
+        'Confirm that this address is yours to pay, approve, refund and receive payouts:',
+        `${data.link}`,
+        `The link works once, until ${data.expiresAt}.`,
+      ],
+    },
+    password_reset: {
+      subject: 'Reset your FPMS password',
+      lines: [
+        'Someone asked to reset the password of your FPMS account. To choose a new one:',
+        `${data.link}`,
+        `The link works once, until ${data.expiresAt}; using it signs you out everywhere. If you did not ask, ignore this email.`,
+      ],
+    },
+    email_changed: {
+      subject: 'The email address of your FPMS account was changed',
+      lines: [`On ${when} the address of your account was changed to ${data.newEmail}. Emails now go there.`, NOT_YOU],
+    },
+    new_sign_in: {
+      subject: 'New sign-in to your FPMS account',
+      lines: [`Your account was signed in to on ${when} from a device it had not seen.`, ...where, NOT_YOU],
+    },
+    password_changed: {
+      subject: 'Your FPMS password was changed',
+      lines: [`The password of your account was changed on ${when}; other sessions were signed out.`, ...where, NOT_YOU],
+    },
+    two_factor_enabled: {
+      subject: 'Two-factor sign-in is on for your FPMS account',
+      lines: [`Two-factor sign-in was turned on on ${when}. Keep your recovery codes somewhere safe.`, NOT_YOU],
+    },
+    two_factor_disabled: {
+      subject: 'Two-factor sign-in was turned off for your FPMS account',
+      lines: [`Two-factor sign-in was turned off on ${when}.`, NOT_YOU],
+    },
+  };
+  const { subject, lines } = content[data.kind];
+  const text = `Hello ${data.displayName},\n\n${lines.join('\n\n')}${footer(links)}\n`;
+  const html = layout(
+    subject,
+    `<p>Hello ${escapeHtml(data.displayName)},</p>${lines
+      .map((l) => (l === data.link ? `<p><a href="${escapeHtml(l)}">${escapeHtml(l)}</a></p>` : `<p>${escapeHtml(l)}</p>`))
+      .join('')}`,
+    links,
+  );
+  return { subject, text, html };
+}
+
+/** Every template by id: a new email adds its renderer here. */
 export const EMAIL_TEMPLATES = {
+  security: (data: unknown, links: Links) => security(data as SecurityEmailData, links),
   notification: (data: unknown, links: Links) => notification(data as NotificationEmailData, links),
   digest: (data: unknown, links: Links) => digest(data as DigestEmailData, links),
 } as const;

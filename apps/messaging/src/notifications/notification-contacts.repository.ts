@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { UserRegisteredData } from '@fpms/contracts';
+import { UserEmailChangedData, UserRegisteredData } from '@fpms/contracts';
 
 export interface Contact {
   userId: string;
@@ -18,6 +18,14 @@ export class NotificationContactsRepository {
          owned_account_id = coalesce(excluded.owned_account_id, notification_contacts.owned_account_id), updated_at = now()`,
       [user.userId, user.email.toLowerCase(), user.displayName, user.ownedAccountId],
     );
+  }
+
+  /** The user's address changed (gateway.user.email_changed): notifications follow it. */
+  async changeEmail(manager: EntityManager, change: UserEmailChangedData): Promise<void> {
+    await manager.query(`update notification_contacts set email = $2, updated_at = now() where user_id = $1`, [
+      change.userId,
+      change.email.toLowerCase(),
+    ]);
   }
 
   async find(manager: EntityManager, userId: string): Promise<Contact | null> {

@@ -24,6 +24,6 @@ export class InvitationsController {
 
   @RpcHandler(WorkspaceRpc.acceptInvitation)
   accept(@Payload() rpc: VerifiedRequest<typeof WorkspaceRpc.acceptInvitation>) {
-    return this.invitations.accept(rpc, rpc.data.token);
+    return this.invitations.accept(rpc, rpc.data.token, rpc.data.emailVerified);
   }
 }

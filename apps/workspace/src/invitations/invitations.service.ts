@@ -1,3 +1,4 @@
+import { AccountSecurityError } from '@fpms/auth/account-security.error';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -125,7 +126,7 @@ export class InvitationsService {
    * membership inserted in one transaction: if the insert fails (already a member,
    * possibly by a concurrent accept of the same user) the use is given back.
    */
-  async accept(actor: Actor, token: string): Promise<MyWorkspaceView> {
+  async accept(actor: Actor, token: string, emailVerified?: boolean): Promise<MyWorkspaceView> {
     if (!looksLikeInvitationToken(token)) throw InvitationError.invitationNotFound();
     const located = await systemTransaction(this.system, (m) => this.tokens.locate(m, hashInvitationToken(token)));
     if (!located) throw InvitationError.invitationNotFound();
@@ -144,6 +145,10 @@ export class InvitationsService {
       const taken = await this.invitations.takeUse(manager, located.id, email);
       if (!taken) throw this.whyNotUsable(await this.invitations.findById(manager, located.id), email);
       await this.requireMayJoin(manager, actor, taken);
+      // Bound to an address: only someone who proved they read its mail may take it (issue 18; the
+      // gateway, which owns users, says whether the caller's address is verified). After every other
+      // refusal, so an invited signup that could never join leaves no user behind.
+      if (taken.email && emailVerified !== true) throw AccountSecurityError.emailNotVerified();
       const added = await this.members.add(manager, {
         workspaceId: located.workspaceId,
         accountId: located.accountId,

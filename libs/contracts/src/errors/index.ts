@@ -27,6 +27,7 @@ export * from './approvals.errors';
 export * from './invoices.errors';
 export * from './billing-earnings.errors';
 export * from './billing-payouts.errors';
+export * from './account-security.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -52,6 +53,7 @@ import type { ApprovalErrorCode } from './approvals.errors';
 import type { InvoiceErrorCode } from './invoices.errors';
 import type { EarningsErrorCode } from './billing-earnings.errors';
 import type { PayoutErrorCode } from './billing-payouts.errors';
+import type { AccountSecurityErrorCode } from './account-security.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -78,4 +80,5 @@ export type ErrorCode =
   | ApprovalErrorCode
   | InvoiceErrorCode
   | EarningsErrorCode
-  | PayoutErrorCode;
+  | PayoutErrorCode
+  | AccountSecurityErrorCode;

@@ -10,6 +10,13 @@ export const GatewayEvents = {
   userRegistered: 'gateway.user.registered',
   /** The user clicked an email's unsubscribe link (the gateway verified its signed token). */
   userEmailUnsubscribed: 'gateway.user.email_unsubscribed',
+  /**
+   * Account security (issue 18): an email messaging sends at once to `to` (never merged,
+   * never unsubscribable): a verification or password-reset link, or a security notice.
+   */
+  userSecurityEmail: 'gateway.user.security_email',
+  /** The user's verified address changed: messaging's contact follows. */
+  userEmailChanged: 'gateway.user.email_changed',
 } as const;
 
 /** The envelope tenant of events about global rows (users): the nil UUID, which names no account. */
@@ -31,7 +38,48 @@ export const userEmailUnsubscribedDataSchema = z.object({
 });
 export type UserEmailUnsubscribedData = z.infer<typeof userEmailUnsubscribedDataSchema>;
 
+export const SECURITY_EMAIL_KINDS = [
+  'verify_email',
+  'password_reset',
+  'email_changed',
+  'new_sign_in',
+  'password_changed',
+  'two_factor_enabled',
+  'two_factor_disabled',
+] as const;
+export type SecurityEmailKind = (typeof SECURITY_EMAIL_KINDS)[number];
+
+export const userSecurityEmailDataSchema = z.object({
+  userId: z.uuid(),
+  kind: z.enum(SECURITY_EMAIL_KINDS),
+  /** Where it goes: the new address for `verify_email` after a change, the old one for `email_changed`. */
+  to: z.email().max(254),
+  displayName: z.string().min(1).max(100),
+  /**
+   * The link with its single-use token (`verify_email`, `password_reset`). The token travels
+   * in plain text through the outboxes into the email (docs/decisions.md); the gateway stores
+   * only its hash.
+   */
+  link: z.url().max(2000).optional(),
+  /** When the link stops working (ISO time). */
+  expiresAt: z.iso.datetime().optional(),
+  /** What a notice names: the sign-in's device and IP, the new address. */
+  device: z.string().max(512).optional(),
+  ip: z.string().max(64).optional(),
+  newEmail: z.email().max(254).optional(),
+  occurredAt: z.iso.datetime(),
+});
+export type UserSecurityEmailData = z.infer<typeof userSecurityEmailDataSchema>;
+
+export const userEmailChangedDataSchema = z.object({
+  userId: z.uuid(),
+  email: z.email().max(254),
+});
+export type UserEmailChangedData = z.infer<typeof userEmailChangedDataSchema>;
+
 export const gatewayEventDataSchemas = {
+  [GatewayEvents.userSecurityEmail]: userSecurityEmailDataSchema,
+  [GatewayEvents.userEmailChanged]: userEmailChangedDataSchema,
   [GatewayEvents.userRegistered]: userRegisteredDataSchema,
   [GatewayEvents.userEmailUnsubscribed]: userEmailUnsubscribedDataSchema,
 } as const;

@@ -1,4 +1,4 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsEmail, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { FIELD_LIMITS } from './field-limits';
 import { Opaque, Optional, Text } from './field-decorators';
 import { IsAcceptablePassword } from './password-policy';
@@ -41,4 +41,68 @@ export class SignupBody extends NewUserBody {
 export class RefreshTokenBody {
   @Opaque({ max: FIELD_LIMITS.refreshTokenMaxLength })
   refreshToken!: string;
+}
+
+// ---- Account security (issue 18) ----------------------------------------------------------
+
+/** A TOTP code as an authenticator app shows it: six digits. */
+const TotpCode = (): PropertyDecorator => (target, key) => {
+  Matches(/^\d{6}$/, { message: 'code must be the six digits your authenticator app shows' })(target, key);
+};
+
+/** A single-use link's token (the format itself is checked by the service: 400 invalid_email_token). */
+export class EmailTokenBody {
+  @Opaque({ max: 512 })
+  token!: string;
+}
+
+export class PasswordResetRequestBody {
+  @Email()
+  email!: string;
+}
+
+export class PasswordResetConfirmBody extends EmailTokenBody {
+  @Opaque({ max: FIELD_LIMITS.passwordPolicyLength.max })
+  @IsAcceptablePassword()
+  password!: string;
+}
+
+export class ChangePasswordBody {
+  @Opaque(FIELD_LIMITS.passwordLength)
+  currentPassword!: string;
+
+  @Opaque({ max: FIELD_LIMITS.passwordPolicyLength.max })
+  @IsAcceptablePassword()
+  newPassword!: string;
+}
+
+export class ChangeEmailBody {
+  @Email()
+  email!: string;
+
+  /** The current password: whoever holds a session alone cannot move the account to their address. */
+  @Opaque(FIELD_LIMITS.passwordLength)
+  password!: string;
+}
+
+export class TotpCodeBody {
+  @TotpCode()
+  code!: string;
+}
+
+/** A second factor: exactly one of a TOTP code and a recovery code. */
+export class SecondFactorBody {
+  @ValidateIf((o: SecondFactorBody) => o.recoveryCode === undefined || o.code !== undefined)
+  @TotpCode()
+  code?: string;
+
+  @ValidateIf((o: SecondFactorBody) => o.code === undefined || o.recoveryCode !== undefined)
+  @Opaque({ max: 32 })
+  @Matches(/^[A-Za-z0-9 -]+$/, { message: 'recoveryCode must be one of your recovery codes' })
+  recoveryCode?: string;
+}
+
+export class LoginSecondStepBody extends SecondFactorBody {
+  @Opaque({ max: 512 })
+  challengeToken!: string;
 }

@@ -1,4 +1,4 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, MaxLength } from 'class-validator';
 import { INVITABLE_ROLE_VALUES, type InvitableRole } from '../rpc/workspace-roles';
 import { Addressed } from './addressed';
 import { FIELD_LIMITS } from './field-limits';
@@ -29,4 +29,12 @@ export class CreateInvitationRequest extends Addressed(CreateInvitationBody, 'wo
 export class AcceptInvitationRequest {
   @Opaque(FIELD_LIMITS.invitationTokenLength)
   token!: string;
+
+  /**
+   * Set by the gateway, which owns users, from its own database (never from the client):
+   * an email-bound invitation needs a verified address (issue 18).
+   */
+  @Optional()
+  @IsBoolean()
+  emailVerified?: boolean;
 }

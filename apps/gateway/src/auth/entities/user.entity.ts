@@ -18,6 +18,13 @@ export class UserEntity {
   @Column('boolean', { name: 'is_platform_admin', default: false })
   isPlatformAdmin: boolean;
 
+  /** Null until a verification link sent to the current address is used (issue 18). */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true })
+  passwordChangedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type RevokedReason = 'logout' | 'reuse_detected';
+export type RevokedReason = 'logout' | 'reuse_detected' | 'user_revoked' | 'password_reset' | 'password_changed' | 'session_expired';
 
 /**
  * One refresh token of a session. A session is a *family*: the token issued at login and
@@ -46,4 +46,12 @@ export class RefreshTokenEntity {
 
   @Column('text', { name: 'user_agent', nullable: true })
   userAgent: string | null;
+
+  /** The session's login, carried by every token of the family. */
+  @Column('timestamptz', { name: 'session_started_at' })
+  sessionStartedAt: Date;
+
+  /** The session's absolute end (SESSION_MAX_AGE_DAYS after login), however often it is refreshed. */
+  @Column('timestamptz', { name: 'session_expires_at' })
+  sessionExpiresAt: Date;
 }
