@@ -15,6 +15,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
+import { MoneyAction } from '../security/money-action.guard';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 
 const RequestIdParam = () => IdParam('requestId', ApprovalErrorCode.ApprovalNotFound, 'Approval request');
@@ -41,8 +42,10 @@ export class ApprovalsController {
     return this.rpc.call(ApprovalsRpc.list, { workspaceId: w, ...q }, rpcContextFor(p, r, w));
   }
 
+  /** Passing a gate can move money (the last one runs the action): a money action, like the action itself. */
   @Post('approvals/:requestId/approve')
   @HttpCode(200)
+  @MoneyAction()
   approve(
     @CurrentPrincipal() p: Principal,
     @RequestId() r: string,
