@@ -340,6 +340,32 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/billing/checkout': () => api().post('/api/v1/billing/checkout').set(as(owner)).send({ plan: 'pro', interval: 'month' }),
       'GET /api/v1/billing/subscription': () => api().get('/api/v1/billing/subscription').set(as(owner)),
       'GET /api/v1/billing/payouts': () => api().get('/api/v1/billing/payouts').set(as(owner)),
+      'GET /api/v1/workspaces/:workspaceId/approvals': () => api().get(`${base()}/approvals`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/approval-policies': () => api().get(`${base()}/approval-policies`).set(as(owner)),
+      // Written and removed again at once, so no other probe here meets a chain.
+      'PUT /api/v1/workspaces/:workspaceId/approval-policies/:action': async () => {
+        const put = await api()
+          .put(`${base()}/approval-policies/submit`)
+          .set(as(owner))
+          .send({ gates: [{ name: 'Review', approvers: { roles: ['owner'] }, required: 1 }] });
+        await api().delete(`${base()}/approval-policies/submit`).set(as(owner));
+        return put;
+      },
+      'DELETE /api/v1/workspaces/:workspaceId/approval-policies/:action': async () => {
+        await api()
+          .put(`${base()}/approval-policies/request_refund`)
+          .set(as(e.client))
+          .send({ gates: [{ name: 'Finance', approvers: { roles: ['client_admin'] }, required: 1 }] });
+        return api().delete(`${base()}/approval-policies/request_refund`).set(as(e.client));
+      },
+      // No request exists: 404, and never the lock's 402.
+      ...Object.fromEntries(
+        (['approve', 'reject', 'cancel'] as const).map((step) => [
+          `POST /api/v1/workspaces/:workspaceId/approvals/:requestId/${step}`,
+          () => api().post(`${base()}/approvals/${randomUUID()}/${step}`).set(as(e.client)).send({ reason: 'probe' }),
+        ]),
+      ),
+
       'GET /api/v1/reports/earnings': () => api().get('/api/v1/reports/earnings?from=2026-01-01&to=2026-12-31').set(as(owner)),
       'POST /api/v1/billing/subscription/change': () =>
         api().post('/api/v1/billing/subscription/change').set(as(owner)).send({ plan: 'pro', interval: 'month' }),

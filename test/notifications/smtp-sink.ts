@@ -49,6 +49,11 @@ export class SmtpSink {
     return this.messages.filter((m) => addressesOf(m).includes(address.toLowerCase()));
   }
 
+  /** Forgets what arrived so far (a suite's setup mail, such as signup's verification links). */
+  clear(): void {
+    this.messages.length = 0;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
