@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WorkspaceEvents } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
+import { LeasedClaimsJob } from '@fpms/common/scheduling/leased-claims-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
@@ -16,12 +16,6 @@ import { approvalTransition } from './approval-state-machine';
 import { waitingFor } from './approval-views';
 import { ApprovalTimerClaim, CrossTenantApprovalsRepository } from './cross-tenant-approvals.repository';
 
-export interface ApprovalTimerRound {
-  reminded: number;
-  escalated: number;
-  skipped: number;
-}
-
 const HOUR_MS = 3_600_000;
 
 /**
@@ -32,9 +26,7 @@ const HOUR_MS = 3_600_000;
  * under SKIP LOCKED), then re-checked in the tenant's transaction: each step once across replicas.
  */
 @Injectable()
-export class ApprovalTimerPoller extends ScheduledJob<ApprovalTimerRound> {
-  private readonly logger = new Logger(ApprovalTimerPoller.name);
-
+export class ApprovalTimerPoller extends LeasedClaimsJob<ApprovalTimerClaim, 'reminded' | 'escalated'> {
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly tx: TenantTransactions,
@@ -46,30 +38,18 @@ export class ApprovalTimerPoller extends ScheduledJob<ApprovalTimerRound> {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APPROVAL_OPTIONS) private readonly options: ApprovalOptions,
   ) {
-    super(ApprovalTimerPoller.name, options.pollIntervalMs);
+    super(ApprovalTimerPoller.name, options.pollIntervalMs, options.batchSize, ['reminded', 'escalated']);
   }
 
-  protected async round(): Promise<ApprovalTimerRound> {
-    const total: ApprovalTimerRound = { reminded: 0, escalated: 0, skipped: 0 };
-    for (;;) {
-      const now = this.clock.now();
-      const claimed = await systemTransaction(this.system, (m) =>
-        this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize),
-      );
-      for (const claim of claimed) {
-        try {
-          total[await this.handle(claim)]++;
-        } catch (error) {
-          // The lease expires and a later round retries; one bad request does not stop the rest.
-          this.logger.error(`approval timer ${claim.id} failed: ${(error as Error).message}`);
-          total.skipped++;
-        }
-      }
-      if (claimed.length < this.options.batchSize) return total;
-    }
+  protected claim(limit: number): Promise<ApprovalTimerClaim[]> {
+    return systemTransaction(this.system, (m) => this.claims.claimDue(m, this.clock.now(), this.options.leaseMs, limit));
   }
 
-  private handle(claim: ApprovalTimerClaim): Promise<keyof ApprovalTimerRound> {
+  protected describe(claim: ApprovalTimerClaim): string {
+    return `approval timer ${claim.id}`;
+  }
+
+  protected handle(claim: ApprovalTimerClaim): Promise<'reminded' | 'escalated' | 'skipped'> {
     return this.tx.run({ accountId: claim.account_id, workspaceId: claim.workspace_id }, async (manager) => {
       const now = this.clock.now();
       const unlocked = await this.requests.find(manager, claim.workspace_id, claim.id, false);

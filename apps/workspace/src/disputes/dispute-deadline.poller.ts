@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '@fpms/common/errors/app-error';
 import { Clock } from '@fpms/common/scheduling/clock';
-import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
+import { LeasedClaimsJob } from '@fpms/common/scheduling/leased-claims-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
 import { TenantTransactions } from '@fpms/database/tenant-transactions';
@@ -14,13 +14,9 @@ import { DISPUTE_OPTIONS, DisputeOptions } from './dispute-options';
 import { DisputeResolver } from './dispute-resolver';
 import { DisputesRepository } from './disputes.repository';
 
-export interface DeadlineRound {
-  /** The other side stayed silent: decided against it. */
-  resolved: number;
-  /** The other side answered: left for an admin. */
-  awaitingAdmin: number;
-  skipped: number;
-}
+/** resolved: the other side stayed silent and lost; awaitingAdmin: it answered, an admin decides. */
+type DeadlineOutcome = 'resolved' | 'awaitingAdmin';
+type DeadlineClaim = { id: string; account_id: string; workspace_id: string; milestone_id: string };
 
 /**
  * The response deadline of in-app disputes. When it passes and the side that did not open
@@ -31,7 +27,7 @@ export interface DeadlineRound {
  * the milestone's lock, re-checked, so with several replicas each runs once.
  */
 @Injectable()
-export class DisputeDeadlinePoller extends ScheduledJob<DeadlineRound> {
+export class DisputeDeadlinePoller extends LeasedClaimsJob<DeadlineClaim, DeadlineOutcome> {
   private readonly logger = new Logger(DisputeDeadlinePoller.name);
 
   constructor(
@@ -45,30 +41,18 @@ export class DisputeDeadlinePoller extends ScheduledJob<DeadlineRound> {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DISPUTE_OPTIONS) private readonly options: DisputeOptions,
   ) {
-    super(DisputeDeadlinePoller.name, options.pollIntervalMs);
+    super(DisputeDeadlinePoller.name, options.pollIntervalMs, options.batchSize, ['resolved', 'awaitingAdmin']);
   }
 
-  protected async round(): Promise<DeadlineRound> {
-    const total: DeadlineRound = { resolved: 0, awaitingAdmin: 0, skipped: 0 };
-    for (;;) {
-      const now = this.clock.now();
-      const claimed = await systemTransaction(this.system, (m) =>
-        this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize),
-      );
-      for (const claim of claimed) {
-        try {
-          total[await this.handle(claim)]++;
-        } catch (error) {
-          // The lease expires and a later round retries; one bad dispute does not stop the rest.
-          this.logger.error(`dispute deadline ${claim.id} failed: ${(error as Error).message}`);
-          total.skipped++;
-        }
-      }
-      if (claimed.length < this.options.batchSize) return total;
-    }
+  protected claim(limit: number): Promise<DeadlineClaim[]> {
+    return systemTransaction(this.system, (m) => this.claims.claimDue(m, this.clock.now(), this.options.leaseMs, limit));
   }
 
-  private handle(claim: { id: string; account_id: string; workspace_id: string; milestone_id: string }): Promise<keyof DeadlineRound> {
+  protected describe(claim: DeadlineClaim): string {
+    return `dispute deadline ${claim.id}`;
+  }
+
+  protected handle(claim: DeadlineClaim): Promise<DeadlineOutcome | 'skipped'> {
     return this.tx.run({ accountId: claim.account_id, workspaceId: claim.workspace_id }, async (manager) => {
       const now = this.clock.now();
       await this.milestones.find(manager, claim.workspace_id, claim.milestone_id, true);

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
+import { Inject, Injectable } from '@nestjs/common';
+import { LeasedClaimsJob } from '@fpms/common/scheduling/leased-claims-job';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
@@ -23,11 +23,7 @@ export interface ReviewTimerOptions {
   batchSize: number;
 }
 
-export interface PollResult {
-  approved: number;
-  reminded: number;
-  skipped: number;
-}
+type TimerOutcome = 'approved' | 'reminded';
 
 /**
  * Approves submissions whose review window lapsed and sends reminders before that. Runs in
@@ -37,9 +33,7 @@ export interface PollResult {
  * a lease expired mid-work. Timers live in the database, so they survive restarts.
  */
 @Injectable()
-export class ReviewTimerPoller extends ScheduledJob<PollResult> {
-  private readonly logger = new Logger(ReviewTimerPoller.name);
-
+export class ReviewTimerPoller extends LeasedClaimsJob<TimerRow, TimerOutcome> {
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly tx: TenantTransactions,
@@ -50,32 +44,19 @@ export class ReviewTimerPoller extends ScheduledJob<PollResult> {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REVIEW_TIMER_OPTIONS) private readonly options: ReviewTimerOptions,
   ) {
-    super(ReviewTimerPoller.name, options.pollIntervalMs);
+    super(ReviewTimerPoller.name, options.pollIntervalMs, options.batchSize, ['approved', 'reminded']);
   }
 
-  /** One pass over everything due now (by the injected clock). */
-  protected async round(): Promise<PollResult> {
-    const total: PollResult = { approved: 0, reminded: 0, skipped: 0 };
-    for (;;) {
-      const now = this.clock.now();
-      const claimed = await systemTransaction(this.system, (m) =>
-        this.claims.claimDue(m, now, this.options.leaseMs, this.options.batchSize),
-      );
-      for (const timer of claimed) {
-        try {
-          const outcome = await this.handle(timer);
-          total[outcome]++;
-        } catch (err) {
-          // The lease expires and a later pass retries; one bad timer does not stop the rest.
-          this.logger.error(`review timer ${timer.milestone_id} failed: ${(err as Error).message}`);
-          total.skipped++;
-        }
-      }
-      if (claimed.length < this.options.batchSize) return total;
-    }
+  /** Everything due now (by the injected clock), a batch at a time. */
+  protected claim(limit: number): Promise<TimerRow[]> {
+    return systemTransaction(this.system, (m) => this.claims.claimDue(m, this.clock.now(), this.options.leaseMs, limit));
   }
 
-  private handle(claimed: TimerRow): Promise<keyof PollResult> {
+  protected describe(timer: TimerRow): string {
+    return `review timer ${timer.milestone_id}`;
+  }
+
+  protected handle(claimed: TimerRow): Promise<TimerOutcome | 'skipped'> {
     return this.tx.run({ accountId: claimed.account_id, workspaceId: claimed.workspace_id }, async (manager) => {
       const now = this.clock.now();
       const milestone = await this.milestones.find(manager, claimed.workspace_id, claimed.milestone_id, true);

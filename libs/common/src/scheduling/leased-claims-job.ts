@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { ScheduledJob } from './scheduled-job';
+
+/** A round's tally: how many claims ended in each outcome (`skipped` includes failures). */
+export type ClaimRound<O extends string> = Record<O | 'skipped', number>;
+
+/**
+ * The shape every due-work poller shares (review timers, dispute deadlines, approval gates):
+ * claim a batch of due rows across tenants under leases (FOR UPDATE SKIP LOCKED, in a
+ * transaction of its own), handle each in its tenant's transaction where it is re-checked,
+ * and go on while whole batches come back. A claim that throws is logged and counted as
+ * skipped; its lease expires and a later round retries it, so one bad row stops nothing.
+ */
+export abstract class LeasedClaimsJob<C, O extends string> extends ScheduledJob<ClaimRound<O>> {
+  private readonly log: Logger;
+
+  protected constructor(
+    name: string,
+    intervalMs: number,
+    private readonly batchSize: number,
+    private readonly outcomes: readonly O[],
+  ) {
+    super(name, intervalMs);
+    this.log = new Logger(name);
+  }
+
+  /** Leases up to `limit` due claims (by the injected clock). */
+  protected abstract claim(limit: number): Promise<C[]>;
+  protected abstract handle(claim: C): Promise<O | 'skipped'>;
+  /** How a failure names the claim in the log. */
+  protected abstract describe(claim: C): string;
+
+  protected async round(): Promise<ClaimRound<O>> {
+    const total = Object.fromEntries([...this.outcomes, 'skipped'].map((o) => [o, 0])) as ClaimRound<O>;
+    for (;;) {
+      const claimed = await this.claim(this.batchSize);
+      for (const claim of claimed) {
+        try {
+          total[await this.handle(claim)]++;
+        } catch (error) {
+          this.log.error(`${this.describe(claim)} failed: ${(error as Error).message}`);
+          total.skipped++;
+        }
+      }
+      if (claimed.length < this.batchSize) return total;
+    }
+  }
+}
