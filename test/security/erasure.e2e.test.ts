@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BillingEvents, EventEnvelope, GatewayEvents, GLOBAL_TENANT_ACCOUNT_ID } from '@fpms/contracts';
 import { bearer, connectServiceDb, eventually, signUp } from '@fpms/testing';
-import { BillingPublisher, engagement, Engagement, fundedMilestone, systemDb, waitForInbox } from '../milestones/support';
+import {
+  BillingPublisher,
+  engagement,
+  Engagement,
+  FILE_VERSION,
+  fundedMilestone,
+  MILESTONE_ONLY_WORKSPACE_ENV,
+  milestoneApi,
+  systemDb,
+  waitForInbox,
+} from '../milestones/support';
 import { enableTotp, startSecurityWorld, SecurityWorld, totpCode } from './security-world';
 
 /** Issue 18 part 5: DELETE /api/v1/me, erasure of the caller's personal data in every service. */
@@ -17,7 +27,7 @@ describe('personal-data erasure', () => {
   const erase = (token: string, body: object) => api().delete('/api/v1/me').set(bearer(token)).send(body);
 
   beforeAll(async () => {
-    world = await startSecurityWorld({ RATE_LIMIT_2FA_USER: '50/600' });
+    world = await startSecurityWorld({ RATE_LIMIT_2FA_USER: '50/600' }, MILESTONE_ONLY_WORKSPACE_ENV);
     billing = await BillingPublisher.connect(world.platform.amqpUrl);
     workspaceDb = await systemDb(world.platform);
     messagingDb = await connectServiceDb('messaging', 'system', world.platform.dbPrefix);
@@ -64,6 +74,28 @@ describe('personal-data erasure', () => {
     const done = await erase(user.token, { password: user.password, code: totpCode(world, secret) });
     expect(done.status).toBe(202);
     expect((await api().post('/api/v1/auth/login').send({ email: user.email, password: user.password })).status).toBe(401);
+  });
+
+  it('an approved milestone whose money is not yet released blocks as release_pending', async () => {
+    const m = await fundedMilestone(world.platform, e, billing, workspaceDb, {
+      title: 'Approved, unpaid',
+      amount: 20_000,
+      currency: 'EUR',
+    });
+    const ms = milestoneApi(world.platform, e);
+    expect((await ms.act(e.freelancer, m.id, 'submit', { deliverableFileVersionId: FILE_VERSION() })).status).toBe(200);
+    expect((await ms.act(e.client, m.id, 'approve')).status).toBe(200);
+    const pending = await erase(e.viewer.token, { password: e.viewer.password });
+    expect(pending.status).toBe(409);
+    expect(pending.body.error.details).toMatchObject({
+      reasons: ['release_pending'],
+      blockers: [{ kind: 'release_pending', milestoneId: m.id }],
+    });
+    const released = await billing.milestone(BillingEvents.milestoneReleased, m, 2);
+    await waitForInbox(workspaceDb, [released.id]);
+    // Released: nothing left in flight for the viewer (they are not erased by this test).
+    const milestone = await api().get(`/api/v1/workspaces/${e.workspaceId}/milestones/${m.id}`).set(bearer(e.viewer.token));
+    expect(milestone.body.status).toBe('released');
   });
 
   it('is refused while money is in flight for the user, naming what blocks it; completed once it is released, in every service', async () => {
