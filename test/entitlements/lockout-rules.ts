@@ -36,6 +36,7 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'GET /api/v1/me/sessions': 'identity',
   'DELETE /api/v1/me/sessions': 'identity: signing other sessions out',
   'DELETE /api/v1/me/sessions/:sessionId': 'identity: signing a session out',
+  'DELETE /api/v1/me': "identity: erasing one's own personal data is a right, whatever the plan (money in flight blocks it, not the lock)",
   'POST /api/v1/invitations/:token/signup': 'joining through an invitation already issued',
   'POST /api/v1/invitations/:token/accept': 'joining through an invitation already issued (the member limit still applies)',
   'GET /api/v1/me': 'reading (shows the standing)',

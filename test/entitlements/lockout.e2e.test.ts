@@ -229,6 +229,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/me/sessions': () => api().get('/api/v1/me/sessions').set(as(owner)),
       'DELETE /api/v1/me/sessions': () => api().delete('/api/v1/me/sessions').set(as(e.collaborator)),
       'DELETE /api/v1/me/sessions/:sessionId': () => api().delete(`/api/v1/me/sessions/${randomUUID()}`).set(as(owner)),
+      // A wrong password: the route answers (401), the lock does not (402); nobody is erased.
+      'DELETE /api/v1/me': () => api().delete('/api/v1/me').set(as(owner)).send({ password: 'wrong password, fine' }),
       'GET /api/v1/workspaces': () => api().get('/api/v1/workspaces').set(as(owner)),
       'GET /api/v1/workspaces/:workspaceId': () => api().get(base()).set(as(e.client)),
       'PATCH /api/v1/workspaces/:workspaceId': () => api().patch(base()).set(as(owner)).send({ name: 'Renamed' }),

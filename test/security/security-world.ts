@@ -17,7 +17,10 @@ export interface SecurityWorld {
   close(): Promise<void>;
 }
 
-export async function startSecurityWorld(gatewayEnv: Record<string, string> = {}): Promise<SecurityWorld> {
+export async function startSecurityWorld(
+  gatewayEnv: Record<string, string> = {},
+  workspaceEnv: Record<string, string> = {},
+): Promise<SecurityWorld> {
   const smtp = await SmtpSink.start();
   const clock = new MutableClock();
   const platform = await startPlatform({
@@ -25,6 +28,7 @@ export async function startSecurityWorld(gatewayEnv: Record<string, string> = {}
     clock,
     env: {
       gateway: { OWNER_2FA_REQUIRED: 'true', RATE_LIMIT_REFRESH_IP: '1000/60', RATE_LIMIT_LOGIN_IP: '1000/60', ...gatewayEnv },
+      workspace: workspaceEnv,
       messaging: { SMTP_URL: smtp.url, EMAIL_WORKER_INTERVAL_MS: '100', DIGEST_INTERVAL_MS: '0' },
     },
   });

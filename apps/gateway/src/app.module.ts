@@ -28,6 +28,8 @@ import { PlatformAdminGuard } from './admin/platform-admin.guard';
 import { InvitationsController } from './invitations/invitations.controller';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
+import { ErasureRepository } from './erasure/erasure.repository';
+import { ErasureService } from './erasure/erasure.service';
 import { MembersController } from './members/members.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
@@ -119,6 +121,8 @@ export class GatewayAppModule {
         { provide: SECURITY_TOKEN_PURGE_INTERVAL_MS, useValue: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000 },
         SecurityTokenPurger,
         MeService,
+        ErasureRepository,
+        ErasureService,
         AuthService,
         PasswordHasher,
         UsersRepository,

@@ -5,6 +5,7 @@ import {
   GatewayEvents,
   UserEmailChangedData,
   UserEmailUnsubscribedData,
+  UserErasedData,
   UserSecurityEmailData,
   UserRegisteredData,
 } from '@fpms/contracts';
@@ -50,6 +51,7 @@ export class MessagingEventsSubscriber implements EventSubscriber {
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
     if (event.type === GatewayEvents.userRegistered) return this.contacts.upsert(manager, event.data as UserRegisteredData);
     if (event.type === GatewayEvents.userSecurityEmail) return this.securityEmail(manager, event.data as UserSecurityEmailData);
+    if (event.type === GatewayEvents.userErased) return this.contacts.erase(manager, (event.data as UserErasedData).userId);
     if (event.type === GatewayEvents.userEmailChanged) return this.contacts.changeEmail(manager, event.data as UserEmailChangedData);
     if (event.type === GatewayEvents.userEmailUnsubscribed) {
       const data = event.data as UserEmailUnsubscribedData;

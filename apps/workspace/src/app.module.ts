@@ -76,6 +76,9 @@ import { AccountStandingsService } from './entitlements/account-standings.servic
 import { EntitlementsController } from './entitlements/entitlements.controller';
 import { PlanUsageRepository } from './entitlements/plan-usage.repository';
 import { WorkspaceEventsSubscriber } from './entitlements/workspace-events.subscriber';
+import { ErasureController } from './erasure/erasure.controller';
+import { ErasureRepository } from './erasure/erasure.repository';
+import { ErasureService } from './erasure/erasure.service';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -125,6 +128,7 @@ export class WorkspaceAppModule {
         DisputesController,
         EntitlementsController,
         ApprovalsController,
+        ErasureController,
       ],
       providers: [
         WorkspaceAccess,
@@ -186,6 +190,9 @@ export class WorkspaceAppModule {
         AccountStandingsService,
         // Billing's money facts and entitlements, through the inbox (DESIGN §3).
         BillingEventsSubscriber,
+        // Personal-data erasure (issue 18 part 5): its blockers, and gateway.user.erased.
+        ErasureRepository,
+        ErasureService,
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -176,6 +176,16 @@ export class TwoFactorService {
     throw AccountSecurityError.invalidLoginChallenge();
   }
 
+  /**
+   * For a sensitive step outside login (erasing the account): checks and spends a factor
+   * of the enabled TOTP, in the caller's transaction (which holds the user's row lock).
+   * The per-user attempt limit counts it, as every other check.
+   */
+  async verify(m: EntityManager, userId: string, factor: SecondFactor): Promise<boolean> {
+    await this.limits.consumeTwoFactorAttempt(userId);
+    return (await this.check(m, userId, factor)) !== false;
+  }
+
   /** Checks and spends a factor of an enabled TOTP (the user's row locked by the caller). */
   private async check(m: EntityManager, userId: string, factor: SecondFactor): Promise<Checked> {
     const totp = await this.repo.findTotp(m, userId, true);

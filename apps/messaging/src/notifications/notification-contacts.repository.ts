@@ -28,6 +28,14 @@ export class NotificationContactsRepository {
     ]);
   }
 
+  /**
+   * The user erased their account (gateway.user.erased): their address and name are
+   * forgotten, so nothing is emailed to them again. Idempotent.
+   */
+  async erase(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`delete from notification_contacts where user_id = $1`, [userId]);
+  }
+
   async find(manager: EntityManager, userId: string): Promise<Contact | null> {
     const [row] = await manager.query(`select user_id, email, display_name from notification_contacts where user_id = $1`, [userId]);
     return row ? { userId: row.user_id, email: row.email, displayName: row.display_name } : null;

@@ -28,6 +28,7 @@ export * from './invoices.errors';
 export * from './billing-earnings.errors';
 export * from './billing-payouts.errors';
 export * from './account-security.errors';
+export * from './erasure.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -54,6 +55,7 @@ import type { InvoiceErrorCode } from './invoices.errors';
 import type { EarningsErrorCode } from './billing-earnings.errors';
 import type { PayoutErrorCode } from './billing-payouts.errors';
 import type { AccountSecurityErrorCode } from './account-security.errors';
+import type { ErasureErrorCode } from './erasure.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -81,4 +83,5 @@ export type ErrorCode =
   | InvoiceErrorCode
   | EarningsErrorCode
   | PayoutErrorCode
-  | AccountSecurityErrorCode;
+  | AccountSecurityErrorCode
+  | ErasureErrorCode;

@@ -5,6 +5,7 @@ import { BillingEvents } from './billing.events';
 import { MessagingEvents } from './messaging.events';
 import { consumersOf, EVENT_TOPOLOGY, eventConsumerDefinition, topicMatches } from './event-topology';
 import { FilesEvents } from './files.events';
+import { GatewayEvents } from './gateway.events';
 import { WorkspaceEvents } from './workspace.events';
 
 describe('event topology', () => {
@@ -56,6 +57,8 @@ describe('event topology', () => {
     // A posted message reaches the gateway's realtime fan-out and messaging itself (it notifies the other members).
     expect(consumersOf(MessagingEvents.messagePosted).sort()).toEqual(['messaging', 'realtime']);
     expect(consumersOf(WorkspaceEvents.memberRemoved)).toEqual(expect.arrayContaining(['messaging', 'realtime']));
+    // Erasure reaches every service that keeps an address or name (files and billing keep ids only).
+    expect(consumersOf(GatewayEvents.userErased).sort()).toEqual(['messaging', 'workspace']);
   });
 
   it('names one durable queue per consuming service', () => {

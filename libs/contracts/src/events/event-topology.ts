@@ -1,6 +1,7 @@
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingDocumentEvents } from './billing-document.events';
 import { FilesEvents } from './files.events';
+import { GatewayEvents } from './gateway.events';
 import { MessagingEvents } from './messaging.events';
 import { WorkspaceEvents } from './workspace.events';
 
@@ -48,7 +49,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
   exchange: EVENTS_EXCHANGE,
   consumers: {
     // Billing's money facts move milestones and dashboards; entitlements gate new work.
-    workspace: consumer('workspace', ['billing.milestone.*', BillingAccountEvents.entitlementsChanged]),
+    // And erasure (issue 18 part 5): members' and invitations' addresses are pseudonymised.
+    workspace: consumer('workspace', ['billing.milestone.*', BillingAccountEvents.entitlementsChanged, GatewayEvents.userErased]),
     // Plan limits (new accounts start on their plan, billing changes it) and milestones'
     // deliverables (each milestone event carries the one its pin must follow).
     files: consumer('files', [

@@ -17,7 +17,18 @@ export const GatewayEvents = {
   userSecurityEmail: 'gateway.user.security_email',
   /** The user's verified address changed: messaging's contact follows. */
   userEmailChanged: 'gateway.user.email_changed',
+  /**
+   * The user erased their account (issue 18 part 5): every service erases or pseudonymises
+   * what it holds about them, through its inbox (idempotent: a replay changes nothing).
+   */
+  userErased: 'gateway.user.erased',
 } as const;
+
+/** What erased users are shown as, in every service. */
+export const ERASED_USER_DISPLAY_NAME = 'Deleted user';
+
+/** The pseudonymous address an erased user's rows keep where an address is required (never deliverable: RFC 2606). */
+export const erasedUserEmail = (userId: string): string => `deleted-${userId}@erased.invalid`;
 
 /** The envelope tenant of events about global rows (users): the nil UUID, which names no account. */
 export const GLOBAL_TENANT_ACCOUNT_ID = '00000000-0000-0000-0000-000000000000';
@@ -77,7 +88,14 @@ export const userEmailChangedDataSchema = z.object({
 });
 export type UserEmailChangedData = z.infer<typeof userEmailChangedDataSchema>;
 
+export const userErasedDataSchema = z.object({
+  userId: z.uuid(),
+  erasedAt: z.iso.datetime(),
+});
+export type UserErasedData = z.infer<typeof userErasedDataSchema>;
+
 export const gatewayEventDataSchemas = {
+  [GatewayEvents.userErased]: userErasedDataSchema,
   [GatewayEvents.userSecurityEmail]: userSecurityEmailDataSchema,
   [GatewayEvents.userEmailChanged]: userEmailChangedDataSchema,
   [GatewayEvents.userRegistered]: userRegisteredDataSchema,

@@ -102,6 +102,24 @@ export class SecondFactorBody {
   recoveryCode?: string;
 }
 
+/**
+ * Erasing one's own account (issue 18 part 5): the current password, and when two-factor
+ * sign-in is on, a current code or a recovery code as well (the service says which is missing).
+ */
+export class EraseAccountBody {
+  @Opaque(FIELD_LIMITS.passwordLength)
+  password!: string;
+
+  @Optional()
+  @TotpCode()
+  code?: string;
+
+  @Optional()
+  @Opaque({ max: 32 })
+  @Matches(/^[A-Za-z0-9 -]+$/, { message: 'recoveryCode must be one of your recovery codes' })
+  recoveryCode?: string;
+}
+
 export class LoginSecondStepBody extends SecondFactorBody {
   @Opaque({ max: 512 })
   challengeToken!: string;

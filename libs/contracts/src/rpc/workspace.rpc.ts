@@ -92,6 +92,16 @@ export interface AdminAuditView {
   createdAt: string;
 }
 
+/** What keeps a user from erasing their account (issue 18 part 5): money in flight in a workspace they are a member of. */
+export const ERASURE_BLOCKER_KINDS = ['escrow_held', 'release_pending', 'dispute_open'] as const;
+export type ErasureBlockerKind = (typeof ERASURE_BLOCKER_KINDS)[number];
+
+export interface ErasureBlockerView {
+  kind: ErasureBlockerKind;
+  workspaceId: string;
+  milestoneId: string;
+}
+
 export const WorkspaceRpc = {
   createAccount: rpcPattern<AccountView>()(queue, 'workspace.accounts.create', CreateAccountRequest),
   createWorkspace: rpcPattern<MyWorkspaceView>()(queue, 'workspace.workspaces.create', CreateWorkspaceBody),
@@ -124,4 +134,11 @@ export const WorkspaceRpc = {
     AdminAccountWorkspacesRequest,
   ),
   adminListAudit: rpcPattern<{ items: AdminAuditView[] }>()(queue, 'workspace.admin.audit', AdminAuditQuery),
+  /**
+   * For the gateway, before it erases the caller (the forwarded token's user): the money in
+   * flight in every workspace they are a member of, from the milestones' money state
+   * (billing's newest facts): held and not yet approved, approved and not yet released, or
+   * frozen by a dispute or chargeback. Empty when nothing blocks.
+   */
+  erasureBlockers: rpcPattern<{ items: ErasureBlockerView[] }>()(queue, 'workspace.erasure.blockers', NoFields),
 } as const;
