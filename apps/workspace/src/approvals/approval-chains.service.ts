@@ -23,6 +23,7 @@ import { UserCommand, userTransition } from '../milestones/milestone-state-machi
 import { MilestoneError } from '../milestones/milestone.errors';
 import { MilestoneRow, MilestonesRepository, stateOf } from '../milestones/milestones.repository';
 import { ApprovalRecords } from './approval-events';
+import { lockRequestAndMilestone } from './approval-locks';
 import { APPROVAL_OPTIONS, ApprovalOptions, nextGateTimer } from './approval-options';
 import { ApprovalPoliciesRepository } from './approval-policies.repository';
 import { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository';
@@ -167,14 +168,7 @@ export class ApprovalChainsService {
       const gate = row.current_gate as number;
       const status = approvalTransition(row.status, 'reject');
       await this.requests.log(manager, row, { event: 'rejected', gate, userId: actor.userId, reason: body.reason, at: now });
-      const rejected = await this.requests.update(manager, row.id, {
-        status,
-        currentGate: null,
-        gateOpenedAt: null,
-        nextTimerAt: null,
-        reason: body.reason,
-        decidedAt: now,
-      });
+      const rejected = await this.requests.close(manager, row.id, status, body.reason, now);
       await this.records.activityEntry(manager, rejected, 'approval.rejected', {
         actorUserId: actor.userId,
         requestId: actor.requestId,
@@ -215,14 +209,7 @@ export class ApprovalChainsService {
           reason: body.reason ?? null,
           at: now,
         });
-        const cancelled = await this.requests.update(manager, row.id, {
-          status,
-          currentGate: null,
-          gateOpenedAt: null,
-          nextTimerAt: null,
-          reason: body.reason ?? null,
-          decidedAt: now,
-        });
+        const cancelled = await this.requests.close(manager, row.id, status, body.reason ?? null, now);
         await this.records.activityEntry(manager, cancelled, 'approval.cancelled', {
           actorUserId: actor.userId,
           requestId: actor.requestId,
@@ -277,7 +264,7 @@ export class ApprovalChainsService {
         const members = await this.currentMembers(manager, workspaceId);
         const me = scope.role === 'former_client' ? null : { userId: actor.userId, role: scope.role };
         if (!me || !mayPass(row.gates[gate], row.escalated_gates.includes(gate), row.action, me)) throw ApprovalError.notAnApprover(gate);
-        return this.view(manager, await work(manager, row, milestone, members));
+        return this.view(manager, await work(manager, row, milestone, members), members);
       }),
     );
   }
@@ -300,14 +287,7 @@ export class ApprovalChainsService {
       transition = userTransition(stateOf(milestone), command, row.requested_by);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 409) throw error;
-      const superseded = await this.requests.update(manager, row.id, {
-        status: approvalTransition(row.status, 'supersede'),
-        currentGate: null,
-        gateOpenedAt: null,
-        nextTimerAt: null,
-        reason: error.message,
-        decidedAt: now,
-      });
+      const superseded = await this.requests.close(manager, row.id, approvalTransition(row.status, 'supersede'), error.message, now);
       await this.requests.log(manager, row, { event: 'superseded', gate: row.current_gate, userId: null, reason: error.message, at: now });
       await this.records.activityEntry(manager, superseded, 'approval.superseded', {
         actorUserId: null,
@@ -316,13 +296,7 @@ export class ApprovalChainsService {
       });
       return superseded;
     }
-    const approved = await this.requests.update(manager, row.id, {
-      status: approvalTransition(row.status, 'complete'),
-      currentGate: null,
-      gateOpenedAt: null,
-      nextTimerAt: null,
-      decidedAt: now,
-    });
+    const approved = await this.requests.close(manager, row.id, approvalTransition(row.status, 'complete'), null, now);
     await this.requests.log(manager, row, { event: 'completed', gate: row.current_gate, userId: actor.userId, reason: null, at: now });
     await this.records.activityEntry(manager, approved, 'approval.approved', {
       actorUserId: actor.userId,
@@ -378,18 +352,10 @@ export class ApprovalChainsService {
     return request;
   }
 
-  /** The request and its milestone, locked milestone first (the order milestone commands lock in). */
-  private async lockRequest(
-    manager: TenantManager,
-    workspaceId: string,
-    requestId: string,
-  ): Promise<{ row: ApprovalRequestRow; milestone: MilestoneRow }> {
-    const unlocked = await this.requests.find(manager, workspaceId, requestId, false);
-    if (!unlocked) throw ApprovalError.requestNotFound(requestId);
-    const milestone = await this.milestones.find(manager, workspaceId, unlocked.milestone_id, true);
-    const row = await this.requests.find(manager, workspaceId, requestId, true);
-    if (!milestone || !row) throw ApprovalError.requestNotFound(requestId);
-    return { row, milestone };
+  private async lockRequest(manager: TenantManager, workspaceId: string, requestId: string) {
+    const locked = await lockRequestAndMilestone(manager, this.requests, this.milestones, workspaceId, requestId);
+    if (!locked) throw ApprovalError.requestNotFound(requestId);
+    return locked;
   }
 
   private async logOf(manager: TenantManager, row: ApprovalRequestRow) {
@@ -400,7 +366,8 @@ export class ApprovalChainsService {
     return (await this.members.list(manager, workspaceId)).map((m) => ({ userId: m.userId, role: m.role }));
   }
 
-  async view(manager: TenantManager, row: ApprovalRequestRow): Promise<ApprovalRequestView> {
-    return toApprovalView(row, await this.logOf(manager, row), await this.currentMembers(manager, row.workspace_id));
+  /** `members`: the workspace's current members when the caller has them already. */
+  async view(manager: TenantManager, row: ApprovalRequestRow, members?: CurrentMember[]): Promise<ApprovalRequestView> {
+    return toApprovalView(row, await this.logOf(manager, row), members ?? (await this.currentMembers(manager, row.workspace_id)));
   }
 }

@@ -153,6 +153,11 @@ export class ApprovalRequestsRepository {
     return row;
   }
 
+  /** Ends a request (approved, rejected, cancelled, superseded): no gate, no timer any more. */
+  close(manager: TenantManager, id: string, status: ApprovalStatus, reason: string | null, at: Date): Promise<ApprovalRequestRow> {
+    return this.update(manager, id, { status, currentGate: null, gateOpenedAt: null, nextTimerAt: null, reason, decidedAt: at });
+  }
+
   async log(
     manager: TenantManager,
     r: Pick<ApprovalRequestRow, 'id' | 'account_id' | 'workspace_id'>,

@@ -10,6 +10,7 @@ import { TenantTransactions } from '@fpms/database/tenant-transactions';
 import { MembersRepository } from '../members/members.repository';
 import { MilestonesRepository } from '../milestones/milestones.repository';
 import { ApprovalRecords } from './approval-events';
+import { lockRequestAndMilestone } from './approval-locks';
 import { APPROVAL_OPTIONS, ApprovalOptions } from './approval-options';
 import { ApprovalRequestsRepository } from './approval-requests.repository';
 import { approvalTransition } from './approval-state-machine';
@@ -52,12 +53,10 @@ export class ApprovalTimerPoller extends LeasedClaimsJob<ApprovalTimerClaim, 're
   protected handle(claim: ApprovalTimerClaim): Promise<'reminded' | 'escalated' | 'skipped'> {
     return this.tx.run({ accountId: claim.account_id, workspaceId: claim.workspace_id }, async (manager) => {
       const now = this.clock.now();
-      const unlocked = await this.requests.find(manager, claim.workspace_id, claim.id, false);
-      if (!unlocked) return 'skipped';
-      const milestone = await this.milestones.find(manager, claim.workspace_id, unlocked.milestone_id, true);
-      const row = await this.requests.find(manager, claim.workspace_id, claim.id, true);
-      if (!row || !milestone || row.status !== 'pending' || row.current_gate === null || !row.gate_opened_at || !row.next_timer_at)
-        return 'skipped';
+      const locked = await lockRequestAndMilestone(manager, this.requests, this.milestones, claim.workspace_id, claim.id);
+      if (!locked) return 'skipped';
+      const { row, milestone } = locked;
+      if (row.status !== 'pending' || row.current_gate === null || !row.gate_opened_at || !row.next_timer_at) return 'skipped';
       if (new Date(row.next_timer_at) > now) {
         await this.requests.releaseTimerClaim(manager, row.id);
         return 'skipped';

@@ -36,14 +36,7 @@ export class StaleApprovals {
       const now = this.clock.now();
       const reason = `The milestone is ${state.work.replace(/_/g, ' ')} now`;
       await this.requests.log(manager, row, { event: 'superseded', gate: row.current_gate, userId: null, reason, at: now });
-      const superseded = await this.requests.update(manager, row.id, {
-        status: approvalTransition(row.status, 'supersede'),
-        currentGate: null,
-        gateOpenedAt: null,
-        nextTimerAt: null,
-        reason,
-        decidedAt: now,
-      });
+      const superseded = await this.requests.close(manager, row.id, approvalTransition(row.status, 'supersede'), reason, now);
       await this.records.activityEntry(manager, superseded, 'approval.superseded', { actorUserId: null, gate: row.current_gate, reason });
     }
   }
