@@ -186,7 +186,9 @@ export class SessionsService {
     lifetime: { startedAt: Date; endsAt: Date },
   ): Promise<{ session: SessionGrant; tokenId: string }> {
     const token = generateRefreshToken();
-    const remaining = Math.max(1, Math.floor((lifetime.endsAt.getTime() - this.clock.now().getTime()) / 1000));
+    // Rounded up: the milliseconds since the session started must not shave a second off a fresh
+    // session's answer; the absolute end itself is enforced by session_expires_at, not by this TTL.
+    const remaining = Math.max(1, Math.ceil((lifetime.endsAt.getTime() - this.clock.now().getTime()) / 1000));
     const ttlSeconds = Math.min(this.options.refreshTokenTtlSeconds, remaining);
     await this.tokens.insert(manager, {
       id: token.id,
