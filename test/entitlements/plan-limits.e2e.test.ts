@@ -86,8 +86,10 @@ describe('plans: limits and features from billing.entitlements.changed', () => {
     ids.push(lifted.body.id);
 
     // Downgrade: all four stay readable and editable; a fifth is refused.
-    await entitlements.next(owner.accountId, { plan: 'free' });
-    await eventually('the downgrade', async () => (await newWorkspace(owner, 'Fifth')).status === 402);
+    // Wait on the workspace service's inbox, not on a creation: a probe that creates would
+    // add a fifth workspace whenever it ran before the downgrade was applied.
+    const downgrade = await entitlements.next(owner.accountId, { plan: 'free' });
+    await waitForInbox(workspaceDb, [downgrade.id]);
     for (const id of ids) {
       expect((await api().get(`/api/v1/workspaces/${id}`).set(bearer(owner.token))).status).toBe(200);
       expect((await api().patch(`/api/v1/workspaces/${id}`).set(bearer(owner.token)).send({ name: 'Still mine' })).status).toBe(200);
