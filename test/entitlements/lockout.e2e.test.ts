@@ -80,6 +80,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       return row && Object.entries(expected).every(([k, v]) => row[k] === v);
     });
 
+  /** The workspace service's own row says when it has projected a change; a creating probe would add workspaces while it waits. */
+  const workspaceSees = (accountId: string, expected: { standing?: string; plan?: string }) =>
+    eventually(`workspace to project ${JSON.stringify(expected)}`, async () => {
+      const [row] = await system.query(`select plan, standing from account_entitlements where account_id = $1`, [accountId]);
+      return row && Object.entries(expected).every(([k, v]) => row[k] === v);
+    });
+
   it('classifies every route the gateway serves (a new route fails here until it is)', () => {
     const served = discoverRoutes(platform.apps.gateway!)
       .filter((r) => r.path.startsWith('/api/v1/'))
@@ -154,7 +161,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
 
     // locked.
     await entitlements.next(e.accountId, { plan: 'free', standing: 'locked' });
-    await eventually('the lock to apply', async () => (await createWs(e.freelancer)).status === 402);
+    await workspaceSees(e.accountId, { standing: 'locked' });
+    expect((await createWs(e.freelancer)).status).toBe(402);
     await messagingSees(e.accountId, { standing: 'locked' });
 
     // The whole freelancer side is refused a new message (a note too: the lock is checked first); the client keeps posting.
@@ -540,7 +548,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     const ws = await createWorkspace(platform.gatewayUrl, other);
     const stranger = await signUp(platform.gatewayUrl, 'Locked stranger');
     await entitlements.next(stranger.accountId, { plan: 'free', standing: 'locked' });
-    await eventually('the stranger’s lock', async () => (await createWs(stranger)).status === 402);
+    await workspaceSees(stranger.accountId, { standing: 'locked' });
+    expect((await createWs(stranger)).status).toBe(402);
     expect((await createWs(other)).status).toBe(201);
     expect(
       (await api().post(`/api/v1/workspaces/${ws.id}/invitations`).set(bearer(other.token)).send({ role: 'collaborator' })).status,
@@ -548,12 +557,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     // A member of the locked account's workspace is refused for that account's workspace only.
     const lockedWs = await (async () => {
       await entitlements.next(stranger.accountId, { plan: 'free', standing: 'active' });
-      await eventually('unlock', async () => (await createWs(stranger)).status === 201);
+      await workspaceSees(stranger.accountId, { standing: 'active' });
       return createWorkspace(platform.gatewayUrl, stranger, 'Shared');
     })();
     const collaborator = await inviteAndJoin(platform.gatewayUrl, stranger, lockedWs.id, 'collaborator', other);
     await entitlements.next(stranger.accountId, { plan: 'free', standing: 'locked' });
-    await eventually('the lock again', async () => (await createWs(stranger)).status === 402);
+    await workspaceSees(stranger.accountId, { standing: 'locked' });
+    expect((await createWs(stranger)).status).toBe(402);
     const inLocked = await api()
       .post(`/api/v1/workspaces/${lockedWs.id}/files`)
       .set(bearer(collaborator.token))
