@@ -63,6 +63,8 @@ import { EARNINGS_PROVIDERS } from './earnings/earnings.providers';
 import { PayoutEventsHandler } from './payouts/payout-events.handler';
 import { PayoutsController } from './payouts/payouts.controller';
 import { PAYOUT_PROVIDERS } from './payouts/payouts.providers';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataRepository } from './personal-data/personal-data.repository';
 
 /** The PDF worker's poll for retries and for documents another replica finalised (finalising wakes it at once). */
 const INVOICE_PDF_POLL_MS = 5000;
@@ -117,8 +119,10 @@ export class BillingAppModule {
         PayoutsController,
         EarningsController,
         ...reconciliationControllers,
+        PersonalDataController,
       ],
       providers: [
+        PersonalDataRepository,
         { provide: BILLING_ENV, useValue: env },
         { provide: STRIPE, useFactory: () => createStripeClient(env) },
         ...CONNECT_PROVIDERS,

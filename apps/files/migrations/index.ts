@@ -5,6 +5,7 @@ import { ImmutableVersionsPins1732300600000 } from './1732300600000-immutable-ve
 import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
 import { RetireAccountPlans1735100200000 } from './1735100200000-retire-account-plans';
 import { BillingDocuments1736000000001 } from './1736000000001-billing-documents';
+import { PersonalDataArchives1736600000000 } from './1736600000000-personal-data-archives';
 
 /** The files service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const filesMigrations = [
@@ -15,4 +16,5 @@ export const filesMigrations = [
   AccountEntitlements1735100000000,
   RetireAccountPlans1735100200000,
   BillingDocuments1736000000001,
+  PersonalDataArchives1736600000000,
 ];

@@ -24,6 +24,10 @@ import { UploadsService } from './uploads/uploads.service';
 import { IdempotencyKeysPurge } from '@fpms/database/idempotency-purge';
 import { entitlementsProviders } from '@fpms/platform/entitlements';
 
+import { PersonalDataArchivesRepository } from './personal-data/personal-data-archives.repository';
+import { PersonalDataArchivesService } from './personal-data/personal-data-archives.service';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+
 /** The files service: tenant-scoped object storage with presigned URLs, versions, quotas. */
 @Module({})
 export class FilesAppModule {
@@ -31,7 +35,7 @@ export class FilesAppModule {
     return {
       module: FilesAppModule,
       imports: [PlatformModule.forRoot({ service: 'files', env, keys, logger, entities: [], clock: options.clock })],
-      controllers: [FilesController, AccountStorageController],
+      controllers: [FilesController, AccountStorageController, PersonalDataController],
       providers: [
         { provide: FILES_ENV, useValue: env },
         { provide: ObjectStorage, useFactory: () => ObjectStorage.fromEnv(env) },
@@ -51,6 +55,8 @@ export class FilesAppModule {
         CrossTenantCleanupRepository,
         FilesJanitor,
         IdempotencyKeysPurge,
+        PersonalDataArchivesRepository,
+        PersonalDataArchivesService,
       ],
     };
   }

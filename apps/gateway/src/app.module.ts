@@ -30,6 +30,10 @@ import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+import { DATA_EXPORT_POLL_MS, DataExportJob } from './data-export/data-export.job';
+import { DataExportService } from './data-export/data-export.service';
+import { DataExportsController } from './data-export/data-exports.controller';
+import { DataExportsRepository } from './data-export/data-exports.repository';
 import { MembersController } from './members/members.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
@@ -84,6 +88,7 @@ export class GatewayAppModule {
         MySecurityController,
         InvitedSignupController,
         MeController,
+        DataExportsController,
         WorkspacesController,
         MembersController,
         InvitationsController,
@@ -123,6 +128,10 @@ export class GatewayAppModule {
         MeService,
         ErasureRepository,
         ErasureService,
+        DataExportsRepository,
+        DataExportService,
+        { provide: DATA_EXPORT_POLL_MS, useValue: env.DATA_EXPORT_POLL_SECONDS * 1000 },
+        DataExportJob,
         AuthService,
         PasswordHasher,
         UsersRepository,

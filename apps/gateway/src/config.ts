@@ -50,6 +50,8 @@ export const gatewayEnvSchema = platformServiceEnvSchema.extend(signerEnvSchema.
   /** Second-step codes (TOTP or recovery) per user; verification/reset emails per address. */
   RATE_LIMIT_2FA_USER: rateLimitRule('10/900'),
   RATE_LIMIT_SECURITY_EMAIL: rateLimitRule('3/3600'),
+  /** How often each replica looks for personal-data exports to gather (a request also starts one at once); 0 turns the poll off. */
+  DATA_EXPORT_POLL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
   /** HMAC secret of email unsubscribe links: the same value as messaging's. */
   UNSUBSCRIBE_TOKEN_SECRET: z.string().min(16).default('fpms-local-unsubscribe-secret'),
 });

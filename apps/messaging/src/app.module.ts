@@ -15,6 +15,8 @@ import { ReadStateService } from './read-state/read-state.service';
 import { MessageEvents } from './threads/message-events';
 import { ThreadAccess } from './threads/thread-access';
 import { ThreadsController } from './threads/threads.controller';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataRepository } from './personal-data/personal-data.repository';
 import { ThreadsRepository } from './threads/threads.repository';
 import { ThreadsService } from './threads/threads.service';
 import { WorkspaceThreadsSubscriber } from './threads/workspace-threads.subscriber';
@@ -29,7 +31,7 @@ export class MessagingAppModule {
         PlatformModule.forRoot({ service: 'messaging', env, keys, logger, entities: [], clock: options.clock }),
         NotificationsModule.forRoot(env),
       ],
-      controllers: [ThreadsController],
+      controllers: [ThreadsController, PersonalDataController],
       providers: [
         { provide: MESSAGING_ENV, useValue: env },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),
@@ -44,6 +46,7 @@ export class MessagingAppModule {
         ThreadsService,
         ReadStateService,
         IdempotencyKeysPurge,
+        PersonalDataRepository,
       ],
     };
   }

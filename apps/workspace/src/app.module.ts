@@ -79,6 +79,9 @@ import { WorkspaceEventsSubscriber } from './entitlements/workspace-events.subsc
 import { ErasureController } from './erasure/erasure.controller';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataRepository } from './personal-data/personal-data.repository';
+import { PersonalDataService } from './personal-data/personal-data.service';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -129,6 +132,7 @@ export class WorkspaceAppModule {
         EntitlementsController,
         ApprovalsController,
         ErasureController,
+        PersonalDataController,
       ],
       providers: [
         WorkspaceAccess,
@@ -193,6 +197,8 @@ export class WorkspaceAppModule {
         // Personal-data erasure (issue 18 part 5): its blockers, and gateway.user.erased.
         ErasureRepository,
         ErasureService,
+        PersonalDataRepository,
+        PersonalDataService,
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -11,13 +11,15 @@ import { VersionRow } from '../files/file-rows';
 import { CrossTenantCleanupRepository, PurgeableFile } from './cross-tenant-cleanup.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
+import { PersonalDataArchivesService } from '../personal-data/personal-data-archives.service';
 
 const BATCH = 20;
 
 /**
  * Periodic cleanup, cross-tenant by nature (system pool): pending uploads past their
  * expiry give their reservation back, and deleted files past the restore window are
- * purged (objects, rows, usage), and staging objects go once their upload URLs expired.
+ * purged (objects, rows, usage), staging objects go once their upload URLs expired, and
+ * personal-data export archives once their download period is over.
  * Safe with any number of replicas: each file is taken with FOR UPDATE SKIP LOCKED, so two replicas never work on the same one and requests
  * holding a file's lock are simply skipped until the next round.
  */
@@ -30,6 +32,7 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
     private readonly cleanup: CrossTenantCleanupRepository,
     private readonly storage: ObjectStorage,
     private readonly outbox: OutboxWriter,
+    private readonly archives: PersonalDataArchivesService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(FILES_ENV) env: FilesEnv,
   ) {
@@ -56,7 +59,13 @@ export class FilesJanitor extends ScheduledJob<JanitorRound> {
       sweptStaging += n;
       if (n < BATCH) break;
     }
-    return { expiredUploads, purgedFiles, sweptStaging };
+    let expiredArchives = 0;
+    for (;;) {
+      const n = await this.archives.expireBatch(BATCH);
+      expiredArchives += n;
+      if (n < BATCH) break;
+    }
+    return { expiredUploads, purgedFiles, sweptStaging, expiredArchives };
   }
 
   /**
@@ -136,4 +145,6 @@ export interface JanitorRound {
   purgedFiles: number;
   /** Staging objects removed after their upload URLs expired. */
   sweptStaging: number;
+  /** Personal-data export archives deleted after their 7 days. */
+  expiredArchives: number;
 }

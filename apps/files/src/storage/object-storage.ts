@@ -154,6 +154,12 @@ export class ObjectStorage implements OnApplicationShutdown {
     return hash.digest('hex');
   }
 
+  /** The object's bytes as a stream (a personal-data export copies the user's uploads into its archive). */
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return out.Body as Readable;
+  }
+
   /** Writes bytes the service itself holds (documents billing issued), (the caller checked their SHA-256). */
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     await this.client.send(

@@ -3,6 +3,8 @@
  * an HTML part. Every value that came from a user (names, titles, file names) goes through
  * `escapeHtml` in the HTML part; the text part carries it as is.
  */
+import type { SecurityEmailKind } from '@fpms/contracts';
+
 export interface RenderedEmail {
   subject: string;
   text: string;
@@ -72,8 +74,7 @@ function digest(data: DigestEmailData, links: Links): RenderedEmail {
 
 /** Account security (issue 18): gateway.user.security_email's data, as is. */
 export interface SecurityEmailData {
-  kind:
-    'verify_email' | 'password_reset' | 'email_changed' | 'new_sign_in' | 'password_changed' | 'two_factor_enabled' | 'two_factor_disabled';
+  kind: SecurityEmailKind;
   displayName: string;
   link?: string;
   expiresAt?: string;
@@ -124,6 +125,15 @@ function security(data: SecurityEmailData, links: Links): RenderedEmail {
     two_factor_disabled: {
       subject: 'Two-factor sign-in was turned off for your FPMS account',
       lines: [`Two-factor sign-in was turned off on ${when}.`, NOT_YOU],
+    },
+    data_export_ready: {
+      subject: 'Your FPMS data export is ready',
+      lines: [
+        'The archive of your data you asked for is ready (a ZIP of JSON files and the files you uploaded). Sign in to download it:',
+        `${data.link}`,
+        `It can be downloaded until ${data.expiresAt}; then it is deleted.`,
+        'If you did not ask for it, change your password and review your sessions in your security settings.',
+      ],
     },
   };
   const { subject, lines } = content[data.kind];

@@ -60,6 +60,8 @@ export const EVENT_TOPOLOGY: EventTopology = {
       'workspace.milestone.*',
       // Invoices' and credit notes' PDFs, stored in their workspace and pinned.
       BillingDocumentEvents.documentRendered,
+      // Erasure (issue 18): the user's personal-data export archives are deleted.
+      GatewayEvents.userErased,
     ]),
     // What billing acts on: new accounts (Connect, subscriptions) and the milestone steps
     // that move money. Queued from the start, so none is lost before billing consumes.

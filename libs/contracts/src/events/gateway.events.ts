@@ -57,6 +57,7 @@ export const SECURITY_EMAIL_KINDS = [
   'password_changed',
   'two_factor_enabled',
   'two_factor_disabled',
+  'data_export_ready',
 ] as const;
 export type SecurityEmailKind = (typeof SECURITY_EMAIL_KINDS)[number];
 
