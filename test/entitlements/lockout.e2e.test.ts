@@ -239,6 +239,11 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'DELETE /api/v1/me/sessions/:sessionId': () => api().delete(`/api/v1/me/sessions/${randomUUID()}`).set(as(owner)),
       // A wrong password: the route answers (401), the lock does not (402); nobody is erased.
       'DELETE /api/v1/me': () => api().delete('/api/v1/me').set(as(owner)).send({ password: 'wrong password, fine' }),
+      'POST /api/v1/me/export': () => api().post('/api/v1/me/export').set(as(owner)).send({}),
+      'GET /api/v1/me/exports': () => api().get('/api/v1/me/exports').set(as(owner)),
+      // Someone else's (or nobody's) export: 404 from the route, not 402 from the lock.
+      'GET /api/v1/me/exports/:exportId': () => api().get(`/api/v1/me/exports/${randomUUID()}`).set(as(owner)),
+      'GET /api/v1/me/exports/:exportId/download': () => api().get(`/api/v1/me/exports/${randomUUID()}/download`).set(as(owner)),
       'GET /api/v1/workspaces': () => api().get('/api/v1/workspaces').set(as(owner)),
       'GET /api/v1/workspaces/:workspaceId': () => api().get(base()).set(as(e.client)),
       'PATCH /api/v1/workspaces/:workspaceId': () => api().patch(base()).set(as(owner)).send({ name: 'Renamed' }),

@@ -344,6 +344,16 @@ const CASES: Record<string, Case> = {
     why: "the caller's own sessions only (tested with another user's real session in test/security/sessions.e2e): a guessed id names nothing",
     probe: () => ({ method: 'DELETE', path: `/api/v1/me/sessions/${randomUUID()}` }),
   },
+  'GET /api/v1/me/exports/:exportId': {
+    kind: 'capability',
+    why: "the caller's own exports only (tested with another user's real export in test/security/data-export.e2e): a guessed id names nothing",
+    probe: () => ({ method: 'GET', path: `/api/v1/me/exports/${randomUUID()}` }),
+  },
+  'GET /api/v1/me/exports/:exportId/download': {
+    kind: 'capability',
+    why: "the caller's own exports only (tested with another user's real export in test/security/data-export.e2e): a guessed id downloads nothing",
+    probe: () => ({ method: 'GET', path: `/api/v1/me/exports/${randomUUID()}/download` }),
+  },
   'GET /api/v1/unsubscribe/:token': {
     kind: 'capability',
     why: 'public by design: the signed token is the permission (tested in notification-email.e2e); a guessed token names nothing',
