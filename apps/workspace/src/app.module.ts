@@ -79,6 +79,16 @@ import { WorkspaceEventsSubscriber } from './entitlements/workspace-events.subsc
 import { ErasureController } from './erasure/erasure.controller';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+import { AccountTimeZoneRepository } from './time-tracking/account-time-zone.repository';
+import { HourlyContractsRepository } from './time-tracking/hourly-contracts.repository';
+import { HourlyContractsService } from './time-tracking/hourly-contracts.service';
+import { TimeEntriesRepository } from './time-tracking/time-entries.repository';
+import { TimeEntriesService } from './time-tracking/time-entries.service';
+import { TimeEntryRecords } from './time-tracking/time-entry-records';
+import { TimeTotalsRepository } from './time-tracking/time-totals.repository';
+import { TimeTrackingController } from './time-tracking/time-tracking.controller';
+import { TimerService } from './time-tracking/timer.service';
+import { WeeklyCap } from './time-tracking/weekly-cap';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -129,6 +139,7 @@ export class WorkspaceAppModule {
         EntitlementsController,
         ApprovalsController,
         ErasureController,
+        TimeTrackingController,
       ],
       providers: [
         WorkspaceAccess,
@@ -193,6 +204,16 @@ export class WorkspaceAppModule {
         // Personal-data erasure (issue 18 part 5): its blockers, and gateway.user.erased.
         ErasureRepository,
         ErasureService,
+        // Time tracking and hourly contracts (issue 20, docs/time-tracking.md).
+        TimeEntriesRepository,
+        TimeTotalsRepository,
+        HourlyContractsRepository,
+        AccountTimeZoneRepository,
+        WeeklyCap,
+        TimeEntryRecords,
+        TimeEntriesService,
+        TimerService,
+        HourlyContractsService,
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

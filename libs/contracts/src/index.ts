@@ -62,3 +62,5 @@ export * from './requests/billing-earnings.requests';
 export * from './rpc/billing-earnings.rpc';
 export * from './rpc/billing-payouts.rpc';
 export * from './events/billing-payout.events';
+export * from './rpc/time-tracking.rpc';
+export * from './requests/time-tracking.requests';

@@ -29,6 +29,7 @@ export * from './billing-earnings.errors';
 export * from './billing-payouts.errors';
 export * from './account-security.errors';
 export * from './erasure.errors';
+export * from './time-tracking.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -56,6 +57,7 @@ import type { EarningsErrorCode } from './billing-earnings.errors';
 import type { PayoutErrorCode } from './billing-payouts.errors';
 import type { AccountSecurityErrorCode } from './account-security.errors';
 import type { ErasureErrorCode } from './erasure.errors';
+import type { TimeTrackingErrorCode } from './time-tracking.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -84,4 +86,5 @@ export type ErrorCode =
   | EarningsErrorCode
   | PayoutErrorCode
   | AccountSecurityErrorCode
-  | ErasureErrorCode;
+  | ErasureErrorCode
+  | TimeTrackingErrorCode;
