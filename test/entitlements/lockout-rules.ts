@@ -14,6 +14,9 @@ export const LOCKED_ROUTES: Readonly<Record<string, string>> = {
   'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions': 'a new version from the freelancer side',
   'POST /api/v1/workspaces/:workspaceId/threads/:threadId/messages':
     'a new message or internal note from the freelancer side (clients may still post)',
+  'POST /api/v1/workspaces/:workspaceId/time-entries': 'new hours for the client to pay',
+  'POST /api/v1/workspaces/:workspaceId/timer/start': 'new hours for the client to pay (a timer started before the lock still stops)',
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract': 'new terms for the client to pay',
 };
 
 /** Why each other route keeps working while locked. */
@@ -53,6 +56,16 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'GET /api/v1/workspaces/:workspaceId/invitations': 'reading',
   'DELETE /api/v1/workspaces/:workspaceId/invitations/:invitationId': 'revoking',
   'GET /api/v1/workspaces/:workspaceId/activity': 'reading',
+  'GET /api/v1/workspaces/:workspaceId/time-entries': 'reading: clients keep seeing the hours they pay for',
+  'GET /api/v1/workspaces/:workspaceId/time-entries/summary': 'reading',
+  'PATCH /api/v1/workspaces/:workspaceId/time-entries/:entryId': 'correcting hours already logged',
+  'DELETE /api/v1/workspaces/:workspaceId/time-entries/:entryId': 'removing',
+  'GET /api/v1/workspaces/:workspaceId/timer': 'reading',
+  'POST /api/v1/workspaces/:workspaceId/timer/stop': 'finishing time started before the lock',
+  'GET /api/v1/workspaces/:workspaceId/hourly-contract': 'reading',
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept': "the client's say on terms proposed before the lock",
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': 'stopping work',
+  'PUT /api/v1/workspaces/:workspaceId/time-zone': 'a setting, not work',
   'GET /api/v1/admin/accounts/:accountId/workspaces': 'platform admin',
   'GET /api/v1/admin/audit': 'platform admin',
   'GET /api/v1/admin/billing/webhook-events': 'platform admin',

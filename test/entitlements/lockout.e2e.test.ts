@@ -136,6 +136,13 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
     const invitation = await api().post(`${base()}/invitations`).set(bearer(e.freelancer.token)).send({ role: 'collaborator' });
     const pendingInvite = await api().post(`${base()}/invitations`).set(bearer(e.client.token)).send({ role: 'client_viewer', maxUses: 2 });
     expect([task.status, invitation.status, pendingInvite.status]).toEqual([201, 201, 201]);
+    const logged = (startedAt: string, endedAt: string) =>
+      api().post(`${base()}/time-entries`).set(bearer(e.freelancer.token)).send({ startedAt, endedAt });
+    const toEditTime = await logged('2026-01-05T09:00:00Z', '2026-01-05T10:00:00Z');
+    const toDeleteTime = await logged('2026-01-05T10:00:00Z', '2026-01-05T11:00:00Z');
+    const timer = await api().post(`${base()}/timer/start`).set(bearer(e.collaborator.token)).send({});
+    const hourly = await api().post(`${base()}/hourly-contract`).set(bearer(e.freelancer.token)).send({ rateMinor: 5000, currency: 'EUR' });
+    expect([toEditTime.status, toDeleteTime.status, timer.status, hourly.status]).toEqual([201, 201, 201, 201]);
 
     // past_due: a banner, nothing refused.
     const locksAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
@@ -198,6 +205,11 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/files/:fileId/versions': () =>
         api().post(`${base()}/files/${file.fileId}/versions`).set(as(owner)).send({ size: 3, contentType: 'text/plain' }),
       'POST /api/v1/workspaces/:workspaceId/threads/:threadId/messages': () => post(owner, { text: 'New work' }),
+      'POST /api/v1/workspaces/:workspaceId/time-entries': () =>
+        api().post(`${base()}/time-entries`).set(as(owner)).send({ startedAt: '2026-01-06T09:00:00Z', endedAt: '2026-01-06T10:00:00Z' }),
+      'POST /api/v1/workspaces/:workspaceId/timer/start': () => api().post(`${base()}/timer/start`).set(as(owner)).send({}),
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract': () =>
+        api().post(`${base()}/hourly-contract`).set(as(owner)).send({ rateMinor: 6000, currency: 'EUR' }),
 
       // Keep working. Removing the viewer first leaves seats for the two who join below (free: 5 members).
       'PATCH /api/v1/workspaces/:workspaceId/members/:userId': () =>
@@ -409,6 +421,21 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId': () => api().get(`${base()}/invoices/${randomUUID()}`).set(as(owner)),
       'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId/pdf': () =>
         api().get(`${base()}/invoices/${randomUUID()}/pdf`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/time-entries': () => api().get(`${base()}/time-entries`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/time-entries/summary': () =>
+        api().get(`${base()}/time-entries/summary?week=2026-W02`).set(as(e.client)),
+      'PATCH /api/v1/workspaces/:workspaceId/time-entries/:entryId': () =>
+        api().patch(`${base()}/time-entries/${toEditTime.body.id}`).set(as(owner)).send({ note: 'Corrected' }),
+      'DELETE /api/v1/workspaces/:workspaceId/time-entries/:entryId': () =>
+        api().delete(`${base()}/time-entries/${toDeleteTime.body.id}`).set(as(owner)),
+      'GET /api/v1/workspaces/:workspaceId/timer': () => api().get(`${base()}/timer`).set(as(e.collaborator)),
+      'POST /api/v1/workspaces/:workspaceId/timer/stop': () => api().post(`${base()}/timer/stop`).set(as(e.collaborator)).send({}),
+      'GET /api/v1/workspaces/:workspaceId/hourly-contract': () => api().get(`${base()}/hourly-contract`).set(as(e.client)),
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept': () =>
+        api().post(`${base()}/hourly-contract/accept`).set(as(e.client)).send({ contractId: hourly.body.id }),
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': () =>
+        api().post(`${base()}/hourly-contract/end`).set(as(e.client)).send({}),
+      'PUT /api/v1/workspaces/:workspaceId/time-zone': () => api().put(`${base()}/time-zone`).set(as(owner)).send({ timeZone: 'UTC' }),
       'GET /api/v1/unsubscribe/:token': () => api().get('/api/v1/unsubscribe/not-a-token'),
       'POST /api/v1/unsubscribe/:token': () => api().post('/api/v1/unsubscribe/not-a-token').send({}),
     };
@@ -467,6 +494,11 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'DELETE /api/v1/workspaces/:workspaceId/threads/:threadId/messages/:messageId',
       'POST /api/v1/workspaces/:workspaceId/threads/:threadId/read',
       'POST /api/v1/me/notifications/:notificationId/read',
+      'PATCH /api/v1/workspaces/:workspaceId/time-entries/:entryId',
+      'DELETE /api/v1/workspaces/:workspaceId/time-entries/:entryId',
+      'POST /api/v1/workspaces/:workspaceId/timer/stop',
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept',
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/end',
     ]);
 
     const outcomes: string[] = [];

@@ -20,6 +20,7 @@ import { BillingPublisher } from '../milestones/support';
 import { ACCOUNT_DASHBOARD_ROUTE, MILESTONE_CASES, MilestoneWorld, prepareMilestoneWorld } from './milestone-cases';
 import { discoverRoutes, needsIsolationCase } from './route-catalog';
 import { prepareThreadWorld, THREAD_CASES, ThreadWorld } from './thread-cases';
+import { prepareTimeWorld, TIME_CASES, TimeWorld } from './time-cases';
 
 /**
  * The isolation suite. Two tenants with workspaces, members and data; then every gateway
@@ -46,6 +47,8 @@ interface World {
   threads: ThreadWorld;
   /** An invoice of a payment made through Checkout in the scratch workspace, its PDF stored. */
   invoice: { workspaceId: string; id: string };
+  /** Time entries, the timer and hourly contracts (time-cases.ts). */
+  time: TimeWorld;
 }
 
 type Probe = { method: string; path: string; body?: object };
@@ -68,6 +71,7 @@ type Case =
 const CASES: Record<string, Case> = {
   ...MILESTONE_CASES,
   ...THREAD_CASES,
+  ...TIME_CASES,
   [ACCOUNT_DASHBOARD_ROUTE]: { kind: 'account', probe: (w) => ({ method: 'GET', path: `/api/v1/accounts/${w.accountA}/dashboard` }) },
   'GET /api/v1/workspaces/:workspaceId': {
     kind: 'workspace',
@@ -433,6 +437,9 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       taskStatuses: await get(`/api/v1/workspaces/${world.workspaceA}/task-statuses`, owner.token),
       dashboard: await get(`/api/v1/workspaces/${world.workspaceA}/dashboard`, owner.token),
       messages: await get(`/api/v1/workspaces/${world.workspaceA}/threads/${world.threads.threadA}/messages`, owner.token),
+      timeEntries: await get(`/api/v1/workspaces/${world.workspaceA}/time-entries?limit=200`, owner.token),
+      timesheet: await get(`/api/v1/workspaces/${world.workspaceA}/time-entries/summary?week=2026-W02`, owner.token),
+      hourlyContract: await get(`/api/v1/workspaces/${world.workspaceA}/hourly-contract`, owner.token),
       outsiderWorkspace: await get(`/api/v1/workspaces/${outsiderWorkspace}/members`, outsider.token),
     };
   }
@@ -494,8 +501,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       scratchMembers: { promote: '', remove: '' },
       threads: undefined as unknown as ThreadWorld,
       invoice: { workspaceId: '', id: '' },
+      time: undefined as unknown as TimeWorld,
     };
     world.threads = await prepareThreadWorld(platform, owner, a.id, world.ms.scratch, members);
+    world.time = await prepareTimeWorld(platform, owner, a.id, world.ms.scratch, members);
     world.invoice = await paidInvoice(world.ms.scratch);
     world.scratchMembers = {
       promote: (await inviteAndJoin(platform.gatewayUrl, members.client_admin, world.ms.scratch, 'client_viewer')).userId,
@@ -632,6 +641,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
     const before = await snapshot();
     const aVersion = world.fileA.versionId;
     const aUser = members.collaborator.userId;
+    const aSpan = { startedAt: '2026-01-08T09:00:00Z', endedAt: '2026-01-08T10:00:00Z' };
 
     const probes: Array<[string, SignedUpUser, Probe]> = [
       [
@@ -662,6 +672,18 @@ describe('tenant isolation across every gateway route that takes an id', () => {
         { method: 'POST', path: `${b}/tasks`, body: { title: 'x', milestoneId: world.ms.milestoneA } },
       ],
       ["A's milestone on B's task", outsider, { method: 'PATCH', path: `${b}/tasks/${taskB}`, body: { milestoneId: world.ms.milestoneA } }],
+      ["A's task on B's time entry", outsider, { method: 'POST', path: `${b}/time-entries`, body: { ...aSpan, taskId: world.ms.taskA } }],
+      [
+        "A's milestone on B's time entry",
+        outsider,
+        { method: 'POST', path: `${b}/time-entries`, body: { ...aSpan, milestoneId: world.ms.milestoneA } },
+      ],
+      ["A's task on B's timer", outsider, { method: 'POST', path: `${b}/timer/start`, body: { taskId: world.ms.taskA } }],
+      [
+        "A's contract accepted in B",
+        outsiderClient,
+        { method: 'POST', path: `${b}/hourly-contract/accept`, body: { contractId: world.time.scratchContract } },
+      ],
       [
         "A's user as B's member",
         outsiderClient,
@@ -686,12 +708,20 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       "A's milestone as a new task's milestone": '400 unknown_milestone',
       "A's milestone on B's task": '400 unknown_milestone',
       "A's user as B's member": '404 member_not_found',
+      "A's task on B's time entry": '422 unknown_task',
+      "A's milestone on B's time entry": '422 unknown_time_milestone',
+      "A's task on B's timer": '422 unknown_task',
+      "A's contract accepted in B": '404 hourly_contract_not_found',
     });
     // Filters with A's ids find nothing of A's.
     for (const query of [`milestoneId=${world.ms.milestoneA}`, `assigneeUserId=${aUser}`]) {
       const list = await api().get(`${b}/tasks?${query}`).set(bearer(outsider.token));
       expect([list.status, list.body.items]).toEqual([200, []]);
     }
+    const aTime = await api().get(`${b}/time-entries?userId=${aUser}`).set(bearer(outsider.token));
+    expect([aTime.status, aTime.body.items]).toEqual([200, []]);
+    const aSheet = await api().get(`${b}/time-entries/summary?week=2026-W02&userId=${aUser}`).set(bearer(outsiderClient.token));
+    expect([aSheet.status, aSheet.body.totalMinutes]).toEqual([200, 0]);
     expect((await api().get(`${b}/milestones/${milestone}`).set(bearer(outsider.token))).body.status).toBe('funded');
     expect(await snapshot()).toEqual(before);
   });

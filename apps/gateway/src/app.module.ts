@@ -38,6 +38,8 @@ import { MembersController } from './members/members.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
+import { HourlyContractController } from './time-tracking/hourly-contract.controller';
+import { TimeTrackingController } from './time-tracking/time-tracking.controller';
 import { ConnectController } from './billing/connect.controller';
 import { InvoiceProfileController, WorkspaceInvoicesController } from './billing/invoices.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
@@ -101,6 +103,8 @@ export class GatewayAppModule {
         MilestonesController,
         ApprovalsController,
         TasksController,
+        TimeTrackingController,
+        HourlyContractController,
         DashboardController,
         ConnectController,
         InvoiceProfileController,

@@ -11,6 +11,7 @@ import { MilestoneDisputes1734700000000 } from './1734700000000-milestone-disput
 import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
 import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
 import { ApprovalChains1736400000000 } from './1736400000000-approval-chains';
+import { TimeTracking1736700000000 } from './1736700000000-time-tracking';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -27,4 +28,5 @@ export const workspaceMigrations = [
   AccountEntitlements1735100000000,
   PlanUsage1735100100000,
   ApprovalChains1736400000000,
+  TimeTracking1736700000000,
 ];

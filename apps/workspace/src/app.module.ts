@@ -82,6 +82,16 @@ import { ErasureService } from './erasure/erasure.service';
 import { PersonalDataController } from './personal-data/personal-data.controller';
 import { PersonalDataRepository } from './personal-data/personal-data.repository';
 import { PersonalDataService } from './personal-data/personal-data.service';
+import { AccountTimeZoneRepository } from './time-tracking/account-time-zone.repository';
+import { HourlyContractsRepository } from './time-tracking/hourly-contracts.repository';
+import { HourlyContractsService } from './time-tracking/hourly-contracts.service';
+import { TimeEntriesRepository } from './time-tracking/time-entries.repository';
+import { TimeEntriesService } from './time-tracking/time-entries.service';
+import { TimeEntryRecords } from './time-tracking/time-entry-records';
+import { TimeTotalsRepository } from './time-tracking/time-totals.repository';
+import { TimeTrackingController } from './time-tracking/time-tracking.controller';
+import { TimerService } from './time-tracking/timer.service';
+import { WeeklyCap } from './time-tracking/weekly-cap';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -133,6 +143,7 @@ export class WorkspaceAppModule {
         ApprovalsController,
         ErasureController,
         PersonalDataController,
+        TimeTrackingController,
       ],
       providers: [
         WorkspaceAccess,
@@ -199,6 +210,16 @@ export class WorkspaceAppModule {
         ErasureService,
         PersonalDataRepository,
         PersonalDataService,
+        // Time tracking and hourly contracts (issue 20, docs/time-tracking.md).
+        TimeEntriesRepository,
+        TimeTotalsRepository,
+        HourlyContractsRepository,
+        AccountTimeZoneRepository,
+        WeeklyCap,
+        TimeEntryRecords,
+        TimeEntriesService,
+        TimerService,
+        HourlyContractsService,
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

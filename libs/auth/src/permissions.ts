@@ -55,6 +55,16 @@ export enum WorkspaceAction {
   PostMessages = 'messages.post',
   /** Post internal notes: messages only the freelancer side sees. */
   PostInternalNotes = 'messages.post_internal',
+  /** Timesheets, totals and the hourly contract: both sides (the client pays for the hours). */
+  ReadTime = 'time.read',
+  /** Log time (manual entries, the timer) and change one's own entries: the freelancer side. */
+  LogTime = 'time.log',
+  /** Propose the hourly contract and set the account's time zone: the account's owner. */
+  ProposeHourlyContract = 'time.propose_contract',
+  /** Accept the proposed hourly contract: the client's say. */
+  AcceptHourlyContract = 'time.accept_contract',
+  /** End (or withdraw) the hourly contract: either side's admin. */
+  EndHourlyContract = 'time.end_contract',
 }
 
 /**
@@ -65,6 +75,7 @@ export const CLIENT_ONLY_ACTIONS: readonly WorkspaceAction[] = [
   WorkspaceAction.DecideMilestones,
   WorkspaceAction.FundMilestones,
   WorkspaceAction.ManageClientSide,
+  WorkspaceAction.AcceptHourlyContract,
 ];
 
 /**
@@ -124,6 +135,12 @@ export const PERMISSION_MATRIX: Readonly<Record<WorkspaceAction, readonly Worksp
   [WorkspaceAction.ReadMessages]: ALL,
   [WorkspaceAction.PostMessages]: ['owner', 'collaborator', 'client_admin'],
   [WorkspaceAction.PostInternalNotes]: ['owner', 'collaborator'],
+  // Hours are the freelancer side's to log and the client's to see (viewers included: read-only).
+  [WorkspaceAction.ReadTime]: ALL,
+  [WorkspaceAction.LogTime]: ['owner', 'collaborator'],
+  [WorkspaceAction.ProposeHourlyContract]: ['owner'],
+  [WorkspaceAction.AcceptHourlyContract]: ['client_admin'],
+  [WorkspaceAction.EndHourlyContract]: ['owner', 'client_admin'],
 };
 
 export function can(role: WorkspaceRole, action: WorkspaceAction): boolean {

@@ -64,3 +64,5 @@ export * from './rpc/billing-payouts.rpc';
 export * from './events/billing-payout.events';
 export * from './rpc/personal-data.rpc';
 export * from './requests/personal-data.requests';
+export * from './rpc/time-tracking.rpc';
+export * from './requests/time-tracking.requests';

@@ -30,6 +30,7 @@ export * from './billing-payouts.errors';
 export * from './account-security.errors';
 export * from './erasure.errors';
 export * from './data-export.errors';
+export * from './time-tracking.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -58,6 +59,7 @@ import type { PayoutErrorCode } from './billing-payouts.errors';
 import type { AccountSecurityErrorCode } from './account-security.errors';
 import type { ErasureErrorCode } from './erasure.errors';
 import type { DataExportErrorCode } from './data-export.errors';
+import type { TimeTrackingErrorCode } from './time-tracking.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -87,4 +89,5 @@ export type ErrorCode =
   | PayoutErrorCode
   | AccountSecurityErrorCode
   | ErasureErrorCode
-  | DataExportErrorCode;
+  | DataExportErrorCode
+  | TimeTrackingErrorCode;

@@ -38,6 +38,14 @@ export const WorkspaceEvents = {
   /** The last gate was passed: the action happened. */
   approvalApproved: 'workspace.approval.approved',
   approvalRejected: 'workspace.approval.rejected',
+  /** Time logged (a manual entry, or a stopped timer): billing's weekly cycle counts these. */
+  timeEntryRecorded: 'workspace.time_entry.recorded',
+  timeEntryUpdated: 'workspace.time_entry.updated',
+  timeEntryDeleted: 'workspace.time_entry.deleted',
+  hourlyContractProposed: 'workspace.hourly_contract.proposed',
+  /** The client accepted the terms: billing collects the client's payment method for the weekly charges. */
+  hourlyContractActivated: 'workspace.hourly_contract.activated',
+  hourlyContractEnded: 'workspace.hourly_contract.ended',
 } as const;
 
 const milestoneStatus = z.enum(MILESTONE_STATUS_VALUES);
@@ -137,6 +145,40 @@ export const approvalEventDataSchema = z.object({
 });
 export type ApprovalEventData = z.infer<typeof approvalEventDataSchema>;
 
+/**
+ * `workspace.time_entry.*` (aggregate: the entry, its version after the change; `deleted`
+ * carries the entry as it was). Durations in whole seconds; day and week are the account's.
+ */
+export const timeEntryEventDataSchema = z.object({
+  entryId: z.uuid(),
+  workspaceId: z.uuid(),
+  accountId: z.uuid(),
+  userId: z.uuid(),
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }),
+  durationSeconds: z.number().int().positive(),
+  day: z.iso.date(),
+  weekStart: z.iso.date(),
+  taskId: z.uuid().nullable(),
+  milestoneId: z.uuid().nullable(),
+  source: z.enum(['manual', 'timer']),
+  actorUserId: z.uuid(),
+});
+export type TimeEntryEventData = z.infer<typeof timeEntryEventDataSchema>;
+
+/** `workspace.hourly_contract.*` (aggregate: the contract, its version after the change). */
+export const hourlyContractEventDataSchema = z.object({
+  contractId: z.uuid(),
+  workspaceId: z.uuid(),
+  accountId: z.uuid(),
+  status: z.enum(['proposed', 'active', 'ended']),
+  rateMinor: minorUnits,
+  currency: currencySchema,
+  weeklyCapHours: z.number().int().positive().nullable(),
+  actorUserId: z.uuid(),
+});
+export type HourlyContractEventData = z.infer<typeof hourlyContractEventDataSchema>;
+
 type Values<T> = T[keyof T];
 type WorkspaceEventType = Values<typeof WorkspaceEvents>;
 /** The `workspace.milestone.*` types. */
@@ -164,4 +206,10 @@ export const workspaceEventDataSchemas = {
   [WorkspaceEvents.approvalEscalated]: approvalEventDataSchema,
   [WorkspaceEvents.approvalApproved]: approvalEventDataSchema,
   [WorkspaceEvents.approvalRejected]: approvalEventDataSchema,
+  [WorkspaceEvents.timeEntryRecorded]: timeEntryEventDataSchema,
+  [WorkspaceEvents.timeEntryUpdated]: timeEntryEventDataSchema,
+  [WorkspaceEvents.timeEntryDeleted]: timeEntryEventDataSchema,
+  [WorkspaceEvents.hourlyContractProposed]: hourlyContractEventDataSchema,
+  [WorkspaceEvents.hourlyContractActivated]: hourlyContractEventDataSchema,
+  [WorkspaceEvents.hourlyContractEnded]: hourlyContractEventDataSchema,
 };

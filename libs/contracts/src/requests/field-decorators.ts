@@ -63,6 +63,18 @@ export const CalendarDate = () =>
     validator: { validate: isCalendarDate, defaultMessage: () => '$property must be a date, YYYY-MM-DD' },
   });
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An instant: ISO 8601 date and time with `Z` or an offset (a local time without one is ambiguous). */
+export const Instant = () =>
+  ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+      defaultMessage: () => '$property must be an ISO 8601 instant with Z or an offset, e.g. 2026-03-23T09:00:00Z',
+    },
+  });
+
 export const IntInRange = (range: { min: number; max: number }) => all(IsInt(), Min(range.min), Max(range.max));
 
 /**

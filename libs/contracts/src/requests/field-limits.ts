@@ -3,6 +3,10 @@
  * services' RPC check both read these through the request classes beside this file.
  */
 export const FIELD_LIMITS = {
+  /** A time entry's note. */
+  timeEntryNoteMaxLength: 2000,
+  /** An hourly contract's weekly cap, in whole hours. */
+  weeklyCapHours: { min: 1, max: 168 },
   /** Minor units (cents): 10^12 at most, ten billion in a two-decimal currency. */
   amountMax: 1_000_000_000_000,
   titleLength: { min: 1, max: 200 },

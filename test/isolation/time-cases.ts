@@ -1,0 +1,186 @@
+import request from 'supertest';
+import { WorkspaceAction, WorkspaceRole } from '@fpms/auth';
+import { bearer, RunningPlatform, SignedUpUser } from '@fpms/harness';
+
+type Probe = { method: string; path: string; body?: object };
+type WeakerRole = Exclude<WorkspaceRole, 'owner'>;
+
+/**
+ * Time-tracking targets. Reads probe tenant A's workspace (its entries and proposed contract
+ * are in the snapshot); writes the matrix allows to a weaker role act on A's scratch
+ * workspace: each role's edit and delete on an entry of its own (the clients, who may not
+ * log time, on the owner's), the collaborator's timer, and a contract the client admin
+ * accepts and then ends.
+ */
+export interface TimeWorld {
+  workspaceA: string;
+  scratch: string;
+  /** Per role, a scratch entry to edit and one to delete (the clients': the owner's). */
+  edit: Record<WeakerRole, string>;
+  remove: Record<WeakerRole, string>;
+  scratchContract: string;
+}
+
+type W = { time: TimeWorld };
+type TimeCase = {
+  kind: 'workspace';
+  action: WorkspaceAction;
+  mutates: boolean;
+  disposable?: string;
+  probe: (w: W, role?: WeakerRole) => Probe;
+};
+
+const ws = (id: string) => `/api/v1/workspaces/${id}`;
+
+export const TIME_CASES: Record<string, TimeCase> = {
+  'POST /api/v1/workspaces/:workspaceId/time-entries': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: true,
+    disposable: 'the collaborator logs a span of its own in the scratch workspace, once',
+    probe: (w) => ({
+      method: 'POST',
+      path: `${ws(w.time.scratch)}/time-entries`,
+      body: { startedAt: '2026-01-07T09:00:00Z', endedAt: '2026-01-07T10:00:00Z', note: 'probe' },
+    }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/time-entries': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/time-entries` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/time-entries/summary': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/time-entries/summary?week=2026-W02` }),
+  },
+  'PATCH /api/v1/workspaces/:workspaceId/time-entries/:entryId': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: true,
+    disposable: "each role edits its own scratch entry's note (other tenants probe the viewer's target)",
+    probe: (w, role = 'client_viewer') => ({
+      method: 'PATCH',
+      path: `${ws(w.time.scratch)}/time-entries/${w.time.edit[role]}`,
+      body: { note: 'edited by probe' },
+    }),
+  },
+  'DELETE /api/v1/workspaces/:workspaceId/time-entries/:entryId': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: true,
+    disposable: 'each role deletes its own scratch entry, once',
+    probe: (w, role = 'client_viewer') => ({ method: 'DELETE', path: `${ws(w.time.scratch)}/time-entries/${w.time.remove[role]}` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/timer': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/timer` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/timer/start': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: true,
+    disposable: 'the collaborator starts its timer in the scratch workspace (the next case stops it)',
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/timer/start`, body: {} }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/timer/stop': {
+    kind: 'workspace',
+    action: WorkspaceAction.LogTime,
+    mutates: true,
+    disposable: "stops the collaborator's scratch timer",
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/timer/stop`, body: {} }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/hourly-contract': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/hourly-contract` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract': {
+    kind: 'workspace',
+    action: WorkspaceAction.ProposeHourlyContract,
+    mutates: true,
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.workspaceA)}/hourly-contract`, body: { rateMinor: 1, currency: 'EUR' } }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: "the client admin accepts the scratch workspace's proposed contract, once",
+    probe: (w) => ({
+      method: 'POST',
+      path: `${ws(w.time.scratch)}/hourly-contract/accept`,
+      body: { contractId: w.time.scratchContract },
+    }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': {
+    kind: 'workspace',
+    action: WorkspaceAction.EndHourlyContract,
+    mutates: true,
+    disposable: "the client admin ends the scratch workspace's contract, once",
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/hourly-contract/end`, body: {} }),
+  },
+  'PUT /api/v1/workspaces/:workspaceId/time-zone': {
+    kind: 'workspace',
+    action: WorkspaceAction.ProposeHourlyContract,
+    mutates: true,
+    probe: (w) => ({ method: 'PUT', path: `${ws(w.time.workspaceA)}/time-zone`, body: { timeZone: 'Pacific/Kiritimati' } }),
+  },
+};
+
+/** Writes the targets: A's entries and proposed contract (in the snapshot), the scratch entries and contract. */
+export async function prepareTimeWorld(
+  platform: RunningPlatform,
+  owner: SignedUpUser,
+  workspaceA: string,
+  scratch: string,
+  members: Record<WeakerRole, SignedUpUser>,
+): Promise<TimeWorld> {
+  const api = () => request(platform.gatewayUrl);
+  const ok = async (res: request.Test) => {
+    const r = await res;
+    if (r.status >= 300) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.id as string;
+  };
+  const log = (user: SignedUpUser, workspace: string, startedAt: string, endedAt: string) =>
+    ok(
+      api()
+        .post(`${ws(workspace)}/time-entries`)
+        .set(bearer(user.token))
+        .send({ startedAt, endedAt, note: 'target' }),
+    );
+  await log(owner, workspaceA, '2026-01-05T09:00:00Z', '2026-01-05T10:00:00Z');
+  await log(members.collaborator, workspaceA, '2026-01-05T09:00:00Z', '2026-01-05T11:00:00Z');
+  await ok(
+    api()
+      .post(`${ws(workspaceA)}/hourly-contract`)
+      .set(bearer(owner.token))
+      .send({ rateMinor: 9000, currency: 'EUR' }),
+  );
+  const ownersEntry = await log(owner, scratch, '2026-01-06T09:00:00Z', '2026-01-06T10:00:00Z');
+  const ownersOther = await log(owner, scratch, '2026-01-06T10:00:00Z', '2026-01-06T11:00:00Z');
+  return {
+    workspaceA,
+    scratch,
+    edit: {
+      collaborator: await log(members.collaborator, scratch, '2026-01-06T09:00:00Z', '2026-01-06T10:00:00Z'),
+      client_admin: ownersEntry,
+      client_viewer: ownersEntry,
+    },
+    remove: {
+      collaborator: await log(members.collaborator, scratch, '2026-01-06T10:00:00Z', '2026-01-06T11:00:00Z'),
+      client_admin: ownersOther,
+      client_viewer: ownersOther,
+    },
+    scratchContract: await ok(
+      api()
+        .post(`${ws(scratch)}/hourly-contract`)
+        .set(bearer(owner.token))
+        .send({ rateMinor: 9000, currency: 'EUR' }),
+    ),
+  };
+}
