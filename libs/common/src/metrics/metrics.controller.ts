@@ -16,6 +16,7 @@ export class MetricsController {
     const { contentType, body } = await this.metrics.exposition();
     res.setHeader('Content-Type', contentType);
     res.setHeader('Cache-Control', 'no-store');
-    res.send(body);
+    // end(), not send(): Express would append its own charset to Prometheus' content type.
+    res.status(200).end(body);
   }
 }

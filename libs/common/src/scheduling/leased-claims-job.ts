@@ -31,14 +31,23 @@ export abstract class LeasedClaimsJob<C, O extends string> extends ScheduledJob<
     this.jobName = name;
   }
 
-  private countDue(outcome: string): void {
-    if (!this.metrics) return;
-    this.dueCounter ??= this.metrics.counter({
+  /** Declared at start-up, so the series exists (and alerts can read it) before the first timer is due. */
+  override onApplicationBootstrap(): void {
+    this.dueTimers();
+    super.onApplicationBootstrap();
+  }
+
+  private dueTimers(): Counter<'job' | 'outcome'> | undefined {
+    if (!this.metrics) return undefined;
+    return (this.dueCounter ??= this.metrics.counter({
       name: 'fpms_timers_due_total',
       help: 'Due timers claimed by the pollers (review timers, dispute deadlines, approval gates), by job and outcome',
       labelNames: ['job', 'outcome'] as const,
-    });
-    this.dueCounter.inc({ job: this.jobName, outcome });
+    }));
+  }
+
+  private countDue(outcome: string): void {
+    this.dueTimers()?.inc({ job: this.jobName, outcome });
   }
 
   /** Leases up to `limit` due claims (by the injected clock). */
