@@ -18,7 +18,7 @@ export abstract class LeasedClaimsJob<C, O extends string> extends ScheduledJob<
   private readonly jobName: string;
   /** Property-injected, so that subclasses keep their own constructors; absent when built by hand (unit tests). */
   @Optional() @Inject(Metrics) private readonly metrics?: Metrics;
-  private dueCounter?: Counter<'job' | 'outcome'>;
+  private dueCounter?: Counter<'poller' | 'outcome'>;
 
   protected constructor(
     name: string,
@@ -37,17 +37,17 @@ export abstract class LeasedClaimsJob<C, O extends string> extends ScheduledJob<
     super.onApplicationBootstrap();
   }
 
-  private dueTimers(): Counter<'job' | 'outcome'> | undefined {
+  private dueTimers(): Counter<'poller' | 'outcome'> | undefined {
     if (!this.metrics) return undefined;
     return (this.dueCounter ??= this.metrics.counter({
       name: 'fpms_timers_due_total',
-      help: 'Due timers claimed by the pollers (review timers, dispute deadlines, approval gates), by job and outcome',
-      labelNames: ['job', 'outcome'] as const,
+      help: 'Due timers claimed by the pollers (review timers, dispute deadlines, approval gates), by poller and outcome',
+      labelNames: ['poller', 'outcome'] as const,
     }));
   }
 
   private countDue(outcome: string): void {
-    this.dueTimers()?.inc({ job: this.jobName, outcome });
+    this.dueTimers()?.inc({ poller: this.jobName, outcome });
   }
 
   /** Leases up to `limit` due claims (by the injected clock). */
