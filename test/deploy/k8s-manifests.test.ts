@@ -53,6 +53,15 @@ function egressPorts(policies: K8sObject[], labels: Record<string, string>): Set
   return ports;
 }
 
+/** The rule letting Prometheus (namespace `monitoring`) scrape /metrics. */
+function isPrometheusScrape(rule: K8sObject['spec']): boolean {
+  return (
+    rule.from?.length === 1 &&
+    rule.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' &&
+    rule.from[0].podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'
+  );
+}
+
 function ingressRules(policies: K8sObject[], labels: Record<string, string>): K8sObject[] {
   return policies.filter((p) => selects(p.spec.podSelector, labels)).flatMap((p) => p.spec.ingress ?? []);
 }
@@ -115,6 +124,12 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
         expect(container[probe]?.httpGet?.path).toMatch(/^\/health\/(live|ready)$/);
       }
       expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      // Prometheus finds /metrics on the container's own port.
+      expect(deployment.spec.template.metadata.annotations).toEqual({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
       expect(container.livenessProbe.httpGet.path).toBe('/health/live');
       // A drain that has time to finish: preStop pause + consumers' stop timeout, within the grace period.
       const preStop = Number(container.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
@@ -225,8 +240,22 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
         smtp: isServer && name === 'fpms-messaging',
       });
 
-      // In: only the gateway and billing's webhooks, only from the ingress controller, only on their HTTP port.
-      const rules = ingressRules(policies, pod.labels);
+      // In: Prometheus on each server's HTTP port (/metrics), and nothing else from inside the cluster.
+      const scrapeRules = ingressRules(policies, pod.labels).filter((rule: K8sObject['spec']) => isPrometheusScrape(rule));
+      if (isServer) {
+        const port = pod.spec.containers[0].ports[0].containerPort;
+        expect({
+          owner: pod.owner,
+          scraped: scrapeRules.some((r: K8sObject['spec']) => r.ports.some((p: { port: number }) => p.port === port)),
+        }).toEqual({
+          owner: pod.owner,
+          scraped: true,
+        });
+      } else {
+        expect({ owner: pod.owner, scrapeRules }).toEqual({ owner: pod.owner, scrapeRules: [] });
+      }
+      // In otherwise: only the gateway and billing's webhooks, only from the ingress controller, only on their HTTP port.
+      const rules = ingressRules(policies, pod.labels).filter((rule: K8sObject['spec']) => !isPrometheusScrape(rule));
       if (isServer && ['fpms-gateway', 'fpms-billing'].includes(name)) {
         const port = name === 'fpms-gateway' ? 3000 : 3004;
         expect(rules).toEqual([

@@ -52,7 +52,9 @@ import { REFUNDS_WORKER_OPTIONS, RefundsWorker } from './refunds/refunds.worker'
 import { StripeRefundEventsHandler } from './refunds/stripe-refund-events.handler';
 import { StripeRefunds } from './refunds/stripe-refunds';
 import { reconciliationControllers, reconciliationProviders } from './reconciliation/reconciliation.providers';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { createStripeClient, STRIPE } from './stripe/stripe-client';
+import { instrumentStripe } from './stripe/stripe.metrics';
 import { SubscriptionEventsHandler } from './subscriptions/subscription-events.handler';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { subscriptionProviders } from './subscriptions/subscriptions.providers';
@@ -124,7 +126,7 @@ export class BillingAppModule {
       providers: [
         PersonalDataRepository,
         { provide: BILLING_ENV, useValue: env },
-        { provide: STRIPE, useFactory: () => createStripeClient(env) },
+        { provide: STRIPE, inject: [Metrics], useFactory: (metrics: Metrics) => instrumentStripe(createStripeClient(env), metrics) },
         ...CONNECT_PROVIDERS,
         { provide: ConnectedAccounts, useExisting: ConnectAccountsRepository },
         ...rpcClientProviders({ amqpUrl: env.AMQP_URL, timeoutMs: env.RPC_TIMEOUT_MS }),

@@ -21,6 +21,8 @@ export async function createGatewayApp(env: GatewayEnv, logger: PinoLogger, opti
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      // Scraped inside the cluster on the pod's port; the Ingress routes only /api there.
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   return app;

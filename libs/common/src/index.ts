@@ -17,3 +17,5 @@ export * from './config/service-env';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/run-main';
 export * from './scheduling/periodic-task';
+export * from './metrics/metrics';
+export * from './metrics/metrics.controller';

@@ -7,6 +7,8 @@ import { AccessTokenService } from '@fpms/auth/access-token';
 import { KeySet } from '@fpms/auth/key-set';
 import { HealthModule } from '@fpms/common/health/health.module';
 import { ReadinessProbe } from '@fpms/common/health/readiness-probe';
+import { Metrics } from '@fpms/common/metrics/metrics';
+import { MetricsController } from '@fpms/common/metrics/metrics.controller';
 import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { Clock, SystemClock } from '@fpms/common/scheduling/clock';
@@ -35,8 +37,8 @@ export interface PlatformModuleOptions {
 
 /**
  * What every service stands on: its two database pools, token verification for RPC,
- * the outbox writer and relay, outbox/inbox housekeeping, and /health/{live,ready}
- * probing the database and broker.
+ * the outbox writer and relay, outbox/inbox housekeeping, /health/{live,ready}
+ * probing the database and broker, and /metrics (Prometheus).
  */
 @Module({})
 export class PlatformModule {
@@ -55,18 +57,27 @@ export class PlatformModule {
           ],
         }),
       ],
+      controllers: [MetricsController],
       providers: [
+        // The service's own registry (one per app: tests run five apps in one process).
+        { provide: Metrics, useValue: new Metrics({ defaults: true }) },
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: AMQP_QUEUE_TYPE, useValue: env.AMQP_QUEUE_TYPE },
         { provide: AccessTokenService, useValue: new AccessTokenService(options.keys, env.ACCESS_TOKEN_TTL_SECONDS) },
         { provide: OutboxWriter, useValue: new OutboxWriter() },
         {
           provide: OutboxRelay,
-          inject: [getDataSourceToken(SYSTEM_DATA_SOURCE)],
+          inject: [getDataSourceToken(SYSTEM_DATA_SOURCE), Metrics],
           // The relay reads every tenant's outbox rows: it is cross-tenant by nature. It
           // declares the whole topology before its first publish (see event-topology.ts).
-          useFactory: (system: DataSource) =>
-            new OutboxRelay({ dataSource: system, amqpUrl: env.AMQP_URL, topology: EVENT_TOPOLOGY, queueType: env.AMQP_QUEUE_TYPE }),
+          useFactory: (system: DataSource, metrics: Metrics) =>
+            new OutboxRelay({
+              dataSource: system,
+              amqpUrl: env.AMQP_URL,
+              topology: EVENT_TOPOLOGY,
+              queueType: env.AMQP_QUEUE_TYPE,
+              metrics,
+            }),
         },
         OutboxRelayLifecycle,
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -86,6 +97,7 @@ export class PlatformModule {
         },
       ],
       exports: [
+        Metrics,
         SERVICE_LOGGER,
         AMQP_QUEUE_TYPE,
         AccessTokenService,

@@ -11,6 +11,7 @@ import {
   ReconciliationRunView,
   ReconciliationTrigger,
 } from '@fpms/contracts/rpc/billing-reconciliation.rpc';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
@@ -23,6 +24,7 @@ import { WebhookProcessor } from '../webhooks/webhook-processor';
 import { MissingStripeEvents, moneyOfEvent } from './missing-stripe-events';
 import { ORDER_RECONCILERS, OrderDrift, OrderReconciler } from './order-reconciler';
 import { ReconciliationLock } from './reconciliation-lock';
+import { reconciliationMetrics } from './reconciliation.metrics';
 import { CrossTenantReconciliationOrdersRepository } from './reconciliation-orders.repository';
 import { CrossTenantReconciliationRunsRepository, RunOutcome } from './reconciliation-runs.repository';
 
@@ -61,6 +63,8 @@ const driftKey = (d: Pick<OrderDrift, 'kind' | 'stripeObjectId'>) => `${d.kind}:
  */
 @Injectable()
 export class Reconciliation {
+  private readonly metrics: ReturnType<typeof reconciliationMetrics>;
+
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
     private readonly lock: ReconciliationLock,
@@ -73,9 +77,18 @@ export class Reconciliation {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SERVICE_LOGGER) private readonly logger: PinoLogger,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.metrics = reconciliationMetrics(metrics);
+  }
 
   async run(trigger: ReconciliationTrigger, requestedBy: string | null = null): Promise<ReconciliationRunView> {
+    const run = await this.runOrSkip(trigger, requestedBy);
+    this.metrics.record(run);
+    return run;
+  }
+
+  private async runOrSkip(trigger: ReconciliationTrigger, requestedBy: string | null): Promise<ReconciliationRunView> {
     const outcome = await this.lock.withLock(() => this.runLocked(trigger, requestedBy));
     if (outcome) return outcome;
     const now = this.clock.now();

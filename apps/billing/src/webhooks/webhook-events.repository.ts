@@ -69,6 +69,16 @@ export class CrossTenantWebhookEventsRepository {
   }
 
   /** Ids of open events due by `now`, oldest due first. Not locked: each is locked by the transaction that processes it. */
+  /** Open rows and the age of the oldest (the processing lag), for the metrics. */
+  async backlog(system: DataSource, now: Date): Promise<{ open: number; oldestAgeSeconds: number }> {
+    const [row] = (await system.query(
+      `select count(*)::int as open, coalesce(extract(epoch from $1::timestamptz - min(received_at)), 0)::float8 as age
+       from stripe_webhook_events where ${OPEN}`,
+      [now],
+    )) as Array<{ open: number; age: number }>;
+    return { open: row?.open ?? 0, oldestAgeSeconds: Math.max(0, row?.age ?? 0) };
+  }
+
   async dueIds(manager: SystemManager, now: Date, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await manager.query(
       `select id from stripe_webhook_events where ${OPEN} and next_attempt_at <= $1 order by next_attempt_at, id limit $2`,

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { DataSource } from 'typeorm';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { SystemClock } from '@fpms/common/scheduling/clock';
 import type { StripeSignatureVerifier } from './stripe-signature-verifier';
 import type { CrossTenantWebhookEventsRepository } from './webhook-events.repository';
@@ -24,6 +25,7 @@ function intake(insert: () => Promise<boolean>) {
     { wake: () => wakes.push(1) } as unknown as WebhookProcessor,
     {} as DataSource,
     new SystemClock(),
+    Metrics.detached(),
   );
   return { service, wakes };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction } from '@fpms/database/tenant-manager';
@@ -8,6 +9,7 @@ import { errorSummary } from '@fpms/messaging/events/event-topology';
 import { Waker } from '@fpms/messaging/events/relay-support';
 import { DispatchOutcome, LAST_ERROR_MAX_LENGTH, StripeEventDispatcher } from './stripe-event-dispatcher';
 import { CrossTenantWebhookEventsRepository } from './webhook-events.repository';
+import { webhookBacklogMetrics, webhookMetrics } from './webhook.metrics';
 
 export const WEBHOOK_PROCESSOR_OPTIONS = Symbol('WEBHOOK_PROCESSOR_OPTIONS');
 
@@ -40,6 +42,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnApplicationSh
   private running = false;
   private loop?: Promise<void>;
   private round?: Promise<DrainResult>;
+  private readonly metrics: ReturnType<typeof webhookMetrics>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -47,7 +50,11 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnApplicationSh
     private readonly events: CrossTenantWebhookEventsRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(WEBHOOK_PROCESSOR_OPTIONS) private readonly options: WebhookProcessorOptions,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.metrics = webhookMetrics(metrics);
+    webhookBacklogMetrics(metrics, () => this.events.backlog(this.system, this.clock.now()));
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -90,7 +97,11 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnApplicationSh
     for (;;) {
       const ids = await systemTransaction(this.system, (m) => this.events.dueIds(m, this.clock.now(), this.options.batchSize));
       const before = total.processed + total.ignored + total.failed;
-      await this.forEachConcurrently(ids, async (id) => total[await this.processOne(id)]++);
+      await this.forEachConcurrently(ids, async (id) => {
+        const outcome = await this.processOne(id);
+        total[outcome]++;
+        this.metrics.processed.inc({ outcome });
+      });
       const done = total.processed + total.ignored + total.failed - before;
       // A short page is the end; a page whose rows all belonged to others would only repeat itself.
       if (ids.length < this.options.batchSize || done === 0 || !this.running) return total;

@@ -14,9 +14,11 @@ import type { Server, Socket } from 'socket.io';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { sideOf, WorkspaceAction, WorkspaceRole } from '@fpms/auth/permissions';
 import { AppError } from '@fpms/common/errors/app-error';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { RpcContext, WorkspaceRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { freelancerRoom, userRoom, workspaceRoom } from './realtime-rooms';
+import { realtimeMetrics } from './realtime.metrics';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,10 +53,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @WebSocketServer()
   server!: Server;
 
+  private readonly connections: ReturnType<typeof realtimeMetrics>;
+
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly rpc: RpcClient,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.connections = realtimeMetrics(metrics, () => this.server?.sockets.sockets.size ?? 0);
+  }
 
   afterInit(server: Server): void {
     // Refused here, the client gets `connect_error` with the reason and no socket exists at all.
@@ -65,6 +72,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         this.scheduleExpiry(socket, session.exp);
         next();
       } catch (error) {
+        this.connections.refused.inc();
         next(Object.assign(new Error((error as Error).message), { data: { code: 'unauthorized' } }));
       }
     });
@@ -73,6 +81,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: Socket): Promise<void> {
     const session = this.sessionOf(socket);
     if (!session) return void socket.disconnect(true);
+    this.connections.opened.inc();
     await socket.join(userRoom(session.userId));
     try {
       const { items } = await this.rpc.call(WorkspaceRpc.listWorkspaces, {}, this.context(session));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { writeQuery } from '@fpms/database/write-query';
 import type { SystemManager } from '@fpms/database/tenant-manager';
 
@@ -33,6 +34,14 @@ export class EmailOutboxRepository {
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows;
+  }
+
+  /** Emails still to send (for the metrics): one autocommit count on the system pool. */
+  async pendingCount(system: DataSource): Promise<number> {
+    const [row] = (await system.query(`select count(*)::int as n from email_outbox where status in ('pending', 'sending')`)) as Array<{
+      n: number;
+    }>;
+    return row?.n ?? 0;
   }
 
   async markSent(manager: SystemManager, id: string, now: Date, messageId: string): Promise<void> {

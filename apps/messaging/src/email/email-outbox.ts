@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { EmailTemplateId } from './email-templates';
+import { emailMetrics } from './email.metrics';
 
 export interface EmailToEnqueue {
   /** The recipient: a user (their address resolved by the caller) or a bare address. */
@@ -25,7 +27,14 @@ export interface EmailToEnqueue {
  */
 @Injectable()
 export class EmailOutbox {
-  constructor(private readonly clock: Clock) {}
+  private readonly metrics: ReturnType<typeof emailMetrics>;
+
+  constructor(
+    private readonly clock: Clock,
+    metrics: Metrics,
+  ) {
+    this.metrics = emailMetrics(metrics);
+  }
 
   /** Returns the id of the row the email went into (an existing one when it merged). */
   async enqueue(manager: EntityManager, email: EmailToEnqueue): Promise<string> {
@@ -50,6 +59,8 @@ export class EmailOutbox {
         now,
       ],
     );
+    // Counted in the caller's transaction: a rolled-back one leaves the count one high.
+    this.metrics.queued.inc({ template: email.templateId });
     return row.id;
   }
 }

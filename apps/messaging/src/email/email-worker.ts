@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { signUnsubscribeToken } from '@fpms/contracts';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
@@ -9,6 +10,7 @@ import { systemTransaction } from '@fpms/database/tenant-manager';
 import { MESSAGING_ENV, MessagingEnv } from '../config';
 import { EmailOutboxRepository, ClaimedEmail } from './email-outbox.repository';
 import { renderEmail } from './email-templates';
+import { emailBacklogMetrics, emailMetrics } from './email.metrics';
 import { isPermanentSmtpFailure, SmtpTransport } from './smtp-transport';
 
 const LEASE_MS = 120_000;
@@ -29,6 +31,7 @@ export interface EmailRound {
 @Injectable()
 export class EmailWorker extends ScheduledJob<EmailRound> implements OnApplicationShutdown {
   private readonly logger = new Logger(EmailWorker.name);
+  private readonly metrics: ReturnType<typeof emailMetrics>;
 
   constructor(
     @InjectDataSource(SYSTEM_DATA_SOURCE) private readonly system: DataSource,
@@ -36,8 +39,11 @@ export class EmailWorker extends ScheduledJob<EmailRound> implements OnApplicati
     private readonly smtp: SmtpTransport,
     private readonly clock: Clock,
     @Inject(MESSAGING_ENV) private readonly env: MessagingEnv,
+    metrics: Metrics,
   ) {
     super('email-worker', env.EMAIL_WORKER_INTERVAL_MS);
+    this.metrics = emailMetrics(metrics);
+    emailBacklogMetrics(metrics, () => this.repo.pendingCount(this.system));
   }
 
   override async onApplicationShutdown(): Promise<void> {
@@ -50,7 +56,11 @@ export class EmailWorker extends ScheduledJob<EmailRound> implements OnApplicati
     for (;;) {
       const claimed = await systemTransaction(this.system, (m) => this.repo.claimDue(m, this.clock.now(), LEASE_MS, BATCH));
       if (claimed.length === 0) return result;
-      for (const email of claimed) result[await this.deliver(email)] += 1;
+      for (const email of claimed) {
+        const outcome = await this.deliver(email);
+        result[outcome] += 1;
+        this.metrics.delivered.inc({ result: outcome });
+      }
     }
   }
 

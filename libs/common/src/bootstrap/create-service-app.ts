@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { PinoNestLogger } from '../logging/logger';
+import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { Metrics } from '../metrics/metrics';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { BODY_LIMIT_BYTES, inputGuardMiddleware, MAX_HEADER_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../validation/input-guard';
 import { createValidationPipe } from '../validation/validation.pipe';
@@ -38,6 +40,9 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   // before Express; make those answers carry the error body too.
   (server as Server & { maxHeaderSize?: number }).maxHeaderSize = MAX_HEADER_BYTES; // read per connection by Node
   answerClientErrorsWithJson(server, options.logger);
+  // First, so the latency covers everything the request goes through.
+  const metrics = optionalMetrics(app);
+  if (metrics) app.use(httpMetricsMiddleware(metrics));
   app.use(requestIdMiddleware(options.logRequests ? options.logger : undefined));
   const express = app as NestExpressApplication;
   // strict: false so that `null` or `"x"` reach the guard and get a precise message.
@@ -51,6 +56,15 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   app.enableShutdownHooks();
   if (options.microservice) app.connectMicroservice(options.microservice);
   return app;
+}
+
+/** The service's registry (PlatformModule provides it); an app without one is simply not measured. */
+function optionalMetrics(app: INestApplication): Metrics | undefined {
+  try {
+    return app.get(Metrics, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startServiceApp(app: INestApplication, port: number, host: string): Promise<void> {

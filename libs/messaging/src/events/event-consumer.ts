@@ -3,6 +3,7 @@ import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event-envelope';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import type { TenantManager } from '@fpms/database/tenant-manager';
@@ -23,6 +24,7 @@ import {
   retryQueueName,
 } from './event-topology';
 import type { QueueType } from '../queue-type';
+import { consumerMetrics } from './events.metrics';
 import { INBOX_TABLE } from './messaging-tables.migration';
 import { purgeInbox } from './housekeeping';
 import { withTimeout } from './relay-support';
@@ -68,6 +70,8 @@ export interface EventConsumerOptions {
   stopTimeoutMs?: number;
   /** The type of the queues it declares (default classic; see queue-type.ts). */
   queueType?: QueueType;
+  /** Where outcomes, lag, retries and queue depths go (default: nowhere scraped). */
+  metrics?: Metrics;
 }
 
 type Parsed = { ok: true; event: EventEnvelope } | { ok: false; error: string };
@@ -98,6 +102,7 @@ export class EventConsumer {
   private stopping = false;
   private reconnectScheduled = false;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly metrics: ReturnType<typeof consumerMetrics>;
 
   constructor(private readonly options: EventConsumerOptions) {
     if (options.bindings.length === 0) throw new Error('EventConsumer needs at least one binding');
@@ -107,6 +112,19 @@ export class EventConsumer {
     this.policy = resolveRetryPolicy(options);
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.dlq = deadLetterQueueName(options.queue);
+    this.metrics = consumerMetrics(options.metrics ?? Metrics.detached(), () => this.depths(), options.queue);
+  }
+
+  /** Ready messages in the queue and its DLQ (two passive checks on the open channel; read when scraped). */
+  private async depths(): Promise<{ queue: number; dlq: number }> {
+    const channel = this.channel;
+    if (!channel || !this.isConnected()) throw new Error('consumer is not connected');
+    const [queue, dlq] = await Promise.all([channel.checkQueue(this.options.queue), channel.checkQueue(this.dlq)]);
+    return { queue: queue.messageCount, dlq: dlq.messageCount };
+  }
+
+  private count(event: { type: string } | undefined, outcome: string): void {
+    this.metrics.handled.inc({ queue: this.options.queue, type: event?.type ?? 'unknown', outcome });
   }
 
   /**
@@ -244,6 +262,8 @@ export class EventConsumer {
     if (!parsed.ok) {
       // Retrying cannot fix a malformed message; keep it for inspection.
       this.logger.error(`invalid event ${msg.properties.messageId ?? '(no id)'} moved to ${this.dlq}: ${parsed.error}`);
+      this.count(undefined, 'dead_lettered');
+      this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'invalid-envelope' });
       await this.divert(ch, msg, this.dlq, {
         [EventHeaders.DeadLetterReason]: 'invalid-envelope' satisfies DeadLetterReason,
         [EventHeaders.LastError]: parsed.error,
@@ -254,6 +274,8 @@ export class EventConsumer {
     const payload = this.parseData(parsed.event);
     if (!payload.ok) {
       this.logger.error(`invalid ${parsed.event.type} ${parsed.event.id} moved to ${this.dlq}: ${payload.error}`);
+      this.count(parsed.event, 'dead_lettered');
+      this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'invalid-payload' });
       await this.divert(ch, msg, this.dlq, {
         [EventHeaders.DeadLetterReason]: 'invalid-payload' satisfies DeadLetterReason,
         [EventHeaders.LastError]: payload.error,
@@ -282,6 +304,11 @@ export class EventConsumer {
       });
       if (!applied) this.logger.debug(`duplicate ${event.type} ${event.id} skipped`);
       this.ack(ch, msg);
+      this.count(event, applied ? 'applied' : 'duplicate');
+      const occurred = Date.parse(event.occurredAt);
+      if (applied && !Number.isNaN(occurred)) {
+        this.metrics.lag.observe({ queue: this.options.queue }, Math.max(0, (Date.now() - occurred) / 1000));
+      }
     } catch (err) {
       if (!handlerStarted) {
         // The database failed before the handler ran (outage, pool exhausted): not the
@@ -290,6 +317,7 @@ export class EventConsumer {
         this.logger.warn(`${event.type} ${event.id} not processed, database unavailable? requeueing: ${errorSummary(err)}`);
         await new Promise((r) => setTimeout(r, REQUEUE_PAUSE_MS));
         this.nack(ch, msg);
+        this.count(event, 'requeued');
         return;
       }
       await this.onHandlerFailure(ch, msg, event, attempt, err);
@@ -324,8 +352,12 @@ export class EventConsumer {
         `${event.type} ${event.id} failed (attempt ${attempt}/${this.policy.maxAttempts}), retrying in ${step.delayMs} ms: ${errorSummary(err)}`,
       );
       await this.divert(ch, msg, retryQueueName(this.options.queue, step.queueIndex), common);
+      this.count(event, 'retried');
+      this.metrics.retries.inc({ queue: this.options.queue });
     } else {
       const reason: DeadLetterReason = permanent ? 'permanent-error' : 'max-attempts';
+      this.count(event, 'dead_lettered');
+      this.metrics.deadLettered.inc({ queue: this.options.queue, reason });
       this.logger.error(`${event.type} ${event.id} dead-lettered after attempt ${attempt} (${reason}): ${errorSummary(err)}`);
       await this.divert(ch, msg, this.dlq, { ...common, [EventHeaders.DeadLetterReason]: reason });
     }

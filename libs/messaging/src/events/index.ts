@@ -4,3 +4,4 @@ export * from './outbox-writer';
 export * from './outbox-relay';
 export * from './event-consumer';
 export * from './housekeeping';
+export * from './dlq-replay';

@@ -3,9 +3,11 @@ import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, Message } from 'amqplib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import type { EventTopology } from '@fpms/contracts/events/event-topology';
 import type { QueueType } from '../queue-type';
 import { declareTopology, DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL, topologyDeclarations } from './event-topology';
+import { outboxMetrics } from './events.metrics';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
 import { purgeSentOutbox } from './housekeeping';
 import { backoffDelay, listenerClientConfig, Waker, withTimeout } from './relay-support';
@@ -33,6 +35,8 @@ export interface OutboxRelayOptions {
   queueType?: QueueType;
   /** Back-off before an event the broker returned as unroutable is tried again (default 5 s doubling to 5 min). */
   unroutableRetry?: { baseMs: number; maxMs: number };
+  /** Where published counts and the backlog gauges go (default: nowhere scraped). */
+  metrics?: Metrics;
 }
 
 interface OutboxRow {
@@ -87,8 +91,10 @@ export class OutboxRelay {
   private readonly returned = new Set<string>();
   /** Unroutable rows waiting out their back-off: not claimed again before `until`. */
   private readonly deferred = new Map<string, { until: number; failures: number }>();
+  private readonly metrics: ReturnType<typeof outboxMetrics>;
 
   constructor(private readonly options: OutboxRelayOptions) {
+    this.metrics = outboxMetrics(options.metrics ?? Metrics.detached(), () => this.backlog());
     this.dataSource = options.dataSource;
     this.exchange = options.exchange ?? DEFAULT_EVENTS_EXCHANGE;
     this.batchSize = options.batchSize ?? 100;
@@ -161,6 +167,15 @@ export class OutboxRelay {
     return purgeSentOutbox(this.dataSource, new Date(Date.now() - olderThanMs));
   }
 
+  /** What waits to be published (one indexed count; read when Prometheus scrapes). */
+  private async backlog(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const [row] = (await this.dataSource.query(
+      `select count(*)::int as rows, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
+       from ${OUTBOX_TABLE} where sent_at is null`,
+    )) as Array<{ rows: number; age: number }>;
+    return { rows: row?.rows ?? 0, oldestAgeSeconds: row?.age ?? 0 };
+  }
+
   private async setupChannel(ch: ConfirmChannel): Promise<void> {
     // A server-side channel error (e.g. someone redeclared the exchange as another type)
     // closes the channel, and amqp-connection-manager only reopens channels on a new
@@ -210,10 +225,12 @@ export class OutboxRelay {
         const batch = await this.relayBatch();
         claimed = batch.claimed;
         this.counters.published += batch.published;
+        this.metrics.published.inc(batch.published);
         failures = 0;
       } catch (err) {
         failures++;
         this.counters.failedBatches++;
+        this.metrics.failedBatches.inc();
         const delay = backoffDelay(failures, BACKOFF_BASE_MS, BACKOFF_MAX_MS);
         this.logger.warn(`outbox batch failed (${failures} in a row), retrying in ${delay} ms: ${errorSummary(err)}`);
         // Not interruptible by NOTIFY: new rows must not make a failing relay spin.
@@ -293,6 +310,7 @@ export class OutboxRelay {
     this.deferred.set(row.id, { until: Date.now() + delay, failures });
     if (this.deferred.size > MAX_DEFERRED) this.deferred.delete(this.deferred.keys().next().value as string);
     this.counters.unroutable++;
+    this.metrics.unroutable.inc();
     this.logger.error(
       `event ${row.id} (${row.routing_key}) is unroutable: no queue is bound for it; kept unsent, retrying in ${delay} ms (attempt ${failures})`,
     );

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { EventConsumer } from '../events';
 import { AMQP_QUEUE_TYPE, QueueType } from '../queue-type';
 import { BrokerConnections } from './broker-connections';
@@ -46,10 +47,16 @@ export function eventConsumerProviders(
     events.subscriber,
     {
       provide: EventConsumer,
-      inject: [getDataSourceToken(), events.subscriber, { token: AMQP_QUEUE_TYPE, optional: true }],
-      useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType) =>
+      inject: [
+        getDataSourceToken(),
+        events.subscriber,
+        { token: AMQP_QUEUE_TYPE, optional: true },
+        { token: Metrics, optional: true },
+      ],
+      useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType, metrics?: Metrics) =>
         new EventConsumer({
           queueType,
+          metrics,
           dataSource: runtime,
           amqpUrl,
           exchange: topology.exchange,

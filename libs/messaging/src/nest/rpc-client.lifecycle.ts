@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Metrics } from '@fpms/common/metrics/metrics';
 import { AMQP_QUEUE_TYPE, QueueType } from '../queue-type';
 import { RpcClient } from '../rpc/rpc-client';
 
@@ -17,8 +18,12 @@ export function rpcClientProviders(options: { amqpUrl: string; timeoutMs: number
   return [
     {
       provide: RpcClient,
-      inject: [{ token: AMQP_QUEUE_TYPE, optional: true }],
-      useFactory: (queueType?: QueueType) => new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs, queueType }),
+      inject: [
+        { token: AMQP_QUEUE_TYPE, optional: true },
+        { token: Metrics, optional: true },
+      ],
+      useFactory: (queueType?: QueueType, metrics?: Metrics) =>
+        new RpcClient({ url: options.amqpUrl, timeoutMs: options.timeoutMs, queueType, metrics }),
     },
     RpcClientLifecycle,
   ];

@@ -3,12 +3,14 @@ import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { AppError } from '@fpms/common/errors/app-error';
+import { Metrics, secondsSince } from '@fpms/common/metrics/metrics';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
 import { RequestClass, RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
 import type { QueueType } from '../queue-type';
 import { QueuePresence } from './queue-presence';
 import { DIRECT_REPLY_TO, RpcChannelPool } from './rpc-channel-pool';
+import { rpcClientMetrics } from './rpc.metrics';
 
 export interface RpcClientOptions {
   url: string;
@@ -20,6 +22,8 @@ export interface RpcClientOptions {
   channels?: number;
   /** The servers' queue type: the presence check declares their queues with the same arguments. */
   queueType?: QueueType;
+  /** Where call latencies, timeouts and 503s are recorded (default: nowhere scraped). */
+  metrics?: Metrics;
 }
 
 interface PendingCall {
@@ -57,9 +61,11 @@ export class RpcClient {
   private readonly presence: QueuePresence;
   private readonly pending = new Map<string, PendingCall>();
   private readonly timeoutMs: number;
+  private readonly metrics: ReturnType<typeof rpcClientMetrics>;
 
   constructor(options: RpcClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.metrics = rpcClientMetrics(options.metrics ?? Metrics.detached());
     this.pool = new RpcChannelPool(options.channels ?? 2, options.queueType ?? 'classic', {
       onReply: (msg) => this.onReply(msg),
       onReturn: (msg) => this.onReturn(msg),
@@ -113,6 +119,26 @@ export class RpcClient {
     data: RpcRequest<P>,
     ctx: RpcContext,
     options: { timeoutMs?: number } = {},
+  ): Promise<RpcResponse<P>> {
+    const started = process.hrtime.bigint();
+    try {
+      const response = await this.send(pattern, data, ctx, options);
+      this.metrics.duration.observe({ pattern: pattern.pattern, status: '200' }, secondsSince(started));
+      return response;
+    } catch (error) {
+      const status = error instanceof AppError ? error.status : 500;
+      this.metrics.duration.observe({ pattern: pattern.pattern, status: String(status) }, secondsSince(started));
+      if (status === 504) this.metrics.timeouts.inc({ pattern: pattern.pattern });
+      if (status === 503) this.metrics.unavailable.inc({ pattern: pattern.pattern });
+      throw error;
+    }
+  }
+
+  private async send<P extends RpcPattern<RequestClass, unknown>>(
+    pattern: P,
+    data: RpcRequest<P>,
+    ctx: RpcContext,
+    options: { timeoutMs?: number },
   ): Promise<RpcResponse<P>> {
     const queue = pattern.queue;
     const service = serviceOf(queue);

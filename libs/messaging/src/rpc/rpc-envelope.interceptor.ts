@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
 import { Observable, tap } from 'rxjs';
@@ -6,10 +6,12 @@ import { z } from 'zod';
 import { AccessTokenService } from '@fpms/auth/access-token';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RequestContext } from '@fpms/common/logging/request-context';
+import { Metrics, secondsSince } from '@fpms/common/metrics/metrics';
 import { rpcEnvelopeSchema } from '@fpms/contracts/rpc/rpc-context';
 import type { RequestClass } from '@fpms/contracts/rpc/rpc-pattern';
 import { validateRequest } from '@fpms/common/validation/request-validation';
 import { RPC_PATTERN_METADATA } from './rpc-metadata';
+import { rpcServerMetrics } from './rpc.metrics';
 import { SERVICE_LOGGER } from './service-logger';
 import { VerifiedRpc } from './verified-rpc';
 
@@ -25,11 +27,16 @@ function zodFieldErrors(error: z.ZodError) {
  */
 @Injectable()
 export class RpcEnvelopeInterceptor implements NestInterceptor {
+  private readonly metrics: ReturnType<typeof rpcServerMetrics>;
+
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly reflector: Reflector,
     @Inject(SERVICE_LOGGER) private readonly logger: PinoLogger,
-  ) {}
+    @Optional() metrics?: Metrics,
+  ) {
+    this.metrics = rpcServerMetrics(metrics ?? Metrics.detached());
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rpc = context.switchToRpc();
@@ -60,11 +67,14 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     for (const key of Object.keys(payload)) delete payload[key];
     Object.assign(payload, verified);
     const started = Date.now();
+    const startedAt = process.hrtime.bigint();
     const name = rpc.getContext<{ getPattern?: () => string }>()?.getPattern?.() ?? context.getHandler().name;
-    const log = (outcome: string) =>
+    const log = (outcome: string) => {
+      this.metrics.duration.observe({ pattern: name, outcome }, secondsSince(startedAt));
       RequestContext.run({ requestId: ctx.requestId }, () =>
         this.logger.info({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'),
       );
+    };
     return new Observable((subscriber) =>
       RequestContext.run({ requestId: ctx.requestId }, () =>
         next
