@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BillingAccountEvents, BillingDocumentEvents, DocumentRenderedData, EventEnvelope, GatewayEvents, UserErasedData } from '@fpms/contracts';
+import {
+  BillingAccountEvents,
+  BillingDocumentEvents,
+  DocumentRenderedData,
+  EventEnvelope,
+  GatewayEvents,
+  UserErasedData,
+} from '@fpms/contracts';
 import { EventSubscriber } from '@fpms/messaging';
 import { EntitlementsProjection } from '@fpms/platform/entitlements';
 import { BillingDocumentsSubscriber } from './documents/billing-documents.subscriber';

@@ -46,7 +46,12 @@ export class Metrics {
   histogram<L extends string>(spec: MetricSpec<L> & { buckets?: number[] }): Histogram<L> {
     return (
       this.existing<Histogram<L>>(spec.name) ??
-      new Histogram({ ...spec, labelNames: spec.labelNames ?? [], buckets: spec.buckets ?? LATENCY_BUCKETS_SECONDS, registers: [this.registry] })
+      new Histogram({
+        ...spec,
+        labelNames: spec.labelNames ?? [],
+        buckets: spec.buckets ?? LATENCY_BUCKETS_SECONDS,
+        registers: [this.registry],
+      })
     );
   }
 
@@ -66,7 +71,9 @@ export class Metrics {
         labelNames: spec.labelNames ?? [],
         registers: [this.registry],
         collect: async function (this: Gauge<L>) {
-          await Promise.all((collectors.get(spec.name) ?? []).map((run) => withTimeout(run(this), COLLECT_TIMEOUT_MS).catch(() => undefined)));
+          await Promise.all(
+            (collectors.get(spec.name) ?? []).map((run) => withTimeout(run(this), COLLECT_TIMEOUT_MS).catch(() => undefined)),
+          );
         },
       });
     if (collect) {

@@ -63,7 +63,7 @@ export function consumerMetrics(metrics: Metrics, depths: () => Promise<{ queue:
     }),
     dlqDepth: metrics.gauge({
       name: 'fpms_dlq_depth',
-      help: 'Messages in the consumer queue\'s DLQ (should be 0; replay with npm run dlq:replay)',
+      help: "Messages in the consumer queue's DLQ (should be 0; replay with npm run dlq:replay)",
       labelNames: ['queue'] as const,
       collect: async (gauge) => gauge.set({ queue }, (await read()).dlq),
     }),

@@ -47,12 +47,7 @@ export function eventConsumerProviders(
     events.subscriber,
     {
       provide: EventConsumer,
-      inject: [
-        getDataSourceToken(),
-        events.subscriber,
-        { token: AMQP_QUEUE_TYPE, optional: true },
-        { token: Metrics, optional: true },
-      ],
+      inject: [getDataSourceToken(), events.subscriber, { token: AMQP_QUEUE_TYPE, optional: true }, { token: Metrics, optional: true }],
       useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType, metrics?: Metrics) =>
         new EventConsumer({
           queueType,
