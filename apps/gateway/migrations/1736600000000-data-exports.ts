@@ -14,8 +14,9 @@ export class DataExports1736600000000 implements MigrationInterface {
       create table data_exports (
         id uuid primary key,
         user_id uuid not null references users (id),
-        -- The account the user owned when asking (its payouts are theirs), if any.
-        account_id uuid,
+        -- The account the user owned when asking (its payouts are theirs), if any. Not a tenant key
+        -- (the row is the user's, global like users), hence not named account_id.
+        owned_account_id uuid,
         status text not null check (status in ('pending', 'ready', 'failed')),
         requested_at timestamptz not null,
         request_id text,

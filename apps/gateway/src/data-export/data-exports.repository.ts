@@ -28,7 +28,7 @@ export class DataExportsRepository {
     e: { id: string; userId: string; accountId: string | null; requestId: string; now: Date },
   ): Promise<DataExportRow> {
     await manager.query(
-      `insert into data_exports (id, user_id, account_id, status, requested_at, request_id, next_attempt_at)
+      `insert into data_exports (id, user_id, owned_account_id, status, requested_at, request_id, next_attempt_at)
        values ($1, $2, $3, 'pending', $4, $5, $4)
        on conflict (user_id) where status = 'pending' do nothing`,
       [e.id, e.userId, e.accountId, e.now, e.requestId],
@@ -124,7 +124,7 @@ function toRow(row: unknown): DataExportRow {
   return {
     id: r.id as string,
     userId: r.user_id as string,
-    accountId: (r.account_id as string | null) ?? null,
+    accountId: (r.owned_account_id as string | null) ?? null,
     status: r.status as DataExportStatus,
     requestedAt: r.requested_at as Date,
     requestId: (r.request_id as string | null) ?? null,

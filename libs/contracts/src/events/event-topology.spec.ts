@@ -57,8 +57,9 @@ describe('event topology', () => {
     // A posted message reaches the gateway's realtime fan-out and messaging itself (it notifies the other members).
     expect(consumersOf(MessagingEvents.messagePosted).sort()).toEqual(['messaging', 'realtime']);
     expect(consumersOf(WorkspaceEvents.memberRemoved)).toEqual(expect.arrayContaining(['messaging', 'realtime']));
-    // Erasure reaches every service that keeps an address or name (files and billing keep ids only).
-    expect(consumersOf(GatewayEvents.userErased).sort()).toEqual(['messaging', 'workspace']);
+    // Erasure reaches every service that keeps an address or name, and files for the user's export
+    // archives (billing keeps ids only).
+    expect(consumersOf(GatewayEvents.userErased).sort()).toEqual(['files', 'messaging', 'workspace']);
   });
 
   it('names one durable queue per consuming service', () => {
