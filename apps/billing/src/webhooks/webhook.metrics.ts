@@ -1,4 +1,4 @@
-import { Metrics } from '@fpms/common/metrics/metrics';
+import { Metrics, onePerScrape } from '@fpms/common/metrics/metrics';
 
 /** Stripe webhook intake and processing. The backlog gauges are read from the ledger when scraped. */
 export function webhookMetrics(metrics: Metrics) {
@@ -18,8 +18,7 @@ export function webhookMetrics(metrics: Metrics) {
 
 /** Gauges over the open (received or failed) rows of the webhook ledger. */
 export function webhookBacklogMetrics(metrics: Metrics, read: () => Promise<{ open: number; oldestAgeSeconds: number }>) {
-  let reading: Promise<{ open: number; oldestAgeSeconds: number }> | undefined;
-  const once = () => (reading ??= read().finally(() => setImmediate(() => (reading = undefined))));
+  const once = onePerScrape(read);
   metrics.gauge({
     name: 'fpms_webhook_backlog',
     help: 'Stripe events stored but not yet processed (received, or failed and waiting for a retry)',

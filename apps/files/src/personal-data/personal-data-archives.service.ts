@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { PersonalDataArchiveUrlView, PersonalDataArchiveView } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
-import { systemTransaction } from '@fpms/database/tenant-manager';
+import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
 import { FILES_ENV, FilesEnv } from '../config';
 import { ObjectStorage } from '../storage/object-storage';
 import { archiveEntryName, archiveStorageKey } from './archive-entry-name';
@@ -84,7 +84,7 @@ export class PersonalDataArchivesService {
     // leaves an object the retried build overwrites (same key).
     await this.storage.put(row.storageKey, bytes, 'application/zip');
     await systemTransaction(this.system, (m) => this.repo.save(m, row));
-    return toView((await this.repo.find(this.system.manager, input.exportId)) ?? row);
+    return toView(row);
   }
 
   async downloadUrl(caller: Caller, exportId: string): Promise<PersonalDataArchiveUrlView> {
@@ -103,26 +103,21 @@ export class PersonalDataArchivesService {
 
   /** The user's archives go with their account (gateway.user.erased): objects, then rows. */
   async eraseUser(userId: string): Promise<number> {
-    return systemTransaction(this.system, async (m) => {
-      const archives = await this.repo.ofUser(m, userId);
-      for (const a of archives) {
-        await this.storage.delete(a.storageKey);
-        await this.repo.delete(m, a.exportId);
-      }
-      return archives.length;
-    });
+    return systemTransaction(this.system, async (m) => this.deleteAll(m, await this.repo.ofUser(m, userId)));
   }
 
   /** One round of the janitor: archives past their 7 days are deleted (objects, then rows). */
   async expireBatch(limit: number): Promise<number> {
-    return systemTransaction(this.system, async (m) => {
-      const archives = await this.repo.claimExpired(m, this.clock.now(), limit);
-      for (const a of archives) {
-        await this.storage.delete(a.storageKey);
-        await this.repo.delete(m, a.exportId);
-      }
-      return archives.length;
-    });
+    return systemTransaction(this.system, async (m) => this.deleteAll(m, await this.repo.claimExpired(m, this.clock.now(), limit)));
+  }
+
+  /** Objects first, then rows: if the store fails, the transaction rolls back and a later round retries. */
+  private async deleteAll(manager: SystemManager, archives: ArchiveRow[]): Promise<number> {
+    for (const a of archives) {
+      await this.storage.delete(a.storageKey);
+      await this.repo.delete(manager, a.exportId);
+    }
+    return archives.length;
   }
 }
 

@@ -109,3 +109,12 @@ function withTimeout(work: Promise<void> | void, ms: number): Promise<void> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * One read shared by every gauge collected in the same scrape: the gauges that show parts of
+ * one query (a backlog and its oldest age) call the returned function, and the query runs once.
+ */
+export function onePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let reading: Promise<T> | undefined;
+  return () => (reading ??= read().finally(() => setImmediate(() => (reading = undefined))));
+}

@@ -1,11 +1,10 @@
 import { Metrics } from '@fpms/common/metrics/metrics';
-import { LAG_BUCKETS_SECONDS } from '@fpms/common/metrics/metrics';
+import { LAG_BUCKETS_SECONDS, onePerScrape } from '@fpms/common/metrics/metrics';
 
 /** The outbox relay: what it published, and what waits (read from the outbox when scraped). */
 export function outboxMetrics(metrics: Metrics, backlog: () => Promise<{ rows: number; oldestAgeSeconds: number }>) {
-  let reading: Promise<{ rows: number; oldestAgeSeconds: number }> | undefined;
   // Both gauges come from one query per scrape.
-  const read = () => (reading ??= backlog().finally(() => setImmediate(() => (reading = undefined))));
+  const read = onePerScrape(backlog);
   return {
     published: metrics.counter({ name: 'fpms_outbox_published_total', help: 'Outbox events published to the broker and marked sent' }),
     failedBatches: metrics.counter({
@@ -31,8 +30,7 @@ export function outboxMetrics(metrics: Metrics, backlog: () => Promise<{ rows: n
 
 /** An event consumer: outcomes per message, lag, retries, dead letters and queue depths. */
 export function consumerMetrics(metrics: Metrics, depths: () => Promise<{ queue: number; dlq: number }>, queue: string) {
-  let reading: Promise<{ queue: number; dlq: number }> | undefined;
-  const read = () => (reading ??= depths().finally(() => setImmediate(() => (reading = undefined))));
+  const read = onePerScrape(depths);
   return {
     handled: metrics.counter({
       name: 'fpms_events_consumed_total',
