@@ -4,6 +4,7 @@ export * from './rpc/rpc-context';
 export * from './rpc/rpc-pattern';
 export * from './rpc/workspace.rpc';
 export * from './events/billing.events';
+export * from './events/timesheet.events';
 export * from './rpc/milestones.rpc';
 export * from './rpc/tasks.rpc';
 export * from './rpc/dashboard.rpc';

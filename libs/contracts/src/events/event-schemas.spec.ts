@@ -8,6 +8,7 @@ import { EVENT_DATA_SCHEMAS, eventDataSchema } from './event-schemas';
 import { FilesEvents } from './files.events';
 import { GatewayEvents } from './gateway.events';
 import { MessagingEvents } from './messaging.events';
+import { TimesheetEvents } from './timesheet.events';
 import { WorkspaceEvents } from './workspace.events';
 
 describe('EVENT_DATA_SCHEMAS', () => {
@@ -21,6 +22,7 @@ describe('EVENT_DATA_SCHEMAS', () => {
     BillingPayoutEvents,
     GatewayEvents,
     MessagingEvents,
+    TimesheetEvents,
   ].flatMap((events) => Object.values(events));
 
   it('has a schema for every event type a service publishes, and none for anything else', () => {

@@ -7,6 +7,7 @@ import { billingDocumentEventDataSchemas } from './billing-document.events';
 import { filesEventDataSchemas } from './files.events';
 import { gatewayEventDataSchemas } from './gateway.events';
 import { messagingEventDataSchemas } from './messaging.events';
+import { timesheetEventDataSchemas } from './timesheet.events';
 import { workspaceEventDataSchemas } from './workspace.events';
 
 /**
@@ -25,6 +26,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...billingPayoutEventDataSchemas,
   ...gatewayEventDataSchemas,
   ...messagingEventDataSchemas,
+  ...timesheetEventDataSchemas,
 } satisfies Record<string, z.ZodType>;
 
 export type EventDataSchemas = typeof EVENT_DATA_SCHEMAS;

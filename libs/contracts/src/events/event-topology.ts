@@ -1,3 +1,4 @@
+import { TimesheetEvents } from './timesheet.events';
 import { BillingAccountEvents } from './billing-account.events';
 import { BillingDocumentEvents } from './billing-document.events';
 import { FilesEvents } from './files.events';
@@ -50,7 +51,15 @@ export const EVENT_TOPOLOGY: EventTopology = {
   consumers: {
     // Billing's money facts move milestones and dashboards; entitlements gate new work.
     // And erasure (issue 18 part 5): members' and invitations' addresses are pseudonymised.
-    workspace: consumer('workspace', ['billing.milestone.*', BillingAccountEvents.entitlementsChanged, GatewayEvents.userErased]),
+    // Hourly contracts' weeks (issue 20): a saved payment method, a paid or unpaid week.
+    workspace: consumer('workspace', [
+      'billing.milestone.*',
+      BillingAccountEvents.entitlementsChanged,
+      GatewayEvents.userErased,
+      TimesheetEvents.paymentMethodSaved,
+      TimesheetEvents.weekPaid,
+      TimesheetEvents.weekPaymentFailed,
+    ]),
     // Plan limits (new accounts start on their plan, billing changes it) and milestones'
     // deliverables (each milestone event carries the one its pin must follow).
     files: consumer('files', [
@@ -83,6 +92,9 @@ export const EVENT_TOPOLOGY: EventTopology = {
       FilesEvents.versionReady,
       // Where an invoice's PDF was stored (the invoice records the file version).
       FilesEvents.documentStored,
+      // Hourly contracts (issue 20): their terms, and each approved batch of a week's hours to charge.
+      'workspace.hourly_contract.*',
+      TimesheetEvents.weekApproved,
     ]),
     // Notifications and activity feeds: everything the other services publish, and the
     // gateway's user facts (email address, unsubscribes) that notification email needs.
