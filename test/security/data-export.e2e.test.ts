@@ -18,20 +18,29 @@ import {
   TestS3,
 } from '@fpms/harness';
 import { FilesJanitor } from '../../apps/files/src/cleanup/files-janitor';
+import { ledgerInvariantViolations } from '../billing/ledger-invariants';
 import { uploadFile } from '../files/files-fixtures';
 import { SmtpSink } from '../notifications/smtp-sink';
 
 /**
- * Issue 18 part 4: POST /api/v1/me/export. A client active in two workspaces of different
- * freelancers gets one ZIP with what every service holds about them — profile, memberships,
- * what they wrote, uploaded and paid — and nothing of anyone else's; the link comes by email
- * and through the API for 7 days, then the archive is gone.
+ * Issue 18 parts 4 and 5 with every service and real money (the Stripe emulator):
+ * POST /api/v1/me/export — a client active in two workspaces of different freelancers gets
+ * one ZIP with what every service holds about them (profile, memberships, what they wrote,
+ * uploaded and paid) and nothing of anyone else's; the link comes by email and through the
+ * API for 7 days, then the archive is gone. DELETE /api/v1/me — the same client's erasure is
+ * refused while her payment is in escrow, done once it is released, and afterwards no
+ * service's API answers her address or name while the ledger still balances.
+ * The tests run in order: the erasure erases the client the export gathered.
  */
-describe('personal-data export', () => {
+describe('personal data with every service running: export, then erasure', () => {
   let s3: TestS3;
   let smtp: SmtpSink;
   let platform: RunningPlatform;
   let filesDb: DataSource;
+  let billingDb: DataSource;
+  let messagingDb: DataSource;
+  /** Carol's payment for Anna's milestone (the export's test pays it; the erasure's test releases it). */
+  let paidMilestoneId: string;
   const clock = new MutableClock();
   const api = () => request(platform.gatewayUrl);
   let freelancerA: SignedUpUser;
@@ -52,6 +61,8 @@ describe('personal-data export', () => {
       },
     });
     filesDb = await connectServiceDb('files', 'system', platform.dbPrefix);
+    billingDb = await connectServiceDb('billing', 'system', platform.dbPrefix);
+    messagingDb = await connectServiceDb('messaging', 'system', platform.dbPrefix);
     freelancerA = await signUp(platform.gatewayUrl, 'Freelancer Anna');
     freelancerB = await signUp(platform.gatewayUrl, 'Freelancer Ben');
     await onboardToConnect(platform.gatewayUrl, freelancerA);
@@ -66,6 +77,8 @@ describe('personal-data export', () => {
 
   afterAll(async () => {
     await filesDb?.destroy();
+    await billingDb?.destroy();
+    await messagingDb?.destroy();
     await platform?.close();
     await smtp?.close();
     await s3?.close();
@@ -102,6 +115,8 @@ describe('personal-data export', () => {
     return id;
   }
 
+  const daysFromNow = (days: number) => new Date(clock.now().getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
   const readyExport = (who: SignedUpUser, id: string) =>
     eventually(
       'the export to be ready',
@@ -130,7 +145,7 @@ describe('personal-data export', () => {
     await post(workspaceA, freelancerA, 'Anna replies: May works');
     await post(workspaceB, carol, 'Carol to Ben: headline ideas?');
     await post(workspaceB, freelancerB, 'Ben replies with ideas');
-    const milestoneId = await carolPays();
+    const milestoneId = (paidMilestoneId = await carolPays());
 
     // Asked twice at once: one export.
     const [first, second] = await Promise.all([
@@ -194,6 +209,103 @@ describe('personal-data export', () => {
     }
     expect((await api().get('/api/v1/me/exports').set(bearer(freelancerA.token))).body.items).toEqual([]);
     expect((await api().get('/api/v1/me/exports').set(bearer(carol.token))).body.items.map((e: { id: string }) => e.id)).toEqual([id]);
+  }, 180_000);
+
+  it('erases her only once her money is released; then no service answers her address or name, and the ledger balances', async () => {
+    const erase = () => api().delete('/api/v1/me').set(bearer(carol.token)).send({ password: carol.password });
+    const base = `/api/v1/workspaces/${workspaceA}/milestones/${paidMilestoneId}`;
+    const carolName: string = (await api().get('/api/v1/me').set(bearer(carol.token))).body.user.name;
+    expect(carolName).toBe('Client Carol');
+
+    // Her payment is held in escrow: refused, naming the milestone.
+    const held = await erase();
+    expect(held.status).toBe(409);
+    expect(held.body.error).toMatchObject({
+      code: 'erasure_blocked',
+      details: { reasons: ['escrow_held'], blockers: [{ kind: 'escrow_held', workspaceId: workspaceA, milestoneId: paidMilestoneId }] },
+    });
+
+    // Anna delivers, Carol approves, billing transfers to Anna's connected account.
+    const deliverable = await uploadFile(platform.gatewayUrl, freelancerA, workspaceA, 'shop-launch.zip', 'the launched shop');
+    expect(
+      (await api().post(`${base}/submit`).set(bearer(freelancerA.token)).send({ deliverableFileVersionId: deliverable.versionId })).status,
+    ).toBe(200);
+    expect((await api().post(`${base}/approve`).set(bearer(carol.token)).send({})).status).toBe(200);
+    await eventually(
+      'the milestone released',
+      async () => (await api().get(base).set(bearer(freelancerA.token))).body.status === 'released',
+    );
+
+    // What each service's API answers the people she worked with: her id and her place, never her address or name.
+    const answers = async () => {
+      const asAnna = (path: string) => api().get(path).set(bearer(freelancerA.token));
+      const asBen = (path: string) => api().get(path).set(bearer(freelancerB.token));
+      const threadA = await generalThread(workspaceA, freelancerA);
+      const threadB = await generalThread(workspaceB, freelancerB);
+      const responses = await Promise.all([
+        asAnna(`/api/v1/workspaces/${workspaceA}/members`), // workspace
+        asBen(`/api/v1/workspaces/${workspaceB}/members`),
+        asAnna(`/api/v1/workspaces/${workspaceA}/milestones/${paidMilestoneId}`),
+        asAnna(`/api/v1/workspaces/${workspaceA}/activity`),
+        asAnna(`/api/v1/workspaces/${workspaceA}/threads/${threadA}/messages`), // messaging
+        asBen(`/api/v1/workspaces/${workspaceB}/threads/${threadB}/messages`),
+        asAnna('/api/v1/me/notifications'),
+        asAnna(`/api/v1/workspaces/${workspaceA}/files`), // files
+        asAnna(`${base}/payment`), // billing
+        asAnna(`/api/v1/workspaces/${workspaceA}/invoices`),
+        asAnna(`/api/v1/reports/earnings?groupBy=client&from=${daysFromNow(-30)}&to=${daysFromNow(1)}`),
+      ]);
+      return responses;
+    };
+    // Before: the people she worked with see her address (what the assertions below must not find). Her
+    // name is only answered to herself (/me); other members see ids and addresses.
+    expect(JSON.stringify((await answers()).map((r) => r.body))).toContain(carol.email);
+
+    const done = await erase();
+    expect(done.status).toBe(202);
+    expect((await api().post('/api/v1/auth/login').send({ email: carol.email, password: carol.password })).status).toBe(401);
+    expect((await api().get('/api/v1/me').set(bearer(carol.token))).body.user).toMatchObject({
+      email: `deleted-${carol.userId}@erased.invalid`,
+      name: 'Deleted user',
+    });
+    await eventually('messaging forgot her contact', async () => {
+      const rows = await messagingDb.query(`select 1 from notification_contacts where user_id = $1`, [carol.userId]);
+      return rows.length === 0;
+    });
+
+    const responses = await eventually('every service pseudonymised her', async () => {
+      const all = await answers();
+      return JSON.stringify(all.map((r) => r.body)).includes(carol.email) ? null : all;
+    });
+    for (const res of responses) {
+      expect([res.req.path, res.status]).toEqual([res.req.path, 200]);
+      const body = JSON.stringify(res.body);
+      expect(body).not.toContain(carol.email);
+      expect(body).not.toContain(carolName);
+    }
+    const [membersA, membersB, , , messagesA, messagesB] = responses;
+    for (const members of [membersA, membersB]) {
+      expect(members.body.items.find((m: { userId: string }) => m.userId === carol.userId)).toMatchObject({
+        email: `deleted-${carol.userId}@erased.invalid`,
+      });
+    }
+    // Her messages keep their place and author id (shown as the deleted user the members list names).
+    expect(messagesA.body.items.find((m: { authorId: string }) => m.authorId === carol.userId)?.text).toBe(
+      'Carol here: can we launch in May?',
+    );
+    expect(messagesB.body.items.some((m: { authorId: string }) => m.authorId === carol.userId)).toBe(true);
+    // Anna and Ben keep theirs.
+    expect(JSON.stringify(membersA.body)).toContain(freelancerA.email);
+
+    // The money is all there: charged = transferred + the platform's fee, every order's invariants hold.
+    const payment = responses[8].body;
+    expect(payment.money).toMatchObject({ status: 'released', charged: 42_00, released: 42_00, refunded: 0 });
+    const byKind = Object.fromEntries((payment.ledger as Array<{ kind: string; amount: number }>).map((e) => [e.kind, e.amount]));
+    expect(byKind.charge).toBe(42_00);
+    expect(byKind.transfer + byKind.platform_fee).toBe(byKind.charge);
+    expect(await ledgerInvariantViolations(billingDb)).toEqual({});
+    const invoices = responses[9].body.items as Array<{ milestoneId: string; total: number }>;
+    expect(invoices.find((i) => i.milestoneId === paidMilestoneId)).toMatchObject({ total: 42_00 });
   }, 180_000);
 
   it('is offered for 7 days: then the API answers 410 and the janitor deletes the archive', async () => {
