@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { bearer, connectServiceDb, createWorkspace, inviteAndJoin, RunningPlatform, signUp, startPlatform } from '@fpms/harness';
@@ -77,9 +78,27 @@ describe('workspace members', () => {
       try {
         await expect(db.query(`update activity_log set action = 'forged'`)).rejects.toThrow(/permission denied|append-only/);
         await expect(db.query(`delete from activity_log`)).rejects.toThrow(/permission denied|append-only/);
+        // The erasure's redaction flag opens nothing by itself: UPDATE is not granted to either role.
+        await expect(
+          db.transaction(async (m) => {
+            await m.query(`select set_config('fpms.activity_redaction', 'on', true)`);
+            await m.query(`update activity_log set action = 'forged'`);
+          }),
+        ).rejects.toThrow(/permission denied/);
       } finally {
         await db.destroy();
       }
+    }
+  });
+
+  it('lets only the system role redact an erased address from the activity log, through the one function', async () => {
+    const app: DataSource = await connectServiceDb('workspace', 'app', platform.dbPrefix);
+    try {
+      await expect(app.query(`select redact_activity_address($1, 'a@example.test', 'b@erased.invalid')`, [randomUUID()])).rejects.toThrow(
+        /permission denied/,
+      );
+    } finally {
+      await app.destroy();
     }
   });
 

@@ -238,8 +238,12 @@ describe('personal data with every service running: export, then erasure', () =>
 
     // What each service's API answers the people she worked with: her id and her place, never her address or name.
     const answers = async () => {
-      const asAnna = (path: string) => api().get(path).set(bearer(freelancerA.token));
-      const asBen = (path: string) => api().get(path).set(bearer(freelancerB.token));
+      const as = (who: SignedUpUser) => async (path: string) => {
+        const res = await api().get(path).set(bearer(who.token));
+        return { path, status: res.status, body: res.body };
+      };
+      const asAnna = as(freelancerA);
+      const asBen = as(freelancerB);
       const threadA = await generalThread(workspaceA, freelancerA);
       const threadB = await generalThread(workspaceB, freelancerB);
       const responses = await Promise.all([
@@ -247,6 +251,7 @@ describe('personal data with every service running: export, then erasure', () =>
         asBen(`/api/v1/workspaces/${workspaceB}/members`),
         asAnna(`/api/v1/workspaces/${workspaceA}/milestones/${paidMilestoneId}`),
         asAnna(`/api/v1/workspaces/${workspaceA}/activity`),
+        asAnna(`/api/v1/workspaces/${workspaceA}/invitations`),
         asAnna(`/api/v1/workspaces/${workspaceA}/threads/${threadA}/messages`), // messaging
         asBen(`/api/v1/workspaces/${workspaceB}/threads/${threadB}/messages`),
         asAnna('/api/v1/me/notifications'),
@@ -257,9 +262,20 @@ describe('personal data with every service running: export, then erasure', () =>
       ]);
       return responses;
     };
+    // An invitation bound to her address (a second seat for her, not yet taken): the invitations list and the
+    // append-only activity log ("invitation.created") both hold the address.
+    const invited = await api()
+      .post(`/api/v1/workspaces/${workspaceA}/invitations`)
+      .set(bearer(freelancerA.token))
+      .send({ role: 'collaborator', email: carol.email });
+    expect(invited.status).toBe(201);
+
     // Before: the people she worked with see her address (what the assertions below must not find). Her
     // name is only answered to herself (/me); other members see ids and addresses.
-    expect(JSON.stringify((await answers()).map((r) => r.body))).toContain(carol.email);
+    const before = await answers();
+    for (const path of ['/members', '/activity', '/invitations']) {
+      expect(JSON.stringify(before.find((r) => r.path.endsWith(path))!.body)).toContain(carol.email);
+    }
 
     const done = await erase();
     expect(done.status).toBe(202);
@@ -278,12 +294,12 @@ describe('personal data with every service running: export, then erasure', () =>
       return JSON.stringify(all.map((r) => r.body)).includes(carol.email) ? null : all;
     });
     for (const res of responses) {
-      expect([res.req.path, res.status]).toEqual([res.req.path, 200]);
+      expect([res.path, res.status]).toEqual([res.path, 200]);
       const body = JSON.stringify(res.body);
       expect(body).not.toContain(carol.email);
       expect(body).not.toContain(carolName);
     }
-    const [membersA, membersB, , , messagesA, messagesB] = responses;
+    const [membersA, membersB, , , , messagesA, messagesB] = responses;
     for (const members of [membersA, membersB]) {
       expect(members.body.items.find((m: { userId: string }) => m.userId === carol.userId)).toMatchObject({
         email: `deleted-${carol.userId}@erased.invalid`,
@@ -298,13 +314,13 @@ describe('personal data with every service running: export, then erasure', () =>
     expect(JSON.stringify(membersA.body)).toContain(freelancerA.email);
 
     // The money is all there: charged = transferred + the platform's fee, every order's invariants hold.
-    const payment = responses[8].body;
+    const payment = responses.find((r) => r.path.endsWith('/payment'))!.body;
     expect(payment.money).toMatchObject({ status: 'released', charged: 42_00, released: 42_00, refunded: 0 });
     const byKind = Object.fromEntries((payment.ledger as Array<{ kind: string; amount: number }>).map((e) => [e.kind, e.amount]));
     expect(byKind.charge).toBe(42_00);
     expect(byKind.transfer + byKind.platform_fee).toBe(byKind.charge);
     expect(await ledgerInvariantViolations(billingDb)).toEqual({});
-    const invoices = responses[9].body.items as Array<{ milestoneId: string; total: number }>;
+    const invoices = responses.find((r) => r.path.endsWith('/invoices'))!.body.items as Array<{ milestoneId: string; total: number }>;
     expect(invoices.find((i) => i.milestoneId === paidMilestoneId)).toMatchObject({ total: 42_00 });
   }, 180_000);
 

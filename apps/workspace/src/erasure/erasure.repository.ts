@@ -40,7 +40,25 @@ export class ErasureRepository {
    * memberships in every tenant, and the invitations addressed to an address they had.
    * Idempotent: a second run finds only the pseudonym. Answers the rows changed.
    */
-  async pseudonymise(manager: SystemManager, userId: string, pseudonym: string): Promise<{ memberships: number; invitations: number }> {
+  async pseudonymise(
+    manager: SystemManager,
+    userId: string,
+    pseudonym: string,
+  ): Promise<{ memberships: number; invitations: number; activityEntries: number }> {
+    // The activity log is append-only: its one allowed change is this redaction, per tenant
+    // (migration 1736750000000), of the addresses the user was invited and joined with.
+    const tenants: Array<{ account_id: string; email: string }> = await manager.query(
+      `select distinct i.account_id, i.email from workspace_invitations i
+        where i.email in (select m.email from workspace_members m where m.user_id = $1 and m.email <> $2)
+       union
+       select distinct m.account_id, m.email from workspace_members m where m.user_id = $1 and m.email <> $2`,
+      [userId, pseudonym],
+    );
+    let activityEntries = 0;
+    for (const { account_id, email } of tenants) {
+      const [{ changed }] = await manager.query(`select redact_activity_address($1, $2, $3) as changed`, [account_id, email, pseudonym]);
+      activityEntries += Number(changed);
+    }
     const invitations: unknown[] = await manager.query(
       `update workspace_invitations i set email = $2
         where i.email in (select distinct m.email from workspace_members m where m.user_id = $1 and m.email <> $2)
@@ -51,7 +69,7 @@ export class ErasureRepository {
       `update workspace_members set email = $2 where user_id = $1 and email <> $2 returning workspace_id`,
       [userId, pseudonym],
     );
-    return { memberships: rowCount(memberships), invitations: rowCount(invitations) };
+    return { memberships: rowCount(memberships), invitations: rowCount(invitations), activityEntries };
   }
 }
 

@@ -35,7 +35,7 @@ export class ErasureService {
    * connection does it, in its own transaction. A replay (the inbox's transaction failing
    * after this one committed) finds nothing left to change.
    */
-  erase(data: UserErasedData): Promise<{ memberships: number; invitations: number }> {
+  erase(data: UserErasedData): Promise<{ memberships: number; invitations: number; activityEntries: number }> {
     return systemTransaction(this.system, (m) => this.repo.pseudonymise(m, data.userId, erasedUserEmail(data.userId)));
   }
 }
