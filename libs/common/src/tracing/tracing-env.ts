@@ -7,13 +7,15 @@ import { z } from 'zod';
  * the exporter left unset. The rest the SDK reads itself from the environment
  * (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_RESOURCE_ATTRIBUTES).
  */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 export const tracingEnvSchema = z.object({
   OTEL_SDK_DISABLED: z.enum(['true', 'false']).optional(),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
   /** Base URL of the collector's OTLP/HTTP receiver; spans go to `<it>/v1/traces`. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl().optional(),
   /** The full traces URL, used as is (wins over OTEL_EXPORTER_OTLP_ENDPOINT). */
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl().optional(),
   // The exporter installed (@opentelemetry/exporter-trace-otlp-http) sends OTLP/HTTP JSON;
   // collectors take it on the same port as protobuf. Asking for another encoding is refused
   // rather than silently ignored.
