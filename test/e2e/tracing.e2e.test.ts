@@ -57,15 +57,24 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
   jest.setTimeout(180_000);
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let platform: RunningPlatform;
+  const inTrace = (traceId: string) => receiver.spans.filter((s) => s.traceId === traceId);
+  const one = (traceId: string, service: string, kind: number, name: string | RegExp) =>
+    inTrace(traceId).find(
+      (s) => s.service === `fpms-${service}` && s.kind === kind && (typeof name === 'string' ? s.name === name : name.test(s.name)),
+    );
+  const traceparent = () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    return { traceId, callerSpanId, header: `00-${traceId}-${callerSpanId}-01` };
+  };
   const processes: Partial<Record<ServiceName, ServiceProcess>> = {};
   let gatewayUrl: string;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    platform = await startPlatform({ services: ['gateway', 'workspace', 'messaging'] });
-    // Only the traced processes serve the workspace RPCs and consume messaging's queue.
-    await platform.stop('workspace');
-    await platform.stop('messaging');
+    platform = await startPlatform({ services: ['gateway', 'workspace', 'messaging', 'billing'] });
+    // Only the traced processes serve the RPCs and consume the queues (billing's on the platform's Stripe emulator).
+    for (const service of ['workspace', 'messaging', 'billing'] as const) await platform.stop(service);
     const tracing = {
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -74,7 +83,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     const port = await freePort();
-    const [gateway, workspace, messaging] = await Promise.all([
+    const [gateway, workspace, messaging, billing] = await Promise.all([
       startServiceProcess(
         platform,
         'gateway',
@@ -83,8 +92,9 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       ),
       startServiceProcess(platform, 'workspace', { ...tracing, LOG_LEVEL: 'info' }),
       startServiceProcess(platform, 'messaging', tracing),
+      startServiceProcess(platform, 'billing', tracing),
     ]);
-    Object.assign(processes, { gateway, workspace, messaging });
+    Object.assign(processes, { gateway, workspace, messaging, billing });
     gatewayUrl = `http://127.0.0.1:${port}`;
   });
 
@@ -96,28 +106,22 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
 
   it('continues the caller’s trace from the HTTP request through the RPC to the event consumer, each span the parent of the next', async () => {
     const user = await signUp(platform.gatewayUrl);
-    const traceId = randomBytes(16).toString('hex');
-    const callerSpanId = randomBytes(8).toString('hex');
+    const { traceId, callerSpanId, header } = traceparent();
     const res = await request(gatewayUrl)
       .post('/api/v1/workspaces')
       .set(bearer(user.token))
-      .set('traceparent', `00-${traceId}-${callerSpanId}-01`)
+      .set('traceparent', header)
       .send({ name: 'Traced' });
     expect(res.status).toBe(201);
     const requestId = res.headers['x-request-id'];
 
-    const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const one = (service: string, kind: number, name: string | RegExp) =>
-      inTrace().find(
-        (s) => s.service === `fpms-${service}` && s.kind === kind && (typeof name === 'string' ? s.name === name : name.test(s.name)),
-      );
-    const consumer = () => one('messaging', KIND.consumer, `${WorkspaceEvents.workspaceCreated} process`);
+    const consumer = () => one(traceId, 'messaging', KIND.consumer, `${WorkspaceEvents.workspaceCreated} process`);
     await eventually('the consumer span exported', async () => consumer());
 
-    const http = one('gateway', KIND.server, 'POST /api/v1/workspaces');
-    const client = one('gateway', KIND.client, /^workspace\./);
-    const server = client && one('workspace', KIND.server, client.name);
-    const publish = one('workspace', KIND.producer, `${WorkspaceEvents.workspaceCreated} publish`);
+    const http = one(traceId, 'gateway', KIND.server, 'POST /api/v1/workspaces');
+    const client = one(traceId, 'gateway', KIND.client, /^workspace\./);
+    const server = client && one(traceId, 'workspace', KIND.server, client.name);
+    const publish = one(traceId, 'workspace', KIND.producer, `${WorkspaceEvents.workspaceCreated} publish`);
     expect({ http: !!http, client: !!client, server: !!server, publish: !!publish }).toEqual({
       http: true,
       client: true,
@@ -141,5 +145,24 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'rpc handled' && l.requestId === requestId);
     expect(rpcLine).toMatchObject({ traceId, spanId: server!.spanId });
+  });
+
+  it('puts billing’s Stripe calls under the RPC that made them', async () => {
+    const owner = await signUp(platform.gatewayUrl, 'Stripe caller');
+    const { traceId, header } = traceparent();
+    const res = await request(gatewayUrl).post('/api/v1/billing/connect/onboarding').set(bearer(owner.token)).set('traceparent', header);
+    expect(res.status).toBe(200);
+
+    const stripeCalls = () =>
+      inTrace(traceId).filter((s) => s.service === 'fpms-billing' && s.kind === KIND.client && s.name.startsWith('stripe '));
+    await eventually('the Stripe spans exported', async () => stripeCalls().find((s) => s.name === 'stripe POST /v1/account_links'));
+    const client = one(traceId, 'gateway', KIND.client, /^billing\./);
+    const server = client && one(traceId, 'billing', KIND.server, client.name);
+    expect(server?.parentSpanId).toBe(client?.spanId);
+    expect(stripeCalls().map((s) => s.name)).toEqual(expect.arrayContaining(['stripe POST /v1/accounts', 'stripe POST /v1/account_links']));
+    for (const call of stripeCalls()) {
+      expect(call.parentSpanId).toBe(server!.spanId);
+      expect(attribute(call, 'http.response.status_code')).toBe(200);
+    }
   });
 });

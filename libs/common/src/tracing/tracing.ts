@@ -102,6 +102,23 @@ export const Tracing = {
     };
   },
 
+  /**
+   * A span of something already over, timed by who observed it (an SDK's response event:
+   * the Stripe calls), as a child of the active span.
+   */
+  recordSpan(name: string, options: Omit<SpanOptions, 'remoteParent'> & { startTime: Date; endTime: Date; error?: string }): void {
+    const rt = runtime;
+    if (!rt) return;
+    const { api } = rt;
+    const span = rt.tracer.startSpan(
+      name,
+      { kind: SPAN_KINDS[options.kind], attributes: defined(options.attributes), startTime: options.startTime },
+      api.context.active(),
+    );
+    if (options.error) span.setStatus({ code: api.SpanStatusCode.ERROR, message: options.error });
+    span.end(options.endTime);
+  },
+
   /** traceparent/tracestate of the active span (empty when off or outside any span): what an outbox row keeps. */
   activeContextHeaders(): Record<string, string> {
     const rt = runtime;
