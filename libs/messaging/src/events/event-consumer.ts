@@ -283,8 +283,9 @@ export class EventConsumer {
   private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
     const parsed = parseEnvelope(msg.content);
     const headers = msg.properties.headers ?? {};
+    // The envelope's id first (what the writer stamped); the header for a message whose body cannot be read.
     const header = headers[EventHeaders.RequestId] as unknown;
-    const requestId = (typeof header === 'string' && header) || (parsed.ok ? parsed.event.requestId : undefined) || randomUUID();
+    const requestId = (parsed.ok ? parsed.event.requestId : undefined) || (typeof header === 'string' && header) || randomUUID();
     const delivery: Delivery = {
       outcome: 'unknown',
       type: parsed.ok ? parsed.event.type : undefined,
