@@ -2,8 +2,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { RequestContext } from '../logging/request-context';
 import { Tracing } from './tracing';
 
-/** Probes and scrapes: a span each every few seconds would only bury the requests. */
-const UNTRACED = /^\/(health|metrics)(\/|$)/;
+/** Probes, scrapes and socket.io's transport: a span each every few seconds would only bury the requests. */
+const UNTRACED = /^\/(health|metrics|socket\.io)(\/|$)/;
 
 /**
  * A server span per HTTP request (tracing on only), continuing the caller's trace when it
