@@ -65,8 +65,8 @@ const setter: OtelApi.TextMapSetter<TraceCarrier> = {
 
 /**
  * Our own seams, traced by hand (docs/decisions.md: the SDK's auto-instrumentation needs
- * Node 22): the gateway's HTTP requests, RPC client and server, outbox publishes and event
- * consumers. Every call is a no-op returning at once while tracing is off.
+ * Node 22): HTTP requests, RPC client and server, outbox publishes, event consumers and
+ * billing's Stripe calls. Every call is a no-op returning at once while tracing is off.
  */
 export const Tracing = {
   get enabled(): boolean {
