@@ -216,7 +216,7 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
   it('denies all traffic by default and allows each pod only what it needs', () => {
     const denyAll = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
     expect(denyAll?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-    const allowed = { dns: 53, postgres: 5432, amqp: 5672, amqps: 5671, redis: 6379, https: 443, submission: 587, smtps: 465 };
+    const allowed = { dns: 53, postgres: 5432, amqp: 5672, amqps: 5671, redis: 6379, https: 443, submission: 587, smtps: 465, otlp: 4318 };
     for (const pod of podsOf(objects)) {
       const ports = egressPorts(policies, pod.labels);
       expect({ owner: pod.owner, dns: ports.has(53), postgres: ports.has(5432), amqp: ports.has(5672) }).toEqual({
@@ -234,6 +234,20 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
         https: isServer && ['fpms-billing', 'fpms-files'].includes(name),
       });
       expect({ owner: pod.owner, redis: ports.has(6379) }).toEqual({ owner: pod.owner, redis: isServer && name === 'fpms-gateway' });
+      // Spans out (OTLP/HTTP): every server, to the OpenTelemetry Collector in `monitoring` only.
+      expect({ owner: pod.owner, otlp: ports.has(4318) }).toEqual({ owner: pod.owner, otlp: isServer });
+      const otlpRules = policies
+        .filter((p) => selects(p.spec.podSelector, pod.labels))
+        .flatMap((p) => p.spec.egress ?? [])
+        .filter((rule: K8sObject['spec']) => (rule.ports ?? []).some((p: { port: number }) => p.port === 4318));
+      for (const rule of otlpRules) {
+        expect(rule.to).toEqual([
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } },
+          },
+        ]);
+      }
       // SMTP out: messaging only.
       expect({ owner: pod.owner, smtp: ports.has(587) || ports.has(465) }).toEqual({
         owner: pod.owner,

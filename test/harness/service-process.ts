@@ -7,7 +7,8 @@ import { RunningPlatform } from './platform';
 
 const root = join(__dirname, '..', '..');
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (for a process a test starts on a port it must know). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

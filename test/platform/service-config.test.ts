@@ -36,4 +36,18 @@ describe('service configuration at boot', () => {
     expect(result.stderr).toMatch(/HTTP_PORT: /);
     expect(result.stderr).toMatch(/AMQP_URL: must be an amqp/);
   });
+
+  it('refuses an OpenTelemetry protocol its exporter does not speak, and a malformed endpoint', () => {
+    const result = run({
+      DB_NAME: 'd',
+      DB_USER: 'u',
+      DB_SYSTEM_USER: 's',
+      JWT_KEYS_DIR: '/tmp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/json is supported/);
+    expect(result.stderr).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+  });
 });

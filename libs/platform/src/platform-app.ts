@@ -5,6 +5,7 @@ import { createServiceApp, startServiceApp } from '@fpms/common/bootstrap/create
 import { runMain } from '@fpms/common/bootstrap/run-main';
 import { loadConfig } from '@fpms/common/config/load-config';
 import { createPinoLogger } from '@fpms/common/logging/logger';
+import { startTracing } from '@fpms/common/tracing/tracing';
 import { rpcQueue } from '@fpms/contracts/rpc/rpc-pattern';
 import { rpcServerStrategy } from '@fpms/messaging/rpc/rpc-server';
 import { PlatformServiceEnv, platformServiceEnvSchema } from './platform-env.schema';
@@ -38,6 +39,8 @@ export function platformMain<S extends typeof platformServiceEnvSchema>(
   runMain(service, async () => {
     const env = loadConfig(schema);
     const logger = createPinoLogger(service, env.LOG_LEVEL);
+    // Before the app is built, so its first request is already traced (when switched on).
+    if (startTracing(service, env)) logger.info({ exporter: 'otlp' }, 'tracing on');
     const app = await build(env, logger);
     await startServiceApp(app, env.HTTP_PORT, env.HTTP_HOST);
     logger.info({ port: env.HTTP_PORT }, `${service} service ready`);

@@ -12,6 +12,7 @@ import { MetricsController } from '@fpms/common/metrics/metrics.controller';
 import { databaseConfigFromEnv } from '@fpms/database/database-config';
 import { DatabaseModule, SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { Clock, SystemClock } from '@fpms/common/scheduling/clock';
+import { TracingFlush } from '@fpms/common/tracing/tracing-flush';
 import { messagingRetentionFromEnv, OutboxRelay, OutboxWriter } from '@fpms/messaging/events';
 import { RpcEnvelopeInterceptor } from '@fpms/messaging/rpc/rpc-envelope.interceptor';
 import { SERVICE_LOGGER } from '@fpms/messaging/rpc/service-logger';
@@ -90,6 +91,7 @@ export class PlatformModule {
         },
         MessagingHousekeeping,
         RpcEnvelopeInterceptor,
+        TracingFlush,
         {
           provide: BrokerConnections,
           inject: [OutboxRelay],

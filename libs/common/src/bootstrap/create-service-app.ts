@@ -9,6 +9,7 @@ import { PinoNestLogger } from '../logging/logger';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { Metrics } from '../metrics/metrics';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { httpTracingMiddleware } from '../tracing/http-tracing.middleware';
 import { BODY_LIMIT_BYTES, inputGuardMiddleware, MAX_HEADER_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../validation/input-guard';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { answerClientErrorsWithJson } from './client-error';
@@ -44,6 +45,8 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   const metrics = optionalMetrics(app);
   if (metrics) app.use(httpMetricsMiddleware(metrics));
   app.use(requestIdMiddleware(options.logRequests ? options.logger : undefined));
+  // Tracing on only (startTracing): a server span per request, inside which everything after runs.
+  app.use(httpTracingMiddleware());
   const express = app as NestExpressApplication;
   // strict: false so that `null` or `"x"` reach the guard and get a precise message.
   // Raw bodies are kept for webhooks (Stripe), whose events we do not size: a larger limit.

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { tracingEnvSchema } from '../tracing/tracing-env';
 import { env } from './load-config';
 
-/** Variables every service reads, whatever it does. */
+/** Variables every service reads, whatever it does (and OpenTelemetry's, see tracing-env.ts). */
 export const serviceEnvSchema = z.object({
+  ...tracingEnvSchema.shape,
   HTTP_HOST: env.string('0.0.0.0'),
   HTTP_PORT: env.port(3000),
   AMQP_URL: z

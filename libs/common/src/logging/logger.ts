@@ -1,9 +1,10 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
 import { maskInvitationTokens, redactLogObject } from './redact';
+import { Tracing } from '../tracing/tracing';
 import { RequestContext } from './request-context';
 
-/** JSON logs, one object per line, each carrying the service name and the request id. */
+/** JSON logs, one object per line, each carrying the service name and the request id (and trace/span ids when tracing). */
 export function createPinoLogger(
   service: string,
   level = process.env.LOG_LEVEL ?? 'info',
@@ -25,7 +26,9 @@ export function createPinoLogger(
     },
     mixin: () => {
       const requestId = RequestContext.requestId();
-      return requestId ? { requestId } : {};
+      // With tracing on, the line also names its span (a log backend links it to the trace).
+      const ids = Tracing.activeIds();
+      return { ...(requestId ? { requestId } : {}), ...ids };
     },
   };
   return destination ? pino(options, destination) : pino(options);

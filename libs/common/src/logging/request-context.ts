@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 
 export interface RequestContextValues {
   requestId: string;
@@ -13,6 +14,10 @@ const storage = new AsyncLocalStorage<RequestContextValues>();
 export const RequestContext = {
   run<T>(values: RequestContextValues, fn: () => T): T {
     return storage.run(values, fn);
+  },
+  /** Work no request started (a job's round): an id of its own, so its log lines and events group. */
+  runFresh<T>(fn: () => T): T {
+    return storage.run({ requestId: randomUUID() }, fn);
   },
   requestId(): string | undefined {
     return storage.getStore()?.requestId;

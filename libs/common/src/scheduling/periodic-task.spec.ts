@@ -1,3 +1,4 @@
+import { RequestContext } from '../logging/request-context';
 import { PeriodicTask } from './periodic-task';
 
 describe('PeriodicTask', () => {
@@ -45,5 +46,19 @@ describe('PeriodicTask', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(runs).toBe(0);
     await task.stop();
+  });
+
+  it('gives each run a request id of its own, also when a request triggered it', async () => {
+    const ids: Array<string | undefined> = [];
+    const task = new PeriodicTask('t', 0, async () => {
+      await new Promise((r) => setImmediate(r));
+      ids.push(RequestContext.requestId());
+    });
+    await task.runNow();
+    await RequestContext.run({ requestId: 'the-request' }, () => task.runNow());
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[0]).not.toBe(ids[1]);
   });
 });

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { RequestContext } from '../logging/request-context';
 
 /**
  * Runs `work` every `intervalMs` in the background, never two runs at once, measuring the
  * interval from the end of one run to the start of the next. `runNow()` shares a run in
  * progress (tests call it after moving their clock); `stop()` waits for it to finish.
- * Errors are logged and the schedule goes on.
+ * Errors are logged and the schedule goes on. Each run has a request id of its own, which
+ * its log lines and the events it writes carry (and their consumers after them).
  */
 export class PeriodicTask<T> {
   private readonly logger: Logger;
@@ -28,7 +30,7 @@ export class PeriodicTask<T> {
   }
 
   runNow(): Promise<T> {
-    if (!this.running) this.running = this.work().finally(() => (this.running = undefined));
+    if (!this.running) this.running = RequestContext.runFresh(() => this.work()).finally(() => (this.running = undefined));
     return this.running;
   }
 

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource } from 'typeorm';
+import type { Logger as PinoLogger } from 'pino';
 import type { z } from 'zod';
+import { RequestContext } from '@fpms/common/logging/request-context';
 import { Metrics } from '@fpms/common/metrics/metrics';
+import { Tracing } from '@fpms/common/tracing/tracing';
 import { EventEnvelope, eventEnvelopeSchema } from '@fpms/contracts/events/event-envelope';
 import { setTenantContext } from '@fpms/database/tenant-context';
 import type { TenantManager } from '@fpms/database/tenant-manager';
@@ -72,6 +76,19 @@ export interface EventConsumerOptions {
   queueType?: QueueType;
   /** Where outcomes, lag, retries and queue depths go (default: nowhere scraped). */
   metrics?: Metrics;
+  /**
+   * The service's own logger, for the one `event handled` line per delivery (Nest's static
+   * Logger is process-wide: tests run five services in one process). Default: Nest's.
+   */
+  log?: PinoLogger;
+}
+
+/** How one delivery ended, for its log line and span. */
+interface Delivery {
+  outcome: string;
+  type?: string;
+  eventId?: string;
+  error?: unknown;
 }
 
 type Parsed = { ok: true; event: EventEnvelope } | { ok: false; error: string };
@@ -123,7 +140,8 @@ export class EventConsumer {
     return { queue: queue.messageCount, dlq: dlq.messageCount };
   }
 
-  private count(event: { type: string } | undefined, outcome: string): void {
+  private count(delivery: Delivery, event: { type: string } | undefined, outcome: string): void {
+    delivery.outcome = outcome;
     this.metrics.handled.inc({ queue: this.options.queue, type: event?.type ?? 'unknown', outcome });
   }
 
@@ -256,13 +274,66 @@ export class EventConsumer {
     this.inflight.add(task);
   }
 
+  /**
+   * Runs the delivery under the request id the event carries (the request, event or job
+   * round whose transaction wrote it), so the handler's log lines and the events it writes
+   * carry it on; with tracing on, inside a consumer span continuing the message's trace.
+   * One `event handled` line per delivery says how it ended.
+   */
   private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
     const parsed = parseEnvelope(msg.content);
+    const headers = msg.properties.headers ?? {};
+    // The envelope's id first (what the writer stamped); the header for a message whose body cannot be read.
+    const header = headers[EventHeaders.RequestId] as unknown;
+    const requestId = (parsed.ok ? parsed.event.requestId : undefined) || (typeof header === 'string' && header) || randomUUID();
+    const delivery: Delivery = {
+      outcome: 'unknown',
+      type: parsed.ok ? parsed.event.type : undefined,
+      eventId: parsed.ok ? parsed.event.id : (msg.properties.messageId as string | undefined),
+    };
+    const started = process.hrtime.bigint();
+    await RequestContext.run({ requestId }, async () => {
+      const span = Tracing.startSpan(`${delivery.type ?? msg.fields.routingKey} process`, {
+        kind: 'consumer',
+        remoteParent: headers,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': this.options.queue,
+          'messaging.consumer.group.name': this.options.consumerName,
+          'messaging.rabbitmq.destination.routing_key': msg.fields.routingKey,
+          'messaging.message.id': delivery.eventId,
+          'fpms.request_id': requestId,
+        },
+      });
+      try {
+        await (span ? span.run(() => this.deliver(ch, msg, parsed, delivery)) : this.deliver(ch, msg, parsed, delivery));
+      } finally {
+        span?.setAttributes({ 'fpms.outcome': delivery.outcome });
+        span?.end(delivery.error);
+        this.logHandled(delivery, Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    });
+  }
+
+  private logHandled(delivery: Delivery, ms: number): void {
+    const fields = {
+      queue: this.options.queue,
+      type: delivery.type,
+      eventId: delivery.eventId,
+      outcome: delivery.outcome,
+      ms: Math.round(ms * 10) / 10,
+    };
+    if (this.options.log) this.options.log.info(fields, 'event handled');
+    else this.logger.log({ ...fields, msg: 'event handled' });
+  }
+
+  private async deliver(ch: ConfirmChannel, msg: ConsumeMessage, parsed: Parsed, delivery: Delivery): Promise<void> {
     const failedBefore = attemptsFromHeaders(msg.properties.headers);
     if (!parsed.ok) {
       // Retrying cannot fix a malformed message; keep it for inspection.
       this.logger.error(`invalid event ${msg.properties.messageId ?? '(no id)'} moved to ${this.dlq}: ${parsed.error}`);
-      this.count(undefined, 'dead_lettered');
+      this.count(delivery, undefined, 'dead_lettered');
       this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'invalid-envelope' });
       await this.divert(ch, msg, this.dlq, {
         [EventHeaders.DeadLetterReason]: 'invalid-envelope' satisfies DeadLetterReason,
@@ -274,7 +345,7 @@ export class EventConsumer {
     const payload = this.parseData(parsed.event);
     if (!payload.ok) {
       this.logger.error(`invalid ${parsed.event.type} ${parsed.event.id} moved to ${this.dlq}: ${payload.error}`);
-      this.count(parsed.event, 'dead_lettered');
+      this.count(delivery, parsed.event, 'dead_lettered');
       this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'invalid-payload' });
       await this.divert(ch, msg, this.dlq, {
         [EventHeaders.DeadLetterReason]: 'invalid-payload' satisfies DeadLetterReason,
@@ -304,7 +375,7 @@ export class EventConsumer {
       });
       if (!applied) this.logger.debug(`duplicate ${event.type} ${event.id} skipped`);
       this.ack(ch, msg);
-      this.count(event, applied ? 'applied' : 'duplicate');
+      this.count(delivery, event, applied ? 'applied' : 'duplicate');
       const occurred = Date.parse(event.occurredAt);
       if (applied && !Number.isNaN(occurred)) {
         this.metrics.lag.observe({ queue: this.options.queue }, Math.max(0, (Date.now() - occurred) / 1000));
@@ -317,10 +388,11 @@ export class EventConsumer {
         this.logger.warn(`${event.type} ${event.id} not processed, database unavailable? requeueing: ${errorSummary(err)}`);
         await new Promise((r) => setTimeout(r, REQUEUE_PAUSE_MS));
         this.nack(ch, msg);
-        this.count(event, 'requeued');
+        this.count(delivery, event, 'requeued');
         return;
       }
-      await this.onHandlerFailure(ch, msg, event, attempt, err);
+      delivery.error = err;
+      await this.onHandlerFailure(delivery, ch, msg, event, attempt, err);
     }
   }
 
@@ -338,6 +410,7 @@ export class EventConsumer {
   }
 
   private async onHandlerFailure(
+    delivery: Delivery,
     ch: ConfirmChannel,
     msg: ConsumeMessage,
     event: EventEnvelope,
@@ -352,11 +425,11 @@ export class EventConsumer {
         `${event.type} ${event.id} failed (attempt ${attempt}/${this.policy.maxAttempts}), retrying in ${step.delayMs} ms: ${errorSummary(err)}`,
       );
       await this.divert(ch, msg, retryQueueName(this.options.queue, step.queueIndex), common);
-      this.count(event, 'retried');
+      this.count(delivery, event, 'retried');
       this.metrics.retries.inc({ queue: this.options.queue });
     } else {
       const reason: DeadLetterReason = permanent ? 'permanent-error' : 'max-attempts';
-      this.count(event, 'dead_lettered');
+      this.count(delivery, event, 'dead_lettered');
       this.metrics.deadLettered.inc({ queue: this.options.queue, reason });
       this.logger.error(`${event.type} ${event.id} dead-lettered after attempt ${attempt} (${reason}): ${errorSummary(err)}`);
       await this.divert(ch, msg, this.dlq, { ...common, [EventHeaders.DeadLetterReason]: reason });

@@ -4,9 +4,17 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Metrics } from '@fpms/common/metrics/metrics';
+import { Tracing } from '@fpms/common/tracing/tracing';
 import type { EventTopology } from '@fpms/contracts/events/event-topology';
 import type { QueueType } from '../queue-type';
-import { declareTopology, DEFAULT_EVENTS_EXCHANGE, errorSummary, OUTBOX_NOTIFY_CHANNEL, topologyDeclarations } from './event-topology';
+import {
+  declareTopology,
+  DEFAULT_EVENTS_EXCHANGE,
+  errorSummary,
+  EventHeaders,
+  OUTBOX_NOTIFY_CHANNEL,
+  topologyDeclarations,
+} from './event-topology';
 import { outboxMetrics } from './events.metrics';
 import { OUTBOX_TABLE } from './messaging-tables.migration';
 import { purgeSentOutbox } from './housekeeping';
@@ -316,7 +324,35 @@ export class OutboxRelay {
     );
   }
 
+  /**
+   * With tracing on, a producer span per row, child of the span that wrote it (the trace
+   * context the row keeps); the message carries the publish span's context instead.
+   */
   private publish(channel: amqp.ChannelWrapper, row: OutboxRow): Promise<boolean> {
+    const headers: Record<string, unknown> = { ...(row.headers ?? {}) };
+    const span = Tracing.startSpan(`${row.routing_key} publish`, {
+      kind: 'producer',
+      remoteParent: headers,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': this.exchange,
+        'messaging.rabbitmq.destination.routing_key': row.routing_key,
+        'messaging.message.id': row.id,
+        'fpms.request_id': typeof headers[EventHeaders.RequestId] === 'string' ? (headers[EventHeaders.RequestId] as string) : undefined,
+      },
+    });
+    if (!span) return this.send(channel, row, headers);
+    span.inject(headers);
+    const confirmed = this.send(channel, row, headers);
+    confirmed.then(
+      () => span.end(),
+      (err: unknown) => span.end(err),
+    );
+    return confirmed;
+  }
+
+  private send(channel: amqp.ChannelWrapper, row: OutboxRow, headers: Record<string, unknown>): Promise<boolean> {
     const occurredAt = row.payload.occurredAt ? Date.parse(row.payload.occurredAt) : NaN;
     return channel.publish(this.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
       persistent: true,
@@ -326,7 +362,7 @@ export class OutboxRelay {
       type: row.routing_key,
       contentType: 'application/json',
       timestamp: Number.isNaN(occurredAt) ? undefined : Math.floor(occurredAt / 1000),
-      headers: row.headers ?? {},
+      headers,
       timeout: this.publishTimeoutMs,
     });
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { z } from 'zod';
+import { RequestContext } from '@fpms/common/logging/request-context';
+import { Tracing } from '@fpms/common/tracing/tracing';
 import { EventEnvelope, eventEnvelopeSchema, NewEvent } from '@fpms/contracts/events/event-envelope';
 import { eventDataSchema, EventDataSchemas } from '@fpms/contracts/events/event-schemas';
 import { EventHeaders } from './event-topology';
@@ -26,6 +28,10 @@ export type OutboxEvent<M extends EventSchemaMap = EventDataSchemas> = {
  * data is checked against the type's schema before the row is written, so a malformed
  * event fails the producer's transaction rather than a consumer. (libs/messaging's own
  * tests pass a schema lookup of their own for made-up types.)
+ *
+ * Each row remembers what wrote it: the request id of the request, event or job round the
+ * transaction runs for (unless the producer names one), and with tracing on the active
+ * span's W3C trace context, so the relay's publish and every consumer continue that trace.
  */
 export class OutboxWriter<M extends EventSchemaMap = EventDataSchemas> {
   constructor(private readonly schemaFor: (type: string) => z.ZodType | undefined = eventDataSchema) {}
@@ -41,12 +47,17 @@ export class OutboxWriter<M extends EventSchemaMap = EventDataSchemas> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxWriter must be called inside a transaction');
     }
-    const envelopes = events.map((e) => toEnvelope(checkData(e as NewEvent, this.schemaFor)));
+    const requestId = RequestContext.requestId();
+    const traceHeaders = Tracing.activeContextHeaders();
+    const envelopes = events.map((e) => {
+      const event = e as NewEvent;
+      return toEnvelope(checkData({ ...event, requestId: event.requestId ?? requestId }, this.schemaFor));
+    });
     for (let i = 0; i < envelopes.length; i += INSERT_CHUNK) {
       const chunk = envelopes.slice(i, i + INSERT_CHUNK);
       const params: unknown[] = [];
       const values = chunk.map((env) => {
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...traceHeaders };
         if (env.requestId) headers[EventHeaders.RequestId] = env.requestId;
         params.push(env.id, env.type, JSON.stringify(env), JSON.stringify(headers));
         const b = params.length - 4;

@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Metrics } from '@fpms/common/metrics/metrics';
 import { EventConsumer } from '../events';
 import { AMQP_QUEUE_TYPE, QueueType } from '../queue-type';
+import { SERVICE_LOGGER } from '../rpc/service-logger';
 import { BrokerConnections } from './broker-connections';
 import { EVENT_TOPOLOGY, eventConsumerDefinition, EventTopology } from '@fpms/contracts/events/event-topology';
 import { eventDataSchema } from '@fpms/contracts/events/event-schemas';
@@ -47,11 +49,18 @@ export function eventConsumerProviders(
     events.subscriber,
     {
       provide: EventConsumer,
-      inject: [getDataSourceToken(), events.subscriber, { token: AMQP_QUEUE_TYPE, optional: true }, { token: Metrics, optional: true }],
-      useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType, metrics?: Metrics) =>
+      inject: [
+        getDataSourceToken(),
+        events.subscriber,
+        { token: AMQP_QUEUE_TYPE, optional: true },
+        { token: Metrics, optional: true },
+        { token: SERVICE_LOGGER, optional: true },
+      ],
+      useFactory: (runtime: DataSource, subscriber: EventSubscriber, queueType?: QueueType, metrics?: Metrics, log?: PinoLogger) =>
         new EventConsumer({
           queueType,
           metrics,
+          log,
           dataSource: runtime,
           amqpUrl,
           exchange: topology.exchange,

@@ -4,6 +4,7 @@ import * as amqp from 'amqp-connection-manager';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { AppError } from '@fpms/common/errors/app-error';
 import { Metrics, secondsSince } from '@fpms/common/metrics/metrics';
+import { Tracing } from '@fpms/common/tracing/tracing';
 import { CommonErrorCode } from '@fpms/contracts/errors/common.errors';
 import { RpcContext } from '@fpms/contracts/rpc/rpc-context';
 import { RequestClass, RpcPattern, RpcRequest, RpcResponse } from '@fpms/contracts/rpc/rpc-pattern';
@@ -45,9 +46,9 @@ const unavailable = (queue: string, details: Record<string, unknown> = {}) =>
  * Request/response over RabbitMQ to services running Nest's RMQ server (same wire format:
  * `{pattern, data, id}` in, `{response|err, isDisposed, id}` back through direct
  * reply-to). Written on amqp-connection-manager (reconnects) and amqplib channels instead
- * of Nest's ClientRMQ so that every call has a timeout (504), carries the request id in
- * headers, expires in the queue when the caller has given up, and a service with no
- * consumer answers 503 at once instead of waiting out the timeout.
+ * of Nest's ClientRMQ so that every call has a timeout (504), carries the request id (and,
+ * tracing on, the W3C trace context) in headers, expires in the queue when the caller has
+ * given up, and a service with no consumer answers 503 at once instead of waiting out the timeout.
  *
  * No broker round trip happens per call besides the request itself: consumer presence is
  * cached per queue and refreshed in the background (QueuePresence); requests already sent
@@ -121,15 +122,32 @@ export class RpcClient {
     options: { timeoutMs?: number } = {},
   ): Promise<RpcResponse<P>> {
     const started = process.hrtime.bigint();
+    // Tracing on: a client span, whose context the request carries to the server (W3C headers).
+    const span = Tracing.startSpan(pattern.pattern, {
+      kind: 'client',
+      attributes: {
+        'rpc.system': 'fpms-rmq',
+        'rpc.method': pattern.pattern,
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': pattern.queue,
+        'fpms.request_id': ctx.requestId,
+      },
+    });
+    const headers: Record<string, unknown> = { 'x-request-id': ctx.requestId };
+    span?.inject(headers);
     try {
-      const response = await this.send(pattern, data, ctx, options);
+      const response = await this.send(pattern, data, ctx, headers, options);
       this.metrics.duration.observe({ pattern: pattern.pattern, status: '200' }, secondsSince(started));
+      span?.end();
       return response;
     } catch (error) {
       const status = error instanceof AppError ? error.status : 500;
       this.metrics.duration.observe({ pattern: pattern.pattern, status: String(status) }, secondsSince(started));
       if (status === 504) this.metrics.timeouts.inc({ pattern: pattern.pattern });
       if (status === 503) this.metrics.unavailable.inc({ pattern: pattern.pattern });
+      // A 4xx is the service's answer, not a failure of the call.
+      span?.setAttributes({ 'fpms.status': status, 'fpms.error_code': error instanceof AppError ? error.code : undefined });
+      span?.end(status >= 500 ? error : undefined);
       throw error;
     }
   }
@@ -138,6 +156,7 @@ export class RpcClient {
     pattern: P,
     data: RpcRequest<P>,
     ctx: RpcContext,
+    headers: Record<string, unknown>,
     options: { timeoutMs?: number },
   ): Promise<RpcResponse<P>> {
     const queue = pattern.queue;
@@ -169,7 +188,7 @@ export class RpcClient {
           contentType: 'application/json',
           // A request nobody picked up before the caller gave up is dropped, not run late.
           expiration: String(timeoutMs),
-          headers: { 'x-request-id': ctx.requestId },
+          headers,
           // No queue by that name: the broker hands the request back (onReturn) instead of dropping it.
           mandatory: true,
         });

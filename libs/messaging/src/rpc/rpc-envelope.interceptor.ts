@@ -7,6 +7,7 @@ import { AccessTokenService } from '@fpms/auth/access-token';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RequestContext } from '@fpms/common/logging/request-context';
 import { Metrics, secondsSince } from '@fpms/common/metrics/metrics';
+import { Tracing } from '@fpms/common/tracing/tracing';
 import { rpcEnvelopeSchema } from '@fpms/contracts/rpc/rpc-context';
 import type { RequestClass } from '@fpms/contracts/rpc/rpc-pattern';
 import { validateRequest } from '@fpms/common/validation/request-validation';
@@ -68,19 +69,30 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     Object.assign(payload, verified);
     const started = Date.now();
     const startedAt = process.hrtime.bigint();
-    const name = rpc.getContext<{ getPattern?: () => string }>()?.getPattern?.() ?? context.getHandler().name;
-    const log = (outcome: string) => {
+    const rmq = rpc.getContext<{ getPattern?: () => string; getMessage?: () => { properties?: { headers?: Record<string, unknown> } } }>();
+    const name = rmq?.getPattern?.() ?? context.getHandler().name;
+    // Tracing on: a server span continuing the caller's trace (traceparent in the AMQP headers).
+    const span = Tracing.startSpan(name, {
+      kind: 'server',
+      remoteParent: rmq?.getMessage?.()?.properties?.headers ?? {},
+      attributes: { 'rpc.system': 'fpms-rmq', 'rpc.method': name, 'fpms.request_id': ctx.requestId },
+    });
+    const log = (outcome: string, error?: { status?: number }) => {
       this.metrics.duration.observe({ pattern: name, outcome }, secondsSince(startedAt));
       RequestContext.run({ requestId: ctx.requestId }, () =>
         this.logger.info({ pattern: name, outcome, ms: Date.now() - started }, 'rpc handled'),
       );
+      span?.setAttributes({ 'fpms.outcome': outcome });
+      // An AppError below 500 is an answer (not found, conflict...), not a failure.
+      span?.end(error && !(typeof error.status === 'number' && error.status < 500) ? error : undefined);
     };
+    const run = () =>
+      next
+        .handle()
+        .pipe(tap({ complete: () => log('ok'), error: (e: { code?: string; status?: number }) => log(e?.code ?? 'error', e ?? {}) }));
     return new Observable((subscriber) =>
       RequestContext.run({ requestId: ctx.requestId }, () =>
-        next
-          .handle()
-          .pipe(tap({ complete: () => log('ok'), error: (e: { code?: string }) => log(e?.code ?? 'error') }))
-          .subscribe(subscriber),
+        span ? span.run(() => run().subscribe(subscriber)) : run().subscribe(subscriber),
       ),
     );
   }
