@@ -12,6 +12,7 @@ import { AccountEntitlements1735100000000 } from '@fpms/platform/entitlements';
 import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
 import { ApprovalChains1736400000000 } from './1736400000000-approval-chains';
 import { TimeTracking1736700000000 } from './1736700000000-time-tracking';
+import { TimeWeeks1736800000000 } from './1736800000000-time-weeks';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -29,4 +30,5 @@ export const workspaceMigrations = [
   PlanUsage1735100100000,
   ApprovalChains1736400000000,
   TimeTracking1736700000000,
+  TimeWeeks1736800000000,
 ];
