@@ -172,7 +172,10 @@ export class TimeWeeksRepository {
 
   /** Locks the week's ended entries (they no longer change) and records their count and seconds on the week. */
   async lockEntries(manager: TenantManager, week: TimeWeekRow, now: Date): Promise<{ entryCount: number; totalSeconds: number }> {
-    const [row] = await manager.query(
+    const {
+      rows: [row],
+    } = await writeQuery<{ entry_count: number; total_seconds: string }>(
+      manager,
       `with locked as (
          update time_entries set locked_at = $3
           where workspace_id = $1 and week_start = $2::date and ended_at is not null and locked_at is null
