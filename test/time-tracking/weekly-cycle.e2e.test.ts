@@ -267,6 +267,23 @@ describe('the weekly cycle of hourly contracts: close, review, disputes, billing
     }
   });
 
+  it('approves once when the client accepts just as the review window lapses', async () => {
+    clock.set('2026-04-08T12:00:00Z');
+    const e = await hourly();
+    await log(e, e.freelancer, '2026-04-07T07:00:00Z', 40).expect(201);
+    clock.set('2026-04-12T22:00:00Z'); // Monday 13 April 00:00 CEST
+    await closer().runOnce();
+    clock.advance(5 * DAY);
+    const [accepted] = await Promise.all([act(e, e.client, '2026-04-06/accept'), reviewer().runOnce()]);
+    expect(['200', '409 time_week_review_closed']).toContain(code(accepted));
+    const approvedBy = accepted.status === 200 ? 'client' : 'review_lapsed';
+    expect((await week(e, '2026-04-06')).body).toMatchObject({ status: 'approved', approvedBy, batches: [{ batch: 0 }] });
+    await tap.waitFor(() => weekEvents(e).some((x) => x.routingKey === TimesheetEvents.weekApproved));
+    await new Promise((r) => setTimeout(r, 300));
+    const approvals = weekEvents(e).filter((x) => x.routingKey === TimesheetEvents.weekApproved);
+    expect(approvals.map((x) => (x.body.data as { approvedBy: string }).approvedBy)).toEqual([approvedBy]);
+  });
+
   it("applies billing's facts: the payment method, a failed charge that blocks new time, and the payment that unblocks it, whatever the order", async () => {
     clock.set('2026-04-22T12:00:00Z');
     const e = await hourly();
