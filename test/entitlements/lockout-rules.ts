@@ -66,6 +66,14 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept': "the client's say on terms proposed before the lock",
   'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': 'stopping work',
   'PUT /api/v1/workspaces/:workspaceId/time-zone': 'a setting, not work',
+  'GET /api/v1/workspaces/:workspaceId/time-weeks': 'reading: clients keep seeing the weeks they pay for',
+  'GET /api/v1/workspaces/:workspaceId/time-weeks/:weekStart': 'reading',
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/accept': "the client's review of hours already logged (money owed)",
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute': "the client's review of hours already logged",
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/withdraw':
+    'settling a dispute of hours already logged',
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/concede':
+    'settling a dispute of hours already logged',
   'GET /api/v1/admin/accounts/:accountId/workspaces': 'platform admin',
   'GET /api/v1/admin/audit': 'platform admin',
   'GET /api/v1/admin/billing/webhook-events': 'platform admin',

@@ -436,6 +436,17 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': () =>
         api().post(`${base()}/hourly-contract/end`).set(as(e.client)).send({}),
       'PUT /api/v1/workspaces/:workspaceId/time-zone': () => api().put(`${base()}/time-zone`).set(as(owner)).send({ timeZone: 'UTC' }),
+      // No week is closed here: 404, and never the lock's 402.
+      'GET /api/v1/workspaces/:workspaceId/time-weeks': () => api().get(`${base()}/time-weeks`).set(as(e.client)),
+      'GET /api/v1/workspaces/:workspaceId/time-weeks/:weekStart': () => api().get(`${base()}/time-weeks/2026-01-05`).set(as(owner)),
+      'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/accept': () =>
+        api().post(`${base()}/time-weeks/2026-01-05/accept`).set(as(e.client)).send({}),
+      'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute': () =>
+        api().post(`${base()}/time-weeks/2026-01-05/entries/${randomUUID()}/dispute`).set(as(e.client)).send({ reason: 'probe' }),
+      'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/withdraw': () =>
+        api().post(`${base()}/time-weeks/2026-01-05/entries/${randomUUID()}/dispute/withdraw`).set(as(e.client)).send({}),
+      'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/concede': () =>
+        api().post(`${base()}/time-weeks/2026-01-05/entries/${randomUUID()}/dispute/concede`).set(as(owner)).send({}),
       'GET /api/v1/unsubscribe/:token': () => api().get('/api/v1/unsubscribe/not-a-token'),
       'POST /api/v1/unsubscribe/:token': () => api().post('/api/v1/unsubscribe/not-a-token').send({}),
     };

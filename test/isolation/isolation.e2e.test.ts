@@ -440,6 +440,7 @@ describe('tenant isolation across every gateway route that takes an id', () => {
       timeEntries: await get(`/api/v1/workspaces/${world.workspaceA}/time-entries?limit=200`, owner.token),
       timesheet: await get(`/api/v1/workspaces/${world.workspaceA}/time-entries/summary?week=2026-W02`, owner.token),
       hourlyContract: await get(`/api/v1/workspaces/${world.workspaceA}/hourly-contract`, owner.token),
+      timeWeeks: await get(`/api/v1/workspaces/${world.workspaceA}/time-weeks/${world.time.weekA}`, owner.token),
       outsiderWorkspace: await get(`/api/v1/workspaces/${outsiderWorkspace}/members`, outsider.token),
     };
   }

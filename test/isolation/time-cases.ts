@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { WorkspaceAction, WorkspaceRole } from '@fpms/auth';
-import { bearer, RunningPlatform, SignedUpUser } from '@fpms/harness';
+import { bearer, connectServiceDb, RunningPlatform, SignedUpUser } from '@fpms/harness';
 
 type Probe = { method: string; path: string; body?: object };
 type WeakerRole = Exclude<WorkspaceRole, 'owner'>;
@@ -19,6 +19,12 @@ export interface TimeWorld {
   edit: Record<WeakerRole, string>;
   remove: Record<WeakerRole, string>;
   scratchContract: string;
+  /** Closed weeks (fixtures written straight into the database: closing one needs a clock that moved). */
+  weekA: string;
+  /** A scratch week in review with one locked entry the client admin disputes, then withdraws the dispute of. */
+  disputeWeek: { weekStart: string; entryId: string };
+  /** A scratch week in review the client admin accepts, once. */
+  acceptWeek: string;
 }
 
 type W = { time: TimeWorld };
@@ -124,6 +130,57 @@ export const TIME_CASES: Record<string, TimeCase> = {
     disposable: "the client admin ends the scratch workspace's contract, once",
     probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/hourly-contract/end`, body: {} }),
   },
+  'GET /api/v1/workspaces/:workspaceId/time-weeks': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/time-weeks` }),
+  },
+  'GET /api/v1/workspaces/:workspaceId/time-weeks/:weekStart': {
+    kind: 'workspace',
+    action: WorkspaceAction.ReadTime,
+    mutates: false,
+    probe: (w) => ({ method: 'GET', path: `${ws(w.time.workspaceA)}/time-weeks/${w.time.weekA}` }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: "the client admin disputes the scratch week's entry, once (the next case withdraws it)",
+    probe: (w) => ({
+      method: 'POST',
+      path: `${ws(w.time.scratch)}/time-weeks/${w.time.disputeWeek.weekStart}/entries/${w.time.disputeWeek.entryId}/dispute`,
+      body: { reason: 'probe' },
+    }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/withdraw': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: 'the client admin withdraws its scratch dispute, once',
+    probe: (w) => ({
+      method: 'POST',
+      path: `${ws(w.time.scratch)}/time-weeks/${w.time.disputeWeek.weekStart}/entries/${w.time.disputeWeek.entryId}/dispute/withdraw`,
+      body: {},
+    }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/entries/:entryId/dispute/concede': {
+    kind: 'workspace',
+    action: WorkspaceAction.ProposeHourlyContract,
+    mutates: true,
+    probe: (w) => ({
+      method: 'POST',
+      path: `${ws(w.time.scratch)}/time-weeks/${w.time.disputeWeek.weekStart}/entries/${w.time.disputeWeek.entryId}/dispute/concede`,
+      body: {},
+    }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/time-weeks/:weekStart/accept': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: 'the client admin accepts the scratch week, once',
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/time-weeks/${w.time.acceptWeek}/accept`, body: {} }),
+  },
   'PUT /api/v1/workspaces/:workspaceId/time-zone': {
     kind: 'workspace',
     action: WorkspaceAction.ProposeHourlyContract,
@@ -161,9 +218,45 @@ export async function prepareTimeWorld(
       .set(bearer(owner.token))
       .send({ rateMinor: 9000, currency: 'EUR' }),
   );
+  const contractA = await ok(
+    api()
+      .get(`${ws(workspaceA)}/hourly-contract`)
+      .set(bearer(owner.token)),
+  );
   const ownersEntry = await log(owner, scratch, '2026-01-06T09:00:00Z', '2026-01-06T10:00:00Z');
   const ownersOther = await log(owner, scratch, '2026-01-06T10:00:00Z', '2026-01-06T11:00:00Z');
+  const disputed = await log(owner, scratch, '2026-01-13T09:00:00Z', '2026-01-13T10:00:00Z');
+  const scratchContract = await ok(
+    api()
+      .post(`${ws(scratch)}/hourly-contract`)
+      .set(bearer(owner.token))
+      .send({ rateMinor: 9000, currency: 'EUR' }),
+  );
+  // Closed weeks as the close job leaves them (in review until far ahead), written on the system pool.
+  const db = await connectServiceDb('workspace', 'system', platform.dbPrefix);
+  try {
+    const close = async (workspaceId: string, contractId: string, weekStart: string) => {
+      await db.query(
+        `insert into time_weeks (id, account_id, workspace_id, contract_id, week_start, time_zone, closed_at, review_due_at, status, entry_count, total_seconds)
+         select gen_random_uuid(), account_id, id, $2, $3::date, 'UTC', now(), '2099-01-01', 'in_review', 0, 0 from workspaces where id = $1`,
+        [workspaceId, contractId, weekStart],
+      );
+      await db.query(`update time_entries set locked_at = now() where workspace_id = $1 and week_start = $2::date`, [
+        workspaceId,
+        weekStart,
+      ]);
+    };
+    await close(scratch, scratchContract, '2026-01-12');
+    await close(scratch, scratchContract, '2026-01-19');
+    await close(workspaceA, contractA, '2025-12-29');
+  } finally {
+    await db.destroy();
+  }
   return {
+    weekA: '2025-12-29',
+    disputeWeek: { weekStart: '2026-01-12', entryId: disputed },
+    acceptWeek: '2026-01-19',
+    scratchContract,
     workspaceA,
     scratch,
     edit: {
@@ -176,11 +269,5 @@ export async function prepareTimeWorld(
       client_admin: ownersOther,
       client_viewer: ownersOther,
     },
-    scratchContract: await ok(
-      api()
-        .post(`${ws(scratch)}/hourly-contract`)
-        .set(bearer(owner.token))
-        .send({ rateMinor: 9000, currency: 'EUR' }),
-    ),
   };
 }

@@ -122,6 +122,17 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
       actorUserId: actor ? e[actor].userId : null,
       reason: null,
     });
+  const contractId = randomUUID();
+  const week = (type: string, data: Record<string, unknown>) =>
+    envelope(e, type, contractId, {
+      contractId,
+      workspaceId: e.workspaceId,
+      accountId: e.accountId,
+      weekStart: '2026-03-23',
+      timeZone: 'Europe/Berlin',
+      ...data,
+    });
+  const charge = { batch: 0, invoiceId: randomUUID(), invoiceNumber: 'INV-7', amountMinor: 6_000, currency: 'EUR' };
   return [
     { type: 'milestone.proposed', event: ms('workspace.milestone.proposed', 'owner'), expected: ['clientAdmin', 'clientViewer'] },
     { type: 'milestone.accepted', event: ms('workspace.milestone.accepted', 'clientAdmin'), expected: ['owner', 'collaborator'] },
@@ -245,6 +256,33 @@ function cases(e: Engagement, subjectUserId: string): { type: string; event: Eve
       type: 'file.restored',
       event: envelope(e, 'files.file.restored', file, { fileId: file, workspaceId: e.workspaceId, restoredBy: e.clientViewer.userId }),
       expected: ['owner', 'collaborator', 'clientAdmin'],
+    },
+    // Hourly contracts' weekly cycle: the client admins review and pay, the workspace's owner is told of disputes and payments.
+    {
+      type: 'time_week.review_requested',
+      event: week('workspace.time_week.closed', { closedAt: iso(), reviewDueAt: iso(5 * 24 * HOUR), entryCount: 2, totalSeconds: 7200 }),
+      expected: ['clientAdmin'],
+    },
+    {
+      type: 'time_week.entry_disputed',
+      event: week('workspace.time_week.entry_disputed', {
+        entryId: randomUUID(),
+        userId: e.collaborator.userId,
+        seconds: 3600,
+        reason: 'Not agreed',
+        actorUserId: e.clientAdmin.userId,
+      }),
+      expected: ['owner'],
+    },
+    {
+      type: 'time_week.payment_failed',
+      event: week('billing.time_week.payment_failed', { ...charge, attempt: 1, declineCode: 'card_declined', willRetryAt: null }),
+      expected: ['clientAdmin'],
+    },
+    {
+      type: 'time_week.paid',
+      event: week('billing.time_week.paid', { ...charge, platformFeeMinor: 600, transferredMinor: 5_400, paidAt: iso() }),
+      expected: ['owner'],
     },
     { type: 'connect.onboarding_needed', event: connect(e, 'restricted', false), expected: ['owner'] },
     { type: 'connect.enabled', event: connect(e, 'enabled', true), expected: ['owner'] },

@@ -40,6 +40,7 @@ import { MilestonesController } from './milestones/milestones.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { HourlyContractController } from './time-tracking/hourly-contract.controller';
 import { TimeTrackingController } from './time-tracking/time-tracking.controller';
+import { TimeWeeksController } from './time-tracking/time-weeks.controller';
 import { ConnectController } from './billing/connect.controller';
 import { InvoiceProfileController, WorkspaceInvoicesController } from './billing/invoices.controller';
 import { SubscriptionsController } from './billing/subscriptions.controller';
@@ -105,6 +106,7 @@ export class GatewayAppModule {
         TasksController,
         TimeTrackingController,
         HourlyContractController,
+        TimeWeeksController,
         DashboardController,
         ConnectController,
         InvoiceProfileController,

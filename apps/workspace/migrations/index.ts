@@ -13,6 +13,7 @@ import { PlanUsage1735100100000 } from './1735100100000-plan-usage';
 import { ApprovalChains1736400000000 } from './1736400000000-approval-chains';
 import { TimeTracking1736700000000 } from './1736700000000-time-tracking';
 import { ActivityRedaction1736750000000 } from './1736750000000-activity-redaction';
+import { TimeWeeks1736800000000 } from './1736800000000-time-weeks';
 
 /** The workspace service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const workspaceMigrations = [
@@ -31,4 +32,5 @@ export const workspaceMigrations = [
   ApprovalChains1736400000000,
   TimeTracking1736700000000,
   ActivityRedaction1736750000000,
+  TimeWeeks1736800000000,
 ];

@@ -92,6 +92,16 @@ import { TimeTotalsRepository } from './time-tracking/time-totals.repository';
 import { TimeTrackingController } from './time-tracking/time-tracking.controller';
 import { TimerService } from './time-tracking/timer.service';
 import { WeeklyCap } from './time-tracking/weekly-cap';
+import { TimeWeeksRepository } from './time-tracking/time-weeks.repository';
+import { TimeWeekClaimsRepository } from './time-tracking/time-week-claims.repository';
+import { TimeWeekEvents } from './time-tracking/time-week-events';
+import { TimeWeekApprovals } from './time-tracking/time-week-approvals';
+import { TIME_WEEK_OPTIONS, TimeWeekOptions } from './time-tracking/time-week-options';
+import { WeekCloser } from './time-tracking/week-closer';
+import { WeekClosePoller } from './time-tracking/week-close.poller';
+import { WeekReviewPoller } from './time-tracking/week-review.poller';
+import { TimeWeeksService } from './time-tracking/time-weeks.service';
+import { TimeWeekBillingSubscriber } from './time-tracking/time-week-billing.subscriber';
 
 @Module({})
 export class WorkspaceAppModule {
@@ -111,6 +121,13 @@ export class WorkspaceAppModule {
       reminderHours: env.APPROVAL_REMINDER_HOURS,
       escalationHours: Math.max(env.APPROVAL_ESCALATION_HOURS, env.APPROVAL_REMINDER_HOURS),
       pollIntervalMs: env.APPROVAL_TIMER_POLL_MS,
+      leaseMs: env.REVIEW_TIMER_LEASE_MS,
+      batchSize: 100,
+    };
+    const timeWeekOptions: TimeWeekOptions = {
+      reviewDays: env.TIME_WEEK_REVIEW_DAYS,
+      disputeResponseDays: env.DISPUTE_RESPONSE_DAYS,
+      pollIntervalMs: env.TIME_WEEK_POLL_MS,
       leaseMs: env.REVIEW_TIMER_LEASE_MS,
       batchSize: 100,
     };
@@ -220,6 +237,17 @@ export class WorkspaceAppModule {
         TimeEntriesService,
         TimerService,
         HourlyContractsService,
+        // The weekly cycle: the close, the client's review, billing's payment facts.
+        { provide: TIME_WEEK_OPTIONS, useValue: timeWeekOptions },
+        TimeWeeksRepository,
+        TimeWeekClaimsRepository,
+        TimeWeekEvents,
+        TimeWeekApprovals,
+        WeekCloser,
+        WeekClosePoller,
+        WeekReviewPoller,
+        TimeWeeksService,
+        TimeWeekBillingSubscriber,
         ...eventConsumerProviders('workspace', env.AMQP_URL, { subscriber: WorkspaceEventsSubscriber }),
       ],
     };

@@ -25,6 +25,10 @@ export const workspaceEnvSchema = platformServiceEnvSchema.extend({
   APPROVAL_ESCALATION_HOURS: z.coerce.number().int().min(1).max(2160).default(72),
   /** How often each replica looks for approval gates due a reminder or escalation; 0 disables the loop. */
   APPROVAL_TIMER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** Days the client has to review a closed week of an hourly contract; then it is approved as it is (docs/time-tracking.md). */
+  TIME_WEEK_REVIEW_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  /** How often each replica closes ended weeks (Monday 00:00, the account's time zone) and approves lapsed reviews; 0 disables the loop. */
+  TIME_WEEK_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** An invitation that can no longer be used (expired or revoked) is deleted this long after that. */
   INVITATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });

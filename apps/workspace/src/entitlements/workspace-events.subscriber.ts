@@ -5,6 +5,7 @@ import { EventSubscriber } from '@fpms/messaging/nest/event-subscriptions';
 import { EntitlementsProjection } from '@fpms/platform/entitlements';
 import { ErasureService } from '../erasure/erasure.service';
 import { BillingEventsSubscriber } from '../milestones/billing-events.subscriber';
+import { BILLING_WEEK_EVENTS, TimeWeekBillingSubscriber } from '../time-tracking/time-week-billing.subscriber';
 
 /** The workspace service's one event queue (bindings: EVENT_TOPOLOGY), routed by type to the projection that owns it. */
 @Injectable()
@@ -13,6 +14,7 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly entitlements: EntitlementsProjection,
     private readonly billing: BillingEventsSubscriber,
     private readonly erasure: ErasureService,
+    private readonly timeWeeks: TimeWeekBillingSubscriber,
   ) {}
 
   async handle(event: EventEnvelope, manager: TenantManager): Promise<void> {
@@ -21,6 +23,7 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
       return;
     }
     if (event.type === BillingAccountEvents.entitlementsChanged) return this.entitlements.handle(event, manager);
+    if (BILLING_WEEK_EVENTS.includes(event.type)) return this.timeWeeks.handle(event, manager);
     return this.billing.handle(event, manager);
   }
 }

@@ -154,10 +154,12 @@ export class TimeEntriesRepository {
     await manager.query(`delete from time_entries where id = $1`, [entryId]);
   }
 
-  /** Whether billing locked any entry of that week in this workspace (the week is billed). */
+  /** Whether the week is closed in this workspace (its entries locked for the client's review and billing). */
   async weekLocked(manager: TenantManager, workspaceId: string, weekStart: string): Promise<boolean> {
     const [row] = await manager.query(
-      `select 1 from time_entries where workspace_id = $1 and week_start = $2::date and locked_at is not null limit 1`,
+      `select 1 from time_weeks where workspace_id = $1 and week_start = $2::date
+       union all
+       select 1 from time_entries where workspace_id = $1 and week_start = $2::date and locked_at is not null limit 1`,
       [workspaceId, weekStart],
     );
     return !!row;

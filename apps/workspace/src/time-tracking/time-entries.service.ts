@@ -53,6 +53,7 @@ export class TimeEntriesService {
         await this.checkReferences(manager, workspaceId, input);
         const { weekStart } = await this.entries.localWeek(manager, scope.accountId, span.startedAt);
         if (await this.entries.weekLocked(manager, workspaceId, weekStart)) throw TimeTrackingError.locked({ weekStart });
+        await this.cap.assertPaidUp(manager, workspaceId);
         await this.cap.assertFits(manager, workspaceId, weekStart, span.seconds);
         const row = (await this.entries.insert(manager, {
           id: randomUUID(),

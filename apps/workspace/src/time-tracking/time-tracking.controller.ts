@@ -4,6 +4,7 @@ import { RpcController, RpcHandler, VerifiedRequest } from '@fpms/messaging';
 import { HourlyContractsService } from './hourly-contracts.service';
 import { TimeEntriesService } from './time-entries.service';
 import { TimerService } from './timer.service';
+import { TimeWeeksService } from './time-weeks.service';
 
 @RpcController()
 export class TimeTrackingController {
@@ -11,6 +12,7 @@ export class TimeTrackingController {
     private readonly entries: TimeEntriesService,
     private readonly timer: TimerService,
     private readonly contracts: HourlyContractsService,
+    private readonly weeks: TimeWeeksService,
   ) {}
 
   @RpcHandler(TimeTrackingRpc.createEntry)
@@ -82,5 +84,36 @@ export class TimeTrackingController {
   @RpcHandler(TimeTrackingRpc.setTimeZone)
   setTimeZone(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.setTimeZone>) {
     return this.contracts.setTimeZone(rpc, rpc.data.workspaceId, rpc.data.timeZone);
+  }
+
+  @RpcHandler(TimeTrackingRpc.listWeeks)
+  listWeeks(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.listWeeks>) {
+    return this.weeks.list(rpc, rpc.data.workspaceId);
+  }
+
+  @RpcHandler(TimeTrackingRpc.getWeek)
+  getWeek(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.getWeek>) {
+    return this.weeks.get(rpc, rpc.data.workspaceId, rpc.data.weekStart);
+  }
+
+  @RpcHandler(TimeTrackingRpc.acceptWeek)
+  acceptWeek(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.acceptWeek>) {
+    return this.weeks.accept(rpc, rpc.data.workspaceId, rpc.data.weekStart);
+  }
+
+  @RpcHandler(TimeTrackingRpc.disputeEntry)
+  disputeEntry(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.disputeEntry>) {
+    const { workspaceId, weekStart, entryId, reason } = rpc.data;
+    return this.weeks.dispute(rpc, workspaceId, weekStart, entryId, reason);
+  }
+
+  @RpcHandler(TimeTrackingRpc.withdrawDispute)
+  withdrawDispute(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.withdrawDispute>) {
+    return this.weeks.withdrawDispute(rpc, rpc.data.workspaceId, rpc.data.weekStart, rpc.data.entryId);
+  }
+
+  @RpcHandler(TimeTrackingRpc.concedeDispute)
+  concedeDispute(@Payload() rpc: VerifiedRequest<typeof TimeTrackingRpc.concedeDispute>) {
+    return this.weeks.concedeDispute(rpc, rpc.data.workspaceId, rpc.data.weekStart, rpc.data.entryId);
   }
 }

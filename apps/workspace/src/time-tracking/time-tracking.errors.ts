@@ -92,4 +92,31 @@ export class TimeTrackingError extends AppError<TimeTrackingErrorCode> {
       timeZone,
     });
   }
+  static weekUnpaid(weekStart: string) {
+    return new TimeTrackingError(
+      409,
+      TimeTrackingErrorCode.HourlyWeekUnpaid,
+      'A week of this contract is unpaid (its charge failed): no new time until it is paid',
+      { weekStart },
+    );
+  }
+  static weekNotFound(weekStart: string) {
+    return new TimeTrackingError(404, TimeTrackingErrorCode.TimeWeekNotFound, 'No closed week of this workspace starts that day', {
+      weekStart,
+    });
+  }
+  static reviewClosed(weekStart: string) {
+    return new TimeTrackingError(409, TimeTrackingErrorCode.TimeWeekReviewClosed, "The week's review is over", { weekStart });
+  }
+  static alreadyDisputed(entryId: string) {
+    return new TimeTrackingError(409, TimeTrackingErrorCode.TimeEntryAlreadyDisputed, 'That entry is already disputed', { entryId });
+  }
+  static disputeNotFound(entryId: string) {
+    return new TimeTrackingError(404, TimeTrackingErrorCode.TimeEntryDisputeNotFound, 'That entry of the week is not disputed', {
+      entryId,
+    });
+  }
+  static disputeClosed(status: string) {
+    return new TimeTrackingError(409, TimeTrackingErrorCode.TimeEntryDisputeClosed, `The dispute is already ${status}`, { status });
+  }
 }

@@ -48,6 +48,7 @@ export class TimerService {
         const now = this.clock.now();
         const { weekStart } = await this.entries.localWeek(manager, scope.accountId, now);
         if (await this.entries.weekLocked(manager, workspaceId, weekStart)) throw TimeTrackingError.locked({ weekStart });
+        await this.cap.assertPaidUp(manager, workspaceId);
         // A week already at its cap takes no more time: refused now rather than clipped to nothing at the stop.
         await this.cap.assertFits(manager, workspaceId, weekStart, 1);
         const row = await this.entries.insert(manager, {

@@ -3,6 +3,7 @@ import type { TenantManager } from '@fpms/database/tenant-manager';
 import { HourlyContractsRepository } from './hourly-contracts.repository';
 import { TimeTotalsRepository } from './time-totals.repository';
 import { TimeTrackingError } from './time-tracking.errors';
+import { TimeWeeksRepository } from './time-weeks.repository';
 
 /**
  * The active hourly contract's weekly cap: what the client agreed to pay for at most in one
@@ -15,7 +16,19 @@ export class WeeklyCap {
   constructor(
     private readonly contracts: HourlyContractsRepository,
     private readonly totals: TimeTotalsRepository,
+    private readonly weeks: TimeWeeksRepository,
   ) {}
+
+  /**
+   * New time on a contract with an unpaid week (billing reported its charge failed and not
+   * yet paid) is refused: the client is not to run up hours it does not pay for.
+   */
+  async assertPaidUp(manager: TenantManager, workspaceId: string): Promise<void> {
+    const contract = await this.contracts.current(manager, workspaceId);
+    if (!contract || contract.status !== 'active') return;
+    const unpaid = await this.weeks.unpaidWeek(manager, contract.id);
+    if (unpaid) throw TimeTrackingError.weekUnpaid(unpaid);
+  }
 
   /** Seconds still allowed that week (null: no cap), under the contract's lock. */
   async remainingSeconds(

@@ -21,4 +21,13 @@ export enum TimeTrackingErrorCode {
   HourlyContractNotProposed = 'hourly_contract_not_proposed',
   TimeZoneLocked = 'time_zone_locked',
   UnknownTimeZone = 'unknown_time_zone',
+  /** A week of the contract is unpaid (its charge failed): no new time until billing reports it paid. */
+  HourlyWeekUnpaid = 'hourly_week_unpaid',
+  TimeWeekNotFound = 'time_week_not_found',
+  /** The week's review is over (approved, or its window lapsed): nothing to accept or dispute. */
+  TimeWeekReviewClosed = 'time_week_review_closed',
+  TimeEntryAlreadyDisputed = 'time_entry_already_disputed',
+  TimeEntryDisputeNotFound = 'time_entry_dispute_not_found',
+  /** The dispute was already withdrawn, conceded or lapsed. */
+  TimeEntryDisputeClosed = 'time_entry_dispute_closed',
 }

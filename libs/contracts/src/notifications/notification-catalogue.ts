@@ -4,6 +4,7 @@ import { BillingConnectEvents } from '../events/billing-connect.events';
 import { BillingPayoutEvents } from '../events/billing-payout.events';
 import { BillingEvents } from '../events/billing.events';
 import { FilesEvents } from '../events/files.events';
+import { TimesheetEvents } from '../events/timesheet.events';
 import { WorkspaceEvents } from '../events/workspace.events';
 import { ALL_ROLES, AudienceRule, CLIENT_SIDE, FREELANCER_SIDE } from './notification-audience';
 
@@ -28,7 +29,7 @@ export type EmailDelivery = (typeof EMAIL_DELIVERIES)[number];
 
 /** What a notification is about: the dedup window groups emails by (recipient, subject). */
 export interface NotificationSubject {
-  kind: 'milestone' | 'file' | 'member' | 'account' | 'thread';
+  kind: 'milestone' | 'file' | 'member' | 'account' | 'thread' | 'time_week';
   id: string;
 }
 
@@ -66,6 +67,10 @@ const money = (d: EventFields) => {
 const milestone = (d: EventFields): NotificationSubject => ({ kind: 'milestone', id: str(d.milestoneId) });
 const file = (d: EventFields): NotificationSubject => ({ kind: 'file', id: str(d.fileId) });
 const account = (_: EventFields, e: EventEnvelope): NotificationSubject => ({ kind: 'account', id: e.tenant.accountId });
+/** A closed week of an hourly contract. */
+const timeWeek = (d: EventFields): NotificationSubject => ({ kind: 'time_week', id: `${str(d.contractId)}:${str(d.weekStart)}` });
+const minor = (amount: unknown, currency: unknown) =>
+  `${((typeof amount === 'number' ? amount : 0) / 100).toFixed(2)} ${str(currency)}`.trim();
 const milestoneActor = (d: EventFields) => strOrNull(d.actorUserId);
 const system = () => null;
 
@@ -75,6 +80,7 @@ const clientSide: AudienceRule = { roles: CLIENT_SIDE, exceptActor: true };
 const clientAdmins: AudienceRule = { roles: ['client_admin'], exceptActor: true };
 const partiesToMoney: AudienceRule = { roles: ['owner', 'client_admin'], exceptActor: true };
 const owners: AudienceRule = { accountOwners: true, exceptActor: false };
+const workspaceOwner: AudienceRule = { roles: ['owner'], exceptActor: true };
 
 type Def = Omit<NotificationTypeDefinition, 'defaultDelivery'> & { defaultDelivery?: EmailDelivery };
 
@@ -292,6 +298,48 @@ const definitions: Def[] = [
     // Its own key: the same event also gives the mentioned member the message's own notification.
     dedupeKey: (_d, e) => `mention:${e.id}`,
     headline: () => 'You were mentioned in a message',
+  },
+  // Hourly contracts' weekly cycle (issue 20, docs/time-tracking.md "Weekly cycle").
+  {
+    type: 'time_week.review_requested',
+    event: TimesheetEvents.weekClosed,
+    audience: clientAdmins,
+    defaultChannel: 'email',
+    subject: timeWeek,
+    actor: system,
+    headline: (d) =>
+      `The week of ${str(d.weekStart)} is closed (${((Number(d.totalSeconds) || 0) / 3600).toFixed(2)} h): review it by ${str(d.reviewDueAt).slice(0, 10)}`,
+  },
+  {
+    type: 'time_week.entry_disputed',
+    event: TimesheetEvents.entryDisputed,
+    audience: workspaceOwner,
+    defaultChannel: 'email',
+    subject: timeWeek,
+    actor: (d) => strOrNull(d.actorUserId),
+    headline: (d) => `A time entry of the week of ${str(d.weekStart)} was disputed: ${str(d.reason)}`,
+  },
+  {
+    // Once per attempt: billing's retries each say so.
+    type: 'time_week.payment_failed',
+    event: TimesheetEvents.weekPaymentFailed,
+    audience: clientAdmins,
+    defaultChannel: 'email',
+    subject: timeWeek,
+    actor: system,
+    headline: (d) =>
+      `The payment of ${minor(d.amountMinor, d.currency)} for the hours of the week of ${str(d.weekStart)} failed: new time waits until it is paid`,
+    dedupeKey: (d) => `time_week_failed:${str(d.contractId)}:${str(d.weekStart)}:${String(d.batch)}:${String(d.attempt)}`,
+  },
+  {
+    type: 'time_week.paid',
+    event: TimesheetEvents.weekPaid,
+    audience: workspaceOwner,
+    defaultChannel: 'email',
+    subject: timeWeek,
+    actor: system,
+    headline: (d) => `The hours of the week of ${str(d.weekStart)} were paid: ${minor(d.transferredMinor, d.currency)} to you`,
+    dedupeKey: (d) => `time_week_paid:${str(d.contractId)}:${str(d.weekStart)}:${String(d.batch)}`,
   },
   {
     type: 'connect.onboarding_needed',

@@ -142,3 +142,22 @@ export class StartTimerRequest extends Addressed(StartTimerBody, 'workspaceId') 
 export class ProposeHourlyContractRequest extends Addressed(ProposeHourlyContractBody, 'workspaceId') {}
 export class AcceptHourlyContractRequest extends Addressed(AcceptHourlyContractBody, 'workspaceId') {}
 export class SetTimeZoneRequest extends Addressed(SetTimeZoneBody, 'workspaceId') {}
+
+/** A closed week, named by its Monday (YYYY-MM-DD, the account's time zone). */
+export class TimeWeekRefBody {
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date such as 2026-03-23 (the Monday)' })
+  weekStart!: string;
+}
+
+/** Why the client disputes an entry of a closed week (the freelancer reads it). */
+export class DisputeTimeEntryBody {
+  @Text({ min: 1, max: FIELD_LIMITS.timeEntryNoteMaxLength })
+  reason!: string;
+}
+
+export class TimeWeekRequest extends Addressed(TimeWeekRefBody, 'workspaceId') {}
+export class TimeWeekEntryRequest extends Addressed(TimeWeekRefBody, 'workspaceId', 'entryId') {}
+export class DisputeTimeEntryRequest extends Addressed(DisputeTimeEntryBody, 'workspaceId', 'entryId') {
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date such as 2026-03-23 (the Monday)' })
+  weekStart!: string;
+}

@@ -5,8 +5,11 @@ import {
   ListTimeEntriesRequest,
   ProposeHourlyContractRequest,
   SetTimeZoneRequest,
+  DisputeTimeEntryRequest,
   StartTimerRequest,
   TimeEntryRef,
+  TimeWeekEntryRequest,
+  TimeWeekRequest,
   TimeSummaryRequest,
   UpdateTimeEntryRequest,
 } from '../requests/time-tracking.requests';
@@ -74,7 +77,64 @@ export interface HourlyContractView {
   acceptedAt: string | null;
   endedBy: string | null;
   endedAt: string | null;
+  /** The client's saved card (billing's setup-mode Checkout), shown as brand and last four digits; null until saved. */
+  paymentMethod: { brand: string | null; last4: string | null } | null;
   version: number;
+}
+
+/**
+ * A closed week of an hourly contract (Monday 00:00 to Monday 00:00, the account's time zone).
+ * `status`: in_review (the client may accept or dispute until `reviewDueAt`), approved (its
+ * batches went to billing), payment_failed (a batch's charge failed: new time is refused),
+ * paid (every batch paid).
+ */
+export interface TimeWeekView {
+  id: string;
+  workspaceId: string;
+  contractId: string;
+  weekStart: string;
+  timeZone: string;
+  status: 'in_review' | 'approved' | 'payment_failed' | 'paid';
+  closedAt: string;
+  reviewDueAt: string;
+  approvedAt: string | null;
+  approvedBy: 'client' | 'review_lapsed' | null;
+  entryCount: number;
+  totalSeconds: number;
+  batches: Array<{
+    batch: number;
+    approvedBy: 'client' | 'review_lapsed' | 'dispute_settled';
+    billableSeconds: number;
+    entryCount: number;
+    payment: 'pending' | 'failed' | 'paid';
+    declineCode: string | null;
+    willRetryAt: string | null;
+    paidAt: string | null;
+  }>;
+}
+
+/** An entry of a closed week: `review` is where it stands in the client's review. */
+export interface TimeWeekEntryView extends TimeEntryView {
+  /** in_review: not approved yet; approved: in `batch`; disputed: held out; dropped: conceded or lost, never billed. */
+  review: 'in_review' | 'approved' | 'disputed' | 'dropped';
+  batch: number | null;
+  dispute: TimeEntryDisputeView | null;
+}
+
+export interface TimeEntryDisputeView {
+  entryId: string;
+  reason: string;
+  disputedBy: string;
+  disputedAt: string;
+  respondBy: string;
+  /** open; withdrawn (by the client: billable); conceded (by the freelancer's owner: dropped); lapsed (unanswered by respondBy: dropped). */
+  status: 'open' | 'withdrawn' | 'conceded' | 'lapsed';
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
+export interface TimeWeekDetailView extends TimeWeekView {
+  entries: TimeWeekEntryView[];
 }
 
 export const TimeTrackingRpc = {
@@ -95,4 +155,10 @@ export const TimeTrackingRpc = {
   acceptContract: rpcPattern<HourlyContractView>()(queue, 'workspace.time.contract.accept', AcceptHourlyContractRequest),
   endContract: rpcPattern<HourlyContractView>()(queue, 'workspace.time.contract.end', WorkspaceRef),
   setTimeZone: rpcPattern<{ timeZone: string }>()(queue, 'workspace.time.time-zone.set', SetTimeZoneRequest),
+  listWeeks: rpcPattern<{ items: TimeWeekView[] }>()(queue, 'workspace.time.weeks.list', WorkspaceRef),
+  getWeek: rpcPattern<TimeWeekDetailView>()(queue, 'workspace.time.weeks.get', TimeWeekRequest),
+  acceptWeek: rpcPattern<TimeWeekDetailView>()(queue, 'workspace.time.weeks.accept', TimeWeekRequest),
+  disputeEntry: rpcPattern<TimeWeekDetailView>()(queue, 'workspace.time.weeks.dispute', DisputeTimeEntryRequest),
+  withdrawDispute: rpcPattern<TimeWeekDetailView>()(queue, 'workspace.time.weeks.withdraw-dispute', TimeWeekEntryRequest),
+  concedeDispute: rpcPattern<TimeWeekDetailView>()(queue, 'workspace.time.weeks.concede-dispute', TimeWeekEntryRequest),
 } as const;
