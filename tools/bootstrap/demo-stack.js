@@ -108,7 +108,9 @@ function printLogTail() {
 }
 
 async function main() {
-  console.log(`[demo] npm start on port base ${env.FPMS_PORT_BASE}, databases ${env.FPMS_DB_PREFIX}_*, vhost fpms_d${runId}; log ${logFile}`);
+  console.log(
+    `[demo] npm start on port base ${env.FPMS_PORT_BASE}, databases ${env.FPMS_DB_PREFIX}_*, vhost fpms_d${runId}; log ${logFile}`,
+  );
   const stack = startStack();
   let interrupted = false;
   const interrupt = () => {

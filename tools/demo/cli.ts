@@ -22,7 +22,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof DemoStepFailed) {
     process.stderr.write(`\n✗ Demo failed at ${error.message}\n`);
-    if (error.reason instanceof Error && error.reason.cause) process.stderr.write(`  cause: ${String(error.reason.cause)}\n`);
+    // fetch's own errors say little ("fetch failed"): the causes name the refused connection or timeout.
+    for (let cause = (error.reason as Error | undefined)?.cause; cause; cause = (cause as Error).cause)
+      process.stderr.write(`  cause: ${cause instanceof Error ? cause.message : String(cause)}\n`);
   } else process.stderr.write(`\n✗ Demo could not run: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -8,7 +8,7 @@ export class DemoStepFailed extends Error {
     readonly title: string,
     readonly reason: unknown,
   ) {
-    super(`step ${step} "${title}" failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+    super(`step ${step} "${title}": ${reason instanceof Error ? reason.message : String(reason)}`);
   }
 }
 

@@ -46,9 +46,12 @@ export async function runDemo(targets: DemoTargets, report: Reporter = new Repor
   report.line();
 
   await report.step('The platform answers', async (say) => {
-    const health = await api.health();
-    say(`gateway /health/ready: ${JSON.stringify(health)}`);
-    await inbox.messages();
+    const unreachable = (what: string, url: string) => (error: unknown) => {
+      throw new Error(`${what} at ${url} does not answer (is \`npm start\` running with the same FPMS_PORT_BASE?)`, { cause: error });
+    };
+    const health = await api.health().catch(unreachable('the gateway', targets.gatewayUrl));
+    say(`gateway /health/ready: ${health.status}`);
+    await inbox.messages().catch(unreachable('the local inbox', targets.inboxUrl));
     say('the local inbox answers');
   });
 
