@@ -38,6 +38,8 @@ export async function runDemo(targets: DemoTargets, report: Reporter = new Repor
   const api = new FpmsApi(targets.gatewayUrl);
   const inbox = new LocalInbox(targets.inboxUrl);
   const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  // The earnings report's first day: the run's own (UTC), so a run across midnight still counts everything.
+  const firstDay = new Date().toISOString().slice(0, 10);
   const password = `demo ${randomBytes(9).toString('base64url')}`;
   const freelancerEmail = `fiona.${run}@demo.fpms.test`;
   const clientEmail = `carlos.${run}@demo.fpms.test`;
@@ -304,7 +306,7 @@ export async function runDemo(targets: DemoTargets, report: Reporter = new Repor
   await report.step("Fiona's earnings report and payouts", async (say) => {
     const today = new Date().toISOString().slice(0, 10);
     const report = await until('the earnings report counts the release', async () => {
-      const r = await api.earnings(freelancer.session.accessToken, { from: today, to: today, groupBy: 'workspace' });
+      const r = await api.earnings(freelancer.session.accessToken, { from: firstDay, to: today, groupBy: 'workspace' });
       const eur = r.currencies.find((c) => c.currency === CURRENCY);
       return eur && eur.totals.releases === 1 && eur.totals.gross === DESIGN_AMOUNT + SITE_AMOUNT ? eur : null;
     });
