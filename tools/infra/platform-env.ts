@@ -87,8 +87,10 @@ export function serviceEnv(platform: PlatformEnv, service: ServiceName): Record<
   if (service === 'gateway') {
     env.JWT_ACTIVE_KID = platform.activeKid;
     env.REDIS_URL = platform.redisUrl;
+    // Links in security emails (verification, password reset).
+    env.APP_PUBLIC_URL = appPublicUrl(platform);
   }
-  if (service === 'billing') Object.assign(env, stripeEnv(platform));
+  if (service === 'billing') Object.assign(env, stripeEnv(platform), { APP_PUBLIC_URL: appPublicUrl(platform) });
   if (service === 'files') Object.assign(env, s3Env(platform));
   if (service === 'messaging') Object.assign(env, mailEnv(platform));
   return env;
@@ -99,11 +101,19 @@ export function mailSinkPorts(platform: PlatformEnv): { smtp: number; web: numbe
   return { smtp: platform.portBase + 113, web: platform.portBase + 114 };
 }
 
+/**
+ * Where links in emails and Stripe's return pages point: APP_PUBLIC_URL when set, otherwise this
+ * platform's own gateway (so a platform on another FPMS_PORT_BASE links to itself, not to :3000).
+ */
+function appPublicUrl(platform: PlatformEnv): string {
+  return process.env.APP_PUBLIC_URL ?? `http://127.0.0.1:${servicePort(platform, 'gateway')}`;
+}
+
 /** Messaging sends through SMTP_URL when set, otherwise into the local mail sink; links point at the gateway. */
 function mailEnv(platform: PlatformEnv): Record<string, string> {
   const env: Record<string, string> = {
     SMTP_URL: platform.smtpUrl ?? `smtp://127.0.0.1:${mailSinkPorts(platform).smtp}`,
-    APP_PUBLIC_URL: process.env.APP_PUBLIC_URL ?? `http://127.0.0.1:${servicePort(platform, 'gateway')}`,
+    APP_PUBLIC_URL: appPublicUrl(platform),
   };
   if (process.env.UNSUBSCRIBE_TOKEN_SECRET) env.UNSUBSCRIBE_TOKEN_SECRET = process.env.UNSUBSCRIBE_TOKEN_SECRET;
   return env;
