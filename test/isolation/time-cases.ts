@@ -124,6 +124,13 @@ export const TIME_CASES: Record<string, TimeCase> = {
     disposable: "the client admin ends the scratch workspace's contract, once",
     probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/hourly-contract/end`, body: {} }),
   },
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/payment-method': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: "opens a setup-mode Checkout for workspace A's contract (a new page each time; no money moves)",
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.workspaceA)}/hourly-contract/payment-method`, body: {} }),
+  },
   'PUT /api/v1/workspaces/:workspaceId/time-zone': {
     kind: 'workspace',
     action: WorkspaceAction.ProposeHourlyContract,
