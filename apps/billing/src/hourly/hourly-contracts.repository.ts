@@ -64,7 +64,8 @@ export class HourlyContractsRepository {
 
   /** The next aggregateVersion of billing's events about the contract (the row is locked by the caller). */
   async nextEventVersion(manager: SystemManager | TenantManager, contractId: string): Promise<number> {
-    const [row]: Array<{ event_version: number }> = await manager.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM.
+    const [[row]]: [Array<{ event_version: number }>, number] = await manager.query(
       `update hourly_contracts set event_version = event_version + 1 where id = $1 returning event_version`,
       [contractId],
     );

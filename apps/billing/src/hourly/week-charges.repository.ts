@@ -73,11 +73,11 @@ export class WeekChargesRepository {
 
   /** A new payment method was saved: every unpaid week of the contract (retrying or given up) is due now. */
   async retryUnpaidNow(manager: SystemManager, contractId: string, now: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const [, affected]: [unknown[], number] = await manager.query(
       `update hourly_week_charges set next_attempt_at = $2, updated_at = now()
        where contract_id = $1 and status = 'due' returning id`,
       [contractId, now],
     );
-    return rows.length;
+    return affected;
   }
 }
