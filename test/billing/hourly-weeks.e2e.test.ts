@@ -334,4 +334,59 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
     const versions = billingEventsOfContract().map(versionOf);
     expect(versions).toEqual(versions.map((_, i) => i + 1));
   });
+
+  // Last: billing's webhook endpoints point at the replicas this stops.
+  it('charges once when billing crashes after Stripe charged and before its outcome committed, and starts again', async () => {
+    const week = '2026-12-14';
+    await saveCard('pm_card_visa', '4242');
+    // The new card also pays the week given up after its last retry (a saved card retries every unpaid week).
+    await tap.waitFor(() => weekEvents('2026-12-07').some((e) => e.type === TimesheetEvents.weekPaid), 30_000);
+    expect(weekEvents('2026-12-07').map((e) => e.type)).toEqual([
+      ...Array(3).fill(TimesheetEvents.weekPaymentFailed),
+      TimesheetEvents.weekPaid,
+    ]);
+    // Hold billing's outbox: the worker charges, then waits on its last write (billing.time_week.paid) with nothing committed.
+    const holder = world.billingDb.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`lock table outbox_messages in exclusive mode`);
+    const [{ pid: holderPid }] = await holder.query(`select pg_backend_pid() as pid`);
+    try {
+      await publisher.publish(approval(week, entriesOf([[world.owner.userId, 4 * 3600]], '2026-12-15')));
+      const charge = await eventually('the week charge', () => weekCharge(week));
+      await eventually('charged in Stripe, not recorded in billing', async () => {
+        const intents = await paymentIntentsOf(charge.id as string);
+        const [{ waiting }] = await world.billingDb.query(
+          `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> $1`,
+          [holderPid],
+        );
+        return intents.length === 1 && intents[0].status === 'succeeded' && waiting > 0;
+      });
+      expect(await weekCharge(week)).toMatchObject({ status: 'due', attempts: 0 });
+      // The crash: every billing replica goes down; their blocked transactions die with their connections.
+      const stopped = Promise.all([replica.close(), world.platform.stop('billing')]);
+      let down = false;
+      void stopped.then(() => (down = true));
+      while (!down) {
+        await world.billingDb.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> $1`,
+          [holderPid],
+        );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await stopped;
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const charge = (await weekCharge(week))!;
+    expect(charge).toMatchObject({ status: 'due', attempts: 0 });
+    expect(weekEvents(week)).toEqual([]);
+
+    replica = await startPlatform({ services: ['billing'], shareWith: world.platform, clock, env: { billing: BILLING_ENV } });
+    await tap.waitFor(() => weekEvents(week).some((e) => e.type === TimesheetEvents.weekPaid), 30_000);
+    expect(weekEvents(week).map((e) => e.type)).toEqual([TimesheetEvents.weekPaid]);
+    expect((await paymentIntentsOf(charge.id as string)).map((pi) => pi.status)).toEqual(['succeeded']);
+    expect(await weekCharge(week)).toMatchObject({ status: 'paid', attempts: 1 });
+  });
 });
