@@ -40,9 +40,10 @@ export function orderInvariantViolations(order: Order, ledger: LedgerEntryView[]
   if (order.platformFee > order.released) problems.push(`platform fee ${order.platformFee} exceeds released ${order.released}`);
   if (order.charged > 0 && order.status !== statusOf(order, false))
     problems.push(`status ${order.status} does not match the amounts (${statusOf(order, false)})`);
+  const kind = String(order.kind).replace('_', '-');
   if (isDestinationCharge(order) && order.charged > 0 && held !== 0)
-    problems.push(`${order.kind} order holds ${held}; it is released as charged`);
-  if (isDestinationCharge(order) && order.releaseRequestedAt) problems.push(`${order.kind} order has a release request`);
+    problems.push(`${kind} order holds ${held}; it is released as charged`);
+  if (isDestinationCharge(order) && order.releaseRequestedAt) problems.push(`${kind} order has a release request`);
   if (sum('charge') !== order.charged) problems.push(`ledger charges ${sum('charge')} ≠ charged ${order.charged}`);
   const transferred = sum('transfer') - sum('reversal');
   if (transferred !== order.released - order.platformFee)
