@@ -242,6 +242,14 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
     ]);
     const [{ orders }] = await world.billingDb.query(`select count(*)::int as orders from orders where milestone_id = $1`, [charge.id]);
     expect(orders).toBe(1);
+    // The earnings read model counts the week, its client the admin who approved it.
+    const [earned] = await world.billingDb.query(`select * from earnings_order_state where order_id = $1`, [charge.order_id]);
+    expect(earned).toMatchObject({
+      charged: String(amount),
+      released: String(amount),
+      platform_fee: String(fee),
+      client_user_id: world.client.userId,
+    });
   });
 
   it('records a charge whose answer was lost (billing saw a 500 after Stripe charged) once, without charging again', async () => {

@@ -85,6 +85,8 @@ export class HourlyWorkspaceEvents {
       currency: d.currency,
       kind: 'hourly_week',
     });
+    // The paying client, as the earnings report groups money: the client admin who approved (none when the review lapsed).
+    if (d.actorUserId) await this.orders.recordPayer(manager, order.id, d.actorUserId);
     const lines: InvoiceLine[] = memberShares(d.entries, d.rateMinor, amount).map((m) => ({
       description: `Hours, week of ${d.weekStart}${d.batch > 0 ? ` (batch ${d.batch})` : ''}: member ${m.userId.slice(0, 8)}, ${hoursLabel(m.seconds)} at ${formatMoney(d.rateMinor, d.currency)}/h (${m.entries} ${m.entries === 1 ? 'entry' : 'entries'})`,
       quantity: 1,
