@@ -27,6 +27,8 @@ type TimeCase = {
   action: WorkspaceAction;
   mutates: boolean;
   disposable?: string;
+  /** The service's own answer to the roles the matrix allows, when it is not a 2xx (the target's state refuses it). */
+  allowedAnswer?: { status: number; code: string; why: string };
   probe: (w: W, role?: WeakerRole) => Probe;
 };
 
@@ -128,7 +130,12 @@ export const TIME_CASES: Record<string, TimeCase> = {
     kind: 'workspace',
     action: WorkspaceAction.AcceptHourlyContract,
     mutates: true,
-    disposable: "opens a setup-mode Checkout for workspace A's contract (a new page each time; no money moves)",
+    disposable: 'billing refuses it for the proposed contract: nothing is made',
+    allowedAnswer: {
+      status: 409,
+      code: 'hourly_contract_not_active',
+      why: "A's contract is only proposed; the client admin passes the gate and billing answers for the contract's state",
+    },
     probe: (w) => ({ method: 'POST', path: `${ws(w.time.workspaceA)}/hourly-contract/payment-method`, body: {} }),
   },
   'PUT /api/v1/workspaces/:workspaceId/time-zone': {
