@@ -65,6 +65,8 @@ export const OPEN_ROUTES: Readonly<Record<string, string>> = {
   'GET /api/v1/workspaces/:workspaceId/hourly-contract': 'reading',
   'POST /api/v1/workspaces/:workspaceId/hourly-contract/accept': "the client's say on terms proposed before the lock",
   'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': 'stopping work',
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/payment-method':
+    'the client paying for hours already worked (money owed keeps moving)',
   'PUT /api/v1/workspaces/:workspaceId/time-zone': 'a setting, not work',
   'GET /api/v1/workspaces/:workspaceId/time-weeks': 'reading: clients keep seeing the weeks they pay for',
   'GET /api/v1/workspaces/:workspaceId/time-weeks/:weekStart': 'reading',

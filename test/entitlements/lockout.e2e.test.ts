@@ -435,6 +435,8 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
         api().post(`${base()}/hourly-contract/accept`).set(as(e.client)).send({ contractId: hourly.body.id }),
       'POST /api/v1/workspaces/:workspaceId/hourly-contract/end': () =>
         api().post(`${base()}/hourly-contract/end`).set(as(e.client)).send({}),
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/payment-method': () =>
+        api().post(`${base()}/hourly-contract/payment-method`).set(as(e.client)).send({}),
       'PUT /api/v1/workspaces/:workspaceId/time-zone': () => api().put(`${base()}/time-zone`).set(as(owner)).send({ timeZone: 'UTC' }),
       // No week is closed here: 404, and never the lock's 402.
       'GET /api/v1/workspaces/:workspaceId/time-weeks': () => api().get(`${base()}/time-weeks`).set(as(e.client)),
@@ -476,6 +478,7 @@ describe('lockout: a locked account refuses new work and nothing else', () => {
       'GET /api/v1/workspaces/:workspaceId/invoices',
       'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId',
       'GET /api/v1/workspaces/:workspaceId/invoices/:invoiceId/pdf',
+      'POST /api/v1/workspaces/:workspaceId/hourly-contract/payment-method',
     ]);
     // What a member does and must succeed (2xx) while locked: the money and the clients' side.
     const mustSucceed = new Set([

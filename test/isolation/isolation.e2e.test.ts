@@ -62,6 +62,8 @@ type Case =
       probe: (w: World, role?: Exclude<WorkspaceRole, 'owner'>) => Probe;
       /** Set when roles the matrix allows may run this mutating probe: it acts on a scratch target, idempotently. */
       disposable?: string;
+      /** The service's own answer to the roles the matrix allows, when it is not a 2xx (the target's state refuses it). */
+      allowedAnswer?: { status: number; code: string; why: string };
     }
   | { kind: 'admin'; probe: (w: World) => Probe }
   /** The account's own freelancer only: everyone else, members included, gets 404. */
@@ -551,8 +553,10 @@ describe('tenant isolation across every gateway route that takes an id', () => {
           if (allowed && c.mutates && !c.disposable)
             throw new Error(`${route}: ${role} may ${c.action}; give this case a disposable target before probing it`);
           const res = await send(c.probe(world, role), members[role].token);
-          outcomes.push(`${route} as ${role} → ${allowed ? (res.status < 300 ? 'ok' : res.status) : res.status}`);
-          expectations.push(`${route} as ${role} → ${allowed ? 'ok' : 403}`);
+          const answer = res.status < 300 ? 'ok' : `${res.status}${allowed && c.allowedAnswer ? ` ${res.body?.error?.code ?? ''}` : ''}`;
+          outcomes.push(`${route} as ${role} → ${allowed ? answer : res.status}`);
+          const allowedAnswer = c.allowedAnswer ? `${c.allowedAnswer.status} ${c.allowedAnswer.code}` : 'ok';
+          expectations.push(`${route} as ${role} → ${allowed ? allowedAnswer : 403}`);
         }
       } else if (c.kind === 'account') {
         for (const user of [outsider, outsiderClient, ...WEAKER_ROLES.map((r) => members[r])]) {

@@ -33,6 +33,8 @@ type TimeCase = {
   action: WorkspaceAction;
   mutates: boolean;
   disposable?: string;
+  /** The service's own answer to the roles the matrix allows, when it is not a 2xx (the target's state refuses it). */
+  allowedAnswer?: { status: number; code: string; why: string };
   probe: (w: W, role?: WeakerRole) => Probe;
 };
 
@@ -180,6 +182,18 @@ export const TIME_CASES: Record<string, TimeCase> = {
     mutates: true,
     disposable: 'the client admin accepts the scratch week, once',
     probe: (w) => ({ method: 'POST', path: `${ws(w.time.scratch)}/time-weeks/${w.time.acceptWeek}/accept`, body: {} }),
+  },
+  'POST /api/v1/workspaces/:workspaceId/hourly-contract/payment-method': {
+    kind: 'workspace',
+    action: WorkspaceAction.AcceptHourlyContract,
+    mutates: true,
+    disposable: 'billing refuses it for the proposed contract: nothing is made',
+    allowedAnswer: {
+      status: 409,
+      code: 'hourly_contract_not_active',
+      why: "A's contract is only proposed; the client admin passes the gate and billing answers for the contract's state",
+    },
+    probe: (w) => ({ method: 'POST', path: `${ws(w.time.workspaceA)}/hourly-contract/payment-method`, body: {} }),
   },
   'PUT /api/v1/workspaces/:workspaceId/time-zone': {
     kind: 'workspace',

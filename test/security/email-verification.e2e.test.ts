@@ -41,6 +41,7 @@ describe('verified emails and password reset', () => {
       ['refund', `${milestone}/refunds`, { amount: 100 }],
       ['accept a refund request', `${milestone}/refund-request/accept`, {}],
       ['receive payouts', '/api/v1/billing/connect/onboarding', {}],
+      ['save the card paying hourly weeks', `/api/v1/workspaces/${workspace.id}/hourly-contract/payment-method`, {}],
     ];
     const answers = async (user: SignedUpUser) => {
       const out: string[] = [];
@@ -67,6 +68,7 @@ describe('verified emails and password reset', () => {
     expect(after.every((a) => !a.includes('email_not_verified'))).toBe(true);
     expect(after).toContain('approve: 404 milestone_not_found');
     expect(after).toContain('fund: 503 service_unavailable');
+    expect(after).toContain('save the card paying hourly weeks: 503 service_unavailable');
     expect((await api().get('/api/v1/me').set(bearer(client.token))).body.user.emailVerified).toBe(true);
   });
 

@@ -13,6 +13,7 @@ import { DeliverableFileNames1735500000000 } from './1735500000000-deliverable-f
 import { Invoices1736000000000 } from './1736000000000-invoices';
 import { EarningsReadModel1736100000000 } from './1736100000000-earnings-read-model';
 import { Payouts1736100100000 } from './1736100100000-payouts';
+import { HourlyBilling1736200000000 } from './1736200000000-hourly-billing';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -31,4 +32,5 @@ export const billingMigrations = [
   Invoices1736000000000,
   EarningsReadModel1736100000000,
   Payouts1736100100000,
+  HourlyBilling1736200000000,
 ];

@@ -67,6 +67,7 @@ import { PayoutsController } from './payouts/payouts.controller';
 import { PAYOUT_PROVIDERS } from './payouts/payouts.providers';
 import { PersonalDataController } from './personal-data/personal-data.controller';
 import { PersonalDataRepository } from './personal-data/personal-data.repository';
+import { HourlyBillingController, hourlyBillingProviders, SetupCheckoutEventsHandler } from './hourly/hourly.providers';
 
 /** The PDF worker's poll for retries and for documents another replica finalised (finalising wakes it at once). */
 const INVOICE_PDF_POLL_MS = 5000;
@@ -91,6 +92,7 @@ export class BillingAppModule {
       StripeRefundEventsHandler,
       SubscriptionEventsHandler,
       PayoutEventsHandler,
+      SetupCheckoutEventsHandler,
     ];
     const releaseOptions: ReleaseWorkerOptions = {
       pollIntervalMs: env.RELEASE_POLL_MS,
@@ -122,6 +124,7 @@ export class BillingAppModule {
         EarningsController,
         ...reconciliationControllers,
         PersonalDataController,
+        HourlyBillingController,
       ],
       providers: [
         PersonalDataRepository,
@@ -170,6 +173,7 @@ export class BillingAppModule {
         ...subscriptionProviders(env),
         ...EARNINGS_PROVIDERS,
         ...PAYOUT_PROVIDERS,
+        ...hourlyBillingProviders(env),
         ...eventHandlers,
         {
           provide: STRIPE_EVENT_HANDLERS,

@@ -76,6 +76,34 @@ export const billingEnvSchema = platformServiceEnvSchema.extend({
   SUBSCRIPTION_GRACE_DAYS: z.coerce.number().min(0).max(60).default(7),
   /** How often each replica locks accounts whose grace period ended unpaid; 0 disables the loop. */
   SUBSCRIPTION_LOCK_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** How often each replica charges hourly weeks that are due (approvals and saved cards also wake it at once); 0 disables the loop. */
+  HOURLY_CHARGE_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /**
+   * Seconds before each retry of a week whose charge failed, comma-separated; their number is
+   * the number of retries (default: after 1, 3 and 5 days, then billing stops and willRetryAt
+   * is null). A newly saved payment method retries at once in any case.
+   */
+  HOURLY_CHARGE_RETRY_DELAYS_SECONDS: z
+    .string()
+    .default('86400,259200,432000')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+        .map(Number),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(30 * 86_400),
+        )
+        .max(20),
+    ),
   /** Where Checkout and onboarding send the user back (the product's web app). */
   APP_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
 });

@@ -30,6 +30,7 @@ export * from './requests/admin.requests';
 export * from './requests/files.requests';
 export * from './requests/auth.requests';
 export * from './rpc/billing-payments.rpc';
+export * from './rpc/billing-hourly.rpc';
 export * from './rpc/billing-chargebacks.rpc';
 export * from './rpc/billing-webhooks.rpc';
 export * from './requests/billing-webhooks.requests';

@@ -28,6 +28,8 @@ export interface SessionExtras {
     transferDestination: string | null;
   };
   lineItems: Stripe.LineItem[];
+  /** `setup_intent_data` of a setup-mode session: lands on the SetupIntent created at completion. */
+  setupIntentData: { metadata: Record<string, string>; description: string | null };
 }
 
 export interface SubscriptionControl {
@@ -48,6 +50,7 @@ export class State {
   readonly prices = new Collection<Stripe.Price>('price', this.index);
   readonly checkoutSessions = new Collection<Stripe.Checkout.Session>('checkout.session', this.index);
   readonly paymentIntents = new Collection<Stripe.PaymentIntent>('payment_intent', this.index);
+  readonly setupIntents = new Collection<Stripe.SetupIntent>('setup_intent', this.index);
   readonly charges = new Collection<Stripe.Charge>('charge', this.index);
   readonly refunds = new Collection<Stripe.Refund>('refund', this.index);
   readonly transfers = new Collection<Stripe.Transfer>('transfer', this.index);

@@ -65,6 +65,7 @@ const ACCEPTED: Record<string, string> = {
   'product.tax_details': NEWER,
   'checkout.session.allowed_payment_method_types': NEWER,
   'payment_intent.allowed_payment_method_types': NEWER,
+  'setup_intent.allowed_payment_method_types': NEWER,
   'payment_intent.payment_record': NEWER,
   'charge.transfer': 'set on destination charges only; the example is not one (the Connect example has it)',
   'charge.outcome.risk_level': 'sent by Stripe on Radar-screened charges (see the Connect destination-charge example)',
@@ -144,6 +145,7 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
     ours.invoice = await s.invoices.retrieve(sub.latest_invoice as string);
     ours.event = (await s.events.list({ limit: 1 })).data[0];
     ours.webhook_endpoint = await s.webhookEndpoints.create({ url: 'https://x.example/hook', enabled_events: ['charge.succeeded'] });
+    ours.setup_intent = await s.setupIntents.create({ customer: customer.id, usage: 'off_session' });
     ours.connect_event = (await s.events.list({ type: 'account.updated' }, { stripeAccount: acct.id })).data[0];
   });
   afterAll(async () => {
@@ -160,6 +162,7 @@ describe('stripe emulator: object shapes match real Stripe examples', () => {
     'checkout.session',
     'payment_intent',
     'payment_method',
+    'setup_intent',
     'charge',
     'refund',
     'transfer',

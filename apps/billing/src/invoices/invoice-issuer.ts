@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { platformFee, type InvoiceParty } from '@fpms/contracts';
+import { platformFee, type InvoiceLine, type InvoiceParty } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
-import type { Order } from '../payments/order';
+import { isDestinationCharge, type Order } from '../payments/order';
 import { splitTax } from './invoice-amounts';
 import { NewInvoice } from './invoice';
 import { InvoiceProfile, InvoicesRepository } from './invoices.repository';
@@ -57,9 +57,51 @@ export class InvoiceIssuer {
       taxNote: profile.taxNote,
       // What the platform keeps: Stripe's application fee of a pay-now charge; for escrow the plan's fee on the
       // amount, taken at release (less if part is refunded first: the credit note's refund carries no fee).
-      platformFee: order.kind === 'pay_now' ? order.platformFee : platformFee(total, await this.accounts.planOf(manager, order.accountId)),
+      platformFee: isDestinationCharge(order)
+        ? order.platformFee
+        : platformFee(total, await this.accounts.planOf(manager, order.accountId)),
       issuedAt: now,
       paidAt: now,
+    });
+  }
+
+  /**
+   * The invoice of an hourly contract's approved week (one batch), issued when the week is
+   * approved — before it is charged, since a declined charge names it too — with one line per
+   * member (their hours at the contract's rate). `paidAt` is set when the charge succeeds.
+   * The order is the week charge's (one invoice per order, as for milestones).
+   */
+  async issueWeekInvoice(
+    manager: EntityManager,
+    order: Order,
+    week: { weekStart: string; batch: number; lines: InvoiceLine[] },
+  ): Promise<{ id: string; number: string }> {
+    const existing = await this.invoices.findInvoiceOfOrder(manager, order.id);
+    if (existing) return { id: existing.id, number: existing.number };
+    const profile = await this.invoices.profile(manager, order.accountId);
+    const total = order.amount;
+    const { subtotal, taxAmount } = splitTax(total, profile.taxRateBasisPoints);
+    return this.finalise(manager, profile, 'invoice', {
+      id: randomUUID(),
+      accountId: order.accountId,
+      workspaceId: order.workspaceId,
+      orderId: order.id,
+      milestoneId: order.milestoneId,
+      kind: 'invoice',
+      creditFor: null,
+      refundKey: null,
+      currency: order.currency,
+      seller: sellerOf(profile),
+      buyer: await this.buyerOf(manager, order),
+      lines: week.lines,
+      subtotal,
+      taxRateBasisPoints: profile.taxRateBasisPoints,
+      taxAmount,
+      total,
+      taxNote: profile.taxNote,
+      platformFee: platformFee(total, await this.accounts.planOf(manager, order.accountId)),
+      issuedAt: this.clock.now(),
+      paidAt: null,
     });
   }
 
@@ -114,11 +156,12 @@ export class InvoiceIssuer {
     profile: InvoiceProfile,
     series: 'invoice' | 'credit_note',
     doc: NewInvoice,
-  ): Promise<void> {
+  ): Promise<{ id: string; number: string }> {
     const pattern = series === 'invoice' ? profile.invoicePattern : profile.creditNotePattern;
     const numbered = await this.invoices.nextNumber(manager, doc.accountId, series, pattern, doc.issuedAt);
     await this.invoices.insert(manager, { ...doc, series, ...numbered });
     this.pdfWorker.wakeSoon();
+    return { id: doc.id, number: numbered.number };
   }
 
   private async lineDescription(manager: EntityManager, order: Order): Promise<string> {

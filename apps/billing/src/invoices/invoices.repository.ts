@@ -140,6 +140,11 @@ export class InvoicesRepository {
     return rows[0] ? toInvoice(rows[0]) : null;
   }
 
+  /** An invoice issued before its payment (an hourly week's) is paid now. */
+  async markPaid(manager: EntityManager, invoiceId: string, paidAt: Date): Promise<void> {
+    await manager.query(`update invoices set paid_at = $2 where id = $1 and paid_at is null`, [invoiceId, paidAt]);
+  }
+
   async findCreditNoteOfRefund(manager: EntityManager, refundKey: string): Promise<InvoiceRecord | null> {
     const rows = await manager.query(`${SELECT_INVOICE} where i.refund_key = $1 and i.kind = 'credit_note'`, [refundKey]);
     return rows[0] ? toInvoice(rows[0]) : null;

@@ -64,5 +64,12 @@ describe('orderInvariantViolations', () => {
       'pay-now order holds 1000; it is released as charged',
       'ledger transfers − reversals 5700 ≠ released − platform fee 4700',
     ]);
+    // An hourly week is the same destination charge: nothing held once charged.
+    expect(
+      orderInvariantViolations({ ...payNow, kind: 'hourly_week', released: 5_000, platformFee: 300, status: 'released' }, payNowLedger),
+    ).toEqual([
+      'hourly-week order holds 1000; it is released as charged',
+      'ledger transfers − reversals 5700 ≠ released − platform fee 4700',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { LedgerEntryKind, LedgerEntryView } from '@fpms/contracts';
-import { Order, statusOf } from './order';
+import { isDestinationCharge, Order, statusOf } from './order';
 
 /**
  * What must hold for every order and its ledger, whatever happened to it (integer minor
@@ -14,7 +14,7 @@ import { Order, statusOf } from './order';
  *   Σ refund = refunded                             (until chargebacks add lost disputes to `refunded`)
  *   Σ platform_fee ≥ platformFee                    (refunds after release only lower the fee kept)
  *   every entry in the order's currency, every amount a positive integer
- *   pay-now: held = 0 once charged (a destination charge is released as it succeeds), and
+ *   pay-now, hourly week: held = 0 once charged (a destination charge is released as it succeeds), and
  *            never a release request (nothing for the release worker to do)
  *
  * A pay-now order's transfer entry is Stripe's destination transfer net of the application
@@ -40,8 +40,10 @@ export function orderInvariantViolations(order: Order, ledger: LedgerEntryView[]
   if (order.platformFee > order.released) problems.push(`platform fee ${order.platformFee} exceeds released ${order.released}`);
   if (order.charged > 0 && order.status !== statusOf(order, false))
     problems.push(`status ${order.status} does not match the amounts (${statusOf(order, false)})`);
-  if (order.kind === 'pay_now' && order.charged > 0 && held !== 0) problems.push(`pay-now order holds ${held}; it is released as charged`);
-  if (order.kind === 'pay_now' && order.releaseRequestedAt) problems.push('pay-now order has a release request');
+  const kind = String(order.kind).replace('_', '-');
+  if (isDestinationCharge(order) && order.charged > 0 && held !== 0)
+    problems.push(`${kind} order holds ${held}; it is released as charged`);
+  if (isDestinationCharge(order) && order.releaseRequestedAt) problems.push(`${kind} order has a release request`);
   if (sum('charge') !== order.charged) problems.push(`ledger charges ${sum('charge')} ≠ charged ${order.charged}`);
   const transferred = sum('transfer') - sum('reversal');
   if (transferred !== order.released - order.platformFee)

@@ -63,6 +63,11 @@ export function moneyStateOf(order: Order): MilestoneMoneyState {
   };
 }
 
+/** Paid by one destination charge (pay-now, an hourly week): released as it succeeds, refunded by reversing Stripe's transfer. */
+export function isDestinationCharge(order: Pick<Order, 'kind'>): boolean {
+  return order.kind === 'pay_now' || order.kind === 'hourly_week';
+}
+
 /** A checkout session is still payable: open and not past its expiry. */
 export function hasOpenCheckout(order: Order, now: Date): boolean {
   return order.checkoutSessionId !== null && order.checkoutExpiresAt !== null && order.checkoutExpiresAt.getTime() > now.getTime();

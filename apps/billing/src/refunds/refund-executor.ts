@@ -7,7 +7,7 @@ import { systemTransaction, type SystemManager } from '@fpms/database/tenant-man
 import { InvoiceIssuer } from '../invoices/invoice-issuer';
 import { LedgerRepository } from '../payments/ledger.repository';
 import { MilestonePaymentEvents } from '../payments/milestone-payment-events';
-import { Order, statusOf } from '../payments/order';
+import { isDestinationCharge, Order, statusOf } from '../payments/order';
 import { CrossTenantOrdersRepository } from '../payments/orders.repository';
 import { releaseRetryDelaySeconds } from '../release/release-backoff';
 import type { Refund } from './refund';
@@ -54,7 +54,7 @@ export class RefundExecutor {
     if (order.disputed > 0) return this.defer(manager, refund, 'a chargeback is open on the payment');
     if (!order.chargeId) return this.defer(manager, refund, 'the payment has no charge');
 
-    if (order.kind === 'pay_now') return this.executeDestinationRefund(manager, order, refund);
+    if (isDestinationCharge(order)) return this.executeDestinationRefund(manager, order, refund);
     const afterRelease = order.transferId !== null;
     let split = null;
     if (afterRelease) {

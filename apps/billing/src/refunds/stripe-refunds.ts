@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { STRIPE } from '../stripe/stripe-client';
-import type { Order } from '../payments/order';
+import { isDestinationCharge, type Order } from '../payments/order';
 import type { Refund } from './refund';
 
 /**
@@ -35,8 +35,9 @@ export class StripeRefunds {
     const chargeId = order.chargeId as string;
     const made = (await this.stripe.refunds.list({ charge: chargeId, limit: 100 })).data.find((r) => r.metadata?.refundId === refund.id);
     if (made) return made;
-    const destinationCharge =
-      order.kind === 'pay_now' ? { reverse_transfer: true, refund_application_fee: order.applicationFeeId !== null } : {};
+    const destinationCharge = isDestinationCharge(order)
+      ? { reverse_transfer: true, refund_application_fee: order.applicationFeeId !== null }
+      : {};
     return this.stripe.refunds.create(
       {
         charge: chargeId,

@@ -7,7 +7,10 @@ import {
   EventEnvelope,
   FilesEvents,
   FileVersionReadyData,
+  HourlyContractEventData,
   MilestoneEventData,
+  TimesheetEvents,
+  WeekApprovedData,
   WorkspaceEvents,
 } from '@fpms/contracts';
 import { Clock } from '@fpms/common/scheduling/clock';
@@ -23,13 +26,15 @@ import { OrdersRepository } from '../payments/orders.repository';
 import { DisputeSettlementHandler, SettlementWork } from '../disputes/dispute-settlement.handler';
 import { RefundExecutor } from '../refunds/refund-executor';
 import { RefundRequestsRepository } from '../refunds/refunds.repository';
+import { HourlyWorkspaceEvents } from '../hourly/hourly-workspace-events';
+import { WeekChargeWorker } from '../hourly/week-charge.worker';
 import { ReleaseWorker } from './release.worker';
 
 /**
  * What billing takes from the workspace service: new accounts (their plan sets the fee), every
  * milestone step (the chargeback evidence, with each file version's name from the files
  * service's files.version.ready), approvals, which make an order's release due, and
- * the client's refund requests, and in-app disputes' decisions (a refund part and a release
+ * the client's refund requests, hourly contracts and their approved weeks (HourlyWorkspaceEvents), and in-app disputes' decisions (a refund part and a release
  * part, DisputeSettlementHandler). The release itself is the ReleaseWorker's, after
  * this transaction commits: a Stripe call has no place inside an inbox transaction that a
  * redelivery could run twice.
@@ -49,6 +54,8 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     private readonly settlements: DisputeSettlementHandler,
     private readonly refunds: RefundExecutor,
     private readonly invoiceDocuments: InvoiceDocumentsSubscriber,
+    private readonly hourly: HourlyWorkspaceEvents,
+    private readonly weekCharges: WeekChargeWorker,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(BILLING_ENV) private readonly env: BillingEnv,
   ) {}
@@ -57,6 +64,15 @@ export class WorkspaceEventsSubscriber implements EventSubscriber {
     if (event.type === WorkspaceEvents.accountCreated) {
       const data = event.data as AccountCreatedData;
       await this.accounts.recordCreated(manager, event.tenant.accountId, data.plan);
+      return;
+    }
+    if (event.type.startsWith('workspace.hourly_contract.')) {
+      await this.hourly.contractChanged(manager, event as EventEnvelope<HourlyContractEventData>);
+      return;
+    }
+    if (event.type === TimesheetEvents.weekApproved) {
+      // The charge follows after this transaction commits (the WeekChargeWorker; its poll too if this process stops).
+      if (await this.hourly.weekApproved(manager, event as EventEnvelope<WeekApprovedData>)) this.weekCharges.wakeSoon();
       return;
     }
     if (event.type === FilesEvents.documentStored) {

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
-import { AcceptHourlyContractBody, ProposeHourlyContractBody, SetTimeZoneBody, TimeTrackingRpc } from '@fpms/contracts';
+import { AcceptHourlyContractBody, BillingHourlyRpc, ProposeHourlyContractBody, SetTimeZoneBody, TimeTrackingRpc } from '@fpms/contracts';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { MoneyAction } from '../security/money-action.guard';
 
 /** The workspace's hourly contract and the account's time zone its weeks follow (docs/time-tracking.md). */
 @Controller('workspaces/:workspaceId')
@@ -43,6 +44,17 @@ export class HourlyContractController {
   @HttpCode(200)
   end(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
     return this.rpc.call(TimeTrackingRpc.endContract, { workspaceId }, rpcContextFor(p, requestId, workspaceId));
+  }
+
+  /**
+   * The client admin saves (or replaces) the card that pays the contract's weeks: `{ url }` of a
+   * setup-mode Stripe Checkout page (billing). A money action: the caller's email must be verified.
+   */
+  @MoneyAction()
+  @Post('hourly-contract/payment-method')
+  @HttpCode(200)
+  savePaymentMethod(@CurrentPrincipal() p: Principal, @RequestId() requestId: string, @WorkspaceIdParam() workspaceId: string) {
+    return this.rpc.call(BillingHourlyRpc.savePaymentMethod, { workspaceId }, rpcContextFor(p, requestId, workspaceId));
   }
 
   @Put('time-zone')

@@ -31,6 +31,7 @@ export * from './account-security.errors';
 export * from './erasure.errors';
 export * from './data-export.errors';
 export * from './time-tracking.errors';
+export * from './hourly-billing.errors';
 
 import type { AuthErrorCode } from './auth.errors';
 import type { SessionErrorCode } from './sessions.errors';
@@ -60,6 +61,7 @@ import type { AccountSecurityErrorCode } from './account-security.errors';
 import type { ErasureErrorCode } from './erasure.errors';
 import type { DataExportErrorCode } from './data-export.errors';
 import type { TimeTrackingErrorCode } from './time-tracking.errors';
+import type { HourlyBillingErrorCode } from './hourly-billing.errors';
 
 /** Every code the platform answers with. */
 export type ErrorCode =
@@ -90,4 +92,5 @@ export type ErrorCode =
   | AccountSecurityErrorCode
   | ErasureErrorCode
   | DataExportErrorCode
-  | TimeTrackingErrorCode;
+  | TimeTrackingErrorCode
+  | HourlyBillingErrorCode;

@@ -9,9 +9,11 @@ const queue = rpcQueue('billing');
 /**
  * What an order is: `escrow` (funded up front, held, released by a transfer on approval) or
  * `pay_now` (an on-approval milestone paid after approval: one destination charge, the
- * platform fee as its application fee, released the moment it succeeds).
+ * platform fee as its application fee, released the moment it succeeds) or `hourly_week`
+ * (one approved batch of an hourly contract's week: an off-session destination charge on the
+ * saved card, released as it succeeds like pay-now; its `milestoneId` names the week charge).
  */
-export const ORDER_KINDS = ['escrow', 'pay_now'] as const;
+export const ORDER_KINDS = ['escrow', 'pay_now', 'hourly_week'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 /** Where the client pays for a milestone (funding, or paying an approved on-approval one): a Stripe Checkout page, open until `expiresAt`. */

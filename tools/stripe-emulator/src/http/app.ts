@@ -15,6 +15,7 @@ import { registerEvents } from '../resources/events';
 import { registerPaymentIntents } from '../resources/payment-intents';
 import { registerPaymentMethods } from '../resources/payment-methods';
 import { registerPayouts } from '../resources/payouts';
+import { registerSetupIntents } from '../resources/setup-intents';
 import { SubscriptionSchedules } from '../resources/subscription-schedules';
 import { Subscriptions } from '../resources/subscriptions';
 import { registerTransfers } from '../resources/transfers';
@@ -40,6 +41,7 @@ export function buildApp(core: Core): express.Express {
   registerCatalog(api, core);
   checkout.register(api);
   registerPaymentIntents(api, core);
+  registerSetupIntents(api, core);
   registerCharges(api, core);
   registerTransfers(api, core);
   registerApplicationFees(api, core);

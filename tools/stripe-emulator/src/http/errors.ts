@@ -12,6 +12,7 @@ export interface StripeErrorBody {
   param?: string;
   charge?: string;
   payment_intent?: unknown;
+  setup_intent?: unknown;
   payment_method?: unknown;
   doc_url?: string;
   request_log_url?: string;

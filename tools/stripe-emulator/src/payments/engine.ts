@@ -7,7 +7,7 @@ import { processingFee } from '../money/fees';
 import { assertTransferDestination, createTransfer, PLATFORM_APPLICATION } from '../money/transfers';
 import { openDispute } from '../money/disputes';
 import { cardOf, resolvePaymentMethod } from '../resources/payment-methods';
-import type { Decline, TestCard } from './test-cards';
+import { AUTHENTICATION_REQUIRED, type Decline, type TestCard } from './test-cards';
 
 export interface PaymentIntentInput {
   owner: string;
@@ -216,7 +216,16 @@ function buildCharge(core: Core, owner: string, pi: Stripe.PaymentIntent, pm: St
 }
 
 export type ConfirmResult =
-  { status: 'succeeded' | 'processing'; charge: Stripe.Charge } | { status: 'declined'; charge: Stripe.Charge; error: StripeApiError };
+  | { status: 'succeeded' | 'processing'; charge: Stripe.Charge }
+  | { status: 'requires_action'; charge: null }
+  | { status: 'declined'; charge: Stripe.Charge; error: StripeApiError };
+
+export interface ConfirmOptions {
+  /** `off_session: true`: the customer is not present, so 3D Secure cannot happen and fails the payment. */
+  offSession?: boolean;
+  /** The customer authenticated in the flow (hosted Checkout), so 3D Secure is satisfied. */
+  authenticated?: boolean;
+}
 
 /**
  * Confirms a PaymentIntent with a payment method: declines per Stripe's test cards,
@@ -229,6 +238,7 @@ export function confirmPaymentIntent(
   pi: Stripe.PaymentIntent,
   pmRef: string,
   forceDecline?: Decline,
+  options: ConfirmOptions = {},
 ): ConfirmResult {
   if (pi.status !== 'requires_payment_method' && pi.status !== 'requires_confirmation') {
     throw invalidRequest(
@@ -239,9 +249,26 @@ export function confirmPaymentIntent(
     );
   }
   const pm = resolvePaymentMethod(core, owner, pmRef);
-  const card = forceDecline ? { ...cardOf(core, pm.id), decline: forceDecline } : cardOf(core, pm.id);
+  if (pm.customer && pi.customer && pm.customer !== pi.customer) {
+    throw invalidRequest('The provided PaymentMethod was previously attached to a different Customer.', {
+      code: 'payment_method_unexpected_state',
+      param: 'payment_method',
+    });
+  }
+  let card = forceDecline ? { ...cardOf(core, pm.id), decline: forceDecline } : cardOf(core, pm.id);
   pi.payment_method = pm.id;
   pi.payment_method_types = [card.type];
+  if (card.requiresAuthentication && !card.decline && !options.authenticated) {
+    if (!options.offSession) {
+      // On-session: the customer must complete 3D Secure; no charge is attempted yet.
+      pi.status = 'requires_action';
+      pi.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: '' } };
+      core.events.publish('payment_intent.requires_action', owner, pi);
+      return { status: 'requires_action', charge: null };
+    }
+    // Off-session: Stripe declines with `authentication_required`, the PaymentIntent back to requires_payment_method.
+    card = { ...card, decline: AUTHENTICATION_REQUIRED };
+  }
   const charge = buildCharge(core, owner, pi, pm, card);
   core.state.charges.insert(owner, charge);
   pi.latest_charge = charge.id;

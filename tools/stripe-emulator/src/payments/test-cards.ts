@@ -21,6 +21,12 @@ export interface TestCard {
   dispute?: { reason: string; inquiry: boolean };
   /** Funds are available at once instead of after the availability delay. */
   bypassPending?: boolean;
+  /**
+   * 3D Secure is required on every payment, even after the card was set up (4000 0027 6000 3184):
+   * on-session the PaymentIntent goes to `requires_action`; off-session the payment fails with
+   * `authentication_required`. Setup (Checkout in setup mode) authenticates and succeeds.
+   */
+  requiresAuthentication?: boolean;
 }
 
 const card = (key: string, brand: string, last4: string, extra: Partial<TestCard> = {}): TestCard => ({
@@ -67,6 +73,7 @@ export const TEST_CARDS: Record<string, TestCard> = {
   chargeDeclinedFraudulent: card('chargeDeclinedFraudulent', 'visa', '0019', {
     decline: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
   }),
+  authenticationRequired: card('authenticationRequired', 'visa', '3184', { requiresAuthentication: true }),
   /** Attaching to a customer works; every charge fails (used for renewal failures). */
   chargeCustomerFail: card('chargeCustomerFail', 'visa', '0341', { decline: GENERIC }),
   createDispute: card('createDispute', 'visa', '0259', { dispute: { reason: 'fraudulent', inquiry: false } }),
@@ -86,6 +93,13 @@ export const TEST_CARDS: Record<string, TestCard> = {
 };
 
 /** Resolves a magic reference (`pm_card_visa`, `tok_chargeDeclined`, `pm_usBankAccount`). */
+/** Off-session payments with a card that needs 3D Secure fail with this (Stripe's soft decline). */
+export const AUTHENTICATION_REQUIRED: Decline = {
+  code: 'authentication_required',
+  declineCode: 'authentication_required',
+  message: 'Your card was declined. This transaction requires authentication.',
+};
+
 export function testCardFor(ref: string): TestCard | undefined {
   const m = /^(?:pm_card_|tok_|pm_)(.+)$/.exec(ref);
   if (!m) return undefined;

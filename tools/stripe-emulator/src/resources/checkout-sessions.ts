@@ -11,6 +11,7 @@ import type { SessionExtras } from '../state';
 import { priceFromData } from './catalog';
 import { createCustomer } from './customers';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
+import { confirmSetupIntent, createSetupIntent } from './setup-intents';
 import type { Subscriptions } from './subscriptions';
 
 export type CheckoutOutcome = 'success' | 'decline' | 'async_success' | 'async_failure';
@@ -63,12 +64,12 @@ function buildSession(
   owner: string,
   p: Params,
   lineItems: Stripe.LineItem[],
-  mode: 'payment' | 'subscription',
+  mode: 'payment' | 'subscription' | 'setup',
 ): Stripe.Checkout.Session {
   const id = newId('cs');
   const now = core.now();
-  const total = lineItems.reduce((sum, li) => sum + li.amount_total, 0);
-  const currency = lineItems[0]?.currency ?? null;
+  const total = mode === 'setup' ? null : lineItems.reduce((sum, li) => sum + li.amount_total, 0);
+  const currency = lineItems[0]?.currency ?? p.str('currency')?.toLowerCase() ?? null;
   const expiresAt = p.int('expires_at') ?? now + DEFAULT_EXPIRY;
   if (expiresAt < now + 1800 || expiresAt > now + DEFAULT_EXPIRY) {
     throw invalidParam('expires_at', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.');
@@ -133,7 +134,7 @@ function buildSession(
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: p.strList('allowed_payment_method_types') ?? ['card'],
-    payment_status: 'unpaid',
+    payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: false },
     recovered_from: null,
@@ -177,6 +178,10 @@ function extrasFrom(core: Core, p: Params, lineItems: Stripe.LineItem[]): Sessio
       transferDestination: sdTd?.str('destination') ?? null,
     },
     lineItems,
+    setupIntentData: {
+      metadata: p.obj('setup_intent_data')?.metadata() ?? {},
+      description: p.obj('setup_intent_data')?.str('description') ?? null,
+    },
   };
 }
 
@@ -244,6 +249,8 @@ export class CheckoutSessions {
       tax_ids: [],
     };
 
+    if (session.mode === 'setup') return this.completeSetup(owner, session, extras, pmRef, details, input.outcome);
+
     if (session.mode === 'subscription') {
       if (asyncOutcome) throw invalidRequest('Async outcomes are supported for payment mode sessions only.');
       const pm = resolvePaymentMethod(core, owner, pmRef);
@@ -295,7 +302,7 @@ export class CheckoutSessions {
       core.state.paymentIntentOrigins.set(pi.id, { session: session.id });
       session.payment_intent = pi.id;
     }
-    const result = confirmPaymentIntent(core, owner, pi, pmRef);
+    const result = confirmPaymentIntent(core, owner, pi, pmRef, undefined, { authenticated: true });
     if (result.status === 'declined') {
       // On Stripe the customer sees the decline and the session stays open.
       const body = result.error.body;
@@ -315,6 +322,41 @@ export class CheckoutSessions {
         settle();
       }
     }
+    return { session };
+  }
+
+  /**
+   * Setup mode: the customer enters a card (authenticating it if the card asks for 3D
+   * Secure); a SetupIntent saves it, attached to the session's customer, for off-session
+   * payments later. A card that declines leaves the session open, as on Stripe.
+   */
+  private completeSetup(
+    owner: string,
+    session: Stripe.Checkout.Session,
+    extras: SessionExtras,
+    pmRef: string,
+    details: Stripe.Checkout.Session.CustomerDetails,
+    outcome: CheckoutOutcome,
+  ): CompleteCheckoutResult {
+    if (outcome === 'async_success' || outcome === 'async_failure')
+      throw invalidRequest('Async outcomes are supported for payment mode sessions only.');
+    const si = createSetupIntent(this.core, owner, {
+      customer: (session.customer as string | null) ?? null,
+      description: extras.setupIntentData.description,
+      metadata: extras.setupIntentData.metadata,
+      usage: 'off_session',
+      paymentMethodTypes: session.payment_method_types,
+    });
+    const result = confirmSetupIntent(this.core, owner, si, pmRef, { authenticated: true });
+    if (result.status === 'declined') {
+      const body = result.error.body;
+      return { session, error: { code: body.code ?? 'card_declined', decline_code: body.decline_code, message: body.message } };
+    }
+    session.setup_intent = si.id;
+    session.customer_details = details;
+    session.status = 'complete';
+    session.url = null;
+    this.emitSession('checkout.session.completed', owner, session);
     return { session };
   }
 
@@ -345,10 +387,15 @@ export class CheckoutSessions {
         const p = req.params;
         const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const);
         if (!mode) throw missingParam('mode');
-        if (mode === 'setup') throw invalidParam('mode', 'The emulator does not support setup mode Checkout Sessions.');
         if (!p.str('success_url') && !['embedded_page', 'elements'].includes(p.str('ui_mode') ?? '')) throw missingParam('success_url');
         const lineItems = p.objList('line_items').map((li) => lineItemFrom(core, req.owner, li));
-        if (lineItems.length === 0) throw missingParam('line_items');
+        if (mode === 'setup') {
+          if (lineItems.length > 0) throw invalidParam('line_items', 'You cannot pass `line_items` in `setup` mode.');
+          for (const k of ['payment_intent_data', 'subscription_data'])
+            if (p.has(k)) throw invalidParam(k, `You can not pass \`${k}\` in \`setup\` mode.`);
+        } else if (lineItems.length === 0) throw missingParam('line_items');
+        if (mode !== 'setup' && p.has('setup_intent_data'))
+          throw invalidParam('setup_intent_data', 'You can only pass `setup_intent_data` in `setup` mode.');
         const currencies = new Set(lineItems.map((li) => li.currency));
         if (currencies.size > 1) throw invalidParam('line_items', 'All line items must have the same currency.');
         const recurring = lineItems.filter((li) => li.price?.recurring);
@@ -413,6 +460,7 @@ export class CheckoutSessions {
           'consent_collection',
           'custom_text',
           'currency',
+          'setup_intent_data',
         ],
       },
     );

@@ -222,7 +222,7 @@ export function attemptInvoicePayment(
   });
   core.state.paymentIntentOrigins.set(pi.id, { invoice: invoice.id });
   const decline = forceFail ? { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' } : undefined;
-  const result = confirmPaymentIntent(core, owner, pi, pmRef, decline);
+  const result = confirmPaymentIntent(core, owner, pi, pmRef, decline, { offSession: true });
   const payment: Stripe.InvoicePayment = {
     id: newId('inpay'),
     object: 'invoice_payment',

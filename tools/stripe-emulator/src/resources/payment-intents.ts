@@ -12,6 +12,12 @@ function transferDataOf(p: Params): { destination: string; amount?: number } | n
   return { destination: td.reqStr('destination'), ...(td.has('amount') ? { amount: td.reqInt('amount') } : {}) };
 }
 
+/** `off_session` is `true`/`false` or `one_off`/`recurring` (both mean off-session). */
+function offSessionOf(p: Params): boolean {
+  const raw = p.str('off_session');
+  return raw === 'true' || raw === 'one_off' || raw === 'recurring';
+}
+
 export function registerPaymentIntents(api: ApiRouter, core: Core): void {
   const { state } = core;
   api.post(
@@ -46,8 +52,10 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
         pi.payment_method = pm;
         pi.status = 'requires_confirmation';
       }
+      if (p.has('off_session') && !p.bool('confirm'))
+        throw invalidRequest('You may only specify `off_session` when `confirm=true`.', { param: 'off_session' });
       if (p.bool('confirm') && pm) {
-        const result = confirmPaymentIntent(core, req.owner, pi, pm);
+        const result = confirmPaymentIntent(core, req.owner, pi, pm, undefined, { offSession: offSessionOf(p) });
         if (result.status === 'declined') throw result.error;
       }
       return pi;
@@ -131,7 +139,7 @@ export function registerPaymentIntents(api: ApiRouter, core: Core): void {
         throw invalidRequest("You cannot confirm this PaymentIntent because it's missing a payment method.", {
           code: 'payment_intent_unexpected_state',
         });
-      const result = confirmPaymentIntent(core, req.owner, pi, pm);
+      const result = confirmPaymentIntent(core, req.owner, pi, pm, undefined, { offSession: offSessionOf(req.params) });
       if (result.status === 'declined') throw result.error;
       return pi;
     },
