@@ -22,4 +22,6 @@ module.exports = {
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
+  // Every gateway response a test receives is checked against docs/openapi.json (test/contract).
+  setupFilesAfterEnv: ['<rootDir>/test/contract/response-contract.setup.ts'],
 };

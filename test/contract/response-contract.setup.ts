@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import request from 'supertest';
+import { ResponseContract } from './response-contract';
+
+/**
+ * Every Jest file (jest.base.js setupFilesAfterEnv): each response a test receives from the
+ * gateway through supertest is checked against docs/openapi.json, and a test that received
+ * one the document does not describe fails (after it ran, naming the response). So the
+ * document cannot drift from what the code answers, on any path the suites exercise.
+ */
+let contract: ResponseContract | undefined;
+const violations: string[] = [];
+
+type Test = request.Test;
+type Assert = (this: Test, resError: Error | null, res: unknown, fn: unknown) => unknown;
+const prototype = request.Test.prototype as unknown as { assert: Assert; method: string; url: string };
+const originalAssert = prototype.assert;
+
+prototype.assert = function assertWithContract(this: Test, resError, res, fn) {
+  const response = res as { status?: number; headers?: Record<string, string>; body?: unknown; text?: string } | undefined;
+  const self = this as unknown as { method: string; url: string };
+  if (response?.status !== undefined && ResponseContract.covers(self.url)) {
+    contract ??= ResponseContract.fromFile(join(__dirname, '..', '..'));
+    const violation = contract.check({
+      method: self.method,
+      url: self.url,
+      status: response.status,
+      contentType: response.headers?.['content-type'],
+      body: response.body,
+      text: response.text,
+    });
+    if (violation) violations.push(violation);
+  }
+  return originalAssert.call(this, resError, res, fn);
+};
+
+function reportViolations(): void {
+  if (violations.length === 0) return;
+  const found = violations.splice(0);
+  throw new Error(`responses that docs/openapi.json does not describe (fix the document or the code):\n  ${found.join('\n  ')}`);
+}
+
+afterEach(reportViolations);
+afterAll(reportViolations);
