@@ -8,7 +8,8 @@ import { PERMISSION_MATRIX, WorkspaceAction } from '@fpms/auth/permissions';
 import { CommonErrorCode, IdempotencyErrorCode, AccountSecurityErrorCode, AccessErrorCode } from '@fpms/contracts/errors';
 import * as errorEnums from '@fpms/contracts/errors';
 import { GATEWAY_CONTROLLERS } from '../../apps/gateway/src/app.module';
-import { API_ERRORS, API_TEXT_CONTENT } from '../../apps/gateway/src/common/api-docs';
+import { WebhookIntakeController } from '../../apps/billing/src/webhooks/webhook-intake.controller';
+import { API_ERRORS, API_HEADERS, API_RAW_BODY, API_TEXT_CONTENT, type ApiHeaderDoc } from '@fpms/common/openapi/api-docs';
 import { API_PREFIX } from '../../apps/gateway/src/gateway-app';
 import { AccessTokenGuard } from '../../apps/gateway/src/auth/access-token.guard';
 import { PlatformAdminGuard } from '../../apps/gateway/src/admin/platform-admin.guard';
@@ -82,8 +83,53 @@ export interface GeneratedDocuments {
  * prose (who may call a route, what it answers) from README's API table.
  */
 export function buildGatewayDocument(root: string, version: string): OpenApiDocument {
+  return buildDocument(root, {
+    controllers: GATEWAY_CONTROLLERS,
+    prefix: API_PREFIX,
+    sourceDir: 'apps/gateway/src',
+    info: {
+      title: 'FPMS public API (gateway)',
+      version,
+      description:
+        'The REST API of FPMS, served by the gateway. Generated from the code by `npm run openapi` (tools/openapi): ' +
+        "request schemas from the class-validator metadata that validates requests, responses from the controllers' types, " +
+        'error codes from libs/contracts/src/errors. Errors are always `{ error: { code, message, details, requestId } }`. ' +
+        'Workspace routes answer 404 to non-members (as for a workspace that does not exist) and 403 to members whose role lacks the action; ' +
+        '`x-permission` and `x-roles` name the permission-matrix action and the roles that hold it (libs/auth/src/permissions.ts).',
+    },
+  });
+}
+
+/**
+ * Billing's Stripe webhook endpoints: Stripe posts to them on billing's own port, not through
+ * the gateway, so they are a document of their own.
+ */
+export function buildWebhooksDocument(root: string, version: string): OpenApiDocument {
+  return buildDocument(root, {
+    controllers: [WebhookIntakeController],
+    prefix: '',
+    sourceDir: 'apps/billing/src/webhooks',
+    info: {
+      title: 'FPMS billing: Stripe webhook endpoints',
+      version,
+      description:
+        "Stripe's deliveries to billing's own HTTP port (not through the gateway): the platform account's events and connected accounts' events. " +
+        'The `Stripe-Signature` header is verified over the exact bytes; 200 once the event is stored (a redelivery answers `duplicate: true`), ' +
+        '503 when it could not be stored, so Stripe retries.',
+    },
+  });
+}
+
+interface DocumentSource {
+  controllers: readonly Function[];
+  prefix: string;
+  sourceDir: string;
+  info: { title: string; version: string; description: string };
+}
+
+function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
   const requests = new RequestSchemas();
-  const controllerFiles = findControllerFiles(root);
+  const controllerFiles = findControllerFiles(root, source.sourceDir);
   const types = new TypeSchemas(root, controllerFiles);
   const methods = new Map<string, { returnType: import('typescript').Type; text: string }>();
   for (const file of controllerFiles) for (const [key, value] of types.controllerMethods(file)) methods.set(key, value);
@@ -93,7 +139,7 @@ export function buildGatewayDocument(root: string, version: string): OpenApiDocu
   const missingFromReadme: string[] = [];
   const errorResponses = new ErrorResponses();
 
-  for (const controller of GATEWAY_CONTROLLERS) {
+  for (const controller of source.controllers) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     const classGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, controller) ?? [];
     const classErrors: ErrorEnum[] = Reflect.getMetadata(API_ERRORS, controller) ?? [];
@@ -106,7 +152,7 @@ export function buildGatewayDocument(root: string, version: string): OpenApiDocu
       if (method === undefined || subPath === undefined) continue;
       const verb = HTTP_METHODS[method];
       if (!verb) throw new Error(`openapi: ${controller.name}.${name} uses an HTTP method the document does not know`);
-      const nestPath = '/' + [API_PREFIX, base, subPath].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      const nestPath = '/' + [source.prefix, base, subPath].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
       const openApiPath = nestPath.replace(/:(\w+)/g, '{$1}');
       const guards: unknown[] = [...classGuards, ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])];
       const authenticated = guards.includes(AccessTokenGuard);
@@ -161,6 +207,11 @@ export function buildGatewayDocument(root: string, version: string): OpenApiDocu
           schema: { type: 'string' },
         });
       }
+      for (const header of (Reflect.getMetadata(API_HEADERS, handler) ?? []) as ApiHeaderDoc[]) {
+        parameters.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' } });
+      }
+      const rawBody = Reflect.getMetadata(API_RAW_BODY, handler) as string | undefined;
+      if (rawBody) operation.requestBody = { required: true, description: rawBody, content: { 'application/json': { schema: { type: 'object' } } } };
       if (parameters.length === 0) delete operation.parameters;
 
       // Success.
@@ -217,16 +268,7 @@ export function buildGatewayDocument(root: string, version: string): OpenApiDocu
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'FPMS public API (gateway)',
-      version,
-      description:
-        'The REST API of FPMS, served by the gateway. Generated from the code by `npm run openapi` (tools/openapi): ' +
-        'request schemas from the class-validator metadata that validates requests, responses from the controllers\' types, ' +
-        'error codes from libs/contracts/src/errors. Errors are always `{ error: { code, message, details, requestId } }`. ' +
-        'Workspace routes answer 404 to non-members (as for a workspace that does not exist) and 403 to members whose role lacks the action; ' +
-        '`x-permission` and `x-roles` name the permission-matrix action and the roles that hold it (libs/auth/src/permissions.ts).',
-    },
+    info: source.info,
     servers: [{ url: '/' }],
     paths: sortedPaths,
     components: {
@@ -329,8 +371,8 @@ function sortObject<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function findControllerFiles(root: string): string[] {
-  const dir = join(root, 'apps/gateway/src');
+function findControllerFiles(root: string, sourceDir: string): string[] {
+  const dir = join(root, sourceDir);
   const files: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d)) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildGatewayDocument } from './gateway-document';
+import { buildGatewayDocument, buildWebhooksDocument } from './gateway-document';
 
 /** The repository's root, from tools/openapi (source) or dist/tools/openapi (compiled). */
 export const REPO_ROOT = __dirname.includes(`${join('dist', 'tools')}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
@@ -15,7 +15,9 @@ export const GENERATED_FILES = {
 export async function generateApiDocuments(root: string): Promise<Record<string, string>> {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const gateway = buildGatewayDocument(root, version);
+  const webhooks = buildWebhooksDocument(root, version);
   return {
     [GENERATED_FILES.gateway]: `${JSON.stringify(gateway, null, 2)}\n`,
+    [GENERATED_FILES.webhooks]: `${JSON.stringify(webhooks, null, 2)}\n`,
   };
 }

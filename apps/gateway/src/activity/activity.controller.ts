@@ -4,7 +4,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 
 @Controller('workspaces/:workspaceId/activity')

@@ -6,7 +6,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const DisputeIdParam = () => IdParam('disputeId', DisputeErrorCode.DisputeNotFound, 'Dispute');
 

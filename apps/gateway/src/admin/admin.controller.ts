@@ -6,7 +6,7 @@ import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContex
 import { IdParam } from '../common/id-param';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
 import { AccountErrorCode, AccessErrorCode } from '@fpms/contracts/errors';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 @Controller('admin')
 @UseGuards(AccessTokenGuard, PlatformAdminGuard)

@@ -4,7 +4,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode } from '@fpms/contracts/errors';
 
 // A run reads Stripe for every order to audit: longer than an ordinary RPC's budget.

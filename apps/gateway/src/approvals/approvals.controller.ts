@@ -17,7 +17,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { MoneyAction } from '../security/money-action.guard';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const RequestIdParam = () => IdParam('requestId', ApprovalErrorCode.ApprovalNotFound, 'Approval request');
 

@@ -3,7 +3,7 @@ import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { AuthService } from './auth.service';
 import { RequestId } from './principal';
 import { LoginBody, LoginSecondStepBody, RefreshTokenBody, SignupBody } from '@fpms/contracts';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccountErrorCode, AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode } from '@fpms/contracts/errors';
 
 @Controller('auth')

@@ -3,7 +3,7 @@ import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { AuthService } from './auth.service';
 import { RequestId } from './principal';
 import { NewUserBody } from '@fpms/contracts';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccountErrorCode, AuthErrorCode, InvitationErrorCode } from '@fpms/contracts/errors';
 
 /** Public: the invitation token is the permission to create a client user for its workspace. */

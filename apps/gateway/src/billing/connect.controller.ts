@@ -4,7 +4,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { MoneyAction } from '../security/money-action.guard';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, ConnectErrorCode } from '@fpms/contracts/errors';
 
 /**

@@ -5,7 +5,7 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const InvoiceIdParam = () => IdParam('invoiceId', InvoiceErrorCode.NotFound, 'Invoice');
 

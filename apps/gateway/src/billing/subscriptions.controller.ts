@@ -3,7 +3,7 @@ import { BillingSubscriptionsRpc, ChangeSubscriptionBody, StartSubscriptionCheck
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, PlanErrorCode, SubscriptionErrorCode } from '@fpms/contracts/errors';
 
 /**

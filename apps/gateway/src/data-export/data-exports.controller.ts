@@ -4,7 +4,7 @@ import { CurrentPrincipal, Principal, RequestId } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { DataExportJob } from './data-export.job';
 import { DataExportService } from './data-export.service';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { DataExportErrorCode, ErasureErrorCode } from '@fpms/contracts/errors';
 
 const ExportIdParam = () => IdParam('exportId', DataExportErrorCode.ExportNotFound, 'Export');

@@ -14,7 +14,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { FilesErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const FileIdParam = () => IdParam('fileId', FilesErrorCode.FileNotFound, 'File');
 const VersionIdParam = () => IdParam('versionId', FilesErrorCode.VersionNotFound, 'File version');

@@ -9,7 +9,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { InvitationErrorCode, AccessErrorCode, MemberErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 @Controller()
 @UseGuards(AccessTokenGuard)

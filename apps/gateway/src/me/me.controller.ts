@@ -4,7 +4,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId } from '../auth/principal';
 import { ErasureService } from '../erasure/erasure.service';
 import { MeService } from './me.service';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccountErrorCode, ErasureErrorCode, SessionErrorCode } from '@fpms/contracts/errors';
 
 @Controller('me')

@@ -6,7 +6,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { MemberErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 import { RealtimeGateway } from '../realtime/realtime.gateway';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const MemberIdParam = () => IdParam('userId', MemberErrorCode.MemberNotFound, 'Member');
 

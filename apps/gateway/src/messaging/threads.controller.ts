@@ -7,7 +7,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const ThreadIdParam = () => IdParam('threadId', ThreadErrorCode.ThreadNotFound, 'Thread');
 const MessageIdParam = () => IdParam('messageId', ThreadErrorCode.MessageNotFound, 'Message');

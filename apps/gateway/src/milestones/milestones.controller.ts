@@ -24,7 +24,7 @@ import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MoneyAction } from '../security/money-action.guard';
 import { MilestoneErrorCode, AccessErrorCode, ApprovalErrorCode, ChargebackErrorCode, ConnectErrorCode, DisputeErrorCode, FilesErrorCode, PaymentErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const MilestoneIdParam = () => IdParam('milestoneId', MilestoneErrorCode.MilestoneNotFound, 'Milestone');
 

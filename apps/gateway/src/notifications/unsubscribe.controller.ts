@@ -7,7 +7,7 @@ import { NotificationErrorCode } from '@fpms/contracts/errors';
 import { AppError } from '@fpms/common/errors/app-error';
 import { OutboxWriter } from '@fpms/messaging/events';
 import { escapeHtml } from './unsubscribe-page';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 export const UNSUBSCRIBE_SECRET = Symbol('UNSUBSCRIBE_SECRET');
 

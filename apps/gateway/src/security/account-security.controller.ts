@@ -16,7 +16,7 @@ import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { SessionsService } from '../sessions/sessions.service';
 import { EmailSecurityService } from './email-security.service';
 import { TwoFactorService } from './two-factor.service';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode } from '@fpms/contracts/errors';
 
 /** Public: the link's token (or the email, for a reset request) is all the caller has. */

@@ -6,7 +6,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { TaskErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const TaskIdParam = () => IdParam('taskId', TaskErrorCode.TaskNotFound, 'Task');
 

@@ -5,7 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode } from '@fpms/contracts/errors';
 
 /** The workspace's hourly contract and the account's time zone its weeks follow (docs/time-tracking.md). */

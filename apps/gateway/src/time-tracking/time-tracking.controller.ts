@@ -13,7 +13,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const EntryIdParam = () => IdParam('entryId', TimeTrackingErrorCode.TimeEntryNotFound, 'Time entry');
 

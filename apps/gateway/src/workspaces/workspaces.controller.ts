@@ -5,7 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { ApiErrors } from '../common/api-docs';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, AccountErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
