@@ -1,6 +1,6 @@
 // Shared Jest settings: ts-jest without per-file type checking (the whole tree is
 // type-checked once by `tsc` before the tests run) and the @fpms/* path aliases.
-const aliases = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing'];
+const aliases = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing', 'api-client'];
 const moduleNameMapper = {};
 for (const name of aliases) {
   moduleNameMapper[`^@fpms/${name}$`] = `<rootDir>/libs/${name}/src`;

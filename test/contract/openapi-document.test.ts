@@ -16,10 +16,13 @@ describe('OpenAPI documents (npm run openapi)', () => {
     generated = await generateApiDocuments(root);
   }, 120_000);
 
-  it.each(Object.values(GENERATED_FILES))('%s is what the code generates (run `npm run openapi` after changing routes, DTOs or types)', (file) => {
-    const committed = readFileSync(join(root, file), 'utf8');
-    expect(committed).toBe(generated[file]);
-  });
+  it.each(Object.values(GENERATED_FILES))(
+    '%s is what the code generates (run `npm run openapi` after changing routes, DTOs or types)',
+    (file) => {
+      const committed = readFileSync(join(root, file), 'utf8');
+      expect(committed).toBe(generated[file]);
+    },
+  );
 
   it.each([GENERATED_FILES.gateway, GENERATED_FILES.webhooks])('%s is a valid OpenAPI 3.1 document', async (file) => {
     const document = JSON.parse(generated[file]) as { openapi: string };

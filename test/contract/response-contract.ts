@@ -38,7 +38,9 @@ export class ResponseContract {
   private readonly routes: Route[];
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(private readonly document: { paths: Record<string, Record<string, Operation>>; components: { responses?: Record<string, unknown> } }) {
+  constructor(
+    private readonly document: { paths: Record<string, Record<string, Operation>>; components: { responses?: Record<string, unknown> } },
+  ) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
     this.ajv.addSchema(document as object, DOCUMENT_ID);
@@ -92,7 +94,9 @@ export class ResponseContract {
     if (type !== 'application/json') return undefined;
     const validate = this.validatorFor(`${DOCUMENT_ID}#${pointerBase}/content/${escapePointer('application/json')}/schema`);
     if (validate(received.body)) return undefined;
-    const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(body)'} ${e.message} ${e.params ? JSON.stringify(e.params) : ''}`);
+    const errors = (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '(body)'} ${e.message} ${e.params ? JSON.stringify(e.params) : ''}`);
     return `${where}: the body does not match ${route.template}'s ${received.status} schema: ${errors.join('; ')}; body ${preview(received)}`;
   }
 
@@ -103,7 +107,8 @@ export class ResponseContract {
 
   private resolve(ref: string): { content?: Record<string, { schema?: unknown }> } {
     let node: unknown = this.document;
-    for (const part of ref.replace(/^#\//, '').split('/')) node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    for (const part of ref.replace(/^#\//, '').split('/'))
+      node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
     return node as { content?: Record<string, { schema?: unknown }> };
   }
 
@@ -122,6 +127,9 @@ function escapePointer(segment: string): string {
 }
 
 function preview(received: ReceivedResponse): string {
-  const text = received.body !== undefined && received.body !== null && typeof received.body === 'object' ? JSON.stringify(received.body) : (received.text ?? '');
+  const text =
+    received.body !== undefined && received.body !== null && typeof received.body === 'object'
+      ? JSON.stringify(received.body)
+      : (received.text ?? '');
   return text.length > 600 ? `${text.slice(0, 600)}…` : text;
 }

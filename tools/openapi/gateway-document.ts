@@ -20,6 +20,9 @@ import { readReadmeRoutes } from './readme-routes';
 import { RequestSchemas } from './request-schemas';
 import { TypeSchemas } from './type-schemas';
 
+/** A class: a request DTO, a controller. */
+type Constructor = abstract new (...args: any[]) => unknown;
+
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
 type Operation = Record<string, unknown> & { responses: Record<string, unknown> };
 type ErrorEnum = Record<string, string>;
@@ -121,7 +124,7 @@ export function buildWebhooksDocument(root: string, version: string): OpenApiDoc
 }
 
 interface DocumentSource {
-  controllers: readonly Function[];
+  controllers: readonly Constructor[];
   prefix: string;
   sourceDir: string;
   info: { title: string; version: string; description: string };
@@ -152,7 +155,12 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
       if (method === undefined || subPath === undefined) continue;
       const verb = HTTP_METHODS[method];
       if (!verb) throw new Error(`openapi: ${controller.name}.${name} uses an HTTP method the document does not know`);
-      const nestPath = '/' + [source.prefix, base, subPath].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      const nestPath =
+        '/' +
+        [source.prefix, base, subPath]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/');
       const openApiPath = nestPath.replace(/:(\w+)/g, '{$1}');
       const guards: unknown[] = [...classGuards, ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])];
       const authenticated = guards.includes(AccessTokenGuard);
@@ -175,7 +183,7 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
 
       // Parameters and body: Nest's route-argument metadata and the method's parameter types.
       const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
-      const paramTypes: Function[] = Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? [];
+      const paramTypes: Constructor[] = Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? [];
       const parameters = operation.parameters as Array<Record<string, unknown>>;
       for (const pathParam of nestPath.matchAll(/:(\w+)/g)) {
         parameters.push({ name: pathParam[1], in: 'path', required: true, schema: pathParamSchema(pathParam[1]) });
@@ -194,7 +202,8 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'Up to 255 printable ASCII characters; a retry with the same key and body answers the first result (README "Idempotent requests").',
+          description:
+            'Up to 255 printable ASCII characters; a retry with the same key and body answers the first result (README "Idempotent requests").',
           schema: { type: 'string', maxLength: 255 },
         });
       }
@@ -203,15 +212,23 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
           name: 'X-Admin-Override-Reason',
           in: 'header',
           required: false,
-          description: 'The stated reason of a cross-tenant read (required by the routes that read across tenants), written to the admin access audit.',
+          description:
+            'The stated reason of a cross-tenant read (required by the routes that read across tenants), written to the admin access audit.',
           schema: { type: 'string' },
         });
       }
       for (const header of (Reflect.getMetadata(API_HEADERS, handler) ?? []) as ApiHeaderDoc[]) {
-        parameters.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' } });
+        parameters.push({
+          name: header.name,
+          in: 'header',
+          required: header.required,
+          description: header.description,
+          schema: { type: 'string' },
+        });
       }
       const rawBody = Reflect.getMetadata(API_RAW_BODY, handler) as string | undefined;
-      if (rawBody) operation.requestBody = { required: true, description: rawBody, content: { 'application/json': { schema: { type: 'object' } } } };
+      if (rawBody)
+        operation.requestBody = { required: true, description: rawBody, content: { 'application/json': { schema: { type: 'object' } } } };
       if (parameters.length === 0) delete operation.parameters;
 
       // Success.
@@ -246,7 +263,8 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
         const enumName = enumNameOf(errorEnum);
         for (const [member, code] of Object.entries(errorEnum)) {
           const raised = statuses.get(`${enumName}.${member}`);
-          if (!raised) throw new Error(`openapi: no throw site with a status for ${enumName}.${member}; see tools/openapi/error-statuses.ts`);
+          if (!raised)
+            throw new Error(`openapi: no throw site with a status for ${enumName}.${member}; see tools/openapi/error-statuses.ts`);
           for (const s of raised) add(s, code);
         }
       }
@@ -273,7 +291,12 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
     paths: sortedPaths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token of /auth/login, /auth/signup or /auth/refresh (10 minutes).' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The access token of /auth/login, /auth/signup or /auth/refresh (10 minutes).',
+        },
       },
       responses: errorResponses.components,
       schemas: { ErrorBody: errorBody(), ...components },
@@ -347,7 +370,7 @@ function pathParamSchema(name: string): JsonSchema {
   return name === 'token' || name === 'action' ? { type: 'string' } : { type: 'string', format: 'uuid' };
 }
 
-function isPrimitiveType(type: Function): boolean {
+function isPrimitiveType(type: Constructor): boolean {
   return type === String || type === Number || type === Boolean || type === Object;
 }
 

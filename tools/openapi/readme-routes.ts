@@ -70,5 +70,7 @@ function expandPaths(cell: string): string[] {
 function expandBraces(path: string): string[] {
   const match = /\{([^}]+)\}/.exec(path);
   if (!match) return [path];
-  return match[1].split(',').flatMap((choice) => expandBraces(path.slice(0, match.index) + choice + path.slice(match.index + match[0].length)));
+  return match[1]
+    .split(',')
+    .flatMap((choice) => expandBraces(path.slice(0, match.index) + choice + path.slice(match.index + match[0].length)));
 }

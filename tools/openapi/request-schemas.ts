@@ -4,6 +4,9 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import type { JsonSchema } from './json-schema';
 
+/** A class: a request DTO, a controller. */
+type Constructor = abstract new (...args: any[]) => unknown;
+
 /**
  * JSON Schemas of the request classes (libs/contracts/src/requests) read from the very
  * class-validator metadata the gateway's ValidationPipe checks requests with: the document
@@ -14,7 +17,7 @@ export class RequestSchemas {
   readonly components: Record<string, JsonSchema> = {};
 
   /** A `$ref` to the class's schema (registered on first use). */
-  refFor(target: Function): JsonSchema {
+  refFor(target: Constructor): JsonSchema {
     const name = target.name;
     if (!this.components[name]) {
       this.components[name] = {}; // placeholder: a class may nest itself
@@ -24,7 +27,7 @@ export class RequestSchemas {
   }
 
   /** The class's fields as query parameters (a query class is flat). */
-  queryParameters(target: Function): Array<{ name: string; in: 'query'; required: boolean; schema: JsonSchema; description?: string }> {
+  queryParameters(target: Constructor): Array<{ name: string; in: 'query'; required: boolean; schema: JsonSchema; description?: string }> {
     const schema = this.objectSchema(target);
     const required = new Set(schema.required ?? []);
     return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
@@ -35,7 +38,7 @@ export class RequestSchemas {
     }));
   }
 
-  objectSchema(target: Function): JsonSchema {
+  objectSchema(target: Constructor): JsonSchema {
     const byProperty = new Map<string, ValidationMetadata[]>();
     for (const metadata of getMetadataStorage().getTargetValidationMetadatas(target, '', true, false)) {
       const list = byProperty.get(metadata.propertyName) ?? [];
@@ -55,7 +58,7 @@ export class RequestSchemas {
     return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
   }
 
-  private propertySchema(target: Function, property: string, metadata: ValidationMetadata[]): { schema: JsonSchema; optional: boolean } {
+  private propertySchema(target: Constructor, property: string, metadata: ValidationMetadata[]): { schema: JsonSchema; optional: boolean } {
     let optional = false;
     let nullable = false;
     const own: JsonSchema = {};
@@ -70,7 +73,7 @@ export class RequestSchemas {
       }
       if (m.type === 'nestedValidation') {
         const type = defaultMetadataStorage.findTypeMetadata(target, property);
-        const nested = type?.typeFunction() as Function | undefined;
+        const nested = type?.typeFunction() as Constructor | undefined;
         if (nested) Object.assign(m.each ? items : own, this.refFor(nested));
         continue;
       }
@@ -86,7 +89,7 @@ export class RequestSchemas {
   }
 }
 
-function defaultValues(target: Function): Record<string, unknown> {
+function defaultValues(target: Constructor): Record<string, unknown> {
   try {
     return { ...(new (target as new () => object)() as Record<string, unknown>) };
   } catch {

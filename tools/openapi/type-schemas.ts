@@ -17,14 +17,21 @@ export class TypeSchemas {
     private readonly root: string,
     files: string[],
   ) {
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), { noEmit: true, incremental: false }, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.json'),
+      { noEmit: true, incremental: false },
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
       },
-    });
+    );
     if (!config) throw new Error('type-schemas: cannot read tsconfig.json');
-    this.program = ts.createProgram({ rootNames: files.map((f) => join(root, f)), options: { ...config.options, noEmit: true, incremental: false } });
+    this.program = ts.createProgram({
+      rootNames: files.map((f) => join(root, f)),
+      options: { ...config.options, noEmit: true, incremental: false },
+    });
     this.checker = this.program.getTypeChecker();
   }
 
@@ -82,7 +89,12 @@ export class TypeSchemas {
     }
     if (this.checker.isTupleType(type)) {
       const elements = this.checker.getTypeArguments(type as ts.TypeReference);
-      return { type: 'array', prefixItems: elements.map((e) => this.schemaOf(e, depth + 1)), minItems: elements.length, maxItems: elements.length };
+      return {
+        type: 'array',
+        prefixItems: elements.map((e) => this.schemaOf(e, depth + 1)),
+        minItems: elements.length,
+        maxItems: elements.length,
+      };
     }
     const symbolName = type.getSymbol()?.getName();
     if (symbolName === 'Date') return { type: 'string', format: 'date-time' };
@@ -139,12 +151,16 @@ export class TypeSchemas {
     const required: string[] = [];
     for (const property of this.checker.getPropertiesOfType(type)) {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
-      const propertyType = declaration ? this.checker.getTypeOfSymbolAtLocation(property, declaration) : this.checker.getTypeOfSymbol(property);
+      const propertyType = declaration
+        ? this.checker.getTypeOfSymbolAtLocation(property, declaration)
+        : this.checker.getTypeOfSymbol(property);
       if (propertyType.getCallSignatures().length > 0) continue; // methods are not JSON
       const schema = this.schemaOf(propertyType, depth + 1);
       const doc = ts.displayPartsToString(property.getDocumentationComment(this.checker)).trim();
       properties[property.getName()] = doc && !schema.$ref ? { ...schema, description: doc } : schema;
-      const optional = (property.flags & ts.SymbolFlags.Optional) !== 0 || (propertyType.isUnion() && propertyType.types.some((t) => t.flags & ts.TypeFlags.Undefined));
+      const optional =
+        (property.flags & ts.SymbolFlags.Optional) !== 0 ||
+        (propertyType.isUnion() && propertyType.types.some((t) => t.flags & ts.TypeFlags.Undefined));
       if (!optional) required.push(property.getName());
     }
     const schema: JsonSchema = { type: 'object', properties };
