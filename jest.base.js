@@ -15,10 +15,14 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-    // otplib (issue 18) depends on ES-module-only packages: Jest's CommonJS runtime needs them transformed (Node requires them natively).
-    '^.+/node_modules/(@scure|@noble|@otplib|otplib)/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }],
+    // otplib (issue 18) and swagger-parser's ref parser (issue 21) depend on ES-module-only packages: Jest's CommonJS runtime
+    // needs them transformed (Node requires them natively).
+    '^.+/node_modules/(@scure|@noble|@otplib|otplib|@apidevtools/json-schema-ref-parser)/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|@otplib|otplib)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|@otplib|otplib|@apidevtools/json-schema-ref-parser)/)'],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],

@@ -4,7 +4,7 @@ import { ResponseContract } from './response-contract';
 
 /**
  * Every Jest file (jest.base.js setupFilesAfterEnv): each response a test receives from the
- * gateway through supertest is checked against docs/openapi.json, and a test that received
+ * gateway through supertest or fetch (the typed client, libs/api-client) is checked against docs/openapi.json, and a test that received
  * one the document does not describe fails (after it ran, naming the response). So the
  * document cannot drift from what the code answers, on any path the suites exercise.
  */
@@ -20,8 +20,7 @@ prototype.assert = function assertWithContract(this: Test, resError, res, fn) {
   const response = res as { status?: number; headers?: Record<string, string>; body?: unknown; text?: string } | undefined;
   const self = this as unknown as { method: string; url: string };
   if (response?.status !== undefined && ResponseContract.covers(self.url)) {
-    contract ??= ResponseContract.fromFile(join(__dirname, '..', '..'));
-    const violation = contract.check({
+    checked({
       method: self.method,
       url: self.url,
       status: response.status,
@@ -29,9 +28,28 @@ prototype.assert = function assertWithContract(this: Test, resError, res, fn) {
       body: response.body,
       text: response.text,
     });
-    if (violation) violations.push(violation);
   }
   return originalAssert.call(this, resError, res, fn);
+};
+
+function checked(received: Parameters<ResponseContract['check']>[0]): void {
+  contract ??= ResponseContract.fromFile(join(__dirname, '..', '..'));
+  const violation = contract.check(received);
+  if (violation) violations.push(violation);
+}
+
+const originalFetch = globalThis.fetch;
+globalThis.fetch = async function fetchWithContract(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await originalFetch(input, init);
+  const url = input instanceof Request ? input.url : String(input);
+  if (!ResponseContract.covers(url)) return response;
+  const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+  const text = await response.clone().text();
+  const contentType = response.headers.get('content-type') ?? undefined;
+  let body: unknown;
+  if (contentType?.includes('json') && text) body = JSON.parse(text);
+  checked({ method, url, status: response.status, contentType, body, text });
+  return response;
 };
 
 function reportViolations(): void {

@@ -3,15 +3,12 @@ import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import prettier from 'prettier';
 import { buildGatewayDocument, buildWebhooksDocument } from './gateway-document';
+import { GENERATED_FILES } from './generate-files';
+
+export { GENERATED_FILES };
 
 /** The repository's root, from tools/openapi (source) or dist/tools/openapi (compiled). */
 export const REPO_ROOT = __dirname.includes(`${join('dist', 'tools')}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
-
-export const GENERATED_FILES = {
-  gateway: 'docs/openapi.json',
-  webhooks: 'docs/openapi.webhooks.json',
-  clientTypes: 'libs/api-client/src/paths.ts',
-} as const;
 
 /** Every generated file's path and text: what `npm run openapi` writes and the drift test compares. */
 export async function generateApiDocuments(root: string): Promise<Record<string, string>> {
