@@ -8693,7 +8693,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': string | components['schemas']['EarningsReportView'];
+          'application/json': components['schemas']['EarningsReportView'];
+          'text/csv': string;
         };
       };
       400: components['responses']['WorkspacesError400_2'];
@@ -8726,7 +8727,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': string;
+          'text/html': string;
         };
       };
       400: components['responses']['CommonError400'];

@@ -4,7 +4,7 @@ import { BillingEarningsRpc, EarningsReportQuery, EarningsReportView, earningsRe
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
-import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { ApiErrors, ApiTextContent } from '@fpms/common/openapi/api-docs';
 import { AccessErrorCode, EarningsErrorCode } from '@fpms/contracts/errors';
 
 /** Whether the client asked for CSV: `?format=csv`, or an Accept header that prefers text/csv to JSON. */
@@ -38,6 +38,7 @@ export class EarningsReportController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get('earnings')
+  @ApiTextContent('text/csv')
   async earnings(
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,
