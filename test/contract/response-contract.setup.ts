@@ -4,11 +4,12 @@ import { ResponseContract } from './response-contract';
 
 /**
  * Every Jest file (jest.base.js setupFilesAfterEnv): each response a test receives from the
- * gateway through supertest or fetch (the typed client, libs/api-client) is checked against docs/openapi.json, and a test that received
+ * gateway through supertest or fetch (the typed client, libs/api-client) is checked against docs/openapi.json
+ * (and each from billing's Stripe endpoints against docs/openapi.webhooks.json), and a test that received
  * one the document does not describe fails (after it ran, naming the response). So the
  * document cannot drift from what the code answers, on any path the suites exercise.
  */
-let contract: ResponseContract | undefined;
+const contracts = new Map<string, ResponseContract>();
 const violations: string[] = [];
 
 type Test = request.Test;
@@ -19,7 +20,7 @@ const originalAssert = prototype.assert;
 prototype.assert = function assertWithContract(this: Test, resError, res, fn) {
   const response = res as { status?: number; headers?: Record<string, string>; body?: unknown; text?: string } | undefined;
   const self = this as unknown as { method: string; url: string };
-  if (response?.status !== undefined && ResponseContract.covers(self.url)) {
+  if (response?.status !== undefined && ResponseContract.documentFor(self.url)) {
     checked({
       method: self.method,
       url: self.url,
@@ -33,7 +34,9 @@ prototype.assert = function assertWithContract(this: Test, resError, res, fn) {
 };
 
 function checked(received: Parameters<ResponseContract['check']>[0]): void {
-  contract ??= ResponseContract.fromFile(join(__dirname, '..', '..'));
+  const file = ResponseContract.documentFor(received.url)!;
+  let contract = contracts.get(file);
+  if (!contract) contracts.set(file, (contract = ResponseContract.fromFile(join(__dirname, '..', '..'), file)));
   const violation = contract.check(received);
   if (violation) violations.push(violation);
 }
@@ -42,7 +45,7 @@ const originalFetch = globalThis.fetch;
 globalThis.fetch = async function fetchWithContract(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const response = await originalFetch(input, init);
   const url = input instanceof Request ? input.url : String(input);
-  if (!ResponseContract.covers(url)) return response;
+  if (!ResponseContract.documentFor(url)) return response;
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
   const text = await response.clone().text();
   const contentType = response.headers.get('content-type') ?? undefined;

@@ -97,9 +97,10 @@ describe('ResponseContract', () => {
     expect(contract.check(json('POST', `/api/v1/things/${id}`, 201, {}))).toMatch(/no operation/);
   });
 
-  it('covers only the gateway API', () => {
-    expect(ResponseContract.covers('http://127.0.0.1:9/api/v1/me')).toBe(true);
-    expect(ResponseContract.covers('http://127.0.0.1:9/bucket/key?X-Amz-Signature=1')).toBe(false);
-    expect(ResponseContract.covers('http://127.0.0.1:9/health/ready')).toBe(false);
+  it('covers the gateway API and the Stripe webhooks, nothing else', () => {
+    expect(ResponseContract.documentFor('http://127.0.0.1:9/api/v1/me')).toBe('docs/openapi.json');
+    expect(ResponseContract.documentFor('http://127.0.0.1:9/webhooks/stripe/connect')).toBe('docs/openapi.webhooks.json');
+    expect(ResponseContract.documentFor('http://127.0.0.1:9/bucket/key?X-Amz-Signature=1')).toBeUndefined();
+    expect(ResponseContract.documentFor('http://127.0.0.1:9/health/ready')).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ export interface ReceivedResponse {
 }
 
 interface Operation {
-  responses: Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>;
+  responses: Record<string, { $ref?: string; description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
 interface Route {
@@ -55,13 +55,16 @@ export class ResponseContract {
       .sort((a, b) => a.params - b.params || b.template.length - a.template.length);
   }
 
-  static fromFile(root: string): ResponseContract {
-    return new ResponseContract(JSON.parse(readFileSync(join(root, 'docs', 'openapi.json'), 'utf8')));
+  static fromFile(root: string, file: string): ResponseContract {
+    return new ResponseContract(JSON.parse(readFileSync(join(root, file), 'utf8')));
   }
 
-  /** Whether the document describes responses of this URL (the gateway's /api/v1 routes). */
-  static covers(url: string): boolean {
-    return new URL(url).pathname.startsWith('/api/v1/');
+  /** The document describing this URL's responses: the gateway's /api/v1 routes, billing's Stripe webhooks; undefined for others. */
+  static documentFor(url: string): 'docs/openapi.json' | 'docs/openapi.webhooks.json' | undefined {
+    const path = new URL(url).pathname;
+    if (path.startsWith('/api/v1/')) return 'docs/openapi.json';
+    if (path === '/webhooks/stripe' || path.startsWith('/webhooks/stripe/')) return 'docs/openapi.webhooks.json';
+    return undefined;
   }
 
   /** Undefined when the response is what the document says; otherwise why not. */
