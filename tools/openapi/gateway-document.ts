@@ -375,8 +375,9 @@ function isPrimitiveType(type: Constructor): boolean {
 }
 
 function summaryOf(text: string): string {
-  const plain = text.replace(/`/g, '').replace(/\*\*/g, '');
-  const first = plain.split(/(?<=[.;:])\s|→/)[0].trim();
+  // README cells start with the request (`{ … }`, "no body") or the answer: the summary is the first clause that says what happens.
+  const plain = text.replace(/`/g, '').replace(/\*\*/g, '').replace(/^no body\s*→\s*/i, '');
+  const first = plain.split(/(?<=[.;:])\s/)[0].trim();
   return first.length > 120 ? `${first.slice(0, 117)}…` : first;
 }
 

@@ -80,6 +80,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
+     * → 201 the run:
      * @description → 201 the run: `{ id, trigger, status: completed|skipped|failed, windowStart, windowEnd, ordersChecked, eventsChecked, drift: { missing_event, state_mismatch, amount_mismatch, orphan_stripe_object: { count, amounts } }, repaired, leftForHuman, findings, auditId }`; one run at a time across replicas (the other is `skipped`); audited in `billing_admin_audit`
      *
      *     **Who may call it:** Bearer · platform admin + `X-Admin-Override-Reason`
@@ -99,7 +100,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?status=failed|received|processed|ignored (failed)&limit=1–500 (100)
+     * ?status=failed|received|processed|ignored (failed)&limit=1–500 (100) → { items, auditId }:
      * @description `?status=failed|received|processed|ignored (failed)&limit=1–500 (100)` → `{ items, auditId }`: Stripe events in the webhook ledger, newest first, with `attempts`, `lastError`, `nextAttemptAt` (never the payload); billing writes the read to its append-only `billing_admin_audit` before answering
      *
      *     **Who may call it:** Bearer · platform admin + `X-Admin-Override-Reason`
@@ -121,7 +122,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?status=open (default)|resolved|withdrawn&accountId=&limit=&before=
+     * ?status=open (default)|resolved|withdrawn&accountId=&limit=&before= → { items:
      * @description `?status=open (default)|resolved|withdrawn&accountId=&limit=&before=` → `{ items: [dispute without evidence + evidenceCount, milestoneTitle, amount], nextBefore, auditId }` across tenants, newest first; audited before the answer. Non-admin 403, no reason 400 `admin_override_required`
      *
      *     **Who may call it:** Bearer · platform admin + `X-Admin-Override-Reason`
@@ -189,7 +190,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { email, password }
+     * { email, password } → { accessToken, tokenType, expiresIn, refreshToken, refreshExpiresIn };
      * @description `{ email, password }` → `{ accessToken, tokenType, expiresIn, refreshToken, refreshExpiresIn }`; rate-limited per IP and per email (429 + `Retry-After`)
      *
      *     **Who may call it:** –
@@ -211,7 +212,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { challengeToken, code } or { challengeToken, recoveryCode }
+     * { challengeToken, code } or { challengeToken, recoveryCode } → the tokens, when /auth/login answered { twoFactorRequi…
      * @description `{ challengeToken, code }` or `{ challengeToken, recoveryCode }` → the tokens, when `/auth/login` answered `{ twoFactorRequired: true, challengeToken, expiresIn }` (two-factor sign-in is on). 400 `invalid_two_factor_code` (wrong, outside ±1 step, or already used), 401 `invalid_login_challenge` (unknown, used, expired after `LOGIN_CHALLENGE_TTL_SECONDS`, or 5 wrong codes); 429 per user (`RATE_LIMIT_2FA_USER`). See [Account security](#account-security)
      *
      *     **Who may call it:** –
@@ -233,7 +234,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { refreshToken }
+     * { refreshToken } → 204, always (unknown tokens too);
      * @description `{ refreshToken }` → 204, always (unknown tokens too); revokes the session's refresh tokens. Access tokens already issued stay valid until they expire (≤ 10 min): services verify them offline
      *
      *     **Who may call it:** –
@@ -255,7 +256,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { email }
+     * { email } → 202 { accepted:
      * @description `{ email }` → 202 `{ accepted: true }`, always (no enumeration); a link valid 1 h is emailed when the address belongs to a user. 429 per address (`RATE_LIMIT_SECURITY_EMAIL`)
      *
      *     **Who may call it:** –
@@ -277,7 +278,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { token, password }
+     * { token, password } → 204:
      * @description `{ token, password }` → 204: the new password, every session of the user revoked, the address verified; 400 `invalid_email_token`
      *
      *     **Who may call it:** – (the link's token)
@@ -299,7 +300,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { refreshToken }
+     * { refreshToken } → a new access token and the next refresh token (each is single use).
      * @description `{ refreshToken }` → a new access token and the **next** refresh token (each is single use). A spent token presented again revokes the whole session: 401 `refresh_token_reused`; unknown/expired/revoked → 401 `invalid_refresh_token`. Concurrent refreshes with one token count as reuse: refresh one request at a time. Rate-limited per IP and per session
      *
      *     **Who may call it:** –
@@ -321,7 +322,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { email, password, name, accountName? }
+     * { email, password, name, accountName? } → user, freelancer account, access + refresh token (201)
      * @description `{ email, password, name, accountName? }` → user, freelancer account, access + refresh token (201)
      *
      *     **Who may call it:** –
@@ -343,7 +344,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { token }
+     * { token } → { emailVerified:
      * @description `{ token }` → `{ emailVerified: true }`; used, superseded, expired (24 h) or for an address no longer the user's → 400 `invalid_email_token`
      *
      *     **Who may call it:** – (the link's token)
@@ -409,7 +410,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * no body
+     * { url, expiresAt } (200):
      * @description no body → `{ url, expiresAt }` (200): a fresh Stripe-hosted onboarding link (single use, minutes; back to `APP_PUBLIC_URL/settings/payouts?onboarding=done`, or `…=expired` for a new link). The first call creates the account's Express connected account, once however many calls race (advisory lock per account, Stripe idempotency key `connect-account:<accountId>`, unique row); later calls refresh the state from Stripe first. No `Idempotency-Key`: each call is meant to answer a new link. 409 `connect_account_deauthorized`, 503 `connect_stripe_unavailable`, 403 as above
      *
      *     **Who may call it:** Bearer · an account owner
@@ -503,7 +504,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * no body
+     * the same shape (200):
      * @description no body → the same shape (200): cancels at the period's end (a pending change is dropped); the plan holds until then, then the account is on `free`. Idempotent. 404 `subscription_not_found`
      *
      *     **Who may call it:** Bearer · an account owner
@@ -569,7 +570,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { email, password, name }
+     * { email, password, name } → a client user (no freelancer account) who joins through the invitation;
      * @description `{ email, password, name }` → a client user (no freelancer account) who joins through the invitation; tokens as for signup (201). For an invitation bound to an email address `workspace` is `null`: the user exists and is signed in, and accepts (`/invitations/:token/accept`) once the address is verified
      *
      *     **Who may call it:** –
@@ -598,7 +599,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * { password, code? | recoveryCode? } (the second factor when two-factor sign-in is on)
+     * { password, code? | recoveryCode? } (the second factor when two-factor sign-in is on) → 202 { erased:
      * @description `{ password, code? | recoveryCode? }` (the second factor when two-factor sign-in is on) → 202 `{ erased: true, erasedAt }`: erases the caller (see [Account security](#account-security)); 401 `invalid_password`, 409 `erasure_blocked` while money is in flight
      *
      *     **Who may call it:** Bearer
@@ -641,7 +642,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * starts enrolment (201)
+     * starts enrolment (201) → { secret, otpauthUri, qrCode:
      * @description starts enrolment (201) → `{ secret, otpauthUri, qrCode: { svg, pngDataUrl } }`, shown this once; 409 `two_factor_already_enabled`
      *
      *     **Who may call it:** Bearer
@@ -663,7 +664,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { code } (the app's first code)
+     * { code } (the app's first code) → { enabled:
      * @description `{ code }` (the app's first code) → `{ enabled: true, recoveryCodes }`: ten single-use codes, shown this once; 400 `invalid_two_factor_code`, 409 `two_factor_not_enrolling`
      *
      *     **Who may call it:** Bearer
@@ -685,7 +686,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { code } or { recoveryCode }
+     * { code } or { recoveryCode } → 204;
      * @description `{ code }` or `{ recoveryCode }` → 204; 400 `invalid_two_factor_code`, 409 `two_factor_not_enabled`
      *
      *     **Who may call it:** Bearer
@@ -706,7 +707,7 @@ export interface paths {
     };
     get?: never;
     /**
-     * { email, password }
+     * { email, password } → { email, emailVerified:
      * @description `{ email, password }` → `{ email, emailVerified: false }`: the new address must be verified again (money actions wait), the old one is told. 401 `invalid_password`, 409 `email_taken` / `email_unchanged`
      *
      *     **Who may call it:** Bearer
@@ -729,7 +730,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * resends the verification link
+     * resends the verification link → 202 { emailVerified, sent };
      * @description resends the verification link → 202 `{ emailVerified, sent }`; 429 per address
      *
      *     **Who may call it:** Bearer
@@ -751,7 +752,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * 202
+     * 202 → the export { id, status:
      * @description 202 → the export `{ id, status: pending, requestedAt, … }`: a ZIP of everything the user is the subject of in every service, gathered in the background; asking while one is pending answers that one. An email links to it when it is ready. See [Account security](#account-security)
      *
      *     **Who may call it:** Bearer
@@ -865,7 +866,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?limit=50&before=<cursor>&unread=true
+     * ?limit=50&before=<cursor>&unread=true → { items:
      * @description `?limit=50&before=<cursor>&unread=true` → `{ items: [{ id, type, workspaceId, subject: { kind, id }, headline, actorUserId, readAt, createdAt }], nextBefore, unreadCount }`: the caller's own in-app notifications, newest first
      *
      *     **Who may call it:** Bearer
@@ -889,7 +890,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * marks one read (idempotent)
+     * marks one read (idempotent) → the notification;
      * @description marks one read (idempotent) → the notification; another user's or a malformed id → 404 `notification_not_found`
      *
      *     **Who may call it:** Bearer
@@ -911,6 +912,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
+     * → { marked }:
      * @description → `{ marked }`: every unread notification of the caller
      *
      *     **Who may call it:** Bearer
@@ -931,7 +933,7 @@ export interface paths {
     };
     get?: never;
     /**
-     * { currentPassword, newPassword }
+     * { currentPassword, newPassword } → 204;
      * @description `{ currentPassword, newPassword }` → 204; every other session ends; a security email. 401 `invalid_password`
      *
      *     **Who may call it:** Bearer
@@ -961,7 +963,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * signs every other session out
+     * signs every other session out → { revoked }
      * @description signs every other session out → `{ revoked }`
      *
      *     **Who may call it:** Bearer
@@ -983,7 +985,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * signs one session out
+     * signs one session out → 204;
      * @description signs one session out → 204; another user's, unknown or malformed → 404 `session_not_found`. Access tokens already issued stay valid until they expire (≤ 10 min)
      *
      *     **Who may call it:** Bearer
@@ -1032,7 +1034,7 @@ export interface paths {
     get: operations['unsubscribe_page'];
     put?: never;
     /**
-     * RFC 8058 one-click (List-Unsubscribe=One-Click)
+     * RFC 8058 one-click (List-Unsubscribe=One-Click) → { unsubscribed:
      * @description RFC 8058 one-click (`List-Unsubscribe=One-Click`) → `{ unsubscribed: true, scope }`: that type's emails stop (in-app stays), `all` (digests) stops every notification email; applied by messaging within moments
      *
      *     **Who may call it:** – (signed token)
@@ -1060,7 +1062,7 @@ export interface paths {
     get: operations['workspaces_list'];
     put?: never;
     /**
-     * { name, clientName? }
+     * { name, clientName? } → a workspace in the caller's own account;
      * @description `{ name, clientName? }` → a workspace in the caller's own account; the caller becomes its `owner` (201)
      *
      *     **Who may call it:** Bearer
@@ -1108,7 +1110,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?limit=50&before=<cursor>
+     * ?limit=50&before=<cursor> → { items, nextBefore }:
      * @description `?limit=50&before=<cursor>` → `{ items, nextBefore }`: who changed what (actor, action, target, before/after, request id, time), newest first
      *
      *     **Who may call it:** Bearer · `activity.read`
@@ -1180,7 +1182,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?status=&milestoneId=&limit=&before=
+     * ?status=&milestoneId=&limit=&before= → approval requests, newest first:
      * @description `?status=&milestoneId=&limit=&before=` → approval requests, newest first: `{ id, milestoneId, action, status: pending|approved|rejected|cancelled|superseded, requestedBy, amount, currency, policyVersion, gates: [{ name, approvers, required, onlyAbove, approvals, escalated }], currentGate, waitingFor, reason, log: [{ event, gate, userId, reason, at }] }` ([Approval chains](#approval-chains))
      *
      *     **Who may call it:** Bearer · `milestones.read`
@@ -1204,7 +1206,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { gate?, reason? }
+     * { gate?, reason? } → the request.
      * @description `{ gate?, reason? }` → the request. 403 `approval_own_request` / `approval_not_an_approver` / `approval_not_requester`, 409 `approval_already_decided` (one gate per member), `approval_gate_moved` (`gate` is not the current one), `approval_not_pending`. The last gate runs the action (approve: verified email needed)
      *
      *     **Who may call it:** Bearer · a member the current gate names (approve/reject; `reject` needs `{ reason }`), the requester (cancel)
@@ -1226,7 +1228,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { gate?, reason? }
+     * { gate?, reason? } → the request.
      * @description `{ gate?, reason? }` → the request. 403 `approval_own_request` / `approval_not_an_approver` / `approval_not_requester`, 409 `approval_already_decided` (one gate per member), `approval_gate_moved` (`gate` is not the current one), `approval_not_pending`. The last gate runs the action (approve: verified email needed)
      *
      *     **Who may call it:** Bearer · a member the current gate names (approve/reject; `reject` needs `{ reason }`), the requester (cancel)
@@ -1248,7 +1250,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { gate?, reason? }
+     * { gate?, reason? } → the request.
      * @description `{ gate?, reason? }` → the request. 403 `approval_own_request` / `approval_not_an_approver` / `approval_not_requester`, 409 `approval_already_decided` (one gate per member), `approval_gate_moved` (`gate` is not the current one), `approval_not_pending`. The last gate runs the action (approve: verified email needed)
      *
      *     **Who may call it:** Bearer · a member the current gate names (approve/reject; `reject` needs `{ reason }`), the requester (cancel)
@@ -1290,7 +1292,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?deleted=true&limit=100
+     * ?deleted=true&limit=100 → { items }:
      * @description `?deleted=true&limit=100` → `{ items }`: files newest first with their latest ready version (`deleted=true`: the ones still restorable)
      *
      *     **Who may call it:** Bearer · `files.read`
@@ -1298,7 +1300,7 @@ export interface paths {
     get: operations['files_list'];
     put?: never;
     /**
-     * { name, size, contentType, sha256? }
+     * { name, size, contentType, sha256? } → { file, version, upload } (201):
      * @description `{ name, size, contentType, sha256? }` → `{ file, version, upload }` (201): the version is `pending` and its bytes were reserved against the account's quota; `upload` is `{ method: 'PUT', url, headers, expiresAt }` (send exactly those headers: size, type and — when `sha256`, the hex SHA-256 of the bytes, is declared — `x-amz-checksum-sha256` are signed; the URL names a staging key, never the version's own) or, from `FILES_MULTIPART_THRESHOLD_BYTES`, `{ method: 'multipart', partSize, parts: [{ partNumber, url, size }] }`. 400 `content_type_not_allowed` / `file_too_large` (the service-wide cap), 402 `max_file_size_bytes_limit_reached` / `storage_quota_bytes_limit_reached` (the plan's), `account_locked` (freelancer side)
      *
      *     **Who may call it:** Bearer · `files.upload`
@@ -1327,7 +1329,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * soft delete
+     * soft delete → the file with restorableUntil (now + FILES_RESTORE_WINDOW_HOURS);
      * @description soft delete → the file with `restorableUntil` (now + `FILES_RESTORE_WINDOW_HOURS`); publishes `files.file.deleted`. 409 `file_has_pinned_version`
      *
      *     **Who may call it:** Bearer · `files.delete`
@@ -1392,7 +1394,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { size, contentType, name?, sha256? }
+     * { size, contentType, name?, sha256? } → a new pending version, same answer as the first upload (201)
      * @description `{ size, contentType, name?, sha256? }` → a new pending version, same answer as the first upload (201)
      *
      *     **Who may call it:** Bearer · `files.upload`
@@ -1458,13 +1460,14 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { pinnedFor? }
+     * { pinnedFor? } → the version with a manual pin (idempotent).
      * @description `{ pinnedFor? }` → the version with a manual pin (idempotent). Milestones pin their deliverables themselves (RPC `files.versions.pin` at submission; the milestone then pins exactly the version it references, and a resubmission moves the pin). 409 `file_version_not_ready`
      *
      *     **Who may call it:** Bearer · `files.pin`
      */
     post: operations['files_pin'];
     /**
+     * → the version without its manual pin (200, idempotent).
      * @description → the version without its manual pin (200, idempotent). 409 `file_version_needed` (`details.reason`: `milestone` while a milestone references the version; `submission` while a submission with it is not settled yet — retry later)
      *
      *     **Who may call it:** Bearer · `files.pin`
@@ -1491,7 +1494,7 @@ export interface paths {
     get: operations['hourlyContract_get'];
     put?: never;
     /**
-     * { rateMinor (minor units per hour), currency, weeklyCapHours? (1–168) }
+     * { rateMinor (minor units per hour), currency, weeklyCapHours? (1–168) } → proposed (201);
      * @description `{ rateMinor (minor units per hour), currency, weeklyCapHours? (1–168) }` → proposed (201); 409 `hourly_contract_exists`; 402 `account_locked`
      *
      *     **Who may call it:** Bearer · `time.propose_contract` (owner)
@@ -1513,7 +1516,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { contractId }
+     * { contractId } → active (200);
      * @description `{ contractId }` → active (200); 404 for another id (terms proposed again meanwhile), 409 `hourly_contract_not_proposed`
      *
      *     **Who may call it:** Bearer · `time.accept_contract` (client admin)
@@ -1535,6 +1538,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
+     * → ended (200):
      * @description → ended (200): ends the active contract, or withdraws / declines the proposed one
      *
      *     **Who may call it:** Bearer · `time.end_contract` (owner, client admin)
@@ -1562,7 +1566,7 @@ export interface paths {
     get: operations['invitations_list'];
     put?: never;
     /**
-     * { role, email?, maxUses? (1–100, 1), expiresInHours? (1–720, 168) }
+     * { role, email?, maxUses? (1–100, 1), expiresInHours? (1–720, 168) } → the invitation with its token, shown this once …
      * @description `{ role, email?, maxUses? (1–100, 1), expiresInHours? (1–720, 168) }` → the invitation with its `token`, shown this once (201). 403 `role_belongs_to_other_side`, 409 `workspace_has_client_admin` (the owner inviting a client admin when there is one); 402 `members_per_workspace_limit_reached` (the workspace is full), `account_locked` (freelancer side)
      *
      *     **Who may call it:** Bearer · `invitations.manage` + the role's side
@@ -1585,7 +1589,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * revokes (idempotent)
+     * revokes (idempotent) → the invitation;
      * @description revokes (idempotent) → the invitation; the side the role belongs to, or the side that issued it, may
      *
      *     **Who may call it:** Bearer · `invitations.manage`
@@ -1605,7 +1609,7 @@ export interface paths {
     };
     get?: never;
     /**
-     * { name, address?, taxId? }
+     * { name, address?, taxId? } → { workspaceId, name, address, taxId, updatedAt } (200):
      * @description `{ name, address?, taxId? }` → `{ workspaceId, name, address, taxId, updatedAt }` (200): the client's details on this workspace's future invoices ("Client" until set)
      *
      *     **Who may call it:** Bearer · `milestones.fund` (client admin)
@@ -1742,7 +1746,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?status=&limit=50&before=<cursor>
+     * ?status=&limit=50&before=<cursor> → { items, nextBefore }, newest first
      * @description `?status=&limit=50&before=<cursor>` → `{ items, nextBefore }`, newest first
      *
      *     **Who may call it:** Bearer · `milestones.read`
@@ -1750,7 +1754,7 @@ export interface paths {
     get: operations['milestones_list'];
     put?: never;
     /**
-     * { title, description?, amount, currency, dueDate?, reviewWindowDays?, billing? }
+     * { title, description?, amount, currency, dueDate?, reviewWindowDays?, billing? } → a draft (201).
      * @description `{ title, description?, amount, currency, dueDate?, reviewWindowDays?, billing? }` → a `draft` (201). `billing`: `escrow` (default) or `on_approval` (paid after approval, see Milestones). `amount`: integer minor units (cents), `currency`: ISO 4217, `dueDate`: `YYYY-MM-DD`, review window 1–30 days (default: the workspace's)
      *
      *     **Who may call it:** Bearer · `milestones.manage`
@@ -1844,7 +1848,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { note?, expectedVersion? }
+     * { note?, expectedVersion? } → the milestone (200).
      * @description `{ note?, expectedVersion? }` → the milestone (200). `cancel`: draft, proposed or accepted only
      *
      *     **Who may call it:** Bearer · `milestones.manage`
@@ -1866,7 +1870,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * no body
+     * { milestoneId, respondsMyself:
      * @description no body → `{ milestoneId, respondsMyself: true, chosenBy, chosenAt }` (200, idempotent): the freelancer answers chargebacks on this payment personally, so billing submits no evidence to Stripe for it (otherwise it does, a day after the chargeback opened and before Stripe's due date). 404 `payment_not_found`, 409 `chargeback_evidence_already_submitted` when billing already answered an open chargeback
      *
      *     **Who may call it:** Bearer · `milestones.manage` (freelancer side)
@@ -1960,7 +1964,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * no body
+     * { orderId, checkoutUrl, expiresAt } (200):
      * @description no body → `{ orderId, checkoutUrl, expiresAt }` (200): billing's Stripe Checkout page for the milestone's exact amount (the same page while one is open, also under concurrent calls); the milestone moves accepted → `funding`, and only Stripe's paid webhook (→ `billing.milestone.funded`) makes it `funded`; a failed or expired checkout sends it back to `accepted`. 409 `payouts_not_enabled` (the freelancer's Connect account cannot be paid; `details.connect` says why), 409 `milestone_not_fundable` (another status, or already paid), 422 for an amount Stripe cannot charge in that currency, 503 `payment_provider_unavailable`
      *
      *     **Who may call it:** Bearer · `milestones.fund` (client admin)
@@ -1982,7 +1986,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * no body
+     * { orderId, checkoutUrl, expiresAt } (200):
      * @description no body → `{ orderId, checkoutUrl, expiresAt }` (200): for an **on-approval** milestone once `approved` (by the client or the review timer), billing's Checkout page for a Stripe **destination charge** — the money goes to the freelancer's connected account as it is charged, the plan's platform fee kept as the `application_fee_amount` (a `pay_now` order; the same page while one is open, also under concurrent calls). Stripe's paid webhook records it charged and released at once (`billing.milestone.funded` then `billing.milestone.released`) and the milestone shows `released`. 409 `milestone_not_payable` (escrowed, not approved yet, or already paid), 409 `payouts_not_enabled`, 422 for an amount Stripe cannot charge, 503 `payment_provider_unavailable`. `POST …/fund` on an on-approval milestone: 409 `milestone_billed_on_approval`
      *
      *     **Who may call it:** Bearer · `milestones.fund` (client admin)
@@ -2026,7 +2030,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { note?, expectedVersion? }
+     * { note?, expectedVersion? } → the milestone (200).
      * @description `{ note?, expectedVersion? }` → the milestone (200). `cancel`: draft, proposed or accepted only
      *
      *     **Who may call it:** Bearer · `milestones.manage`
@@ -2048,7 +2052,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { note? }
+     * { note? } → the client's refund request (200) { id, status, requestedAt, dueAt, decidedAt, decidedBy, refundId } (acc…
      * @description `{ note? }` → the client's refund request (200) `{ id, status, requestedAt, dueAt, decidedAt, decidedBy, refundId }` (`accept` adds `refund`: everything left is refunded). `contest`: no money moves, the request stays on record and the milestone `refund_requested`, where the client may open an in-app dispute. A request the owner leaves unanswered for `REFUND_REQUEST_WINDOW_DAYS` (7) is accepted automatically (`decidedBy: auto`). 409 `refund_request_not_open`
      *
      *     **Who may call it:** Bearer · `payments.refund` (owner)
@@ -2070,7 +2074,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * { note? }
+     * { note? } → the client's refund request (200) { id, status, requestedAt, dueAt, decidedAt, decidedBy, refundId } (acc…
      * @description `{ note? }` → the client's refund request (200) `{ id, status, requestedAt, dueAt, decidedAt, decidedBy, refundId }` (`accept` adds `refund`: everything left is refunded). `contest`: no money moves, the request stays on record and the milestone `refund_requested`, where the client may open an in-app dispute. A request the owner leaves unanswered for `REFUND_REQUEST_WINDOW_DAYS` (7) is accepted automatically (`decidedBy: auto`). 409 `refund_request_not_open`
      *
      *     **Who may call it:** Bearer · `payments.refund` (owner)
@@ -2228,7 +2232,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?status=&milestoneId=&assigneeUserId=&overdue=true&limit=50&before=
+     * ?status=&milestoneId=&assigneeUserId=&overdue=true&limit=50&before= → { items, nextBefore }, each with overdue
      * @description `?status=&milestoneId=&assigneeUserId=&overdue=true&limit=50&before=` → `{ items, nextBefore }`, each with `overdue`
      *
      *     **Who may call it:** Bearer · `tasks.read`
@@ -2365,6 +2369,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
+     * → the tombstone (200);
      * @description → the tombstone (200); members who had not read it count it no more
      *
      *     **Who may call it:** Bearer · `messages.post`, the author
@@ -2373,7 +2378,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * { text }
+     * { text } → the message with editedAt;
      * @description `{ text }` → the message with `editedAt`; 409 `message_edit_window_closed` after `MESSAGE_EDIT_WINDOW_MINUTES` (15), 409 `message_deleted`, 403 `message_not_author`
      *
      *     **Who may call it:** Bearer · `messages.post`, the author
@@ -2442,7 +2447,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * change { expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? } (null clears)
+     * change { expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? } (null clears) → the entry;
      * @description change `{ expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? }` (null clears) → the entry; delete (204). 403 `time_entry_not_yours`, 409 `time_entry_locked`, `time_entry_version_conflict`, `time_entry_overlaps`, `weekly_cap_exceeded` (only when the edit adds time)
      *
      *     **Who may call it:** Bearer · `time.log`, the entry's author
@@ -2451,7 +2456,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * change { expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? } (null clears)
+     * change { expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? } (null clears) → the entry;
      * @description change `{ expectedVersion?, startedAt?, endedAt?, note?, taskId?, milestoneId? }` (null clears) → the entry; delete (204). 403 `time_entry_not_yours`, 409 `time_entry_locked`, `time_entry_version_conflict`, `time_entry_overlaps`, `weekly_cap_exceeded` (only when the edit adds time)
      *
      *     **Who may call it:** Bearer · `time.log`, the entry's author
@@ -2467,7 +2472,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * ?week=2026-W13&userId=
+     * ?week=2026-W13&userId= → the week's timesheet from the read model:
      * @description `?week=2026-W13&userId=` → the week's timesheet from the read model: `{ week, weekStart, timeZone, totalMinutes, entries, days: [{ day, minutes }] (Monday first), members: [{ userId, minutes, days }], tasks: [{ taskId, minutes }], milestones: [{ milestoneId, minutes }], weeklyCapHours }`. 400 for a week the year does not have
      *
      *     **Who may call it:** Bearer · `time.read`
@@ -2490,7 +2495,7 @@ export interface paths {
     };
     get?: never;
     /**
-     * { timeZone (IANA name) }
+     * { timeZone (IANA name) } → { timeZone }:
      * @description `{ timeZone (IANA name) }` → `{ timeZone }`: the account's time zone (default `UTC`), where its days and weeks begin; 409 `time_zone_locked` once the account has logged time
      *
      *     **Who may call it:** Bearer · `time.propose_contract` (owner)
@@ -2535,7 +2540,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * start { note?, taskId?, milestoneId? }
+     * start { note?, taskId?, milestoneId? } → the running entry (201);
      * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
      *
      *     **Who may call it:** Bearer · `time.log`
@@ -2557,7 +2562,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * start { note?, taskId?, milestoneId? }
+     * start { note?, taskId?, milestoneId? } → the running entry (201);
      * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
      *
      *     **Who may call it:** Bearer · `time.log`
