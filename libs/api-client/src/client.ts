@@ -15,7 +15,7 @@ export type FpmsClient = Client<paths>;
  *   const { data, error } = await api.POST('/api/v1/workspaces', { body: { name: 'Acme' } });
  */
 export function createFpmsClient(baseUrl: string, token?: string, options: Omit<ClientOptions, 'baseUrl'> = {}): FpmsClient {
-  const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
+  if (token) headers.set('Authorization', `Bearer ${token}`);
   return createClient<paths>({ ...options, baseUrl: baseUrl.replace(/\/$/, ''), headers });
 }
