@@ -376,7 +376,10 @@ function isPrimitiveType(type: Constructor): boolean {
 
 function summaryOf(text: string): string {
   // README cells start with the request (`{ … }`, "no body") or the answer: the summary is the first clause that says what happens.
-  const plain = text.replace(/`/g, '').replace(/\*\*/g, '').replace(/^no body\s*→\s*/i, '');
+  const plain = text
+    .replace(/`/g, '')
+    .replace(/\*\*/g, '')
+    .replace(/^no body\s*→\s*/i, '');
   const first = plain.split(/(?<=[.;:])\s/)[0].trim();
   return first.length > 120 ? `${first.slice(0, 117)}…` : first;
 }
