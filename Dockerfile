@@ -16,6 +16,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY tools ./tools
+# The OpenAPI document the gateway serves (generated from the code, committed).
+COPY docs/openapi.json ./docs/openapi.json
 RUN npm run build
 
 # Production dependencies only, installed from the lockfile on their own.

@@ -11,7 +11,7 @@ const globals = require('globals');
 
 // Every folder under apps/ and libs/ must be listed (import-boundaries.test.ts checks).
 const APPS = ['gateway', 'workspace', 'files', 'messaging', 'billing'];
-const LIBS = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing'];
+const LIBS = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing', 'api-client'];
 
 // Import boundaries (`@typescript-eslint/no-restricted-imports`, the typescript-eslint
 // extension of ESLint's own `no-restricted-imports`, which also sees `import type`;

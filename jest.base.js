@@ -1,6 +1,6 @@
 // Shared Jest settings: ts-jest without per-file type checking (the whole tree is
 // type-checked once by `tsc` before the tests run) and the @fpms/* path aliases.
-const aliases = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing'];
+const aliases = ['common', 'contracts', 'database', 'messaging', 'platform', 'auth', 'testing', 'api-client'];
 const moduleNameMapper = {};
 for (const name of aliases) {
   moduleNameMapper[`^@fpms/${name}$`] = `<rootDir>/libs/${name}/src`;
@@ -15,11 +15,17 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-    // otplib (issue 18) depends on ES-module-only packages: Jest's CommonJS runtime needs them transformed (Node requires them natively).
-    '^.+/node_modules/(@scure|@noble|@otplib|otplib)/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }],
+    // otplib (issue 18) and swagger-parser's ref parser (issue 21) depend on ES-module-only packages: Jest's CommonJS runtime
+    // needs them transformed (Node requires them natively).
+    '^.+/node_modules/(@scure|@noble|@otplib|otplib|@apidevtools/json-schema-ref-parser)/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|@otplib|otplib)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|@otplib|otplib|@apidevtools/json-schema-ref-parser)/)'],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
+  // Every gateway response a test receives is checked against docs/openapi.json (test/contract).
+  setupFilesAfterEnv: ['<rootDir>/test/contract/response-contract.setup.ts'],
 };

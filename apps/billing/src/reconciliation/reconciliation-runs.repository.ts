@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  DriftKind,
-  DriftTally,
-  ReconciliationFinding,
-  ReconciliationRunView,
-  ReconciliationTrigger,
+import {
+  DRIFT_KINDS,
+  type DriftKind,
+  type DriftTally,
+  type ReconciliationFinding,
+  type ReconciliationRunView,
+  type ReconciliationTrigger,
 } from '@fpms/contracts/rpc/billing-reconciliation.rpc';
 import type { SystemManager } from '@fpms/database/tenant-manager';
 
@@ -15,6 +16,10 @@ export type RunOutcome = Pick<
 > & { status: 'completed' | 'failed'; finishedAt: Date };
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
+
+/** Every kind, zero where the row has none: a skipped or running run's row holds `{}`, and the view promises each kind. */
+const everyKind = (stored: Partial<Record<DriftKind, DriftTally>>): Record<DriftKind, DriftTally> =>
+  Object.fromEntries(DRIFT_KINDS.map((kind) => [kind, stored[kind] ?? { count: 0, amounts: {} }])) as Record<DriftKind, DriftTally>;
 
 function toView(r: Record<string, unknown>): ReconciliationRunView {
   return {
@@ -27,7 +32,7 @@ function toView(r: Record<string, unknown>): ReconciliationRunView {
     finishedAt: iso(r.finished_at as Date | null),
     ordersChecked: Number(r.orders_checked),
     eventsChecked: Number(r.events_checked),
-    drift: r.drift as Record<DriftKind, DriftTally>,
+    drift: everyKind((r.drift ?? {}) as Partial<Record<DriftKind, DriftTally>>),
     repaired: Number(r.repaired),
     leftForHuman: Number(r.left_for_human),
     findings: r.findings as ReconciliationFinding[],

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { AdminDisputesQuery, DisputesRpc, ResolveDisputeBody } from '@fpms/contracts';
-import { DisputeErrorCode } from '@fpms/contracts/errors';
+import { DisputeErrorCode, AccessErrorCode, MilestoneErrorCode, PaymentErrorCode } from '@fpms/contracts/errors';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const DisputeIdParam = () => IdParam('disputeId', DisputeErrorCode.DisputeNotFound, 'Dispute');
 
@@ -16,6 +17,7 @@ const DisputeIdParam = () => IdParam('disputeId', DisputeErrorCode.DisputeNotFou
  */
 @Controller('admin/disputes')
 @UseGuards(AccessTokenGuard, PlatformAdminGuard)
+@ApiErrors(AccessErrorCode, DisputeErrorCode, PaymentErrorCode, MilestoneErrorCode)
 export class AdminDisputesController {
   constructor(private readonly rpc: RpcClient) {}
 

@@ -5,10 +5,12 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { AuthenticatedRequest, CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { overrideReason, PlatformAdminGuard } from './platform-admin.guard';
-import { AccountErrorCode } from '@fpms/contracts/errors';
+import { AccountErrorCode, AccessErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 @Controller('admin')
 @UseGuards(AccessTokenGuard, PlatformAdminGuard)
+@ApiErrors(AccessErrorCode)
 export class AdminController {
   constructor(private readonly rpc: RpcClient) {}
 

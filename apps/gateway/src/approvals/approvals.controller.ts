@@ -9,7 +9,7 @@ import {
   PutApprovalPolicyBody,
   RejectGateBody,
 } from '@fpms/contracts';
-import { ApprovalErrorCode } from '@fpms/contracts/errors';
+import { ApprovalErrorCode, AccessErrorCode, MilestoneErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
@@ -17,6 +17,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { MoneyAction } from '../security/money-action.guard';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const RequestIdParam = () => IdParam('requestId', ApprovalErrorCode.ApprovalNotFound, 'Approval request');
 
@@ -33,6 +34,7 @@ class ApprovalActionPipe implements PipeTransform<string, ApprovalAction> {
 /** Approval chains (docs/approvals.md): thin, the workspace service owns the rules. */
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, ApprovalErrorCode, MilestoneErrorCode)
 export class ApprovalsController {
   constructor(private readonly rpc: RpcClient) {}
 

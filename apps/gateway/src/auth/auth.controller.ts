@@ -3,8 +3,11 @@ import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { AuthService } from './auth.service';
 import { RequestId } from './principal';
 import { LoginBody, LoginSecondStepBody, RefreshTokenBody, SignupBody } from '@fpms/contracts';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccountErrorCode, AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode } from '@fpms/contracts/errors';
 
 @Controller('auth')
+@ApiErrors(AuthErrorCode, SessionErrorCode, AccountSecurityErrorCode, AccountErrorCode)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 

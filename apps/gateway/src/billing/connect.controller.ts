@@ -4,6 +4,8 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { MoneyAction } from '../security/money-action.guard';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccessErrorCode, ConnectErrorCode } from '@fpms/contracts/errors';
 
 /**
  * Thin: the caller's own account (the token's) — billing refuses a caller who owns none
@@ -13,6 +15,7 @@ import { MoneyAction } from '../security/money-action.guard';
  */
 @Controller('billing/connect')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, ConnectErrorCode)
 export class ConnectController {
   constructor(private readonly rpc: RpcClient) {}
 

@@ -4,6 +4,8 @@ import { BillingEarningsRpc, EarningsReportQuery, EarningsReportView, earningsRe
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { ApiErrors, ApiTextContent } from '@fpms/common/openapi/api-docs';
+import { AccessErrorCode, EarningsErrorCode } from '@fpms/contracts/errors';
 
 /** Whether the client asked for CSV: `?format=csv`, or an Accept header that prefers text/csv to JSON. */
 export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
@@ -31,10 +33,12 @@ export function wantsCsv(format: string | undefined, accept: string | undefined)
  */
 @Controller('reports')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, EarningsErrorCode)
 export class EarningsReportController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get('earnings')
+  @ApiTextContent('text/csv')
   async earnings(
     @CurrentPrincipal() p: Principal,
     @RequestId() requestId: string,

@@ -1,16 +1,18 @@
 import { Body, Controller, Get, Patch, Put, UseGuards } from '@nestjs/common';
 import { BillingInvoicesRpc, InvoiceBuyerBody, InvoiceProfileBody } from '@fpms/contracts';
-import { InvoiceErrorCode } from '@fpms/contracts/errors';
+import { InvoiceErrorCode, AccessErrorCode, FilesErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const InvoiceIdParam = () => IdParam('invoiceId', InvoiceErrorCode.NotFound, 'Invoice');
 
 /** Thin: the caller's own account's invoicing details (billing refuses a caller who owns none: 403). */
 @Controller('billing/invoice-profile')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, InvoiceErrorCode)
 export class InvoiceProfileController {
   constructor(private readonly rpc: RpcClient) {}
 
@@ -28,6 +30,7 @@ export class InvoiceProfileController {
 /** Thin: a workspace's invoices and credit notes; billing authorizes with the workspace service. */
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, InvoiceErrorCode, FilesErrorCode)
 export class WorkspaceInvoicesController {
   constructor(private readonly rpc: RpcClient) {}
 

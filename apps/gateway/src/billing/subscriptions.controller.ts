@@ -3,6 +3,8 @@ import { BillingSubscriptionsRpc, ChangeSubscriptionBody, StartSubscriptionCheck
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccessErrorCode, PlanErrorCode, SubscriptionErrorCode } from '@fpms/contracts/errors';
 
 /**
  * Thin: the caller's own account's plan (the token's) — billing refuses a caller who owns
@@ -12,6 +14,7 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
  */
 @Controller('billing')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, SubscriptionErrorCode)
 export class SubscriptionsController {
   constructor(private readonly rpc: RpcClient) {}
 

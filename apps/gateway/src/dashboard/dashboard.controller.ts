@@ -4,11 +4,13 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { AccountErrorCode } from '@fpms/contracts/errors';
+import { AccountErrorCode, AccessErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 /** Dashboards come from the workspace service's read models: one primary-key lookup each. */
 @Controller()
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, AccountErrorCode)
 export class DashboardController {
   constructor(private readonly rpc: RpcClient) {}
 

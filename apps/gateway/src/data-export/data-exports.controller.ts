@@ -1,16 +1,18 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { DataExportErrorCode } from '@fpms/contracts/errors/data-export.errors';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId } from '../auth/principal';
 import { IdParam } from '../common/id-param';
 import { DataExportJob } from './data-export.job';
 import { DataExportService } from './data-export.service';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { DataExportErrorCode, ErasureErrorCode } from '@fpms/contracts/errors';
 
 const ExportIdParam = () => IdParam('exportId', DataExportErrorCode.ExportNotFound, 'Export');
 
 /** The signed-in user's personal-data exports (issue 18 part 4): their own, nobody else's. */
 @Controller('me')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(DataExportErrorCode, ErasureErrorCode)
 export class DataExportsController {
   constructor(
     private readonly exports: DataExportService,

@@ -13,7 +13,8 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { FilesErrorCode } from '@fpms/contracts/errors';
+import { FilesErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const FileIdParam = () => IdParam('fileId', FilesErrorCode.FileNotFound, 'File');
 const VersionIdParam = () => IdParam('versionId', FilesErrorCode.VersionNotFound, 'File version');
@@ -21,6 +22,7 @@ const VersionIdParam = () => IdParam('versionId', FilesErrorCode.VersionNotFound
 /** Thin: authenticate, then forward to the files service, which authorizes with the workspace service. */
 @Controller('workspaces/:workspaceId/files')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, FilesErrorCode)
 export class FilesController {
   constructor(private readonly rpc: RpcClient) {}
 

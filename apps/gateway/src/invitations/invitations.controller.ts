@@ -8,10 +8,12 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { InvitationErrorCode } from '@fpms/contracts/errors';
+import { InvitationErrorCode, AccessErrorCode, MemberErrorCode, PlanErrorCode, AccountSecurityErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, InvitationErrorCode, MemberErrorCode, AccountSecurityErrorCode)
 export class InvitationsController {
   constructor(
     private readonly rpc: RpcClient,

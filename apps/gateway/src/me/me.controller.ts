@@ -4,9 +4,12 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId } from '../auth/principal';
 import { ErasureService } from '../erasure/erasure.service';
 import { MeService } from './me.service';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccountErrorCode, ErasureErrorCode, SessionErrorCode, AccountSecurityErrorCode } from '@fpms/contracts/errors';
 
 @Controller('me')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(SessionErrorCode, AccountErrorCode, ErasureErrorCode, AccountSecurityErrorCode)
 export class MeController {
   constructor(
     private readonly me: MeService,

@@ -4,13 +4,15 @@ import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
-import { MemberErrorCode } from '@fpms/contracts/errors';
+import { MemberErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const MemberIdParam = () => IdParam('userId', MemberErrorCode.MemberNotFound, 'Member');
 
 @Controller('workspaces/:workspaceId/members')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, MemberErrorCode)
 export class MembersController {
   constructor(
     private readonly rpc: RpcClient,

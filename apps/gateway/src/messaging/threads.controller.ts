@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { EditMessageBody, ListMessagesQuery, MarkReadBody, PostMessageBody, ThreadsRpc } from '@fpms/contracts';
-import { ThreadErrorCode } from '@fpms/contracts/errors';
+import { ThreadErrorCode, AccessErrorCode, FilesErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const ThreadIdParam = () => IdParam('threadId', ThreadErrorCode.ThreadNotFound, 'Thread');
 const MessageIdParam = () => IdParam('messageId', ThreadErrorCode.MessageNotFound, 'Message');
@@ -14,6 +15,7 @@ const MessageIdParam = () => IdParam('messageId', ThreadErrorCode.MessageNotFoun
 /** Thin: authenticate, rate-limit sends, then forward to the messaging service, which authorizes with the workspace service. */
 @Controller('workspaces/:workspaceId/threads')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, ThreadErrorCode, FilesErrorCode)
 export class ThreadsController {
   constructor(
     private readonly rpc: RpcClient,

@@ -23,13 +23,35 @@ import { acceptedWhenAwaitingApproval } from '../common/approval-accepted';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MoneyAction } from '../security/money-action.guard';
-import { MilestoneErrorCode } from '@fpms/contracts/errors';
+import {
+  MilestoneErrorCode,
+  AccessErrorCode,
+  ApprovalErrorCode,
+  ChargebackErrorCode,
+  ConnectErrorCode,
+  DisputeErrorCode,
+  FilesErrorCode,
+  PaymentErrorCode,
+  PlanErrorCode,
+} from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const MilestoneIdParam = () => IdParam('milestoneId', MilestoneErrorCode.MilestoneNotFound, 'Milestone');
 
 /** Thin: authenticate, then forward to the workspace service, which owns the rules. */
 @Controller('workspaces/:workspaceId/milestones')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(
+  AccessErrorCode,
+  PlanErrorCode,
+  MilestoneErrorCode,
+  PaymentErrorCode,
+  ChargebackErrorCode,
+  DisputeErrorCode,
+  ApprovalErrorCode,
+  FilesErrorCode,
+  ConnectErrorCode,
+)
 export class MilestonesController {
   constructor(private readonly rpc: RpcClient) {}
 

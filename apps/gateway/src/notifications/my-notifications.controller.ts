@@ -5,6 +5,7 @@ import { AppError } from '@fpms/common/errors/app-error';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 /** A notification id is a bigint; anything else names nothing (404, as a foreign id). */
 class NotificationIdPipe implements PipeTransform<string, string> {
@@ -17,6 +18,7 @@ class NotificationIdPipe implements PipeTransform<string, string> {
 /** The caller's own notifications and preferences (messaging acts for the token's user only). */
 @Controller('me')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(NotificationErrorCode)
 export class MyNotificationsController {
   constructor(private readonly rpc: RpcClient) {}
 

@@ -7,6 +7,7 @@ import { NotificationErrorCode } from '@fpms/contracts/errors';
 import { AppError } from '@fpms/common/errors/app-error';
 import { OutboxWriter } from '@fpms/messaging/events';
 import { escapeHtml } from './unsubscribe-page';
+import { ApiErrors, ApiTextContent } from '@fpms/common/openapi/api-docs';
 
 export const UNSUBSCRIBE_SECRET = Symbol('UNSUBSCRIBE_SECRET');
 
@@ -18,6 +19,7 @@ export const UNSUBSCRIBE_SECRET = Symbol('UNSUBSCRIBE_SECRET');
  * unsubscribe anyone.
  */
 @Controller('unsubscribe')
+@ApiErrors(NotificationErrorCode)
 export class UnsubscribeController {
   constructor(
     @Inject(UNSUBSCRIBE_SECRET) private readonly secret: string,
@@ -27,6 +29,7 @@ export class UnsubscribeController {
 
   @Get(':token')
   @Header('Cache-Control', 'no-store')
+  @ApiTextContent('text/html')
   page(@Param('token') token: string, @Res({ passthrough: true }) res: Response): string {
     const claim = this.verify(token);
     // HTML only for a genuine link: errors stay the JSON error model.

@@ -9,7 +9,6 @@ import {
   TotpCodeBody,
 } from '@fpms/contracts';
 import { AccountSecurityError } from '@fpms/auth/account-security.error';
-import { AccountSecurityErrorCode } from '@fpms/contracts/errors/account-security.errors';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId } from '../auth/principal';
 import { IdParam } from '../common/id-param';
@@ -17,9 +16,12 @@ import { ClientInfo, CurrentClient } from '../sessions/client-info';
 import { SessionsService } from '../sessions/sessions.service';
 import { EmailSecurityService } from './email-security.service';
 import { TwoFactorService } from './two-factor.service';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode } from '@fpms/contracts/errors';
 
 /** Public: the link's token (or the email, for a reset request) is all the caller has. */
 @Controller('auth')
+@ApiErrors(AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode)
 export class PublicAccountSecurityController {
   constructor(private readonly email: EmailSecurityService) {}
 
@@ -51,6 +53,7 @@ const SessionIdParam = () => IdParam('sessionId', AccountSecurityErrorCode.Sessi
 /** The signed-in user's own security settings: every route acts on the token's user only. */
 @Controller('me')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccountSecurityErrorCode, AuthErrorCode, SessionErrorCode)
 export class MySecurityController {
   constructor(
     private readonly email: EmailSecurityService,

@@ -5,12 +5,14 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
-import { TaskErrorCode } from '@fpms/contracts/errors';
+import { TaskErrorCode, AccessErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const TaskIdParam = () => IdParam('taskId', TaskErrorCode.TaskNotFound, 'Task');
 
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, TaskErrorCode)
 export class TasksController {
   constructor(private readonly rpc: RpcClient) {}
 

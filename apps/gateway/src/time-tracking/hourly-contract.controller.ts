@@ -6,10 +6,13 @@ import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/p
 import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MoneyAction } from '../security/money-action.guard';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode } from '@fpms/contracts/errors';
 
 /** The workspace's hourly contract and the account's time zone its weeks follow (docs/time-tracking.md). */
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode)
 export class HourlyContractController {
   constructor(private readonly rpc: RpcClient) {}
 

@@ -7,18 +7,20 @@ import {
   TimeTrackingRpc,
   UpdateTimeEntryBody,
 } from '@fpms/contracts';
-import { TimeTrackingErrorCode } from '@fpms/contracts/errors';
+import { TimeTrackingErrorCode, AccessErrorCode, MilestoneErrorCode, PlanErrorCode, TaskErrorCode } from '@fpms/contracts/errors';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { IdParam, WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 
 const EntryIdParam = () => IdParam('entryId', TimeTrackingErrorCode.TimeEntryNotFound, 'Time entry');
 
 /** Time entries, the week's timesheet and the timer (docs/time-tracking.md). */
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode, TaskErrorCode, MilestoneErrorCode)
 export class TimeTrackingController {
   constructor(private readonly rpc: RpcClient) {}
 

@@ -5,10 +5,13 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
 import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
+import { AccessErrorCode, AccountErrorCode, PlanErrorCode } from '@fpms/contracts/errors';
 
 /** Thin: authenticate, then forward to the workspace service over RPC. */
 @Controller('workspaces')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, AccountErrorCode)
 export class WorkspacesController {
   constructor(private readonly rpc: RpcClient) {}
 
