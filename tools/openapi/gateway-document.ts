@@ -146,6 +146,11 @@ function buildDocument(root: string, source: DocumentSource): OpenApiDocument {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     const classGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, controller) ?? [];
     const classErrors: ErrorEnum[] = Reflect.getMetadata(API_ERRORS, controller) ?? [];
+    const handlerErrors = Object.getOwnPropertyNames(controller.prototype).some((n) =>
+      Reflect.hasMetadata(API_ERRORS, (controller.prototype as unknown as Record<string, object>)[n] ?? {}),
+    );
+    // Without it a route documents only the generic codes, and every feature code it answers breaks the contract check.
+    if (classErrors.length === 0 && !handlerErrors) throw new Error(`openapi: ${controller.name} names no error enums (@ApiErrors)`);
     const tag = controller.name.replace(/Controller$/, '');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
       const handler = (controller.prototype as unknown as Record<string, unknown>)[name];

@@ -1487,7 +1487,7 @@ export interface paths {
     };
     /**
      * the proposed or active contract { id, status:
-     * @description the proposed or active contract `{ id, status: proposed|active, rateMinor, currency, weeklyCapHours, proposedBy, proposedAt, acceptedBy, acceptedAt, version }`; 404 `hourly_contract_not_found`
+     * @description the proposed or active contract `{ id, status: proposed|active, rateMinor, currency, weeklyCapHours, proposedBy, proposedAt, acceptedBy, acceptedAt, paymentMethod: { brand, last4 } | null (the client's saved card, from billing), version }`; 404 `hourly_contract_not_found`
      *
      *     **Who may call it:** Bearer · `time.read`
      */
@@ -1544,6 +1544,28 @@ export interface paths {
      *     **Who may call it:** Bearer · `time.end_contract` (owner, client admin)
      */
     post: operations['hourlyContract_end'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/hourly-contract/payment-method': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * → { url } of a setup-mode Stripe Checkout that saves the card paying the contract's weeks (200);
+     * @description → `{ url }` of a setup-mode Stripe Checkout that saves the card paying the contract's weeks (200); 404 `hourly_contract_not_billable` (billing has no contract for the workspace yet), 409 `hourly_contract_not_active`; 403 `email_not_verified`
+     *
+     *     **Who may call it:** Bearer · `time.accept_contract` (client admin) · verified email
+     */
+    post: operations['hourlyContract_savePaymentMethod'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2425,7 +2447,7 @@ export interface paths {
     put?: never;
     /**
      * { startedAt, endedAt (ISO instants with Z or an offset;
-     * @description `{ startedAt, endedAt (ISO instants with Z or an offset; at most 24 h, not in the future), note?, taskId?, milestoneId? }` → the entry (201; `Idempotency-Key` honoured): `{ id, userId, startedAt, endedAt, durationMinutes, day, weekStart (the account's time zone, from the start), note, taskId, milestoneId, source: manual|timer, lockedAt, version }`. 409 `time_entry_overlaps` (another entry or the running timer of yours, in any workspace), 409 `weekly_cap_exceeded` (`details: { weekStart, weeklyCapHours, loggedMinutes, requestedMinutes }`), 409 `time_entry_locked` (the week is billed), 422 `invalid_time_span` / `time_entry_in_future` / `time_entry_too_long` / `unknown_task` / `unknown_time_milestone` (not this workspace's), 402 `account_locked`. See [docs/time-tracking.md](docs/time-tracking.md)
+     * @description `{ startedAt, endedAt (ISO instants with Z or an offset; at most 24 h, not in the future), note?, taskId?, milestoneId? }` → the entry (201; `Idempotency-Key` honoured): `{ id, userId, startedAt, endedAt, durationMinutes, day, weekStart (the account's time zone, from the start), note, taskId, milestoneId, source: manual|timer, lockedAt, version }`. 409 `time_entry_overlaps` (another entry or the running timer of yours, in any workspace), 409 `weekly_cap_exceeded` (`details: { weekStart, weeklyCapHours, loggedMinutes, requestedMinutes }`), 409 `time_entry_locked` (the week is closed), 409 `hourly_week_unpaid` (a week of the contract is unpaid: its charge failed), 422 `invalid_time_span` / `time_entry_in_future` / `time_entry_too_long` / `unknown_task` / `unknown_time_milestone` (not this workspace's), 402 `account_locked`. See [docs/time-tracking.md](docs/time-tracking.md)
      *
      *     **Who may call it:** Bearer · `time.log` (owner, collaborator)
      */
@@ -2480,6 +2502,138 @@ export interface paths {
     get: operations['timeTracking_summary'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * { items:
+     * @description `{ items: [week] }`, newest first: closed weeks of the hourly contract `{ id, contractId, weekStart, timeZone, status: in_review|approved|payment_failed|paid, closedAt, reviewDueAt, approvedAt, approvedBy: client|review_lapsed|null, entryCount, totalSeconds, batches: [{ batch, approvedBy, billableSeconds, entryCount, payment: pending|failed|paid, declineCode, willRetryAt, paidAt }] }`
+     *
+     *     **Who may call it:** Bearer · `time.read`
+     */
+    get: operations['timeWeeks_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks/{weekStart}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * the week (weekStart:
+     * @description the week (`weekStart`: its Monday, `YYYY-MM-DD`) with `entries`: each time entry plus `review: in_review|approved|disputed|dropped`, `batch`, `dispute: { reason, disputedBy, disputedAt, respondBy, status: open|withdrawn|conceded|lapsed, resolvedBy, resolvedAt } | null`; 404 `time_week_not_found`
+     *
+     *     **Who may call it:** Bearer · `time.read`
+     */
+    get: operations['timeWeeks_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks/{weekStart}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * → 200 the week, approved:
+     * @description → 200 the week, approved: batch 0 (every entry not disputed) goes to billing; 409 `time_week_review_closed` once approved
+     *
+     *     **Who may call it:** Bearer · `time.accept_contract` (client admin)
+     */
+    post: operations['timeWeeks_accept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks/{weekStart}/entries/{entryId}/dispute': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * { reason } → 200 the week;
+     * @description `{ reason }` → 200 the week; the entry is held out of the charge. After `reviewDueAt` or once approved 409 `time_week_review_closed`; 409 `time_entry_already_disputed`; 404 `time_entry_not_found` (not an entry of that week)
+     *
+     *     **Who may call it:** Bearer · `time.accept_contract` (client admin)
+     */
+    post: operations['timeWeeks_dispute'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks/{weekStart}/entries/{entryId}/dispute/concede': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * → 200 the week:
+     * @description → 200 the week: the entry is dropped, never billed; 404 `time_entry_dispute_not_found`, 409 `time_entry_dispute_closed`
+     *
+     *     **Who may call it:** Bearer · `time.propose_contract` (owner)
+     */
+    post: operations['timeWeeks_concede'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/time-weeks/{weekStart}/entries/{entryId}/dispute/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * → 200 the week:
+     * @description → 200 the week: the entry is billable (in batch 0 if the week is still in review, else a batch of its own); 404 `time_entry_dispute_not_found`, 409 `time_entry_dispute_closed`
+     *
+     *     **Who may call it:** Bearer · `time.accept_contract` (client admin)
+     */
+    post: operations['timeWeeks_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2541,7 +2695,7 @@ export interface paths {
     put?: never;
     /**
      * start { note?, taskId?, milestoneId? } → the running entry (201);
-     * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
+     * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 409 `hourly_week_unpaid`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
      *
      *     **Who may call it:** Bearer · `time.log`
      */
@@ -2563,7 +2717,7 @@ export interface paths {
     put?: never;
     /**
      * start { note?, taskId?, milestoneId? } → the running entry (201);
-     * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
+     * @description start `{ note?, taskId?, milestoneId? }` → the running entry (201); one timer per user across every workspace: 409 `timer_already_running`; a week at its cap: 409 `weekly_cap_exceeded`; 409 `hourly_week_unpaid`; 402 `account_locked`. Stop → `{ entry | null, clippedToCap }` (200): the entry ends now, or where the week's cap was reached; 409 `no_timer_running`
      *
      *     **Who may call it:** Bearer · `time.log`
      */
@@ -2955,6 +3109,9 @@ export interface components {
        */
       resolvedBy: 'admin' | 'deadline';
     };
+    DisputeTimeEntryBody: {
+      reason: string;
+    };
     DisputeView: {
       accountId: string;
       currency: string;
@@ -3112,6 +3269,11 @@ export interface components {
       endedAt: string | null;
       endedBy: string | null;
       id: string;
+      /** @description The client's saved card (billing's setup-mode Checkout), shown as brand and last four digits; null until saved. */
+      paymentMethod: {
+        brand: string | null;
+        last4: string | null;
+      } | null;
       proposedAt: string;
       proposedBy: string;
       rateMinor: number;
@@ -3513,6 +3675,10 @@ export interface components {
         | 'message.posted'
         | 'internal_note.posted'
         | 'message.mention'
+        | 'time_week.review_requested'
+        | 'time_week.entry_disputed'
+        | 'time_week.payment_failed'
+        | 'time_week.paid'
         | 'connect.onboarding_needed'
         | 'connect.enabled'
         | 'payout.failed'
@@ -3551,6 +3717,9 @@ export interface components {
       /** Format: email */
       email: string;
     };
+    PaymentMethodSetupView: {
+      url: string;
+    };
     PaymentView: {
       amount: number;
       /** @description Every chargeback on the payment, oldest first (open, won or lost). */
@@ -3564,7 +3733,7 @@ export interface components {
       createdAt: string;
       currency: string;
       /** @enum {string} */
-      kind: 'escrow' | 'pay_now';
+      kind: 'escrow' | 'pay_now' | 'hourly_week';
       ledger: components['schemas']['LedgerEntryView'][];
       milestoneId: string;
       money: {
@@ -3658,7 +3827,7 @@ export interface components {
       method: string | null;
       paidAt: string | null;
       /** @enum {string} */
-      status: 'pending' | 'failed' | 'in_transit' | 'paid' | 'canceled';
+      status: 'pending' | 'failed' | 'paid' | 'in_transit' | 'canceled';
       updatedAt: string;
     };
     PersonalDataArchiveUrlView: {
@@ -3922,6 +4091,20 @@ export interface components {
       unread: number;
       workspaceId: string;
     };
+    TimeEntryDisputeView: {
+      disputedAt: string;
+      disputedBy: string;
+      entryId: string;
+      reason: string;
+      resolvedAt: string | null;
+      resolvedBy: string | null;
+      respondBy: string;
+      /**
+       * @description open; withdrawn (by the client: billable); conceded (by the freelancer's owner: dropped); lapsed (unanswered by respondBy: dropped).
+       * @enum {string}
+       */
+      status: 'open' | 'withdrawn' | 'conceded' | 'lapsed';
+    };
     TimeEntryView: {
       createdAt: string;
       /** @description The local day and the Monday of the week it counts in (account time zone); null while running. */
@@ -3980,6 +4163,92 @@ export interface components {
       week: string;
       weeklyCapHours: number | null;
       weekStart: string;
+    };
+    TimeWeekDetailView: {
+      approvedAt: string | null;
+      /** @enum {null|string} */
+      approvedBy: null | 'client' | 'review_lapsed';
+      batches: {
+        /** @enum {string} */
+        approvedBy: 'client' | 'review_lapsed' | 'dispute_settled';
+        batch: number;
+        billableSeconds: number;
+        declineCode: string | null;
+        entryCount: number;
+        paidAt: string | null;
+        /** @enum {string} */
+        payment: 'pending' | 'failed' | 'paid';
+        willRetryAt: string | null;
+      }[];
+      closedAt: string;
+      contractId: string;
+      entries: components['schemas']['TimeWeekEntryView'][];
+      entryCount: number;
+      id: string;
+      reviewDueAt: string;
+      /** @enum {string} */
+      status: 'approved' | 'payment_failed' | 'in_review' | 'paid';
+      timeZone: string;
+      totalSeconds: number;
+      weekStart: string;
+      workspaceId: string;
+    };
+    TimeWeekEntryView: {
+      batch: number | null;
+      createdAt: string;
+      /** @description The local day and the Monday of the week it counts in (account time zone); null while running. */
+      day: string | null;
+      dispute: components['schemas']['TimeEntryDisputeView'] | null;
+      durationMinutes: number | null;
+      /** @description null while the timer runs. */
+      endedAt: string | null;
+      id: string;
+      /** @description Set once billing billed the entry's week: it no longer changes. */
+      lockedAt: string | null;
+      milestoneId: string | null;
+      note: string | null;
+      /**
+       * @description in_review: not approved yet; approved: in `batch`; disputed: held out; dropped: conceded or lost, never billed.
+       * @enum {string}
+       */
+      review: 'approved' | 'disputed' | 'in_review' | 'dropped';
+      /** @enum {string} */
+      source: 'manual' | 'timer';
+      startedAt: string;
+      taskId: string | null;
+      updatedAt: string;
+      userId: string;
+      version: number;
+      weekStart: string | null;
+      workspaceId: string;
+    };
+    TimeWeekView: {
+      approvedAt: string | null;
+      /** @enum {null|string} */
+      approvedBy: null | 'client' | 'review_lapsed';
+      batches: {
+        /** @enum {string} */
+        approvedBy: 'client' | 'review_lapsed' | 'dispute_settled';
+        batch: number;
+        billableSeconds: number;
+        declineCode: string | null;
+        entryCount: number;
+        paidAt: string | null;
+        /** @enum {string} */
+        payment: 'pending' | 'failed' | 'paid';
+        willRetryAt: string | null;
+      }[];
+      closedAt: string;
+      contractId: string;
+      entryCount: number;
+      id: string;
+      reviewDueAt: string;
+      /** @enum {string} */
+      status: 'approved' | 'payment_failed' | 'in_review' | 'paid';
+      timeZone: string;
+      totalSeconds: number;
+      weekStart: string;
+      workspaceId: string;
     };
     TokenResponse: {
       accessToken: string;
@@ -4951,24 +5220,6 @@ export interface components {
         };
       };
     };
-    /** @description Service unavailable (see Retry-After): `connect_stripe_unavailable`, `service_unavailable` */
-    ConnectError503: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': {
-          error: {
-            /** @enum {string} */
-            code: 'connect_stripe_unavailable' | 'service_unavailable';
-            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
-            details: unknown;
-            message: string;
-            requestId: string;
-          };
-        };
-      };
-    };
     /** @description Not authenticated: `two_factor_code_required`, `unauthorized` */
     DataExportsError401: {
       headers: {
@@ -5201,7 +5452,7 @@ export interface components {
         };
       };
     };
-    /** @description Forbidden: `admin_override_required`, `forbidden`, `no_account`, `not_platform_admin`, `time_entry_not_yours` */
+    /** @description Forbidden: `admin_override_required`, `connect_account_owner_required`, `forbidden`, `no_account`, `not_platform_admin`, `time_entry_not_yours` */
     HourlyContractError403: {
       headers: {
         [name: string]: unknown;
@@ -5210,7 +5461,13 @@ export interface components {
         'application/json': {
           error: {
             /** @enum {string} */
-            code: 'admin_override_required' | 'forbidden' | 'no_account' | 'not_platform_admin' | 'time_entry_not_yours';
+            code:
+              | 'admin_override_required'
+              | 'connect_account_owner_required'
+              | 'forbidden'
+              | 'no_account'
+              | 'not_platform_admin'
+              | 'time_entry_not_yours';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
             message: string;
@@ -5219,7 +5476,33 @@ export interface components {
         };
       };
     };
-    /** @description Not found: `hourly_contract_not_found`, `not_found`, `time_entry_not_found`, `workspace_not_found` */
+    /** @description Forbidden: `admin_override_required`, `connect_account_owner_required`, `email_not_verified`, `forbidden`, `no_account`, `not_platform_admin`, `time_entry_not_yours`, `two_factor_required` */
+    HourlyContractError403_2: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code:
+              | 'admin_override_required'
+              | 'connect_account_owner_required'
+              | 'email_not_verified'
+              | 'forbidden'
+              | 'no_account'
+              | 'not_platform_admin'
+              | 'time_entry_not_yours'
+              | 'two_factor_required';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Not found: `hourly_contract_not_billable`, `hourly_contract_not_found`, `not_found`, `time_entry_dispute_not_found`, `time_entry_not_found`, `time_week_not_found`, `workspace_not_found` */
     HourlyContractError404: {
       headers: {
         [name: string]: unknown;
@@ -5228,7 +5511,14 @@ export interface components {
         'application/json': {
           error: {
             /** @enum {string} */
-            code: 'hourly_contract_not_found' | 'not_found' | 'time_entry_not_found' | 'workspace_not_found';
+            code:
+              | 'hourly_contract_not_billable'
+              | 'hourly_contract_not_found'
+              | 'not_found'
+              | 'time_entry_dispute_not_found'
+              | 'time_entry_not_found'
+              | 'time_week_not_found'
+              | 'workspace_not_found';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
             message: string;
@@ -5237,7 +5527,33 @@ export interface components {
         };
       };
     };
-    /** @description Conflict: `conflict`, `hourly_contract_exists`, `hourly_contract_not_proposed`, `no_timer_running`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_zone_locked`, `timer_already_running`, `weekly_cap_exceeded` */
+    /** @description Not found: `hourly_contract_not_billable`, `hourly_contract_not_found`, `not_found`, `session_not_found`, `time_entry_dispute_not_found`, `time_entry_not_found`, `time_week_not_found`, `workspace_not_found` */
+    HourlyContractError404_2: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code:
+              | 'hourly_contract_not_billable'
+              | 'hourly_contract_not_found'
+              | 'not_found'
+              | 'session_not_found'
+              | 'time_entry_dispute_not_found'
+              | 'time_entry_not_found'
+              | 'time_week_not_found'
+              | 'workspace_not_found';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Conflict: `conflict`, `connect_account_deauthorized`, `hourly_contract_exists`, `hourly_contract_not_active`, `hourly_contract_not_proposed`, `hourly_week_unpaid`, `no_timer_running`, `time_entry_already_disputed`, `time_entry_dispute_closed`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_week_review_closed`, `time_zone_locked`, `timer_already_running`, `weekly_cap_exceeded` */
     HourlyContractError409: {
       headers: {
         [name: string]: unknown;
@@ -5248,14 +5564,58 @@ export interface components {
             /** @enum {string} */
             code:
               | 'conflict'
+              | 'connect_account_deauthorized'
               | 'hourly_contract_exists'
+              | 'hourly_contract_not_active'
               | 'hourly_contract_not_proposed'
+              | 'hourly_week_unpaid'
               | 'no_timer_running'
+              | 'time_entry_already_disputed'
+              | 'time_entry_dispute_closed'
               | 'time_entry_locked'
               | 'time_entry_overlaps'
               | 'time_entry_version_conflict'
+              | 'time_week_review_closed'
               | 'time_zone_locked'
               | 'timer_already_running'
+              | 'weekly_cap_exceeded';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Conflict: `conflict`, `connect_account_deauthorized`, `email_unchanged`, `hourly_contract_exists`, `hourly_contract_not_active`, `hourly_contract_not_proposed`, `hourly_week_unpaid`, `no_timer_running`, `time_entry_already_disputed`, `time_entry_dispute_closed`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_week_review_closed`, `time_zone_locked`, `timer_already_running`, `two_factor_already_enabled`, `two_factor_not_enabled`, `two_factor_not_enrolling`, `weekly_cap_exceeded` */
+    HourlyContractError409_2: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code:
+              | 'conflict'
+              | 'connect_account_deauthorized'
+              | 'email_unchanged'
+              | 'hourly_contract_exists'
+              | 'hourly_contract_not_active'
+              | 'hourly_contract_not_proposed'
+              | 'hourly_week_unpaid'
+              | 'no_timer_running'
+              | 'time_entry_already_disputed'
+              | 'time_entry_dispute_closed'
+              | 'time_entry_locked'
+              | 'time_entry_overlaps'
+              | 'time_entry_version_conflict'
+              | 'time_week_review_closed'
+              | 'time_zone_locked'
+              | 'timer_already_running'
+              | 'two_factor_already_enabled'
+              | 'two_factor_not_enabled'
+              | 'two_factor_not_enrolling'
               | 'weekly_cap_exceeded';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
@@ -5306,6 +5666,24 @@ export interface components {
               | 'unknown_task'
               | 'unknown_time_milestone'
               | 'unknown_time_zone';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Service unavailable (see Retry-After): `connect_stripe_unavailable`, `service_unavailable` */
+    HourlyContractError503: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code: 'connect_stripe_unavailable' | 'service_unavailable';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
             message: string;
@@ -6622,7 +7000,7 @@ export interface components {
         };
       };
     };
-    /** @description Not found: `hourly_contract_not_found`, `milestone_not_found`, `not_found`, `task_not_found`, `time_entry_not_found`, `workspace_not_found` */
+    /** @description Not found: `hourly_contract_not_found`, `milestone_not_found`, `not_found`, `task_not_found`, `time_entry_dispute_not_found`, `time_entry_not_found`, `time_week_not_found`, `workspace_not_found` */
     TimeTrackingError404: {
       headers: {
         [name: string]: unknown;
@@ -6636,7 +7014,9 @@ export interface components {
               | 'milestone_not_found'
               | 'not_found'
               | 'task_not_found'
+              | 'time_entry_dispute_not_found'
               | 'time_entry_not_found'
+              | 'time_week_not_found'
               | 'workspace_not_found';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
@@ -6646,7 +7026,7 @@ export interface components {
         };
       };
     };
-    /** @description Conflict: `conflict`, `hourly_contract_exists`, `hourly_contract_not_proposed`, `invalid_milestone_transition`, `milestone_not_editable`, `milestone_version_conflict`, `no_timer_running`, `task_status_in_use`, `task_version_conflict`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_zone_locked`, `timer_already_running`, `weekly_cap_exceeded` */
+    /** @description Conflict: `conflict`, `hourly_contract_exists`, `hourly_contract_not_proposed`, `hourly_week_unpaid`, `invalid_milestone_transition`, `milestone_not_editable`, `milestone_version_conflict`, `no_timer_running`, `task_status_in_use`, `task_version_conflict`, `time_entry_already_disputed`, `time_entry_dispute_closed`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_week_review_closed`, `time_zone_locked`, `timer_already_running`, `weekly_cap_exceeded` */
     TimeTrackingError409: {
       headers: {
         [name: string]: unknown;
@@ -6659,15 +7039,19 @@ export interface components {
               | 'conflict'
               | 'hourly_contract_exists'
               | 'hourly_contract_not_proposed'
+              | 'hourly_week_unpaid'
               | 'invalid_milestone_transition'
               | 'milestone_not_editable'
               | 'milestone_version_conflict'
               | 'no_timer_running'
               | 'task_status_in_use'
               | 'task_version_conflict'
+              | 'time_entry_already_disputed'
+              | 'time_entry_dispute_closed'
               | 'time_entry_locked'
               | 'time_entry_overlaps'
               | 'time_entry_version_conflict'
+              | 'time_week_review_closed'
               | 'time_zone_locked'
               | 'timer_already_running'
               | 'weekly_cap_exceeded';
@@ -6722,6 +7106,80 @@ export interface components {
               | 'unknown_task'
               | 'unknown_time_milestone'
               | 'unknown_time_zone';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Forbidden: `admin_override_required`, `forbidden`, `no_account`, `not_platform_admin`, `time_entry_not_yours` */
+    TimeWeeksError403: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code: 'admin_override_required' | 'forbidden' | 'no_account' | 'not_platform_admin' | 'time_entry_not_yours';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Not found: `hourly_contract_not_found`, `not_found`, `time_entry_dispute_not_found`, `time_entry_not_found`, `time_week_not_found`, `workspace_not_found` */
+    TimeWeeksError404: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code:
+              | 'hourly_contract_not_found'
+              | 'not_found'
+              | 'time_entry_dispute_not_found'
+              | 'time_entry_not_found'
+              | 'time_week_not_found'
+              | 'workspace_not_found';
+            /** @description Per code: field errors of validation_failed, limits of a plan error, … */
+            details: unknown;
+            message: string;
+            requestId: string;
+          };
+        };
+      };
+    };
+    /** @description Conflict: `conflict`, `hourly_contract_exists`, `hourly_contract_not_proposed`, `hourly_week_unpaid`, `no_timer_running`, `time_entry_already_disputed`, `time_entry_dispute_closed`, `time_entry_locked`, `time_entry_overlaps`, `time_entry_version_conflict`, `time_week_review_closed`, `time_zone_locked`, `timer_already_running`, `weekly_cap_exceeded` */
+    TimeWeeksError409: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code:
+              | 'conflict'
+              | 'hourly_contract_exists'
+              | 'hourly_contract_not_proposed'
+              | 'hourly_week_unpaid'
+              | 'no_timer_running'
+              | 'time_entry_already_disputed'
+              | 'time_entry_dispute_closed'
+              | 'time_entry_locked'
+              | 'time_entry_overlaps'
+              | 'time_entry_version_conflict'
+              | 'time_week_review_closed'
+              | 'time_zone_locked'
+              | 'timer_already_running'
+              | 'weekly_cap_exceeded';
             /** @description Per code: field errors of validation_failed, limits of a plan error, … */
             details: unknown;
             message: string;
@@ -7643,7 +8101,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['ConnectError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -7674,7 +8132,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['ConnectError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -9748,7 +10206,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['CommonError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -9790,7 +10248,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['CommonError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -9829,7 +10287,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['CommonError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -9864,7 +10322,42 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['CommonError503'];
+      503: components['responses']['HourlyContractError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  hourlyContract_savePaymentMethod: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentMethodSetupView'];
+        };
+      };
+      400: components['responses']['InvitationsError400_2'];
+      401: components['responses']['InvitationsError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['HourlyContractError403_2'];
+      404: components['responses']['HourlyContractError404_2'];
+      409: components['responses']['HourlyContractError409_2'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };
@@ -12769,6 +13262,230 @@ export interface operations {
       504: components['responses']['CommonError504'];
     };
   };
+  timeWeeks_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['TimeWeekView'][];
+          };
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  timeWeeks_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        weekStart: string;
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimeWeekDetailView'];
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  timeWeeks_accept: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        weekStart: string;
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimeWeekDetailView'];
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  timeWeeks_dispute: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        entryId: string;
+        weekStart: string;
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DisputeTimeEntryBody'];
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimeWeekDetailView'];
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  timeWeeks_concede: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        entryId: string;
+        weekStart: string;
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimeWeekDetailView'];
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
+  timeWeeks_withdraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        entryId: string;
+        weekStart: string;
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimeWeekDetailView'];
+        };
+      };
+      400: components['responses']['WorkspacesError400_2'];
+      401: components['responses']['CommonError401'];
+      402: components['responses']['WorkspacesError402'];
+      403: components['responses']['TimeWeeksError403'];
+      404: components['responses']['TimeWeeksError404'];
+      409: components['responses']['TimeWeeksError409'];
+      413: components['responses']['CommonError413'];
+      422: components['responses']['HourlyContractError422'];
+      429: components['responses']['CommonError429'];
+      431: components['responses']['CommonError431'];
+      500: components['responses']['CommonError500'];
+      503: components['responses']['CommonError503'];
+      504: components['responses']['CommonError504'];
+    };
+  };
   hourlyContract_setTimeZone: {
     parameters: {
       query?: never;
@@ -12806,7 +13523,7 @@ export interface operations {
       429: components['responses']['CommonError429'];
       431: components['responses']['CommonError431'];
       500: components['responses']['CommonError500'];
-      503: components['responses']['CommonError503'];
+      503: components['responses']['HourlyContractError503'];
       504: components['responses']['CommonError504'];
     };
   };

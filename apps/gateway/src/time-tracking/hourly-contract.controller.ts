@@ -7,12 +7,12 @@ import { WorkspaceIdParam } from '../common/id-param';
 import { Idempotency, IdempotencyRequest } from '../common/idempotency-key';
 import { MoneyAction } from '../security/money-action.guard';
 import { ApiErrors } from '@fpms/common/openapi/api-docs';
-import { AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode } from '@fpms/contracts/errors';
+import { AccessErrorCode, ConnectErrorCode, HourlyBillingErrorCode, PlanErrorCode, TimeTrackingErrorCode } from '@fpms/contracts/errors';
 
 /** The workspace's hourly contract and the account's time zone its weeks follow (docs/time-tracking.md). */
 @Controller('workspaces/:workspaceId')
 @UseGuards(AccessTokenGuard)
-@ApiErrors(AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode)
+@ApiErrors(AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode, HourlyBillingErrorCode, ConnectErrorCode)
 export class HourlyContractController {
   constructor(private readonly rpc: RpcClient) {}
 

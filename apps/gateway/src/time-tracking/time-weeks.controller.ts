@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { DisputeTimeEntryBody, TimeTrackingRpc } from '@fpms/contracts';
-import { TimeTrackingErrorCode } from '@fpms/contracts/errors';
+import { AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode } from '@fpms/contracts/errors';
+import { ApiErrors } from '@fpms/common/openapi/api-docs';
 import { RpcClient } from '@fpms/messaging/rpc/rpc-client';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentPrincipal, Principal, RequestId, rpcContextFor } from '../auth/principal';
@@ -11,6 +12,7 @@ const EntryIdParam = () => IdParam('entryId', TimeTrackingErrorCode.TimeEntryNot
 /** Closed weeks of the hourly contract and the client's review of them (docs/time-tracking.md, "Weekly cycle"). */
 @Controller('workspaces/:workspaceId/time-weeks')
 @UseGuards(AccessTokenGuard)
+@ApiErrors(AccessErrorCode, PlanErrorCode, TimeTrackingErrorCode)
 export class TimeWeeksController {
   constructor(private readonly rpc: RpcClient) {}
 
