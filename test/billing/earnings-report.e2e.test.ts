@@ -386,7 +386,9 @@ describe('billing: earnings report', () => {
     expect(viaAccept.headers['content-type']).toMatch(/^text\/csv/);
     expect(viaAccept.text).toBe(csv.text);
     const [header, ...lines] = csv.text.trimEnd().split('\r\n');
-    expect(header).toBe('currency,group_by,group,gross,platform_fees,refunds,disputes,net,in_escrow,releases,average_days_to_release');
+    expect(header).toBe(
+      'currency,group_by,group,gross,platform_fees,refunds,disputes,net,in_escrow,releases,average_days_to_release,billed_seconds,hours',
+    );
     const json = byWorkspace.body as Report;
     const expected = json.currencies.flatMap((c) => [
       ...c.groups.map((g) => [c.currency, 'workspace', g.key, g.gross, g.platformFees, g.refunds, g.disputes, g.net, g.inEscrow]),
