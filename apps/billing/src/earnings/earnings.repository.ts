@@ -95,7 +95,8 @@ export class EarningsRepository {
     for (const section of all) {
       const mine = hourly.filter((h) => h.currency === section.currency);
       const milestones = zero(section.currency, MILESTONES_GROUP);
-      for (const f of FIGURES) milestones[f] = section[f] - mine.reduce((sum, h) => sum + h[f], 0);
+      // The day rows' money less the paid weeks'; milestones bill no hours.
+      for (const f of FIGURES) if (f !== 'billedSeconds') milestones[f] = section[f] - mine.reduce((sum, h) => sum + h[f], 0);
       if (FIGURES.some((f) => milestones[f] !== 0)) groups.push(milestones);
       groups.push(...mine);
     }
