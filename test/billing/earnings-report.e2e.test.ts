@@ -209,6 +209,19 @@ describe('billing: earnings report', () => {
     const byClient = await report(owner, `${wholeYear()}&groupBy=client`);
     expect(sorted(fromReport(byClient.body, true))).toEqual(sorted(await fromLedger(owner.accountId, 'client')));
     expect(new Set(eurGroups(byClient.body))).toEqual(new Set([c1.userId, c2.userId]));
+    // Grouped by hourly work's member, task or week: milestone money is the one group `milestones`, with no hours.
+    for (const groupBy of ['member', 'task', 'week']) {
+      const byHours = (await report(owner, `${wholeYear()}&groupBy=${groupBy}`)).body as Report;
+      expect(byHours.currencies.map((c) => [c.currency, c.groups.map((g) => g.key)])).toEqual(
+        (monthly.body as Report).currencies.map((c) => [c.currency, ['milestones']]),
+      );
+      for (const c of byHours.currencies) {
+        const month = (monthly.body as Report).currencies.find((m) => m.currency === c.currency)!;
+        expect(c.totals).toEqual(month.totals);
+        expect(c.groups[0]).toEqual({ key: 'milestones', ...month.totals });
+        expect(c.totals).toMatchObject({ billedSeconds: 0, hours: 0 });
+      }
+    }
 
     // One currency only.
     const onlyUsd = await report(owner, `${wholeYear()}&currency=usd`);
@@ -386,7 +399,9 @@ describe('billing: earnings report', () => {
     expect(viaAccept.headers['content-type']).toMatch(/^text\/csv/);
     expect(viaAccept.text).toBe(csv.text);
     const [header, ...lines] = csv.text.trimEnd().split('\r\n');
-    expect(header).toBe('currency,group_by,group,gross,platform_fees,refunds,disputes,net,in_escrow,releases,average_days_to_release');
+    expect(header).toBe(
+      'currency,group_by,group,gross,platform_fees,refunds,disputes,net,in_escrow,releases,average_days_to_release,billed_seconds,hours',
+    );
     const json = byWorkspace.body as Report;
     const expected = json.currencies.flatMap((c) => [
       ...c.groups.map((g) => [c.currency, 'workspace', g.key, g.gross, g.platformFees, g.refunds, g.disputes, g.net, g.inEscrow]),
@@ -419,7 +434,7 @@ describe('billing: earnings report', () => {
   it('answers bad parameters with the 400 envelope, never a 500', async () => {
     const cases: Array<[string, string[]]> = [
       ['from=2026-03-01&to=2026-02-01', ['to']],
-      ['from=2026-01-01&to=2026-12-31&groupBy=week', ['groupBy']],
+      ['from=2026-01-01&to=2026-12-31&groupBy=day', ['groupBy']],
       ['from=2026-01-01&to=2026-12-31&currency=EURO', ['currency']],
       ['from=2026-01-01&to=2026-12-31&currency=12', ['currency']],
       ['from=2026-02-30&to=2026-12-31', ['from']],

@@ -6,7 +6,7 @@ import { EntitlementsPublisher } from '@fpms/testing/entitlements-publisher';
 import { MutableClock } from '@fpms/testing/mutable-clock';
 import { tapEvents } from '@fpms/testing/event-tap';
 import { bearer, eventually, RunningPlatform, startPlatform } from '@fpms/harness';
-import { weekAmountMinor } from '../../apps/billing/src/hourly/week-amount';
+import { memberShares, weekAmountMinor } from '../../apps/billing/src/hourly/week-amount';
 import { BillingWorld, startBillingWorld } from './billing-world';
 import { checkLedgerInvariantsAfterEach } from './ledger-invariants';
 
@@ -91,10 +91,42 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
       .filter((e) => (e.body.data as { weekStart?: string }).weekStart === weekStart)
       .map((e) => ({ type: e.routingKey, ...(e.body.data as Record<string, unknown>) }) as { type: string } & Record<string, unknown>);
 
+  /** Every batch this file approves, by week (each is paid by the end; 2026-12-07 only in the last test). */
+  const approved = new Map<string, BillableEntry[]>();
+
+  interface ReportFigures {
+    gross: number;
+    platformFees: number;
+    net: number;
+    releases: number;
+    billedSeconds: number;
+    hours: number;
+  }
+  interface ReportSection {
+    currency: string;
+    totals: ReportFigures;
+    groups: Array<ReportFigures & { key: string }>;
+  }
+  const period = () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    return `from=${day(-2)}&to=${day(2)}`;
+  };
+  /** The owner's earnings report (EUR): every week of this file is paid today, so the period is the days around it. */
+  async function earnings(groupBy: string): Promise<ReportSection> {
+    const res = await api().get(`/api/v1/reports/earnings?${period()}&groupBy=${groupBy}&currency=EUR`).set(bearer(world.owner.token));
+    expect(res.status).toBe(200);
+    const sections = res.body.currencies as ReportSection[];
+    expect(sections.map((c) => c.currency)).toEqual(['EUR']);
+    return sections[0];
+  }
+  const sumOf = (groups: ReportFigures[], figure: keyof ReportFigures) => groups.reduce((sum, g) => sum + g[figure], 0);
+  const secondsOf = (entries: BillableEntry[]) => entries.reduce((sum, e) => sum + e.seconds, 0);
+
   const entriesOf = (members: Array<[string, number]>, day: string): BillableEntry[] =>
     members.map(([userId, seconds]) => ({ entryId: randomUUID(), userId, day, seconds, taskId: null, milestoneId: null, note: null }));
 
   function approval(weekStart: string, entries: BillableEntry[], batch = 0): EventEnvelope<WeekApprovedData> {
+    approved.set(weekStart, entries);
     return {
       id: randomUUID(),
       type: TimesheetEvents.weekApproved,
@@ -325,6 +357,15 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
     expect(failures()).toHaveLength(3);
     expect(weekEvents(week).map((e) => e.type)).toEqual(Array(3).fill(TimesheetEvents.weekPaymentFailed));
 
+    // The earnings report counts the paid weeks only: the unpaid one has no hours, no money, no group.
+    const byWeek = await earnings('week');
+    expect(byWeek.groups.map((g) => g.key)).toEqual(['2026-W47', '2026-W48', '2026-W49']);
+    const paidWeeks = ['2026-11-16', '2026-11-23', '2026-11-30'];
+    const paidSeconds = paidWeeks.reduce((sum, w) => sum + secondsOf(approved.get(w)!), 0);
+    const paidGross = paidWeeks.reduce((sum, w) => sum + weekAmountMinor(secondsOf(approved.get(w)!), RATE), 0);
+    expect(byWeek.totals).toMatchObject({ billedSeconds: paidSeconds, gross: paidGross, releases: 3 });
+    expect((await earnings('month')).totals).toEqual(byWeek.totals);
+
     // Every event billing published about the contract, in order: saved cards and the weeks' outcomes, nothing else.
     expect(billingEventsOfContract().map((e) => e.routingKey)).toEqual([
       TimesheetEvents.paymentMethodSaved,
@@ -343,7 +384,7 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
     expect(versions).toEqual(versions.map((_, i) => i + 1));
   });
 
-  // Last: billing's webhook endpoints point at the replicas this stops.
+  // Last but one: billing's webhook endpoints point at the replicas this stops (the report's test needs no webhook).
   it('charges once when billing crashes after Stripe charged and before its outcome committed, and starts again', async () => {
     const week = '2026-12-14';
     await saveCard('pm_card_visa', '4242');
@@ -396,5 +437,113 @@ describe('billing: hourly weeks (off-session charges of approved hours)', () => 
     expect(weekEvents(week).map((e) => e.type)).toEqual([TimesheetEvents.weekPaid]);
     expect((await paymentIntentsOf(charge.id as string)).map((pi) => pi.status)).toEqual(['succeeded']);
     expect(await weekCharge(week)).toMatchObject({ status: 'paid', attempts: 1 });
+  });
+
+  it('reports hours and earnings by member, task and week (JSON and CSV), the totals the sum of the groups', async () => {
+    const week = '2026-12-21';
+    const alice = world.owner.userId;
+    const bob = randomUUID();
+    const [design, build] = [randomUUID(), randomUUID()];
+    const entry = (userId: string, taskId: string, seconds: number): BillableEntry => ({
+      entryId: randomUUID(),
+      userId,
+      day: '2026-12-22',
+      seconds,
+      taskId,
+      milestoneId: null,
+      note: null,
+    });
+    // 4.5 h at 75.50: alice 3 h (2 h design, 1 h build), bob 1.5 h (1 h design, 0.5 h build); whole cents everywhere.
+    const entries = [entry(alice, design, 7200), entry(bob, design, 3600), entry(alice, build, 3600), entry(bob, build, 1800)];
+    await publisher.publish(approval(week, entries));
+    await tap.waitFor(() => weekEvents(week).some((e) => e.type === TimesheetEvents.weekPaid), 30_000);
+    const amount = weekAmountMinor(secondsOf(entries), RATE);
+    expect(amount).toBe(33_975);
+
+    const weeks = [...approved.keys()].sort();
+    const all = weeks.flatMap((w) => approved.get(w)!);
+    const grossOf = (w: string) => weekAmountMinor(secondsOf(approved.get(w)!), RATE);
+    const totalGross = weeks.reduce((sum, w) => sum + grossOf(w), 0);
+    const totalFees = weeks.reduce((sum, w) => sum + platformFee(grossOf(w), plan), 0);
+    const expectedTotals = {
+      gross: totalGross,
+      platformFees: totalFees,
+      net: totalGross - totalFees,
+      releases: weeks.length,
+      billedSeconds: secondsOf(all),
+      hours: Math.round((secondsOf(all) / 3600) * 100) / 100,
+    };
+
+    // By week: ISO weeks of the weeks' Mondays, each the batch's amount, fee and seconds.
+    const byWeek = await earnings('week');
+    expect(byWeek.groups.map((g) => g.key)).toEqual(['2026-W47', '2026-W48', '2026-W49', '2026-W50', '2026-W51', '2026-W52']);
+    byWeek.groups.forEach((g, i) => {
+      const fee = platformFee(grossOf(weeks[i]), plan);
+      expect([g.key, g.gross, g.platformFees, g.net, g.releases, g.billedSeconds]).toEqual([
+        g.key,
+        grossOf(weeks[i]),
+        fee,
+        grossOf(weeks[i]) - fee,
+        1,
+        secondsOf(approved.get(weeks[i])!),
+      ]);
+    });
+    expect(byWeek.groups.at(-1)).toMatchObject({ gross: 33_975, billedSeconds: 16_200, hours: 4.5 });
+
+    // By member: each member's money is their invoice lines' sum (the batch split by seconds), their hours their entries'.
+    const byMember = await earnings('member');
+    const memberGross = new Map<string, number>();
+    for (const w of weeks)
+      for (const m of memberShares(approved.get(w)!, RATE, grossOf(w)))
+        memberGross.set(m.userId, (memberGross.get(m.userId) ?? 0) + m.amount);
+    expect(byMember.groups.map((g) => [g.key, g.gross, g.billedSeconds]).sort()).toEqual(
+      [...memberGross.entries()].map(([userId, gross]) => [userId, gross, secondsOf(all.filter((e) => e.userId === userId))]).sort(),
+    );
+    const bobGroup = byMember.groups.find((g) => g.key === bob)!;
+    expect(bobGroup).toMatchObject({ gross: 11_325, billedSeconds: 5400, hours: 1.5 });
+    expect(bobGroup.net).toBe(bobGroup.gross - bobGroup.platformFees);
+
+    // By task: untasked time is `none`; the new week's tasks hold their seconds and their share of the amount.
+    const byTask = await earnings('task');
+    const taskGroup = (key: string) => byTask.groups.find((g) => g.key === key)!;
+    expect(byTask.groups.map((g) => g.key).sort()).toEqual([build, design, 'none'].sort());
+    expect(taskGroup(design)).toMatchObject({ gross: 15_100 + 7_550, billedSeconds: 10_800, hours: 3 });
+    expect(taskGroup(build)).toMatchObject({ gross: 7_550 + 3_775, billedSeconds: 5400, hours: 1.5 });
+    expect(taskGroup('none')).toMatchObject({ gross: totalGross - amount, billedSeconds: secondsOf(all) - 16_200 });
+
+    // Every grouping: the totals are the sum of its groups and the same figures (no milestone money on this account).
+    for (const section of [byWeek, byMember, byTask, await earnings('month'), await earnings('client')]) {
+      expect(section.totals).toMatchObject(expectedTotals);
+      for (const f of ['gross', 'platformFees', 'net', 'releases', 'billedSeconds'] as const)
+        expect([f, sumOf(section.groups, f)]).toEqual([f, section.totals[f]]);
+    }
+    expect((await earnings('month')).groups.map((g) => g.billedSeconds)).toEqual([secondsOf(all)]);
+
+    // CSV: the same figures, a line per group then the total.
+    const csv = await api()
+      .get(`/api/v1/reports/earnings?${period()}&groupBy=member&currency=EUR&format=csv`)
+      .set(bearer(world.owner.token));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, ...lines] = csv.text.trimEnd().split('\r\n');
+    const columns = header.split(',');
+    expect(columns).toEqual([
+      'currency',
+      'group_by',
+      'group',
+      'gross',
+      'platform_fees',
+      'refunds',
+      'disputes',
+      'net',
+      'in_escrow',
+      'releases',
+      'average_days_to_release',
+      'billed_seconds',
+      'hours',
+    ]);
+    const row = (key: string, f: ReportFigures) =>
+      ['EUR', 'member', key, f.gross, f.platformFees, 0, 0, f.net, 0, f.releases, '', f.billedSeconds, f.hours].map(String);
+    expect(lines.map((l) => l.split(','))).toEqual([...byMember.groups.map((g) => row(g.key, g)), row('total', byMember.totals)]);
   });
 });

@@ -4,6 +4,7 @@ import type {
   ConnectStateView,
   CreatedInvitationView,
   CreatedUploadView,
+  EarningsGrouping,
   EarningsReportView,
   FileView,
   FundingAwaitingApproval,
@@ -214,7 +215,7 @@ export class FpmsApi {
   accountDashboard(token: string, accountId: string): Promise<AccountDashboardView> {
     return this.call({ method: 'GET', path: `/api/v1/accounts/${encodeURIComponent(accountId)}/dashboard`, token });
   }
-  earnings(token: string, query: { from: string; to: string; groupBy?: 'month' | 'workspace' | 'client' }): Promise<EarningsReportView> {
+  earnings(token: string, query: { from: string; to: string; groupBy?: EarningsGrouping }): Promise<EarningsReportView> {
     return this.call({ method: 'GET', path: '/api/v1/reports/earnings', token, query });
   }
   payouts(token: string): Promise<PayoutListView> {

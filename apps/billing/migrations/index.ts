@@ -14,6 +14,7 @@ import { Invoices1736000000000 } from './1736000000000-invoices';
 import { EarningsReadModel1736100000000 } from './1736100000000-earnings-read-model';
 import { Payouts1736100100000 } from './1736100100000-payouts';
 import { HourlyBilling1736200000000 } from './1736200000000-hourly-billing';
+import { EarningsHours1736850000000 } from './1736850000000-earnings-hours';
 
 /** The billing service's schema, in order. Run by tools/infra/provision (never `synchronize`). */
 export const billingMigrations = [
@@ -33,4 +34,5 @@ export const billingMigrations = [
   EarningsReadModel1736100000000,
   Payouts1736100100000,
   HourlyBilling1736200000000,
+  EarningsHours1736850000000,
 ];

@@ -13,10 +13,23 @@ function figures(s: Omit<EarningsSums, 'currency' | 'key'>): EarningsFigures {
     inEscrow: s.inEscrow,
     releases: s.releases,
     averageDaysToRelease: s.timedReleases > 0 ? Math.round((s.releaseSeconds / s.timedReleases / DAY_SECONDS) * 100) / 100 : null,
+    billedSeconds: s.billedSeconds,
+    hours: Math.round((s.billedSeconds / 3600) * 100) / 100,
   };
 }
 
-const ZERO = { gross: 0, platformFees: 0, refunds: 0, disputes: 0, net: 0, inEscrow: 0, releases: 0, timedReleases: 0, releaseSeconds: 0 };
+const ZERO = {
+  gross: 0,
+  platformFees: 0,
+  refunds: 0,
+  disputes: 0,
+  net: 0,
+  inEscrow: 0,
+  releases: 0,
+  timedReleases: 0,
+  releaseSeconds: 0,
+  billedSeconds: 0,
+};
 
 /** The report from the groups' sums: one section per currency, its totals the sum of its groups (never across currencies). */
 export function buildEarningsReport(

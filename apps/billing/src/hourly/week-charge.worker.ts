@@ -8,6 +8,7 @@ import { ScheduledJob } from '@fpms/common/scheduling/scheduled-job';
 import { SYSTEM_DATA_SOURCE } from '@fpms/database/database.module';
 import { systemTransaction, type SystemManager } from '@fpms/database/tenant-manager';
 import { BillingAccountsRepository } from '../accounts/billing-accounts.repository';
+import { EarningsHoursRecorder } from '../earnings/earnings-hours-recorder';
 import { EarningsRecorder } from '../earnings/earnings-recorder';
 import { InvoicesRepository } from '../invoices/invoices.repository';
 import { ConnectedAccounts } from '../payments/connected-accounts';
@@ -66,6 +67,7 @@ export class WeekChargeWorker extends ScheduledJob<WeekChargeRound> {
     private readonly payments: WeekPayments,
     private readonly events: HourlyBillingEvents,
     private readonly earnings: EarningsRecorder,
+    private readonly hours: EarningsHoursRecorder,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(WEEK_CHARGE_OPTIONS) private readonly options: WeekChargeOptions,
   ) {
@@ -145,6 +147,8 @@ export class WeekChargeWorker extends ScheduledJob<WeekChargeRound> {
     await this.orders.save(manager, order);
     // The earnings report counts the week like any payment (gross, the platform's fee, what the freelancer nets).
     await this.earnings.record(manager, order);
+    // ... and its hours by member, task and week (the same money, split by seconds).
+    await this.hours.recordPaidWeek(manager, week, fee);
     await this.ledger.append(manager, order, { kind: 'charge', amount: week.amount, stripeObjectId: money.charge.id, stripeEventId: null });
     if (money.stripeFee)
       await this.ledger.append(manager, order, {

@@ -2,8 +2,12 @@ import { ValidateBy, ValidationArguments } from 'class-validator';
 import { FIELD_LIMITS } from './field-limits';
 import { CalendarDate, CurrencyCode, OneOf, Optional } from './field-decorators';
 
-/** How the earnings report groups its rows within each currency. */
-export const EARNINGS_GROUPINGS = ['month', 'workspace', 'client'] as const;
+/**
+ * How the earnings report groups its rows within each currency: by the payment's month,
+ * workspace or paying client, or — for hourly work — by the member who logged the time, the
+ * task, or the ISO week (milestone money is then the one group `milestones`).
+ */
+export const EARNINGS_GROUPINGS = ['month', 'workspace', 'client', 'member', 'task', 'week'] as const;
 export type EarningsGrouping = (typeof EARNINGS_GROUPINGS)[number];
 
 /** `?format=`: the report as JSON (default) or as a CSV file (as `Accept: text/csv` asks). */

@@ -15,7 +15,10 @@ const queue = rpcQueue('billing');
  * gross = platformFees + refunds + disputes + net + inEscrow.
  * `releases`: milestones released in the period; `averageDaysToRelease`: mean days from the
  * milestone's last submission to its release, over the releases whose submission billing knows
- * (null when none).
+ * (null when none; a paid hourly week is a release with no submission).
+ * `billedSeconds`: the hours of paid hourly weeks, exact, in seconds (the sum of the billed
+ * entries' seconds; the groups' add up to the totals); `hours`: the same in decimal hours,
+ * rounded to 2 places, for display only (sum billedSeconds, never hours).
  */
 export interface EarningsFigures {
   gross: number;
@@ -26,9 +29,16 @@ export interface EarningsFigures {
   inEscrow: number;
   releases: number;
   averageDaysToRelease: number | null;
+  billedSeconds: number;
+  hours: number;
 }
 
-/** A row of the report: `key` is the month (YYYY-MM), the workspace id, or the paying client's user id (`unknown` when billing does not know it). */
+/**
+ * A row of the report. `key` is the month (YYYY-MM), the workspace id, or the paying client's
+ * user id (`unknown` when billing does not know it); for `member`, `task` and `week` (hourly
+ * work only) the member's user id, the task id (`none` for untasked time) or the ISO week of
+ * the week's Monday (`2026-W48`), with all milestone money in the one group `milestones`.
+ */
 export interface EarningsGroupView extends EarningsFigures {
   key: string;
 }
@@ -66,6 +76,8 @@ const CSV_COLUMNS = [
   'in_escrow',
   'releases',
   'average_days_to_release',
+  'billed_seconds',
+  'hours',
 ] as const;
 
 function csvField(value: string | number | null): string {
@@ -82,7 +94,21 @@ function csvField(value: string | number | null): string {
 export function earningsReportCsv(report: EarningsReportView): string {
   const lines = [CSV_COLUMNS.join(',')];
   const line = (currency: string, group: string, f: EarningsFigures) =>
-    [currency, report.groupBy, group, f.gross, f.platformFees, f.refunds, f.disputes, f.net, f.inEscrow, f.releases, f.averageDaysToRelease]
+    [
+      currency,
+      report.groupBy,
+      group,
+      f.gross,
+      f.platformFees,
+      f.refunds,
+      f.disputes,
+      f.net,
+      f.inEscrow,
+      f.releases,
+      f.averageDaysToRelease,
+      f.billedSeconds,
+      f.hours,
+    ]
       .map(csvField)
       .join(',');
   for (const section of report.currencies) {
