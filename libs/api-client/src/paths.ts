@@ -1005,7 +1005,7 @@ export interface paths {
     };
     /**
      * from, to:
-     * @description `from`, `to`: UTC calendar days, both included (`to` ≥ `from`, at most 3,653 days); `groupBy`: `month` (default, `YYYY-MM`), `workspace` (id) or `client` (the paying client admin's user id, `unknown` for orders older than billing's record of it); `currency`: one ISO code, else all. → `{ from, to, groupBy, currency, currencies: [{ currency, totals, groups: [{ key, …figures }] }] }`, figures in minor units: `gross` (paid by clients), `platformFees` (kept by the platform), `refunds`, `disputes` (lost chargebacks and in-app dispute refunds), `net` (reached the freelancer), `inEscrow` (paid, neither released nor refunded: the period's change), `releases`, `averageDaysToRelease` (from the milestone's last submission; null when none is known). gross = platformFees + refunds + disputes + net + inEscrow; never summed across currencies. `Accept: text/csv` or `format=csv` answers the same figures as CSV (a line per group, then a `total` line per currency). 400 `validation_failed` (`from` after `to`, unknown `groupBy`, bad currency or date); 403 `earnings_account_owner_required`
+     * @description `from`, `to`: UTC calendar days, both included (`to` ≥ `from`, at most 3,653 days); `groupBy`: `month` (default, `YYYY-MM`), `workspace` (id) or `client` (the paying client admin's user id, `unknown` for orders older than billing's record of it), or for hourly work `member` (the user who logged the time), `task` (task id, `none` for untasked time) or `week` (ISO week of the week's Monday, `2026-W48`) — milestone and pay-now money is then the one group `milestones`, and a paid week's money is split over members by seconds as its invoice lines are (then over each member's tasks, largest remainder: the groups add up to the charge); `currency`: one ISO code, else all. → `{ from, to, groupBy, currency, currencies: [{ currency, totals, groups: [{ key, …figures }] }] }`, figures in minor units: `gross` (paid by clients), `platformFees` (kept by the platform), `refunds`, `disputes` (lost chargebacks and in-app dispute refunds), `net` (reached the freelancer), `inEscrow` (paid, neither released nor refunded: the period's change), `releases`, `averageDaysToRelease` (from the milestone's last submission; null when none is known; a paid hourly week is an untimed release), `billedSeconds` (the paid hourly weeks' billed entries, exact seconds) and `hours` (the same in decimal hours, rounded to 2 places; sum `billedSeconds`). A week counts once paid (a failed or unpaid week counts nothing), on the day it was paid. gross = platformFees + refunds + disputes + net + inEscrow; never summed across currencies. `Accept: text/csv` or `format=csv` answers the same figures as CSV (a line per group, then a `total` line per currency). 400 `validation_failed` (`from` after `to`, unknown `groupBy`, bad currency or date); 403 `earnings_account_owner_required`
      *
      *     **Who may call it:** Bearer · an account owner
      */
@@ -3151,8 +3151,10 @@ export interface components {
     };
     EarningsFigures: {
       averageDaysToRelease: number | null;
+      billedSeconds: number;
       disputes: number;
       gross: number;
+      hours: number;
       inEscrow: number;
       net: number;
       platformFees: number;
@@ -3161,8 +3163,10 @@ export interface components {
     };
     EarningsGroupView: {
       averageDaysToRelease: number | null;
+      billedSeconds: number;
       disputes: number;
       gross: number;
+      hours: number;
       inEscrow: number;
       key: string;
       net: number;
@@ -3177,7 +3181,7 @@ export interface components {
       currency: string | null;
       from: string;
       /** @enum {string} */
-      groupBy: 'client' | 'month' | 'workspace';
+      groupBy: 'client' | 'month' | 'workspace' | 'member' | 'task' | 'week';
       to: string;
     };
     EditMessageBody: {
@@ -9141,7 +9145,7 @@ export interface operations {
         currency?: string;
         format?: 'json' | 'csv';
         from: string;
-        groupBy?: 'month' | 'workspace' | 'client';
+        groupBy?: 'month' | 'workspace' | 'client' | 'member' | 'task' | 'week';
         to: string;
       };
       header?: never;
