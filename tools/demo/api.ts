@@ -1,224 +1,259 @@
-import type {
-  AccountDashboardView,
-  AccountView,
-  ConnectStateView,
-  CreatedInvitationView,
-  CreatedUploadView,
-  EarningsGrouping,
-  EarningsReportView,
-  FileView,
-  FundingAwaitingApproval,
-  FundingView,
-  MessageView,
-  MilestoneCommandResult,
-  MilestoneView,
-  MyWorkspaceView,
-  OnboardingLinkView,
-  PaymentView,
-  PayoutListView,
-  RefundRequestView,
-  ThreadView,
-  WorkspaceDashboardView,
-  WorkspaceView,
-} from '@fpms/contracts';
-import { callJson, HttpRequest } from './http';
+import { createFpmsClient, type components, type FpmsClient } from '@fpms/api-client';
+import { ApiError, callJson } from './http';
 
 /**
- * A small typed client of the public API (`/api/v1`), one method per call, for the demo.
- * Request and answer shapes are the contracts' views (libs/contracts) and the README's API
- * table; when the generated client (libs/api-client, openapi-fetch) lands, each method becomes
- * one `client.POST('/api/v1/…')` call and the story (story.ts) does not change.
+ * The demo's calls to the public API (`/api/v1`), one method per call, each one call of the
+ * generated typed client (libs/api-client: openapi-fetch over the `paths` of docs/openapi.json),
+ * so the paths, parameters, bodies and answers are the document's and the compiler checks them.
+ * A call that does not answer 2xx throws an ApiError naming the route, status, error code,
+ * message and request id. story.ts tells the engagement through these methods.
  */
-export interface TokenPair {
-  accessToken: string;
-  tokenType: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
+type Schemas = components['schemas'];
+
+export type TokenPair = Schemas['TokenResponse'];
+export type LoginAnswer = Schemas['TokenResponse'] | Schemas['TwoFactorChallengeResponse'];
+export type MilestoneView = Schemas['MilestoneView'];
+export type FundingView = Schemas['FundingView'];
+export type FundingAwaitingApproval = Schemas['FundingAwaitingApproval'];
+export type CreatedUploadView = Schemas['CreatedUploadView'];
+export type MilestoneCommand = 'propose' | 'accept' | 'approve' | 'request-refund';
+/** The invitation's `maxUses` and `expiresInHours` have server defaults (1, 168 h): optional here. */
+export type NewInvitation = Omit<Schemas['CreateInvitationBody'], 'maxUses' | 'expiresInHours'> &
+  Partial<Pick<Schemas['CreateInvitationBody'], 'maxUses' | 'expiresInHours'>>;
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The request each response answered, so a failure names its method and route. */
+const requestOf = new WeakMap<Response, Request>();
+
+async function sendWithTimeout(request: Request): Promise<Response> {
+  const response = await fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  requestOf.set(response, request);
+  return response;
 }
 
-export interface SignupAnswer extends TokenPair {
-  user: { id: string; email: string; name: string };
-  account: AccountView;
+interface Answered<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-export interface InvitedSignupAnswer extends TokenPair {
-  user: { id: string; email: string; name: string };
-  /** null for an invitation bound to an address: accept it once the address is verified. */
-  workspace: WorkspaceView | null;
+/** The method and route a response answered, e.g. `POST /api/v1/workspaces/…/fund`. */
+function sentAs(response: Response): { method: string; route: string } {
+  const request = requestOf.get(response);
+  return { method: request?.method ?? '?', route: new URL(request?.url ?? response.url).pathname };
 }
 
-export type LoginAnswer = TokenPair | { twoFactorRequired: true; challengeToken: string; expiresIn: number };
-
-export interface MeView {
-  user: { id: string; email: string; name: string; emailVerified: boolean; twoFactorEnabled: boolean };
-  accounts: Array<AccountView & { standing: string }>;
-  workspaces: Array<{ id: string; name: string; role: string }>;
+function failure(answered: Answered<unknown>): ApiError {
+  const { method, route } = sentAs(answered.response);
+  const code = (answered.error as { error?: { code?: string } } | undefined)?.error?.code;
+  return new ApiError(method, route, answered.response.status, code, answered.error);
 }
 
-export interface TotpEnrolment {
-  secret: string;
-  otpauthUri: string;
+/** The documented success body of a call, or an ApiError. */
+async function body<T>(call: Promise<Answered<T>>): Promise<T> {
+  const answered = await call;
+  if (!answered.response.ok) throw failure(answered);
+  if (answered.data === undefined) {
+    const { method, route } = sentAs(answered.response);
+    throw new ApiError(method, route, answered.response.status, undefined, '(an empty body where the document promises one)');
+  }
+  return answered.data;
 }
 
-export interface NewMilestone {
-  title: string;
-  description?: string;
-  amount: number;
-  currency: string;
-  billing?: 'escrow' | 'on_approval';
+/** A call answered without a body (204), or an ApiError. */
+async function done(call: Promise<Answered<unknown>>): Promise<void> {
+  const answered = await call;
+  if (!answered.response.ok) throw failure(answered);
 }
-
-const ws = (workspaceId: string) => `/api/v1/workspaces/${encodeURIComponent(workspaceId)}`;
-const ms = (workspaceId: string, milestoneId: string) => `${ws(workspaceId)}/milestones/${encodeURIComponent(milestoneId)}`;
 
 export class FpmsApi {
+  private readonly clients = new Map<string, FpmsClient>();
+
   constructor(readonly gatewayUrl: string) {}
 
-  private call<T>(req: HttpRequest): Promise<T> {
-    return callJson<T>(this.gatewayUrl, req);
+  /** The typed client for one session (a token), or anonymous. */
+  private as(token?: string): FpmsClient {
+    const key = token ?? '';
+    let client = this.clients.get(key);
+    if (!client) {
+      client = createFpmsClient(this.gatewayUrl, token, { fetch: sendWithTimeout, headers: { 'user-agent': 'fpms-demo' } });
+      this.clients.set(key, client);
+    }
+    return client;
   }
 
+  /** The readiness probe is an operations endpoint outside `/api/v1` and the document: plain HTTP. */
   health(): Promise<{ status: string }> {
-    return this.call({ method: 'GET', path: '/health/ready' });
+    return callJson(this.gatewayUrl, { method: 'GET', path: '/health/ready' });
   }
 
   // --- sign-up, sign-in, account security ---------------------------------------------
 
-  signUp(body: { email: string; password: string; name: string; accountName?: string }): Promise<SignupAnswer> {
-    return this.call({ method: 'POST', path: '/api/v1/auth/signup', body });
+  signUp(signup: Schemas['SignupBody']) {
+    return body(this.as().POST('/api/v1/auth/signup', { body: signup }));
   }
-  logIn(body: { email: string; password: string }): Promise<LoginAnswer> {
-    return this.call({ method: 'POST', path: '/api/v1/auth/login', body });
+  logIn(credentials: Schemas['LoginBody']): Promise<LoginAnswer> {
+    return body(this.as().POST('/api/v1/auth/login', { body: credentials }));
   }
-  logInSecondFactor(body: { challengeToken: string; code: string }): Promise<TokenPair> {
-    return this.call({ method: 'POST', path: '/api/v1/auth/login/2fa', body });
+  logInSecondFactor(secondFactor: { challengeToken: string; code: string }): Promise<TokenPair> {
+    // docs/openapi.json requires both `code` and `recoveryCode` (SecondFactorBody), but the API takes
+    // either one (a @ValidateIf pair the schema generator reads as required): the cast says "code only".
+    const loginBody = secondFactor as Schemas['LoginSecondStepBody'];
+    return body(this.as().POST('/api/v1/auth/login/2fa', { body: loginBody }));
   }
   logOut(refreshToken: string): Promise<void> {
-    return this.call({ method: 'POST', path: '/api/v1/auth/logout', body: { refreshToken } });
+    return done(this.as().POST('/api/v1/auth/logout', { body: { refreshToken } }));
   }
-  verifyEmail(token: string): Promise<{ emailVerified: true }> {
-    return this.call({ method: 'POST', path: '/api/v1/auth/verify-email', body: { token } });
+  verifyEmail(token: string) {
+    return body(this.as().POST('/api/v1/auth/verify-email', { body: { token } }));
   }
-  me(token: string): Promise<MeView> {
-    return this.call({ method: 'GET', path: '/api/v1/me', token });
+  me(token: string) {
+    return body(this.as(token).GET('/api/v1/me'));
   }
-  startTotpEnrolment(token: string): Promise<TotpEnrolment> {
-    return this.call({ method: 'POST', path: '/api/v1/me/2fa/totp', token, body: {} });
+  startTotpEnrolment(token: string) {
+    return body(this.as(token).POST('/api/v1/me/2fa/totp'));
   }
-  confirmTotp(token: string, code: string): Promise<{ enabled: true; recoveryCodes: string[] }> {
-    return this.call({ method: 'POST', path: '/api/v1/me/2fa/totp/confirm', token, body: { code } });
+  confirmTotp(token: string, code: string) {
+    return body(this.as(token).POST('/api/v1/me/2fa/totp/confirm', { body: { code } }));
   }
 
   // --- Stripe Connect (the freelancer's payouts) ----------------------------------------
 
-  connectState(token: string): Promise<ConnectStateView> {
-    return this.call({ method: 'GET', path: '/api/v1/billing/connect', token });
+  connectState(token: string) {
+    return body(this.as(token).GET('/api/v1/billing/connect'));
   }
-  startConnectOnboarding(token: string): Promise<OnboardingLinkView> {
-    return this.call({ method: 'POST', path: '/api/v1/billing/connect/onboarding', token, body: {} });
+  startConnectOnboarding(token: string) {
+    return body(this.as(token).POST('/api/v1/billing/connect/onboarding'));
   }
 
   // --- workspaces and invitations -------------------------------------------------------
 
-  createWorkspace(token: string, body: { name: string; clientName?: string }): Promise<WorkspaceView> {
-    return this.call({ method: 'POST', path: '/api/v1/workspaces', token, body });
+  createWorkspace(token: string, workspace: Schemas['CreateWorkspaceBody']) {
+    return body(this.as(token).POST('/api/v1/workspaces', { body: workspace }));
   }
-  inviteToWorkspace(
-    token: string,
-    workspaceId: string,
-    body: { role: 'client_admin' | 'client_viewer' | 'collaborator'; email?: string; maxUses?: number },
-  ): Promise<CreatedInvitationView> {
-    return this.call({ method: 'POST', path: `${ws(workspaceId)}/invitations`, token, body });
+  inviteToWorkspace(token: string, workspaceId: string, invitation: NewInvitation) {
+    // openapi-typescript makes fields with a default required in the body type: the defaults, spelled out.
+    const invitationBody = { maxUses: 1, expiresInHours: 168, ...invitation };
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/invitations', { params: { path: { workspaceId } }, body: invitationBody }),
+    );
   }
-  signUpThroughInvitation(invitationToken: string, body: { email: string; password: string; name: string }): Promise<InvitedSignupAnswer> {
-    return this.call({ method: 'POST', path: `/api/v1/invitations/${encodeURIComponent(invitationToken)}/signup`, body });
+  signUpThroughInvitation(invitationToken: string, user: Schemas['NewUserBody']) {
+    return body(this.as().POST('/api/v1/invitations/{token}/signup', { params: { path: { token: invitationToken } }, body: user }));
   }
-  acceptInvitation(token: string, invitationToken: string): Promise<MyWorkspaceView> {
-    return this.call({ method: 'POST', path: `/api/v1/invitations/${encodeURIComponent(invitationToken)}/accept`, token, body: {} });
+  acceptInvitation(token: string, invitationToken: string) {
+    return body(this.as(token).POST('/api/v1/invitations/{token}/accept', { params: { path: { token: invitationToken } } }));
   }
-  members(token: string, workspaceId: string): Promise<{ items: Array<{ userId: string; email: string; role: string }> }> {
-    return this.call({ method: 'GET', path: `${ws(workspaceId)}/members`, token });
+  members(token: string, workspaceId: string) {
+    return body(this.as(token).GET('/api/v1/workspaces/{workspaceId}/members', { params: { path: { workspaceId } } }));
   }
 
   // --- milestones and money -------------------------------------------------------------
 
-  createMilestone(token: string, workspaceId: string, body: NewMilestone): Promise<MilestoneView> {
-    return this.call({ method: 'POST', path: `${ws(workspaceId)}/milestones`, token, body });
+  createMilestone(token: string, workspaceId: string, milestone: Schemas['CreateMilestoneBody']) {
+    return body(this.as(token).POST('/api/v1/workspaces/{workspaceId}/milestones', { params: { path: { workspaceId } }, body: milestone }));
   }
-  milestone(token: string, workspaceId: string, milestoneId: string): Promise<MilestoneView> {
-    return this.call({ method: 'GET', path: ms(workspaceId, milestoneId), token });
+  milestone(token: string, workspaceId: string, milestoneId: string) {
+    return body(
+      this.as(token).GET('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}', { params: { path: { workspaceId, milestoneId } } }),
+    );
   }
   /** propose (freelancer), accept / approve / request-refund (client): the milestone, or an approval request a chain holds it in. */
-  milestoneCommand(
-    token: string,
-    workspaceId: string,
-    milestoneId: string,
-    command: 'propose' | 'accept' | 'approve' | 'request-refund',
-    note?: string,
-  ): Promise<MilestoneCommandResult> {
-    return this.call({ method: 'POST', path: `${ms(workspaceId, milestoneId)}/${command}`, token, body: note ? { note } : {} });
+  milestoneCommand(token: string, workspaceId: string, milestoneId: string, command: MilestoneCommand, note?: string) {
+    const path = { workspaceId, milestoneId };
+    const init = { params: { path }, body: note ? { note } : {} };
+    const client = this.as(token);
+    switch (command) {
+      case 'propose':
+        return body(client.POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/propose', init));
+      case 'accept':
+        return body(client.POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/accept', init));
+      case 'approve':
+        return body(client.POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/approve', init));
+      case 'request-refund':
+        return body(client.POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/request-refund', init));
+    }
   }
-  submitMilestone(token: string, workspaceId: string, milestoneId: string, body: { deliverableFileVersionId: string; note?: string }) {
-    return this.call<MilestoneCommandResult>({ method: 'POST', path: `${ms(workspaceId, milestoneId)}/submit`, token, body });
+  submitMilestone(token: string, workspaceId: string, milestoneId: string, submission: Schemas['SubmitMilestoneBody']) {
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/submit', {
+        params: { path: { workspaceId, milestoneId } },
+        body: submission,
+      }),
+    );
   }
   fundMilestone(token: string, workspaceId: string, milestoneId: string): Promise<FundingView | FundingAwaitingApproval> {
-    return this.call({ method: 'POST', path: `${ms(workspaceId, milestoneId)}/fund`, token });
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/fund', {
+        params: { path: { workspaceId, milestoneId } },
+      }),
+    );
   }
-  payment(token: string, workspaceId: string, milestoneId: string): Promise<PaymentView> {
-    return this.call({ method: 'GET', path: `${ms(workspaceId, milestoneId)}/payment`, token });
+  payment(token: string, workspaceId: string, milestoneId: string) {
+    return body(
+      this.as(token).GET('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/payment', {
+        params: { path: { workspaceId, milestoneId } },
+      }),
+    );
   }
-  contestRefundRequest(token: string, workspaceId: string, milestoneId: string, note: string): Promise<RefundRequestView> {
-    return this.call({ method: 'POST', path: `${ms(workspaceId, milestoneId)}/refund-request/contest`, token, body: { note } });
+  contestRefundRequest(token: string, workspaceId: string, milestoneId: string, note: string) {
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/milestones/{milestoneId}/refund-request/contest', {
+        params: { path: { workspaceId, milestoneId } },
+        body: { note },
+      }),
+    );
   }
 
   // --- files (presigned uploads) ----------------------------------------------------------
 
-  createUpload(
-    token: string,
-    workspaceId: string,
-    body: { name: string; size: number; contentType: string; sha256?: string },
-  ): Promise<CreatedUploadView> {
-    return this.call({ method: 'POST', path: `${ws(workspaceId)}/files`, token, body });
+  createUpload(token: string, workspaceId: string, upload: Schemas['CreateUploadBody']): Promise<CreatedUploadView> {
+    return body(this.as(token).POST('/api/v1/workspaces/{workspaceId}/files', { params: { path: { workspaceId } }, body: upload }));
   }
-  completeUpload(token: string, workspaceId: string, fileId: string, versionId: string): Promise<FileView> {
-    return this.call({
-      method: 'POST',
-      path: `${ws(workspaceId)}/files/${encodeURIComponent(fileId)}/versions/${encodeURIComponent(versionId)}/complete`,
-      token,
-      body: {},
-    });
+  completeUpload(token: string, workspaceId: string, fileId: string, versionId: string) {
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/files/{fileId}/versions/{versionId}/complete', {
+        params: { path: { workspaceId, fileId, versionId } },
+        body: {},
+      }),
+    );
   }
 
   // --- messages ----------------------------------------------------------------------------
 
-  threads(token: string, workspaceId: string): Promise<{ items: ThreadView[] }> {
-    return this.call({ method: 'GET', path: `${ws(workspaceId)}/threads`, token });
+  threads(token: string, workspaceId: string) {
+    return body(this.as(token).GET('/api/v1/workspaces/{workspaceId}/threads', { params: { path: { workspaceId } } }));
   }
-  postMessage(
-    token: string,
-    workspaceId: string,
-    threadId: string,
-    body: { text: string; attachments?: Array<{ fileId: string; versionId: string }> },
-  ): Promise<MessageView> {
-    return this.call({ method: 'POST', path: `${ws(workspaceId)}/threads/${encodeURIComponent(threadId)}/messages`, token, body });
+  postMessage(token: string, workspaceId: string, threadId: string, message: Schemas['PostMessageBody']) {
+    return body(
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/threads/{threadId}/messages', {
+        params: { path: { workspaceId, threadId } },
+        body: message,
+      }),
+    );
   }
-  messages(token: string, workspaceId: string, threadId: string): Promise<{ items: MessageView[] }> {
-    return this.call({ method: 'GET', path: `${ws(workspaceId)}/threads/${encodeURIComponent(threadId)}/messages`, token });
+  messages(token: string, workspaceId: string, threadId: string) {
+    return body(
+      this.as(token).GET('/api/v1/workspaces/{workspaceId}/threads/{threadId}/messages', { params: { path: { workspaceId, threadId } } }),
+    );
   }
 
   // --- dashboards and earnings -------------------------------------------------------------
 
-  workspaceDashboard(token: string, workspaceId: string): Promise<WorkspaceDashboardView> {
-    return this.call({ method: 'GET', path: `${ws(workspaceId)}/dashboard`, token });
+  workspaceDashboard(token: string, workspaceId: string) {
+    return body(this.as(token).GET('/api/v1/workspaces/{workspaceId}/dashboard', { params: { path: { workspaceId } } }));
   }
-  accountDashboard(token: string, accountId: string): Promise<AccountDashboardView> {
-    return this.call({ method: 'GET', path: `/api/v1/accounts/${encodeURIComponent(accountId)}/dashboard`, token });
+  accountDashboard(token: string, accountId: string) {
+    return body(this.as(token).GET('/api/v1/accounts/{accountId}/dashboard', { params: { path: { accountId } } }));
   }
-  earnings(token: string, query: { from: string; to: string; groupBy?: EarningsGrouping }): Promise<EarningsReportView> {
-    return this.call({ method: 'GET', path: '/api/v1/reports/earnings', token, query });
+  async earnings(token: string, query: { from: string; to: string; groupBy?: Schemas['EarningsReportView']['groupBy'] }) {
+    // The route answers JSON or CSV (`format`): without `format=csv` it is the JSON report.
+    const report = await body(this.as(token).GET('/api/v1/reports/earnings', { params: { query } }));
+    if (typeof report === 'string') throw new Error(`GET /api/v1/reports/earnings answered CSV where the JSON report was asked for`);
+    return report;
   }
-  payouts(token: string): Promise<PayoutListView> {
-    return this.call({ method: 'GET', path: '/api/v1/billing/payouts', token });
+  payouts(token: string) {
+    return body(this.as(token).GET('/api/v1/billing/payouts'));
   }
 }

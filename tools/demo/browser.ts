@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CreatedUploadView } from '@fpms/contracts';
-import { FpmsApi } from './api';
+import { FpmsApi, type CreatedUploadView } from './api';
 
 /**
  * What the user's browser does outside the API: following Stripe's hosted links (onboarding,

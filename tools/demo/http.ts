@@ -1,7 +1,8 @@
 /**
- * The one HTTP call the demo's API wrapper makes: JSON in, JSON out, the product's error body
- * (`{ error: { code, message, details, requestId } }`) turned into an ApiError that names the
- * route, so a failing step says exactly which call failed and what the API answered.
+ * The product's error body (`{ error: { code, message, details, requestId } }`) as an ApiError
+ * that names the route, so a failing step says exactly which call failed and what the API
+ * answered; api.ts raises it for the typed client's calls. `callJson` is plain JSON over HTTP
+ * for what the OpenAPI document does not describe (the gateway's `/health/ready`).
  */
 export class ApiError extends Error {
   constructor(

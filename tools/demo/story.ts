@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FundingAwaitingApproval, FundingView, MilestoneView } from '@fpms/contracts';
-import { FpmsApi, LoginAnswer, TokenPair } from './api';
+import { FpmsApi, type FundingAwaitingApproval, type FundingView, type LoginAnswer, type MilestoneView, type TokenPair } from './api';
 import { Authenticator } from './authenticator';
 import { follow, payOnCheckoutPage, uploadFile } from './browser';
 import { LocalInbox, linkIn } from './inbox';
