@@ -18,8 +18,7 @@ export type FundingAwaitingApproval = Schemas['FundingAwaitingApproval'];
 export type CreatedUploadView = Schemas['CreatedUploadView'];
 export type MilestoneCommand = 'propose' | 'accept' | 'approve' | 'request-refund';
 /** The invitation's `maxUses` and `expiresInHours` have server defaults (1, 168 h): optional here. */
-export type NewInvitation = Omit<Schemas['CreateInvitationBody'], 'maxUses' | 'expiresInHours'> &
-  Partial<Pick<Schemas['CreateInvitationBody'], 'maxUses' | 'expiresInHours'>>;
+export type NewInvitation = Schemas['CreateInvitationBody'];
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -97,10 +96,7 @@ export class FpmsApi {
     return body(this.as().POST('/api/v1/auth/login', { body: credentials }));
   }
   logInSecondFactor(secondFactor: { challengeToken: string; code: string }): Promise<TokenPair> {
-    // docs/openapi.json requires both `code` and `recoveryCode` (SecondFactorBody), but the API takes
-    // either one (a @ValidateIf pair the schema generator reads as required): the cast says "code only".
-    const loginBody = secondFactor as Schemas['LoginSecondStepBody'];
-    return body(this.as().POST('/api/v1/auth/login/2fa', { body: loginBody }));
+    return body(this.as().POST('/api/v1/auth/login/2fa', { body: secondFactor }));
   }
   logOut(refreshToken: string): Promise<void> {
     return done(this.as().POST('/api/v1/auth/logout', { body: { refreshToken } }));
@@ -133,10 +129,8 @@ export class FpmsApi {
     return body(this.as(token).POST('/api/v1/workspaces', { body: workspace }));
   }
   inviteToWorkspace(token: string, workspaceId: string, invitation: NewInvitation) {
-    // openapi-typescript makes fields with a default required in the body type: the defaults, spelled out.
-    const invitationBody = { maxUses: 1, expiresInHours: 168, ...invitation };
     return body(
-      this.as(token).POST('/api/v1/workspaces/{workspaceId}/invitations', { params: { path: { workspaceId } }, body: invitationBody }),
+      this.as(token).POST('/api/v1/workspaces/{workspaceId}/invitations', { params: { path: { workspaceId } }, body: invitation }),
     );
   }
   signUpThroughInvitation(invitationToken: string, user: Schemas['NewUserBody']) {

@@ -15,7 +15,9 @@ export async function generateApiDocuments(root: string): Promise<Record<string,
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const gateway = buildGatewayDocument(root, version);
   const webhooks = buildWebhooksDocument(root, version);
-  const clientTypes = astToString(await openapiTS(JSON.parse(JSON.stringify(gateway)) as never, { alphabetize: true }));
+  const clientTypes = astToString(
+    await openapiTS(JSON.parse(JSON.stringify(gateway)) as never, { alphabetize: true, defaultNonNullable: false }),
+  );
   const files: Record<string, string> = {
     [GENERATED_FILES.gateway]: JSON.stringify(gateway),
     [GENERATED_FILES.webhooks]: JSON.stringify(webhooks),

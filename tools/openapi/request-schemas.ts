@@ -48,18 +48,30 @@ export class RequestSchemas {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     const defaults = defaultValues(target);
+    // "One of these": a field validated when absent unless another field is given (ValidateIf on the others).
+    const oneOfRequired: string[] = [];
+    const others = (property: string) => Object.fromEntries([...byProperty.keys()].filter((p) => p !== property).map((p) => [p, 'given']));
     for (const [property, metadata] of byProperty) {
-      const { schema, optional } = this.propertySchema(target, property, metadata);
+      const { schema, optional, unlessOthers } = this.propertySchema(target, property, metadata, others(property));
       if (defaults[property] !== undefined) schema.default = defaults[property];
       properties[property] = schema;
-      if (!optional) required.push(property);
+      if (unlessOthers) oneOfRequired.push(property);
+      else if (!optional) required.push(property);
     }
+    const alternatives = oneOfRequired.length > 1 ? { anyOf: oneOfRequired.map((p) => ({ required: [p] })) } : {};
+    if (oneOfRequired.length === 1) required.push(oneOfRequired[0]);
     // forbidNonWhitelisted: a field the class does not name is refused (400 validation_failed).
-    return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+    return { type: 'object', properties, ...(required.length ? { required } : {}), ...alternatives, additionalProperties: false };
   }
 
-  private propertySchema(target: Constructor, property: string, metadata: ValidationMetadata[]): { schema: JsonSchema; optional: boolean } {
+  private propertySchema(
+    target: Constructor,
+    property: string,
+    metadata: ValidationMetadata[],
+    others: Record<string, unknown>,
+  ): { schema: JsonSchema; optional: boolean; unlessOthers: boolean } {
     let optional = false;
+    let unlessOthers = false;
     let nullable = false;
     const own: JsonSchema = {};
     const items: JsonSchema = {};
@@ -68,6 +80,7 @@ export class RequestSchemas {
         // Probe the condition: skipped when absent => optional; skipped for null too => nullable.
         const condition = m.constraints[0] as (object: unknown, value: unknown) => boolean;
         if (!condition({}, undefined)) optional = true;
+        else if (!condition(others, undefined)) unlessOthers = true;
         if (!condition({}, null)) nullable = true;
         continue;
       }
@@ -85,7 +98,7 @@ export class RequestSchemas {
       own.items = items;
     }
     const schema = nullable ? orNull(own) : own;
-    return { schema, optional };
+    return { schema, optional, unlessOthers };
   }
 }
 

@@ -3001,9 +3001,9 @@ export interface components {
       /** Format: email */
       email?: string;
       /** @default 168 */
-      expiresInHours: number;
+      expiresInHours?: number;
       /** @default 1 */
-      maxUses: number;
+      maxUses?: number;
       /** @enum {string} */
       role: 'collaborator' | 'client_admin' | 'client_viewer';
     };
@@ -3434,11 +3434,14 @@ export interface components {
       email: string;
       password: string;
     };
-    LoginSecondStepBody: {
-      challengeToken: string;
-      code: string;
-      recoveryCode: string;
-    };
+    LoginSecondStepBody:
+      | {
+          challengeToken: string;
+          code?: string;
+          recoveryCode?: string;
+        }
+      | unknown
+      | unknown;
     MarkReadBody: {
       /** Format: uuid */
       messageId?: string;
@@ -3941,10 +3944,13 @@ export interface components {
       refundAmount?: number;
       releaseAmount?: number;
     };
-    SecondFactorBody: {
-      code: string;
-      recoveryCode: string;
-    };
+    SecondFactorBody:
+      | {
+          code?: string;
+          recoveryCode?: string;
+        }
+      | unknown
+      | unknown;
     SetTimeZoneBody: {
       /** @description an IANA time zone name, e.g. Europe/Paris */
       timeZone: string;
