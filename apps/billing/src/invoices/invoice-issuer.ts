@@ -35,26 +35,9 @@ export class InvoiceIssuer {
     const profile = await this.invoices.profile(manager, order.accountId);
     const now = this.clock.now();
     const total = order.charged;
-    const { subtotal, taxAmount } = splitTax(total, profile.taxRateBasisPoints);
     const description = await this.lineDescription(manager, order);
     await this.finalise(manager, profile, 'invoice', {
-      id: randomUUID(),
-      accountId: order.accountId,
-      workspaceId: order.workspaceId,
-      orderId: order.id,
-      milestoneId: order.milestoneId,
-      kind: 'invoice',
-      creditFor: null,
-      refundKey: null,
-      currency: order.currency,
-      seller: sellerOf(profile),
-      buyer: await this.buyerOf(manager, order),
-      lines: [{ description, quantity: 1, unitAmount: total, amount: total }],
-      subtotal,
-      taxRateBasisPoints: profile.taxRateBasisPoints,
-      taxAmount,
-      total,
-      taxNote: profile.taxNote,
+      ...(await this.invoiceOf(manager, order, profile, total, [{ description, quantity: 1, unitAmount: total, amount: total }])),
       // What the platform keeps: Stripe's application fee of a pay-now charge; for escrow the plan's fee on the
       // amount, taken at release (less if part is refunded first: the credit note's refund carries no fee).
       platformFee: isDestinationCharge(order)
@@ -80,8 +63,24 @@ export class InvoiceIssuer {
     if (existing) return { id: existing.id, number: existing.number };
     const profile = await this.invoices.profile(manager, order.accountId);
     const total = order.amount;
-    const { subtotal, taxAmount } = splitTax(total, profile.taxRateBasisPoints);
     return this.finalise(manager, profile, 'invoice', {
+      ...(await this.invoiceOf(manager, order, profile, total, week.lines)),
+      platformFee: platformFee(total, await this.accounts.planOf(manager, order.accountId)),
+      issuedAt: this.clock.now(),
+      paidAt: null,
+    });
+  }
+
+  /** An invoice of the order for `total` (tax included, split at the profile's rate): what every invoice has in common. */
+  private async invoiceOf(
+    manager: EntityManager,
+    order: Order,
+    profile: InvoiceProfile,
+    total: number,
+    lines: InvoiceLine[],
+  ): Promise<Omit<NewInvoice, 'platformFee' | 'issuedAt' | 'paidAt'>> {
+    const { subtotal, taxAmount } = splitTax(total, profile.taxRateBasisPoints);
+    return {
       id: randomUUID(),
       accountId: order.accountId,
       workspaceId: order.workspaceId,
@@ -93,16 +92,13 @@ export class InvoiceIssuer {
       currency: order.currency,
       seller: sellerOf(profile),
       buyer: await this.buyerOf(manager, order),
-      lines: week.lines,
+      lines,
       subtotal,
       taxRateBasisPoints: profile.taxRateBasisPoints,
       taxAmount,
       total,
       taxNote: profile.taxNote,
-      platformFee: platformFee(total, await this.accounts.planOf(manager, order.accountId)),
-      issuedAt: this.clock.now(),
-      paidAt: null,
-    });
+    };
   }
 
   /**
