@@ -246,7 +246,7 @@ describe('personal data with every service running: export, then erasure', () =>
       const asBen = as(freelancerB);
       const threadA = await generalThread(workspaceA, freelancerA);
       const threadB = await generalThread(workspaceB, freelancerB);
-      const responses = await Promise.all([
+      return Promise.all([
         asAnna(`/api/v1/workspaces/${workspaceA}/members`), // workspace
         asBen(`/api/v1/workspaces/${workspaceB}/members`),
         asAnna(`/api/v1/workspaces/${workspaceA}/milestones/${paidMilestoneId}`),
@@ -260,7 +260,6 @@ describe('personal data with every service running: export, then erasure', () =>
         asAnna(`/api/v1/workspaces/${workspaceA}/invoices`),
         asAnna(`/api/v1/reports/earnings?groupBy=client&from=${daysFromNow(-30)}&to=${daysFromNow(1)}`),
       ]);
-      return responses;
     };
     // An invitation bound to her address (a second seat for her, not yet taken): the invitations list and the
     // append-only activity log ("invitation.created") both hold the address.

@@ -48,10 +48,10 @@ export class ErasureRepository {
     // The activity log is append-only: its one allowed change is this redaction, per tenant
     // (migration 1736750000000), of the addresses the user was invited and joined with.
     const tenants: Array<{ account_id: string; email: string }> = await manager.query(
-      `select distinct i.account_id, i.email from workspace_invitations i
+      `select i.account_id, i.email from workspace_invitations i
         where i.email in (select m.email from workspace_members m where m.user_id = $1 and m.email <> $2)
        union
-       select distinct m.account_id, m.email from workspace_members m where m.user_id = $1 and m.email <> $2`,
+       select m.account_id, m.email from workspace_members m where m.user_id = $1 and m.email <> $2`,
       [userId, pseudonym],
     );
     let activityEntries = 0;
